@@ -1,0 +1,79 @@
+// Command herald is a Git-backed publishing bot for blogs and docs sites.
+//
+// This package is the composition root: it parses flags, builds every
+// concrete type and hands them to the packages that do the work. It holds
+// no logic of its own beyond wiring.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// Exit codes shared by every subcommand.
+const (
+	exitOK       = 0 // nothing wrong
+	exitFindings = 1 // the command ran and found something wrong (findings, unpublished posts)
+	exitUsage    = 2 // bad usage, bad configuration or an I/O error
+)
+
+// command is one subcommand of the binary.
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+// commands lists every subcommand in one place.
+func commands() map[string]command {
+	return map[string]command{
+		"check":    {"check posts for defects, as the bot does on pull requests", runCheck},
+		"serve":    {"run the bot: webhooks, checks, scheduling and publishing", runServe},
+		"schedule": {"print the upcoming publications of a repository", runSchedule},
+		"publish":  {"publish what is due now and exit (for cron users)", runPublish},
+		"demo":     {"run herald on a throwaway example site, no credentials needed", runDemo},
+		"version":  {"print the version", runVersion},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmds := commands()
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr, cmds)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	c, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "herald: unknown command %q (run 'herald help')\n", args[0])
+		return exitUsage
+	}
+	return c.run(ctx, args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	fmt.Fprintln(w, "usage: herald <command> [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "commands:")
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
+	}
+}
