@@ -31,12 +31,13 @@ type command struct {
 // commands lists every subcommand in one place.
 func commands() map[string]command {
 	return map[string]command{
-		"check":    {"check posts for defects, as the bot does on pull requests", runCheck},
-		"serve":    {"run the bot: webhooks, checks, scheduling and publishing", runServe},
-		"schedule": {"print the upcoming publications of a repository", runSchedule},
-		"publish":  {"publish what is due now and exit (for cron users)", runPublish},
-		"demo":     {"run herald on a throwaway example site, no credentials needed", runDemo},
-		"version":  {"print the version", runVersion},
+		"check":       {"check posts for defects, as the bot does on pull requests", runCheck},
+		"serve":       {"run the bot: webhooks, checks, scheduling and publishing", runServe},
+		"schedule":    {"print the upcoming publications of a repository", runSchedule},
+		"publish":     {"publish what is due now and exit (for cron users)", runPublish},
+		"demo":        {"run herald on a throwaway example site, no credentials needed", runDemo},
+		"version":     {"print the version", runVersion},
+		"healthcheck": {"probe a running herald's /healthz (for container health checks)", runHealthcheck},
 	}
 }
 
