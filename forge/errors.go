@@ -1,0 +1,60 @@
+package forge
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Sentinel errors an adapter wraps so callers can branch with errors.Is.
+var (
+	// ErrNotFound means the object does not exist or is not visible.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means the forge refused a change because the state moved
+	// under it (HTTP 409).
+	ErrConflict = errors.New("conflict")
+	// ErrHeadMoved means a merge was refused because the pull request's head
+	// is no longer the expected SHA. It matches ErrConflict too.
+	ErrHeadMoved = fmt.Errorf("head moved: %w", ErrConflict)
+	// ErrNotMergeable means the forge refused a merge (HTTP 405): conflicts,
+	// failing required checks, missing approvals or branch protection.
+	ErrNotMergeable = errors.New("not mergeable")
+	// ErrInvalid means the forge rejected the request's content (HTTP 422).
+	ErrInvalid = errors.New("invalid request")
+	// ErrUnauthorized means the credentials were refused (HTTP 401) or lack
+	// the permission for the operation (HTTP 403 without a rate limit).
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrRateLimited is matched by every *RateLimitError.
+	ErrRateLimited = errors.New("rate limited")
+)
+
+// RateLimitError says the forge's rate limit stopped a request and when it
+// may be tried again. It matches ErrRateLimited with errors.Is.
+type RateLimitError struct {
+	// Reset is when the limit resets; zero if the forge did not say.
+	Reset time.Time
+	// Secondary reports a secondary (abuse) limit rather than the hourly
+	// quota.
+	Secondary bool
+	// Message is the forge's message.
+	Message string
+}
+
+// Error describes the limit and its reset time.
+func (e *RateLimitError) Error() string {
+	kind := "rate limit"
+	if e.Secondary {
+		kind = "secondary rate limit"
+	}
+	msg := kind + " exceeded"
+	if !e.Reset.IsZero() {
+		msg += ", resets at " + e.Reset.UTC().Format(time.RFC3339)
+	}
+	if e.Message != "" {
+		msg += ": " + e.Message
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, ErrRateLimited) true.
+func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
