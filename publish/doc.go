@@ -1,0 +1,28 @@
+// Package publish decides when and how posts go live, and runs the clock that
+// makes it happen.
+//
+// The decision is a pure function: [Plan] takes a [State] (the repository
+// configuration, the posts on the default branch, the open pull requests and
+// what herald already did, all read from Git and the forge) and the current
+// time, and returns the [Action] values that bring the repository to where it
+// should be at that time: merge a due pull request, flip a due draft, trigger a
+// rebuild, set a status or label that differs, name a blocker once, and wake up
+// again when the next thing falls due. Plan does no I/O and reads no clock;
+// calling it twice with the same input gives the same answer, so it is safe to
+// run on every webhook, on every resync and in two replicas at once.
+//
+// [Scheduler] is the clock: one one-shot entry per publish time on
+// github.com/robfig/cron/v3, rebuilt from the derived schedule on every
+// reconcile, plus a periodic resync entry. Entries that fell due while the
+// process was down fire at once when the schedule is rebuilt.
+//
+// [Humanize] renders durations the way the pull request summary and the
+// schedule feeds speak of them ("in 3 days", "2 hours ago").
+//
+// The package refuses to touch Git, the forge or the network: carrying out an
+// action (with its head-SHA and old-ref guards) is the publisher's job, and
+// reading the state is the caller's. It never guesses a date: a post whose
+// date could not be resolved (invalid, or a local time that falls in a
+// daylight-saving gap or overlap) is never published and is reported as a
+// blocker instead.
+package publish

@@ -1,0 +1,476 @@
+package publish
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// maxStatusDescription is GitHub's limit on a commit status description.
+const maxStatusDescription = 140
+
+// withDefaults returns c with every zero field replaced by its default.
+func (c Config) withDefaults() Config {
+	if c.Strategy == "" {
+		c.Strategy = StrategyMerge
+	}
+	if c.MergeMethod == "" {
+		c.MergeMethod = MergeMethodMerge
+	}
+	if c.ApprovalsRequired == 0 {
+		c.ApprovalsRequired = DefaultApprovalsRequired
+	}
+	if c.ApprovalsRequired < 0 {
+		c.ApprovalsRequired = 0
+	}
+	if c.HoldLabel == "" {
+		c.HoldLabel = DefaultHoldLabel
+	}
+	if c.Location == nil {
+		c.Location = time.UTC
+	}
+	if c.LateSlack <= 0 {
+		c.LateSlack = DefaultLateSlack
+	}
+	if c.CatchUp <= 0 {
+		c.CatchUp = DefaultCatchUp
+	}
+	if c.Retry <= 0 {
+		c.Retry = DefaultRetry
+	}
+	if c.Strategy == StrategyRebuild && c.Trigger == TriggerNone {
+		c.Trigger = TriggerEmptyCommit
+	}
+	return c
+}
+
+// Plan returns the actions that bring the repository described by s to where
+// it should be at now. It is pure: no I/O, no clock, and the same input always
+// gives the same actions in the same order (pull requests by number, posts by
+// path, a Wake last).
+func Plan(s State, now time.Time) []Action {
+	c := s.Config.withDefaults()
+	p := planner{c: c, now: now}
+	switch c.Strategy {
+	case StrategyMerge:
+		prs := slices.Clone(s.PRs)
+		slices.SortFunc(prs, func(a, b PR) int { return a.Number - b.Number })
+		for _, pr := range prs {
+			p.pr(pr)
+		}
+	case StrategyDraft:
+		p.drafts(sortedPosts(s.Posts))
+	case StrategyRebuild:
+	default:
+		p.add(Blocked{Reasons: []string{fmt.Sprintf("unknown publish strategy %q (want merge, draft or rebuild); nothing is published", c.Strategy)}})
+	}
+	p.rebuild(sortedPosts(s.Posts), s.Done.LastRebuild)
+	if !p.wake.IsZero() {
+		p.add(Wake{At: p.wake})
+	}
+	return p.acts
+}
+
+type planner struct {
+	c    Config
+	now  time.Time
+	acts []Action
+	wake time.Time
+}
+
+func (p *planner) add(a ...Action) { p.acts = append(p.acts, a...) }
+
+// wakeAt records t as a candidate for the next Wake.
+func (p *planner) wakeAt(t time.Time) {
+	if p.wake.IsZero() || t.Before(p.wake) {
+		p.wake = t
+	}
+}
+
+// late reports how late something due at due is, or zero within the slack.
+func (p *planner) late(due time.Time) time.Duration {
+	if d := p.now.Sub(due); d > p.c.LateSlack {
+		return d
+	}
+	return 0
+}
+
+func sortedPosts(posts []Post) []Post {
+	out := slices.Clone(posts)
+	slices.SortFunc(out, func(a, b Post) int { return strings.Compare(a.Path, b.Path) })
+	return out
+}
+
+// blocker is one reason a due pull request cannot be merged.
+type blocker struct {
+	// short is used in the status description.
+	short string
+	// long is used in the comment and the Blocked action.
+	long string
+	// transient blockers clear by themselves shortly: they are not commented
+	// on and do not set the blocked label; Plan asks to wake up soon instead.
+	transient bool
+}
+
+// prDue is the schedule of one pull request: the time it goes live (the
+// latest of its dated posts), its dated paths, and the posts whose date is
+// broken.
+type prDue struct {
+	at       time.Time
+	paths    []string
+	problems []Post
+}
+
+func scheduleOf(posts []Post) prDue {
+	var d prDue
+	for _, post := range sortedPosts(posts) {
+		switch {
+		case post.DateProblem != "":
+			d.problems = append(d.problems, post)
+		case post.Draft || post.PublishAt.IsZero():
+			continue
+		default:
+			d.paths = append(d.paths, post.Path)
+			if post.PublishAt.After(d.at) {
+				d.at = post.PublishAt
+			}
+		}
+	}
+	return d
+}
+
+func hasLabel(pr PR, label string) bool { return slices.Contains(pr.Labels, label) }
+
+func (p *planner) setLabel(pr PR, label string) {
+	if !hasLabel(pr, label) {
+		p.add(SetLabel{PR: pr.Number, Label: label})
+	}
+}
+
+func (p *planner) removeLabel(pr PR, label string) {
+	if hasLabel(pr, label) {
+		p.add(RemoveLabel{PR: pr.Number, Label: label})
+	}
+}
+
+func (p *planner) setStatus(pr PR, state StatusState, desc string) {
+	desc = truncate(desc, maxStatusDescription)
+	if pr.Status.State == state && pr.Status.Description == desc {
+		return
+	}
+	p.add(SetStatus{PR: pr.Number, SHA: pr.HeadSHA, Context: StatusContext, State: state, Description: desc})
+}
+
+func (p *planner) comment(pr PR, key, body string) {
+	for _, c := range pr.Comments {
+		if c.Key == key && c.Body == body {
+			return
+		}
+	}
+	p.add(Comment{PR: pr.Number, Key: key, Body: body})
+}
+
+// pr plans one open pull request under StrategyMerge.
+func (p *planner) pr(pr PR) {
+	d := scheduleOf(pr.Posts)
+	switch {
+	case len(d.problems) > 0:
+		p.dateProblems(pr, d)
+		return
+	case len(d.paths) == 0:
+		// Nothing scheduled (any more): undo what herald set.
+		p.removeLabel(pr, LabelScheduled)
+		p.removeLabel(pr, LabelBlocked)
+		if pr.Status.State == StatusPending {
+			p.setStatus(pr, StatusSuccess, "No scheduled post")
+		}
+		return
+	case p.now.Before(d.at):
+		p.setLabel(pr, LabelScheduled)
+		p.removeLabel(pr, LabelBlocked)
+		p.setStatus(pr, StatusPending, "Scheduled for "+formatUTC(d.at))
+		p.wakeAt(d.at)
+		return
+	}
+
+	blockers := p.blockers(pr)
+	if len(blockers) == 0 {
+		p.removeLabel(pr, LabelBlocked)
+		p.setStatus(pr, StatusSuccess, "Due "+formatUTC(d.at)+"; publishing")
+		p.add(Merge{PR: pr.Number, HeadSHA: pr.HeadSHA, Method: p.c.MergeMethod, Paths: d.paths, Due: d.at, Late: p.late(d.at)})
+		return
+	}
+
+	p.setLabel(pr, LabelScheduled)
+	var shorts, longs, lasting []string
+	for _, b := range blockers {
+		shorts = append(shorts, b.short)
+		longs = append(longs, b.long)
+		if b.transient {
+			p.wakeAt(p.now.Add(p.c.Retry))
+		} else {
+			lasting = append(lasting, b.long)
+		}
+	}
+	if len(lasting) > 0 {
+		p.setLabel(pr, LabelBlocked)
+		p.comment(pr, BlockerCommentKey, p.blockerBody(d.at, lasting))
+	}
+	p.setStatus(pr, StatusPending, "Due "+formatUTC(d.at)+"; waiting: "+strings.Join(shorts, ", "))
+	p.add(Blocked{PR: pr.Number, Path: strings.Join(d.paths, ", "), Due: d.at, Reasons: longs})
+}
+
+// dateProblems plans a pull request with a post whose date is broken: it is
+// never published, and the blocker is named at once, whatever the time.
+func (p *planner) dateProblems(pr PR, d prDue) {
+	var reasons []string
+	for _, post := range d.problems {
+		reasons = append(reasons, fmt.Sprintf("`%s`: %s", post.Path, post.DateProblem))
+	}
+	p.removeLabel(pr, LabelScheduled)
+	p.setLabel(pr, LabelBlocked)
+	p.setStatus(pr, StatusPending, "Not scheduled: the date of "+d.problems[0].Path+" could not be resolved")
+	var b strings.Builder
+	b.WriteString("herald will not publish this pull request: the date of a post could not be resolved, and herald does not guess.\n\n")
+	for _, r := range reasons {
+		b.WriteString("- " + r + "\n")
+	}
+	fmt.Fprintf(&b, "\nGive the date with an offset (such as `2026-03-29T10:00:00+02:00`), or a local time that exists exactly once in %s, and push.", p.c.Location)
+	p.comment(pr, BlockerCommentKey, b.String())
+	p.add(Blocked{PR: pr.Number, Path: d.problems[0].Path, Reasons: reasons})
+}
+
+func (p *planner) blockerBody(due time.Time, reasons []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "herald could not publish this pull request at its time, %s.\n\n", p.formatBoth(due))
+	for _, r := range reasons {
+		b.WriteString("- " + r + "\n")
+	}
+	b.WriteString("\nIt goes out as soon as this is resolved, and this comment is updated rather than repeated.")
+	return b.String()
+}
+
+// blockers lists why a due pull request cannot be merged now, in a fixed
+// order.
+func (p *planner) blockers(pr PR) []blocker {
+	var bs []blocker
+	if pr.Draft {
+		bs = append(bs, blocker{short: "draft", long: "The pull request is a draft; mark it ready for review."})
+	}
+	if hasLabel(pr, p.c.HoldLabel) {
+		bs = append(bs, blocker{short: "on hold", long: fmt.Sprintf("It is on hold (label `%s`); remove the label to publish.", p.c.HoldLabel)})
+	} else if pr.HeldByCommand {
+		bs = append(bs, blocker{short: "on hold", long: "It is on hold (`/herald hold`); comment `/herald unhold` to publish."})
+	}
+	if pr.HeraldErrors > 0 {
+		bs = append(bs, blocker{short: "herald errors", long: fmt.Sprintf("herald found %s in the posts; see the check run.", plural(pr.HeraldErrors, "error"))})
+	}
+	bs = append(bs, p.approvalBlockers(pr)...)
+	bs = append(bs, p.checkBlockers(pr)...)
+	switch pr.Mergeable {
+	case MergeDirty:
+		bs = append(bs, blocker{short: "conflict", long: "It has conflicts with the base branch; resolve them."})
+	case MergeUnknown, "":
+		bs = append(bs, blocker{short: "mergeability unknown", long: "GitHub has not computed whether it can merge yet.", transient: true})
+	}
+	if pr.CheckedSHA != pr.HeadSHA {
+		bs = append(bs, blocker{short: "not checked", long: fmt.Sprintf("herald has not checked the head commit %s yet.", short(pr.HeadSHA)), transient: true})
+	}
+	return bs
+}
+
+func (p *planner) approvalBlockers(pr PR) []blocker {
+	latest := map[string]Review{}
+	var users []string
+	for _, r := range pr.Reviews {
+		if r.State == ReviewCommented {
+			continue // a comment does not change a reviewer's verdict
+		}
+		if _, ok := latest[r.User]; !ok {
+			users = append(users, r.User)
+		}
+		latest[r.User] = r
+	}
+	slices.Sort(users)
+	var approvers, requesters []string
+	for _, u := range users {
+		r := latest[u]
+		switch {
+		case r.State == ReviewApproved && (!p.c.DismissStaleApprovals || r.CommitSHA == pr.HeadSHA):
+			approvers = append(approvers, u)
+		case r.State == ReviewChangesRequested:
+			requesters = append(requesters, "@"+u)
+		}
+	}
+	var bs []blocker
+	if len(requesters) > 0 {
+		bs = append(bs, blocker{short: "changes requested", long: "Changes were requested by " + strings.Join(requesters, ", ") + "."})
+	}
+	if len(approvers) < p.c.ApprovalsRequired {
+		long := fmt.Sprintf("It is not approved: %d of %d required approvals.", len(approvers), p.c.ApprovalsRequired)
+		if p.c.DismissStaleApprovals {
+			long = fmt.Sprintf("It is not approved: %d of %d required approvals on the head commit %s.", len(approvers), p.c.ApprovalsRequired, short(pr.HeadSHA))
+		}
+		bs = append(bs, blocker{short: "approval", long: long})
+	}
+	return bs
+}
+
+func (p *planner) checkBlockers(pr PR) []blocker {
+	state := map[string]CheckState{}
+	var contexts []string
+	rank := map[CheckState]int{CheckSuccess: 0, CheckPending: 1, CheckFailure: 2}
+	for _, c := range pr.Checks {
+		if c.Context == StatusContext {
+			continue
+		}
+		old, ok := state[c.Context]
+		if !ok {
+			contexts = append(contexts, c.Context)
+		}
+		if !ok || rank[c.State] > rank[old] {
+			state[c.Context] = c.State
+		}
+	}
+	if len(p.c.RequiredContexts) > 0 {
+		contexts = slices.Clone(p.c.RequiredContexts)
+	}
+	slices.Sort(contexts)
+	contexts = slices.Compact(contexts)
+	var failing, pending []string
+	for _, ctx := range contexts {
+		st, ok := state[ctx]
+		switch {
+		case !ok:
+			pending = append(pending, "`"+ctx+"` (not reported)")
+		case st == CheckFailure:
+			failing = append(failing, "`"+ctx+"`")
+		case st == CheckSuccess:
+		default:
+			pending = append(pending, "`"+ctx+"`")
+		}
+	}
+	var bs []blocker
+	if len(failing) > 0 {
+		bs = append(bs, blocker{short: "checks failing", long: "Required checks are failing: " + strings.Join(failing, ", ") + "."})
+	}
+	if len(pending) > 0 {
+		bs = append(bs, blocker{short: "checks pending", long: "Required checks have not passed yet: " + strings.Join(pending, ", ") + "."})
+	}
+	return bs
+}
+
+// drafts plans StrategyDraft: dated drafts on the default branch.
+func (p *planner) drafts(posts []Post) {
+	for _, post := range posts {
+		if !post.Draft {
+			continue
+		}
+		switch {
+		case post.DateProblem != "":
+			p.add(Blocked{Path: post.Path, Reasons: []string{post.DateProblem}})
+		case post.PublishAt.IsZero():
+			// An undated draft stays a draft.
+		case p.now.Before(post.PublishAt):
+			p.wakeAt(post.PublishAt)
+		case p.now.Sub(post.PublishAt) > p.c.CatchUp:
+			p.add(Blocked{Path: post.Path, Due: post.PublishAt, Reasons: []string{fmt.Sprintf(
+				"It fell due %s, more than %s ago; herald only catches up on the last %s. Set a new date to publish it.",
+				formatUTC(post.PublishAt), HumanDuration(p.c.CatchUp), HumanDuration(p.c.CatchUp))}})
+		default:
+			p.add(CommitDraftFlip{Path: post.Path, Title: post.Title, Due: post.PublishAt, Late: p.late(post.PublishAt)})
+		}
+	}
+}
+
+// rebuild plans the rebuilds of the default branch: publications under
+// StrategyRebuild, and expiries whenever a trigger is configured. Everything
+// due since the last rebuild is covered by one trigger.
+func (p *planner) rebuild(posts []Post, last time.Time) {
+	if p.c.Trigger == TriggerNone {
+		return
+	}
+	var items []RebuildItem
+	consider := func(post Post, cause RebuildCause, at time.Time) {
+		switch {
+		case at.IsZero():
+		case p.now.Before(at):
+			p.wakeAt(at)
+		case !at.After(last), p.now.Sub(at) > p.c.CatchUp:
+			// Covered by the last rebuild, or history.
+		default:
+			items = append(items, RebuildItem{Path: post.Path, Title: post.Title, Cause: cause, Due: at, Late: p.late(at)})
+		}
+	}
+	for _, post := range posts {
+		if post.Draft {
+			continue
+		}
+		if post.DateProblem != "" {
+			if p.c.Strategy == StrategyRebuild {
+				p.add(Blocked{Path: post.Path, Reasons: []string{post.DateProblem}})
+			}
+			continue
+		}
+		if p.c.Strategy == StrategyRebuild {
+			consider(post, CausePublish, post.PublishAt)
+		}
+		consider(post, CauseExpiry, post.ExpiryAt)
+	}
+	if len(items) == 0 {
+		return
+	}
+	slices.SortStableFunc(items, func(a, b RebuildItem) int { return a.Due.Compare(b.Due) })
+	var reasons []string
+	for _, it := range items {
+		reasons = append(reasons, string(it.Cause)+": "+it.Title)
+	}
+	p.add(TriggerRebuild{Kind: p.c.Trigger, Reason: strings.Join(reasons, "; "), Items: items})
+}
+
+// formatUTC renders t for statuses and logs: "2026-03-29 08:30 UTC".
+func formatUTC(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+// formatBoth renders t in UTC and in the site zone, for people.
+func (p *planner) formatBoth(t time.Time) string {
+	return FormatTime(t, p.c.Location)
+}
+
+// FormatTime renders t in UTC and, when loc is not UTC, in loc too:
+// "2026-03-29 08:30 UTC (10:30 CEST, Europe/Berlin)".
+func FormatTime(t time.Time, loc *time.Location) string {
+	s := formatUTC(t)
+	if loc == nil || loc == time.UTC || loc.String() == "UTC" {
+		return s
+	}
+	lt := t.In(loc)
+	layout := "15:04 MST"
+	if lt.Format("2006-01-02") != t.UTC().Format("2006-01-02") {
+		layout = "2006-01-02 15:04 MST"
+	}
+	return fmt.Sprintf("%s (%s, %s)", s, lt.Format(layout), loc)
+}
+
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// truncate shortens s to at most n runes, ending in an ellipsis when cut.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
