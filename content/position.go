@@ -1,0 +1,71 @@
+package content
+
+import (
+	"sort"
+	"unicode/utf8"
+)
+
+// Pos is a position in a file: a byte offset and the 1-based line and
+// column it falls on. Columns count characters (Unicode code points), as
+// editors and forges show them.
+type Pos struct {
+	Offset int // byte offset from the start of the file
+	Line   int // 1-based line
+	Column int // 1-based column, in characters
+}
+
+// Lines maps byte offsets of one file to lines and columns.
+type Lines struct {
+	src    []byte
+	starts []int // byte offset of the start of each line
+}
+
+// NewLines indexes the line starts of src.
+func NewLines(src []byte) *Lines {
+	starts := make([]int, 1, 64)
+	for i, b := range src {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return &Lines{src: src, starts: starts}
+}
+
+// Count returns the number of lines.
+func (l *Lines) Count() int { return len(l.starts) }
+
+// Start returns the byte offset of the start of the 1-based line, or the
+// length of the file past its end.
+func (l *Lines) Start(line int) int {
+	if line < 1 {
+		return 0
+	}
+	if line > len(l.starts) {
+		return len(l.src)
+	}
+	return l.starts[line-1]
+}
+
+// Pos returns the position of the byte offset off (clamped to the file).
+func (l *Lines) Pos(off int) Pos {
+	if off < 0 {
+		off = 0
+	}
+	if off > len(l.src) {
+		off = len(l.src)
+	}
+	i := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > off }) - 1
+	start := l.starts[i]
+	return Pos{Offset: off, Line: i + 1, Column: utf8.RuneCount(l.src[start:off]) + 1}
+}
+
+// Offset returns the byte offset of the 1-based line and character column,
+// clamped to the end of that line.
+func (l *Lines) Offset(line, column int) int {
+	off := l.Start(line)
+	for c := 1; c < column && off < len(l.src) && l.src[off] != '\n'; c++ {
+		_, n := utf8.DecodeRune(l.src[off:])
+		off += n
+	}
+	return off
+}

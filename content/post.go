@@ -1,0 +1,346 @@
+package content
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxPostSize is the largest post herald reads; a larger file is reported,
+// not parsed.
+const MaxPostSize = 10 << 20
+
+// ProblemKind says why a post could not be read in full.
+type ProblemKind int
+
+// The kinds of Problem.
+const (
+	// ProblemSyntax is front matter that does not parse.
+	ProblemSyntax ProblemKind = iota + 1
+	// ProblemBinary is a file that is not text.
+	ProblemBinary
+	// ProblemEncoding is text that is not valid UTF-8.
+	ProblemEncoding
+	// ProblemTooLarge is a file larger than MaxPostSize.
+	ProblemTooLarge
+	// ProblemSymlink is a symbolic link that leaves the repository.
+	ProblemSymlink
+)
+
+// Problem is something that stops a post from being read as intended.
+type Problem struct {
+	Kind    ProblemKind
+	Pos     Pos
+	Message string
+}
+
+// Ref is a name a post refers to (an author or a tag), with the value that
+// spells it.
+type Ref struct {
+	Name  string
+	Value Value
+}
+
+// PathDate is a date written in a post's path (Jekyll's
+// _posts/2026-02-03-slug.md, Docusaurus's 2026/02-slug/index.md).
+type PathDate struct {
+	Year, Month, Day int // Day is 0 when the path names only a month
+}
+
+// Post is one post: its bytes, front matter and the meaning of its fields.
+type Post struct {
+	// Path is slash-separated, relative to the repository root.
+	Path string
+	// Raw is the file as read; nil when it was not read (too large,
+	// binary, a symbolic link leaving the repository).
+	Raw []byte
+	// Lines maps offsets of Raw to lines and columns.
+	Lines *Lines
+	// FrontMatter is the parsed front matter; Format is empty when the post
+	// has none.
+	FrontMatter FrontMatter
+	// BodyStart is the byte offset where the Markdown body starts.
+	BodyStart int
+	// Title is the title field.
+	Title string
+	// Date is the publish date; zero when absent or invalid.
+	Date time.Time
+	// DateField is the field the date was read from; nil when none.
+	DateField *Field
+	// DateErr is why the date could not be read (a *DateError); nil when
+	// fine or absent.
+	DateErr error
+	// DateHasOffset reports whether the date was written with an offset.
+	DateHasOffset bool
+	// Draft reports a post kept unpublished by its front matter.
+	Draft bool
+	// Expiry is when the post is taken down; zero when none.
+	Expiry time.Time
+	// Authors and Tags are the names the post uses, in order.
+	Authors, Tags []string
+	// AuthorRefs and TagRefs are the same names with their positions;
+	// names written inline (a Docusaurus author given as a map) are left
+	// out.
+	AuthorRefs, TagRefs []Ref
+	// Slug is the last segment of the post's URL.
+	Slug string
+	// URLPath is the path the post is served at, as the profile computes it.
+	URLPath string
+	// PathDate is the date in the file path, nil when there is none.
+	PathDate *PathDate
+	// Problems are reasons the post could not be read in full.
+	Problems []Problem
+}
+
+// Body returns the Markdown after the front matter.
+func (p *Post) Body() []byte {
+	if p.Raw == nil {
+		return nil
+	}
+	return p.Raw[p.BodyStart:]
+}
+
+// Readable reports whether the post's text was read and can be checked.
+func (p *Post) Readable() bool {
+	for _, pr := range p.Problems {
+		if pr.Kind == ProblemBinary || pr.Kind == ProblemTooLarge || pr.Kind == ProblemSymlink {
+			return false
+		}
+	}
+	return p.Raw != nil
+}
+
+// ParsePost reads a post from raw. It never fails: what cannot be read
+// becomes a Problem. prof decides which fields hold the date, draft,
+// expiry, authors and tags; loc reads dates without an offset.
+func ParsePost(filePath string, raw []byte, prof *Profile, loc *time.Location) *Post {
+	if loc == nil {
+		loc = time.UTC
+	}
+	p := &Post{Path: filePath}
+	if len(raw) > MaxPostSize {
+		p.Problems = append(p.Problems, Problem{Kind: ProblemTooLarge, Pos: Pos{Line: 1, Column: 1},
+			Message: tooLarge(int64(len(raw)))})
+		return p
+	}
+	p.Raw = raw
+	p.Lines = NewLines(raw)
+	if i := bytes.IndexByte(raw[:min(len(raw), 8000)], 0); i >= 0 {
+		p.Problems = append(p.Problems, Problem{Kind: ProblemBinary, Pos: p.Lines.Pos(i),
+			Message: "this is a binary file (it has a NUL byte), not a Markdown post"})
+		p.Raw = nil
+		return p
+	}
+	if !utf8.Valid(raw) {
+		off := invalidUTF8(raw)
+		p.Problems = append(p.Problems, Problem{Kind: ProblemEncoding, Pos: p.Lines.Pos(off),
+			Message: fmt.Sprintf("the file is not valid UTF-8 (byte 0x%02x at offset %d); save it as UTF-8", raw[off], off)})
+	}
+	fm, found, err := parseFrontMatter(raw, p.Lines)
+	if err != nil {
+		var se *SyntaxError
+		if errors.As(err, &se) {
+			p.Problems = append(p.Problems, Problem{Kind: ProblemSyntax, Pos: se.Pos, Message: se.Message})
+		}
+	}
+	if found {
+		p.FrontMatter = fm
+		if fm.End > 0 {
+			p.BodyStart = fm.End
+		}
+	}
+	if prof != nil {
+		p.interpret(prof, loc)
+	}
+	p.PathDate = pathDate(filePath)
+	p.Slug, p.URLPath = postURL(p, prof)
+	return p
+}
+
+func tooLarge(n int64) string {
+	return fmt.Sprintf("the file is %.1f MB; herald checks posts up to %d MB", float64(n)/(1<<20), MaxPostSize>>20)
+}
+
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return 0
+}
+
+func (p *Post) interpret(prof *Profile, loc *time.Location) {
+	fm := &p.FrontMatter
+	if f, ok := fm.Field("title"); ok {
+		p.Title = f.Value.Text
+	}
+	for _, name := range prof.DateFields {
+		f, ok := fm.Field(name)
+		if !ok || f.Value.Kind == KindNull {
+			continue
+		}
+		p.DateField = &f
+		p.Date, p.DateHasOffset, p.DateErr = parseValueDate(f.Value, loc)
+		break
+	}
+	if f, ok := fm.Field(prof.DraftField); ok && f.Value.Kind == KindBool {
+		p.Draft = f.Value.Text == "true"
+	}
+	if prof.PublishedField != "" {
+		if f, ok := fm.Field(prof.PublishedField); ok && f.Value.Kind == KindBool && f.Value.Text == "false" {
+			p.Draft = true
+		}
+	}
+	if prof.ExpiryField != "" {
+		if f, ok := fm.Field(prof.ExpiryField); ok && f.Value.Kind != KindNull {
+			p.Expiry, _, _ = parseValueDate(f.Value, loc)
+		}
+	}
+	for _, name := range prof.AuthorFields {
+		if f, ok := fm.Field(name); ok {
+			p.AuthorRefs = refs(f.Value, false)
+			break
+		}
+	}
+	for _, name := range prof.TagFields {
+		if f, ok := fm.Field(name); ok {
+			p.TagRefs = refs(f.Value, true)
+			break
+		}
+	}
+	for _, r := range p.AuthorRefs {
+		p.Authors = append(p.Authors, r.Name)
+	}
+	for _, r := range p.TagRefs {
+		p.Tags = append(p.Tags, r.Name)
+	}
+}
+
+// parseValueDate reads a date value. YAML timestamps and TOML datetimes
+// are read from their source text, so the site's zone applies the same way
+// as for quoted dates.
+func parseValueDate(v Value, loc *time.Location) (time.Time, bool, error) {
+	switch v.Kind {
+	case KindString, KindTime:
+	default:
+		return time.Time{}, false, &DateError{Value: v.Text, Zone: loc.String(), Kind: DateInvalid}
+	}
+	t, err := ParseDate(v.Text, loc)
+	return t, err == nil && hasOffset(v.Text), err
+}
+
+var offsetRE = regexp.MustCompile(`(Z|[+-]\d\d:?\d\d|GMT|UTC)$`)
+
+func hasOffset(s string) bool {
+	s = strings.TrimSpace(s)
+	return len(s) > 10 && offsetRE.MatchString(s)
+}
+
+// refs reads names from a string, a list of strings, or (for authors) a
+// list mixing keys and inline maps. Tag maps ({label: ...}) count by label.
+func refs(v Value, tags bool) []Ref {
+	var out []Ref
+	switch v.Kind {
+	case KindString:
+		if tags && strings.ContainsAny(v.Text, ", ") {
+			// A comma- or space-separated list in one string (Jekyll).
+			for _, part := range strings.FieldsFunc(v.Text, func(r rune) bool { return r == ',' || r == ' ' }) {
+				out = append(out, Ref{Name: part, Value: Value{Kind: KindString, Text: part, Pos: v.Pos, TextStart: -1, TextEnd: -1}})
+			}
+			return out
+		}
+		if v.Text != "" {
+			out = append(out, Ref{Name: v.Text, Value: v})
+		}
+	case KindList:
+		for _, it := range v.Items {
+			switch it.Kind {
+			case KindString, KindInt, KindFloat:
+				out = append(out, Ref{Name: it.Text, Value: it})
+			case KindMap:
+				if tags {
+					for _, f := range it.Fields {
+						if f.Key == "label" {
+							out = append(out, Ref{Name: f.Value.Text, Value: f.Value})
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+var (
+	fullPathDateRE  = regexp.MustCompile(`(?:^|/)(\d{4})[-/](\d{2})[-/](\d{2})(?:[-/]|\.md$|$)`)
+	monthPathDateRE = regexp.MustCompile(`(?:^|/)(\d{4})/(\d{2})(?:-|/)`)
+)
+
+// pathDate finds a date in the file path: YYYY-MM-DD or YYYY/MM/DD
+// (Jekyll, Docusaurus, Hugo bundles), or YYYY/MM- (a month folder).
+func pathDate(p string) *PathDate {
+	if m := fullPathDateRE.FindStringSubmatch(p); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		if mo >= 1 && mo <= 12 && d >= 1 && d <= 31 {
+			return &PathDate{Year: y, Month: mo, Day: d}
+		}
+	}
+	if m := monthPathDateRE.FindStringSubmatch(p); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		if mo >= 1 && mo <= 12 {
+			return &PathDate{Year: y, Month: mo}
+		}
+	}
+	return nil
+}
+
+var datePrefixRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}-`)
+
+// postURL computes the slug and URL path of a post.
+func postURL(p *Post, prof *Profile) (slug, urlPath string) {
+	dir, file := path.Split(p.Path)
+	name := strings.TrimSuffix(file, path.Ext(file))
+	if name == "index" || name == "_index" {
+		name = path.Base(strings.TrimSuffix(dir, "/"))
+	}
+	slug = datePrefixRE.ReplaceAllString(name, "")
+	if i := strings.IndexByte(slug, '-'); i == 2 && p.PathDate != nil && p.PathDate.Day == 0 {
+		slug = slug[3:] // 2026/02-fosdem-recap -> fosdem-recap
+	}
+	fm := &p.FrontMatter
+	for _, key := range []string{"url", "permalink"} {
+		if f, ok := fm.Field(key); ok && f.Value.Kind == KindString && strings.HasPrefix(f.Value.Text, "/") {
+			u := f.Value.Text
+			return path.Base(strings.TrimSuffix(u, "/")), strings.TrimSuffix(u, "/")
+		}
+	}
+	if f, ok := fm.Field("slug"); ok && f.Value.Kind == KindString && f.Value.Text != "" {
+		if strings.HasPrefix(f.Value.Text, "/") {
+			return path.Base(f.Value.Text), strings.TrimSuffix(f.Value.Text, "/")
+		}
+		slug = f.Value.Text
+	}
+	base := ""
+	if prof != nil {
+		base = prof.BlogBase
+	}
+	if pd := p.PathDate; pd != nil && pd.Day > 0 {
+		return slug, fmt.Sprintf("%s/%04d/%02d/%02d/%s", base, pd.Year, pd.Month, pd.Day, slug)
+	}
+	if prof != nil && prof.Name == "hugo" {
+		return slug, "/" + strings.TrimSuffix(path.Join(path.Dir(strings.TrimPrefix(p.Path, "content/")), slug), "/")
+	}
+	return slug, base + "/" + slug
+}

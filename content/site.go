@@ -1,0 +1,381 @@
+package content
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"gopkg.in/yaml.v3"
+)
+
+// Registry is a list of known names (authors or tags) read from a file.
+type Registry struct {
+	// Path is the registry file; empty when the site has none.
+	Path string
+	// Names are the keys of the registry, in file order.
+	Names []string
+	// Problem is why the file could not be read; nil when fine.
+	Problem error
+	set     map[string]bool
+}
+
+// Has reports whether name is in the registry.
+func (r *Registry) Has(name string) bool {
+	if r == nil {
+		return false
+	}
+	return r.set[name]
+}
+
+// Exists reports whether the site has this registry.
+func (r *Registry) Exists() bool { return r != nil && r.Path != "" && r.Problem == nil }
+
+// Skipped is a file the loader did not read, and why.
+type Skipped struct {
+	Path   string
+	Reason string
+}
+
+// Site is a content repository at one point in time.
+type Site struct {
+	// FS is the repository; paths are relative to its root.
+	FS fs.FS
+	// Profile is the site generator's profile.
+	Profile *Profile
+	// ProfileSource says how the profile was chosen: "config", "detected"
+	// (from Marker) or "default" (docusaurus, when nothing was found).
+	ProfileSource string
+	// Marker is the marker file the profile was detected from.
+	Marker string
+	// Root is the folder of the site in the repository, "." for the root.
+	Root string
+	// Config is the repository configuration, defaults when absent or broken.
+	Config *Config
+	// ConfigPath is where the configuration was read from; empty when absent.
+	ConfigPath string
+	// ConfigProblems are the defects of the configuration.
+	ConfigProblems []ConfigProblem
+	// Authors and Tags are the site's registries.
+	Authors, Tags *Registry
+	// Files lists every regular file of the repository, sorted.
+	Files []string
+	// Posts lists the files that are posts (matching the content globs).
+	Posts []string
+	// Skipped lists files the loader refused to read, such as symbolic
+	// links leaving the repository.
+	Skipped []Skipped
+	files   map[string]bool
+	globs   []string
+}
+
+// LoadOption adjusts LoadSite.
+type LoadOption func(*loadOptions)
+
+type loadOptions struct {
+	configPath string
+	configSrc  []byte
+}
+
+// WithConfig makes LoadSite use src (read from name) as the repository
+// configuration instead of .herald.yml.
+func WithConfig(name string, src []byte) LoadOption {
+	return func(o *loadOptions) { o.configPath, o.configSrc = name, src }
+}
+
+// LoadSite reads the site in fsys: the file list, .herald.yml, the profile
+// and the registries. A broken configuration or registry becomes a
+// problem in the Site; only I/O errors (and ctx) fail it.
+func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error) {
+	var o loadOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	s := &Site{FS: fsys, files: map[string]bool{}}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("walk %s: %w", p, err)
+		}
+		if d.IsDir() {
+			if p != "." && (d.Name() == ".git" || d.Name() == "node_modules") {
+				return fs.SkipDir
+			}
+			if p != "." {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, ok := resolveLink(fsys, p)
+			if !ok {
+				s.Skipped = append(s.Skipped, Skipped{Path: p, Reason: "symbolic link to " + target + " leaves the repository; not followed"})
+				return nil
+			}
+			if fi, err := fs.Stat(fsys, target); err != nil || fi.IsDir() {
+				return nil // a link to a folder or a dangling link: not a file
+			}
+		} else if !d.Type().IsRegular() {
+			return nil
+		}
+		s.Files = append(s.Files, p)
+		s.files[p] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(s.Files)
+
+	// Configuration.
+	s.Config = DefaultConfig()
+	if o.configSrc != nil {
+		s.ConfigPath = o.configPath
+		s.Config, s.ConfigProblems = DecodeConfig(o.configSrc)
+	} else if s.files[ConfigFile] {
+		src, err := fs.ReadFile(fsys, ConfigFile)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", ConfigFile, err)
+		}
+		s.ConfigPath = ConfigFile
+		s.Config, s.ConfigProblems = DecodeConfig(src)
+	}
+
+	// Profile and root.
+	if s.Config.Profile != "" {
+		s.Profile, _ = ProfileByName(s.Config.Profile)
+		s.ProfileSource = "config"
+		s.Root = "."
+		for _, f := range s.Files { // the marker locates the root
+			dir, base := path.Split(f)
+			if strings.Count(dir, "/") <= maxMarkerDepth && contains(s.Profile.Markers, base) {
+				if r := strings.TrimSuffix(dir, "/"); r != "" {
+					s.Root = r
+				}
+				s.Marker = f
+				break
+			}
+		}
+	} else if d, ok := DetectProfile(fsys, s.Files); ok {
+		s.Profile, s.Root, s.Marker, s.ProfileSource = d.Profile, d.Root, d.Marker, "detected"
+	} else {
+		s.Profile, _ = ProfileByName("docusaurus")
+		s.Root, s.ProfileSource = ".", "default"
+	}
+	if s.Config.Root != "" {
+		s.Root = s.Config.Root
+	}
+
+	// Content globs.
+	if len(s.Config.Content) > 0 {
+		s.globs = s.Config.Content
+	} else {
+		for _, g := range s.Profile.Content {
+			s.globs = append(s.globs, s.join(g))
+		}
+	}
+	for _, f := range s.Files {
+		if s.matchPost(f) {
+			s.Posts = append(s.Posts, f)
+		}
+	}
+	for _, sk := range s.Skipped {
+		if s.matchPost(sk.Path) {
+			s.Posts = append(s.Posts, sk.Path)
+		}
+	}
+	sort.Strings(s.Posts)
+
+	// Registries.
+	if s.Authors, err = s.loadRegistry(s.Profile.AuthorRegistries); err != nil {
+		return nil, err
+	}
+	if s.Tags, err = s.loadRegistry(s.Profile.TagRegistries); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// join puts a site-relative path under the site root.
+func (s *Site) join(p string) string {
+	if s.Root == "." || s.Root == "" {
+		return p
+	}
+	return s.Root + "/" + p
+}
+
+// IsPost reports whether the repository path p is a post of the site.
+func (s *Site) IsPost(p string) bool { return s.matchPost(p) }
+
+func (s *Site) matchPost(p string) bool {
+	base := path.Base(p)
+	if base == "_index.md" || strings.HasPrefix(base, "_") || strings.EqualFold(base, "README.md") {
+		return false
+	}
+	for _, g := range s.Config.Exclude {
+		if MatchGlob(g, p) {
+			return false
+		}
+	}
+	for _, g := range s.globs {
+		if MatchGlob(g, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// HasFile reports whether the repository has a regular file at p.
+func (s *Site) HasFile(p string) bool { return s.files[p] }
+
+// Location returns the site's time zone.
+func (s *Site) Location() *time.Location {
+	if s.Config != nil && s.Config.Timezone != nil {
+		return s.Config.Timezone
+	}
+	return time.UTC
+}
+
+// ReadPost reads and parses the post at p. Bad content (binary, too
+// large, invalid UTF-8, a link leaving the repository, broken front
+// matter) is a Problem of the post; only I/O errors fail.
+func (s *Site) ReadPost(ctx context.Context, p string) (*Post, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, sk := range s.Skipped {
+		if sk.Path == p {
+			return &Post{Path: p, Problems: []Problem{{Kind: ProblemSymlink, Pos: Pos{Line: 1, Column: 1}, Message: "this is a " + sk.Reason}}}, nil
+		}
+	}
+	fi, err := fs.Stat(s.FS, p)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	if fi.Size() > MaxPostSize {
+		return &Post{Path: p, Problems: []Problem{{Kind: ProblemTooLarge, Pos: Pos{Line: 1, Column: 1}, Message: tooLarge(fi.Size())}}}, nil
+	}
+	raw, err := fs.ReadFile(s.FS, p)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	return ParsePost(p, raw, s.Profile, s.Location()), nil
+}
+
+// maxLinkHops bounds chains of symbolic links.
+const maxLinkHops = 8
+
+// resolveLink follows the symbolic link at p inside fsys and returns the
+// final target path. ok is false when the chain leaves the root (an
+// absolute target or too many "..") or cannot be read.
+func resolveLink(fsys fs.FS, p string) (string, bool) {
+	cur := p
+	for range maxLinkHops {
+		target, err := fs.ReadLink(fsys, cur)
+		if err != nil {
+			if errors.Is(err, fs.ErrInvalid) {
+				return cur, true // not a link: the end of the chain
+			}
+			return cur, false
+		}
+		if path.IsAbs(target) || strings.HasPrefix(target, "/") || (len(target) > 1 && target[1] == ':') {
+			return target, false
+		}
+		next := path.Join(path.Dir(cur), target)
+		if next == ".." || strings.HasPrefix(next, "../") {
+			return target, false
+		}
+		cur = next
+		fi, err := fs.Lstat(fsys, cur)
+		if err != nil {
+			return cur, true // dangling inside the root
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			return cur, true
+		}
+	}
+	return cur, false
+}
+
+func (s *Site) loadRegistry(candidates []string) (*Registry, error) {
+	for _, c := range candidates {
+		p := s.join(c)
+		if !s.files[p] {
+			continue
+		}
+		r := &Registry{Path: p, set: map[string]bool{}}
+		src, err := fs.ReadFile(s.FS, p)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		names, err := registryNames(p, src)
+		if err != nil {
+			r.Problem = fmt.Errorf("%s: %w", p, err)
+			return r, nil
+		}
+		r.Names = names
+		for _, n := range names {
+			r.set[n] = true
+		}
+		return r, nil
+	}
+	return &Registry{set: map[string]bool{}}, nil
+}
+
+// registryNames reads the keys of a registry: a map keyed by name, or a
+// list of maps with an id, key or name.
+func registryNames(p string, src []byte) ([]string, error) {
+	switch path.Ext(p) {
+	case ".toml":
+		var m map[string]any
+		if _, err := toml.Decode(string(src), &m); err != nil {
+			return nil, err
+		}
+		return sortedKeys(m), nil
+	case ".json":
+		var m map[string]any
+		if err := json.Unmarshal(src, &m); err != nil {
+			return nil, err
+		}
+		return sortedKeys(m), nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	root := doc.Content[0]
+	var names []string
+	switch root.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			names = append(names, root.Content[i].Value)
+		}
+	case yaml.SequenceNode:
+		for _, it := range root.Content {
+			switch it.Kind {
+			case yaml.ScalarNode:
+				names = append(names, it.Value)
+			case yaml.MappingNode:
+				for _, k := range []string{"id", "key", "name", "label"} {
+					if v := mapValue(it, k); v != nil && v.Kind == yaml.ScalarNode {
+						names = append(names, v.Value)
+						break
+					}
+				}
+			}
+		}
+	default:
+		return nil, errors.New("a registry must be a map keyed by name or a list")
+	}
+	return names, nil
+}
