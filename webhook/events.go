@@ -1,0 +1,133 @@
+package webhook
+
+import (
+	"github.com/google/go-github/v60/github"
+)
+
+// Small views over go-github's event types; almost every event has them.
+type (
+	repoEvent         interface{ GetRepo() *github.Repository }
+	installationEvent interface{ GetInstallation() *github.Installation }
+	actionEvent       interface{ GetAction() string }
+)
+
+// requestsFor turns one parsed delivery into the reconcile requests it asks
+// for. It returns no request, and a reason for the log and the answer, when
+// the event names no repository or is not about anything herald reconciles.
+func requestsFor(event, deliveryID string, payload any) ([]Request, string) {
+	base := Request{Event: event, DeliveryID: deliveryID, Payload: payload}
+	if e, ok := payload.(actionEvent); ok {
+		base.Action = e.GetAction()
+	}
+	if e, ok := payload.(installationEvent); ok {
+		base.InstallationID = e.GetInstallation().GetID()
+	}
+
+	switch e := payload.(type) {
+	case *github.InstallationEvent:
+		switch base.Action {
+		case "created", "new_permissions_accepted", "unsuspend":
+			return perRepo(base, e.Repositories), "installation has no repositories"
+		}
+		return nil, "installation " + base.Action + " needs no reconcile"
+	case *github.InstallationRepositoriesEvent:
+		if base.Action == "added" {
+			return perRepo(base, e.RepositoriesAdded), "no repositories added"
+		}
+		return nil, "repositories " + base.Action + " need no reconcile"
+	case *github.IssuesEvent:
+		return nil, "the event is about an issue, not a pull request"
+	case *github.IssueCommentEvent:
+		if !e.GetIssue().IsPullRequest() {
+			return nil, "the comment is on an issue, not a pull request"
+		}
+		return withRepo(base, e.GetRepo(), e.GetIssue().GetNumber())
+	case *github.PullRequestEvent:
+		n := e.GetNumber()
+		if n == 0 {
+			n = e.GetPullRequest().GetNumber()
+		}
+		return withRepo(base, e.GetRepo(), n)
+	case *github.PullRequestTargetEvent:
+		n := e.GetNumber()
+		if n == 0 {
+			n = e.GetPullRequest().GetNumber()
+		}
+		return withRepo(base, e.GetRepo(), n)
+	case *github.PullRequestReviewEvent:
+		return withRepo(base, e.GetRepo(), e.GetPullRequest().GetNumber())
+	case *github.PullRequestReviewCommentEvent:
+		return withRepo(base, e.GetRepo(), e.GetPullRequest().GetNumber())
+	case *github.PullRequestReviewThreadEvent:
+		return withRepo(base, e.GetRepo(), e.GetPullRequest().GetNumber())
+	case *github.CheckSuiteEvent:
+		return withPRs(base, e.GetRepo(), e.GetCheckSuite().PullRequests)
+	case *github.CheckRunEvent:
+		return withPRs(base, e.GetRepo(), e.GetCheckRun().PullRequests)
+	case repoEvent:
+		return withRepo(base, e.GetRepo(), 0)
+	}
+	return nil, "the event names no repository"
+}
+
+// repoName returns "owner/name" for r, or "" when the payload lacks it.
+func repoName(r *github.Repository) string {
+	if n := r.GetFullName(); n != "" {
+		return n
+	}
+	owner, name := r.GetOwner().GetLogin(), r.GetName()
+	if owner == "" || name == "" {
+		return ""
+	}
+	return owner + "/" + name
+}
+
+func withRepo(base Request, repo *github.Repository, pr int) ([]Request, string) {
+	base.Repo = repoName(repo)
+	if base.Repo == "" {
+		return nil, "the event names no repository"
+	}
+	base.PR = pr
+	return []Request{base}, ""
+}
+
+// withPRs asks for each pull request of the event's own repository, or for
+// the whole repository when the event lists none (a check suite on a branch
+// without a pull request, or on a fork's pull request, which GitHub leaves out).
+func withPRs(base Request, repo *github.Repository, prs []*github.PullRequest) ([]Request, string) {
+	name := repoName(repo)
+	if name == "" {
+		return nil, "the event names no repository"
+	}
+	var out []Request
+	seen := map[int]bool{}
+	for _, pr := range prs {
+		n := pr.GetNumber()
+		if n == 0 || seen[n] {
+			continue
+		}
+		if id := pr.GetBase().GetRepo().GetID(); id != 0 && repo.GetID() != 0 && id != repo.GetID() {
+			continue // a pull request into another repository
+		}
+		seen[n] = true
+		r := base
+		r.Repo, r.PR = name, n
+		out = append(out, r)
+	}
+	if len(out) == 0 {
+		return withRepo(base, repo, 0)
+	}
+	return out, ""
+}
+
+func perRepo(base Request, repos []*github.Repository) []Request {
+	var out []Request
+	for _, repo := range repos {
+		if name := repoName(repo); name != "" {
+			r := base
+			r.Repo = name
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,118 @@
+package webhook
+
+import (
+	"fmt"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics holds the receiver's and the queue's Prometheus collectors. Create
+// it once with NewMetrics and pass it to both with WithMetrics and
+// WithQueueMetrics. A nil *Metrics records nothing.
+type Metrics struct {
+	deliveries        *prometheus.CounterVec
+	signatureFailures *prometheus.CounterVec
+	answerSeconds     *prometheus.HistogramVec
+	queueDepth        prometheus.Gauge
+	queueRunning      prometheus.Gauge
+	queueRepos        prometheus.Gauge
+	queueCoalesced    prometheus.Counter
+	queueRejected     prometheus.Counter
+	reconcileSeconds  *prometheus.HistogramVec
+}
+
+// NewMetrics creates the collectors and registers them with reg, a registry
+// the caller owns (never the global default one).
+func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	m := &Metrics{
+		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "herald", Subsystem: "webhook", Name: "deliveries_total",
+			Help: "Webhook deliveries answered, by event (\"unverified\" before the signature is checked, \"other\" for events go-github does not know) and outcome.",
+		}, []string{"event", "outcome"}),
+		signatureFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "herald", Subsystem: "webhook", Name: "signature_failures_total",
+			Help: "Deliveries refused for their X-Hub-Signature-256 header, by reason (missing, sha1_only, invalid).",
+		}, []string{"reason"}),
+		answerSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: "herald", Subsystem: "webhook", Name: "answer_duration_seconds",
+			Help:    "Time from the start of a webhook request to its answer, by outcome.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"outcome"}),
+		queueDepth: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "herald", Subsystem: "queue", Name: "pending",
+			Help: "Reconcile requests waiting in the queue, after coalescing.",
+		}),
+		queueRunning: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "herald", Subsystem: "queue", Name: "running",
+			Help: "Reconciles running now.",
+		}),
+		queueRepos: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "herald", Subsystem: "queue", Name: "repositories",
+			Help: "Repositories with a reconcile pending or running.",
+		}),
+		queueCoalesced: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "herald", Subsystem: "queue", Name: "coalesced_total",
+			Help: "Reconcile requests merged into one already pending.",
+		}),
+		queueRejected: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "herald", Subsystem: "queue", Name: "rejected_total",
+			Help: "Reconcile requests refused because the queue was full or shutting down.",
+		}),
+		reconcileSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: "herald", Subsystem: "queue", Name: "reconcile_duration_seconds",
+			Help:    "Time one reconcile took, by outcome (ok, error, panic).",
+			Buckets: prometheus.ExponentialBuckets(0.01, 2.5, 10),
+		}, []string{"outcome"}),
+	}
+	for _, c := range []prometheus.Collector{
+		m.deliveries, m.signatureFailures, m.answerSeconds,
+		m.queueDepth, m.queueRunning, m.queueRepos, m.queueCoalesced, m.queueRejected, m.reconcileSeconds,
+	} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("register webhook metrics: %w", err)
+		}
+	}
+	return m, nil
+}
+
+func (m *Metrics) delivery(event, outcome string, seconds float64) {
+	if m == nil {
+		return
+	}
+	m.deliveries.WithLabelValues(event, outcome).Inc()
+	m.answerSeconds.WithLabelValues(outcome).Observe(seconds)
+}
+
+func (m *Metrics) signatureFailure(reason string) {
+	if m == nil {
+		return
+	}
+	m.signatureFailures.WithLabelValues(reason).Inc()
+}
+
+func (m *Metrics) queue(pending, running, repos int) {
+	if m == nil {
+		return
+	}
+	m.queueDepth.Set(float64(pending))
+	m.queueRunning.Set(float64(running))
+	m.queueRepos.Set(float64(repos))
+}
+
+func (m *Metrics) coalesced() {
+	if m != nil {
+		m.queueCoalesced.Inc()
+	}
+}
+
+func (m *Metrics) rejected() {
+	if m != nil {
+		m.queueRejected.Inc()
+	}
+}
+
+func (m *Metrics) reconciled(outcome string, seconds float64) {
+	if m != nil {
+		m.reconcileSeconds.WithLabelValues(outcome).Observe(seconds)
+	}
+}

@@ -1,0 +1,71 @@
+package webhook
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Signature headers GitHub sends.
+const (
+	headerSignature256  = "X-Hub-Signature-256"
+	headerSignatureSHA1 = "X-Hub-Signature"
+	signaturePrefix     = "sha256="
+)
+
+// Errors about a delivery's signature; the receiver answers each with 401.
+var (
+	errSignatureMissing  = errors.New("missing " + headerSignature256 + " header")
+	errSignatureSHA1Only = errors.New("missing " + headerSignature256 + " header (an " + headerSignatureSHA1 + " SHA-1 signature is not accepted; GitHub sends both when the webhook has a secret)")
+	errSignatureMismatch = errors.New(headerSignature256 + " does not match the body for any configured secret")
+)
+
+// signatureError marks errors that must be answered with 401.
+type signatureError struct {
+	reason string // "missing" or "invalid", the metric label
+	err    error
+}
+
+func (e *signatureError) Error() string { return e.err.Error() }
+func (e *signatureError) Unwrap() error { return e.err }
+
+// verifier checks X-Hub-Signature-256 against one or more secrets.
+type verifier struct {
+	secrets [][]byte
+}
+
+// verify reports whether header is a valid "sha256=<hex>" HMAC of body under
+// any of the secrets. Each comparison is constant time.
+func (v *verifier) verify(header string, body []byte) error {
+	hexSum, ok := strings.CutPrefix(header, signaturePrefix)
+	if !ok {
+		return &signatureError{"invalid", fmt.Errorf("%s must start with %q", headerSignature256, signaturePrefix)}
+	}
+	if len(hexSum) != 2*sha256.Size {
+		return &signatureError{"invalid", fmt.Errorf("%s must hold %d hex digits, got %d characters", headerSignature256, 2*sha256.Size, len(hexSum))}
+	}
+	var want [sha256.Size]byte
+	if _, err := hex.Decode(want[:], []byte(hexSum)); err != nil {
+		return &signatureError{"invalid", fmt.Errorf("%s is not hexadecimal", headerSignature256)}
+	}
+	for _, s := range v.secrets {
+		m := hmac.New(sha256.New, s)
+		m.Write(body)
+		var got [sha256.Size]byte
+		if hmac.Equal(m.Sum(got[:0]), want[:]) {
+			return nil
+		}
+	}
+	return &signatureError{"invalid", errSignatureMismatch}
+}
+
+// Sign returns the X-Hub-Signature-256 value GitHub would send for body
+// signed with secret. Tools that replay deliveries use it.
+func Sign(secret, body []byte) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write(body)
+	return signaturePrefix + hex.EncodeToString(m.Sum(nil))
+}
