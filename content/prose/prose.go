@@ -1,8 +1,11 @@
 package prose
 
 import (
+	"cmp"
+	"slices"
 	"strings"
-	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Rule IDs reported in Issue.Rule.
@@ -31,54 +34,537 @@ type Options struct {
 	MinDocs    int         // a word in >= MinDocs documents of Vocabulary counts as known (0 = default 3)
 }
 
+// DefaultMinDocs is the number of documents of a Vocabulary a word must
+// appear in to count as known when Options.MinDocs is 0.
+const DefaultMinDocs = 3
+
 // Checker runs every rule over runs of plain text. It is safe for
 // concurrent use.
 type Checker struct {
-	opts Options
+	dict    *dictionary
+	words   map[string]struct{} // Options.Words, normalised by normWord
+	vocab   *Vocabulary
+	minDocs int
 }
 
-// NewChecker returns a Checker configured by opts.
+// NewChecker returns a Checker configured by opts. The embedded dictionaries
+// are loaded on the first call in a process (about 50 ms) and shared by all
+// Checkers after that.
 func NewChecker(opts Options) *Checker {
-	if opts.MinDocs <= 0 {
-		opts.MinDocs = 3
+	c := &Checker{
+		dict:    loadDictionary(),
+		words:   make(map[string]struct{}, len(opts.Words)),
+		vocab:   opts.Vocabulary,
+		minDocs: opts.MinDocs,
 	}
-	return &Checker{opts: opts}
+	if c.minDocs <= 0 {
+		c.minDocs = DefaultMinDocs
+	}
+	for _, w := range opts.Words {
+		if w = strings.TrimSpace(w); w != "" {
+			c.words[normWord(w)] = struct{}{}
+		}
+	}
+	return c
 }
 
 // Check runs every rule over text and returns the issues sorted by Start.
+// Issues never overlap within one rule; issues of different rules may.
 func (c *Checker) Check(text string) []Issue {
-	return nil
+	var issues []Issue
+	issues = c.checkChars(text, issues)
+	issues = c.checkWords(text, issues)
+	issues = checkPlaceholders(text, issues)
+	slices.SortStableFunc(issues, func(a, b Issue) int { return cmp.Compare(a.Start, b.Start) })
+	return issues
 }
 
-// Vocabulary counts, for each word, the number of documents it appears in.
-// It is safe for concurrent use.
-type Vocabulary struct {
-	mu   sync.RWMutex
-	docs map[string]int
+// normWord lower-cases w, writes apostrophes as ' and drops a possessive
+// 's, the form in which words are looked up.
+func normWord(w string) string {
+	var buf [64]byte
+	return string(appendNorm(buf[:0], w))
 }
 
-// NewVocabulary returns an empty Vocabulary.
-func NewVocabulary() *Vocabulary {
-	return &Vocabulary{docs: make(map[string]int)}
-}
-
-// AddDocument counts every distinct word of text once.
-func (v *Vocabulary) AddDocument(text string) {
-	seen := make(map[string]struct{})
-	for _, w := range strings.Fields(text) {
-		seen[strings.ToLower(w)] = struct{}{}
+func appendNorm(dst []byte, w string) []byte {
+	for _, r := range w {
+		switch {
+		case r < utf8.RuneSelf:
+			b := byte(r)
+			if 'A' <= b && b <= 'Z' {
+				b += 'a' - 'A'
+			}
+			dst = append(dst, b)
+		case r == '’':
+			dst = append(dst, '\'')
+		default:
+			dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		}
 	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	for w := range seen {
-		v.docs[w]++
+	if n := len(dst); n > 2 && dst[n-2] == '\'' && dst[n-1] == 's' {
+		dst = dst[:n-2]
 	}
+	return dst
 }
 
-// Documents reports how many documents added so far contain word
-// (case-insensitive).
-func (v *Vocabulary) Documents(word string) int {
-	v.mu.RLock()
-	defer v.mu.RUnlock()
-	return v.docs[strings.ToLower(word)]
+// chunk is a run of text between white space, with its core: the chunk
+// without leading and trailing punctuation.
+type chunk struct {
+	start, end   int // the chunk
+	cs, ce       int // its core
+	lead, trail  bool
+	sentenceEnd  bool // trailing punctuation ends a sentence (. ! ? :)
+	letters      int  // letters in the core
+	upper        int  // upper-case letters in the core
+	firstUpper   bool
+	digit        bool // the core has a digit
+	nonASCII     bool // the core has a non-ASCII letter
+	special      bool // the core has a character other than letters, digits, ' ’ and single -
+	hyphen       bool
+	quoted       bool // the chunk is one word wrapped in quotes or backticks
+	hasAnyLetter bool
+}
+
+// isWord reports whether the core is a word: letters with inner
+// apostrophes and hyphens.
+func (k *chunk) isWord() bool {
+	return k.letters > 0 && !k.digit && !k.special
+}
+
+func isSpaceRune(r rune) bool {
+	return r == 0x00A0 || r == 0x202F || r == 0x2007 || r == 0x3000 || r >= 0x2000 && r <= 0x200A ||
+		r == 0x205F || r == 0x2028 || r == 0x2029 || r == 0x85
+}
+
+// nextChunk finds the chunk starting at or after i. It returns the number
+// of line breaks skipped before it, and ok false at the end of text.
+func nextChunk(text string, i int) (k chunk, newlines int, ok bool) {
+	for i < len(text) {
+		b := text[i]
+		if b == ' ' || b == '\t' || b == '\r' || b == '\f' || b == '\v' {
+			i++
+			continue
+		}
+		if b == '\n' {
+			newlines++
+			i++
+			continue
+		}
+		if b >= utf8.RuneSelf {
+			if r, size := utf8.DecodeRuneInString(text[i:]); isSpaceRune(r) {
+				i += size
+				continue
+			}
+		}
+		break
+	}
+	if i >= len(text) {
+		return k, newlines, false
+	}
+	k.start = i
+	for i < len(text) {
+		b := text[i]
+		if b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v' {
+			break
+		}
+		if b >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if isSpaceRune(r) {
+				break
+			}
+			i += size
+			continue
+		}
+		i++
+	}
+	k.end = i
+	k.analyse(text)
+	return k, newlines, true
+}
+
+func isAlnumRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func (k *chunk) analyse(text string) {
+	cs, ce := k.start, k.end
+	for cs < ce {
+		r, size := utf8.DecodeRuneInString(text[cs:ce])
+		if isAlnumRune(r) {
+			break
+		}
+		cs += size
+	}
+	for ce > cs {
+		r, size := utf8.DecodeLastRuneInString(text[cs:ce])
+		if isAlnumRune(r) {
+			break
+		}
+		ce -= size
+	}
+	k.cs, k.ce = cs, ce
+	k.lead = cs > k.start
+	k.trail = ce < k.end
+	for j := ce; j < k.end; j++ {
+		switch text[j] {
+		case '.', '!', '?', ':':
+			k.sentenceEnd = true
+		}
+	}
+	if k.lead && k.trail {
+		switch q := text[k.start]; q {
+		case '"', '\'', '`':
+			k.quoted = strings.IndexByte(text[ce:k.end], q) >= 0
+		}
+	}
+	prevHyphen := false
+	for j := cs; j < ce; {
+		b := text[j]
+		if b < utf8.RuneSelf {
+			switch {
+			case 'a' <= b && b <= 'z':
+				k.letters++
+			case 'A' <= b && b <= 'Z':
+				if k.letters == 0 {
+					k.firstUpper = true
+				}
+				k.letters++
+				k.upper++
+			case '0' <= b && b <= '9':
+				k.digit = true
+			case b == '\'':
+			case b == '-':
+				if prevHyphen {
+					k.special = true
+				}
+				k.hyphen = true
+			default:
+				k.special = true
+			}
+			prevHyphen = b == '-'
+			j++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[j:])
+		prevHyphen = false
+		switch {
+		case r == '’':
+		case unicode.IsLetter(r):
+			if unicode.IsUpper(r) {
+				if k.letters == 0 {
+					k.firstUpper = true
+				}
+				k.upper++
+			}
+			k.letters++
+			k.nonASCII = true
+		case unicode.IsDigit(r):
+			k.digit = true
+		case unicode.Is(unicode.Mn, r):
+			k.nonASCII = true
+		default:
+			k.special = true
+		}
+		j += size
+	}
+	k.hasAnyLetter = k.letters > 0
+}
+
+// allowedRepeats are words that English repeats on purpose ("he had had
+// enough", "that that is", "what it is is").
+var allowedRepeats = [...]string{"had", "that", "is", "bye", "ha", "no", "knock", "very", "really", "so", "tsk", "chop", "now", "there", "hip", "yeah", "dum", "la", "pom", "tut", "boo", "bora", "walla", "sirhan", "mahi", "baden", "pago"}
+
+func allowedRepeat(w string) bool {
+	for _, a := range allowedRepeats {
+		if strings.EqualFold(a, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Checker) checkWords(text string, issues []Issue) []Issue {
+	var prev chunk
+	havePrev := false
+	sentenceStart := true
+	for i := 0; ; {
+		k, newlines, ok := nextChunk(text, i)
+		if !ok {
+			break
+		}
+		i = k.end
+		if newlines >= 2 {
+			sentenceStart = true
+			havePrev = false
+		}
+		word := k.isWord()
+		if word && havePrev && newlines < 2 && !prev.trail && !k.lead && prev.isWord() &&
+			strings.EqualFold(text[prev.cs:prev.ce], text[k.cs:k.ce]) && !allowedRepeat(text[k.cs:k.ce]) {
+			w := text[prev.cs:prev.ce]
+			issues = append(issues, Issue{Rule: RuleRepeatedWord, Start: prev.cs, End: k.ce,
+				Message:     `"` + w + `" is repeated; remove the second one`,
+				Replacement: w, HasFix: true})
+		} else if word && !k.quoted && !k.nonASCII {
+			issues = c.spellChunk(text, &k, sentenceStart, issues)
+		}
+		if k.hasAnyLetter || k.digit {
+			sentenceStart = k.sentenceEnd
+		} else if k.sentenceEnd {
+			sentenceStart = true
+		}
+		prev, havePrev = k, true
+	}
+	return issues
+}
+
+// spellChunk checks the spelling of a word chunk, part by part when it is
+// hyphenated and unknown as a whole.
+func (c *Checker) spellChunk(text string, k *chunk, sentenceStart bool, issues []Issue) []Issue {
+	core := text[k.cs:k.ce]
+	if !k.hyphen {
+		return c.spellWord(text, k.cs, k.ce, sentenceStart, issues)
+	}
+	if k.upper == 0 || k.upper == 1 && k.firstUpper {
+		var buf [64]byte
+		if len(core) <= len(buf) && c.knownWord(appendNorm(buf[:0], core)) {
+			return issues
+		}
+	}
+	first := true
+	for s := k.cs; s < k.ce; {
+		e := strings.IndexByte(text[s:k.ce], '-')
+		if e < 0 {
+			e = k.ce
+		} else {
+			e += s
+		}
+		if e > s && !(e < k.ce && isPrefix(text[s:e])) {
+			issues = c.spellWord(text, s, e, sentenceStart && first, issues)
+		}
+		first = false
+		s = e + 1
+	}
+	return issues
+}
+
+// prefixes are written with a hyphen before a word ("multi-cluster").
+var prefixes = [...]string{"anti", "auto", "bi", "co", "counter", "cross", "de", "hyper", "inter", "intra", "macro", "meta", "micro", "mid", "mini", "multi", "non", "post", "pre", "pro", "pseudo", "re", "semi", "sub", "super", "tri", "ultra", "un", "uni"}
+
+func isPrefix(w string) bool {
+	for _, p := range prefixes {
+		if strings.EqualFold(p, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// knownWord reports whether a normalised word is correctly spelled as far as
+// the dictionaries, the project words and the repository vocabulary know.
+func (c *Checker) knownWord(w []byte) bool {
+	if e, ok := c.dict.words[string(w)]; ok && e.flags&flagKnown != 0 {
+		return true
+	}
+	return c.projectWord(w)
+}
+
+func (c *Checker) projectWord(w []byte) bool {
+	if _, ok := c.words[string(w)]; ok {
+		return true
+	}
+	return c.vocab != nil && c.vocab.documents(w) >= c.minDocs
+}
+
+// spellWord checks the word text[s:e] (letters, apostrophes).
+func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, issues []Issue) []Issue {
+	w := text[s:e]
+	if len(w) > 48 {
+		return issues
+	}
+	letters, upper, firstUpper := 0, 0, false
+	for i := 0; i < len(w); i++ {
+		b := w[i]
+		switch {
+		case 'a' <= b && b <= 'z':
+			letters++
+		case 'A' <= b && b <= 'Z':
+			if letters == 0 {
+				firstUpper = true
+			}
+			letters++
+			upper++
+		}
+	}
+	if letters < 3 || upper > 1 || upper == 1 && !firstUpper {
+		// Short words, acronyms, CamelCase and iOS-style names.
+		return issues
+	}
+	if firstUpper && !sentenceStart {
+		// A capitalised word inside a sentence is a name.
+		return issues
+	}
+	var buf [64]byte
+	lw := appendNorm(buf[:0], w)
+	en, ok := c.dict.words[string(lw)]
+	if ok && en.flags&flagMisspelt != 0 {
+		if c.projectWord(lw) {
+			return issues
+		}
+		fix := en.fix
+		if firstUpper {
+			fix = strings.ToUpper(fix[:1]) + fix[1:]
+		}
+		return append(issues, Issue{Rule: RuleMisspelling, Start: s, End: e,
+			Message:     `"` + w + `" is a common misspelling of "` + fix + `"`,
+			Replacement: fix, HasFix: true})
+	}
+	if ok && en.flags&flagKnown != 0 || c.projectWord(lw) {
+		return issues
+	}
+	if firstUpper {
+		// An unknown capitalised word at the start of a sentence is most
+		// often a name too; only known misspellings are reported there.
+		return issues
+	}
+	if c.derivedWord(lw) {
+		return issues
+	}
+	if !isLowerASCIIBytes(lw) {
+		return issues
+	}
+	sugg := c.dict.suggestions(string(lw), 3)
+	is := Issue{Rule: RuleMisspelling, Start: s, End: e}
+	switch len(sugg) {
+	case 0:
+		is.Message = `"` + w + `" is not in the dictionary; if it is spelled right, add it to the project's words`
+	case 1:
+		is.Message = `"` + w + `" looks misspelled; did you mean "` + sugg[0] + `"?`
+		is.Replacement, is.HasFix = sugg[0], true
+	default:
+		if len(sugg) > 3 {
+			sugg = sugg[:3]
+		}
+		is.Message = `"` + w + `" looks misspelled; did you mean "` + strings.Join(sugg, `", "`) + `"?`
+	}
+	return append(issues, is)
+}
+
+func isLowerASCIIBytes(w []byte) bool {
+	for _, b := range w {
+		if b < 'a' || b > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// suffixes are stripped to find the stem of an inflected technical word
+// ("configs", "kubeconfigs", "containerized"); the stem must be known.
+var suffixes = [...]string{"s", "es", "ed", "d", "ing", "er", "ers", "ly", "able", "ability"}
+
+// derivedWord reports whether w is an inflection, a prefixed form or a
+// compound of two known words ("multicluster", "dataplane").
+func (c *Checker) derivedWord(w []byte) bool {
+	for _, suf := range suffixes {
+		if n := len(w) - len(suf); n >= 3 && string(w[n:]) == suf {
+			if c.knownWord(w[:n]) {
+				return true
+			}
+			if suf == "ing" || suf == "ed" || suf == "er" || suf == "able" {
+				// Dropped e: "configurable" -> "configure".
+				var buf [64]byte
+				stem := append(append(buf[:0], w[:n]...), 'e')
+				if c.knownWord(stem) {
+					return true
+				}
+			}
+		}
+	}
+	for _, p := range prefixes {
+		if len(w) > len(p)+2 && string(w[:len(p)]) == p && c.knownWord(w[len(p):]) {
+			return true
+		}
+	}
+	for i := 3; i+3 <= len(w); i++ {
+		if c.commonWord(w[:i]) && (c.commonWord(w[i:]) || c.knownWord(w[i:]) && i >= 4) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Checker) commonWord(w []byte) bool {
+	e, ok := c.dict.words[string(w)]
+	return ok && e.flags&flagCommon != 0
+}
+
+// placeholders are written in capitals; in lower case they are ordinary
+// words ("a todo app").
+var placeholders = [...]string{"TODO", "TBD", "FIXME", "XXX", "TKTK"}
+
+func checkPlaceholders(text string, issues []Issue) []Issue {
+	for _, p := range placeholders {
+		for off := 0; ; {
+			j := strings.Index(text[off:], p)
+			if j < 0 {
+				break
+			}
+			s := off + j
+			e := s + len(p)
+			off = e
+			if s > 0 && isWordByte(text[s-1]) || e < len(text) && isWordByte(text[e]) {
+				continue
+			}
+			issues = append(issues, Issue{Rule: RulePlaceholder, Start: s, End: e,
+				Message: `"` + p + `" is a placeholder; finish the text or remove it before publishing`})
+		}
+	}
+	for _, p := range [...]string{"lorem ipsum", "Lorem ipsum", "Lorem Ipsum", "LOREM IPSUM"} {
+		for off := 0; ; {
+			j := strings.Index(text[off:], p)
+			if j < 0 {
+				break
+			}
+			s := off + j
+			off = s + len(p)
+			if s > 0 && isWordByte(text[s-1]) {
+				continue
+			}
+			issues = append(issues, Issue{Rule: RulePlaceholder, Start: s, End: s + len(p),
+				Message: `"` + p + `" is placeholder text; replace it with the real text`})
+		}
+	}
+	for _, p := range [...]string{"[insert ", "[Insert ", "[INSERT ", "<insert ", "<Insert ", "{insert ", "{Insert "} {
+		closer := byte(']')
+		switch p[0] {
+		case '<':
+			closer = '>'
+		case '{':
+			closer = '}'
+		}
+		for off := 0; ; {
+			j := strings.Index(text[off:], p)
+			if j < 0 {
+				break
+			}
+			s := off + j
+			off = s + len(p)
+			rest := text[off:min(len(text), off+120)]
+			e := strings.IndexByte(rest, closer)
+			if e < 0 || strings.IndexByte(rest[:e], '\n') >= 0 {
+				continue
+			}
+			end := off + e + 1
+			issues = append(issues, Issue{Rule: RulePlaceholder, Start: s, End: end,
+				Message: `"` + text[s:end] + `" is a placeholder; replace it with the real text`})
+		}
+	}
+	return issues
+}
+
+func isWordByte(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '_'
 }

@@ -1,0 +1,231 @@
+package prose
+
+import (
+	_ "embed"
+	"math/bits"
+	"strings"
+	"sync"
+
+	"github.com/golangci/misspell"
+)
+
+// The embedded word lists; words/NOTICE.md says where each comes from.
+var (
+	//go:embed words/scowl-american-50.txt
+	scowlCommon string
+	//go:embed words/scowl-american-70-extra.txt
+	scowlExtra string
+	//go:embed words/cspell-software-terms.txt
+	softwareTerms string
+)
+
+// Flags of a dictionary entry.
+const (
+	flagKnown    uint8 = 1 << iota // a correctly spelled word
+	flagCommon                     // a common English word: eligible as a suggestion
+	flagMisspelt                   // a known misspelling; entry.fix holds the correction
+)
+
+type entry struct {
+	flags uint8
+	fix   string // the correction of a known misspelling, lower case
+}
+
+// dictionary is the embedded, read-only word data. It is built once per
+// process (see loadDictionary) and never changed afterwards, so it is shared
+// by every Checker without locking.
+type dictionary struct {
+	words map[string]entry // lower-case word -> entry
+	// byFirst[c][n] lists the common words of n bytes starting with letter
+	// c, with a mask of the letters each contains, for suggestions at edit
+	// distance 2.
+	byFirst [26][maxSuggestLen + 3][]maskedWord
+}
+
+type maskedWord struct {
+	word string
+	mask uint32
+}
+
+const maxSuggestLen = 24
+
+// loadDictionary builds the dictionary from the embedded lists on first use.
+// The result is immutable.
+var loadDictionary = sync.OnceValue(buildDictionary)
+
+func buildDictionary() *dictionary {
+	d := &dictionary{words: make(map[string]entry, 180000)}
+	add := func(list string, flags uint8) {
+		for line := range strings.Lines(list) {
+			w := strings.TrimSpace(line)
+			if w == "" || strings.HasPrefix(w, "#") {
+				continue
+			}
+			// Possessives are stripped before lookup; skip them here.
+			if strings.HasSuffix(w, "'s") {
+				continue
+			}
+			w = strings.ToLower(w)
+			e := d.words[w]
+			e.flags |= flags
+			d.words[w] = e
+		}
+	}
+	add(scowlCommon, flagKnown|flagCommon)
+	add(scowlExtra, flagKnown)
+	add(softwareTerms, flagKnown)
+	for i := 0; i+1 < len(misspell.DictMain); i += 2 {
+		wrong, right := strings.ToLower(misspell.DictMain[i]), strings.ToLower(misspell.DictMain[i+1])
+		e := d.words[wrong]
+		if e.flags&flagKnown != 0 {
+			// A word the dictionaries know is not flagged on the word of one list.
+			continue
+		}
+		e.flags |= flagMisspelt
+		e.fix = right
+		d.words[wrong] = e
+	}
+	for w, e := range d.words {
+		if e.flags&flagCommon == 0 || len(w) < 2 || len(w) > maxSuggestLen+2 || !isLowerASCII(w) {
+			continue
+		}
+		c := w[0] - 'a'
+		d.byFirst[c][len(w)] = append(d.byFirst[c][len(w)], maskedWord{w, letterMask(w)})
+	}
+	return d
+}
+
+func isLowerASCII(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+func letterMask(w string) uint32 {
+	var m uint32
+	for i := 0; i < len(w); i++ {
+		m |= 1 << (w[i] - 'a')
+	}
+	return m
+}
+
+// suggestions returns the common words nearest to w (lower-case ASCII) at
+// edit distance 1, or, when there are none and w is long enough, at edit
+// distance 2 (with the same first letter). It returns at most limit+1
+// words, so a caller can tell "exactly one" from "several".
+func (d *dictionary) suggestions(w string, limit int) []string {
+	var out []string
+	seen := func(s string) bool {
+		for _, o := range out {
+			if o == s {
+				return true
+			}
+		}
+		return false
+	}
+	try := func(s string) bool {
+		if e, ok := d.words[s]; ok && e.flags&flagCommon != 0 && !seen(s) {
+			out = append(out, s)
+		}
+		return len(out) > limit
+	}
+	buf := make([]byte, 0, len(w)+1)
+	// Deletions.
+	for i := range len(w) {
+		buf = append(append(buf[:0], w[:i]...), w[i+1:]...)
+		if try(string(buf)) {
+			return out
+		}
+	}
+	// Transpositions.
+	for i := 0; i+1 < len(w); i++ {
+		buf = append(buf[:0], w...)
+		buf[i], buf[i+1] = buf[i+1], buf[i]
+		if buf[i] != buf[i+1] && try(string(buf)) {
+			return out
+		}
+	}
+	// Substitutions.
+	for i := range len(w) {
+		buf = append(buf[:0], w...)
+		for c := byte('a'); c <= 'z'; c++ {
+			if c == w[i] {
+				continue
+			}
+			buf[i] = c
+			if try(string(buf)) {
+				return out
+			}
+		}
+	}
+	// Insertions.
+	for i := 0; i <= len(w); i++ {
+		for c := byte('a'); c <= 'z'; c++ {
+			buf = append(append(append(buf[:0], w[:i]...), c), w[i:]...)
+			if try(string(buf)) {
+				return out
+			}
+		}
+	}
+	if len(out) > 0 || len(w) < 7 || len(w) > maxSuggestLen {
+		return out
+	}
+	// Distance 2, same first letter, scanned by length with a letter-set
+	// filter: two edits change at most four letters of the set.
+	m := letterMask(w)
+	first := w[0] - 'a'
+	for n := len(w) - 2; n <= len(w)+2; n++ {
+		for _, cand := range d.byFirst[first][n] {
+			if bits.OnesCount32(cand.mask^m) > 4 {
+				continue
+			}
+			if editDistanceAtMost(w, cand.word, 2) && !seen(cand.word) {
+				out = append(out, cand.word)
+				if len(out) > limit {
+					return out
+				}
+			}
+		}
+	}
+	return out
+}
+
+// editDistanceAtMost reports whether the optimal-string-alignment distance
+// between a and b is at most k.
+func editDistanceAtMost(a, b string, k int) bool {
+	if d := len(a) - len(b); d > k || -d > k {
+		return false
+	}
+	var rows [3][maxSuggestLen + 4]int
+	if len(b)+1 > len(rows[0]) {
+		return false
+	}
+	prev2, prev, cur := &rows[0], &rows[1], &rows[2]
+	for j := 0; j <= len(b); j++ {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > k {
+			return false
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)] <= k
+}
