@@ -1,0 +1,389 @@
+package gitrepo
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+)
+
+// Hash is a Git object name (SHA-1).
+type Hash = plumbing.Hash
+
+// ParseHash parses a full 40-digit hexadecimal object name.
+func ParseHash(s string) (Hash, error) {
+	if len(s) != 40 || !plumbing.IsHash(s) {
+		return Hash{}, fmt.Errorf("parse hash %q: want 40 hexadecimal digits", s)
+	}
+	return plumbing.NewHash(s), nil
+}
+
+// Sentinel errors; test with errors.Is.
+var (
+	// ErrBranchMoved means the remote branch was not at the expected old
+	// commit, so a guarded push changed nothing. Fetch, re-read and retry.
+	ErrBranchMoved = errors.New("branch moved")
+	// ErrNotFound means a ref or commit does not exist in the mirror (or
+	// on the remote, for Fetch).
+	ErrNotFound = errors.New("not found")
+)
+
+// Cache keeps one bare mirror per remote under a data directory. Deleting
+// the directory loses nothing: mirrors are cloned again on demand. A data
+// directory belongs to one process at a time.
+type Cache struct {
+	dir string
+	log *slog.Logger
+	now func() time.Time
+
+	mu      sync.Mutex
+	mirrors map[string]*mirrorState
+}
+
+// Option configures NewCache.
+type Option func(*Cache)
+
+// WithLogger sets the logger (default: slog.Default()).
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Cache) { c.log = l }
+}
+
+// WithClock sets the clock used for commit times when a CommitRequest
+// leaves Time zero (default: time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(c *Cache) { c.now = now }
+}
+
+// NewCache returns a cache of mirrors kept under dir. Nothing is created
+// on disk until the first Open.
+func NewCache(dir string, opts ...Option) (*Cache, error) {
+	if dir == "" {
+		return nil, errors.New("new mirror cache: data directory is empty")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("new mirror cache: %w", err)
+	}
+	c := &Cache{dir: abs, log: slog.Default(), now: time.Now, mirrors: map[string]*mirrorState{}}
+	for _, o := range opts {
+		o(c)
+	}
+	return c, nil
+}
+
+// Dir returns the cache's data directory.
+func (c *Cache) Dir() string { return c.dir }
+
+// mirrorState is shared by every Mirror handle of one remote.
+type mirrorState struct {
+	cache  *Cache
+	remote string
+	dir    string
+	// lock serialises all use of the repository; a channel so that
+	// waiting for it honours a context.
+	lock chan struct{}
+	repo *git.Repository
+}
+
+// Mirror is a handle on the bare mirror of one remote, carrying the
+// credentials it was opened with. Handles of the same remote share one
+// repository, and their operations run one at a time.
+type Mirror struct {
+	st   *mirrorState
+	auth Auth
+	red  redactor
+}
+
+// Open returns the mirror of remote, cloning it when the data directory
+// has none, and cloning it again when the copy on disk is corrupt or was
+// left half-written. The clone fetches every branch and tag (not pull
+// request refs) and records the remote's default branch as HEAD.
+//
+// remote must not carry credentials; pass them as auth. Each Open returns
+// a new handle with auth, so rotating tokens are picked up by opening
+// again; the clone on disk is reused.
+func (c *Cache) Open(ctx context.Context, remote string, auth Auth) (*Mirror, error) {
+	clean := RedactURL(remote)
+	if clean != remote {
+		return nil, fmt.Errorf("open mirror of %s: the URL carries credentials; pass them as Auth", clean)
+	}
+	if _, err := auth.method(remote); err != nil {
+		return nil, fmt.Errorf("open mirror of %s: %w", remote, err)
+	}
+	if _, err := transport.NewEndpoint(remote); err != nil {
+		return nil, fmt.Errorf("open mirror of %s: %w", remote, err)
+	}
+
+	c.mu.Lock()
+	st, ok := c.mirrors[remote]
+	if !ok {
+		st = &mirrorState{cache: c, remote: remote, dir: filepath.Join(c.dir, dirName(remote)), lock: make(chan struct{}, 1)}
+		c.mirrors[remote] = st
+	}
+	c.mu.Unlock()
+
+	m := &Mirror{st: st, auth: auth, red: newRedactor(remote, auth)}
+	if err := st.acquire(ctx); err != nil {
+		return nil, fmt.Errorf("open mirror of %s: %w", remote, err)
+	}
+	defer st.release()
+	if st.repo != nil {
+		return m, nil
+	}
+	if err := m.load(ctx); err != nil {
+		return nil, fmt.Errorf("open mirror of %s: %w", remote, err)
+	}
+	return m, nil
+}
+
+// Remote returns the URL the mirror fetches from.
+func (m *Mirror) Remote() string { return m.st.remote }
+
+// Dir returns the mirror's directory (a bare repository).
+func (m *Mirror) Dir() string { return m.st.dir }
+
+func (st *mirrorState) acquire(ctx context.Context) error {
+	select {
+	case st.lock <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+func (st *mirrorState) acquireNoCtx() { st.lock <- struct{}{} }
+
+func (st *mirrorState) release() { <-st.lock }
+
+// dirName gives a readable, collision-free directory name for a remote.
+func dirName(remote string) string {
+	sum := sha256.Sum256([]byte(remote))
+	name := remote
+	if u, err := url.Parse(remote); err == nil && u.Host != "" {
+		name = u.Host + u.Path
+	}
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '.':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	s := strings.Trim(b.String(), "._")
+	if len(s) > 80 {
+		s = s[len(s)-80:]
+	}
+	return s + "-" + hex.EncodeToString(sum[:6])
+}
+
+// load opens the mirror on disk, or clones it. Called with the lock held.
+func (m *Mirror) load(ctx context.Context) error {
+	st := m.st
+	log := st.cache.log.With("remote", st.remote, "mirror", st.dir)
+	if _, err := os.Stat(st.dir); err == nil {
+		repo, verr := verifyMirror(st.dir, st.remote)
+		if verr == nil {
+			st.repo = repo
+			return nil
+		}
+		log.Warn("mirror is unusable, cloning again", "error", verr)
+		if err := os.RemoveAll(st.dir); err != nil {
+			return fmt.Errorf("remove unusable mirror: %w", err)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	start := time.Now()
+	if err := m.clone(ctx); err != nil {
+		return err
+	}
+	repo, err := verifyMirror(st.dir, st.remote)
+	if err != nil {
+		return fmt.Errorf("verify fresh clone: %w", err)
+	}
+	st.repo = repo
+	log.Info("mirror cloned", "duration", time.Since(start))
+	return nil
+}
+
+// clone fetches the remote into a temporary directory beside the mirror
+// and renames it into place, so a crash never leaves a half-written
+// mirror at the final path.
+func (m *Mirror) clone(ctx context.Context) error {
+	st := m.st
+	if err := os.MkdirAll(st.cache.dir, 0o755); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	base := filepath.Base(st.dir)
+	// Leftovers of an interrupted clone of this remote.
+	if old, err := filepath.Glob(filepath.Join(st.cache.dir, ".clone-"+base+"-*")); err == nil {
+		for _, o := range old {
+			_ = os.RemoveAll(o)
+		}
+	}
+	tmp, err := os.MkdirTemp(st.cache.dir, ".clone-"+base+"-")
+	if err != nil {
+		return fmt.Errorf("create clone directory: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			_ = os.RemoveAll(tmp)
+		}
+	}()
+	repo, err := git.PlainInit(tmp, true)
+	if err != nil {
+		return fmt.Errorf("init bare repository: %w", err)
+	}
+	remote, err := repo.CreateRemote(&config.RemoteConfig{
+		Name:  "origin",
+		URLs:  []string{st.remote},
+		Fetch: []config.RefSpec{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"},
+	})
+	if err != nil {
+		return fmt.Errorf("configure remote: %w", err)
+	}
+	auth, err := m.auth.method(st.remote)
+	if err != nil {
+		return err
+	}
+	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: auth})
+	if err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
+		return fmt.Errorf("list remote refs: %w", m.red.wrap(err))
+	}
+	err = remote.FetchContext(ctx, &git.FetchOptions{RemoteName: "origin", Auth: auth, Tags: git.NoTags, Force: true})
+	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
+		return fmt.Errorf("fetch: %w", m.red.wrap(err))
+	}
+	for _, r := range refs {
+		if r.Name() == plumbing.HEAD && r.Type() == plumbing.SymbolicReference {
+			if err := repo.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, r.Target())); err != nil {
+				return fmt.Errorf("set HEAD: %w", err)
+			}
+		}
+	}
+	if err := os.Rename(tmp, st.dir); err != nil {
+		return fmt.Errorf("move clone into place: %w", err)
+	}
+	ok = true
+	return nil
+}
+
+// verifyMirror opens dir and checks that it is a usable mirror of remote:
+// a bare repository with that origin, whose packs are complete (each
+// pack's trailing checksum matches its index) and whose refs all point at
+// readable objects.
+func verifyMirror(dir, remote string) (*git.Repository, error) {
+	repo, err := git.PlainOpen(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	cfg, err := repo.Config()
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	if !cfg.Core.IsBare {
+		return nil, errors.New("not a bare repository")
+	}
+	rc, ok := cfg.Remotes["origin"]
+	if !ok || len(rc.URLs) != 1 || rc.URLs[0] != remote {
+		return nil, fmt.Errorf("origin is not %s", remote)
+	}
+	if err := verifyPacks(filepath.Join(dir, "objects", "pack")); err != nil {
+		return nil, err
+	}
+	if _, err := repo.Storer.Reference(plumbing.HEAD); err != nil {
+		return nil, fmt.Errorf("read HEAD: %w", err)
+	}
+	iter, err := repo.References()
+	if err != nil {
+		return nil, fmt.Errorf("list refs: %w", err)
+	}
+	err = iter.ForEach(func(r *plumbing.Reference) error {
+		if r.Type() != plumbing.HashReference {
+			return nil
+		}
+		obj, err := repo.Storer.EncodedObject(plumbing.AnyObject, r.Hash())
+		if err != nil {
+			return fmt.Errorf("ref %s points at %s: %w", r.Name(), r.Hash(), err)
+		}
+		if obj.Type() == plumbing.CommitObject {
+			c, err := object.DecodeCommit(repo.Storer, obj)
+			if err != nil {
+				return fmt.Errorf("ref %s: decode commit %s: %w", r.Name(), r.Hash(), err)
+			}
+			if _, err := c.Tree(); err != nil {
+				return fmt.Errorf("ref %s: tree of %s: %w", r.Name(), r.Hash(), err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return repo, nil
+}
+
+// verifyPacks checks every pack against its index: both present, and the
+// pack's trailing checksum equal to the one the index records. This finds
+// truncated or half-written packs without reading them whole.
+func verifyPacks(dir string) error {
+	packs, err := filepath.Glob(filepath.Join(dir, "pack-*.pack"))
+	if err != nil {
+		return err
+	}
+	for _, p := range packs {
+		idx := strings.TrimSuffix(p, ".pack") + ".idx"
+		want, err := tail(idx, 40)
+		if err != nil {
+			return fmt.Errorf("pack %s has no usable index: %w", filepath.Base(p), err)
+		}
+		got, err := tail(p, 20)
+		if err != nil {
+			return fmt.Errorf("read pack %s: %w", filepath.Base(p), err)
+		}
+		if !bytes.Equal(want[:20], got) {
+			return fmt.Errorf("pack %s is incomplete: its checksum does not match its index", filepath.Base(p))
+		}
+	}
+	return nil
+}
+
+// tail reads the last n bytes of a file.
+func tail(path string, n int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() < n+12 {
+		return nil, fmt.Errorf("%s is too short (%d bytes)", filepath.Base(path), fi.Size())
+	}
+	b := make([]byte, n)
+	if _, err := f.ReadAt(b, fi.Size()-n); err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return b, nil
+}

@@ -1,0 +1,295 @@
+package gittest
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cgi"
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// FaultKind names a failure the Server can inject.
+type FaultKind int
+
+const (
+	// Status500 answers 500 Internal Server Error without running git.
+	Status500 FaultKind = iota + 1
+	// CloseMidResponse sends the first half of git's response, then drops
+	// the connection without finishing the HTTP response.
+	CloseMidResponse
+	// TruncatePack sends a well-formed HTTP response whose body is git's
+	// response cut in half: the pack inside ends early.
+	TruncatePack
+)
+
+// String names the fault for test output.
+func (k FaultKind) String() string {
+	switch k {
+	case Status500:
+		return "500"
+	case CloseMidResponse:
+		return "close mid-response"
+	case TruncatePack:
+		return "truncated pack"
+	}
+	return "unknown fault"
+}
+
+// Fault is a failure injected into matching requests.
+type Fault struct {
+	// Kind is what goes wrong.
+	Kind FaultKind
+	// Match selects requests by the end of their path: "info/refs" (the
+	// ref advertisement), "git-upload-pack" (the fetch exchange) or
+	// "git-receive-pack" (the push exchange). Empty matches every request.
+	Match string
+	// Times is how many matching requests fail; 0 means until ClearFaults.
+	Times int
+}
+
+// Stats counts the traffic a Server has handled since it started or since
+// the last ResetStats.
+type Stats struct {
+	// Requests is the number of HTTP requests.
+	Requests int
+	// BytesSent is the number of response body bytes written to clients.
+	BytesSent int64
+	// BytesReceived is the number of request body bytes read from clients.
+	BytesReceived int64
+}
+
+// Server is a Git smart-HTTP server: git http-backend behind net/http/cgi
+// on 127.0.0.1, with fetch and push enabled for every repository under its
+// root.
+type Server struct {
+	// URL is the base address, e.g. http://127.0.0.1:41234.
+	URL string
+
+	tb    testing.TB
+	root  string
+	token string
+	srv   *httptest.Server
+	cgi   *cgi.Handler
+
+	mu     sync.Mutex
+	faults []*Fault
+	stats  Stats
+}
+
+// ServerOption configures NewServer.
+type ServerOption func(*Server)
+
+// WithToken makes the server require HTTP basic auth with the user
+// "x-access-token" and token as the password, as GitHub does for App and
+// personal access tokens. Other requests get 401.
+func WithToken(token string) ServerOption {
+	return func(s *Server) { s.token = token }
+}
+
+// NewServer starts a server on 127.0.0.1 and stops it when the test ends.
+func NewServer(tb testing.TB, opts ...ServerOption) *Server {
+	tb.Helper()
+	gitPath, err := exec.LookPath("git")
+	if err != nil {
+		tb.Fatalf("gittest needs git on PATH: %v", err)
+	}
+	s := &Server{tb: tb, root: tb.TempDir()}
+	for _, o := range opts {
+		o(s)
+	}
+	s.cgi = &cgi.Handler{
+		Path: gitPath,
+		Args: []string{"http-backend"},
+		Dir:  s.root,
+		Env: []string{
+			"GIT_PROJECT_ROOT=" + s.root,
+			"GIT_HTTP_EXPORT_ALL=1",
+			"GIT_CONFIG_NOSYSTEM=1",
+			"GIT_CONFIG_GLOBAL=/dev/null",
+		},
+		InheritEnv: []string{"PATH"},
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
+	tb.Cleanup(s.srv.Close)
+	return s
+}
+
+// NewRepo creates the bare repository name.git on the server. With files
+// non-nil, refs/heads/main gets one commit holding them.
+func (s *Server) NewRepo(name string, files map[string]string) *Repo {
+	s.tb.Helper()
+	dir := filepath.Join(s.root, name+".git")
+	r := initRepo(s.tb, dir)
+	r.URL = s.URL + "/" + name + ".git"
+	if files != nil {
+		r.Commit("refs/heads/main", files)
+	}
+	return r
+}
+
+// InjectFault makes matching requests fail as f says. Faults are checked in
+// the order they were injected; the first match applies.
+func (s *Server) InjectFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+}
+
+// ClearFaults removes every injected fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+// Stats returns the traffic counted so far.
+func (s *Server) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
+}
+
+// ResetStats sets every counter back to zero.
+func (s *Server) ResetStats() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stats = Stats{}
+}
+
+// takeFault returns the fault for r, if any, and uses one of its Times.
+func (s *Server) takeFault(r *http.Request) FaultKind {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.Match != "" && !strings.HasSuffix(r.URL.Path, f.Match) {
+			continue
+		}
+		if f.Times > 0 {
+			f.Times--
+			if f.Times == 0 {
+				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+			}
+		}
+		return f.Kind
+	}
+	return 0
+}
+
+func (s *Server) count(sent, received int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stats.BytesSent += sent
+	s.stats.BytesReceived += received
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.stats.Requests++
+	s.mu.Unlock()
+
+	if s.token != "" {
+		user, pass, ok := r.BasicAuth()
+		if !ok || user != "x-access-token" || subtle.ConstantTimeCompare([]byte(pass), []byte(s.token)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Basic realm="gittest"`)
+			http.Error(w, "authentication required", http.StatusUnauthorized)
+			return
+		}
+	}
+
+	body := &countingReader{r: r.Body}
+	r.Body = body
+	cw := &countingWriter{ResponseWriter: w}
+	defer func() { s.count(cw.n, body.n) }()
+
+	switch s.takeFault(r) {
+	case Status500:
+		http.Error(cw, "injected failure", http.StatusInternalServerError)
+	case CloseMidResponse:
+		rec := httptest.NewRecorder()
+		s.cgi.ServeHTTP(rec, r)
+		copyHeader(cw.Header(), rec.Header())
+		cw.Header().Del("Content-Length")
+		cw.WriteHeader(rec.Code)
+		b := rec.Body.Bytes()
+		_, _ = cw.Write(b[:len(b)/2])
+		if f, ok := cw.ResponseWriter.(http.Flusher); ok {
+			f.Flush()
+		}
+		s.count(cw.n, body.n)
+		cw.n, body.n = 0, 0
+		// Abort without the final chunk: the client sees the connection
+		// end in the middle of the body.
+		panic(http.ErrAbortHandler)
+	case TruncatePack:
+		rec := httptest.NewRecorder()
+		s.cgi.ServeHTTP(rec, r)
+		copyHeader(cw.Header(), rec.Header())
+		b := rec.Body.Bytes()
+		b = b[:len(b)/2]
+		cw.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		cw.WriteHeader(rec.Code)
+		_, _ = io.Copy(cw, bytes.NewReader(b))
+	default:
+		s.cgi.ServeHTTP(cw, r)
+	}
+}
+
+// RefusedURL returns the URL of a repository on a 127.0.0.1 port where
+// nothing listens, so connecting to it is refused.
+func RefusedURL(tb testing.TB) string {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatalf("gittest: find a free port: %v", err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		tb.Fatalf("gittest: close listener: %v", err)
+	}
+	return "http://" + addr + "/refused.git"
+}
+
+func copyHeader(dst, src http.Header) {
+	for k, v := range src {
+		dst[k] = append([]string(nil), v...)
+	}
+}
+
+type countingReader struct {
+	r io.ReadCloser
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingReader) Close() error { return c.r.Close() }
+
+type countingWriter struct {
+	http.ResponseWriter
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingWriter) Flush() {
+	if f, ok := c.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
