@@ -1,0 +1,26 @@
+// Package fakegithub is an in-process fake of the GitHub REST API, served
+// over real HTTP by an httptest.Server, for testing herald's GitHub adapter
+// and everything above it.
+//
+// It implements the endpoints herald uses (pull requests and their files,
+// reviews and review comments, issue comments and reactions, labels, commit
+// statuses, check runs, collaborator permissions, merges, dispatches and
+// GitHub App installation tokens) with GitHub's semantics: status codes,
+// JSON shapes, Link-header pagination, rate-limit headers, 409 on a merge
+// whose head moved, 405 on an unmergeable pull request, 422 past 50
+// annotations or for a review comment outside the diff.
+//
+// Every request the fake receives and every response it sends is validated
+// against the operation in GitHub's OpenAPI description
+// (testdata/github/openapi). A request GitHub would reject is answered as
+// GitHub would and also fails the test at cleanup, as does a request to an
+// endpoint the fake does not implement.
+//
+// Tests seed state (repositories, pull requests, permissions, tokens, apps),
+// inspect it after the code under test ran, and inject faults (5xx answers,
+// primary and secondary rate limits, slow answers) per operation.
+//
+// The fake refuses to be a general GitHub emulator: endpoints outside the
+// list above answer 404 and fail the test, and it keeps no state across
+// servers.
+package fakegithub
