@@ -230,6 +230,10 @@ func gitEnv() []string {
 		"GIT_CONFIG_NOSYSTEM=1",
 		"GIT_CONFIG_GLOBAL=/dev/null",
 		"GIT_TERMINAL_PROMPT=0",
+		"GIT_AUTHOR_NAME=Gittest Seeder",
+		"GIT_AUTHOR_EMAIL=seeder@example.com",
+		"GIT_COMMITTER_NAME=Gittest Seeder",
+		"GIT_COMMITTER_EMAIL=seeder@example.com",
 	)
 }
 

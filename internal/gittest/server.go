@@ -28,6 +28,9 @@ const (
 	// TruncatePack sends a well-formed HTTP response whose body is git's
 	// response cut in half: the pack inside ends early.
 	TruncatePack
+	// Block signals Fault.Arrived when a matching request comes in and
+	// holds it until Fault.Release is closed, then serves it normally.
+	Block
 )
 
 // String names the fault for test output.
@@ -39,6 +42,8 @@ func (k FaultKind) String() string {
 		return "close mid-response"
 	case TruncatePack:
 		return "truncated pack"
+	case Block:
+		return "block"
 	}
 	return "unknown fault"
 }
@@ -53,6 +58,11 @@ type Fault struct {
 	Match string
 	// Times is how many matching requests fail; 0 means until ClearFaults.
 	Times int
+	// Arrived receives a value when a request is held by Block (the send
+	// does not wait; give it a buffer).
+	Arrived chan<- struct{}
+	// Release ends the hold of Block when closed.
+	Release <-chan struct{}
 }
 
 // Stats counts the traffic a Server has handled since it started or since
@@ -166,7 +176,7 @@ func (s *Server) ResetStats() {
 }
 
 // takeFault returns the fault for r, if any, and uses one of its Times.
-func (s *Server) takeFault(r *http.Request) FaultKind {
+func (s *Server) takeFault(r *http.Request) Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
@@ -179,9 +189,9 @@ func (s *Server) takeFault(r *http.Request) FaultKind {
 				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
 			}
 		}
-		return f.Kind
+		return *f
 	}
-	return 0
+	return Fault{}
 }
 
 func (s *Server) count(sent, received int64) {
@@ -210,7 +220,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	cw := &countingWriter{ResponseWriter: w}
 	defer func() { s.count(cw.n, body.n) }()
 
-	switch s.takeFault(r) {
+	f := s.takeFault(r)
+	switch f.Kind {
+	case Block:
+		select {
+		case f.Arrived <- struct{}{}:
+		default:
+		}
+		select {
+		case <-f.Release:
+		case <-r.Context().Done():
+			return
+		}
+		s.cgi.ServeHTTP(cw, r)
 	case Status500:
 		http.Error(cw, "injected failure", http.StatusInternalServerError)
 	case CloseMidResponse:

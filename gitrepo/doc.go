@@ -1,0 +1,51 @@
+// Package gitrepo is herald's Git layer, built on go-git: a cache of bare
+// mirrors under a data directory, reads of trees and diffs at exact
+// commits, and guarded publish commits.
+//
+// # Mirrors
+//
+// NewCache(dir) keeps one bare mirror per remote URL. Cache.Open clones on
+// first use (into a temporary directory renamed into place, so a crash
+// never leaves a half-written mirror), and checks an existing mirror
+// before use: a mirror that cannot be opened, whose packs do not match
+// their indexes, or whose refs point at unreadable objects is removed and
+// cloned again. The cache is disposable: deleting it loses nothing.
+//
+// Mirror.Fetch brings named refs up to date ("refs/heads/main",
+// "refs/pull/12/head"); only objects the mirror lacks are transferred, and
+// when nothing changed only the ref advertisement is read. All operations
+// on one mirror run one at a time (waiting honours the context); different
+// mirrors work in parallel.
+//
+// # Reading
+//
+// Mirror.Resolve turns a ref or hash into a commit. Mirror.FS gives the
+// tree of a commit as an io/fs.FS (ReadFile, ReadDir, Stat, ReadLink;
+// symlinks reported, never followed). Mirror.ReadFile, Mirror.ListTree,
+// Mirror.Diff (with rename detection) and Mirror.MergeBase cover the
+// rest.
+//
+// # Writing
+//
+// Mirror.CommitEdits builds a commit in the object store without a work
+// tree: byte-range edits applied to blobs (every other byte kept), whole
+// files written or deleted, author and committer given by the caller.
+// Mirror.Push publishes it only if the remote branch is still at the
+// expected old commit; the server checks this atomically. A moved branch
+// yields a *BranchMovedError matching ErrBranchMoved and changes nothing,
+// locally or remotely.
+//
+// # Credentials
+//
+// Auth is anonymous (the zero value), Token (GitHub's x-access-token basic
+// scheme), Basic, or SSHKey. Credentials are passed per Open, never kept
+// in the remote URL or on disk, and never printed: errors and logs carry
+// URLs through RedactURL and secrets are scrubbed from wrapped errors.
+//
+// # What it refuses
+//
+// It does not check out work trees, merge, rebase or resolve conflicts,
+// fetch with a depth limit, or follow symlinks. URLs with embedded
+// credentials are refused. A data directory must not be shared by two
+// processes at once.
+package gitrepo
