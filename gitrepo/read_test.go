@@ -1,0 +1,295 @@
+package gitrepo_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/internal/gittest"
+)
+
+func TestFS(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	repo := gittest.NewBareRepo(t, nil)
+	tip := repo.Apply(gittest.Change{
+		Ref: "refs/heads/main",
+		Files: map[string]string{
+			"blog/authors.yml":             "ada:\n  name: Ada\n",
+			"blog/2026/hello/index.md":     "---\ntitle: Hello\n---\nHi.\n",
+			"blog/2026/hello/img.png":      "\x89PNG\r\n",
+			"blog/2026/hello-world/x.md":   "x\n",
+			"static/a b/c.txt":             "spaces\n",
+			"docusaurus.config.js":         "module.exports = {};\n",
+			"deep/er/and/deeper/leaf.md":   "leaf\n",
+			"blog/2026/hello/notes/old.md": "old\n",
+		},
+		Symlinks: map[string]string{
+			"latest":          "blog/2026/hello",
+			"blog/readme.md":  "../docusaurus.config.js",
+			"blog/dangling":   "nowhere",
+			"blog/escape.md":  "../../etc/passwd",
+			"static/abs-link": "/etc/hostname",
+		},
+	})
+	m := open(t, newCache(t), repo.URL)
+	fsys, err := m.FS(ctx, hash(t, tip))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fstest.TestFS(fsys, "blog/authors.yml", "blog/2026/hello/index.md", "static/a b/c.txt", "deep/er/and/deeper/leaf.md", "latest", "blog/readme.md"); err != nil {
+		t.Fatal(err)
+	}
+
+	b, err := fs.ReadFile(fsys, "blog/2026/hello/index.md")
+	if err != nil || string(b) != "---\ntitle: Hello\n---\nHi.\n" {
+		t.Errorf("ReadFile = %q, %v", b, err)
+	}
+
+	// Symlinks are reported as such and never followed.
+	fi, err := fs.Stat(fsys, "latest")
+	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("Stat(latest) = %v, %v; want a symlink", fi, err)
+	}
+	if target, err := fs.ReadLink(fsys, "blog/escape.md"); err != nil || target != "../../etc/passwd" {
+		t.Errorf("ReadLink(blog/escape.md) = %q, %v", target, err)
+	}
+	if b, err := fs.ReadFile(fsys, "blog/readme.md"); err != nil || string(b) != "../docusaurus.config.js" {
+		t.Errorf("ReadFile(symlink) = %q, %v; want the link text", b, err)
+	}
+	if _, err := fs.ReadFile(fsys, "latest/index.md"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadFile through a symlinked directory: %v, want fs.ErrNotExist", err)
+	}
+
+	var walked []string
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		kind := "f"
+		switch {
+		case d.IsDir():
+			kind = "d"
+		case d.Type()&fs.ModeSymlink != 0:
+			kind = "l"
+		}
+		walked = append(walked, kind+" "+p)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"d .",
+		"d blog",
+		"d blog/2026",
+		"d blog/2026/hello",
+		"f blog/2026/hello/img.png",
+		"f blog/2026/hello/index.md",
+		"d blog/2026/hello/notes",
+		"f blog/2026/hello/notes/old.md",
+		"d blog/2026/hello-world",
+		"f blog/2026/hello-world/x.md",
+		"f blog/authors.yml",
+		"l blog/dangling",
+		"l blog/escape.md",
+		"l blog/readme.md",
+		"d deep",
+		"d deep/er",
+		"d deep/er/and",
+		"d deep/er/and/deeper",
+		"f deep/er/and/deeper/leaf.md",
+		"f docusaurus.config.js",
+		"l latest",
+		"d static",
+		"d static/a b",
+		"f static/a b/c.txt",
+		"l static/abs-link",
+	}
+	if diff := cmp.Diff(want, walked); diff != "" {
+		t.Errorf("WalkDir (-want +got):\n%s", diff)
+	}
+
+	for _, name := range []string{"missing.md", "blog/missing/x.md", "blog/authors.yml/x"} {
+		if _, err := fs.Stat(fsys, name); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Stat(%s) = %v, want fs.ErrNotExist", name, err)
+		}
+	}
+	for _, name := range []string{"/abs", "../up", "a//b", "blog/"} {
+		if _, err := fsys.Open(name); !errors.Is(err, fs.ErrInvalid) {
+			t.Errorf("Open(%q) = %v, want fs.ErrInvalid", name, err)
+		}
+	}
+	if _, err := fs.ReadFile(fsys, "blog"); err == nil || err.Error() != "readfile blog: is a directory" {
+		t.Errorf("ReadFile(dir) error = %v", err)
+	}
+}
+
+func TestReadFileAndListTree(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	repo := gittest.NewBareRepo(t, map[string]string{
+		"b.md":       "b\n",
+		"a/z.md":     "z\n",
+		"a/b/y.md":   "y\n",
+		"crlf.md":    "line one\r\nline two\r\n",
+		"no-eol.txt": "no newline at end",
+	})
+	tip := hash(t, repo.Ref("refs/heads/main"))
+	m := open(t, newCache(t), repo.URL)
+
+	for path, want := range map[string]string{"crlf.md": "line one\r\nline two\r\n", "no-eol.txt": "no newline at end", "a/b/y.md": "y\n"} {
+		if got := readFile(t, m, tip, path); got != want {
+			t.Errorf("ReadFile(%s) = %q, want %q", path, got, want)
+		}
+	}
+	_, err := m.ReadFile(ctx, tip, "nope.md")
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadFile(nope.md) = %v, want fs.ErrNotExist", err)
+	}
+	if want := "at " + tip.String() + ": read nope.md: file does not exist"; err == nil || err.Error() != want {
+		t.Errorf("error = %q, want %q", err, want)
+	}
+	unknown := hash(t, strings.Repeat("1", 40))
+	if _, err := m.ReadFile(ctx, unknown, "b.md"); !errors.Is(err, gitrepo.ErrNotFound) {
+		t.Errorf("ReadFile at unknown commit = %v, want ErrNotFound", err)
+	}
+
+	entries, err := m.ListTree(ctx, tip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, e := range entries {
+		paths = append(paths, e.Path)
+		if e.Mode != 0o644 || e.Hash.IsZero() {
+			t.Errorf("%s: mode %v, hash %s", e.Path, e.Mode, e.Hash)
+		}
+	}
+	if diff := cmp.Diff([]string{"a/b/y.md", "a/z.md", "b.md", "crlf.md", "no-eol.txt"}, paths); diff != "" {
+		t.Errorf("ListTree (-want +got):\n%s", diff)
+	}
+}
+
+func TestDiff(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	longPost := strings.Repeat("A paragraph of a post that is long enough to be recognised after a move.\n", 20)
+	repo := gittest.NewBareRepo(t, map[string]string{
+		"blog/2026/keep/index.md":   "keep\n",
+		"blog/2026/edit/index.md":   "before\n",
+		"blog/2026/gone/index.md":   "gone\n",
+		"blog/2026/move/index.md":   longPost,
+		"blog/2026/tweak/index.md":  longPost + "tail\n",
+		"blog/2026/retype/index.md": "retype\n",
+	})
+	base := repo.Ref("refs/heads/main")
+	m := open(t, newCache(t), repo.URL)
+
+	tests := []struct {
+		name   string
+		change gittest.Change
+		want   []gitrepo.Change
+	}{
+		{
+			name:   "add",
+			change: gittest.Change{Files: map[string]string{"blog/2026/new/index.md": "new\n"}},
+			want:   []gitrepo.Change{{Op: gitrepo.Added, To: "blog/2026/new/index.md"}},
+		},
+		{
+			name:   "modify",
+			change: gittest.Change{Files: map[string]string{"blog/2026/edit/index.md": "after\n"}},
+			want:   []gitrepo.Change{{Op: gitrepo.Modified, From: "blog/2026/edit/index.md", To: "blog/2026/edit/index.md"}},
+		},
+		{
+			name:   "delete",
+			change: gittest.Change{Delete: []string{"blog/2026/gone/index.md"}},
+			want:   []gitrepo.Change{{Op: gitrepo.Deleted, From: "blog/2026/gone/index.md"}},
+		},
+		{
+			name: "exact rename",
+			change: gittest.Change{
+				Delete: []string{"blog/2026/move/index.md"},
+				Files:  map[string]string{"blog/2026/moved/index.md": longPost},
+			},
+			want: []gitrepo.Change{{Op: gitrepo.Renamed, From: "blog/2026/move/index.md", To: "blog/2026/moved/index.md"}},
+		},
+		{
+			name: "rename with an edit",
+			change: gittest.Change{
+				Delete: []string{"blog/2026/tweak/index.md"},
+				Files:  map[string]string{"blog/2027/tweaked/index.md": longPost + "new tail\n"},
+			},
+			want: []gitrepo.Change{{Op: gitrepo.Renamed, From: "blog/2026/tweak/index.md", To: "blog/2027/tweaked/index.md"}},
+		},
+		{
+			name: "unrelated delete and add are not a rename",
+			change: gittest.Change{
+				Delete: []string{"blog/2026/retype/index.md"},
+				Files:  map[string]string{"blog/2026/other/index.md": "something else entirely\n"},
+			},
+			want: []gitrepo.Change{
+				{Op: gitrepo.Added, To: "blog/2026/other/index.md"},
+				{Op: gitrepo.Deleted, From: "blog/2026/retype/index.md"},
+			},
+		},
+		{
+			name:   "file becomes a symlink",
+			change: gittest.Change{Delete: []string{"blog/2026/keep/index.md"}, Symlinks: map[string]string{"blog/2026/keep/index.md": "../edit/index.md"}},
+			want:   []gitrepo.Change{{Op: gitrepo.Modified, From: "blog/2026/keep/index.md", To: "blog/2026/keep/index.md"}},
+		},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.change
+			c.Ref = "refs/pull/" + string(rune('1'+i)) + "/head"
+			c.From = base
+			head := repo.Apply(c)
+			if err := m.Fetch(ctx, c.Ref); err != nil {
+				t.Fatal(err)
+			}
+			mb, err := m.MergeBase(ctx, hash(t, base), hash(t, head))
+			if err != nil || mb.String() != base {
+				t.Fatalf("MergeBase = %s, %v; want %s", mb, err, base)
+			}
+			got, err := m.Diff(ctx, mb, hash(t, head))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Diff (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestMergeBase(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	repo := gittest.NewBareRepo(t, map[string]string{"a.md": "1\n"})
+	fork := repo.Commit("refs/heads/main", map[string]string{"a.md": "2\n"})
+	pr := repo.Apply(gittest.Change{Ref: "refs/pull/1/head", From: fork, Files: map[string]string{"p.md": "p\n"}})
+	pr = repo.Commit("refs/pull/1/head", map[string]string{"p.md": "p2\n"})
+	main := repo.Commit("refs/heads/main", map[string]string{"a.md": "3\n"})
+	orphan := repo.Apply(gittest.Change{Ref: "refs/heads/orphan", From: "", Files: map[string]string{"o.md": "o\n"}})
+	m := open(t, newCache(t), repo.URL)
+	if err := m.Fetch(ctx, "refs/pull/1/head"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.MergeBase(ctx, hash(t, main), hash(t, pr))
+	if err != nil || got.String() != fork {
+		t.Errorf("MergeBase(main, pr) = %s, %v; want %s", got, err, fork)
+	}
+	if got, err := m.MergeBase(ctx, hash(t, pr), hash(t, pr)); err != nil || got.String() != pr {
+		t.Errorf("MergeBase(pr, pr) = %s, %v", got, err)
+	}
+	_, err = m.MergeBase(ctx, hash(t, main), hash(t, orphan))
+	if !errors.Is(err, gitrepo.ErrNoMergeBase) {
+		t.Errorf("MergeBase(main, orphan) = %v, want ErrNoMergeBase", err)
+	}
+}
