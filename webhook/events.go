@@ -60,6 +60,17 @@ func requestsFor(event, deliveryID string, payload any) ([]Request, string) {
 		return withRepo(base, e.GetRepo(), e.GetPullRequest().GetNumber())
 	case *github.PullRequestReviewThreadEvent:
 		return withRepo(base, e.GetRepo(), e.GetPullRequest().GetNumber())
+	case *github.PushEvent:
+		repo := e.GetRepo()
+		name := repo.GetFullName()
+		if name == "" && repo.GetOwner().GetLogin() != "" && repo.GetName() != "" {
+			name = repo.GetOwner().GetLogin() + "/" + repo.GetName()
+		}
+		if name == "" {
+			return nil, "the event names no repository"
+		}
+		base.Repo = name
+		return []Request{base}, ""
 	case *github.CheckSuiteEvent:
 		return withPRs(base, e.GetRepo(), e.GetCheckSuite().PullRequests)
 	case *github.CheckRunEvent:
