@@ -15,6 +15,10 @@ var (
 	scowlCommon string
 	//go:embed words/scowl-american-70-extra.txt
 	scowlExtra string
+	//go:embed words/scowl-british-70-extra.txt
+	scowlBritish string
+	//go:embed words/herald-terms.txt
+	heraldTerms string
 	//go:embed words/cspell-software-terms.txt
 	softwareTerms string
 )
@@ -73,7 +77,9 @@ func buildDictionary() *dictionary {
 	}
 	add(scowlCommon, flagKnown|flagCommon)
 	add(scowlExtra, flagKnown)
+	add(scowlBritish, flagKnown)
 	add(softwareTerms, flagKnown)
+	add(heraldTerms, flagKnown)
 	for i := 0; i+1 < len(misspell.DictMain); i += 2 {
 		wrong, right := strings.ToLower(misspell.DictMain[i]), strings.ToLower(misspell.DictMain[i+1])
 		e := d.words[wrong]
@@ -117,6 +123,18 @@ func letterMask(w string) uint32 {
 // distance 2 (with the same first letter). It returns at most limit+1
 // words, so a caller can tell "exactly one" from "several".
 func (d *dictionary) suggestions(w string, limit int) []string {
+	if out := d.nearby(w, limit, flagCommon); len(out) > 0 {
+		return out
+	}
+	// Then the rarer known words at distance 1 ("diagnositcs").
+	if out := d.nearby(w, limit, flagKnown); len(out) > 0 || len(w) < 7 || len(w) > maxSuggestLen {
+		return out
+	}
+	return d.distance2(w, limit)
+}
+
+// nearby returns the words with any of flags at edit distance 1 of w.
+func (d *dictionary) nearby(w string, limit int, flags uint8) []string {
 	var out []string
 	seen := func(s string) bool {
 		for _, o := range out {
@@ -127,14 +145,17 @@ func (d *dictionary) suggestions(w string, limit int) []string {
 		return false
 	}
 	try := func(s string) bool {
-		if e, ok := d.words[s]; ok && e.flags&flagCommon != 0 && !seen(s) {
+		if e, ok := d.words[s]; ok && e.flags&flags != 0 && !seen(s) {
 			out = append(out, s)
 		}
 		return len(out) > limit
 	}
 	buf := make([]byte, 0, len(w)+1)
+	// Edits at the first letter are left out: a word that differs from a
+	// dictionary word there ("kstatus", "ztunnel") is far more often a
+	// name than a slip.
 	// Deletions.
-	for i := range len(w) {
+	for i := 1; i < len(w); i++ {
 		buf = append(append(buf[:0], w[:i]...), w[i+1:]...)
 		if try(string(buf)) {
 			return out
@@ -149,7 +170,7 @@ func (d *dictionary) suggestions(w string, limit int) []string {
 		}
 	}
 	// Substitutions.
-	for i := range len(w) {
+	for i := 1; i < len(w); i++ {
 		buf = append(buf[:0], w...)
 		for c := byte('a'); c <= 'z'; c++ {
 			if c == w[i] {
@@ -162,7 +183,7 @@ func (d *dictionary) suggestions(w string, limit int) []string {
 		}
 	}
 	// Insertions.
-	for i := 0; i <= len(w); i++ {
+	for i := 1; i <= len(w); i++ {
 		for c := byte('a'); c <= 'z'; c++ {
 			buf = append(append(append(buf[:0], w[:i]...), c), w[i:]...)
 			if try(string(buf)) {
@@ -170,9 +191,12 @@ func (d *dictionary) suggestions(w string, limit int) []string {
 			}
 		}
 	}
-	if len(out) > 0 || len(w) < 7 || len(w) > maxSuggestLen {
-		return out
-	}
+	return out
+}
+
+// distance2 returns the common words at edit distance 2 of w.
+func (d *dictionary) distance2(w string, limit int) []string {
+	var out []string
 	// Distance 2, same first letter, scanned by length with a letter-set
 	// filter: two edits change at most four letters of the set.
 	m := letterMask(w)
@@ -182,7 +206,7 @@ func (d *dictionary) suggestions(w string, limit int) []string {
 			if bits.OnesCount32(cand.mask^m) > 4 {
 				continue
 			}
-			if editDistanceAtMost(w, cand.word, 2) && !seen(cand.word) {
+			if editDistanceAtMost(w, cand.word, 2) {
 				out = append(out, cand.word)
 				if len(out) > limit {
 					return out

@@ -207,6 +207,22 @@ func (k *chunk) analyse(text string) {
 	}
 	k.cs, k.ce = cs, ce
 	k.lead = cs > k.start
+	if cs > k.start && text[cs-1] == '-' {
+		k.special = true // a suffix ("-ization") or a command-line flag
+	}
+	for j := k.start; j < cs; j++ {
+		switch text[j] {
+		case '@', '#', '$', '%', '~', '/', '\\', '<', '>', '=', '{', '}', '|', '&', '^':
+			// A mention, hashtag, variable, path or markup: not prose.
+			k.special = true
+		}
+	}
+	for j := ce; j < k.end; j++ {
+		switch text[j] {
+		case '/', '\\', '<', '>', '=', '{', '}', '|', '&', '^', '@', '(', '[':
+			k.special = true
+		}
+	}
 	k.trail = ce < k.end
 	for j := ce; j < k.end; j++ {
 		switch text[j] {
@@ -275,7 +291,7 @@ func (k *chunk) analyse(text string) {
 
 // allowedRepeats are words that English repeats on purpose ("he had had
 // enough", "that that is", "what it is is").
-var allowedRepeats = [...]string{"had", "that", "is", "bye", "ha", "no", "knock", "very", "really", "so", "tsk", "chop", "now", "there", "hip", "yeah", "dum", "la", "pom", "tut", "boo", "bora", "walla", "sirhan", "mahi", "baden", "pago"}
+var allowedRepeats = [...]string{"had", "that", "is", "bye", "ha", "no", "knock", "very", "really", "so", "much", "many", "long", "more", "far", "again", "over", "round", "blah", "bla", "go", "ho", "tsk", "chop", "now", "there", "hip", "yeah", "dum", "la", "pom", "tut", "boo", "bora", "walla", "sirhan", "mahi", "baden", "pago"}
 
 func allowedRepeat(w string) bool {
 	for _, a := range allowedRepeats {
@@ -290,6 +306,7 @@ func (c *Checker) checkWords(text string, issues []Issue) []Issue {
 	var prev chunk
 	havePrev := false
 	sentenceStart := true
+	braces := 0 // depth of {...}: template tags, shortcodes, attribute lists
 	for i := 0; ; {
 		k, newlines, ok := nextChunk(text, i)
 		if !ok {
@@ -299,10 +316,15 @@ func (c *Checker) checkWords(text string, issues []Issue) []Issue {
 		if newlines >= 2 {
 			sentenceStart = true
 			havePrev = false
+			braces = 0
+		}
+		if open, closed := strings.Count(text[k.start:k.end], "{"), strings.Count(text[k.start:k.end], "}"); open+closed > 0 || braces > 0 {
+			braces = max(0, braces+open-closed)
+			havePrev = false
+			continue
 		}
 		word := k.isWord()
-		if word && havePrev && newlines < 2 && !prev.trail && !k.lead && prev.isWord() &&
-			strings.EqualFold(text[prev.cs:prev.ce], text[k.cs:k.ce]) && !allowedRepeat(text[k.cs:k.ce]) {
+		if word && havePrev && c.repeated(text, &prev, &k) {
 			w := text[prev.cs:prev.ce]
 			issues = append(issues, Issue{Rule: RuleRepeatedWord, Start: prev.cs, End: k.ce,
 				Message:     `"` + w + `" is repeated; remove the second one`,
@@ -318,6 +340,40 @@ func (c *Checker) checkWords(text string, issues []Issue) []Issue {
 		prev, havePrev = k, true
 	}
 	return issues
+}
+
+// repeated reports whether chunk k repeats the word of chunk prev as a slip:
+// the same word, nothing but a space or a line break between, and not a
+// repetition English makes on purpose.
+func (c *Checker) repeated(text string, prev, k *chunk) bool {
+	if prev.trail || k.lead || !prev.isWord() || k.quoted || prev.quoted {
+		return false
+	}
+	a, b := text[prev.cs:prev.ce], text[k.cs:k.ce]
+	if !strings.EqualFold(a, b) || allowedRepeat(b) {
+		return false
+	}
+	if len(b) == 1 && b != "a" && b != "A" && b != "I" {
+		return false // initials, variables
+	}
+	if k.firstUpper && !prev.firstUpper {
+		return false // "set Set": the second starts something new (a column, a name)
+	}
+	if k.upper > 1 {
+		return false // acronyms and names in capitals
+	}
+	gap := text[prev.end:k.start]
+	spaces := 0
+	for j := 0; j < len(gap); j++ {
+		switch gap[j] {
+		case ' ', '\t':
+			spaces++
+		case '\n':
+			spaces = 0
+		}
+	}
+	// Wide gaps are columns of a plain-text table, not a sentence.
+	return spaces <= 2
 }
 
 // spellChunk checks the spelling of a word chunk, part by part when it is
@@ -410,7 +466,9 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, issues []
 	lw := appendNorm(buf[:0], w)
 	en, ok := c.dict.words[string(lw)]
 	if ok && en.flags&flagMisspelt != 0 {
-		if c.projectWord(lw) {
+		if c.projectWord(lw) || countWord(text, w) >= 3 {
+			// Known to the project, or written the same way three times
+			// in one text: a name ("mirrord"), not a slip.
 			return issues
 		}
 		fix := en.fix
@@ -432,14 +490,22 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, issues []
 	if c.derivedWord(lw) {
 		return issues
 	}
-	if !isLowerASCIIBytes(lw) {
+	if letters < minUnknownLen || !isLowerASCIIBytes(lw) {
+		// Short unknown words are mostly abbreviations (libc, objc, ptr).
+		return issues
+	}
+	if countWord(text, w) >= 3 {
+		// Written the same way three times in one text: a name or a term
+		// the author means.
 		return issues
 	}
 	sugg := c.dict.suggestions(string(lw), 3)
 	is := Issue{Rule: RuleMisspelling, Start: s, End: e}
 	switch len(sugg) {
 	case 0:
-		is.Message = `"` + w + `" is not in the dictionary; if it is spelled right, add it to the project's words`
+		// Nothing in the dictionary is close: a name, a term or a
+		// handle far more often than a slip.
+		return issues
 	case 1:
 		is.Message = `"` + w + `" looks misspelled; did you mean "` + sugg[0] + `"?`
 		is.Replacement, is.HasFix = sugg[0], true
@@ -450,6 +516,27 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, issues []
 		is.Message = `"` + w + `" looks misspelled; did you mean "` + strings.Join(sugg, `", "`) + `"?`
 	}
 	return append(issues, is)
+}
+
+// minUnknownLen is the shortest word reported for not being in the
+// dictionaries (known misspellings are reported from 3 letters).
+const minUnknownLen = 5
+
+// countWord counts the occurrences of w in text as a whole word.
+func countWord(text, w string) int {
+	w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+	n := 0
+	for off := 0; ; {
+		j := strings.Index(text[off:], w)
+		if j < 0 {
+			return n
+		}
+		s, e := off+j, off+j+len(w)
+		off = e
+		if (s == 0 || !isWordByte(text[s-1])) && (e == len(text) || !isWordByte(text[e])) {
+			n++
+		}
+	}
 }
 
 func isLowerASCIIBytes(w []byte) bool {
@@ -518,6 +605,10 @@ func checkPlaceholders(text string, issues []Issue) []Issue {
 			if s > 0 && isWordByte(text[s-1]) || e < len(text) && isWordByte(text[e]) {
 				continue
 			}
+			if (p == "TODO" || p == "TBD" || p == "XXX") && !looksLikeNote(text, s, e) {
+				// "our TODO list", "a TBD date": the word, not a note.
+				continue
+			}
 			issues = append(issues, Issue{Rule: RulePlaceholder, Start: s, End: e,
 				Message: `"` + p + `" is a placeholder; finish the text or remove it before publishing`})
 		}
@@ -563,6 +654,31 @@ func checkPlaceholders(text string, issues []Issue) []Issue {
 		}
 	}
 	return issues
+}
+
+// looksLikeNote reports whether text[s:e] stands as a note: at the start
+// of a line or after an opening bracket, or followed by a colon, a closing
+// bracket, a dash or the end of the line.
+func looksLikeNote(text string, s, e int) bool {
+	i := s - 1
+	for i >= 0 && (text[i] == ' ' || text[i] == '\t') {
+		i--
+	}
+	if i < 0 || text[i] == '\n' || text[i] == '(' || text[i] == '[' {
+		return true
+	}
+	j := e
+	for j < len(text) && (text[j] == ' ' || text[j] == '\t') {
+		j++
+	}
+	if j == len(text) || text[j] == '\n' || text[j] == '\r' {
+		return true
+	}
+	switch text[j] {
+	case ':', ')', ']', '-', '!':
+		return true
+	}
+	return strings.HasPrefix(text[j:], "—") || strings.HasPrefix(text[j:], "–")
 }
 
 func isWordByte(b byte) bool {
