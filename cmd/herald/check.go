@@ -1,12 +1,494 @@
 package main
 
 import (
+	"archive/tar"
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/content/check"
+	_ "time/tzdata" // time zones of .herald.yml work on any system
 )
 
-func runCheck(_ context.Context, _ []string, _, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "herald check: not built yet")
-	return exitUsage
+const checkUsage = `usage: herald check [PATH] [--diff BASE..HEAD] [--format text|json|sarif|github] [--fix] [--config FILE]
+
+Checks the posts of the site at PATH (default "."). Exit status: 0 when no
+finding is an error, 1 when one is, 2 for usage or I/O errors.
+`
+
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("check", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() { fmt.Fprint(stderr, checkUsage); fl.PrintDefaults() }
+	diff := fl.String("diff", "", "check only the posts changed between two commits of the repository at PATH (BASE..HEAD, or BASE...HEAD from their merge base), read from git")
+	format := fl.String("format", "text", "output format: text, json, sarif or github")
+	fix := fl.Bool("fix", false, "apply the safe fixes in place and report what changed")
+	cfgFile := fl.String("config", "", "read the configuration from FILE instead of PATH/.herald.yml")
+	color := fl.String("color", "auto", "colour the text output: auto, always or never")
+	// Allow flags after the path: herald check site --format json.
+	var positional []string
+	rest := args
+	for {
+		if err := fl.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK
+			}
+			return exitUsage
+		}
+		if fl.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fl.Arg(0))
+		rest = fl.Args()[1:]
+	}
+	if len(positional) > 1 {
+		fmt.Fprintf(stderr, "herald check: one PATH expected, got %d\n", len(positional))
+		return exitUsage
+	}
+	root := "."
+	if len(positional) == 1 {
+		root = positional[0]
+	}
+	switch *format {
+	case "text", "json", "sarif", "github":
+	default:
+		fmt.Fprintf(stderr, "herald check: unknown format %q (text, json, sarif or github)\n", *format)
+		return exitUsage
+	}
+	if *fix && *diff != "" {
+		fmt.Fprintln(stderr, "herald check: --fix works on the working tree and cannot be combined with --diff")
+		return exitUsage
+	}
+	if fi, err := os.Stat(root); err != nil {
+		fmt.Fprintf(stderr, "herald check: %v\n", err)
+		return exitUsage
+	} else if !fi.IsDir() {
+		fmt.Fprintf(stderr, "herald check: %s is not a folder\n", root)
+		return exitUsage
+	}
+
+	var opts []content.LoadOption
+	if *cfgFile != "" {
+		src, err := os.ReadFile(*cfgFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "herald check: read config: %v\n", err)
+			return exitUsage
+		}
+		opts = append(opts, content.WithConfig(*cfgFile, src))
+	}
+
+	var fsys fs.FS = os.DirFS(root)
+	var changed []string
+	if *diff != "" {
+		tree, files, cleanup, err := gitDiffTree(ctx, root, *diff)
+		if err != nil {
+			fmt.Fprintf(stderr, "herald check: --diff %s: %v\n", *diff, err)
+			return exitUsage
+		}
+		defer cleanup()
+		fsys, changed = tree, files
+	}
+	site, err := content.LoadSite(ctx, fsys, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "herald check: load %s: %v\n", root, err)
+		return exitUsage
+	}
+	checker := check.New(site.Config)
+	var findings []check.Finding
+	if *diff != "" {
+		findings, err = checker.CheckPaths(ctx, site, changed)
+	} else {
+		findings, err = checker.CheckSite(ctx, site)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "herald check: %v\n", err)
+		return exitUsage
+	}
+	if *fix {
+		findings, err = applyFixes(ctx, root, site, checker, findings, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "herald check: --fix: %v\n", err)
+			return exitUsage
+		}
+	}
+	if err := writeFindings(stdout, *format, findings, useColor(*color, stdout)); err != nil {
+		fmt.Fprintf(stderr, "herald check: write: %v\n", err)
+		return exitUsage
+	}
+	if *format == "text" && len(findings) == 0 {
+		fmt.Fprintf(stderr, "herald check: %d posts, no findings\n", len(site.Posts))
+	}
+	if check.HasErrors(findings) {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// applyFixes writes the safe fixes into the files under root, then checks
+// the fixed files again and returns the findings that remain.
+func applyFixes(ctx context.Context, root string, site *content.Site, c *check.Checker, findings []check.Finding, stderr io.Writer) ([]check.Finding, error) {
+	byPath := map[string][]check.Finding{}
+	var order []string
+	for _, f := range findings {
+		if f.Fix == nil {
+			continue
+		}
+		if _, ok := byPath[f.Path]; !ok {
+			order = append(order, f.Path)
+		}
+		byPath[f.Path] = append(byPath[f.Path], f)
+	}
+	if len(order) == 0 {
+		return findings, nil
+	}
+	for _, p := range order {
+		name := filepath.Join(root, filepath.FromSlash(p))
+		fi, err := os.Lstat(name)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.Mode().IsRegular() {
+			fmt.Fprintf(stderr, "%s: not a regular file; fixes not applied\n", p)
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		out, applied := check.ApplyFixes(src, byPath[p])
+		if len(applied) == 0 {
+			continue
+		}
+		// Write next to the file and rename, so a crash never leaves half a post.
+		tmp, err := os.CreateTemp(filepath.Dir(name), ".herald-fix-*")
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tmp.Write(out); err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			return nil, fmt.Errorf("write %s: %w", p, err)
+		}
+		if err := tmp.Close(); err != nil {
+			os.Remove(tmp.Name())
+			return nil, fmt.Errorf("write %s: %w", p, err)
+		}
+		if err := os.Chmod(tmp.Name(), fi.Mode().Perm()); err != nil {
+			os.Remove(tmp.Name())
+			return nil, err
+		}
+		if err := os.Rename(tmp.Name(), name); err != nil {
+			os.Remove(tmp.Name())
+			return nil, fmt.Errorf("replace %s: %w", p, err)
+		}
+		for _, f := range applied {
+			fmt.Fprintf(stderr, "fixed %s:%d:%d: %s: %s\n", f.Path, f.Line, f.Column, f.Rule, f.Fix.Description)
+		}
+	}
+	// Re-check from disk: what is left is what the author still has to do.
+	site2, err := content.LoadSite(ctx, os.DirFS(root), reloadOpts(site)...)
+	if err != nil {
+		return nil, err
+	}
+	return check.New(site2.Config).CheckSite(ctx, site2)
+}
+
+func reloadOpts(site *content.Site) []content.LoadOption {
+	if site.ConfigPath != "" && site.ConfigPath != content.ConfigFile {
+		if src, err := os.ReadFile(site.ConfigPath); err == nil {
+			return []content.LoadOption{content.WithConfig(site.ConfigPath, src)}
+		}
+	}
+	return nil
+}
+
+func useColor(mode string, w io.Writer) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// jsonFinding is the documented, stable JSON shape of a finding.
+type jsonFinding struct {
+	Path      string   `json:"path"`
+	Line      int      `json:"line"`
+	Column    int      `json:"column"`
+	EndLine   int      `json:"end_line,omitempty"`
+	EndColumn int      `json:"end_column,omitempty"`
+	Rule      string   `json:"rule"`
+	Severity  string   `json:"severity"`
+	Message   string   `json:"message"`
+	Fix       *jsonFix `json:"fix"`
+}
+
+type jsonFix struct {
+	Description string       `json:"description"`
+	Edits       []check.Edit `json:"edits"`
+}
+
+func writeFindings(w io.Writer, format string, findings []check.Finding, color bool) error {
+	switch format {
+	case "json":
+		out := make([]jsonFinding, 0, len(findings))
+		for _, f := range findings {
+			jf := jsonFinding{Path: f.Path, Line: f.Line, Column: f.Column, EndLine: f.EndLine, EndColumn: f.EndColumn,
+				Rule: f.Rule, Severity: f.Severity, Message: f.Message}
+			if f.Fix != nil {
+				jf.Fix = &jsonFix{Description: f.Fix.Description, Edits: f.Fix.Edits}
+			}
+			out = append(out, jf)
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	case "sarif":
+		return writeSARIF(w, findings)
+	case "github":
+		for _, f := range findings {
+			level := map[string]string{"error": "error", "warning": "warning"}[f.Severity]
+			if level == "" {
+				level = "notice"
+			}
+			if _, err := fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", level, ghProp(f.Path), f.Line, f.Column, ghProp(f.Rule), ghData(f.Message)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var buf bytes.Buffer
+	for _, f := range findings {
+		sev := f.Severity
+		if color {
+			c := map[string]string{"error": "31", "warning": "33", "info": "36"}[sev]
+			sev = "\x1b[" + c + "m" + sev + "\x1b[0m"
+		}
+		fmt.Fprintf(&buf, "%s:%d:%d: %s %s: %s\n", f.Path, f.Line, f.Column, sev, f.Rule, f.Message)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func ghProp(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+func writeSARIF(w io.Writer, findings []check.Finding) error {
+	type msg struct {
+		Text string `json:"text"`
+	}
+	type rule struct {
+		ID                   string            `json:"id"`
+		ShortDescription     msg               `json:"shortDescription"`
+		FullDescription      msg               `json:"fullDescription"`
+		HelpURI              string            `json:"helpUri"`
+		DefaultConfiguration map[string]string `json:"defaultConfiguration"`
+	}
+	type region struct {
+		StartLine   int `json:"startLine"`
+		StartColumn int `json:"startColumn"`
+		EndLine     int `json:"endLine,omitempty"`
+		EndColumn   int `json:"endColumn,omitempty"`
+	}
+	type artifact struct {
+		URI string `json:"uri"`
+	}
+	type physical struct {
+		ArtifactLocation artifact `json:"artifactLocation"`
+		Region           region   `json:"region"`
+	}
+	type location struct {
+		PhysicalLocation physical `json:"physicalLocation"`
+	}
+	type result struct {
+		RuleID    string     `json:"ruleId"`
+		RuleIndex int        `json:"ruleIndex"`
+		Level     string     `json:"level"`
+		Message   msg        `json:"message"`
+		Locations []location `json:"locations"`
+	}
+	var rules []rule
+	index := map[string]int{}
+	for i, r := range check.Rules() {
+		index[r.ID] = i
+		lvl := map[string]string{"error": "error", "warning": "warning", "info": "note"}[r.Severity]
+		rules = append(rules, rule{ID: r.ID, ShortDescription: msg{r.Summary}, FullDescription: msg{r.Details},
+			HelpURI:              "https://github.com/heraldhq/herald/blob/main/docs/rules.md#" + r.ID,
+			DefaultConfiguration: map[string]string{"level": lvl}})
+	}
+	results := []result{}
+	for _, f := range findings {
+		lvl := map[string]string{"error": "error", "warning": "warning", "info": "note"}[f.Severity]
+		reg := region{StartLine: f.Line, StartColumn: f.Column}
+		if f.EndLine > 0 {
+			reg.EndLine, reg.EndColumn = f.EndLine, f.EndColumn
+		}
+		results = append(results, result{RuleID: f.Rule, RuleIndex: index[f.Rule], Level: lvl, Message: msg{f.Message},
+			Locations: []location{{PhysicalLocation: physical{ArtifactLocation: artifact{URI: f.Path}, Region: reg}}}})
+	}
+	doc := map[string]any{
+		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+		"version": "2.1.0",
+		"runs": []any{map[string]any{
+			"tool": map[string]any{"driver": map[string]any{
+				"name": "herald", "informationUri": "https://github.com/heraldhq/herald", "version": version, "rules": rules,
+			}},
+			"results": results,
+		}},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+// gitDiffTree reads the commit HEAD of spec (BASE..HEAD or BASE...HEAD)
+// of the repository at root into a temporary folder with `git archive`
+// and lists the files changed between BASE (or the merge base) and HEAD.
+func gitDiffTree(ctx context.Context, root, spec string) (fs.FS, []string, func(), error) {
+	base, head, ok := strings.Cut(spec, "...")
+	mergeBase := ok
+	if !ok {
+		base, head, ok = strings.Cut(spec, "..")
+	}
+	if !ok || base == "" || head == "" || strings.HasPrefix(base, "-") || strings.HasPrefix(head, "-") {
+		return nil, nil, nil, fmt.Errorf("want BASE..HEAD or BASE...HEAD, got %q", spec)
+	}
+	git := func(args ...string) ([]byte, error) {
+		cmd := exec.CommandContext(ctx, "git", append([]string{"-C", root}, args...)...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return nil, fmt.Errorf("git %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+		}
+		return out, nil
+	}
+	for _, rev := range []string{base, head} {
+		if _, err := git("rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
+			return nil, nil, nil, fmt.Errorf("%s is not a commit of %s", rev, root)
+		}
+	}
+	from := base
+	if mergeBase {
+		out, err := git("merge-base", base, head)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		from = strings.TrimSpace(string(out))
+	}
+	out, err := git("diff", "--name-only", "-z", "--no-renames", "--diff-filter=ACMRT", from, head, "--")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var changed []string
+	for _, p := range strings.Split(string(out), "\x00") {
+		if p != "" {
+			changed = append(changed, p)
+		}
+	}
+	prefix, err := git("rev-parse", "--show-prefix")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	archive, err := git("archive", "--format=tar", head)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	dir, err := os.MkdirTemp("", "herald-check-*")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	if err := untar(dir, bytes.NewReader(archive)); err != nil {
+		cleanup()
+		return nil, nil, nil, err
+	}
+	// PATH may be a folder inside the repository: check that folder.
+	sub := strings.TrimSuffix(strings.TrimSpace(string(prefix)), "/")
+	treeRoot := dir
+	if sub != "" {
+		treeRoot = filepath.Join(dir, filepath.FromSlash(sub))
+		var inSub []string
+		for _, p := range changed {
+			if rel, ok := strings.CutPrefix(p, sub+"/"); ok {
+				inSub = append(inSub, rel)
+			}
+		}
+		changed = inSub
+	}
+	return os.DirFS(treeRoot), changed, cleanup, nil
+}
+
+// untar extracts a git archive into dir. Symbolic links are recreated as
+// they are; the site loader refuses to follow those leaving the tree.
+func untar(dir string, r io.Reader) error {
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read archive: %w", err)
+		}
+		name := path.Clean(h.Name)
+		if !fs.ValidPath(name) {
+			return fmt.Errorf("archive entry %q leaves the tree", h.Name)
+		}
+		target := filepath.Join(dir, filepath.FromSlash(name))
+		switch h.Typeflag {
+		case tar.TypeDir:
+			if err := os.MkdirAll(target, 0o755); err != nil {
+				return err
+			}
+		case tar.TypeReg:
+			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+				return err
+			}
+			f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+			if err != nil {
+				return err
+			}
+			if _, err := io.Copy(f, tr); err != nil {
+				f.Close()
+				return err
+			}
+			if err := f.Close(); err != nil {
+				return err
+			}
+		case tar.TypeSymlink:
+			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+				return err
+			}
+			if err := os.Symlink(h.Linkname, target); err != nil {
+				return err
+			}
+		}
+	}
 }

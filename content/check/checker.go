@@ -1,0 +1,356 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/content/prose"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+)
+
+// Option adjusts a Checker.
+type Option func(*Checker)
+
+// WithNow sets the clock used by date-backdated (time.Now by default).
+func WithNow(now func() time.Time) Option {
+	return func(c *Checker) { c.now = now }
+}
+
+// WithWorkers sets how many posts CheckSite checks in parallel
+// (GOMAXPROCS by default).
+func WithWorkers(n int) Option {
+	return func(c *Checker) {
+		if n > 0 {
+			c.workers = n
+		}
+	}
+}
+
+// Checker runs the rules with one configuration. It is safe for
+// concurrent use.
+type Checker struct {
+	cfg      *content.Config
+	now      func() time.Time
+	workers  int
+	md       goldmark.Markdown
+	severity map[string]string
+	rules    map[string]Rule
+
+	mu    sync.Mutex
+	site  *content.Site // the site idx was built for
+	idx   *Index
+	prose *prose.Checker
+}
+
+// New returns a Checker for the configuration cfg (defaults when nil).
+func New(cfg *content.Config, opts ...Option) *Checker {
+	if cfg == nil {
+		cfg = content.DefaultConfig()
+	}
+	c := &Checker{
+		cfg:      cfg,
+		now:      time.Now,
+		workers:  runtime.GOMAXPROCS(0),
+		severity: map[string]string{},
+		rules:    map[string]Rule{},
+		md: goldmark.New(
+			goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList, extension.Footnote),
+			goldmark.WithParserOptions(parser.WithAttribute()),
+		),
+	}
+	for _, r := range Rules() {
+		c.rules[r.ID] = r
+		c.severity[r.ID] = r.Severity
+		if rc, ok := cfg.Rules[r.ID]; ok && rc.Severity != "" {
+			c.severity[r.ID] = string(rc.Severity)
+		}
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// ConfigFindings returns the defects of the site's configuration as
+// findings on the configuration file, including rules that do not exist.
+func (c *Checker) ConfigFindings(site *content.Site) []Finding {
+	var out []Finding
+	p := site.ConfigPath
+	if p == "" {
+		p = content.ConfigFile
+	}
+	for _, pr := range site.ConfigProblems {
+		out = append(out, Finding{Rule: RuleInvalidConfig, Severity: c.severity[RuleInvalidConfig], Path: p,
+			Line: pr.Line, Column: max(pr.Column, 1), Message: pr.Message})
+	}
+	ids := make([]string, 0, len(c.rules))
+	for id := range c.rules {
+		ids = append(ids, id)
+	}
+	for name, rc := range c.cfg.Rules {
+		if _, ok := c.rules[name]; ok {
+			continue
+		}
+		msg := fmt.Sprintf("unknown rule %q", name)
+		if s := content.Nearest(name, ids); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		out = append(out, Finding{Rule: RuleInvalidConfig, Severity: c.severity[RuleInvalidConfig], Path: p,
+			Line: max(rc.Line, 1), Column: 1, Message: msg})
+	}
+	for _, sk := range site.Skipped {
+		if site.IsPost(sk.Path) {
+			continue // reported with the post
+		}
+		out = append(out, Finding{Rule: RuleUnreadableFile, Severity: c.severity[RuleUnreadableFile], Path: sk.Path,
+			Line: 1, Column: 1, Message: "this is a " + sk.Reason})
+	}
+	for _, r := range []*content.Registry{site.Authors, site.Tags} {
+		if r != nil && r.Problem != nil {
+			out = append(out, Finding{Rule: RuleInvalidConfig, Severity: c.severity[RuleInvalidConfig], Path: r.Path,
+				Line: 1, Column: 1, Message: "the registry cannot be read: " + r.Problem.Error()})
+		}
+	}
+	return out
+}
+
+// Index is what the checks need to know about the whole site: the URL of
+// every post, the vocabulary of the posts, and the front-matter keys in use.
+type Index struct {
+	urls   map[string][]string // URL path -> post paths
+	fields map[string]int      // front-matter key -> number of posts using it
+	vocab  *prose.Vocabulary
+}
+
+// Index reads every post of site and builds its index. Check builds it on
+// first use; call Index to control when the reading happens.
+func (c *Checker) Index(ctx context.Context, site *content.Site) (*Index, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.site == site && c.idx != nil {
+		return c.idx, nil
+	}
+	idx := &Index{urls: map[string][]string{}, fields: map[string]int{}, vocab: prose.NewVocabulary()}
+	var mu sync.Mutex
+	err := c.each(ctx, site, site.Posts, func(p *content.Post) {
+		var text strings.Builder
+		if p.Readable() {
+			doc := c.parse(p)
+			for _, r := range doc.runs {
+				text.WriteString(r.text)
+				text.WriteByte('\n')
+			}
+		}
+		idx.vocab.AddDocument(text.String())
+		mu.Lock()
+		defer mu.Unlock()
+		if p.URLPath != "" && p.Readable() && !p.Draft {
+			idx.urls[p.URLPath] = append(idx.urls[p.URLPath], p.Path)
+		}
+		for _, f := range p.FrontMatter.Fields {
+			idx.fields[f.Key]++
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, ps := range idx.urls {
+		sort.Strings(ps)
+	}
+	c.site, c.idx = site, idx
+	c.prose = prose.NewChecker(prose.Options{Words: c.cfg.Words, Vocabulary: idx.vocab, MinDocs: c.intOption(RuleMisspelling, "min_docs", 0)})
+	return idx, nil
+}
+
+// each reads the posts at paths with c.workers goroutines and calls fn for
+// each; it stops at the first I/O error.
+func (c *Checker) each(ctx context.Context, site *content.Site, paths []string, fn func(*content.Post)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan string)
+	var wg sync.WaitGroup
+	var once sync.Once
+	var firstErr error
+	for range min(c.workers, max(len(paths), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range work {
+				post, err := site.ReadPost(ctx, p)
+				if err != nil {
+					once.Do(func() { firstErr = err; cancel() })
+					continue
+				}
+				fn(post)
+			}
+		}()
+	}
+loop:
+	for _, p := range paths {
+		select {
+		case work <- p:
+		case <-ctx.Done():
+			break loop
+		}
+	}
+	close(work)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
+}
+
+// CheckSite checks every post of the site and the site's configuration.
+func (c *Checker) CheckSite(ctx context.Context, site *content.Site) ([]Finding, error) {
+	return c.CheckPaths(ctx, site, site.Posts)
+}
+
+// CheckPaths checks the posts at paths (what a pull request changed) and
+// the site's configuration. Paths that are not posts of the site are
+// ignored, except the configuration file.
+func (c *Checker) CheckPaths(ctx context.Context, site *content.Site, paths []string) ([]Finding, error) {
+	if _, err := c.Index(ctx, site); err != nil {
+		return nil, err
+	}
+	var posts []string
+	for _, p := range paths {
+		if site.IsPost(p) {
+			posts = append(posts, p)
+		}
+	}
+	out := c.ConfigFindings(site)
+	var mu sync.Mutex
+	err := c.each(ctx, site, posts, func(p *content.Post) {
+		fs := c.Check(ctx, site, p)
+		mu.Lock()
+		out = append(out, fs...)
+		mu.Unlock()
+	})
+	if err != nil {
+		return nil, err
+	}
+	SortFindings(out)
+	return out, nil
+}
+
+// Check runs every rule on one post of site and returns the findings
+// sorted by line and column. The site index (URLs, vocabulary) is built on
+// first use; an I/O error while building it leaves the site-wide rules out.
+func (c *Checker) Check(ctx context.Context, site *content.Site, post *content.Post) []Finding {
+	idx, err := c.Index(ctx, site)
+	c.mu.Lock()
+	pc := c.prose
+	c.mu.Unlock()
+	if err != nil || pc == nil {
+		idx = &Index{urls: map[string][]string{}, fields: map[string]int{}}
+		pc = prose.NewChecker(prose.Options{Words: c.cfg.Words})
+	}
+	r := &run{c: c, site: site, post: post, idx: idx, prose: pc}
+	r.all()
+	SortFindings(r.out)
+	return r.out
+}
+
+// run is one check of one post.
+type run struct {
+	c     *Checker
+	site  *content.Site
+	post  *content.Post
+	idx   *Index
+	prose *prose.Checker
+	out   []Finding
+}
+
+func (r *run) add(rule string, start, end int, fix *Fix, format string, args ...any) {
+	sev := r.c.severity[rule]
+	if sev == "" || sev == string(content.SeverityOff) {
+		return
+	}
+	f := Finding{Rule: rule, Severity: sev, Path: r.post.Path, Message: fmt.Sprintf(format, args...), Fix: fix}
+	if r.post.Lines != nil {
+		s := r.post.Lines.Pos(start)
+		f.Line, f.Column = s.Line, s.Column
+		if end > start {
+			e := r.post.Lines.Pos(end)
+			f.EndLine, f.EndColumn = e.Line, e.Column
+		}
+	} else {
+		f.Line, f.Column = 1, 1
+	}
+	r.out = append(r.out, f)
+}
+
+func (r *run) addAt(rule string, pos content.Pos, fix *Fix, format string, args ...any) {
+	r.add(rule, pos.Offset, pos.Offset, fix, format, args...)
+}
+
+func (r *run) enabled(rule string) bool {
+	s := r.c.severity[rule]
+	return s != "" && s != string(content.SeverityOff)
+}
+
+func (r *run) all() {
+	p := r.post
+	for _, pr := range p.Problems {
+		switch pr.Kind {
+		case content.ProblemSyntax:
+			r.addAt(RuleFrontmatterSyntax, pr.Pos, nil, "%s", pr.Message)
+		default:
+			r.addAt(RuleUnreadableFile, pr.Pos, nil, "%s", pr.Message)
+		}
+	}
+	if !p.Readable() {
+		return
+	}
+	r.frontMatter()
+	r.dates()
+	r.registries()
+	r.slug()
+	doc := r.c.parse(p)
+	r.markdown(doc)
+}
+
+// intOption reads an integer option of a rule.
+func (c *Checker) intOption(rule, name string, def int) int {
+	rc, ok := c.cfg.Rules[rule]
+	if !ok {
+		return def
+	}
+	switch v := rc.Options[name].(type) {
+	case int:
+		return v
+	case string:
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+func (c *Checker) boolOption(rule, name string) bool {
+	rc, ok := c.cfg.Rules[rule]
+	if !ok {
+		return false
+	}
+	b, _ := rc.Options[name].(bool)
+	return b
+}
+
+// siteJoin resolves a site-relative path.
+func siteJoin(site *content.Site, p string) string {
+	if site.Root == "." || site.Root == "" {
+		return path.Clean(p)
+	}
+	return path.Join(site.Root, p)
+}

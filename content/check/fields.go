@@ -1,0 +1,298 @@
+package check
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald/content"
+)
+
+// fieldKinds are the expected kinds of well-known fields.
+var fieldKinds = map[string][]content.Kind{
+	"title":       {content.KindString, content.KindInt, content.KindFloat},
+	"description": {content.KindString, content.KindNull},
+	"draft":       {content.KindBool},
+	"published":   {content.KindBool},
+	"unlisted":    {content.KindBool},
+	"tags":        {content.KindList, content.KindString, content.KindNull},
+	"authors":     {content.KindList, content.KindString, content.KindMap, content.KindNull},
+	"author":      {content.KindList, content.KindString, content.KindMap, content.KindNull},
+	"categories":  {content.KindList, content.KindString, content.KindNull},
+	"slug":        {content.KindString},
+	"keywords":    {content.KindList, content.KindString, content.KindNull},
+}
+
+func (r *run) frontMatter() {
+	p := r.post
+	fm := &p.FrontMatter
+	if fm.Format == "" {
+		r.add(RuleFrontmatterMissing, 0, 0, nil, "the post has no front matter; start it with a --- block holding at least its title and date")
+		return
+	}
+	for _, pr := range p.Problems {
+		if pr.Kind == content.ProblemSyntax {
+			return // fields are unknown until it parses
+		}
+	}
+	fmStart := r.post.Lines.Pos(fm.Start)
+	for _, name := range r.c.cfg.Required {
+		f, ok := fm.Field(name)
+		switch {
+		case !ok:
+			r.addAt(RuleRequiredField, fmStart, nil, "the required field %q is missing", name)
+		case isEmpty(f.Value):
+			r.addAt(RuleRequiredField, f.KeyPos, nil, "the required field %q is empty", name)
+		}
+	}
+	if len(r.c.cfg.Required) == 0 {
+		// Without a required list, an empty field is still worth a warning:
+		// the author meant to fill it in.
+		for _, f := range fm.Fields {
+			if f.Value.Kind == content.KindNull {
+				r.c.addWarning(r, RuleRequiredField, f.KeyPos, "%q is empty; fill it in or remove it", f.Key)
+			}
+		}
+	}
+	for _, f := range fm.Fields {
+		if kinds, ok := fieldKinds[f.Key]; ok && f.Value.Kind != content.KindNull {
+			if !containsKind(kinds, f.Value.Kind) {
+				r.addAt(RuleFieldType, f.Value.Pos, nil, "%q must be %s, not %s", f.Key, kindList(kinds), f.Value.Kind)
+			}
+		}
+	}
+	r.unknownFields()
+}
+
+// addWarning reports a finding of rule at warning level at most (used for
+// softer variants of error rules).
+func (c *Checker) addWarning(r *run, rule string, pos content.Pos, format string, args ...any) {
+	sev := c.severity[rule]
+	if sev == "" || sev == string(content.SeverityOff) {
+		return
+	}
+	if sev == string(content.SeverityError) {
+		sev = string(content.SeverityWarning)
+	}
+	r.out = append(r.out, Finding{Rule: rule, Severity: sev, Path: r.post.Path, Line: pos.Line, Column: pos.Column,
+		Message: fmt.Sprintf(format, args...)})
+}
+
+func (r *run) unknownFields() {
+	known := map[string]bool{}
+	var list []string
+	addKnown := func(k string) {
+		if !known[k] {
+			known[k] = true
+			list = append(list, k)
+		}
+	}
+	for _, k := range r.site.Profile.Fields {
+		addKnown(k)
+	}
+	for _, k := range r.c.cfg.Fields {
+		addKnown(k)
+	}
+	for k, n := range r.idx.fields {
+		if n >= 2 { // used by another post besides this one
+			addKnown(k)
+		}
+	}
+	strict := r.c.boolOption(RuleUnknownField, "strict")
+	for _, f := range r.post.FrontMatter.Fields {
+		if known[f.Key] {
+			continue
+		}
+		s := content.Nearest(f.Key, list)
+		switch {
+		case s != "":
+			fix := &Fix{Description: fmt.Sprintf("rename %q to %q", f.Key, s),
+				Edits: []Edit{{Start: f.KeyPos.Offset, End: f.KeyPos.Offset + len(f.Key), NewText: s}}}
+			if !strings.HasPrefix(string(r.post.Raw[f.KeyPos.Offset:]), f.Key) {
+				fix = nil
+			}
+			r.add(RuleUnknownField, f.KeyPos.Offset, f.KeyPos.Offset+len(f.Key), fix, "unknown field %q; did you mean %q?", f.Key, s)
+		case strict:
+			r.addAt(RuleUnknownField, f.KeyPos, nil, "unknown field %q (not used by %s or other posts; list it in fields: of .herald.yml if the site uses it)", f.Key, r.site.Profile.Name)
+		}
+	}
+}
+
+func isEmpty(v content.Value) bool {
+	switch v.Kind {
+	case content.KindNull:
+		return true
+	case content.KindString:
+		return strings.TrimSpace(v.Text) == ""
+	case content.KindList:
+		return len(v.Items) == 0
+	case content.KindMap:
+		return len(v.Fields) == 0
+	}
+	return false
+}
+
+func containsKind(ks []content.Kind, k content.Kind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func kindList(ks []content.Kind) string {
+	var parts []string
+	for _, k := range ks {
+		if k == content.KindNull || k == content.KindInt || k == content.KindFloat {
+			continue
+		}
+		parts = append(parts, k.String())
+	}
+	return strings.Join(parts, " or ")
+}
+
+func (r *run) dates() {
+	p := r.post
+	if p.DateField == nil {
+		return
+	}
+	f := p.DateField
+	loc := r.site.Location()
+	zoneSet := r.c.cfg.Timezone != nil && r.site.ConfigPath != "" && r.c.cfg.Line["timezone"] > 0
+	if p.DateErr != nil {
+		var de *content.DateError
+		if errors.As(p.DateErr, &de) && (de.Kind == content.DateNonexistent || de.Kind == content.DateAmbiguous) {
+			r.addAt(RuleDateDST, f.Value.Pos, nil, "%v", de)
+		} else {
+			r.addAt(RuleDateFormat, f.Value.Pos, nil, "%q: %v", f.Key, p.DateErr)
+		}
+		return
+	}
+	d := p.Date
+	if p.DateHasOffset {
+		_, off := d.Zone()
+		_, siteOff := d.In(loc).Zone()
+		if off != siteOff && !(off == 0 && !zoneSet) {
+			r.addAt(RuleDateZone, f.Value.Pos, nil, "the offset %s is not the site's: %s is at %s on %s, so this date is %s there",
+				offsetString(off), loc, offsetString(siteOff), d.In(loc).Format("2006-01-02"), d.In(loc).Format("15:04 MST"))
+		}
+	} else if !zoneSet && strings.Contains(f.Value.Text, ":") {
+		r.c.addInfo(r, RuleDateZone, f.Value.Pos, "the date has no offset and .herald.yml sets no timezone, so it is read as UTC (%s); set timezone: or add an offset", d.UTC().Format(time.RFC3339))
+	}
+	if pd := p.PathDate; pd != nil {
+		ld := d.In(loc)
+		if ld.Year() != pd.Year || int(ld.Month()) != pd.Month || (pd.Day != 0 && ld.Day() != pd.Day) {
+			want := fmt.Sprintf("%04d-%02d", pd.Year, pd.Month)
+			if pd.Day != 0 {
+				want += fmt.Sprintf("-%02d", pd.Day)
+			}
+			r.addAt(RuleDatePathMismatch, f.Value.Pos, nil, "the date %s (in %s) does not match %s in the path %s", ld.Format("2006-01-02"), loc, want, p.Path)
+		}
+	}
+	days := r.c.intOption(RuleDateBackdated, "days", 14)
+	if now := r.c.now(); !p.Draft && d.Before(now.Add(-time.Duration(days)*24*time.Hour)) && r.c.severity[RuleDateBackdated] != "" {
+		r.addAt(RuleDateBackdated, f.Value.Pos, nil, "the date is %d days in the past; the post will appear below newer posts, not on top", int(now.Sub(d).Hours()/24))
+	}
+}
+
+func (c *Checker) addInfo(r *run, rule string, pos content.Pos, format string, args ...any) {
+	if sev := c.severity[rule]; sev == "" || sev == string(content.SeverityOff) {
+		return
+	}
+	r.out = append(r.out, Finding{Rule: rule, Severity: string(content.SeverityInfo), Path: r.post.Path, Line: pos.Line, Column: pos.Column,
+		Message: fmt.Sprintf(format, args...)})
+}
+
+func offsetString(sec int) string {
+	sign := '+'
+	if sec < 0 {
+		sign, sec = '-', -sec
+	}
+	return fmt.Sprintf("%c%02d:%02d", sign, sec/3600, sec%3600/60)
+}
+
+func (r *run) registries() {
+	p := r.post
+	if reg := r.site.Authors; reg.Exists() {
+		for _, a := range p.AuthorRefs {
+			if !reg.Has(a.Name) {
+				r.unknownRef(RuleUnknownAuthor, "author", a, reg)
+			}
+		}
+	}
+	if reg := r.site.Tags; reg.Exists() {
+		for _, t := range p.TagRefs {
+			if !reg.Has(t.Name) {
+				r.unknownRef(RuleUnknownTag, "tag", t, reg)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, t := range p.TagRefs {
+		k := strings.ToLower(t.Name)
+		if seen[k] {
+			var fix *Fix
+			if e, ok := r.removeListItem(t.Value); ok {
+				fix = &Fix{Description: fmt.Sprintf("remove the second %q", t.Name), Edits: []Edit{e}}
+			}
+			r.add(RuleDuplicateTag, t.Value.Pos.Offset, t.Value.Pos.Offset+len(t.Name), fix, "the tag %q is listed twice", t.Name)
+		}
+		seen[k] = true
+	}
+}
+
+// removeListItem returns an edit deleting a block-style list item ("  - x\n").
+func (r *run) removeListItem(v content.Value) (Edit, bool) {
+	if v.TextStart < 0 {
+		return Edit{}, false
+	}
+	lines := r.post.Lines
+	ls := lines.Start(v.Pos.Line)
+	le := lines.Start(v.Pos.Line + 1)
+	line := strings.TrimSpace(string(r.post.Raw[ls:le]))
+	if !strings.HasPrefix(line, "- ") {
+		return Edit{}, false
+	}
+	return Edit{Start: ls, End: le}, true
+}
+
+func (r *run) unknownRef(rule, what string, ref content.Ref, reg *content.Registry) {
+	s := content.Nearest(ref.Name, reg.Names)
+	start, end := ref.Value.Pos.Offset, ref.Value.Pos.Offset+len(ref.Name)
+	if s == "" {
+		r.add(rule, start, end, nil, "unknown %s %q: it is not in %s", what, ref.Name, reg.Path)
+		return
+	}
+	var fix *Fix
+	if ref.Value.TextStart >= 0 {
+		start, end = ref.Value.TextStart, ref.Value.TextEnd
+		fix = &Fix{Description: fmt.Sprintf("replace %q with %q", ref.Name, s), Edits: []Edit{{Start: start, End: end, NewText: s}}}
+	}
+	r.add(rule, start, end, fix, "unknown %s %q: it is not in %s; did you mean %q?", what, ref.Name, reg.Path, s)
+}
+
+func (r *run) slug() {
+	p := r.post
+	if p.URLPath == "" || p.Draft {
+		return
+	}
+	var others []string
+	for _, o := range r.idx.urls[p.URLPath] {
+		if o != p.Path {
+			others = append(others, o)
+		}
+	}
+	if len(others) == 0 {
+		return
+	}
+	pos := content.Pos{Line: 1, Column: 1}
+	for _, k := range []string{"slug", "url", "permalink"} {
+		if f, ok := p.FrontMatter.Field(k); ok {
+			pos = f.Value.Pos
+			break
+		}
+	}
+	r.addAt(RuleDuplicateSlug, pos, nil, "this post is served at %s, like %s; one of them would be hidden", p.URLPath, strings.Join(others, ", "))
+}

@@ -1,0 +1,450 @@
+package check
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/heraldhq/herald/content"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// textRun is a stretch of prose that is contiguous in the file.
+type textRun struct {
+	start int    // byte offset in the file
+	text  string // the file's bytes [start, start+len(text))
+}
+
+type linkRef struct {
+	dest  string
+	start int // byte offset of "[" or "![" in the file (best effort)
+	image bool
+	alt   string
+}
+
+type heading struct {
+	level int
+	start int
+	id    string
+}
+
+// doc is a post parsed once and shared by every rule.
+type doc struct {
+	rawRuns  []textRun // prose, URLs included
+	runs     []textRun // prose without URLs: what the text rules read
+	links    []linkRef
+	headings []heading
+	words    int
+}
+
+var urlRE = regexp.MustCompile(`(?:https?|ftp)://[^\s<>\]\)]+|www\.[A-Za-z0-9-]+\.[^\s<>\]\)]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
+
+// parse parses the Markdown body of p once.
+func (c *Checker) parse(p *content.Post) *doc {
+	body := p.Body()
+	base := p.BodyStart
+	root := c.md.Parser().Parse(text.NewReader(body))
+	d := &doc{}
+	var cur *textRun
+	flush := func() {
+		if cur != nil && len(cur.text) > 0 {
+			d.rawRuns = append(d.rawRuns, *cur)
+		}
+		cur = nil
+	}
+	addSeg := func(s, e int) {
+		if e <= s {
+			return
+		}
+		if cur != nil {
+			end := cur.start + len(cur.text)
+			if s >= end && isBlank(p.Raw[end:s]) {
+				cur.text = string(p.Raw[cur.start:s]) + string(p.Raw[s:e])
+				return
+			}
+			flush()
+		}
+		cur = &textRun{start: s, text: string(p.Raw[s:e])}
+	}
+	ids := map[string]int{}
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch n := n.(type) {
+		case *ast.CodeSpan, *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock, *ast.RawHTML, *ast.AutoLink:
+			if entering {
+				flush()
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.Paragraph, *ast.TextBlock, *ast.Heading:
+			flush()
+		case *ast.Text:
+			if entering {
+				seg := n.Segment
+				addSeg(base+seg.Start, base+seg.Stop)
+			}
+		case *ast.Link:
+			if entering {
+				flush()
+				d.links = append(d.links, linkRef{dest: string(n.Destination), start: c.nodeStart(p, n, body, base, string(n.Destination), false)})
+			} else {
+				flush()
+			}
+		case *ast.Image:
+			if entering {
+				flush()
+				d.links = append(d.links, linkRef{dest: string(n.Destination), image: true, alt: nodeText(n, body),
+					start: c.nodeStart(p, n, body, base, string(n.Destination), true)})
+			} else {
+				flush()
+			}
+		}
+		if h, ok := n.(*ast.Heading); ok && entering {
+			id := ""
+			if v, ok := h.AttributeString("id"); ok {
+				if b, ok := v.([]byte); ok {
+					id = string(b)
+				}
+			}
+			if id == "" {
+				id = slugify(nodeText(h, body))
+				if k := ids[id]; k > 0 {
+					ids[id] = k + 1
+					id = fmt.Sprintf("%s-%d", id, k)
+				} else {
+					ids[id] = 1
+				}
+			}
+			start := base
+			if h.Lines().Len() > 0 {
+				start = base + h.Lines().At(0).Start
+			}
+			d.headings = append(d.headings, heading{level: h.Level, start: start, id: id})
+		}
+		return ast.WalkContinue, nil
+	})
+	flush()
+	// Split runs around URLs and e-mail addresses.
+	for _, r := range d.rawRuns {
+		locs := urlRE.FindAllStringIndex(r.text, -1)
+		prev := 0
+		for _, l := range locs {
+			if l[0] > prev {
+				d.runs = append(d.runs, textRun{start: r.start + prev, text: r.text[prev:l[0]]})
+			}
+			prev = l[1]
+		}
+		if prev < len(r.text) {
+			d.runs = append(d.runs, textRun{start: r.start + prev, text: r.text[prev:]})
+		}
+		d.words += len(strings.Fields(r.text))
+	}
+	return d
+}
+
+// nodeStart finds the byte offset of a link's "[" (or an image's "!["):
+// from its first text child when it has one, else by searching for the
+// destination in the enclosing block.
+func (c *Checker) nodeStart(p *content.Post, n ast.Node, body []byte, base int, dest string, image bool) int {
+	for ch := n.FirstChild(); ch != nil; ch = ch.FirstChild() {
+		if t, ok := ch.(*ast.Text); ok {
+			s := t.Segment.Start - 1
+			if image {
+				s--
+			}
+			return base + max(s, 0)
+		}
+	}
+	blk := n.Parent()
+	for blk != nil && blk.Type() != ast.TypeBlock {
+		blk = blk.Parent()
+	}
+	if blk != nil && blk.Lines().Len() > 0 {
+		from := blk.Lines().At(0).Start
+		to := blk.Lines().At(blk.Lines().Len() - 1).Stop
+		if i := bytes.Index(body[from:to], []byte("]("+dest)); i >= 0 {
+			j := bytes.LastIndexByte(body[from:from+i], '[')
+			if j >= 0 {
+				if image && j > 0 && body[from+j-1] == '!' {
+					j--
+				}
+				return base + from + j
+			}
+		}
+		return base + from
+	}
+	return base
+}
+
+func nodeText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			b.Write(t.Segment.Value(src))
+		case *ast.String:
+			b.Write(t.Value)
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}
+
+// slugify makes a heading anchor the way Docusaurus and GitHub do.
+func slugify(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
+}
+
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	reversedLinkRE = regexp.MustCompile(`\(([^()\[\]\n]+)\)\[((?:https?://|/|\./|\.\./|#)[^\]\s]*)\]`)
+	bareBracketRE  = regexp.MustCompile(`\[((?:https?://|www\.)[^\]\s]+)\]`)
+	spacedLinkRE   = regexp.MustCompile(`\[[^\]\n]+\] \(((?:https?://|/|\./|\.\./)[^)\s]*)\)`)
+	htmlIDRE       = regexp.MustCompile(`(?i)\b(?:id|name)\s*=\s*["']([^"']+)["']`)
+)
+
+func (r *run) markdown(d *doc) {
+	p := r.post
+	// Link syntax, over prose with URLs kept.
+	for _, run := range d.rawRuns {
+		for _, m := range reversedLinkRE.FindAllStringSubmatchIndex(run.text, -1) {
+			s, e := run.start+m[0], run.start+m[1]
+			txt, dest := run.text[m[2]:m[3]], run.text[m[4]:m[5]]
+			repl := "[" + txt + "](" + dest + ")"
+			r.add(RuleLinkSyntax, s, e, &Fix{Description: "swap the brackets: " + repl, Edits: []Edit{{Start: s, End: e, NewText: repl}}},
+				"reversed link syntax: Markdown links are [text](url), not (text)[url]")
+		}
+		for _, m := range bareBracketRE.FindAllStringSubmatchIndex(run.text, -1) {
+			if m[1] < len(run.text) && (run.text[m[1]] == '(' || run.text[m[1]] == '[' || run.text[m[1]] == ':') {
+				continue
+			}
+			s, e := run.start+m[0], run.start+m[1]
+			u := run.text[m[2]:m[3]]
+			repl := "<" + u + ">"
+			r.add(RuleLinkSyntax, s, e, &Fix{Description: "make it a link: " + repl, Edits: []Edit{{Start: s, End: e, NewText: repl}}},
+				"[%s] has no target, so it renders as text in brackets; write <%s> or [text](%s)", u, u, u)
+		}
+		for _, m := range spacedLinkRE.FindAllStringIndex(run.text, -1) {
+			r.add(RuleLinkSyntax, run.start+m[0], run.start+m[1], nil, "a space between ] and ( breaks the link; remove it")
+		}
+	}
+	r.links(d)
+	// Headings.
+	prev := 0
+	for _, h := range d.headings {
+		if prev > 0 && h.level > prev+1 {
+			r.add(RuleHeadingJump, h.start, h.start, nil, "heading level %d follows level %d; use level %d", h.level, prev, prev+1)
+		}
+		prev = h.level
+	}
+	r.fences()
+	// Excerpt marker.
+	if len(r.site.Profile.ExcerptMarkers) > 0 && d.words >= r.c.intOption(RuleMissingExcerptMarker, "min_words", 150) {
+		markers := r.site.Profile.ExcerptMarkers
+		if f, ok := p.FrontMatter.Field("excerpt_separator"); ok && f.Value.Text != "" {
+			markers = []string{f.Value.Text}
+		}
+		found := false
+		body := p.Body()
+		for _, m := range markers {
+			if bytes.Contains(body, []byte(m)) {
+				found = true
+			}
+		}
+		if !found {
+			r.add(RuleMissingExcerptMarker, p.BodyStart, p.BodyStart, nil, "no excerpt marker: add %s after the first paragraph, or the blog index shows the whole post", markers[0])
+		}
+	}
+	r.text(d)
+}
+
+func (r *run) links(d *doc) {
+	p := r.post
+	var anchors map[string]bool
+	maxKB := r.c.intOption(RuleImageSize, "max_kb", 1024)
+	for _, l := range d.links {
+		if l.image && strings.TrimSpace(l.alt) == "" {
+			r.add(RuleImageAlt, l.start, l.start, nil, "the image %s has no alt text; describe what it shows", l.dest)
+		}
+		dest := strings.TrimSpace(l.dest)
+		if dest == "" {
+			continue
+		}
+		if strings.HasPrefix(dest, "#") {
+			if anchors == nil {
+				anchors = map[string]bool{}
+				for _, h := range d.headings {
+					anchors[strings.ToLower(h.id)] = true
+				}
+				for _, m := range htmlIDRE.FindAllSubmatch(p.Body(), -1) {
+					anchors[strings.ToLower(string(m[1]))] = true
+				}
+			}
+			a, _ := url.PathUnescape(dest[1:])
+			if a != "" && !anchors[strings.ToLower(a)] {
+				r.add(RuleBrokenRelativeLink, l.start, l.start, nil, "no heading of this post has the anchor #%s", a)
+			}
+			continue
+		}
+		u, err := url.Parse(dest)
+		if err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(dest, "//") || u.Path == "" {
+			continue
+		}
+		target := u.Path
+		if strings.Contains(target, "{{") || strings.Contains(target, "%") {
+			continue // template or escaped path: cannot decide
+		}
+		ext := path.Ext(target)
+		var candidates []string
+		if strings.HasPrefix(target, "/") {
+			if ext == "" || ext == ".html" {
+				continue // a page URL, not a file
+			}
+			for _, dir := range []string{"static", "assets", "public", "."} {
+				candidates = append(candidates, siteJoin(r.site, path.Join(dir, target)))
+			}
+		} else {
+			if ext == "" || ext == ".html" {
+				continue // a page URL relative to the page, not a file
+			}
+			candidates = append(candidates, path.Join(path.Dir(p.Path), target))
+		}
+		found := ""
+		for _, cnd := range candidates {
+			if strings.HasPrefix(cnd, "../") || cnd == ".." {
+				continue
+			}
+			if r.site.HasFile(cnd) {
+				found = cnd
+				break
+			}
+		}
+		what := "link"
+		if l.image {
+			what = "image"
+		}
+		if found == "" {
+			if strings.HasPrefix(candidates[0], "..") {
+				r.add(RuleBrokenRelativeLink, l.start, l.start, nil, "the %s %s points outside the repository", what, dest)
+			} else {
+				r.add(RuleBrokenRelativeLink, l.start, l.start, nil, "the %s %s points to %s, which is not in the repository", what, dest, candidates[0])
+			}
+			continue
+		}
+		if l.image && r.enabled(RuleImageSize) {
+			if fi, err := fs.Stat(r.site.FS, found); err == nil && fi.Size() > int64(maxKB)*1024 {
+				r.add(RuleImageSize, l.start, l.start, nil, "the image %s is %d KB (more than %d KB); resize or compress it", found, fi.Size()/1024, maxKB)
+			}
+		}
+	}
+}
+
+// fences reports code fences that are never closed. goldmark closes them
+// silently at the end of the document, so the lines are scanned directly.
+func (r *run) fences() {
+	p := r.post
+	body := p.Body()
+	open := false
+	var ch byte
+	var n, openAt int
+	for off := 0; off < len(body); {
+		e := bytes.IndexByte(body[off:], '\n')
+		end := len(body)
+		if e >= 0 {
+			end = off + e
+		}
+		line := body[off:end]
+		// Strip blockquote markers and indentation.
+		t := bytes.TrimLeft(line, " \t>")
+		if len(t) >= 3 && (t[0] == '`' || t[0] == '~') {
+			k := 0
+			for k < len(t) && t[k] == t[0] {
+				k++
+			}
+			if k >= 3 {
+				switch {
+				case !open && !(t[0] == '`' && bytes.IndexByte(t[k:], '`') >= 0):
+					open, ch, n, openAt = true, t[0], k, off
+				case open && t[0] == ch && k >= n && len(bytes.TrimSpace(t[k:])) == 0:
+					open = false
+				}
+			}
+		}
+		off = end + 1
+	}
+	if open {
+		s := p.BodyStart + openAt
+		r.add(RuleUnclosedFence, s, s, nil, "this code fence is never closed, so the rest of the post is shown as code; add a closing %s", strings.Repeat(string(ch), n))
+	}
+}
+
+// text runs the plain-text rules on the prose, and the control-character
+// rules on everything else (code and front matter).
+func (r *run) text(d *doc) {
+	for _, run := range d.runs {
+		for _, is := range r.prose.Check(run.text) {
+			if _, ok := r.c.rules[is.Rule]; !ok {
+				continue
+			}
+			s, e := run.start+is.Start, run.start+is.End
+			var fix *Fix
+			if is.HasFix {
+				fix = &Fix{Description: fmt.Sprintf("replace %q with %q", run.text[is.Start:is.End], is.Replacement),
+					Edits: []Edit{{Start: s, End: e, NewText: is.Replacement}}}
+			}
+			r.add(is.Rule, s, e, fix, "%s", is.Message)
+		}
+	}
+	// Control characters outside the prose runs.
+	raw := r.post.Raw
+	covered := func(off int) bool {
+		i := sort.Search(len(d.runs), func(i int) bool { return d.runs[i].start+len(d.runs[i].text) > off })
+		return i < len(d.runs) && d.runs[i].start <= off
+	}
+	for i := 0; i < len(raw); {
+		j := bytes.IndexAny(raw[i:], "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u2060\ufeff")
+		if j < 0 {
+			break
+		}
+		off := i + j
+		rn, size := utf8.DecodeRune(raw[off:])
+		i = off + size
+		if rn == utf8.RuneError || covered(off) || (rn == '\ufeff' && off == 0) {
+			continue
+		}
+		switch rn {
+		case '\u200b', '\u2060', '\ufeff':
+			r.add(RuleInvisibleChar, off, off+size, &Fix{Description: fmt.Sprintf("remove U+%04X", rn), Edits: []Edit{{Start: off, End: off + size}}},
+				"an invisible character U+%04X is hidden here (in code or front matter); remove it", rn)
+		default:
+			r.add(RuleBidiControl, off, off+size, nil,
+				"a bidirectional control character U+%04X is hidden here (in code or front matter): it can make the text read differently from what it does (Trojan Source)", rn)
+		}
+	}
+}

@@ -1,0 +1,190 @@
+package check
+
+// RuleOption is a configurable option of a rule.
+type RuleOption struct {
+	Name        string
+	Default     string
+	Description string
+}
+
+// Rule describes one check: its stable ID, default severity and what it
+// catches. docs/rules.md is generated from these definitions.
+type Rule struct {
+	ID       string
+	Severity string // default severity: info, warning or error
+	Family   string
+	Summary  string // one line
+	Details  string // what it catches and why
+	Example  string // a snippet the rule reports
+	Fixable  bool   // whether some findings carry a fix
+	Options  []RuleOption
+}
+
+// The rule IDs.
+const (
+	RuleFrontmatterSyntax    = "frontmatter-syntax"
+	RuleFrontmatterMissing   = "frontmatter-missing"
+	RuleRequiredField        = "required-field"
+	RuleFieldType            = "field-type"
+	RuleUnknownField         = "unknown-field"
+	RuleDateFormat           = "date-format"
+	RuleDateZone             = "date-zone"
+	RuleDateDST              = "date-dst"
+	RuleDatePathMismatch     = "date-path-mismatch"
+	RuleDateBackdated        = "date-backdated"
+	RuleUnknownAuthor        = "unknown-author"
+	RuleUnknownTag           = "unknown-tag"
+	RuleDuplicateTag         = "duplicate-tag"
+	RuleLinkSyntax           = "link-syntax"
+	RuleBrokenRelativeLink   = "broken-relative-link"
+	RuleImageAlt             = "image-alt"
+	RuleImageSize            = "image-size"
+	RuleMissingExcerptMarker = "missing-excerpt-marker"
+	RuleHeadingJump          = "heading-jump"
+	RuleUnclosedFence        = "unclosed-fence"
+	RuleRepeatedWord         = "repeated-word"
+	RuleMisspelling          = "misspelling"
+	RuleMojibake             = "mojibake"
+	RuleBidiControl          = "bidi-control"
+	RuleInvisibleChar        = "invisible-char"
+	RulePlaceholder          = "placeholder"
+	RuleDuplicateSlug        = "duplicate-slug"
+	RuleUnreadableFile       = "unreadable-file"
+	RuleInvalidConfig        = "invalid-config"
+)
+
+// Rules returns every rule, in documentation order.
+func Rules() []Rule {
+	return []Rule{
+		{ID: RuleFrontmatterSyntax, Severity: "error", Family: "front matter",
+			Summary: "The front matter does not parse.",
+			Details: "YAML (`---`) or TOML (`+++`) front matter with a syntax error, an unclosed block, or a block that is not a map. The position is where the parser stopped. Nothing else in the front matter is checked until it parses.",
+			Example: "---\ntitle: Hello: world\n---"},
+		{ID: RuleFrontmatterMissing, Severity: "error", Family: "front matter",
+			Summary: "The post has no front matter.",
+			Details: "A post without front matter has no title or date, so the site generator cannot list or schedule it.",
+			Example: "# Hello\n\nA post without front matter."},
+		{ID: RuleRequiredField, Severity: "error", Family: "front matter",
+			Summary: "A field listed in `required:` is missing or empty.",
+			Details: "`.herald.yml` lists the fields every post must have (`required: [title, date, authors]`). A missing field is reported at the start of the front matter, an empty one at its key. Without `required:` an empty field that the site reads (such as `description:`) is reported as a warning.",
+			Example: "---\ntitle: Hello\nshortDescription:\n---"},
+		{ID: RuleFieldType, Severity: "error", Family: "front matter",
+			Summary: "A field has the wrong type.",
+			Details: "`title` and `description` must be text, `draft` true or false, `tags` and `authors` a list or a single name, dates a date.",
+			Example: "---\ndraft: maybe\ntags: {news: true}\n---"},
+		{ID: RuleUnknownField, Severity: "warning", Family: "front matter",
+			Summary: "A front-matter key is close to a known key (a likely typo).",
+			Details: "Keys known to the site generator, listed in `fields:` of `.herald.yml`, or used by other posts of the repository are known. An unknown key one or two edits away from a known one is reported with a fix. With the option `strict: true` every unknown key is reported.",
+			Example: "---\ntitel: Hello\n---", Fixable: true,
+			Options: []RuleOption{{Name: "strict", Default: "false", Description: "report every key that is not known, not only likely typos"}}},
+		{ID: RuleDateFormat, Severity: "error", Family: "dates",
+			Summary: "The publish date is not a date.",
+			Details: "Accepted: `2006-01-02`, `2006-01-02T15:04:05`, `2006-01-02 15:04`, and any of these with an offset (`Z`, `+01:00`, `+0100`). Without an offset the date is read in the site's time zone (`timezone:` in `.herald.yml`, UTC by default).",
+			Example: "---\ndate: next Tuesday\n---"},
+		{ID: RuleDateZone, Severity: "warning", Family: "dates",
+			Summary: "The date's offset is not the site's offset on that date.",
+			Details: "`+02:00` in a site on Europe/Berlin time in February (when Berlin is at +01:00) is usually a copy-paste from a summer post: the post would go live an hour early. A date without an offset is reported as info when the site sets no time zone, since it is then read as UTC.",
+			Example: "---\ndate: 2026-02-03T11:00:00+02:00   # site timezone Europe/Berlin\n---"},
+		{ID: RuleDateDST, Severity: "error", Family: "dates",
+			Summary: "A local time that does not exist or occurs twice.",
+			Details: "When clocks skip forward (02:30 on the last Sunday of March in Europe) or fall back (02:30 in October occurs twice), a date without an offset cannot name one instant. herald does not guess: add an offset or move the time.",
+			Example: "---\ndate: 2026-03-29 02:30   # Europe/Berlin\n---"},
+		{ID: RuleDatePathMismatch, Severity: "warning", Family: "dates",
+			Summary: "The date in the file path disagrees with the front-matter date.",
+			Details: "Jekyll's `_posts/2026-02-03-slug.md`, Docusaurus's `2026-02-03-slug/index.md` or `2026/02-slug/index.md`: the path's year, month and day (when given) must match the front-matter date in the site's time zone, or the URL and the listing disagree.",
+			Example: "_posts/2026-02-03-recap.md with date: 2026-02-05"},
+		{ID: RuleDateBackdated, Severity: "warning", Family: "dates",
+			Summary: "The publish date is well in the past.",
+			Details: "A new post dated weeks ago lands deep in the feed instead of on top. Reported when the date is more than `days` days before now. Posts that are not new (already on the default branch) are not checked by the bot.",
+			Example: "---\ndate: 2019-01-01\n---",
+			Options: []RuleOption{{Name: "days", Default: "14", Description: "how many days in the past a date may be"}}},
+		{ID: RuleUnknownAuthor, Severity: "error", Family: "registries",
+			Summary: "An author is not in the authors registry.",
+			Details: "Docusaurus `blog/authors.yml`, Hugo `data/authors.*`, Jekyll `_data/authors.yml`. Reported with the nearest key and a fix when one is close. Sites without a registry are not checked.",
+			Example: "---\nauthors: [gerit91]\n---", Fixable: true},
+		{ID: RuleUnknownTag, Severity: "warning", Family: "registries",
+			Summary: "A tag is not in the tags registry.",
+			Details: "Docusaurus `blog/tags.yml`, Hugo `data/tags.*`, Jekyll `_data/tags.yml`. Reported with the nearest tag and a fix when one is close (`event` -> `events`). Sites without a registry are not checked.",
+			Example: "---\ntags: [event]\n---", Fixable: true},
+		{ID: RuleDuplicateTag, Severity: "warning", Family: "registries",
+			Summary: "The same tag is listed twice.",
+			Details: "Tags are compared ignoring case.",
+			Example: "---\ntags: [news, News]\n---"},
+		{ID: RuleLinkSyntax, Severity: "error", Family: "links and images",
+			Summary: "A link that Markdown will not render as a link.",
+			Details: "Reversed syntax `(text)[url]`, a bracketed URL with no target `[https://example.com]` (rendered as text with brackets), and `[text] (url)` with a space. The reversed form comes with a fix.",
+			Example: "See (the docs)[https://example.com] and [https://containerlab.dev/].", Fixable: true},
+		{ID: RuleBrokenRelativeLink, Severity: "error", Family: "links and images",
+			Summary: "A relative link or image points to a file or anchor that does not exist.",
+			Details: "Relative targets are resolved against the post's folder (and site-root targets against the site's static folder) and looked up in the repository tree of the commit being checked. `#anchor` links must match a heading of the post. External links are not fetched.",
+			Example: "![diagram](./diagram.png)   # no such file\n[see below](#setup)       # no such heading"},
+		{ID: RuleImageAlt, Severity: "warning", Family: "links and images",
+			Summary: "An image has no alternative text.",
+			Details: "Screen readers announce an image without alt text as a file name. Describe what the image shows.",
+			Example: "![](./diagram.png)"},
+		{ID: RuleImageSize, Severity: "warning", Family: "links and images",
+			Summary: "A linked image file is too large.",
+			Details: "Large images slow the page for every reader. Reported for images in the repository larger than `max_kb`.",
+			Example: "![Architecture](./architecture.png)   # 4.2 MB",
+			Options: []RuleOption{{Name: "max_kb", Default: "1024", Description: "largest image size in KiB"}}},
+		{ID: RuleMissingExcerptMarker, Severity: "warning", Family: "structure",
+			Summary: "The post has no excerpt marker.",
+			Details: "Without `<!-- truncate -->` (Docusaurus) or `<!--more-->` (Hugo, Jekyll; or Jekyll's `excerpt_separator`), the blog index shows the whole post. Short posts (under `min_words` words) are not reported.",
+			Example: "A long post with no <!-- truncate --> line.",
+			Options: []RuleOption{{Name: "min_words", Default: "150", Description: "posts shorter than this need no marker"}}},
+		{ID: RuleHeadingJump, Severity: "warning", Family: "structure",
+			Summary: "A heading skips a level.",
+			Details: "`##` followed by `####` breaks the outline (and the table of contents).",
+			Example: "## Setup\n\n#### Details"},
+		{ID: RuleUnclosedFence, Severity: "error", Family: "structure",
+			Summary: "A code fence is never closed.",
+			Details: "An unclosed ``` swallows the rest of the post into the code block.",
+			Example: "```go\nfunc main() {}\n\nThe rest of the post."},
+		{ID: RuleRepeatedWord, Severity: "error", Family: "text",
+			Summary: "The same word twice in a row.",
+			Details: "`the the`. The fix removes the repetition.",
+			Example: "through the the internet", Fixable: true},
+		{ID: RuleMisspelling, Severity: "warning", Family: "text",
+			Summary: "A word that looks misspelt.",
+			Details: "Checked against an English word list, a software vocabulary, the project's `words:` in `.herald.yml`, and the words used in other posts of the repository (a word in three or more other posts is known). Code, URLs and HTML are not checked. A fix is offered when there is one clear suggestion.",
+			Example: "the current policitical situation", Fixable: true},
+		{ID: RuleMojibake, Severity: "error", Family: "text",
+			Summary: "Text whose UTF-8 bytes were decoded as Windows-1252.",
+			Details: "`ðŸ˜›` is an emoji saved through the wrong encoding; `Ã©` is `é`. The fix restores the original characters.",
+			Example: "we meet one day. ðŸ˜›", Fixable: true},
+		{ID: RuleBidiControl, Severity: "error", Family: "text",
+			Summary: "A bidirectional control character.",
+			Details: "Characters such as U+202E reorder text on screen, so code or text can read differently from what it is (Trojan Source, CVE-2021-42574). Reported everywhere, code blocks and front matter included.",
+			Example: "access level: \"user\u202e \u2066// admin\u2069 \u2066\""},
+		{ID: RuleInvisibleChar, Severity: "warning", Family: "text",
+			Summary: "An invisible character such as a zero-width space.",
+			Details: "Zero-width spaces, joiners in Latin text and stray byte-order marks break search, copy-paste and commands copied from code blocks. Reported everywhere, code included; the fix removes it.",
+			Example: "kubectl\u200b apply", Fixable: true},
+		{ID: RulePlaceholder, Severity: "warning", Family: "text",
+			Summary: "Placeholder text left in the post.",
+			Details: "TODO, TBD, FIXME, XXX, lorem ipsum, outside code.",
+			Example: "TODO: add the benchmark numbers"},
+		{ID: RuleDuplicateSlug, Severity: "error", Family: "site",
+			Summary: "Two posts are served at the same URL.",
+			Details: "The URL comes from `slug`, `url` or `permalink` in front matter, or from the file path as the generator computes it. One of the posts would be hidden.",
+			Example: "blog/2026-02-03-recap.md and blog/recap/index.md both with slug: recap"},
+		{ID: RuleUnreadableFile, Severity: "error", Family: "site",
+			Summary: "A post that cannot be read as text.",
+			Details: "A binary file, a file that is not valid UTF-8, a file larger than 10 MB, or a symbolic link that leaves the repository (never followed).",
+			Example: "blog/photo.md that is really a JPEG"},
+		{ID: RuleInvalidConfig, Severity: "error", Family: "site",
+			Summary: "`.herald.yml` has a defect.",
+			Details: "Invalid YAML, an unknown key (with the nearest known key), a wrong type, an unknown profile, time zone, rule or severity. The defect is reported and the setting falls back to its default; herald keeps working.",
+			Example: "version: 1\ntimezone: Europe/Berln\nrulez: {}"},
+	}
+}
+
+// RuleByID returns the rule with the given ID.
+func RuleByID(id string) (Rule, bool) {
+	for _, r := range Rules() {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
