@@ -41,6 +41,8 @@ type Change struct {
 	From string
 	// Files are written whole, created when missing.
 	Files map[string]string
+	// Executables are files written whole with mode 100755.
+	Executables map[string]string
 	// Symlinks maps a path to the target the link points at.
 	Symlinks map[string]string
 	// Delete lists paths to remove.
@@ -121,6 +123,10 @@ func (r *Repo) Apply(c Change) string {
 	for _, p := range sortedKeys(c.Files) {
 		fmt.Fprintf(&s, "M 100644 inline %s\n", r.fiPath(p))
 		writeData(&s, c.Files[p])
+	}
+	for _, p := range sortedKeys(c.Executables) {
+		fmt.Fprintf(&s, "M 100755 inline %s\n", r.fiPath(p))
+		writeData(&s, c.Executables[p])
 	}
 	for _, p := range sortedKeys(c.Symlinks) {
 		fmt.Fprintf(&s, "M 120000 inline %s\n", r.fiPath(p))

@@ -126,6 +126,9 @@ func NewServer(tb testing.TB, opts ...ServerOption) *Server {
 			"GIT_CONFIG_GLOBAL=/dev/null",
 		},
 		InheritEnv: []string{"PATH"},
+		// git's messages (e.g. a refused ref update) reach the client
+		// through the protocol; keep test output clean.
+		Stderr: io.Discard,
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL

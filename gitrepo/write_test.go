@@ -1,0 +1,452 @@
+package gitrepo_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/internal/gittest"
+)
+
+func TestApplyEdits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		content string
+		edits   []gitrepo.Edit
+		want    string
+		wantErr string
+	}{
+		{"none", "abc", nil, "abc", ""},
+		{"replace", "draft: true\n", []gitrepo.Edit{{Start: 7, End: 11, NewText: "false"}}, "draft: false\n", ""},
+		{"delete line keeps CRLF elsewhere", "a\r\ndraft: true\r\nb\r\n", []gitrepo.Edit{{Start: 3, End: 16}}, "a\r\nb\r\n", ""},
+		{"insert at start and end", "x", []gitrepo.Edit{{Start: 1, End: 1, NewText: "]"}, {Start: 0, End: 0, NewText: "["}}, "[x]", ""},
+		{"two inserts at one offset keep their order", "ab", []gitrepo.Edit{{Start: 1, End: 1, NewText: "1"}, {Start: 1, End: 1, NewText: "2"}}, "a12b", ""},
+		{"unordered", "the the cat", []gitrepo.Edit{{Start: 8, End: 11, NewText: "dog"}, {Start: 0, End: 4}}, "the dog", ""},
+		{"multibyte kept", "héllo wörld", []gitrepo.Edit{{Start: 0, End: 6, NewText: "hi"}}, "hi wörld", ""},
+		{"overlap", "abcdef", []gitrepo.Edit{{Start: 0, End: 3}, {Start: 2, End: 4}}, "", "edit 1 [2,4): overlaps an earlier edit ending at 3"},
+		{"past end", "abc", []gitrepo.Edit{{Start: 1, End: 4}}, "", "edit 0 [1,4): past the end of the file (3 bytes)"},
+		{"reversed", "abc", []gitrepo.Edit{{Start: 2, End: 1}}, "", "edit 0 [2,1): bad range"},
+		{"negative", "abc", []gitrepo.Edit{{Start: -1, End: 1}}, "", "edit 0 [-1,1): bad range"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := gitrepo.ApplyEdits([]byte(tt.content), tt.edits)
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzApplyEdits checks that one edit changes exactly its range: the bytes
+// before and after it are kept as they were.
+func FuzzApplyEdits(f *testing.F) {
+	f.Add([]byte("---\ndraft: true\n---\nbody\r\n"), 4, 16, "")
+	f.Add([]byte("\xff\xfe binary \x00"), 0, 0, "x")
+	f.Fuzz(func(t *testing.T, content []byte, start, end int, text string) {
+		got, err := gitrepo.ApplyEdits(content, []gitrepo.Edit{{Start: start, End: end, NewText: text}})
+		valid := start >= 0 && start <= end && end <= len(content)
+		if !valid {
+			if err == nil {
+				t.Fatalf("edit [%d,%d) on %d bytes accepted", start, end, len(content))
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(got, content[:start]) || !bytes.HasSuffix(got, content[end:]) ||
+			string(got[start:len(got)-(len(content)-end)]) != text {
+			t.Fatalf("edit [%d,%d) %q on %q gave %q", start, end, text, content, got)
+		}
+	})
+}
+
+func TestCommitEditsAndPush(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := gittest.NewServer(t)
+	post := "---\r\ntitle: FOSDEM recap\r\ndraft: true\r\ndate: 2026-02-03\r\n---\r\nBody with trailing spaces   \r\nno final newline"
+	repo := srv.NewRepo("site", map[string]string{
+		"blog/2026/fosdem/index.md": post,
+		"blog/2026/other/index.md":  "other\n",
+		"tools/build.sh":            "#!/bin/sh\necho hi\n",
+	})
+	m := open(t, newCache(t), repo.URL)
+	tip := resolve(t, m, "main")
+
+	start := strings.Index(post, "draft: true")
+	when := time.Date(2026, 2, 3, 10, 0, 0, 0, time.FixedZone("CET", 3600))
+	commit, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
+		Parent:    tip,
+		Edits:     map[string][]gitrepo.Edit{"blog/2026/fosdem/index.md": {{Start: start, End: start + len("draft: true"), NewText: "draft: false"}}},
+		Files:     map[string][]byte{"static/new/file.txt": []byte("new\n")},
+		Delete:    []string{"blog/2026/other/index.md"},
+		Message:   "publish: FOSDEM recap",
+		Author:    author,
+		Committer: bot,
+		Time:      when,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nothing is on the remote until Push.
+	if got := repo.Ref("refs/heads/main"); got != tip.String() {
+		t.Fatalf("remote main moved before Push: %s", got)
+	}
+	if err := m.Push(ctx, "main", commit, tip); err != nil {
+		t.Fatal(err)
+	}
+	if got := repo.Ref("refs/heads/main"); got != commit.String() {
+		t.Fatalf("remote main = %s, want %s", got, commit)
+	}
+	if got := resolve(t, m, "main"); got != commit {
+		t.Errorf("mirror main = %s, want %s", got, commit)
+	}
+
+	// The server's git sees exactly the intended change.
+	wantPost := strings.Replace(post, "draft: true", "draft: false", 1)
+	if got := repo.ReadFile("main", "blog/2026/fosdem/index.md"); got != wantPost {
+		t.Errorf("post on server:\n%q\nwant\n%q", got, wantPost)
+	}
+	if got := repo.Git("diff", "--name-status", tip.String(), "main"); got != "M\tblog/2026/fosdem/index.md\nD\tblog/2026/other/index.md\nA\tstatic/new/file.txt" {
+		t.Errorf("server diff:\n%s", got)
+	}
+	if got := repo.Git("diff", "--numstat", tip.String(), "main", "--", "blog/2026/fosdem/index.md"); got != "1\t1\tblog/2026/fosdem/index.md" {
+		t.Errorf("numstat = %q, want one line changed", got)
+	}
+	if got := repo.Git("log", "-1", "--format=%an <%ae>|%cn <%ce>|%aI|%B", "main"); got != "Ada Author <ada@example.com>|herald <herald@example.com>|2026-02-03T10:00:00+01:00|publish: FOSDEM recap" {
+		t.Errorf("commit = %q", got)
+	}
+	if got := repo.Git("fsck", "--strict", "--no-dangling"); got != "" {
+		t.Errorf("git fsck: %s", got)
+	}
+
+	// An empty commit, for rebuilds, keeps the tree.
+	empty, err := m.CommitEmpty(ctx, commit, "rebuild: scheduled post", bot, bot, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Push(ctx, "refs/heads/main", empty, commit); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := repo.Git("rev-parse", "main^{tree}"), repo.Git("rev-parse", "main~1^{tree}"); a != b {
+		t.Errorf("empty commit changed the tree: %s vs %s", a, b)
+	}
+	if got := repo.Git("log", "-1", "--format=%cI", "main"); got != "2026-03-01T09:00:00+00:00" {
+		t.Errorf("empty commit time = %s, want the injected clock", got)
+	}
+
+	// A lost answer is retried safely: pushing the same commit again is a
+	// success and changes nothing.
+	if err := m.Push(ctx, "main", empty, commit); err != nil {
+		t.Errorf("repeated push: %v", err)
+	}
+	if n := repo.CommitCount("main"); n != 3 {
+		t.Errorf("commits on main = %d, want 3", n)
+	}
+}
+
+func TestPushCreatesBranchOnlyIfAbsent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	repo := gittest.NewBareRepo(t, map[string]string{"a.md": "a\n"})
+	m := open(t, newCache(t), repo.URL)
+	tip := resolve(t, m, "main")
+	c, err := m.CommitEdits(ctx, gitrepo.CommitRequest{Parent: tip, Files: map[string][]byte{"b.md": []byte("b\n")}, Message: "b", Author: bot, Committer: bot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Push(ctx, "herald/new", c, gitrepo.Hash{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := repo.Ref("refs/heads/herald/new"); got != c.String() {
+		t.Fatalf("new branch = %s", got)
+	}
+	err = m.Push(ctx, "main", c, gitrepo.Hash{})
+	if !errors.Is(err, gitrepo.ErrBranchMoved) {
+		t.Fatalf("create over an existing branch: %v, want ErrBranchMoved", err)
+	}
+	want := "push refs/heads/main to " + repo.URL + ": refs/heads/main: remote is at " + tip.String() + ", expected absent: branch moved"
+	if err.Error() != want {
+		t.Errorf("error = %q\nwant    %q", err, want)
+	}
+}
+
+func TestStalePushIsRejected(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := gittest.NewServer(t)
+	repo := srv.NewRepo("site", map[string]string{"post.md": "draft: true\n"})
+	m := open(t, newCache(t), repo.URL)
+	stale := resolve(t, m, "main")
+	commit, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
+		Parent: stale, Edits: map[string][]gitrepo.Edit{"post.md": {{Start: 7, End: 11, NewText: "false"}}},
+		Message: "publish: post", Author: bot, Committer: bot,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Someone else pushes first.
+	moved := repo.Commit("refs/heads/main", map[string]string{"other.md": "x\n"})
+	srv.ResetStats()
+	err = m.Push(ctx, "main", commit, stale)
+	var moveErr *gitrepo.BranchMovedError
+	if !errors.As(err, &moveErr) || !errors.Is(err, gitrepo.ErrBranchMoved) {
+		t.Fatalf("Push = %v, want *BranchMovedError", err)
+	}
+	if diff := cmp.Diff(&gitrepo.BranchMovedError{Branch: "refs/heads/main", Expected: stale, Actual: hash(t, moved)}, moveErr); diff != "" {
+		t.Errorf("error (-want +got):\n%s", diff)
+	}
+	if got := repo.Ref("refs/heads/main"); got != moved {
+		t.Errorf("remote main = %s, want unchanged %s", got, moved)
+	}
+	if st := srv.Stats(); st.BytesReceived != 0 {
+		t.Errorf("a refused push sent %d bytes", st.BytesReceived)
+	}
+	if got := resolve(t, m, "main"); got != stale {
+		t.Errorf("mirror main = %s, want untouched %s", got, stale)
+	}
+
+	// Re-read and retry: the same edit on the new tip lands.
+	if err := m.Fetch(ctx, "refs/heads/main"); err != nil {
+		t.Fatal(err)
+	}
+	tip := resolve(t, m, "main")
+	commit, err = m.CommitEdits(ctx, gitrepo.CommitRequest{
+		Parent: tip, Edits: map[string][]gitrepo.Edit{"post.md": {{Start: 7, End: 11, NewText: "false"}}},
+		Message: "publish: post", Author: bot, Committer: bot,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Push(ctx, "main", commit, tip); err != nil {
+		t.Fatal(err)
+	}
+	if got := repo.ReadFile("main", "post.md"); got != "draft: false\n" {
+		t.Errorf("post.md = %q", got)
+	}
+}
+
+func TestCommitEditsRefusesBadRequests(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	repo := gittest.NewBareRepo(t, nil)
+	repo.Apply(gittest.Change{
+		Ref:      "refs/heads/main",
+		Files:    map[string]string{"post.md": "draft: true\n", "dir/a.md": "a\n"},
+		Symlinks: map[string]string{"link.md": "post.md"},
+	})
+	m := open(t, newCache(t), repo.URL)
+	tip := resolve(t, m, "main")
+	ok := gitrepo.CommitRequest{Parent: tip, Message: "m", Author: bot, Committer: bot}
+	with := func(f func(*gitrepo.CommitRequest)) gitrepo.CommitRequest {
+		r := ok
+		f(&r)
+		return r
+	}
+	unknown := hash(t, strings.Repeat("2", 40))
+	tests := []struct {
+		name string
+		req  gitrepo.CommitRequest
+		want string
+	}{
+		{"no message", with(func(r *gitrepo.CommitRequest) { r.Message = " \n" }), "commit: message is empty"},
+		{"no author", with(func(r *gitrepo.CommitRequest) { r.Author = gitrepo.Signature{Name: "x"} }), "commit: author needs a name and an email"},
+		{"bad committer", with(func(r *gitrepo.CommitRequest) { r.Committer = gitrepo.Signature{Name: "a<b", Email: "e"} }), `commit: committer "a<b" <e> contains <, >, a newline or NUL`},
+		{"no parent", with(func(r *gitrepo.CommitRequest) { r.Parent = gitrepo.Hash{} }), "commit: parent is not set"},
+		{"unknown parent", with(func(r *gitrepo.CommitRequest) { r.Parent = unknown }), "commit on " + unknown.String() + ": commit " + unknown.String() + ": not found"},
+		{"nothing changes", ok, "commit on " + tip.String() + ": the changes leave the tree as it is; nothing to commit"},
+		{"edit leaves content equal", with(func(r *gitrepo.CommitRequest) {
+			r.Edits = map[string][]gitrepo.Edit{"post.md": {{Start: 0, End: 5, NewText: "draft"}}}
+		}), "commit on " + tip.String() + ": the changes leave the tree as it is; nothing to commit"},
+		{"edit missing file", with(func(r *gitrepo.CommitRequest) {
+			r.Edits = map[string][]gitrepo.Edit{"nope.md": {{Start: 0, End: 0, NewText: "x"}}}
+		}), "commit on " + tip.String() + ": edit nope.md: the file does not exist at " + tip.String()},
+		{"edit out of range", with(func(r *gitrepo.CommitRequest) {
+			r.Edits = map[string][]gitrepo.Edit{"post.md": {{Start: 7, End: 99, NewText: "x"}}}
+		}), "commit on " + tip.String() + ": edit post.md: edit 0 [7,99): past the end of the file (12 bytes)"},
+		{"edit a symlink", with(func(r *gitrepo.CommitRequest) {
+			r.Edits = map[string][]gitrepo.Edit{"link.md": {{Start: 0, End: 0, NewText: "x"}}}
+		}), "commit on " + tip.String() + ": edit link.md: not a regular file"},
+		{"edit and write one path", with(func(r *gitrepo.CommitRequest) {
+			r.Edits = map[string][]gitrepo.Edit{"post.md": {{Start: 0, End: 0, NewText: "x"}}}
+			r.Files = map[string][]byte{"post.md": []byte("y")}
+		}), "commit on " + tip.String() + ": post.md: more than one change (edit, write or delete) names it"},
+		{"write over a directory", with(func(r *gitrepo.CommitRequest) { r.Files = map[string][]byte{"dir": []byte("y")} }),
+			"commit on " + tip.String() + ": write dir: a directory, symlink or submodule is there"},
+		{"write under a file", with(func(r *gitrepo.CommitRequest) { r.Files = map[string][]byte{"post.md/x": []byte("y")} }),
+			"commit on " + tip.String() + ": write under post.md: a file is there, not a directory"},
+		{"path escapes", with(func(r *gitrepo.CommitRequest) { r.Files = map[string][]byte{"../x": []byte("y")} }),
+			"commit on " + tip.String() + `: path "../x" is not a clean slash-separated path inside the repository`},
+		{"path into .git", with(func(r *gitrepo.CommitRequest) { r.Files = map[string][]byte{"a/.GIT/config": []byte("y")} }),
+			"commit on " + tip.String() + `: path "a/.GIT/config" is inside .git`},
+		{"delete missing", with(func(r *gitrepo.CommitRequest) { r.Delete = []string{"nope.md"} }),
+			"commit on " + tip.String() + ": delete nope.md: the file does not exist at " + tip.String()},
+		{"delete directory", with(func(r *gitrepo.CommitRequest) { r.Delete = []string{"dir"} }),
+			"commit on " + tip.String() + ": delete dir: is a directory; list its files"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := m.CommitEdits(ctx, tt.req)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error = %v\nwant    %s", err, tt.want)
+			}
+		})
+	}
+	if got := resolve(t, m, "main"); got != tip {
+		t.Errorf("refused requests moved main to %s", got)
+	}
+}
+
+func TestCommitKeepsModesAndDropsEmptyDirectories(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	repo := gittest.NewBareRepo(t, nil)
+	repo.Apply(gittest.Change{
+		Ref:         "refs/heads/main",
+		Files:       map[string]string{"only/one.md": "1\n", "keep.md": "k\n"},
+		Executables: map[string]string{"run.sh": "echo\n"},
+	})
+	m := open(t, newCache(t), repo.URL)
+	tip := resolve(t, m, "main")
+	c, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
+		Parent: tip, Delete: []string{"only/one.md"},
+		Edits:   map[string][]gitrepo.Edit{"run.sh": {{Start: 0, End: 4, NewText: "printf"}}},
+		Message: "m", Author: bot, Committer: bot,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Push(ctx, "main", c, tip); err != nil {
+		t.Fatal(err)
+	}
+	if got := repo.Git("ls-tree", "-r", "--format=%(objectmode) %(path)", "main"); got != "100644 keep.md\n100755 run.sh" {
+		t.Errorf("tree = %q, want only/ gone and run.sh still executable", got)
+	}
+	if got := repo.ReadFile("main", "run.sh"); got != "printf\n" {
+		t.Errorf("run.sh = %q", got)
+	}
+}
+
+// TestPushRaceGoroutines has two publishers build a commit on the same tip
+// and push at once: exactly one lands, the other is told the branch moved
+// and lands after re-reading.
+func TestPushRaceGoroutines(t *testing.T) {
+	t.Parallel()
+	srv := gittest.NewServer(t)
+	repo := srv.NewRepo("site", map[string]string{"a.md": "draft: true\n", "b.md": "draft: true\n"})
+	base := repo.Ref("refs/heads/main")
+	for round := range 3 {
+		_ = round
+		repo.SetRef("refs/heads/main", base)
+		start := make(chan struct{})
+		results := make([]publishResult, 2)
+		var wg sync.WaitGroup
+		for i, file := range []string{"a.md", "b.md"} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				m := open(t, newCache(t), repo.URL)
+				results[i] = publish(context.Background(), m, file, func() { <-start })
+			}()
+		}
+		close(start)
+		wg.Wait()
+		checkRace(t, repo, base, results)
+	}
+}
+
+type publishResult struct {
+	FirstErr string
+	Moved    bool
+	Landed   string
+	Err      string
+}
+
+// publish flips draft: true to false in file: fetch, build the commit on
+// the tip, wait for ready, push; on ErrBranchMoved fetch and retry once.
+func publish(ctx context.Context, m *gitrepo.Mirror, file string, ready func()) publishResult {
+	var res publishResult
+	for attempt := range 2 {
+		if err := m.Fetch(ctx, "refs/heads/main"); err != nil {
+			res.Err = err.Error()
+			return res
+		}
+		tip, err := m.Resolve(ctx, "refs/heads/main")
+		if err != nil {
+			res.Err = err.Error()
+			return res
+		}
+		commit, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
+			Parent: tip, Edits: map[string][]gitrepo.Edit{file: {{Start: 7, End: 11, NewText: "false"}}},
+			Message: "publish: " + file, Author: bot, Committer: bot,
+		})
+		if err != nil {
+			res.Err = err.Error()
+			return res
+		}
+		if attempt == 0 {
+			ready()
+		}
+		err = m.Push(ctx, "main", commit, tip)
+		switch {
+		case err == nil:
+			res.Landed = commit.String()
+			return res
+		case errors.Is(err, gitrepo.ErrBranchMoved) && attempt == 0:
+			res.Moved = true
+			res.FirstErr = err.Error()
+		default:
+			res.Err = err.Error()
+			return res
+		}
+	}
+	return res
+}
+
+func checkRace(t *testing.T, repo *gittest.Repo, base string, results []publishResult) {
+	t.Helper()
+	moved := 0
+	for _, r := range results {
+		if r.Err != "" || r.Landed == "" {
+			t.Fatalf("a publisher failed: %+v", r)
+		}
+		if r.Moved {
+			moved++
+			if !strings.Contains(r.FirstErr, "branch moved") {
+				t.Errorf("loser's error = %q", r.FirstErr)
+			}
+		}
+	}
+	if moved != 1 {
+		t.Fatalf("%d publishers were told the branch moved, want exactly 1: %+v", moved, results)
+	}
+	if n := repo.CommitCount("main") - repo.CommitCount(base); n != 2 {
+		t.Errorf("main gained %d commits, want 2", n)
+	}
+	if got := repo.Git("rev-list", "--merges", "--count", "main"); got != "0" {
+		t.Errorf("main has %s merges", got)
+	}
+	for _, f := range []string{"a.md", "b.md"} {
+		if got := repo.ReadFile("main", f); got != "draft: false\n" {
+			t.Errorf("%s = %q", f, got)
+		}
+	}
+}
