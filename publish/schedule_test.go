@@ -1,0 +1,118 @@
+package publish
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func TestUpcoming(t *testing.T) {
+	t.Parallel()
+	berlin := mustLoad(t, "Europe/Berlin")
+	now := utc(t, "2026-03-10T12:00:00Z")
+	gap := ResolvePost("blog/gap.md", "Gap", "2026-03-29 02:30", "", false, berlin)
+	tests := []struct {
+		name  string
+		state State
+		want  []Item
+	}{
+		{
+			name: "merge: scheduled, blocked, late and date problems; published recent posts",
+			state: State{
+				Config: Config{Location: berlin},
+				Posts: []Post{
+					dated(t, "blog/old.md", "2025-01-01", berlin),
+					dated(t, "blog/recent.md", "2026-03-09", berlin),
+				},
+				PRs: []PR{
+					ready(1, dated(t, "blog/future.md", "2026-03-12 09:00", berlin), dated(t, "blog/future2.md", "2026-03-11", berlin)),
+					with(ready(2, dated(t, "blog/blocked.md", "2026-03-10 08:00", berlin)), func(p *PR) { p.Reviews = nil }),
+					ready(3, dated(t, "blog/late.md", "2026-03-10 12:59", berlin)),
+					ready(4, gap),
+				},
+			},
+			want: []Item{
+				{Path: "blog/gap.md", Title: "Gap", PR: 4, Cause: CausePublish, Strategy: StrategyMerge, Status: ItemBlocked, Reason: gap.DateProblem},
+				{Path: "blog/recent.md", Title: "Title of blog/recent.md", Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-08T23:00:00Z"), Status: ItemPublished},
+				{Path: "blog/blocked.md", Title: "Title of blog/blocked.md", PR: 2, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-10T07:00:00Z"), Status: ItemBlocked, Reason: "It is not approved: 0 of 1 required approvals."},
+				{Path: "blog/late.md", Title: "Title of blog/late.md", PR: 3, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-10T11:59:00Z"), Status: ItemLate},
+				{Path: "blog/future.md", Title: "Title of blog/future.md", PR: 1, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-12T08:00:00Z"), Status: ItemScheduled},
+				{Path: "blog/future2.md", Title: "Title of blog/future2.md", PR: 1, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-12T08:00:00Z"), Status: ItemScheduled},
+			},
+		},
+		{
+			name: "draft: scheduled and late drafts, a stale one blocked",
+			state: State{
+				Config: Config{Strategy: StrategyDraft, Location: berlin},
+				Posts: []Post{
+					ResolvePost("blog/next.md", "Next", "2026-03-11", "", true, berlin),
+					ResolvePost("blog/due.md", "Due", "2026-03-10", "", true, berlin),
+					ResolvePost("blog/stale.md", "Stale", "2026-01-10", "", true, berlin),
+					ResolvePost("blog/undated.md", "Undated", "", "", true, berlin),
+				},
+			},
+			want: []Item{
+				{Path: "blog/stale.md", Title: "Stale", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-01-09T23:00:00Z"), Status: ItemBlocked, Reason: "It fell due more than 7 days ago; set a new date to publish it."},
+				{Path: "blog/due.md", Title: "Due", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-09T23:00:00Z"), Status: ItemLate},
+				{Path: "blog/next.md", Title: "Next", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-10T23:00:00Z"), Status: ItemScheduled},
+			},
+		},
+		{
+			name: "rebuild: covered by the last rebuild is published, expiry listed",
+			state: State{
+				Config: Config{Strategy: StrategyRebuild, Location: berlin},
+				Posts: []Post{
+					ResolvePost("content/a.md", "A", "2026-03-09", "2026-03-20", false, berlin),
+					ResolvePost("content/b.md", "B", "2026-03-10 10:00", "", false, berlin),
+				},
+				Done: Done{LastRebuild: utc(t, "2026-03-09T06:00:00Z")},
+			},
+			want: []Item{
+				{Path: "content/a.md", Title: "A", Cause: CausePublish, Strategy: StrategyRebuild, At: utc(t, "2026-03-08T23:00:00Z"), Status: ItemPublished},
+				{Path: "content/b.md", Title: "B", Cause: CausePublish, Strategy: StrategyRebuild, At: utc(t, "2026-03-10T09:00:00Z"), Status: ItemLate},
+				{Path: "content/a.md", Title: "A", Cause: CauseExpiry, Strategy: StrategyRebuild, At: utc(t, "2026-03-19T23:00:00Z"), Status: ItemScheduled},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := Upcoming(tt.state, now)
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Upcoming() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestUpcomingAgreesWithPlan checks that an item is late exactly when Plan
+// publishes it now.
+func TestUpcomingAgreesWithPlan(t *testing.T) {
+	t.Parallel()
+	now := utc(t, "2026-03-10T12:00:00Z")
+	state := State{
+		Config: Config{Strategy: StrategyDraft},
+		Posts: []Post{
+			{Path: "a.md", Title: "A", Draft: true, PublishAt: now.Add(-time.Hour)},
+			{Path: "b.md", Title: "B", Draft: true, PublishAt: now},
+			{Path: "c.md", Title: "C", Draft: true, PublishAt: now.Add(time.Second)},
+		},
+	}
+	late := map[string]bool{}
+	for _, it := range Upcoming(state, now) {
+		if it.Status == ItemLate {
+			late[it.Path] = true
+		}
+	}
+	flipped := map[string]bool{}
+	for _, a := range Plan(state, now) {
+		if f, ok := a.(CommitDraftFlip); ok {
+			flipped[f.Path] = true
+		}
+	}
+	if diff := cmp.Diff(flipped, late); diff != "" {
+		t.Errorf("late items differ from planned flips (-plan +upcoming):\n%s", diff)
+	}
+}
