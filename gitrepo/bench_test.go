@@ -1,0 +1,3 @@
+package gitrepo_test
+
+func removeBenchRepo() {}

@@ -1,0 +1,118 @@
+package gitrepo_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/internal/gittest"
+)
+
+// TestPushRaceProcesses runs two publisher processes (this test binary in
+// publisher mode), each with its own data directory, that build a commit
+// on the same tip and push when told to at the same moment.
+func TestPushRaceProcesses(t *testing.T) {
+	t.Parallel()
+	srv := gittest.NewServer(t)
+	repo := srv.NewRepo("site", map[string]string{"a.md": "draft: true\n", "b.md": "draft: true\n"})
+	base := repo.Ref("refs/heads/main")
+
+	type proc struct {
+		cmd   *exec.Cmd
+		stdin io.WriteCloser
+		out   *bufio.Reader
+	}
+	var procs []proc
+	for _, file := range []string{"a.md", "b.md"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(),
+			publisherEnv+"=1",
+			"PUBLISHER_REMOTE="+repo.URL,
+			"PUBLISHER_FILE="+file,
+			"PUBLISHER_DATA="+t.TempDir(),
+		)
+		cmd.Stderr = os.Stderr
+		stdin, err := cmd.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		procs = append(procs, proc{cmd: cmd, stdin: stdin, out: bufio.NewReader(stdout)})
+	}
+	// Both have read the same tip and built their commit.
+	for i, p := range procs {
+		line, err := p.out.ReadString('\n')
+		if err != nil || line != "ready\n" {
+			t.Fatalf("publisher %d: %q, %v", i, line, err)
+		}
+	}
+	for _, p := range procs {
+		if _, err := io.WriteString(p.stdin, "go\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	results := make([]publishResult, len(procs))
+	for i, p := range procs {
+		if err := json.NewDecoder(p.out).Decode(&results[i]); err != nil {
+			t.Fatalf("publisher %d result: %v", i, err)
+		}
+		if err := p.cmd.Wait(); err != nil {
+			t.Fatalf("publisher %d: %v", i, err)
+		}
+	}
+	checkRace(t, repo, base, results)
+}
+
+// TestPushIsCheckedByServer holds a push inside the server after herald
+// has seen the branch at the expected commit, moves the branch, then lets
+// the push through: the server itself must refuse it.
+func TestPushIsCheckedByServer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := gittest.NewServer(t)
+	repo := srv.NewRepo("site", map[string]string{"post.md": "draft: true\n"})
+	m := open(t, newCache(t), repo.URL)
+	tip := resolve(t, m, "main")
+	commit, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
+		Parent: tip, Edits: map[string][]gitrepo.Edit{"post.md": {{Start: 7, End: 11, NewText: "false"}}},
+		Message: "publish: post", Author: bot, Committer: bot,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arrived := make(chan struct{}, 1)
+	release := make(chan struct{})
+	srv.InjectFault(gittest.Fault{Kind: gittest.Block, Match: "/git-receive-pack", Times: 1, Arrived: arrived, Release: release})
+	done := make(chan error, 1)
+	go func() { done <- m.Push(ctx, "main", commit, tip) }()
+	<-arrived
+	moved := repo.Commit("refs/heads/main", map[string]string{"other.md": "x\n"})
+	close(release)
+	err = <-done
+	if !errors.Is(err, gitrepo.ErrBranchMoved) {
+		t.Fatalf("Push = %v, want ErrBranchMoved", err)
+	}
+	if !strings.Contains(err.Error(), "remote is at "+moved) {
+		t.Errorf("error = %q, want it to name %s", err, moved)
+	}
+	if got := repo.Ref("refs/heads/main"); got != moved {
+		t.Errorf("remote main = %s, want %s", got, moved)
+	}
+	if got := resolve(t, m, "main"); got != tip {
+		t.Errorf("mirror main = %s, want untouched %s", got, tip)
+	}
+}
