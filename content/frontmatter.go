@@ -209,6 +209,9 @@ func yamlSyntaxError(err error, firstLine int, lines *Lines) error {
 	line, col := 1, 1
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
+		if strings.Contains(msg, "did not find expected ',' or") {
+			line++ // yaml.v3 counts this one from 0: it names the line of the opening bracket
+		}
 		if m[2] != "" {
 			col, _ = strconv.Atoi(m[2])
 		}
