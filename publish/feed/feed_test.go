@@ -14,8 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 	_ "time/tzdata"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
