@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -144,4 +145,32 @@ func rebuildItem(post Post, cause RebuildCause, at, now, last time.Time, catchUp
 		it.Status = ItemLate
 	}
 	return it, true
+}
+
+// Entries turns the schedule of repo into scheduler entries: one per pull
+// request (its posts go together), per draft or rebuild publication and per
+// expiry that is scheduled or late. Published and blocked items get none:
+// a blocked item is retried by the resync and by the webhooks that clear its
+// blocker, not by the clock.
+func Entries(repo string, items []Item) []Entry {
+	var out []Entry
+	seen := map[string]bool{}
+	for _, it := range items {
+		if it.At.IsZero() || (it.Status != ItemScheduled && it.Status != ItemLate) {
+			continue
+		}
+		key := it.Path
+		switch {
+		case it.PR != 0:
+			key = fmt.Sprintf("pr/%d", it.PR)
+		case it.Cause == CauseExpiry:
+			key = "expiry/" + it.Path
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, Entry{Repo: repo, Key: key, At: it.At})
+	}
+	return out
 }

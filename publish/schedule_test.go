@@ -116,3 +116,25 @@ func TestUpcomingAgreesWithPlan(t *testing.T) {
 		t.Errorf("late items differ from planned flips (-plan +upcoming):\n%s", diff)
 	}
 }
+
+func TestEntries(t *testing.T) {
+	t.Parallel()
+	at := utc(t, "2026-03-12T08:00:00Z")
+	items := []Item{
+		{Path: "blog/a.md", PR: 7, At: at, Status: ItemScheduled},
+		{Path: "blog/b.md", PR: 7, At: at, Status: ItemScheduled},
+		{Path: "blog/c.md", PR: 8, At: at, Status: ItemBlocked, Reason: "not approved"},
+		{Path: "blog/gap.md", PR: 9, Status: ItemBlocked},
+		{Path: "content/d.md", At: at.Add(time.Hour), Status: ItemLate},
+		{Path: "content/d.md", Cause: CauseExpiry, At: at.Add(2 * time.Hour), Status: ItemScheduled},
+		{Path: "content/old.md", At: at.Add(-time.Hour), Status: ItemPublished},
+	}
+	want := []Entry{
+		{Repo: "acme/blog", Key: "pr/7", At: at},
+		{Repo: "acme/blog", Key: "content/d.md", At: at.Add(time.Hour)},
+		{Repo: "acme/blog", Key: "expiry/content/d.md", At: at.Add(2 * time.Hour)},
+	}
+	if diff := cmp.Diff(want, Entries("acme/blog", items)); diff != "" {
+		t.Errorf("Entries() mismatch (-want +got):\n%s", diff)
+	}
+}
