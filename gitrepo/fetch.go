@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -64,7 +65,16 @@ func (m *Mirror) Fetch(ctx context.Context, refs ...string) error {
 	case errors.Is(err, git.NoMatchingRefSpecError{}):
 		return fmt.Errorf("fetch %s from %s: %w (%v)", what, m.st.remote, ErrNotFound, m.red.wrap(err))
 	}
-	return fmt.Errorf("fetch %s from %s: %w", what, m.st.remote, m.red.wrap(err))
+	return fmt.Errorf("fetch %s from %s: %w", what, m.st.remote, explain(m.red.wrap(err)))
+}
+
+// explain adds a plain-words cause to transport errors whose own text is
+// terse.
+func explain(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return fmt.Errorf("the transfer was cut short: %w", err)
+	}
+	return err
 }
 
 // Resolve returns the commit a revision names in the mirror: a full ref

@@ -353,21 +353,22 @@ func TestPushRaceGoroutines(t *testing.T) {
 	srv := gittest.NewServer(t)
 	repo := srv.NewRepo("site", map[string]string{"a.md": "draft: true\n", "b.md": "draft: true\n"})
 	base := repo.Ref("refs/heads/main")
-	for round := range 3 {
-		_ = round
+	for range 3 {
 		repo.SetRef("refs/heads/main", base)
-		start := make(chan struct{})
+		// Both publishers have built their commit on the same tip before
+		// either pushes.
+		var ready sync.WaitGroup
+		ready.Add(2)
 		results := make([]publishResult, 2)
 		var wg sync.WaitGroup
 		for i, file := range []string{"a.md", "b.md"} {
+			m := open(t, newCache(t), repo.URL)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				m := open(t, newCache(t), repo.URL)
-				results[i] = publish(context.Background(), m, file, func() { <-start })
+				results[i] = publish(context.Background(), m, file, func() { ready.Done(); ready.Wait() })
 			}()
 		}
-		close(start)
 		wg.Wait()
 		checkRace(t, repo, base, results)
 	}

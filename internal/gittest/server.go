@@ -2,6 +2,7 @@ package gittest
 
 import (
 	"bytes"
+	"context"
 	"crypto/subtle"
 	"io"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // FaultKind names a failure the Server can inject.
@@ -86,8 +88,13 @@ type Server struct {
 	tb    testing.TB
 	root  string
 	token string
-	srv   *httptest.Server
+	addr  string
 	cgi   *cgi.Handler
+
+	// life guards hs: the running http.Server, nil while refusing.
+	life sync.Mutex
+	hs   *http.Server
+	done chan struct{}
 
 	mu     sync.Mutex
 	faults []*Fault
@@ -130,10 +137,65 @@ func NewServer(tb testing.TB, opts ...ServerOption) *Server {
 		// through the protocol; keep test output clean.
 		Stderr: io.Discard,
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
-	s.URL = s.srv.URL
-	tb.Cleanup(s.srv.Close)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatalf("gittest: listen: %v", err)
+	}
+	s.addr = l.Addr().String()
+	s.URL = "http://" + s.addr
+	s.serveOn(l)
+	tb.Cleanup(func() {
+		s.life.Lock()
+		defer s.life.Unlock()
+		s.stopLocked()
+	})
 	return s
+}
+
+func (s *Server) serveOn(l net.Listener) {
+	hs := &http.Server{Handler: http.HandlerFunc(s.serve), ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = hs.Serve(l)
+	}()
+	s.hs, s.done = hs, done
+}
+
+func (s *Server) stopLocked() {
+	if s.hs == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.hs.Shutdown(ctx); err != nil {
+		_ = s.hs.Close()
+	}
+	<-s.done
+	s.hs, s.done = nil, nil
+}
+
+// Refuse stops listening: until Accept is called, connecting to the
+// server is refused. Requests in flight finish first.
+func (s *Server) Refuse() {
+	s.life.Lock()
+	defer s.life.Unlock()
+	s.stopLocked()
+}
+
+// Accept listens again on the same address after Refuse.
+func (s *Server) Accept() {
+	s.tb.Helper()
+	s.life.Lock()
+	defer s.life.Unlock()
+	if s.hs != nil {
+		return
+	}
+	l, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		s.tb.Fatalf("gittest: listen again on %s: %v", s.addr, err)
+	}
+	s.serveOn(l)
 }
 
 // NewRepo creates the bare repository name.git on the server. With files
