@@ -1,6 +1,8 @@
 package webhook
 
 import (
+	"strings"
+
 	"github.com/google/go-github/v60/github"
 )
 
@@ -62,19 +64,24 @@ func requestsFor(event, deliveryID string, payload any) ([]Request, string) {
 		return withRepo(base, e.GetRepo(), e.GetPullRequest().GetNumber())
 	case *github.PushEvent:
 		repo := e.GetRepo()
-		name := repo.GetFullName()
-		if name == "" && repo.GetOwner().GetLogin() != "" && repo.GetName() != "" {
-			name = repo.GetOwner().GetLogin() + "/" + repo.GetName()
-		}
+		name := fullName(repo.GetFullName(), repo.GetOwner().GetLogin(), repo.GetName())
 		if name == "" {
 			return nil, "the event names no repository"
 		}
 		base.Repo = name
 		return []Request{base}, ""
 	case *github.CheckSuiteEvent:
-		return withPRs(base, e.GetRepo(), e.GetCheckSuite().PullRequests)
+		var prs []*github.PullRequest
+		if e.CheckSuite != nil {
+			prs = e.CheckSuite.PullRequests
+		}
+		return withPRs(base, e.GetRepo(), prs)
 	case *github.CheckRunEvent:
-		return withPRs(base, e.GetRepo(), e.GetCheckRun().PullRequests)
+		var prs []*github.PullRequest
+		if e.CheckRun != nil {
+			prs = e.CheckRun.PullRequests
+		}
+		return withPRs(base, e.GetRepo(), prs)
 	case repoEvent:
 		return withRepo(base, e.GetRepo(), 0)
 	}
@@ -83,11 +90,16 @@ func requestsFor(event, deliveryID string, payload any) ([]Request, string) {
 
 // repoName returns "owner/name" for r, or "" when the payload lacks it.
 func repoName(r *github.Repository) string {
-	if n := r.GetFullName(); n != "" {
-		return n
+	return fullName(r.GetFullName(), r.GetOwner().GetLogin(), r.GetName())
+}
+
+// fullName returns full when it is "owner/name", else owner/name when both
+// are set, else "".
+func fullName(full, owner, name string) string {
+	if o, n, ok := strings.Cut(full, "/"); ok && o != "" && n != "" && !strings.Contains(n, "/") {
+		return full
 	}
-	owner, name := r.GetOwner().GetLogin(), r.GetName()
-	if owner == "" || name == "" {
+	if owner == "" || name == "" || strings.Contains(owner, "/") || strings.Contains(name, "/") {
 		return ""
 	}
 	return owner + "/" + name

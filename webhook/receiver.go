@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -213,7 +214,7 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			rc.bufs.Put(b)
 		}
 	}()
-	a, event := rc.handle(req, buf.(*bytes.Buffer), event)
+	a, event := rc.handleSafely(req, buf.(*bytes.Buffer), event)
 	if a.status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", strconv.Itoa(int(rc.retryAfter.Round(time.Second)/time.Second)))
 	}
@@ -225,6 +226,19 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	w.WriteHeader(a.status)
 	io.WriteString(w, a.msg+"\n")
 	rc.metrics.delivery(event, a.outcome, time.Since(start).Seconds())
+}
+
+// handleSafely is handle, answering 500 instead of letting a panic end the
+// connection.
+func (rc *Receiver) handleSafely(req *http.Request, buf *bytes.Buffer, event string) (a answer, label string) {
+	defer func() {
+		if p := recover(); p != nil {
+			rc.logger.Error("webhook delivery panicked", "delivery_id", req.Header.Get(headerDelivery),
+				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			a, label = answer{http.StatusInternalServerError, "internal error", outcomeError}, event
+		}
+	}()
+	return rc.handle(req, buf, event)
 }
 
 // handle does the work of ServeHTTP and returns the answer and the event
