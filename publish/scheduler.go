@@ -20,6 +20,10 @@ const DefaultResyncSpec = "*/5 * * * *"
 // DefaultJobTimeout bounds one scheduled job when no timeout is configured.
 const DefaultJobTimeout = 5 * time.Minute
 
+// DefaultHorizon is how far ahead entries are handed to cron; later ones wait
+// in the scheduler's own table and are handed over as they come within it.
+const DefaultHorizon = time.Hour
+
 // Entry is one publication time on the scheduler: at At, the scheduler's job
 // is called with it. Key names the entry within its repository (for example
 // "pr/7" or a post's path).
@@ -53,6 +57,7 @@ type schedulerOptions struct {
 	resyncSpec string
 	now        func() time.Time
 	timeout    time.Duration
+	horizon    time.Duration
 	logger     *slog.Logger
 }
 
@@ -72,6 +77,14 @@ func WithClock(now func() time.Time) SchedulerOption {
 // WithJobTimeout bounds each job and each resync.
 func WithJobTimeout(d time.Duration) SchedulerOption {
 	return func(o *schedulerOptions) { o.timeout = d }
+}
+
+// WithHorizon sets how far ahead entries are handed to cron (at least 2s).
+// cron keeps its entries in a slice it sorts on every change, so a short
+// horizon keeps rebuilds of large schedules cheap; entries beyond it are
+// handed over by an internal job that runs every quarter horizon.
+func WithHorizon(d time.Duration) SchedulerOption {
+	return func(o *schedulerOptions) { o.horizon = d }
 }
 
 // WithLogger sets the logger; the default discards.
@@ -111,10 +124,11 @@ const (
 	stateStopped
 )
 
+// slot is one pending entry; id is zero while it waits beyond the horizon.
 type slot struct {
-	at  time.Time
-	id  cron.EntryID
-	gen uint64
+	entry Entry
+	id    cron.EntryID
+	gen   uint64
 }
 
 // NewScheduler returns a scheduler that calls job for each entry and resync
@@ -124,7 +138,7 @@ func NewScheduler(job Job, resync Resync, opts ...SchedulerOption) (*Scheduler, 
 	if job == nil {
 		return nil, errors.New("new scheduler: job is nil")
 	}
-	o := schedulerOptions{resyncSpec: DefaultResyncSpec, now: time.Now, timeout: DefaultJobTimeout}
+	o := schedulerOptions{resyncSpec: DefaultResyncSpec, now: time.Now, timeout: DefaultJobTimeout, horizon: DefaultHorizon}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -133,6 +147,9 @@ func NewScheduler(job Job, resync Resync, opts ...SchedulerOption) (*Scheduler, 
 	}
 	if o.timeout <= 0 {
 		return nil, fmt.Errorf("new scheduler: job timeout %s is not positive", o.timeout)
+	}
+	if o.horizon < 2*time.Second {
+		return nil, fmt.Errorf("new scheduler: horizon %s is shorter than 2s", o.horizon)
 	}
 	logger := cronLogger{o.logger}
 	s := &Scheduler{
@@ -145,6 +162,7 @@ func NewScheduler(job Job, resync Resync, opts ...SchedulerOption) (*Scheduler, 
 		stop:    make(chan struct{}),
 		stopped: make(chan struct{}),
 	}
+	s.cron.Schedule(cron.Every(o.horizon/4), cron.NewChain(cron.SkipIfStillRunning(logger)).Then(cron.FuncJob(s.promote)))
 	if resync != nil {
 		sched, err := cron.ParseStandard(o.resyncSpec)
 		if err != nil {
@@ -193,8 +211,10 @@ func (s *Scheduler) Rebuild(repo string, entries []Entry) error {
 		slots = map[string]*slot{}
 	}
 	for key, sl := range slots {
-		if at, ok := want[key]; !ok || !at.Equal(sl.at) {
-			s.cron.Remove(sl.id)
+		if at, ok := want[key]; !ok || !at.Equal(sl.entry.At) {
+			if sl.id != 0 {
+				s.cron.Remove(sl.id)
+			}
 			delete(slots, key)
 		}
 	}
@@ -212,12 +232,10 @@ func (s *Scheduler) Rebuild(repo string, entries []Entry) error {
 			continue
 		}
 		s.gen++
-		sl := &slot{at: e.At, gen: s.gen}
-		fireAt := e.At
-		if !now.Before(e.At) {
-			fireAt = overdue
+		sl := &slot{entry: e, gen: s.gen}
+		if e.At.Sub(now) <= s.opts.horizon {
+			s.arm(sl, now)
 		}
-		sl.id = s.cron.Schedule(&once{at: fireAt}, cron.FuncJob(s.fireFunc(e, sl.gen)))
 		slots[e.Key] = sl
 	}
 	if len(slots) == 0 {
@@ -229,6 +247,29 @@ func (s *Scheduler) Rebuild(repo string, entries []Entry) error {
 		delete(s.fired, repo)
 	}
 	return nil
+}
+
+// arm hands sl to cron. The caller holds s.mu.
+func (s *Scheduler) arm(sl *slot, now time.Time) {
+	fireAt := sl.entry.At
+	if !now.Before(fireAt) {
+		fireAt = overdue
+	}
+	sl.id = s.cron.Schedule(&once{at: fireAt}, cron.FuncJob(s.fireFunc(sl.entry, sl.gen)))
+}
+
+// promote hands to cron the waiting entries that came within the horizon.
+func (s *Scheduler) promote() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.opts.now()
+	for _, slots := range s.slots {
+		for _, sl := range slots {
+			if sl.id == 0 && sl.entry.At.Sub(now) <= s.opts.horizon {
+				s.arm(sl, now)
+			}
+		}
+	}
 }
 
 // overdue is the time given to cron for entries that are already due: in
@@ -268,9 +309,9 @@ func (s *Scheduler) fireFunc(e Entry, gen uint64) func() {
 func (s *Scheduler) Entries() []Entry {
 	s.mu.Lock()
 	var out []Entry
-	for repo, slots := range s.slots {
-		for key, sl := range slots {
-			out = append(out, Entry{Repo: repo, Key: key, At: sl.at})
+	for _, slots := range s.slots {
+		for _, sl := range slots {
+			out = append(out, sl.entry)
 		}
 	}
 	s.mu.Unlock()

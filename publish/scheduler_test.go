@@ -314,3 +314,53 @@ func TestSchedulerStopBeforeRun(t *testing.T) {
 		t.Fatal("Run() after Stop() did not return")
 	}
 }
+
+func TestSchedulerHandsFarEntriesToCronWithinTheHorizon(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder()
+	s, err := NewScheduler(rec.job, nil, WithHorizon(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	armed := func() (n int) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, slots := range s.slots {
+			for _, sl := range slots {
+				if sl.id != 0 {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	due := time.Now().Add(3500 * time.Millisecond)
+	entries := []Entry{
+		{Repo: "o/r", Key: "far", At: due},
+		{Repo: "o/r", Key: "dropped", At: due.Add(-200 * time.Millisecond)},
+	}
+	if err := s.Rebuild("o/r", entries); err != nil {
+		t.Fatal(err)
+	}
+	if n := armed(); n != 0 {
+		t.Fatalf("%d entries handed to cron while beyond the horizon, want 0", n)
+	}
+	run(t, s)
+	if err := s.Rebuild("o/r", entries[:1]); err != nil {
+		t.Fatal(err)
+	}
+	f := rec.wait(t, 10*time.Second)
+	late := time.Since(due)
+	if f.Key != "far" || late < 0 || late > time.Second {
+		t.Errorf("fired %q %s after its time, want far within 1s", f.Key, late)
+	}
+	rec.none(t, 500*time.Millisecond)
+}
+
+func TestNewSchedulerRejectsShortHorizon(t *testing.T) {
+	t.Parallel()
+	_, err := NewScheduler(newRecorder().job, nil, WithHorizon(time.Second))
+	if err == nil || err.Error() != "new scheduler: horizon 1s is shorter than 2s" {
+		t.Errorf("NewScheduler(horizon 1s) error = %v", err)
+	}
+}
