@@ -206,7 +206,6 @@ func batches(as []forge.Annotation) [][]forge.Annotation {
 	return out
 }
 
-
 // CreateCheckRun creates a check run on opts.HeadSHA. Annotations past the
 // first 50 are sent in follow-up updates of 50 each.
 func (c *Client) CreateCheckRun(ctx context.Context, opts forge.CheckRunOptions) (forge.CheckRun, error) {
@@ -499,8 +498,14 @@ func (c *Client) AddLabels(ctx context.Context, number int, labels ...string) ([
 		return nil, nil
 	}
 	err = c.call(ctx, fmt.Sprintf("add labels %q to %s", missing, c.pr(number)), func(ctx context.Context) (*gh.Response, error) {
-		_, resp, err := c.gh.Issues.AddLabelsToIssue(ctx, c.owner, c.repo, number, missing)
-		return resp, err
+		// go-github sends a bare array, which the REST description no
+		// longer documents; send the documented object form.
+		req, err := c.gh.NewRequest("POST", fmt.Sprintf("repos/%s/%s/issues/%d/labels", url.PathEscape(c.owner), url.PathEscape(c.repo), number),
+			map[string][]string{"labels": missing})
+		if err != nil {
+			return nil, err
+		}
+		return c.gh.Do(ctx, req, nil)
 	})
 	if err != nil {
 		return nil, err
