@@ -56,16 +56,21 @@ func SSHKey(user string, privateKeyPEM []byte, passphrase string, hostKeys ssh.H
 	if user == "" {
 		return Auth{}, errors.New("ssh key auth: user is empty (GitHub uses \"git\")")
 	}
-	keys, err := gitssh.NewPublicKeys(user, privateKeyPEM, passphrase)
-	if err != nil {
+	if _, err := ssh.ParseRawPrivateKey(privateKeyPEM); err != nil {
 		var missing *ssh.PassphraseMissingError
-		if errors.As(err, &missing) {
+		switch {
+		case !errors.As(err, &missing):
+			return Auth{}, errors.New("ssh key auth: cannot parse the private key (want a PEM or OpenSSH private key)")
+		case passphrase == "":
 			return Auth{}, errors.New("ssh key auth: the private key is encrypted and no passphrase was given")
 		}
-		if strings.Contains(err.Error(), "password incorrect") {
+		if _, err := ssh.ParseRawPrivateKeyWithPassphrase(privateKeyPEM, []byte(passphrase)); err != nil {
 			return Auth{}, errors.New("ssh key auth: the passphrase does not decrypt the private key")
 		}
-		return Auth{}, errors.New("ssh key auth: cannot parse the private key (want a PEM or OpenSSH private key)")
+	}
+	keys, err := gitssh.NewPublicKeys(user, privateKeyPEM, passphrase)
+	if err != nil {
+		return Auth{}, errors.New("ssh key auth: cannot use the private key")
 	}
 	if hostKeys != nil {
 		keys.HostKeyCallback = hostKeys

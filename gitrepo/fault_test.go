@@ -28,14 +28,18 @@ func TestFetchFaults(t *testing.T) {
 			want:    "connection refused",
 		},
 		{
-			name:   "500 on the ref advertisement",
-			inject: func(srv *gittest.Server) { srv.InjectFault(gittest.Fault{Kind: gittest.Status500, Match: "info/refs", Times: 1}) },
-			want:   "500",
+			name: "500 on the ref advertisement",
+			inject: func(srv *gittest.Server) {
+				srv.InjectFault(gittest.Fault{Kind: gittest.Status500, Match: "info/refs", Times: 1})
+			},
+			want: "500",
 		},
 		{
-			name:   "500 on the pack exchange",
-			inject: func(srv *gittest.Server) { srv.InjectFault(gittest.Fault{Kind: gittest.Status500, Match: "git-upload-pack", Times: 1}) },
-			want:   "500",
+			name: "500 on the pack exchange",
+			inject: func(srv *gittest.Server) {
+				srv.InjectFault(gittest.Fault{Kind: gittest.Status500, Match: "git-upload-pack", Times: 1})
+			},
+			want: "500",
 		},
 		{
 			name: "server closes mid-advertisement",

@@ -1,7 +1,11 @@
 package gitrepo_test
 
 import (
+	"bytes"
 	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"log/slog"
 	"testing"
 	"time"
@@ -64,4 +68,23 @@ func readFile(tb testing.TB, m *gitrepo.Mirror, commit gitrepo.Hash, path string
 		tb.Fatalf("ReadFile(%s): %v", path, err)
 	}
 	return string(b)
+}
+
+// filepathWalkContains lists the files under dir whose content holds s.
+func filepathWalkContains(dir, s string) ([]string, error) {
+	var hits []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(b, []byte(s)) {
+			hits = append(hits, p)
+		}
+		return nil
+	})
+	return hits, err
 }
