@@ -57,32 +57,55 @@ func BenchmarkSchedulerLateness(b *testing.B) {
 		}
 		l.report(b)
 	})
-	b.Run("scheduler", func(b *testing.B) {
-		var l lateness
-		s, err := NewScheduler(func(_ context.Context, f Firing) { l.record(f.At) }, nil)
-		if err != nil {
+	for _, pending := range []int{0, 10000} {
+		b.Run(fmt.Sprintf("scheduler/pending=%d", pending), func(b *testing.B) {
+			latenessRounds(b, perRound, pending)
+		})
+	}
+}
+
+// latenessRounds measures the scheduler's lateness with pending other
+// entries (1,000 repositories, days ahead) loaded besides the measured ones.
+func latenessRounds(b *testing.B, perRound, pending int) {
+	var l lateness
+	s, err := NewScheduler(func(_ context.Context, f Firing) {
+		if f.Repo == "o/r" {
+			l.record(f.At)
+		}
+	}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	far := time.Now().Add(24 * time.Hour)
+	byRepo := map[string][]Entry{}
+	for i := range pending {
+		repo := fmt.Sprintf("org/site-%04d", i%1000)
+		byRepo[repo] = append(byRepo[repo], Entry{Repo: repo, Key: fmt.Sprintf("post-%d", i), At: far.Add(time.Duration(i) * time.Minute)})
+	}
+	for repo, entries := range byRepo {
+		if err := s.Rebuild(repo, entries); err != nil {
 			b.Fatal(err)
 		}
-		done := make(chan error, 1)
-		go func() { done <- s.Run(context.Background()) }()
-		round := 0
-		for b.Loop() {
-			round++
-			start := time.Now().Add(100 * time.Millisecond)
-			entries := make([]Entry, perRound)
-			for i := range entries {
-				entries[i] = Entry{Repo: "o/r", Key: fmt.Sprintf("r%d/e%d", round, i), At: start.Add(time.Duration(i) * 3 * time.Millisecond)}
-			}
-			l.all.Add(perRound)
-			if err := s.Rebuild("o/r", entries); err != nil {
-				b.Fatal(err)
-			}
-			l.all.Wait()
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Run(context.Background()) }()
+	round := 0
+	for b.Loop() {
+		round++
+		start := time.Now().Add(100 * time.Millisecond)
+		entries := make([]Entry, perRound)
+		for i := range entries {
+			entries[i] = Entry{Repo: "o/r", Key: fmt.Sprintf("r%d/e%d", round, i), At: start.Add(time.Duration(i) * 3 * time.Millisecond)}
 		}
-		s.Stop()
-		<-done
-		l.report(b)
-	})
+		l.all.Add(perRound)
+		if err := s.Rebuild("o/r", entries); err != nil {
+			b.Fatal(err)
+		}
+		l.all.Wait()
+	}
+	s.Stop()
+	<-done
+	l.report(b)
 }
 
 // BenchmarkSchedulerRebuild measures rebuilding the schedule of 1,000
