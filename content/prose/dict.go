@@ -30,16 +30,19 @@ const (
 	flagMisspelt                   // a known misspelling; entry.fix holds the correction
 )
 
-type entry struct {
-	flags uint8
-	fix   string // the correction of a known misspelling, lower case
-}
+// entry is a dictionary entry: flags in the low byte, and for a known
+// misspelling the index+1 of its correction in dictionary.fixes above it.
+// Four bytes keep the map small, which keeps lookups in cache.
+type entry uint32
+
+func (e entry) flags() uint8 { return uint8(e) }
 
 // dictionary is the embedded, read-only word data. It is built once per
 // process (see loadDictionary) and never changed afterwards, so it is shared
 // by every Checker without locking.
 type dictionary struct {
 	words map[string]entry // lower-case word -> entry
+	fixes []string         // corrections of known misspellings
 	// byFirst[c][n] lists the common words of n bytes starting with letter
 	// c, with a mask of the letters each contains, for suggestions at edit
 	// distance 2.
@@ -70,9 +73,7 @@ func buildDictionary() *dictionary {
 				continue
 			}
 			w = strings.ToLower(w)
-			e := d.words[w]
-			e.flags |= flags
-			d.words[w] = e
+			d.words[w] |= entry(flags)
 		}
 	}
 	add(scowlCommon, flagKnown|flagCommon)
@@ -83,22 +84,26 @@ func buildDictionary() *dictionary {
 	for i := 0; i+1 < len(misspell.DictMain); i += 2 {
 		wrong, right := strings.ToLower(misspell.DictMain[i]), strings.ToLower(misspell.DictMain[i+1])
 		e := d.words[wrong]
-		if e.flags&flagKnown != 0 {
+		if e.flags()&(flagKnown|flagMisspelt) != 0 {
 			// A word the dictionaries know is not flagged on the word of one list.
 			continue
 		}
-		e.flags |= flagMisspelt
-		e.fix = right
-		d.words[wrong] = e
+		d.fixes = append(d.fixes, right)
+		d.words[wrong] = e | entry(flagMisspelt) | entry(len(d.fixes))<<8
 	}
 	for w, e := range d.words {
-		if e.flags&flagCommon == 0 || len(w) < 2 || len(w) > maxSuggestLen+2 || !isLowerASCII(w) {
+		if e.flags()&flagCommon == 0 || len(w) < 2 || len(w) > maxSuggestLen+2 || !isLowerASCII(w) {
 			continue
 		}
 		c := w[0] - 'a'
 		d.byFirst[c][len(w)] = append(d.byFirst[c][len(w)], maskedWord{w, letterMask(w)})
 	}
 	return d
+}
+
+// fix returns the correction of a known misspelling.
+func (d *dictionary) fix(e entry) string {
+	return d.fixes[e>>8-1]
 }
 
 func isLowerASCII(w string) bool {
@@ -145,7 +150,7 @@ func (d *dictionary) nearby(w string, limit int, flags uint8) []string {
 		return false
 	}
 	try := func(s string) bool {
-		if e, ok := d.words[s]; ok && e.flags&flags != 0 && !seen(s) {
+		if e, ok := d.words[s]; ok && e.flags()&flags != 0 && !seen(s) {
 			out = append(out, s)
 		}
 		return len(out) > limit

@@ -123,6 +123,7 @@ type chunk struct {
 	hyphen       bool
 	quoted       bool // the chunk is one word wrapped in quotes or backticks
 	hasAnyLetter bool
+	open, closed int // braces { and } in the chunk
 }
 
 // isWord reports whether the core is a word: letters with inner
@@ -190,6 +191,14 @@ func isAlnumRune(r rune) bool {
 }
 
 func (k *chunk) analyse(text string) {
+	for j := k.start; j < k.end; j++ {
+		switch text[j] {
+		case '{':
+			k.open++
+		case '}':
+			k.closed++
+		}
+	}
 	cs, ce := k.start, k.end
 	for cs < ce {
 		r, size := utf8.DecodeRuneInString(text[cs:ce])
@@ -291,7 +300,7 @@ func (k *chunk) analyse(text string) {
 
 // allowedRepeats are words that English repeats on purpose ("he had had
 // enough", "that that is", "what it is is").
-var allowedRepeats = [...]string{"had", "that", "is", "bye", "ha", "no", "knock", "very", "really", "so", "much", "many", "long", "more", "far", "again", "over", "round", "blah", "bla", "go", "ho", "tsk", "chop", "now", "there", "hip", "yeah", "dum", "la", "pom", "tut", "boo", "bora", "walla", "sirhan", "mahi", "baden", "pago"}
+var allowedRepeats = [...]string{"had", "that", "is", "bye", "ha", "no", "knock", "very", "really", "so", "much", "many", "long", "more", "far", "again", "over", "round", "blah", "bla", "go", "ho", "tsk", "chop", "now", "there", "hip", "yeah", "dum", "la", "pom", "tut", "boo"}
 
 func allowedRepeat(w string) bool {
 	for _, a := range allowedRepeats {
@@ -304,7 +313,7 @@ func allowedRepeat(w string) bool {
 
 func (c *Checker) checkWords(text string, issues []Issue) []Issue {
 	var prev chunk
-	havePrev := false
+	havePrev, prevSentenceStart := false, false
 	sentenceStart := true
 	braces := 0 // depth of {...}: template tags, shortcodes, attribute lists
 	for i := 0; ; {
@@ -318,13 +327,14 @@ func (c *Checker) checkWords(text string, issues []Issue) []Issue {
 			havePrev = false
 			braces = 0
 		}
-		if open, closed := strings.Count(text[k.start:k.end], "{"), strings.Count(text[k.start:k.end], "}"); open+closed > 0 || braces > 0 {
-			braces = max(0, braces+open-closed)
+		if k.open+k.closed > 0 || braces > 0 {
+			braces = max(0, braces+k.open-k.closed)
 			havePrev = false
 			continue
 		}
 		word := k.isWord()
-		if word && havePrev && c.repeated(text, &prev, &k) {
+		wasSentenceStart := sentenceStart
+		if word && havePrev && c.repeated(text, &prev, &k, prevSentenceStart) {
 			w := text[prev.cs:prev.ce]
 			issues = append(issues, Issue{Rule: RuleRepeatedWord, Start: prev.cs, End: k.ce,
 				Message:     `"` + w + `" is repeated; remove the second one`,
@@ -337,7 +347,7 @@ func (c *Checker) checkWords(text string, issues []Issue) []Issue {
 		} else if k.sentenceEnd {
 			sentenceStart = true
 		}
-		prev, havePrev = k, true
+		prev, havePrev, prevSentenceStart = k, true, wasSentenceStart
 	}
 	return issues
 }
@@ -345,7 +355,7 @@ func (c *Checker) checkWords(text string, issues []Issue) []Issue {
 // repeated reports whether chunk k repeats the word of chunk prev as a slip:
 // the same word, nothing but a space or a line break between, and not a
 // repetition English makes on purpose.
-func (c *Checker) repeated(text string, prev, k *chunk) bool {
+func (c *Checker) repeated(text string, prev, k *chunk, sentenceStart bool) bool {
 	if prev.trail || k.lead || !prev.isWord() || k.quoted || prev.quoted {
 		return false
 	}
@@ -356,8 +366,10 @@ func (c *Checker) repeated(text string, prev, k *chunk) bool {
 	if len(b) == 1 && b != "a" && b != "A" && b != "I" {
 		return false // initials, variables
 	}
-	if k.firstUpper && !prev.firstUpper {
-		return false // "set Set": the second starts something new (a column, a name)
+	if k.firstUpper && (!prev.firstUpper || !sentenceStart) {
+		// "set Set": the second starts something new (a column, a name);
+		// "Walla Walla", "the Late Late Show": a name.
+		return false
 	}
 	if k.upper > 1 {
 		return false // acronyms and names in capitals
@@ -421,7 +433,7 @@ func isPrefix(w string) bool {
 // knownWord reports whether a normalised word is correctly spelled as far as
 // the dictionaries, the project words and the repository vocabulary know.
 func (c *Checker) knownWord(w []byte) bool {
-	if e, ok := c.dict.words[string(w)]; ok && e.flags&flagKnown != 0 {
+	if e, ok := c.dict.words[string(w)]; ok && e.flags()&flagKnown != 0 {
 		return true
 	}
 	return c.projectWord(w)
@@ -436,6 +448,12 @@ func (c *Checker) projectWord(w []byte) bool {
 
 // spellWord checks the word text[s:e] (letters, apostrophes).
 func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, issues []Issue) []Issue {
+	// The finding and its fix leave a possessive alone.
+	if strings.HasSuffix(text[s:e], "'s") {
+		e -= 2
+	} else if strings.HasSuffix(text[s:e], "’s") {
+		e -= len("’s")
+	}
 	w := text[s:e]
 	if len(w) > 48 {
 		return issues
@@ -465,13 +483,13 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, issues []
 	var buf [64]byte
 	lw := appendNorm(buf[:0], w)
 	en, ok := c.dict.words[string(lw)]
-	if ok && en.flags&flagMisspelt != 0 {
+	if ok && en.flags()&flagMisspelt != 0 {
 		if c.projectWord(lw) || countWord(text, w) >= 3 {
 			// Known to the project, or written the same way three times
 			// in one text: a name ("mirrord"), not a slip.
 			return issues
 		}
-		fix := en.fix
+		fix := c.dict.fix(en)
 		if firstUpper {
 			fix = strings.ToUpper(fix[:1]) + fix[1:]
 		}
@@ -479,7 +497,7 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, issues []
 			Message:     `"` + w + `" is a common misspelling of "` + fix + `"`,
 			Replacement: fix, HasFix: true})
 	}
-	if ok && en.flags&flagKnown != 0 || c.projectWord(lw) {
+	if ok && en.flags()&flagKnown != 0 || c.projectWord(lw) {
 		return issues
 	}
 	if firstUpper {
@@ -575,7 +593,9 @@ func (c *Checker) derivedWord(w []byte) bool {
 			return true
 		}
 	}
-	for i := 3; i+3 <= len(w); i++ {
+	// Compounds: parts of three letters or more, seven in all, so that a
+	// short slip ("natvie" = "nat" + "vie") is not taken for one.
+	for i := 3; len(w) >= 7 && i+3 <= len(w); i++ {
 		if c.commonWord(w[:i]) && (c.commonWord(w[i:]) || c.knownWord(w[i:]) && i >= 4) {
 			return true
 		}
@@ -585,7 +605,7 @@ func (c *Checker) derivedWord(w []byte) bool {
 
 func (c *Checker) commonWord(w []byte) bool {
 	e, ok := c.dict.words[string(w)]
-	return ok && e.flags&flagCommon != 0
+	return ok && e.flags()&flagCommon != 0
 }
 
 // placeholders are written in capitals; in lower case they are ordinary

@@ -1,0 +1,84 @@
+package prose
+
+import (
+	"strings"
+	"testing"
+)
+
+// benchPost returns the plain text of a real post of about 1,500 words
+// (9 KB of text), the size the throughput target is set for.
+func benchPost(b *testing.B) (string, *Vocabulary) {
+	b.Helper()
+	posts := loadCorpus(b)
+	best := posts[0]
+	for _, p := range posts {
+		if abs(p.words-1500) < abs(best.words-1500) {
+			best = p
+		}
+	}
+	return strings.Join(best.texts, "\n\n"), corpusVocabulary(posts)
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// BenchmarkCheck runs every rule over a realistic post. BenchmarkFields,
+// splitting the same text with strings.Fields, is the baseline: the cost
+// of merely finding the words.
+func BenchmarkCheck(b *testing.B) {
+	text, vocab := benchPost(b)
+	c := NewChecker(Options{Vocabulary: vocab, Words: []string{"metal-stack"}})
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		c.Check(text)
+	}
+}
+
+func BenchmarkFields(b *testing.B) {
+	text, _ := benchPost(b)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = strings.Fields(text)
+	}
+}
+
+// BenchmarkCheckCorpus checks every post of the corpus once per iteration.
+func BenchmarkCheckCorpus(b *testing.B) {
+	posts := loadCorpus(b)
+	c := NewChecker(Options{Vocabulary: corpusVocabulary(posts)})
+	texts := make([]string, len(posts))
+	size := 0
+	for i, p := range posts {
+		texts[i] = strings.Join(p.texts, "\n\n")
+		size += len(texts[i])
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, t := range texts {
+			c.Check(t)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(texts))/b.Elapsed().Seconds(), "posts/s")
+}
+
+func BenchmarkNewChecker(b *testing.B) {
+	for b.Loop() {
+		NewChecker(Options{Words: []string{"metal-stack", "containerlab"}})
+	}
+}
+
+func BenchmarkLoadDictionary(b *testing.B) {
+	for b.Loop() {
+		buildDictionary()
+	}
+}

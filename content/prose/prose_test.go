@@ -1,0 +1,396 @@
+package prose
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// finding is an Issue as a test states it: the rule, the text it covers and
+// the fix, without offsets or message.
+type finding struct {
+	Rule, Text, Fix string
+}
+
+func findings(text string, issues []Issue) []finding {
+	var out []finding
+	for _, is := range issues {
+		f := finding{Rule: is.Rule, Text: text[is.Start:is.End]}
+		switch {
+		case is.HasFix:
+			f.Fix = is.Replacement
+		case is.Replacement != "":
+			f.Fix = "(unsafe) " + is.Replacement
+		default:
+			f.Fix = noFix
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// noFix is the Fix of a finding without a safe fix; "" is a fix that
+// removes the text.
+const noFix = "(none)"
+
+type ruleCase struct {
+	name string
+	text string
+	want []finding
+}
+
+func runCases(t *testing.T, c *Checker, rule string, cases []ruleCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var got []Issue
+			for _, is := range c.Check(tc.text) {
+				if is.Rule == rule {
+					got = append(got, is)
+				}
+			}
+			if diff := cmp.Diff(tc.want, findings(tc.text, got)); diff != "" {
+				t.Errorf("Check(%q) %s findings (-want +got):\n%s", tc.text, rule, diff)
+			}
+		})
+	}
+}
+
+func TestRepeatedWord(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	runCases(t, c, RuleRepeatedWord, []ruleCase{
+		{"simple", "We went to the the shop.", []finding{{RuleRepeatedWord, "the the", "the"}}},
+		{"case differs, first kept", "The the shop is open.", []finding{{RuleRepeatedWord, "The the", "The"}}},
+		{"across a line break", "Then we went to the\nthe shop.", []finding{{RuleRepeatedWord, "the\nthe", "the"}}},
+		{"single letter a", "It is a a test.", []finding{{RuleRepeatedWord, "a a", "a"}}},
+		{"hyphenated", "a well-known well-known tool", []finding{{RuleRepeatedWord, "well-known well-known", "well-known"}}},
+		{"sentence boundary", "We saw the. The end.", nil},
+		{"comma between", "If it works, works for me.", nil},
+		{"paragraph between", "the\n\nthe", nil},
+		{"had had", "By then he had had enough.", nil},
+		{"that that", "He said that that was fine.", nil},
+		{"is is", "What it is is a tool.", nil},
+		{"emphasis", "It helped in many many places and much much more.", nil},
+		{"column header", "exit       Exit the program", nil},
+		{"second capitalised", "we set Set as the type", nil},
+		{"initials", "S S Kumar", nil},
+		{"name", "a new Late Late bug scrub and Walla Walla", nil},
+		{"capitalised at sentence start", "Done. The The end.", []finding{{RuleRepeatedWord, "The The", "The"}}},
+		{"acronym", "the AKS AKS cluster", nil},
+		{"template tag", "{% include the the %} text", nil},
+		{"attribute list", `{:style="margin: auto auto;"}`, nil},
+		{"quoted", "the word `the` the end", nil},
+		{"numbers", "1 1 2 3 5", nil},
+	})
+}
+
+func TestMisspelling(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{Words: []string{"metal-stack", "Containerlab", "Gerrit"}})
+	runCases(t, c, RuleMisspelling, []ruleCase{
+		{"edit distance 2, one candidate", "a strong policitical statement", []finding{{RuleMisspelling, "policitical", "political"}}},
+		{"known misspelling", "you will recieve a mail", []finding{{RuleMisspelling, "recieve", "receive"}}},
+		{"known misspelling at sentence start keeps case", "Recieve it now.", []finding{{RuleMisspelling, "Recieve", "Receive"}}},
+		{"transposition", "we have a straighforward plan", []finding{{RuleMisspelling, "straighforward", "straightforward"}}},
+		{"several candidates: no fix", "we renived the code", []finding{{RuleMisspelling, "renived", noFix}}},
+		{"part of a hyphenated word", "a cloud-natvie tool", []finding{{RuleMisspelling, "natvie", "native"}}},
+		{"possessive", "the recievers's mail", []finding{{RuleMisspelling, "recievers", "receivers"}}},
+		{"project words", "metal-stack runs containerlab with Gerrit", nil},
+		{"project word in capitals", "Containerlab is great.", nil},
+		{"acronym", "We met at FOSDEM in Brussels.", nil},
+		{"name mid-sentence", "The talk by Quirin and Gerrit went well.", nil},
+		{"name at sentence start", "Quirin gave a talk.", nil},
+		{"camel case", "use kubeVirt and GitHub and iOS", nil},
+		{"digits", "k8s and v1beta2 and 2nd", nil},
+		{"path and URL", "see /usr/local/bin and https://exmaple.com/foo and docs.exmaple.com", nil},
+		{"email", "write to someone@exmaple.com", nil},
+		{"mention and hashtag", "thanks @dholbach for #hacktoberfest", nil},
+		{"flag and suffix", "pass --verbse to get the -ization", nil},
+		{"identifier", "set max_replcas and foo.barz", nil},
+		{"quoted like code", `set "replcas" to 'replcas'`, nil},
+		{"British spelling", "my favourite colour, customised and organised", nil},
+		{"software terms", "kubectl applies the kustomization to the namespace via the webhook", nil},
+		{"short unknown word", "the libc and objc ptr", nil},
+		{"unknown with nothing close", "we used zxqwv daily", nil},
+		{"repeated three times is meant", "mirrord is nice. mirrord runs. I like mirrord.", nil},
+		{"prefixed", "multicluster and non-disruptive and re-deploy", nil},
+		{"inflection of a software term", "two kubeconfigs and webhooks", nil},
+		{"compound", "the dataplane and the toolchain", nil},
+		{"accented words", "a café in Zürich, naïve", nil},
+		{"contractions", "don't, it's, we'll, they've", nil},
+	})
+}
+
+func TestMisspellingVocabulary(t *testing.T) {
+	t.Parallel()
+	text := "we deploy with flurbix today and a strong policitical view"
+	tests := []struct {
+		name    string
+		docs    int // documents of the vocabulary containing the words
+		minDocs int
+		want    []finding
+	}{
+		{"unknown to the repository", 0, 0, []finding{{RuleMisspelling, "policitical", "political"}}},
+		{"in fewer documents than the default", 2, 0, []finding{{RuleMisspelling, "policitical", "political"}}},
+		{"in as many documents as the default", 3, 0, nil},
+		{"in as many documents as configured", 1, 1, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v := NewVocabulary()
+			for range tt.docs {
+				v.AddDocument("The Policitical party and Flurbix.")
+			}
+			v.AddDocument("unrelated text")
+			c := NewChecker(Options{Vocabulary: v, MinDocs: tt.minDocs})
+			var got []Issue
+			for _, is := range c.Check(text) {
+				if is.Rule == RuleMisspelling {
+					got = append(got, is)
+				}
+			}
+			if diff := cmp.Diff(tt.want, findings(text, got)); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestMisspellingMessage(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	tests := []struct {
+		text, want string
+	}{
+		{"a policitical party", `"policitical" looks misspelled; did you mean "political"?`},
+		{"you recieve it", `"recieve" is a common misspelling of "receive"`},
+		{"we renived it", `"renived" looks misspelled; did you mean "relived", "revived"?`},
+	}
+	for _, tt := range tests {
+		issues := c.Check(tt.text)
+		if len(issues) != 1 {
+			t.Fatalf("Check(%q) = %d issues, want 1: %+v", tt.text, len(issues), issues)
+		}
+		if issues[0].Message != tt.want {
+			t.Errorf("Check(%q) message = %q, want %q", tt.text, issues[0].Message, tt.want)
+		}
+	}
+}
+
+func TestMojibake(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	runCases(t, c, RuleMojibake, []ruleCase{
+		{"emoji", "cool ðŸ˜› right", []finding{{RuleMojibake, "ðŸ˜›", "😛"}}},
+		{"emoji with an undefined Windows-1252 byte", "love ðŸ˜\u008d it", []finding{{RuleMojibake, "ðŸ˜\u008d", "😍"}}},
+		{"apostrophe", "donâ€™t panic", []finding{{RuleMojibake, "â€™", "’"}}},
+		{"quotes in a row", "â€œhiâ€\u009d", []finding{{RuleMojibake, "â€œ", "“"}, {RuleMojibake, "â€\u009d", "”"}}},
+		{"accented letter", "cafÃ© au lait", []finding{{RuleMojibake, "Ã©", "é"}}},
+		{"run of letters", "naÃ¯ve rÃ©sumÃ©", []finding{{RuleMojibake, "Ã¯", "ï"}, {RuleMojibake, "Ã©", "é"}, {RuleMojibake, "Ã©", "é"}}},
+		{"no-break space", "10Â\u00a0km", []finding{{RuleMojibake, "Â\u00a0", "\u00a0"}}},
+		{"mangled twice", "donÃ¢â‚¬â„¢t", []finding{{RuleMojibake, "Ã¢â‚¬â„¢", "’"}}},
+		{"Cyrillic", "ÐŸÑ€Ð¸Ð²ÐµÑ‚", []finding{{RuleMojibake, "ÐŸÑ€Ð¸Ð²ÐµÑ‚", "Привет"}}},
+		{"invalid UTF-8", "bad \xff byte", []finding{{RuleMojibake, "\xff", noFix}}},
+		{"replacement character", "lost \ufffd here", []finding{{RuleMojibake, "\ufffd", noFix}}},
+		{"French", "« voilà\u00a0» et « café\u00a0» à Paris, Ça va, Éric…", nil},
+		{"German", "Müller, Straße, „GROß“ und ÄÖÜ–Test", nil},
+		{"Spanish and Nordic", "señor, Ærøskøbing, Þórður, Zoë’s", nil},
+		{"emoji", "😛 🤓 👨‍👩‍👧", nil},
+		{"symbols", "© 2026, 25 °C, ± 3, ½ cup, €10", nil},
+	})
+}
+
+func TestBidiControl(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	runCases(t, c, RuleBidiControl, []ruleCase{
+		{"override", "access\u202e level", []finding{{RuleBidiControl, "\u202e", ""}}},
+		{"isolates", "a\u2066b\u2069c", []finding{{RuleBidiControl, "\u2066", ""}, {RuleBidiControl, "\u2069", ""}}},
+		{"mark in left-to-right text", "left\u200eright", []finding{{RuleBidiControl, "\u200e", ""}}},
+		{"override in right-to-left text has no fix", "שלום\u202eabc", []finding{{RuleBidiControl, "\u202e", noFix}}},
+		{"mark in right-to-left text", "שלום\u200f world", nil},
+		{"Arabic letter mark in Arabic", "مرحبا\u061c 123", nil},
+	})
+	// The unsafe case has no replacement at all.
+	for _, is := range c.Check("שלום\u202eabc") {
+		if is.HasFix || is.Replacement != "" {
+			t.Errorf("override in right-to-left text: got fix %q, want none", is.Replacement)
+		}
+	}
+}
+
+func TestInvisibleChar(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	runCases(t, c, RuleInvisibleChar, []ruleCase{
+		{"zero width space", "foo\u200bbar", []finding{{RuleInvisibleChar, "\u200b", ""}}},
+		{"two in a row are one finding", "foo\u200b\u200bbar", []finding{{RuleInvisibleChar, "\u200b\u200b", ""}}},
+		{"byte order mark mid-text", "foo\ufeffbar", []finding{{RuleInvisibleChar, "\ufeff", ""}}},
+		{"soft hyphen", "hyphen\u00adation", []finding{{RuleInvisibleChar, "\u00ad", ""}}},
+		{"joiner between Latin letters", "foo\u200dbar", []finding{{RuleInvisibleChar, "\u200d", ""}}},
+		{"non-joiner next to a space", "foo \u200c bar", []finding{{RuleInvisibleChar, "\u200c", ""}}},
+		{"word joiner", "foo\u2060bar", []finding{{RuleInvisibleChar, "\u2060", ""}}},
+		{"Hangul filler", "x\u3164y", []finding{{RuleInvisibleChar, "\u3164", ""}}},
+		{"control character", "bell\x07here", []finding{{RuleInvisibleChar, "\x07", ""}}},
+		{"line separator", "one\u2028two", []finding{{RuleInvisibleChar, "\u2028", " "}}},
+		{"no-break space next to a space", "foo \u00a0bar", []finding{{RuleInvisibleChar, " \u00a0", " "}}},
+		{"joiner in an emoji sequence", "family 👨\u200d👩\u200d👧 here", nil},
+		{"non-joiner in Persian", "می\u200cخواهم", nil},
+		{"joiner in Devanagari", "क्\u200dष", nil},
+		{"lone no-break space", "10\u00a0km and « mot\u00a0»", nil},
+		{"tabs and line breaks", "a\tb\r\nc", nil},
+	})
+}
+
+func TestPlaceholder(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	runCases(t, c, RulePlaceholder, []ruleCase{
+		{"TODO note", "TODO: write the intro", []finding{{RulePlaceholder, "TODO", noFix}}},
+		{"TBD in brackets", "The date is (TBD).", []finding{{RulePlaceholder, "TBD", noFix}}},
+		{"TBD at the end of a line", "Speaker: TBD\nRoom: 2", []finding{{RulePlaceholder, "TBD", noFix}}},
+		{"FIXME anywhere", "this FIXME part", []finding{{RulePlaceholder, "FIXME", noFix}}},
+		{"XXX note", "see XXX: link", []finding{{RulePlaceholder, "XXX", noFix}}},
+		{"lorem ipsum", "Lorem ipsum dolor sit amet.", []finding{{RulePlaceholder, "Lorem ipsum", noFix}}},
+		{"insert", "See [insert screenshot here] below.", []finding{{RulePlaceholder, "[insert screenshot here]", noFix}}},
+		{"TODO as a noun", "our TODO list until the release", nil},
+		{"TBD as an adjective", "on some TBD schedule", nil},
+		{"lower case", "a todo app, tbd", nil},
+		{"longer words", "TODOS, XXXL, TBDs, FIXMEs", nil},
+		{"status word", "43% were still TODO, 21% WIP", nil},
+		{"insert without a closing bracket", "[insert the\nthing]", nil},
+	})
+}
+
+// TestFosdemDraft runs the rules over a real draft (testdata/fosdem-draft,
+// see its NOTICE.md): every prose defect is found at its line with its fix,
+// and nothing else is reported.
+func TestFosdemDraft(t *testing.T) {
+	t.Parallel()
+	src, err := os.ReadFile("testdata/fosdem-draft/index.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(src)
+	c := NewChecker(Options{Words: []string{"metal-stack", "containerlab"}})
+	var got []string
+	for _, is := range c.Check(text) {
+		line := strings.Count(text[:is.Start], "\n") + 1
+		got = append(got, fmt.Sprintf("%d %s %q -> %q %v", line, is.Rule, text[is.Start:is.End], is.Replacement, is.HasFix))
+	}
+	want := []string{
+		`14 repeated-word "the the" -> "the" true`,
+		`20 misspelling "policitical" -> "political" true`,
+		`24 mojibake "ðŸ˜›" -> "😛" true`,
+		`32 mojibake "ðŸ¤“" -> "🤓" true`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings on the draft (-want +got):\n%s", diff)
+	}
+}
+
+func TestCheckSortedAndWithinBounds(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	text := "TODO: the the cafÃ© \u202e policitical\u200b"
+	issues := c.Check(text)
+	if len(issues) != 6 {
+		t.Fatalf("Check(%q) = %d issues, want 6: %+v", text, len(issues), issues)
+	}
+	checkInvariants(t, text, issues)
+}
+
+// checkInvariants asserts what every caller relies on: offsets in bounds
+// and on character boundaries, sorted by Start, fixes valid UTF-8 that
+// change the text.
+func checkInvariants(t *testing.T, text string, issues []Issue) {
+	t.Helper()
+	for i, is := range issues {
+		if is.Start < 0 || is.End > len(text) || is.Start > is.End {
+			t.Fatalf("issue %d %+v: offsets out of bounds of %d bytes", i, is, len(text))
+		}
+		if !boundary(text, is.Start) || !boundary(text, is.End) {
+			t.Fatalf("issue %d %+v: offsets split a character of %q", i, is, text)
+		}
+		if i > 0 && issues[i-1].Start > is.Start {
+			t.Fatalf("issues not sorted by Start: %+v before %+v", issues[i-1], is)
+		}
+		if !utf8.ValidString(is.Replacement) {
+			t.Fatalf("issue %d %+v: replacement is not valid UTF-8", i, is)
+		}
+		if is.HasFix && is.Replacement == text[is.Start:is.End] {
+			t.Fatalf("issue %d %+v: fix changes nothing", i, is)
+		}
+		if is.Message == "" || !knownRule(is.Rule) {
+			t.Fatalf("issue %d %+v: no message or unknown rule", i, is)
+		}
+	}
+}
+
+func boundary(text string, i int) bool {
+	return i == len(text) || utf8.RuneStart(text[i]) || !utf8.ValidString(text[max(0, i-3):min(len(text), i+1)])
+}
+
+func knownRule(r string) bool {
+	switch r {
+	case RuleRepeatedWord, RuleMisspelling, RuleMojibake, RuleBidiControl, RuleInvisibleChar, RulePlaceholder:
+		return true
+	}
+	return false
+}
+
+func TestVocabularyConcurrent(t *testing.T) {
+	t.Parallel()
+	v := NewVocabulary()
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			v.AddDocument(fmt.Sprintf("Flux reconciles the Kustomization, the kustomization's state %d, cloud-native", i))
+		})
+	}
+	wg.Wait()
+	for _, tt := range []struct {
+		word string
+		want int
+	}{
+		{"flux", 8}, {"FLUX", 8}, {"kustomization", 8}, {"Kustomization’s", 8}, {"cloud-native", 8}, {"native", 8},
+		{"the", 8}, {"8", 0}, {"missing", 0}, {strings.Repeat("x", 100), 0},
+	} {
+		if got := v.Documents(tt.word); got != tt.want {
+			t.Errorf("Documents(%q) = %d, want %d", tt.word, got, tt.want)
+		}
+	}
+}
+
+func TestCheckEmptyAndHugeInput(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	if got := c.Check(""); len(got) != 0 {
+		t.Errorf("Check(\"\") = %+v, want nothing", got)
+	}
+	long := strings.Repeat("a", 10000) + " " + strings.Repeat("é", 5000) + " " + strings.Repeat("Ã©", 3000)
+	issues := c.Check(long)
+	checkInvariants(t, long, issues)
+}
+
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{
+		"", "the the", "a policitical party", "donâ€™t ðŸ˜›", "Ã¢â‚¬â„¢", "x\u202ey\u200b\u200dz",
+		"TODO: [insert x]", "Lorem ipsum", "\xff\xfe", "Â\u00a0 \u00a0", "{% the the %}", "re-re-deploy",
+		"שלום\u200f", "👨\u200d👩", "ðŸ˜\u008d", "recievers's",
+	} {
+		f.Add(s)
+	}
+	c := NewChecker(Options{Words: []string{"metal-stack"}})
+	f.Fuzz(func(t *testing.T, text string) {
+		checkInvariants(t, text, c.Check(text))
+	})
+}
