@@ -174,7 +174,7 @@ func (r *run) dates() {
 	if p.DateHasOffset {
 		_, off := d.Zone()
 		_, siteOff := d.In(loc).Zone()
-		if off != siteOff && !(off == 0 && !zoneSet) {
+		if off != siteOff && zoneSet {
 			r.addAt(RuleDateZone, f.Value.Pos, nil, "the offset %s is not the site's: %s is at %s on %s, so this date is %s there",
 				offsetString(off), loc, offsetString(siteOff), d.In(loc).Format("2006-01-02"), d.In(loc).Format("15:04 MST"))
 		}
