@@ -99,8 +99,11 @@ type Comment struct {
 // forge by itself; "herald publish --due" exits non-zero on it.
 type Blocked struct {
 	// PR is the pull request, or zero for a post on the default branch.
-	PR      int
-	Path    string
+	PR int
+	// Paths are the posts held back: the pull request's posts, or the one
+	// post on the default branch. Empty for a problem of the whole
+	// repository (an unknown strategy).
+	Paths   []string
 	Due     time.Time
 	Reasons []string
 }

@@ -218,7 +218,7 @@ func (p *planner) pr(pr PR) {
 		p.comment(pr, BlockerCommentKey, p.blockerBody(d.at, lasting))
 	}
 	p.setStatus(pr, StatusPending, "Due "+formatUTC(d.at)+"; waiting: "+strings.Join(shorts, ", "))
-	p.add(Blocked{PR: pr.Number, Path: strings.Join(d.paths, ", "), Due: d.at, Reasons: longs})
+	p.add(Blocked{PR: pr.Number, Paths: d.paths, Due: d.at, Reasons: longs})
 }
 
 // dateProblems plans a pull request with a post whose date is broken: it is
@@ -238,7 +238,11 @@ func (p *planner) dateProblems(pr PR, d prDue) {
 	}
 	fmt.Fprintf(&b, "\nGive the date with an offset (such as `2026-03-29T10:00:00+02:00`), or a local time that exists exactly once in %s, and push.", p.c.Location)
 	p.comment(pr, BlockerCommentKey, b.String())
-	p.add(Blocked{PR: pr.Number, Path: d.problems[0].Path, Reasons: reasons})
+	var paths []string
+	for _, post := range d.problems {
+		paths = append(paths, post.Path)
+	}
+	p.add(Blocked{PR: pr.Number, Paths: paths, Reasons: reasons})
 }
 
 func (p *planner) blockerBody(due time.Time, reasons []string) string {
@@ -369,13 +373,13 @@ func (p *planner) drafts(posts []Post) {
 		}
 		switch {
 		case post.DateProblem != "":
-			p.add(Blocked{Path: post.Path, Reasons: []string{post.DateProblem}})
+			p.add(Blocked{Paths: []string{post.Path}, Reasons: []string{post.DateProblem}})
 		case post.PublishAt.IsZero():
 			// An undated draft stays a draft.
 		case p.now.Before(post.PublishAt):
 			p.wakeAt(post.PublishAt)
 		case p.now.Sub(post.PublishAt) > p.c.CatchUp:
-			p.add(Blocked{Path: post.Path, Due: post.PublishAt, Reasons: []string{fmt.Sprintf(
+			p.add(Blocked{Paths: []string{post.Path}, Due: post.PublishAt, Reasons: []string{fmt.Sprintf(
 				"It fell due %s, more than %s ago; herald only catches up on the last %s. Set a new date to publish it.",
 				formatUTC(post.PublishAt), HumanDuration(p.c.CatchUp), HumanDuration(p.c.CatchUp))}})
 		default:
@@ -409,7 +413,7 @@ func (p *planner) rebuild(posts []Post, last time.Time) {
 		}
 		if post.DateProblem != "" {
 			if p.c.Strategy == StrategyRebuild {
-				p.add(Blocked{Path: post.Path, Reasons: []string{post.DateProblem}})
+				p.add(Blocked{Paths: []string{post.Path}, Reasons: []string{post.DateProblem}})
 			}
 			continue
 		}

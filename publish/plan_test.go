@@ -171,7 +171,7 @@ func TestPlanMerge(t *testing.T) {
 				SetLabel{PR: 7, Label: LabelBlocked},
 				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "It is not approved: 0 of 1 required approvals.")},
 				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"},
-				Blocked{PR: 7, Path: post.Path, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals."}},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals."}},
 			},
 		},
 		{
@@ -184,7 +184,7 @@ func TestPlanMerge(t *testing.T) {
 			})}},
 			now: due.Add(10 * time.Minute),
 			want: []Action{
-				Blocked{PR: 7, Path: post.Path, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals."}},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals."}},
 			},
 		},
 		{
@@ -212,7 +212,7 @@ func TestPlanMerge(t *testing.T) {
 			want: []Action{
 				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "Required checks are failing: `ci`.")},
 				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: checks failing"},
-				Blocked{PR: 7, Path: post.Path, Due: due, Reasons: []string{"Required checks are failing: `ci`."}},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"Required checks are failing: `ci`."}},
 			},
 		},
 		{
@@ -229,7 +229,7 @@ func TestPlanMerge(t *testing.T) {
 			want: []Action{
 				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "Changes were requested by @bob.", "It is not approved: 1 of 2 required approvals.")},
 				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: changes requested, approval"},
-				Blocked{PR: 7, Path: post.Path, Due: due, Reasons: []string{"Changes were requested by @bob.", "It is not approved: 1 of 2 required approvals."}},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"Changes were requested by @bob.", "It is not approved: 1 of 2 required approvals."}},
 			},
 		},
 		{
@@ -241,7 +241,7 @@ func TestPlanMerge(t *testing.T) {
 				p.Reviews = append(p.Reviews, Review{User: "maintainer", State: ReviewDismissed, CommitSHA: head})
 			})}},
 			now:  due,
-			want: []Action{Blocked{PR: 7, Path: post.Path, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals."}}},
+			want: []Action{Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals."}}},
 		},
 		{
 			name: "stale approval does not count when stale approvals are dismissed",
@@ -253,7 +253,7 @@ func TestPlanMerge(t *testing.T) {
 			want: []Action{
 				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "It is not approved: 0 of 1 required approvals on the head commit 1111111.")},
 				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"},
-				Blocked{PR: 7, Path: post.Path, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals on the head commit 1111111."}},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals on the head commit 1111111."}},
 			},
 		},
 		{
@@ -288,7 +288,7 @@ func TestPlanMerge(t *testing.T) {
 			want: []Action{
 				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "Required checks have not passed yet: `build` (not reported), `ci`.")},
 				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: checks pending"},
-				Blocked{PR: 7, Path: post.Path, Due: due, Reasons: []string{"Required checks have not passed yet: `build` (not reported), `ci`."}},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"Required checks have not passed yet: `build` (not reported), `ci`."}},
 			},
 		},
 		{
@@ -307,7 +307,7 @@ func TestPlanMerge(t *testing.T) {
 					"herald found 2 errors in the posts; see the check run.",
 					"It has conflicts with the base branch; resolve them.")},
 				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: draft, on hold, herald errors, conflict"},
-				Blocked{PR: 7, Path: post.Path, Due: due, Reasons: []string{
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{
 					"The pull request is a draft; mark it ready for review.",
 					"It is on hold (label `herald/hold`); remove the label to publish.",
 					"herald found 2 errors in the posts; see the check run.",
@@ -324,7 +324,7 @@ func TestPlanMerge(t *testing.T) {
 			want: []Action{
 				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "It is on hold (`/herald hold`); comment `/herald unhold` to publish.")},
 				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: on hold"},
-				Blocked{PR: 7, Path: post.Path, Due: due, Reasons: []string{"It is on hold (`/herald hold`); comment `/herald unhold` to publish."}},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"It is on hold (`/herald hold`); comment `/herald unhold` to publish."}},
 			},
 		},
 		{
@@ -336,7 +336,7 @@ func TestPlanMerge(t *testing.T) {
 			now: due,
 			want: []Action{
 				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: not checked"},
-				Blocked{PR: 7, Path: post.Path, Due: due, Reasons: []string{"herald has not checked the head commit 1111111 yet."}},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"herald has not checked the head commit 1111111 yet."}},
 				Wake{At: due.Add(DefaultRetry)},
 			},
 		},
@@ -349,7 +349,7 @@ func TestPlanMerge(t *testing.T) {
 			now: due,
 			want: []Action{
 				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: mergeability unknown"},
-				Blocked{PR: 7, Path: post.Path, Due: due, Reasons: []string{"GitHub has not computed whether it can merge yet."}},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"GitHub has not computed whether it can merge yet."}},
 				Wake{At: due.Add(5 * time.Second)},
 			},
 		},
@@ -487,7 +487,7 @@ func TestPlanDateProblems(t *testing.T) {
 				SetLabel{PR: 4, Label: LabelBlocked},
 				SetStatus{PR: 4, SHA: head, Context: StatusContext, State: StatusPending, Description: "Not scheduled: the date of blog/p.md could not be resolved"},
 				Comment{PR: 4, Key: BlockerCommentKey, Body: body},
-				Blocked{PR: 4, Path: "blog/p.md", Reasons: []string{reason}},
+				Blocked{PR: 4, Paths: []string{"blog/p.md"}, Reasons: []string{reason}},
 			}
 			// Long after every date: still never merged.
 			got := Plan(state, utc(t, "2027-01-01T00:00:00Z"))
@@ -553,14 +553,14 @@ func TestPlanDraft(t *testing.T) {
 			name:  "a draft that fell due beyond the catch-up window is reported, not flipped",
 			posts: []Post{draft("blog/old.md", "2025-01-01")},
 			now:   utc(t, "2026-05-02T00:00:00Z"),
-			want: []Action{Blocked{Path: "blog/old.md", Due: utc(t, "2024-12-31T23:00:00Z"), Reasons: []string{
+			want: []Action{Blocked{Paths: []string{"blog/old.md"}, Due: utc(t, "2024-12-31T23:00:00Z"), Reasons: []string{
 				"It fell due 2024-12-31 23:00 UTC, more than 7 days ago; herald only catches up on the last 7 days. Set a new date to publish it."}}},
 		},
 		{
 			name:  "a draft in the DST gap is reported, never flipped",
 			posts: []Post{draft("blog/gap.md", "2026-03-29 02:30")},
 			now:   utc(t, "2026-03-30T00:00:00Z"),
-			want: []Action{Blocked{Path: "blog/gap.md", Reasons: []string{
+			want: []Action{Blocked{Paths: []string{"blog/gap.md"}, Reasons: []string{
 				`date: "2026-03-29 02:30" does not exist in Europe/Berlin: the clocks skip that hour (daylight saving time); add an offset or pick another time`}}},
 		},
 		{
@@ -663,7 +663,7 @@ func TestPlanRebuild(t *testing.T) {
 				Posts:  []Post{post("content/fall.md", "2026-11-01 01:30", "")},
 			},
 			now: utc(t, "2026-11-02T00:00:00Z"),
-			want: []Action{Blocked{Path: "content/fall.md", Reasons: []string{
+			want: []Action{Blocked{Paths: []string{"content/fall.md"}, Reasons: []string{
 				`date: "2026-11-01 01:30" occurs twice in America/New_York (daylight saving time ends): it could be 2026-11-01T01:30:00-04:00 or 2026-11-01T01:30:00-05:00; add an offset`}}},
 		},
 		{

@@ -147,12 +147,12 @@ func rebuildItem(post Post, cause RebuildCause, at, now, last time.Time, catchUp
 	return it, true
 }
 
-// Entries turns the schedule of repo into scheduler entries: one per pull
+// EntriesOf turns the schedule of repo into scheduler entries: one per pull
 // request (its posts go together), per draft or rebuild publication and per
 // expiry that is scheduled or late. Published and blocked items get none:
 // a blocked item is retried by the resync and by the webhooks that clear its
 // blocker, not by the clock.
-func Entries(repo string, items []Item) []Entry {
+func EntriesOf(repo string, items []Item) []Entry {
 	var out []Entry
 	seen := map[string]bool{}
 	for _, it := range items {

@@ -117,7 +117,7 @@ func TestUpcomingAgreesWithPlan(t *testing.T) {
 	}
 }
 
-func TestEntries(t *testing.T) {
+func TestEntriesOf(t *testing.T) {
 	t.Parallel()
 	at := utc(t, "2026-03-12T08:00:00Z")
 	items := []Item{
@@ -134,7 +134,7 @@ func TestEntries(t *testing.T) {
 		{Repo: "acme/blog", Key: "content/d.md", At: at.Add(time.Hour)},
 		{Repo: "acme/blog", Key: "expiry/content/d.md", At: at.Add(2 * time.Hour)},
 	}
-	if diff := cmp.Diff(want, Entries("acme/blog", items)); diff != "" {
-		t.Errorf("Entries() mismatch (-want +got):\n%s", diff)
+	if diff := cmp.Diff(want, EntriesOf("acme/blog", items)); diff != "" {
+		t.Errorf("EntriesOf() mismatch (-want +got):\n%s", diff)
 	}
 }
