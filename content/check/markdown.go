@@ -45,7 +45,10 @@ type doc struct {
 	words    int
 }
 
-var urlRE = regexp.MustCompile(`(?:https?|ftp)://[^\s<>\]\)]+|www\.[A-Za-z0-9-]+\.[^\s<>\]\)]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
+var (
+	urlRE   = regexp.MustCompile(`(?:https?|ftp)://[^\s<>\]\)]+|www\.[A-Za-z0-9-]+\.[^\s<>\]\)]+`)
+	emailRE = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
+)
 
 // parse parses the Markdown body of p once.
 func (c *Checker) parse(p *content.Post) *doc {
@@ -132,9 +135,19 @@ func (c *Checker) parse(p *content.Post) *doc {
 	flush()
 	// Split runs around URLs and e-mail addresses.
 	for _, r := range d.rawRuns {
-		locs := urlRE.FindAllStringIndex(r.text, -1)
+		var locs [][]int
+		if strings.Contains(r.text, "://") || strings.Contains(r.text, "www.") {
+			locs = urlRE.FindAllStringIndex(r.text, -1)
+		}
+		if strings.IndexByte(r.text, '@') >= 0 {
+			locs = append(locs, emailRE.FindAllStringIndex(r.text, -1)...)
+			sort.Slice(locs, func(i, j int) bool { return locs[i][0] < locs[j][0] })
+		}
 		prev := 0
 		for _, l := range locs {
+			if l[0] < prev {
+				continue // overlaps the previous match
+			}
 			if l[0] > prev {
 				d.runs = append(d.runs, textRun{start: r.start + prev, text: r.text[prev:l[0]]})
 			}
@@ -233,6 +246,9 @@ func (r *run) markdown(d *doc) {
 	p := r.post
 	// Link syntax, over prose with URLs kept.
 	for _, run := range d.rawRuns {
+		if strings.IndexByte(run.text, '[') < 0 {
+			continue // every link-syntax slip has a bracket
+		}
 		for _, m := range reversedLinkRE.FindAllStringSubmatchIndex(run.text, -1) {
 			s, e := run.start+m[0], run.start+m[1]
 			txt, dest := run.text[m[2]:m[3]], run.text[m[4]:m[5]]
