@@ -2,11 +2,338 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald/webhook"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
-func runServe(_ context.Context, _ []string, _, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "herald serve: not built yet")
-	return exitUsage
+// envWebhookSecret names the environment variable holding the webhook
+// secrets, comma-separated.
+const envWebhookSecret = "HERALD_WEBHOOK_SECRET"
+
+// reconciler is what serve drives: the bot. Reconcile handles one request
+// from a webhook; ReconcileAll reconciles every repository herald serves and
+// runs once at start, after which herald reports ready.
+type reconciler interface {
+	webhook.Handler
+	ReconcileAll(ctx context.Context) error
+}
+
+// serveDeps is serve's outside world; tests replace parts of it.
+type serveDeps struct {
+	getenv func(string) string
+	stderr io.Writer
+	// listener, when set, is used instead of listening on --listen.
+	listener net.Listener
+	// reconciler, when set, replaces the one serve builds.
+	reconciler reconciler
+	// retryEvery is the pause between failed start-up reconciles.
+	retryEvery time.Duration
+}
+
+// serveConfig is the validated command line of herald serve.
+type serveConfig struct {
+	listen          string
+	secrets         []string
+	secretSource    string // where the secrets came from, for messages
+	insecure        bool
+	path            string
+	maxBody         int64
+	repo            string
+	workers         int
+	shutdownTimeout time.Duration
+	logLevel        slog.Level
+}
+
+func runServe(ctx context.Context, args []string, _, stderr io.Writer) int {
+	return serve(ctx, args, serveDeps{getenv: os.Getenv, stderr: stderr, retryEvery: 30 * time.Second})
+}
+
+// serve runs herald serve until ctx is done and returns the exit code.
+func serve(ctx context.Context, args []string, deps serveDeps) int {
+	cfg, err := parseServeFlags(args, deps.getenv, deps.stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
+		return exitUsage
+	}
+	log := slog.New(slog.NewJSONHandler(deps.stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+
+	reg := prometheus.NewRegistry()
+	for _, c := range []prometheus.Collector{
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	} {
+		if err := reg.Register(c); err != nil {
+			log.Error("register metrics", "error", err)
+			return exitFindings
+		}
+	}
+	metrics, err := webhook.NewMetrics(reg)
+	if err != nil {
+		log.Error("register metrics", "error", err)
+		return exitFindings
+	}
+
+	rec := deps.reconciler
+	if rec == nil {
+		rec = logReconciler{log: log}
+	}
+	queue := webhook.NewQueue(rec,
+		webhook.WithWorkers(cfg.workers),
+		webhook.WithDrainTimeout(cfg.shutdownTimeout),
+		webhook.WithQueueLogger(log),
+		webhook.WithQueueMetrics(metrics))
+	recvOpts := []webhook.ReceiverOption{
+		webhook.WithMaxBodyBytes(cfg.maxBody),
+		webhook.WithLogger(log),
+		webhook.WithMetrics(metrics),
+	}
+	if cfg.insecure {
+		recvOpts = append(recvOpts, webhook.WithInsecureNoSignature())
+	}
+	recv, err := webhook.NewReceiver(queue, cfg.secrets, recvOpts...)
+	if err != nil {
+		fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
+		return exitUsage
+	}
+	srv, err := webhook.NewServer(recv,
+		webhook.WithPath(cfg.path),
+		webhook.WithGatherer(reg),
+		webhook.WithShutdownTimeout(cfg.shutdownTimeout),
+		webhook.WithServerLogger(log))
+	if err != nil {
+		fmt.Fprintf(deps.stderr, "herald serve: --webhook-path: %v\n", err)
+		return exitUsage
+	}
+
+	ln := deps.listener
+	if ln == nil {
+		var lc net.ListenConfig
+		ln, err = lc.Listen(ctx, "tcp", cfg.listen)
+		if err != nil {
+			fmt.Fprintf(deps.stderr, "herald serve: --listen %s: %v\n", cfg.listen, err)
+			return exitUsage
+		}
+	}
+	log.Info("herald serve starting", "version", version, "listen", ln.Addr().String(), "webhook_path", cfg.path,
+		"max_body", cfg.maxBody, "secrets", len(cfg.secrets), "secret_source", cfg.secretSource,
+		"workers", cfg.workers, "repo", cfg.repo)
+	if cfg.insecure {
+		log.Warn("webhook signatures are NOT checked (--insecure-no-signature): anyone who can reach " + cfg.path + " can trigger work")
+	}
+	if cfg.repo != "" {
+		log.Warn("local mode is not available yet: --repo is recorded, webhooks are served as usual", "repo", cfg.repo)
+	}
+
+	// The queue outlives the HTTP server: it stops taking work only after
+	// the server has answered its last request, then drains.
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	queueCtx, stopQueue := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopQueue()
+	queueDone := make(chan error, 1)
+	go func() { queueDone <- queue.Run(queueCtx) }()
+	startDone := make(chan struct{})
+	go func() {
+		defer close(startDone)
+		reconcileAtStart(runCtx, rec, srv, log, deps.retryEvery)
+	}()
+
+	code := exitOK
+	if err := srv.Serve(runCtx, ln); err != nil {
+		log.Error("HTTP server", "error", err)
+		code = exitFindings
+	}
+	stopRun()
+	<-startDone
+	stopQueue()
+	if err := <-queueDone; err != nil {
+		log.Error("reconcile queue", "error", err)
+		code = exitFindings
+	}
+	s := queue.Stats()
+	log.Info("herald serve stopped", "reconciled", s.Reconciled, "failed", s.Failed, "coalesced", s.Coalesced, "rejected", s.Rejected)
+	return code
+}
+
+// reconcileAtStart reconciles everything once, retrying until it succeeds or
+// ctx ends, and then marks the server ready.
+func reconcileAtStart(ctx context.Context, rec reconciler, srv *webhook.Server, log *slog.Logger, retryEvery time.Duration) {
+	for attempt := 1; ; attempt++ {
+		start := time.Now()
+		err := rec.ReconcileAll(ctx)
+		if err == nil {
+			srv.SetReady(true)
+			log.Info("ready: first full reconcile done", "duration", time.Since(start).String(), "attempt", attempt)
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		log.Error("first full reconcile failed; not ready yet", "error", err, "attempt", attempt, "retry_in", retryEvery.String())
+		t := time.NewTimer(retryEvery)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// logReconciler stands in for the bot: it logs each request.
+type logReconciler struct{ log *slog.Logger }
+
+func (l logReconciler) Reconcile(_ context.Context, r webhook.Request) error {
+	l.log.Info("reconcile requested", "repo", r.Repo, "pr", r.PR, "event", r.Event, "action", r.Action,
+		"delivery_id", r.DeliveryID, "installation_id", r.InstallationID, "coalesced", r.Coalesced)
+	return nil
+}
+
+func (l logReconciler) ReconcileAll(context.Context) error {
+	l.log.Info("no repositories to reconcile at start")
+	return nil
+}
+
+// parseServeFlags parses and checks herald serve's command line.
+func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+	cfg := serveConfig{maxBody: webhook.DefaultMaxBodyBytes}
+	fs := flag.NewFlagSet("herald serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported in one line by the caller
+	var secrets stringList
+	fs.StringVar(&cfg.listen, "listen", ":8080", "host:port `ADDR` to serve HTTP on: webhooks, /healthz, /readyz, /metrics")
+	fs.Var(&secrets, "webhook-secret", "`SECRET` to verify X-Hub-Signature-256 with; repeat it to accept several while rotating (prefer "+envWebhookSecret+", comma-separated: flags show in the process list)")
+	fs.BoolVar(&cfg.insecure, "insecure-no-signature", false, "accept webhook deliveries without checking their signature (local testing only)")
+	fs.StringVar(&cfg.path, "webhook-path", webhook.DefaultPath, "`PATH` of the webhook endpoint's URL")
+	maxBody := sizeFlag{&cfg.maxBody}
+	fs.Var(maxBody, "max-body", "`SIZE` of the largest webhook body accepted, such as 25MiB or 1048576 (longer ones get 413)")
+	fs.StringVar(&cfg.repo, "repo", "", "plain Git repository (`PATH|URL`) to serve without a forge (local mode)")
+	fs.IntVar(&cfg.workers, "workers", webhook.DefaultWorkers, "how many (`N`) reconciles run at once (one per repository at a time)")
+	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 25*time.Second, "on SIGTERM, how long to finish requests and queued reconciles")
+	level := fs.String("log-level", "info", "`LEVEL` of logs: debug, info, warn or error")
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "usage: herald serve [flags]")
+			fmt.Fprintln(stderr)
+			fmt.Fprintln(stderr, "Receives GitHub webhooks and reconciles the repositories they name.")
+			fmt.Fprintln(stderr)
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
+			return cfg, err
+		}
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q (herald serve takes flags only)", fs.Arg(0))
+	}
+	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
+		return cfg, fmt.Errorf("--log-level %q: want debug, info, warn or error", *level)
+	}
+	if cfg.workers < 1 {
+		return cfg, fmt.Errorf("--workers %d: want at least 1", cfg.workers)
+	}
+	if cfg.shutdownTimeout <= 0 {
+		return cfg, fmt.Errorf("--shutdown-timeout %s: want a positive duration", cfg.shutdownTimeout)
+	}
+
+	cfg.secrets, cfg.secretSource = secrets, "--webhook-secret"
+	if len(secrets) == 0 {
+		cfg.secrets, cfg.secretSource = splitSecrets(getenv(envWebhookSecret)), envWebhookSecret
+	}
+	for i, s := range cfg.secrets {
+		if s == "" {
+			return cfg, fmt.Errorf("webhook secret %d from %s is empty", i+1, cfg.secretSource)
+		}
+	}
+	switch {
+	case len(cfg.secrets) == 0 && !cfg.insecure:
+		return cfg, fmt.Errorf("no webhook secret: set %s or pass --webhook-secret (the secret of the GitHub App or repository webhook)", envWebhookSecret)
+	case len(cfg.secrets) > 0 && cfg.insecure:
+		return cfg, fmt.Errorf("--insecure-no-signature contradicts the webhook secret given by %s: drop one of them", cfg.secretSource)
+	}
+	return cfg, nil
+}
+
+// splitSecrets splits a comma-separated list, trimming spaces; an empty
+// value gives none, an empty item stays to be reported.
+func splitSecrets(v string) []string {
+	if strings.TrimSpace(v) == "" {
+		return nil
+	}
+	parts := strings.Split(v, ",")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string { return strconv.Itoa(len(*l)) + " values" }
+
+func (l *stringList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+// sizeFlag is a byte size flag: a number with an optional unit
+// (B, KB, MB, GB, KiB, MiB, GiB).
+type sizeFlag struct{ n *int64 }
+
+func (s sizeFlag) String() string {
+	if s.n == nil {
+		return ""
+	}
+	if *s.n%(1<<20) == 0 {
+		return strconv.FormatInt(*s.n>>20, 10) + "MiB"
+	}
+	return strconv.FormatInt(*s.n, 10)
+}
+
+func (s sizeFlag) Set(v string) error {
+	n, err := parseSize(v)
+	if err != nil {
+		return err
+	}
+	*s.n = n
+	return nil
+}
+
+// parseSize reads "25MiB", "10MB", "512KiB" or "1048576".
+func parseSize(v string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{
+		{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30},
+		{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1},
+	}
+	num, mult := strings.TrimSpace(v), int64(1)
+	for _, u := range units {
+		if rest, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, mult = strings.TrimSpace(rest), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/mult {
+		return 0, fmt.Errorf("%q is not a size such as 25MiB, 10MB or 1048576", v)
+	}
+	return n * mult, nil
 }

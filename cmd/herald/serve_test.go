@@ -1,0 +1,383 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/heraldhq/herald/webhook"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestServeRefusesBadSettings(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"no secret", nil, nil,
+			"herald serve: no webhook secret: set HERALD_WEBHOOK_SECRET or pass --webhook-secret (the secret of the GitHub App or repository webhook)\n"},
+		{"blank secret variable", nil, map[string]string{"HERALD_WEBHOOK_SECRET": "  "},
+			"herald serve: no webhook secret: set HERALD_WEBHOOK_SECRET or pass --webhook-secret (the secret of the GitHub App or repository webhook)\n"},
+		{"empty item in the variable", nil, map[string]string{"HERALD_WEBHOOK_SECRET": "new,,old"},
+			"herald serve: webhook secret 2 from HERALD_WEBHOOK_SECRET is empty\n"},
+		{"empty flag", []string{"--webhook-secret", ""}, nil,
+			"herald serve: webhook secret 1 from --webhook-secret is empty\n"},
+		{"insecure and a secret", []string{"--insecure-no-signature"}, map[string]string{"HERALD_WEBHOOK_SECRET": "s"},
+			"herald serve: --insecure-no-signature contradicts the webhook secret given by HERALD_WEBHOOK_SECRET: drop one of them\n"},
+		{"bad size", []string{"--webhook-secret", "s", "--max-body", "lots"}, nil,
+			"herald serve: invalid value \"lots\" for flag -max-body: \"lots\" is not a size such as 25MiB, 10MB or 1048576\n"},
+		{"bad path", []string{"--webhook-secret", "s", "--webhook-path", "hook"}, nil,
+			"herald serve: --webhook-path: webhook path \"hook\" must start with /\n"},
+		{"path taken", []string{"--webhook-secret", "s", "--webhook-path", "/metrics"}, nil,
+			"herald serve: --webhook-path: webhook path \"/metrics\" is taken by herald's own endpoint\n"},
+		{"bad log level", []string{"--webhook-secret", "s", "--log-level", "loud"}, nil,
+			"herald serve: --log-level \"loud\": want debug, info, warn or error\n"},
+		{"stray argument", []string{"--webhook-secret", "s", "now"}, nil,
+			"herald serve: unexpected argument \"now\" (herald serve takes flags only)\n"},
+		{"unknown flag", []string{"--secret", "s"}, nil,
+			"herald serve: flag provided but not defined: -secret\n"},
+		{"address in use", []string{"--webhook-secret", "s", "--listen", "in-use"}, nil, "herald serve: --listen "},
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := tt.args
+			for i, a := range args {
+				if a == "in-use" {
+					args[i] = busy.Addr().String()
+				}
+			}
+			var stderr syncBuffer
+			code := serve(context.Background(), args, serveDeps{getenv: env(tt.env), stderr: &stderr})
+			if code != exitUsage {
+				t.Errorf("exit code = %d, want %d", code, exitUsage)
+			}
+			got := stderr.String()
+			if strings.HasSuffix(tt.want, "\n") && got != tt.want || !strings.HasPrefix(got, tt.want) {
+				t.Errorf("stderr = %q, want %q", got, tt.want)
+			}
+			if strings.Count(got, "\n") != 1 {
+				t.Errorf("stderr has %d lines, want one", strings.Count(got, "\n"))
+			}
+		})
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"25MiB": 25 << 20, "10MB": 10e6, "512KiB": 512 << 10, "1048576": 1 << 20, "1 GiB": 1 << 30, "7B": 7} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "0", "-1MiB", "1.5MiB", "MiB", "99999999999GiB", "12 parsecs"} {
+		if _, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) accepted it", in)
+		}
+	}
+}
+
+// fakeBot is a reconciler that records requests. Its ReconcileAll fails
+// failFirst times; its Reconcile of a request for PR hold waits for release.
+type fakeBot struct {
+	mu        sync.Mutex
+	reqs      []webhook.Request
+	all       int
+	failFirst int
+	hold      int
+	holding   chan struct{}
+	release   chan struct{}
+}
+
+func (b *fakeBot) Reconcile(_ context.Context, r webhook.Request) error {
+	if b.hold != 0 && r.PR == b.hold {
+		close(b.holding)
+		<-b.release
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.reqs = append(b.reqs, r)
+	return nil
+}
+
+func (b *fakeBot) ReconcileAll(context.Context) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.all++
+	if b.all <= b.failFirst {
+		return errors.New("forge unreachable")
+	}
+	return nil
+}
+
+func (b *fakeBot) requests() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for _, r := range b.reqs {
+		out = append(out, r.String()+" "+r.Event+"/"+r.Action)
+	}
+	return out
+}
+
+// running is a herald serve started on a loopback listener.
+type running struct {
+	url    string
+	stderr *syncBuffer
+	stop   func() int
+}
+
+func startServe(t *testing.T, args []string, vars map[string]string, bot *fakeBot) *running {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- serve(ctx, args, serveDeps{getenv: env(vars), stderr: stderr, listener: ln, reconciler: bot, retryEvery: 10 * time.Millisecond})
+	}()
+	var once sync.Once
+	code := -1
+	stop := func() int {
+		once.Do(func() {
+			cancel()
+			select {
+			case code = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("herald serve did not stop within 10s")
+			}
+		})
+		return code
+	}
+	t.Cleanup(func() { stop() })
+	return &running{url: "http://" + ln.Addr().String(), stderr: stderr, stop: stop}
+}
+
+func (r *running) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(r.url + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (r *running) post(t *testing.T, path, event, id, secret string, body []byte) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, r.url+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-GitHub-Event", event)
+	req.Header.Set("X-GitHub-Delivery", id)
+	if secret != "" {
+		req.Header.Set("X-Hub-Signature-256", webhook.Sign([]byte(secret), body))
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func readFixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../../testdata/github/webhooks/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestServe runs herald serve end to end: secrets from the environment
+// (rotation), readiness after the first full reconcile, webhooks reconciled,
+// metrics, JSON logs and a clean stop.
+func TestServe(t *testing.T) {
+	bot := &fakeBot{failFirst: 2}
+	r := startServe(t, []string{"--webhook-path", "/hooks/github"}, map[string]string{"HERALD_WEBHOOK_SECRET": "s3cr3t-new, s3cr3t-old"}, bot)
+
+	waitFor(t, "/healthz", func() bool { code, _ := r.get(t, "/healthz"); return code == 200 })
+	waitFor(t, "/readyz after two failed start-up reconciles", func() bool { code, _ := r.get(t, "/readyz"); return code == 200 })
+
+	pull := readFixture(t, "pull_request/opened.json")
+	push := readFixture(t, "push/branch-update.json")
+	steps := []struct {
+		event, id, secret string
+		body              []byte
+		status            int
+		text              string
+	}{
+		{"pull_request", "1", "s3cr3t-new", pull, 202, "queued reconcile of Codertocat/Hello-World#2\n"},
+		{"push", "2", "s3cr3t-old", push, 202, "queued reconcile of ocombe/test\n"},
+		{"push", "2", "s3cr3t-old", push, 200, "delivery 2 already accepted\n"},
+		{"push", "3", "guess", push, 401, "X-Hub-Signature-256 does not match the body for any configured secret\n"},
+		{"push", "4", "", push, 401, "missing X-Hub-Signature-256 header\n"},
+	}
+	for _, s := range steps {
+		if code, text := r.post(t, "/hooks/github", s.event, s.id, s.secret, s.body); code != s.status || text != s.text {
+			t.Errorf("delivery %s: %d %q, want %d %q", s.id, code, text, s.status, s.text)
+		}
+	}
+	if code, _ := r.post(t, "/webhook", "push", "5", "s3cr3t-new", push); code != 404 {
+		t.Errorf("default path answered %d with --webhook-path set, want 404", code)
+	}
+	waitFor(t, "two reconciles", func() bool { return len(bot.requests()) == 2 })
+
+	code, metrics := r.get(t, "/metrics")
+	if code != 200 {
+		t.Fatalf("/metrics: %d", code)
+	}
+	for _, line := range []string{
+		`herald_webhook_deliveries_total{event="pull_request",outcome="accepted"} 1`,
+		`herald_webhook_deliveries_total{event="push",outcome="duplicate"} 1`,
+		`herald_webhook_deliveries_total{event="unverified",outcome="bad_signature"} 2`,
+		`herald_webhook_signature_failures_total{reason="invalid"} 1`,
+		`herald_webhook_signature_failures_total{reason="missing"} 1`,
+		`herald_queue_pending 0`,
+		`process_cpu_seconds_total`,
+		`go_goroutines`,
+	} {
+		if !strings.Contains(metrics, line) {
+			t.Errorf("/metrics lacks %q", line)
+		}
+	}
+
+	if code := r.stop(); code != exitOK {
+		t.Errorf("exit code = %d, want 0", code)
+	}
+	want := []string{"Codertocat/Hello-World#2 pull_request/opened", "ocombe/test push/"}
+	if diff := cmp.Diff(want, bot.requests()); diff != "" {
+		t.Errorf("reconciles (-want +got):\n%s", diff)
+	}
+	msgs := logMessages(t, r.stderr.String())
+	for _, m := range []string{"herald serve starting", "first full reconcile failed; not ready yet", "ready: first full reconcile done",
+		"webhook delivery accepted", "webhook delivery refused", "webhook delivery already accepted", "herald serve stopped"} {
+		if msgs[m] == 0 {
+			t.Errorf("no log line %q in:\n%s", m, r.stderr.String())
+		}
+	}
+	if strings.Contains(r.stderr.String(), "s3cr3t") || !strings.Contains(r.stderr.String(), `"secrets":2`) {
+		t.Errorf("logs show a secret:\n%s", r.stderr.String())
+	}
+}
+
+// logMessages checks every line is a JSON object and counts the messages.
+func logMessages(t *testing.T, logs string) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for line := range strings.Lines(logs) {
+		var rec struct {
+			Time  string `json:"time"`
+			Level string `json:"level"`
+			Msg   string `json:"msg"`
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil || rec.Time == "" || rec.Level == "" {
+			t.Errorf("log line is not slog JSON: %q", line)
+			continue
+		}
+		out[rec.Msg]++
+	}
+	return out
+}
+
+// TestServeDrainsOnStop lets a reconcile running at SIGTERM finish, and
+// refuses new deliveries while stopping.
+func TestServeDrainsOnStop(t *testing.T) {
+	bot := &fakeBot{hold: 2, holding: make(chan struct{}), release: make(chan struct{})}
+	r := startServe(t, []string{"--webhook-secret", "s", "--shutdown-timeout", "5s"}, nil, bot)
+	waitFor(t, "/readyz", func() bool { code, _ := r.get(t, "/readyz"); return code == 200 })
+	if code, text := r.post(t, "/webhook", "pull_request", "1", "s", readFixture(t, "pull_request/opened.json")); code != 202 {
+		t.Fatalf("delivery: %d %q", code, text)
+	}
+	<-bot.holding
+	stopped := make(chan int, 1)
+	go func() { stopped <- r.stop() }()
+	time.Sleep(50 * time.Millisecond)
+	select {
+	case code := <-stopped:
+		t.Fatalf("serve returned %d while a reconcile was running", code)
+	default:
+	}
+	close(bot.release)
+	if code := <-stopped; code != exitOK {
+		t.Errorf("exit code = %d, want 0", code)
+	}
+	if diff := cmp.Diff([]string{"Codertocat/Hello-World#2 pull_request/opened"}, bot.requests()); diff != "" {
+		t.Errorf("reconciles (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(r.stderr.String(), `"msg":"reconcile queue drained"`) {
+		t.Errorf("no drain in the logs:\n%s", r.stderr.String())
+	}
+}
+
+// TestServeInsecure accepts unsigned deliveries only when told to, and says so.
+func TestServeInsecure(t *testing.T) {
+	bot := &fakeBot{}
+	r := startServe(t, []string{"--insecure-no-signature", "--repo", "/srv/site.git"}, nil, bot)
+	waitFor(t, "/readyz", func() bool { code, _ := r.get(t, "/readyz"); return code == 200 })
+	if code, text := r.post(t, "/webhook", "push", "1", "", readFixture(t, "push/branch-update.json")); code != 202 {
+		t.Errorf("unsigned delivery: %d %q, want 202", code, text)
+	}
+	r.stop()
+	logs := r.stderr.String()
+	for _, want := range []string{"webhook signatures are NOT checked", `"repo":"/srv/site.git"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %q:\n%s", want, logs)
+		}
+	}
+}
