@@ -54,7 +54,7 @@ type Server struct {
 	tokens        map[string]tokenState
 	apps          map[int64]appState
 	installations map[int64]int64 // installation ID -> app ID
-	faults        map[string][]fault
+	faults        []fault
 	rates         map[string]*rateState
 	requests      []Request
 	errs          []string
@@ -98,6 +98,7 @@ const (
 )
 
 type fault struct {
+	op     string
 	kind   faultKind
 	status int
 	reset  time.Time
@@ -134,7 +135,6 @@ func New(t testing.TB, opts Options) *Server {
 		tokens:        map[string]tokenState{},
 		apps:          map[int64]appState{},
 		installations: map[int64]int64{},
-		faults:        map[string][]fault{},
 		rates:         map[string]*rateState{},
 	}
 	if err := s.routes(); err != nil {
@@ -215,7 +215,8 @@ func (s *Server) Count(op string) int {
 // --- faults ---
 
 // FailNext makes the next n requests for op (an operationId, or "*" for any)
-// answer status, such as 500 or 502.
+// answer status, such as 500 or 502. Injected faults apply in the order
+// they were injected.
 func (s *Server) FailNext(op string, n, status int) {
 	s.addFault(op, n, fault{kind: faultStatus, status: status})
 }
@@ -241,18 +242,21 @@ func (s *Server) SlowNext(op string, n int, d time.Duration) {
 func (s *Server) addFault(op string, n int, f fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	f.op = op
 	for range n {
-		s.faults[op] = append(s.faults[op], f)
+		s.faults = append(s.faults, f)
 	}
 }
 
+// takeFault removes and returns the first injected fault that applies to
+// op: faults apply in the order they were injected.
 func (s *Server) takeFault(op string) (fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, key := range []string{op, "*"} {
-		if q := s.faults[key]; len(q) > 0 {
-			s.faults[key] = q[1:]
-			return q[0], true
+	for i, f := range s.faults {
+		if f.op == op || f.op == "*" {
+			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+			return f, true
 		}
 	}
 	return fault{}, false
@@ -599,6 +603,15 @@ func validationFailed(msg string, errs ...string) map[string]any {
 		m["errors"] = errs
 	}
 	return m
+}
+
+// fieldInvalid is GitHub's "Validation Failed" answer naming the field.
+func fieldInvalid(resource, field, code, msg string) map[string]any {
+	return map[string]any{
+		"message":           "Validation Failed",
+		"documentation_url": "https://docs.github.com/rest",
+		"errors":            []any{map[string]any{"resource": resource, "field": field, "code": code, "message": msg}},
+	}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

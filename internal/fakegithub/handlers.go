@@ -389,33 +389,38 @@ func (s *Server) prJSON(rs *repoState, p *PR) map[string]any {
 	}
 	headOwner := headRepo["owner"].(map[string]any)["login"].(string)
 	return map[string]any{
-		"id":                 int64(p.Number) + rs.id*1000,
-		"node_id":            fmt.Sprintf("PR_%d_%d", rs.id, p.Number),
-		"number":             p.Number,
-		"title":              p.Title,
-		"body":               p.Body,
-		"state":              p.State,
-		"locked":             false,
-		"draft":              p.Draft,
-		"merged":             p.Merged,
-		"mergeable":          p.Mergeable,
-		"mergeable_state":    p.MergeableState,
-		"merge_commit_sha":   mergeSHA,
-		"merged_at":          mergedAt,
-		"closed_at":          closedAt,
-		"created_at":         now,
-		"updated_at":         now,
-		"user":               s.userJSON(p.Author, false),
-		"labels":             labels,
-		"url":                url,
-		"html_url":           "https://github.com/" + full + "/pull/" + strconv.Itoa(p.Number),
-		"diff_url":           "https://github.com/" + full + "/pull/" + strconv.Itoa(p.Number) + ".diff",
-		"patch_url":          "https://github.com/" + full + "/pull/" + strconv.Itoa(p.Number) + ".patch",
-		"issue_url":          s.base() + "/repos/" + full + "/issues/" + strconv.Itoa(p.Number),
-		"commits_url":        url + "/commits",
-		"comments_url":       s.base() + "/repos/" + full + "/issues/" + strconv.Itoa(p.Number) + "/comments",
-		"statuses_url":       s.base() + "/repos/" + full + "/statuses/" + p.HeadSHA,
-		"author_association": "CONTRIBUTOR",
+		"id":                  int64(p.Number) + rs.id*1000,
+		"node_id":             fmt.Sprintf("PR_%d_%d", rs.id, p.Number),
+		"number":              p.Number,
+		"title":               p.Title,
+		"body":                p.Body,
+		"state":               p.State,
+		"locked":              false,
+		"draft":               p.Draft,
+		"merged":              p.Merged,
+		"mergeable":           p.Mergeable,
+		"mergeable_state":     p.MergeableState,
+		"merge_commit_sha":    mergeSHA,
+		"merged_at":           mergedAt,
+		"closed_at":           closedAt,
+		"created_at":          now,
+		"updated_at":          now,
+		"user":                s.userJSON(p.Author, false),
+		"labels":              labels,
+		"url":                 url,
+		"html_url":            "https://github.com/" + full + "/pull/" + strconv.Itoa(p.Number),
+		"diff_url":            "https://github.com/" + full + "/pull/" + strconv.Itoa(p.Number) + ".diff",
+		"patch_url":           "https://github.com/" + full + "/pull/" + strconv.Itoa(p.Number) + ".patch",
+		"issue_url":           s.base() + "/repos/" + full + "/issues/" + strconv.Itoa(p.Number),
+		"commits_url":         url + "/commits",
+		"comments_url":        s.base() + "/repos/" + full + "/issues/" + strconv.Itoa(p.Number) + "/comments",
+		"statuses_url":        s.base() + "/repos/" + full + "/statuses/" + p.HeadSHA,
+		"author_association":  "CONTRIBUTOR",
+		"active_lock_reason":  nil,
+		"assignees":           []any{},
+		"requested_reviewers": []any{},
+		"requested_teams":     []any{},
+		"rebaseable":          nil,
 		"head": map[string]any{
 			"label": headOwner + ":" + p.HeadRef, "ref": p.HeadRef, "sha": p.HeadSHA,
 			"user": s.userJSON(headOwner, false), "repo": headRepo,
@@ -1036,10 +1041,10 @@ func (s *Server) listComments(c *call) (int, any) {
 
 func checkBody(body string) (int, any) {
 	if body == "" {
-		return http.StatusUnprocessableEntity, validationFailed("Validation Failed", "body is missing")
+		return http.StatusUnprocessableEntity, fieldInvalid("IssueComment", "body", "missing_field", "body is missing")
 	}
 	if len([]rune(body)) > forge.MaxCommentLength {
-		return http.StatusUnprocessableEntity, validationFailed("Validation Failed", "Body is too long (maximum is 65536 characters)")
+		return http.StatusUnprocessableEntity, fieldInvalid("IssueComment", "body", "custom", "body is too long (maximum is 65536 characters)")
 	}
 	return 0, nil
 }
