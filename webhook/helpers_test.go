@@ -56,7 +56,7 @@ type env struct {
 }
 
 // start serves a Receiver dispatching to d, built with opts, behind a Server.
-func start(t *testing.T, d webhook.Dispatcher, opts ...webhook.ReceiverOption) *env {
+func start(t testing.TB, d webhook.Dispatcher, opts ...webhook.ReceiverOption) *env {
 	t.Helper()
 	reg := prometheus.NewRegistry()
 	m, err := webhook.NewMetrics(reg)
