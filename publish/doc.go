@@ -14,7 +14,11 @@
 // [Scheduler] is the clock: one one-shot entry per publish time on
 // github.com/robfig/cron/v3, rebuilt from the derived schedule on every
 // reconcile, plus a periodic resync entry. Entries that fell due while the
-// process was down fire at once when the schedule is rebuilt.
+// process was down fire at once when the schedule is rebuilt; entries further
+// ahead than the horizon (an hour by default) wait in the scheduler's own
+// table, so rebuilding 10,000 entries does not make cron re-sort its list
+// 10,000 times. [Upcoming] and [EntriesOf] derive the schedule items (for the
+// feeds in package feed) and the scheduler entries from the same State.
 //
 // [Humanize] renders durations the way the pull request summary and the
 // schedule feeds speak of them ("in 3 days", "2 hours ago").

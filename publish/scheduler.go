@@ -355,7 +355,8 @@ func (s *Scheduler) Run(ctx context.Context) error {
 }
 
 // Stop makes Run return and waits until it has, running jobs included. It is
-// safe to call more than once, and before Run (then Run returns at once).
+// safe to call more than once, and before Run (then Run returns at once). A
+// job must not call Stop: Stop would wait for the job that calls it.
 func (s *Scheduler) Stop() {
 	s.mu.Lock()
 	select {
