@@ -364,3 +364,44 @@ func TestNewSchedulerRejectsShortHorizon(t *testing.T) {
 		t.Errorf("NewScheduler(horizon 1s) error = %v", err)
 	}
 }
+
+func TestSchedulerRestartPublishesWhatFellDueWhileDown(t *testing.T) {
+	t.Parallel()
+	due := time.Now().Add(300 * time.Millisecond)
+	entry := Entry{Repo: "o/r", Key: "pr/1", At: due}
+
+	first := newRecorder()
+	s1, err := NewScheduler(first.job, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s1.Rebuild("o/r", []Entry{entry}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s1.Run(context.Background()) }()
+	s1.Stop() // the process goes down before the time
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Until(due) + 500*time.Millisecond)
+	if n := first.count(); n != 0 {
+		t.Fatalf("the stopped scheduler fired %d times", n)
+	}
+
+	// The new process rebuilds the schedule from Git and the forge.
+	second := newRecorder()
+	s2, err := NewScheduler(second.job, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s2.Rebuild("o/r", []Entry{entry}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, s2)
+	f := second.wait(t, 5*time.Second)
+	if f.Entry != entry || f.Late < 500*time.Millisecond {
+		t.Errorf("firing = %+v, want %v reported at least 500ms late", f, entry)
+	}
+	second.none(t, 300*time.Millisecond)
+}
