@@ -56,26 +56,26 @@ func (c *Checker) parse(p *content.Post) *doc {
 	base := p.BodyStart
 	root := c.md.Parser().Parse(text.NewReader(body))
 	d := &doc{}
-	var cur *textRun
+	// Runs are built as offsets and turned into strings once, at flush.
+	curStart, curEnd := -1, -1
 	flush := func() {
-		if cur != nil && len(cur.text) > 0 {
-			d.rawRuns = append(d.rawRuns, *cur)
+		if curStart >= 0 && curEnd > curStart {
+			d.rawRuns = append(d.rawRuns, textRun{start: curStart, text: string(p.Raw[curStart:curEnd])})
 		}
-		cur = nil
+		curStart, curEnd = -1, -1
 	}
 	addSeg := func(s, e int) {
 		if e <= s {
 			return
 		}
-		if cur != nil {
-			end := cur.start + len(cur.text)
-			if s >= end && isBlank(p.Raw[end:s]) {
-				cur.text = string(p.Raw[cur.start:s]) + string(p.Raw[s:e])
+		if curStart >= 0 {
+			if s >= curEnd && isBlank(p.Raw[curEnd:s]) {
+				curEnd = e
 				return
 			}
 			flush()
 		}
-		cur = &textRun{start: s, text: string(p.Raw[s:e])}
+		curStart, curEnd = s, e
 	}
 	ids := map[string]int{}
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -156,7 +156,7 @@ func (c *Checker) parse(p *content.Post) *doc {
 		if prev < len(r.text) {
 			d.runs = append(d.runs, textRun{start: r.start + prev, text: r.text[prev:]})
 		}
-		d.words += len(strings.Fields(r.text))
+		d.words += countWords(r.text)
 	}
 	return d
 }
@@ -224,6 +224,19 @@ func slugify(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// countWords counts runs of non-space bytes.
+func countWords(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		sp := s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r'
+		if !sp && !in {
+			n++
+		}
+		in = !sp
+	}
+	return n
 }
 
 func isBlank(b []byte) bool {
@@ -444,14 +457,18 @@ func (r *run) text(d *doc) {
 		return i < len(d.runs) && d.runs[i].start <= off
 	}
 	for i := 0; i < len(raw); {
-		j := bytes.IndexAny(raw[i:], "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u2060\ufeff")
-		if j < 0 {
+		// Every character of interest starts with 0xD8, 0xE2 or 0xEF.
+		j := i
+		for j < len(raw) && raw[j] != 0xE2 && raw[j] != 0xD8 && raw[j] != 0xEF {
+			j++
+		}
+		if j >= len(raw) {
 			break
 		}
-		off := i + j
+		off := j
 		rn, size := utf8.DecodeRune(raw[off:])
 		i = off + size
-		if rn == utf8.RuneError || covered(off) || (rn == '\ufeff' && off == 0) {
+		if !isControl(rn) || covered(off) || (rn == '\ufeff' && off == 0) {
 			continue
 		}
 		switch rn {
@@ -463,4 +480,15 @@ func (r *run) text(d *doc) {
 				"a bidirectional control character U+%04X is hidden here (in code or front matter): it can make the text read differently from what it does (Trojan Source)", rn)
 		}
 	}
+}
+
+// isControl reports the bidirectional and invisible characters reported
+// outside prose.
+func isControl(r rune) bool {
+	switch r {
+	case '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069',
+		'\u200e', '\u200f', '\u061c', '\u200b', '\u2060', '\ufeff':
+		return true
+	}
+	return false
 }
