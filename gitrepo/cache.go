@@ -16,11 +16,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // Hash is a Git object name (SHA-1).
@@ -48,9 +51,13 @@ var (
 // the directory loses nothing: mirrors are cloned again on demand. A data
 // directory belongs to one process at a time.
 type Cache struct {
-	dir string
-	log *slog.Logger
-	now func() time.Time
+	dir       string
+	log       *slog.Logger
+	now       func() time.Time
+	cacheSize int64
+	// objects caches decoded objects for every mirror: objects are named
+	// by their content, so one cache serves all repositories.
+	objects cache.Object
 
 	mu      sync.Mutex
 	mirrors map[string]*mirrorState
@@ -70,6 +77,12 @@ func WithClock(now func() time.Time) Option {
 	return func(c *Cache) { c.now = now }
 }
 
+// WithObjectCacheSize sets the memory, in bytes, that decoded objects may
+// take, shared by all mirrors (default 64 MiB).
+func WithObjectCacheSize(bytes int64) Option {
+	return func(c *Cache) { c.cacheSize = bytes }
+}
+
 // NewCache returns a cache of mirrors kept under dir. Nothing is created
 // on disk until the first Open.
 func NewCache(dir string, opts ...Option) (*Cache, error) {
@@ -80,11 +93,57 @@ func NewCache(dir string, opts ...Option) (*Cache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new mirror cache: %w", err)
 	}
-	c := &Cache{dir: abs, log: slog.Default(), now: time.Now, mirrors: map[string]*mirrorState{}}
+	c := &Cache{dir: abs, log: slog.Default(), now: time.Now, cacheSize: 64 << 20, mirrors: map[string]*mirrorState{}}
 	for _, o := range opts {
 		o(c)
 	}
+	c.objects = cache.NewObjectLRU(cache.FileSize(c.cacheSize))
 	return c, nil
+}
+
+// Close releases the open files of every mirror, waiting for operations
+// in progress. Handles used after Close open their mirror again.
+func (c *Cache) Close() error {
+	c.mu.Lock()
+	states := make([]*mirrorState, 0, len(c.mirrors))
+	for _, st := range c.mirrors {
+		states = append(states, st)
+	}
+	c.mu.Unlock()
+	var errs []error
+	for _, st := range states {
+		st.acquireNoCtx()
+		errs = append(errs, st.closeLocked())
+		st.release()
+	}
+	return errors.Join(errs...)
+}
+
+func (st *mirrorState) closeLocked() error {
+	if st.storage == nil {
+		return nil
+	}
+	err := st.storage.Close()
+	st.repo, st.storage = nil, nil
+	if err != nil {
+		return fmt.Errorf("close mirror of %s: %w", st.remote, err)
+	}
+	return nil
+}
+
+// openRepo opens the bare repository at dir with bounded open files and
+// the cache's shared object cache.
+func (c *Cache) openRepo(dir string) (*git.Repository, *filesystem.Storage, error) {
+	if _, err := os.Stat(filepath.Join(dir, "HEAD")); err != nil {
+		return nil, nil, fmt.Errorf("open %s: not a repository: %w", dir, err)
+	}
+	storage := filesystem.NewStorageWithOptions(osfs.New(dir), c.objects, filesystem.Options{MaxOpenDescriptors: 8})
+	repo, err := git.Open(storage, nil)
+	if err != nil {
+		_ = storage.Close()
+		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	return repo, storage, nil
 }
 
 // Dir returns the cache's data directory.
@@ -97,8 +156,9 @@ type mirrorState struct {
 	dir    string
 	// lock serialises all use of the repository; a channel so that
 	// waiting for it honours a context.
-	lock chan struct{}
-	repo *git.Repository
+	lock    chan struct{}
+	repo    *git.Repository
+	storage *filesystem.Storage
 }
 
 // Mirror is a handle on the bare mirror of one remote, carrying the
@@ -152,6 +212,21 @@ func (c *Cache) Open(ctx context.Context, remote string, auth Auth) (*Mirror, er
 	return m, nil
 }
 
+// lock takes the mirror's lock and opens the repository if Close closed
+// it. Release with m.st.release().
+func (m *Mirror) lock(ctx context.Context) error {
+	if err := m.st.acquire(ctx); err != nil {
+		return err
+	}
+	if m.st.repo == nil {
+		if err := m.load(ctx); err != nil {
+			m.st.release()
+			return err
+		}
+	}
+	return nil
+}
+
 // Remote returns the URL the mirror fetches from.
 func (m *Mirror) Remote() string { return m.st.remote }
 
@@ -199,9 +274,9 @@ func (m *Mirror) load(ctx context.Context) error {
 	st := m.st
 	log := st.cache.log.With("remote", st.remote, "mirror", st.dir)
 	if _, err := os.Stat(st.dir); err == nil {
-		repo, verr := verifyMirror(st.dir, st.remote)
+		repo, storage, verr := st.cache.verifyMirror(st.dir, st.remote)
 		if verr == nil {
-			st.repo = repo
+			st.repo, st.storage = repo, storage
 			return nil
 		}
 		log.Warn("mirror is unusable, cloning again", "error", verr)
@@ -215,11 +290,11 @@ func (m *Mirror) load(ctx context.Context) error {
 	if err := m.clone(ctx); err != nil {
 		return err
 	}
-	repo, err := verifyMirror(st.dir, st.remote)
+	repo, storage, err := st.cache.verifyMirror(st.dir, st.remote)
 	if err != nil {
 		return fmt.Errorf("verify fresh clone: %w", err)
 	}
-	st.repo = repo
+	st.repo, st.storage = repo, storage
 	log.Info("mirror cloned", "duration", time.Since(start))
 	return nil
 }
@@ -291,31 +366,39 @@ func (m *Mirror) clone(ctx context.Context) error {
 // a bare repository with that origin, whose packs are complete (each
 // pack's trailing checksum matches its index) and whose refs all point at
 // readable objects.
-func verifyMirror(dir, remote string) (*git.Repository, error) {
-	repo, err := git.PlainOpen(dir)
+func (c *Cache) verifyMirror(dir, remote string) (*git.Repository, *filesystem.Storage, error) {
+	repo, storage, err := c.openRepo(dir)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", dir, err)
+		return nil, nil, err
 	}
+	if err := verifyRepo(repo, dir, remote); err != nil {
+		_ = storage.Close()
+		return nil, nil, err
+	}
+	return repo, storage, nil
+}
+
+func verifyRepo(repo *git.Repository, dir, remote string) error {
 	cfg, err := repo.Config()
 	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
+		return fmt.Errorf("read config: %w", err)
 	}
 	if !cfg.Core.IsBare {
-		return nil, errors.New("not a bare repository")
+		return errors.New("not a bare repository")
 	}
 	rc, ok := cfg.Remotes["origin"]
 	if !ok || len(rc.URLs) != 1 || rc.URLs[0] != remote {
-		return nil, fmt.Errorf("origin is not %s", remote)
+		return fmt.Errorf("origin is not %s", remote)
 	}
 	if err := verifyPacks(filepath.Join(dir, "objects", "pack")); err != nil {
-		return nil, err
+		return err
 	}
 	if _, err := repo.Storer.Reference(plumbing.HEAD); err != nil {
-		return nil, fmt.Errorf("read HEAD: %w", err)
+		return fmt.Errorf("read HEAD: %w", err)
 	}
 	iter, err := repo.References()
 	if err != nil {
-		return nil, fmt.Errorf("list refs: %w", err)
+		return fmt.Errorf("list refs: %w", err)
 	}
 	err = iter.ForEach(func(r *plumbing.Reference) error {
 		if r.Type() != plumbing.HashReference {
@@ -336,10 +419,7 @@ func verifyMirror(dir, remote string) (*git.Repository, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return repo, nil
+	return err
 }
 
 // verifyPacks checks every pack against its index: both present, and the

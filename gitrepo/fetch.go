@@ -40,7 +40,7 @@ func (m *Mirror) Fetch(ctx context.Context, refs ...string) error {
 	if err != nil {
 		return fmt.Errorf("fetch %s: %w", what, err)
 	}
-	if err := m.st.acquire(ctx); err != nil {
+	if err := m.lock(ctx); err != nil {
 		return fmt.Errorf("fetch %s from %s: %w", what, m.st.remote, err)
 	}
 	defer m.st.release()
@@ -82,7 +82,7 @@ func explain(err error) error {
 // 40-digit hash of a commit the mirror holds. Annotated tags are peeled.
 // It reads the mirror only; Fetch first for the remote's current value.
 func (m *Mirror) Resolve(ctx context.Context, rev string) (Hash, error) {
-	if err := m.st.acquire(ctx); err != nil {
+	if err := m.lock(ctx); err != nil {
 		return Hash{}, fmt.Errorf("resolve %q: %w", rev, err)
 	}
 	defer m.st.release()
@@ -140,7 +140,7 @@ func (m *Mirror) resolveLocked(rev string) (Hash, error) {
 // DefaultBranch returns the remote's default branch as recorded at clone
 // time, e.g. "main".
 func (m *Mirror) DefaultBranch(ctx context.Context) (string, error) {
-	if err := m.st.acquire(ctx); err != nil {
+	if err := m.lock(ctx); err != nil {
 		return "", fmt.Errorf("default branch: %w", err)
 	}
 	defer m.st.release()

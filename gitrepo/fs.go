@@ -26,7 +26,7 @@ import (
 // The FS stays valid after later fetches (objects are never removed).
 // Each call takes the mirror's lock, so it is safe for concurrent use.
 func (m *Mirror) FS(ctx context.Context, commit Hash) (fs.FS, error) {
-	if err := m.st.acquire(ctx); err != nil {
+	if err := m.lock(ctx); err != nil {
 		return nil, fmt.Errorf("tree of %s: %w", commit, err)
 	}
 	defer m.st.release()
@@ -52,6 +52,9 @@ var (
 
 // lookup finds name; for "." it returns the root as a directory entry.
 func (t *treeFS) lookup(op, name string) (object.TreeEntry, error) {
+	if t.st.repo == nil {
+		return object.TreeEntry{}, &fs.PathError{Op: op, Path: name, Err: fs.ErrClosed}
+	}
 	if !fs.ValidPath(name) {
 		return object.TreeEntry{}, &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
 	}

@@ -46,7 +46,7 @@ func (m *Mirror) treeLocked(commit Hash) (*object.Commit, *object.Tree, error) {
 // fs.ErrNotExist; a directory or submodule is an error too. A symlink's
 // content is its target.
 func (m *Mirror) ReadFile(ctx context.Context, commit Hash, path string) ([]byte, error) {
-	if err := m.st.acquire(ctx); err != nil {
+	if err := m.lock(ctx); err != nil {
 		return nil, fmt.Errorf("read %s at %s: %w", path, commit, err)
 	}
 	defer m.st.release()
@@ -76,7 +76,7 @@ type TreeEntry struct {
 // ListTree returns every file, symlink and submodule in commit's tree,
 // sorted by path. Directories are implied by the paths.
 func (m *Mirror) ListTree(ctx context.Context, commit Hash) ([]TreeEntry, error) {
-	if err := m.st.acquire(ctx); err != nil {
+	if err := m.lock(ctx); err != nil {
 		return nil, fmt.Errorf("list tree of %s: %w", commit, err)
 	}
 	defer m.st.release()
@@ -149,7 +149,7 @@ type Change struct {
 // sorted by the path in head (or in base for deletions). Pass the merge
 // base as base to see what a pull request changes.
 func (m *Mirror) Diff(ctx context.Context, base, head Hash) ([]Change, error) {
-	if err := m.st.acquire(ctx); err != nil {
+	if err := m.lock(ctx); err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", base, head, err)
 	}
 	defer m.st.release()
@@ -196,7 +196,7 @@ func (m *Mirror) Diff(ctx context.Context, base, head Hash) ([]Change, error) {
 // several (criss-cross merges), the most recently committed one is
 // returned. Commits without shared history give ErrNoMergeBase.
 func (m *Mirror) MergeBase(ctx context.Context, a, b Hash) (Hash, error) {
-	if err := m.st.acquire(ctx); err != nil {
+	if err := m.lock(ctx); err != nil {
 		return Hash{}, fmt.Errorf("merge base of %s and %s: %w", a, b, err)
 	}
 	defer m.st.release()

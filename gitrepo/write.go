@@ -79,7 +79,7 @@ func (m *Mirror) CommitEdits(ctx context.Context, req CommitRequest) (Hash, erro
 	if req.Parent.IsZero() {
 		return Hash{}, errors.New("commit: parent is not set")
 	}
-	if err := m.st.acquire(ctx); err != nil {
+	if err := m.lock(ctx); err != nil {
 		return Hash{}, fmt.Errorf("commit on %s: %w", req.Parent, err)
 	}
 	defer m.st.release()
@@ -440,7 +440,7 @@ func (m *Mirror) Push(ctx context.Context, branch string, newCommit, expectedOld
 	if err != nil {
 		return fmt.Errorf("push %s: %w", ref, err)
 	}
-	if err := m.st.acquire(ctx); err != nil {
+	if err := m.lock(ctx); err != nil {
 		return fmt.Errorf("push %s to %s: %w", ref, m.st.remote, err)
 	}
 	defer m.st.release()

@@ -65,6 +65,26 @@ func NewBareRepo(tb testing.TB, files map[string]string) *Repo {
 	return r
 }
 
+// InitBareRepo creates a bare repository at dir (which must not exist or
+// be empty), reached through a file:// URL. Use it for repositories that
+// outlive one test, such as a benchmark corpus generated once.
+func InitBareRepo(tb testing.TB, dir string) *Repo {
+	tb.Helper()
+	r := initRepo(tb, dir)
+	r.URL = "file://" + dir
+	return r
+}
+
+// OpenRepo returns a handle on the existing bare repository at dir, for
+// the test tb.
+func OpenRepo(tb testing.TB, dir string) *Repo {
+	tb.Helper()
+	if _, err := os.Stat(filepath.Join(dir, "HEAD")); err != nil {
+		tb.Fatalf("gittest: %s is not a bare repository: %v", dir, err)
+	}
+	return &Repo{Dir: dir, URL: "file://" + dir, tb: tb, clock: baseTime + 1_000_000}
+}
+
 func initRepo(tb testing.TB, dir string) *Repo {
 	tb.Helper()
 	if _, err := exec.LookPath("git"); err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cgi"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -209,6 +210,21 @@ func (s *Server) NewRepo(name string, files map[string]string) *Repo {
 		r.Commit("refs/heads/main", files)
 	}
 	return r
+}
+
+// Mount serves the existing bare repository r as name.git (through a
+// symlink; nothing is copied) and returns a handle whose URL points at the
+// server.
+func (s *Server) Mount(name string, r *Repo) *Repo {
+	s.tb.Helper()
+	link := filepath.Join(s.root, name+".git")
+	if err := os.Symlink(r.Dir, link); err != nil {
+		s.tb.Fatalf("gittest: mount %s: %v", r.Dir, err)
+	}
+	runGit(s.tb, r.Dir, nil, "config", "http.receivepack", "true")
+	m := OpenRepo(s.tb, r.Dir)
+	m.URL = s.URL + "/" + name + ".git"
+	return m
 }
 
 // InjectFault makes matching requests fail as f says. Faults are checked in
