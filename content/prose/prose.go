@@ -314,6 +314,7 @@ func allowedRepeat(w string) bool {
 func (c *Checker) checkWords(text string, issues []Issue) []Issue {
 	var prev chunk
 	havePrev, prevSentenceStart := false, false
+	first, budget := len(issues), maxSearches
 	sentenceStart := true
 	braces := 0 // depth of {...}: template tags, shortcodes, attribute lists
 	for i := 0; ; {
@@ -340,7 +341,7 @@ func (c *Checker) checkWords(text string, issues []Issue) []Issue {
 				Message:     `"` + w + `" is repeated; remove the second one`,
 				Replacement: w, HasFix: true})
 		} else if word && !k.quoted && !k.nonASCII {
-			issues = c.spellChunk(text, &k, sentenceStart, issues)
+			issues = c.spellChunk(text, &k, sentenceStart, &budget, issues)
 		}
 		if k.hasAnyLetter || k.digit {
 			sentenceStart = k.sentenceEnd
@@ -349,7 +350,7 @@ func (c *Checker) checkWords(text string, issues []Issue) []Issue {
 		}
 		prev, havePrev, prevSentenceStart = k, true, wasSentenceStart
 	}
-	return issues
+	return dropRepeatedSpellings(text, issues, first)
 }
 
 // repeated reports whether chunk k repeats the word of chunk prev as a slip:
@@ -390,10 +391,10 @@ func (c *Checker) repeated(text string, prev, k *chunk, sentenceStart bool) bool
 
 // spellChunk checks the spelling of a word chunk, part by part when it is
 // hyphenated and unknown as a whole.
-func (c *Checker) spellChunk(text string, k *chunk, sentenceStart bool, issues []Issue) []Issue {
+func (c *Checker) spellChunk(text string, k *chunk, sentenceStart bool, budget *int, issues []Issue) []Issue {
 	core := text[k.cs:k.ce]
 	if !k.hyphen {
-		return c.spellWord(text, k.cs, k.ce, sentenceStart, issues)
+		return c.spellWord(text, k.cs, k.ce, sentenceStart, budget, issues)
 	}
 	if k.upper == 0 || k.upper == 1 && k.firstUpper {
 		var buf [64]byte
@@ -410,7 +411,7 @@ func (c *Checker) spellChunk(text string, k *chunk, sentenceStart bool, issues [
 			e += s
 		}
 		if e > s && !(e < k.ce && isPrefix(text[s:e])) {
-			issues = c.spellWord(text, s, e, sentenceStart && first, issues)
+			issues = c.spellWord(text, s, e, sentenceStart && first, budget, issues)
 		}
 		first = false
 		s = e + 1
@@ -447,7 +448,8 @@ func (c *Checker) projectWord(w []byte) bool {
 }
 
 // spellWord checks the word text[s:e] (letters, apostrophes).
-func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, issues []Issue) []Issue {
+// budget counts down the suggestion searches left for this text.
+func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, budget *int, issues []Issue) []Issue {
 	// The finding and its fix leave a possessive alone.
 	if strings.HasSuffix(text[s:e], "'s") {
 		e -= 2
@@ -484,9 +486,7 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, issues []
 	lw := appendNorm(buf[:0], w)
 	en, ok := c.dict.words[string(lw)]
 	if ok && en.flags()&flagMisspelt != 0 {
-		if c.projectWord(lw) || countWord(text, w) >= 3 {
-			// Known to the project, or written the same way three times
-			// in one text: a name ("mirrord"), not a slip.
+		if c.projectWord(lw) {
 			return issues
 		}
 		fix := c.dict.fix(en)
@@ -512,11 +512,12 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, issues []
 		// Short unknown words are mostly abbreviations (libc, objc, ptr).
 		return issues
 	}
-	if countWord(text, w) >= 3 {
-		// Written the same way three times in one text: a name or a term
-		// the author means.
+	if *budget <= 0 {
+		// A text with this many unknown words is not English prose (a
+		// data dump, another language); stop before it costs time.
 		return issues
 	}
+	*budget--
 	sugg := c.dict.suggestions(string(lw), 3)
 	is := Issue{Rule: RuleMisspelling, Start: s, End: e}
 	switch len(sugg) {
@@ -540,21 +541,37 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, issues []
 // dictionaries (known misspellings are reported from 3 letters).
 const minUnknownLen = 5
 
-// countWord counts the occurrences of w in text as a whole word.
-func countWord(text, w string) int {
-	w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
-	n := 0
-	for off := 0; ; {
-		j := strings.Index(text[off:], w)
-		if j < 0 {
-			return n
-		}
-		s, e := off+j, off+j+len(w)
-		off = e
-		if (s == 0 || !isWordByte(text[s-1])) && (e == len(text) || !isWordByte(text[e])) {
-			n++
+// maxSearches bounds the suggestion searches for one text, so a huge
+// text of unknown words costs linear time.
+const maxSearches = 200
+
+// dropRepeatedSpellings removes the misspelling findings of words written
+// the same way three times or more in the text: a name or a term the author
+// means ("mirrord"), not a slip. It keeps the order of issues.
+func dropRepeatedSpellings(text string, issues []Issue, first int) []Issue {
+	spelled := 0
+	for _, is := range issues[first:] {
+		if is.Rule == RuleMisspelling {
+			spelled++
 		}
 	}
+	if spelled < 3 {
+		return issues
+	}
+	counts := make(map[string]int, spelled)
+	for _, is := range issues[first:] {
+		if is.Rule == RuleMisspelling {
+			counts[strings.ToLower(text[is.Start:is.End])]++
+		}
+	}
+	out := issues[:first]
+	for _, is := range issues[first:] {
+		if is.Rule == RuleMisspelling && counts[strings.ToLower(text[is.Start:is.End])] >= 3 {
+			continue
+		}
+		out = append(out, is)
+	}
+	return out
 }
 
 func isLowerASCIIBytes(w []byte) bool {
