@@ -88,7 +88,13 @@ func runLoad(b *testing.B, h http.Handler, body []byte, rate, seconds int, _ any
 		serverNanos = append(serverNanos, d)
 		mu.Unlock()
 	})
-	srv := &http.Server{Handler: timed, ReadHeaderTimeout: 10 * time.Second}
+	var conns atomic.Int64
+	srv := &http.Server{Handler: timed, ReadHeaderTimeout: 10 * time.Second,
+		ConnState: func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				conns.Add(1)
+			}
+		}}
 	go srv.Serve(ln)
 	defer srv.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}, Timeout: 10 * time.Second}
@@ -149,6 +155,7 @@ func runLoad(b *testing.B, h http.Handler, body []byte, rate, seconds int, _ any
 	b.ReportMetric(float64(total)/wall.Seconds(), "deliveries/s")
 	b.ReportMetric(100*cpu.Seconds()/wall.Seconds(), "cpu-%-of-a-core")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(total), "cpu-µs/delivery")
+	b.ReportMetric(float64(conns.Load()), "connections")
 	b.ReportMetric(0, "ns/op") // one op is the whole run; the figures above are what counts
 }
 

@@ -14,7 +14,7 @@ import (
 const (
 	DefaultWorkers           = 8
 	DefaultMaxPendingPerRepo = 100
-	DefaultMaxRepos          = 10000
+	DefaultMaxPending        = 4096
 	DefaultDrainTimeout      = 25 * time.Second
 )
 
@@ -30,13 +30,13 @@ const (
 // the newest delivery's Event, Action, DeliveryID and Payload.
 //
 // Dispatch answers ErrQueueFull when a repository already has the maximum of
-// distinct requests waiting, or when the maximum of repositories have work
-// queued; the periodic resync catches up on what was refused.
+// distinct requests waiting, or when the whole queue has; the periodic resync
+// catches up on what was refused.
 type Queue struct {
 	handler      Handler
 	workers      int
 	maxPerRepo   int
-	maxRepos     int
+	maxPending   int
 	drainTimeout time.Duration
 	logger       *slog.Logger
 	metrics      *Metrics
@@ -80,9 +80,10 @@ func WithWorkers(n int) QueueOption { return func(q *Queue) { q.workers = n } }
 // wait for one repository (default 100).
 func WithMaxPendingPerRepo(n int) QueueOption { return func(q *Queue) { q.maxPerRepo = n } }
 
-// WithMaxRepos sets how many repositories may have work waiting or running
-// (default 10,000).
-func WithMaxRepos(n int) QueueOption { return func(q *Queue) { q.maxRepos = n } }
+// WithMaxPending sets how many distinct requests (after coalescing) may wait
+// in all (default 4,096). Each holds its typed payload, about 32 KiB for a
+// pull_request event, so this bounds the queue's memory.
+func WithMaxPending(n int) QueueOption { return func(q *Queue) { q.maxPending = n } }
 
 // WithDrainTimeout sets how long Run keeps working through the queue after
 // its context is done. When it passes, the running reconciles' context is
@@ -102,7 +103,7 @@ func NewQueue(h Handler, opts ...QueueOption) *Queue {
 		handler:      h,
 		workers:      DefaultWorkers,
 		maxPerRepo:   DefaultMaxPendingPerRepo,
-		maxRepos:     DefaultMaxRepos,
+		maxPending:   DefaultMaxPending,
 		drainTimeout: DefaultDrainTimeout,
 		logger:       slog.New(slog.DiscardHandler),
 		repos:        make(map[string]*repoQueue),
@@ -113,7 +114,7 @@ func NewQueue(h Handler, opts ...QueueOption) *Queue {
 	}
 	q.workers = max(q.workers, 1)
 	q.maxPerRepo = max(q.maxPerRepo, 1)
-	q.maxRepos = max(q.maxRepos, 1)
+	q.maxPending = max(q.maxPending, 1)
 	return q
 }
 
@@ -134,12 +135,7 @@ func (q *Queue) Dispatch(_ context.Context, r Request) error {
 	}
 	rq := q.repos[r.Repo]
 	if rq == nil {
-		if len(q.repos) >= q.maxRepos {
-			q.reject()
-			return fmt.Errorf("%w: %d repositories have work queued", ErrQueueFull, len(q.repos))
-		}
 		rq = &repoQueue{}
-		q.repos[r.Repo] = rq
 	}
 	for i, p := range rq.pending {
 		if p.PR != 0 && p.PR != r.PR {
@@ -168,6 +164,11 @@ func (q *Queue) Dispatch(_ context.Context, r Request) error {
 		q.reject()
 		return fmt.Errorf("%w: %s has %d requests waiting", ErrQueueFull, r.Repo, len(rq.pending))
 	}
+	if q.stats.Pending >= q.maxPending {
+		q.reject()
+		return fmt.Errorf("%w: %d requests waiting", ErrQueueFull, q.stats.Pending)
+	}
+	q.repos[r.Repo] = rq
 	rq.pending = append(rq.pending, r)
 	q.stats.Pending++
 	q.stats.Dispatched++

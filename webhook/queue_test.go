@@ -208,7 +208,7 @@ func TestQueueSerialisesPerRepository(t *testing.T) {
 
 func TestQueueFull(t *testing.T) {
 	g := newGated("o/r#1", "x/y#1")
-	q := webhook.NewQueue(g, webhook.WithWorkers(2), webhook.WithMaxPendingPerRepo(2), webhook.WithMaxRepos(2))
+	q := webhook.NewQueue(g, webhook.WithWorkers(2), webhook.WithMaxPendingPerRepo(2), webhook.WithMaxPending(3))
 	runQueue(t, q)
 	defer close(g.release)
 	dispatch(t, q, "o/r", 1)
@@ -221,12 +221,14 @@ func TestQueueFull(t *testing.T) {
 	dispatch(t, q, "o/r", 0) // repository-wide replaces the waiting ones: always room
 	dispatch(t, q, "x/y", 1)
 	waitStarted(t, g, "x/y#1")
-	err = q.Dispatch(context.Background(), webhook.Request{Repo: "third/repo"})
-	if !errors.Is(err, webhook.ErrQueueFull) || err.Error() != "reconcile queue is full: 2 repositories have work queued" {
-		t.Errorf("third repository: err = %v, want ErrQueueFull", err)
+	dispatch(t, q, "x/y", 2)
+	dispatch(t, q, "third/repo", 0)
+	err = q.Dispatch(context.Background(), webhook.Request{Repo: "fourth/repo"})
+	if !errors.Is(err, webhook.ErrQueueFull) || err.Error() != "reconcile queue is full: 3 requests waiting" {
+		t.Errorf("fourth repository: err = %v, want ErrQueueFull", err)
 	}
-	if s := q.Stats(); s.Rejected != 2 || s.Pending != 1 || s.Running != 2 || s.Repos != 2 {
-		t.Errorf("stats = %+v, want 2 rejected, 1 pending, 2 running, 2 repos", s)
+	if s := q.Stats(); s.Rejected != 2 || s.Pending != 3 || s.Running != 2 || s.Repos != 3 {
+		t.Errorf("stats = %+v, want 2 rejected, 3 pending, 2 running, 3 repos", s)
 	}
 }
 
