@@ -36,6 +36,13 @@ type Profile struct {
 	Fields []string
 	// BlogBase is the URL path posts are served under.
 	BlogBase string
+	// StaticDirs are the folders (relative to the site root) served at the
+	// site's root URL, first match wins.
+	StaticDirs []string
+	// ExcerptRequired reports whether a post without an excerpt marker is
+	// shown in full on the blog index (Docusaurus). Hugo and Jekyll cut an
+	// automatic summary instead.
+	ExcerptRequired bool
 }
 
 // Profiles returns the built-in site profiles.
@@ -57,7 +64,9 @@ func Profiles() []*Profile {
 				"toc_min_heading_level", "toc_max_heading_level", "keywords", "description", "image", "slug",
 				"last_update", "sidebar_label", "sidebar_position", "format", "id", "custom_edit_url",
 				"pagination_next", "pagination_prev"},
-			BlogBase: "/blog",
+			BlogBase:        "/blog",
+			StaticDirs:      []string{"static"},
+			ExcerptRequired: true,
 		},
 		{
 			Name:             "hugo",
@@ -76,7 +85,8 @@ func Profiles() []*Profile {
 				"url", "aliases", "weight", "type", "layout", "images", "image", "keywords", "linkTitle",
 				"markup", "outputs", "params", "resources", "series", "toc", "headless", "isCJKLanguage",
 				"build", "cascade", "menu", "sitemap", "translationKey", "featured_image"},
-			BlogBase: "",
+			BlogBase:   "",
+			StaticDirs: []string{"static", "assets"},
 		},
 		{
 			Name:             "jekyll",
@@ -93,7 +103,8 @@ func Profiles() []*Profile {
 			Fields: []string{"layout", "title", "date", "categories", "category", "tags", "author", "authors",
 				"permalink", "published", "excerpt", "excerpt_separator", "description", "summary", "image",
 				"last_modified_at", "redirect_from", "redirect_to", "sitemap", "lang", "draft"},
-			BlogBase: "",
+			BlogBase:   "",
+			StaticDirs: []string{"."},
 		},
 	}
 }

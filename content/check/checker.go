@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path"
@@ -143,15 +144,9 @@ func (c *Checker) Index(ctx context.Context, site *content.Site) (*Index, error)
 	idx := &Index{urls: map[string][]string{}, fields: map[string]int{}, vocab: prose.NewVocabulary()}
 	var mu sync.Mutex
 	err := c.each(ctx, site, site.Posts, func(p *content.Post) {
-		var text strings.Builder
 		if p.Readable() {
-			doc := c.parse(p)
-			for _, r := range doc.runs {
-				text.WriteString(r.text)
-				text.WriteByte('\n')
-			}
+			idx.vocab.AddDocument(vocabularyText(p.Body()))
 		}
-		idx.vocab.AddDocument(text.String())
 		mu.Lock()
 		defer mu.Unlock()
 		if p.URLPath != "" && p.Readable() && !p.Draft {
@@ -170,6 +165,63 @@ func (c *Checker) Index(ctx context.Context, site *content.Site) (*Index, error)
 	c.site, c.idx = site, idx
 	c.prose = prose.NewChecker(prose.Options{Words: c.cfg.Words, Vocabulary: idx.vocab, MinDocs: c.intOption(RuleMisspelling, "min_docs", 0)})
 	return idx, nil
+}
+
+// vocabularyText returns the prose of a Markdown body for the site
+// vocabulary, cheaply and without a full parse: fenced code, inline code,
+// HTML comments and URLs are left out. (The rules themselves read the
+// goldmark tree; the vocabulary only counts words.)
+func vocabularyText(body []byte) string {
+	var b strings.Builder
+	b.Grow(len(body))
+	inFence := false
+	var fence string
+	inComment := false
+	for len(body) > 0 {
+		line := body
+		if i := bytes.IndexByte(body, '\n'); i >= 0 {
+			line, body = body[:i], body[i+1:]
+		} else {
+			body = nil
+		}
+		t := bytes.TrimLeft(line, " \t>")
+		if inFence {
+			if bytes.HasPrefix(t, []byte(fence)) {
+				inFence = false
+			}
+			continue
+		}
+		if bytes.HasPrefix(t, []byte("```")) || bytes.HasPrefix(t, []byte("~~~")) {
+			inFence, fence = true, string(t[:3])
+			continue
+		}
+		inCode := false
+		for _, w := range bytes.Fields(line) {
+			if inComment {
+				if bytes.Contains(w, []byte("-->")) {
+					inComment = false
+				}
+				continue
+			}
+			if bytes.HasPrefix(w, []byte("<!--")) {
+				inComment = !bytes.Contains(w, []byte("-->"))
+				continue
+			}
+			if n := bytes.Count(w, []byte("`")); n > 0 {
+				if n%2 == 1 {
+					inCode = !inCode
+				}
+				continue
+			}
+			if inCode || bytes.Contains(w, []byte("://")) {
+				continue
+			}
+			b.Write(w)
+			b.WriteByte(' ')
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 // each reads the posts at paths with c.workers goroutines and calls fn for
@@ -212,14 +264,20 @@ loop:
 }
 
 // CheckSite checks every post of the site and the site's configuration.
+// Posts already in the repository are not new, so date-backdated is left
+// out; it applies to the posts of CheckPaths and Check.
 func (c *Checker) CheckSite(ctx context.Context, site *content.Site) ([]Finding, error) {
-	return c.CheckPaths(ctx, site, site.Posts)
+	return c.checkPaths(ctx, site, site.Posts, false)
 }
 
 // CheckPaths checks the posts at paths (what a pull request changed) and
 // the site's configuration. Paths that are not posts of the site are
 // ignored, except the configuration file.
 func (c *Checker) CheckPaths(ctx context.Context, site *content.Site, paths []string) ([]Finding, error) {
+	return c.checkPaths(ctx, site, paths, true)
+}
+
+func (c *Checker) checkPaths(ctx context.Context, site *content.Site, paths []string, changed bool) ([]Finding, error) {
 	if _, err := c.Index(ctx, site); err != nil {
 		return nil, err
 	}
@@ -232,7 +290,7 @@ func (c *Checker) CheckPaths(ctx context.Context, site *content.Site, paths []st
 	out := c.ConfigFindings(site)
 	var mu sync.Mutex
 	err := c.each(ctx, site, posts, func(p *content.Post) {
-		fs := c.Check(ctx, site, p)
+		fs := c.check(ctx, site, p, changed)
 		mu.Lock()
 		out = append(out, fs...)
 		mu.Unlock()
@@ -248,6 +306,10 @@ func (c *Checker) CheckPaths(ctx context.Context, site *content.Site, paths []st
 // sorted by line and column. The site index (URLs, vocabulary) is built on
 // first use; an I/O error while building it leaves the site-wide rules out.
 func (c *Checker) Check(ctx context.Context, site *content.Site, post *content.Post) []Finding {
+	return c.check(ctx, site, post, true)
+}
+
+func (c *Checker) check(ctx context.Context, site *content.Site, post *content.Post, changed bool) []Finding {
 	idx, err := c.Index(ctx, site)
 	c.mu.Lock()
 	pc := c.prose
@@ -256,7 +318,7 @@ func (c *Checker) Check(ctx context.Context, site *content.Site, post *content.P
 		idx = &Index{urls: map[string][]string{}, fields: map[string]int{}}
 		pc = prose.NewChecker(prose.Options{Words: c.cfg.Words})
 	}
-	r := &run{c: c, site: site, post: post, idx: idx, prose: pc}
+	r := &run{c: c, site: site, post: post, idx: idx, prose: pc, changed: changed}
 	r.all()
 	SortFindings(r.out)
 	return r.out
@@ -269,7 +331,10 @@ type run struct {
 	post  *content.Post
 	idx   *Index
 	prose *prose.Checker
-	out   []Finding
+	// changed is true for a post being added or changed, false for one
+	// already in the repository.
+	changed bool
+	out     []Finding
 }
 
 func (r *run) add(rule string, start, end int, fix *Fix, format string, args ...any) {

@@ -192,7 +192,7 @@ func (r *run) dates() {
 		}
 	}
 	days := r.c.intOption(RuleDateBackdated, "days", 14)
-	if now := r.c.now(); !p.Draft && d.Before(now.Add(-time.Duration(days)*24*time.Hour)) && r.c.severity[RuleDateBackdated] != "" {
+	if now := r.c.now(); r.changed && !p.Draft && d.Before(now.Add(-time.Duration(days)*24*time.Hour)) && r.c.severity[RuleDateBackdated] != "" {
 		r.addAt(RuleDateBackdated, f.Value.Pos, nil, "the date is %d days in the past; the post will appear below newer posts, not on top", int(now.Sub(d).Hours()/24))
 	}
 }

@@ -226,6 +226,28 @@ func slugify(s string) string {
 	return b.String()
 }
 
+// isFileName reports whether the last segment of a link target names a
+// file by its extension (letters and digits with at least one letter, up
+// to five characters): "a.png" yes, "/blog/post", "/guide-swift4.2" and
+// "page.html" (a page URL) no.
+func isFileName(target string) bool {
+	ext := path.Ext(target)
+	if len(ext) < 2 || len(ext) > 6 || ext == ".html" || ext == ".htm" {
+		return false
+	}
+	letter := false
+	for _, c := range ext[1:] {
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			letter = true
+		case c >= '0' && c <= '9':
+		default:
+			return false
+		}
+	}
+	return letter
+}
+
 // countWords counts runs of non-space bytes.
 func countWords(s string) int {
 	n, in := 0, false
@@ -293,8 +315,10 @@ func (r *run) markdown(d *doc) {
 		prev = h.level
 	}
 	r.fences()
-	// Excerpt marker.
-	if len(r.site.Profile.ExcerptMarkers) > 0 && d.words >= r.c.intOption(RuleMissingExcerptMarker, "min_words", 150) {
+	// Excerpt marker: Docusaurus shows a post without one in full; Hugo and
+	// Jekyll cut a summary, unless the post names its own separator.
+	_, ownSeparator := p.FrontMatter.Field("excerpt_separator")
+	if (r.site.Profile.ExcerptRequired || ownSeparator) && len(r.site.Profile.ExcerptMarkers) > 0 && d.words >= r.c.intOption(RuleMissingExcerptMarker, "min_words", 150) {
 		markers := r.site.Profile.ExcerptMarkers
 		if f, ok := p.FrontMatter.Field("excerpt_separator"); ok && f.Value.Text != "" {
 			markers = []string{f.Value.Text}
@@ -349,20 +373,27 @@ func (r *run) links(d *doc) {
 		if strings.Contains(target, "{{") || strings.Contains(target, "%") {
 			continue // template or escaped path: cannot decide
 		}
-		ext := path.Ext(target)
+		if !isFileName(target) {
+			continue // a page URL, not a file: cannot be decided from the tree
+		}
 		var candidates []string
 		if strings.HasPrefix(target, "/") {
-			if ext == "" || ext == ".html" {
-				continue // a page URL, not a file
-			}
-			for _, dir := range []string{"static", "assets", "public", "."} {
+			for _, dir := range r.site.Profile.StaticDirs {
 				candidates = append(candidates, siteJoin(r.site, path.Join(dir, target)))
 			}
 		} else {
-			if ext == "" || ext == ".html" {
-				continue // a page URL relative to the page, not a file
-			}
 			candidates = append(candidates, path.Join(path.Dir(p.Path), target))
+			if strings.HasPrefix(target, "../") {
+				// Relative to the page URL (Hugo single-file posts): the
+				// static folders, with the leading ".." removed.
+				rest := target
+				for strings.HasPrefix(rest, "../") {
+					rest = rest[3:]
+				}
+				for _, dir := range r.site.Profile.StaticDirs {
+					candidates = append(candidates, siteJoin(r.site, path.Join(dir, rest)))
+				}
+			}
 		}
 		found := ""
 		for _, cnd := range candidates {

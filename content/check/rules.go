@@ -95,7 +95,7 @@ func Rules() []Rule {
 			Example: "_posts/2026-02-03-recap.md with date: 2026-02-05"},
 		{ID: RuleDateBackdated, Severity: "warning", Family: "dates",
 			Summary: "The publish date is well in the past.",
-			Details: "A new post dated weeks ago lands deep in the feed instead of on top. Reported when the date is more than `days` days before now. Posts that are not new (already on the default branch) are not checked by the bot.",
+			Details: "A new post dated weeks ago lands deep in the feed instead of on top. Reported when the date is more than `days` days before now, for posts being added or changed (the bot's pull-request checks, `herald check --diff`); a check of the whole repository treats its posts as already published and leaves this rule out.",
 			Example: "---\ndate: 2019-01-01\n---",
 			Options: []RuleOption{{Name: "days", Default: "14", Description: "how many days in the past a date may be"}}},
 		{ID: RuleUnknownAuthor, Severity: "error", Family: "registries",
