@@ -13,6 +13,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 )
 
 // FS returns the tree of commit as a read-only file system. It implements
@@ -74,11 +75,11 @@ func (t *treeFS) lookup(op, name string) (object.TreeEntry, error) {
 func (t *treeFS) info(name string, e object.TreeEntry) (*fileInfo, error) {
 	fi := &fileInfo{name: baseName(name), mode: fileMode(e.Mode), when: t.when, hash: e.Hash}
 	if e.Mode == filemode.Regular || e.Mode == filemode.Executable || e.Mode == filemode.Deprecated || e.Mode == filemode.Symlink {
-		obj, err := t.st.repo.Storer.EncodedObject(plumbing.BlobObject, e.Hash)
+		size, err := objectSize(t.st.repo.Storer, e.Hash)
 		if err != nil {
 			return nil, &fs.PathError{Op: "stat", Path: name, Err: err}
 		}
-		fi.size = obj.Size()
+		fi.size = size
 	}
 	return fi, nil
 }
@@ -177,11 +178,7 @@ func (t *treeFS) readDirLocked(name string, h Hash) ([]fs.DirEntry, error) {
 		if name != "." {
 			p = name + "/" + e.Name
 		}
-		fi, err := t.info(p, e)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, fs.FileInfoToDirEntry(fi))
+		out = append(out, &dirEntry{fsys: t, path: p, entry: e})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
 	return out, nil
@@ -216,6 +213,23 @@ func (t *treeFS) ReadLink(name string) (string, error) {
 	return string(b), err
 }
 
+// objectSize reads an object's size from the pack or object header when
+// the storage can, without inflating the object.
+func objectSize(s storer.EncodedObjectStorer, h Hash) (int64, error) {
+	if sz, ok := s.(interface {
+		EncodedObjectSize(plumbing.Hash) (int64, error)
+	}); ok {
+		if n, err := sz.EncodedObjectSize(h); err == nil {
+			return n, nil
+		}
+	}
+	obj, err := s.EncodedObject(plumbing.BlobObject, h)
+	if err != nil {
+		return 0, err
+	}
+	return obj.Size(), nil
+}
+
 func baseName(name string) string {
 	for i := len(name) - 1; i >= 0; i-- {
 		if name[i] == '/' {
@@ -224,6 +238,30 @@ func baseName(name string) string {
 	}
 	return name
 }
+
+// dirEntry describes a tree entry without reading its object; Info reads
+// the size on demand.
+type dirEntry struct {
+	fsys  *treeFS
+	path  string
+	entry object.TreeEntry
+}
+
+func (d *dirEntry) Name() string      { return d.entry.Name }
+func (d *dirEntry) IsDir() bool       { return d.entry.Mode == filemode.Dir }
+func (d *dirEntry) Type() fs.FileMode { return fileMode(d.entry.Mode).Type() }
+
+// Info returns the entry's FileInfo, reading the object's size.
+func (d *dirEntry) Info() (fs.FileInfo, error) {
+	d.fsys.st.acquireNoCtx()
+	defer d.fsys.st.release()
+	if d.fsys.st.repo == nil {
+		return nil, &fs.PathError{Op: "stat", Path: d.path, Err: fs.ErrClosed}
+	}
+	return d.fsys.info(d.path, d.entry)
+}
+
+func (d *dirEntry) String() string { return fs.FormatDirEntry(d) }
 
 type fileInfo struct {
 	name string

@@ -505,15 +505,25 @@ func (m *Mirror) pushLocked(ctx context.Context, auth transport.AuthMethod, ref 
 		return &BranchMovedError{Branch: ref.String(), Expected: expectedOld, Actual: current}
 	}
 
-	// Objects to send: everything reachable from the new commit that the
-	// remote does not have, judged from the expected old tip.
-	var haves []plumbing.Hash
+	// Objects to send: what the new commits add over commits the remote
+	// advertised.
+	remoteHas := map[plumbing.Hash]bool{}
 	if !expectedOld.IsZero() {
-		if _, err := s.EncodedObject(plumbing.CommitObject, expectedOld); err == nil {
-			haves = append(haves, expectedOld)
+		remoteHas[expectedOld] = true
+	}
+	if ar != nil {
+		if refs, err := ar.AllReferences(); err == nil {
+			if iter, err := refs.IterReferences(); err == nil {
+				_ = iter.ForEach(func(r *plumbing.Reference) error {
+					if r.Type() == plumbing.HashReference {
+						remoteHas[r.Hash()] = true
+					}
+					return nil
+				})
+			}
 		}
 	}
-	hashes, err := revlist.Objects(s, []plumbing.Hash{newCommit}, haves)
+	hashes, err := objectsToSend(s, newCommit, remoteHas)
 	if err != nil {
 		return fmt.Errorf("list objects to send: %w", err)
 	}
@@ -566,6 +576,110 @@ func (m *Mirror) pushLocked(ctx context.Context, auth transport.AuthMethod, ref 
 		return m.red.wrap(perr)
 	}
 	return &BranchMovedError{Branch: ref.String(), Expected: expectedOld, Actual: now}
+}
+
+// maxChain is how many new commits objectsToSend walks before it falls
+// back to a full object walk.
+const maxChain = 100
+
+// objectsToSend lists the objects the remote lacks to accept tip, given
+// commits it has. For a linear chain of new commits on top of one the
+// remote has (the publish case), it compares each commit's tree with its
+// parent's and takes only what differs, which costs what the change
+// costs, not what the repository costs. Other shapes use a full walk.
+func objectsToSend(s storer.EncodedObjectStorer, tip Hash, remoteHas map[Hash]bool) ([]Hash, error) {
+	var chain []*object.Commit
+	h := tip
+	for range maxChain {
+		if remoteHas[h] {
+			break
+		}
+		c, err := object.GetCommit(s, h)
+		if err != nil {
+			return nil, err
+		}
+		if len(c.ParentHashes) != 1 {
+			return fullWalk(s, tip, remoteHas)
+		}
+		chain = append(chain, c)
+		h = c.ParentHashes[0]
+	}
+	if !remoteHas[h] {
+		return fullWalk(s, tip, remoteHas)
+	}
+	base, err := object.GetCommit(s, h)
+	if err != nil {
+		return fullWalk(s, tip, remoteHas)
+	}
+	out := map[Hash]bool{}
+	prevTree := base.TreeHash
+	for i := len(chain) - 1; i >= 0; i-- {
+		c := chain[i]
+		out[c.Hash] = true
+		if err := newTreeObjects(s, c.TreeHash, prevTree, out); err != nil {
+			return nil, err
+		}
+		prevTree = c.TreeHash
+	}
+	list := make([]Hash, 0, len(out))
+	for h := range out {
+		list = append(list, h)
+	}
+	return list, nil
+}
+
+// newTreeObjects adds to out the trees and blobs of tree newT that are not
+// in oldT (zero: no old tree) at the same path.
+func newTreeObjects(s storer.EncodedObjectStorer, newT, oldT Hash, out map[Hash]bool) error {
+	if newT == oldT {
+		return nil
+	}
+	out[newT] = true
+	nt, err := object.GetTree(s, newT)
+	if err != nil {
+		return err
+	}
+	old := map[string]object.TreeEntry{}
+	if !oldT.IsZero() {
+		ot, err := object.GetTree(s, oldT)
+		if err != nil {
+			return err
+		}
+		for _, e := range ot.Entries {
+			old[e.Name] = e
+		}
+	}
+	for _, e := range nt.Entries {
+		o, ok := old[e.Name]
+		if ok && o.Hash == e.Hash {
+			continue
+		}
+		switch e.Mode {
+		case filemode.Dir:
+			var prev Hash
+			if ok && o.Mode == filemode.Dir {
+				prev = o.Hash
+			}
+			if err := newTreeObjects(s, e.Hash, prev, out); err != nil {
+				return err
+			}
+		case filemode.Submodule:
+			// A submodule's commit lives in another repository.
+		default:
+			out[e.Hash] = true
+		}
+	}
+	return nil
+}
+
+func fullWalk(s storer.EncodedObjectStorer, tip Hash, remoteHas map[Hash]bool) ([]Hash, error) {
+	var haves []plumbing.Hash
+	for h := range remoteHas {
+		if _, err := s.EncodedObject(plumbing.CommitObject, h); err == nil {
+			haves = append(haves, h)
+		}
+	}
+	return revlist.Objects(s, []plumbing.Hash{tip}, haves)
 }
 
 func advertised(ar *packp.AdvRefs, ref plumbing.ReferenceName) (Hash, error) {

@@ -451,3 +451,40 @@ func checkRace(t *testing.T, repo *gittest.Repo, base string, results []publishR
 		}
 	}
 }
+
+// TestPushChainOfCommits pushes two new commits at once (the second built
+// on the first, never pushed); the server must end up with every object.
+func TestPushChainOfCommits(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := gittest.NewServer(t)
+	repo := srv.NewRepo("site", map[string]string{"blog/a/index.md": "a\n", "blog/b/index.md": "b\n"})
+	m := open(t, newCache(t), repo.URL)
+	tip := resolve(t, m, "main")
+	c1, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
+		Parent: tip, Files: map[string][]byte{"blog/c/deep/index.md": []byte("c\n"), "blog/c/img.png": []byte("png")},
+		Message: "one", Author: bot, Committer: bot,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
+		Parent: c1, Edits: map[string][]gitrepo.Edit{"blog/c/deep/index.md": {{Start: 0, End: 1, NewText: "C"}}},
+		Delete: []string{"blog/a/index.md"}, Message: "two", Author: bot, Committer: bot,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Push(ctx, "main", c2, tip); err != nil {
+		t.Fatal(err)
+	}
+	if got := repo.Git("fsck", "--strict", "--no-dangling"); got != "" {
+		t.Errorf("git fsck: %s", got)
+	}
+	if got := repo.Git("ls-tree", "-r", "--name-only", "main"); got != "blog/b/index.md\nblog/c/deep/index.md\nblog/c/img.png" {
+		t.Errorf("tree = %q", got)
+	}
+	if got := repo.ReadFile("main~1", "blog/c/deep/index.md") + repo.ReadFile("main", "blog/c/deep/index.md"); got != "c\nC\n" {
+		t.Errorf("history = %q", got)
+	}
+}
