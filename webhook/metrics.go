@@ -52,7 +52,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}),
 		queueCoalesced: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "herald", Subsystem: "queue", Name: "coalesced_total",
-			Help: "Reconcile requests merged into one already pending.",
+			Help: "Reconcile requests merged into another one, already waiting or newer.",
 		}),
 		queueRejected: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "herald", Subsystem: "queue", Name: "rejected_total",

@@ -12,10 +12,15 @@ import (
 
 // Defaults of the queue's options.
 const (
-	DefaultWorkers           = 8
+	// DefaultWorkers is how many reconciles run at once.
+	DefaultWorkers = 8
+	// DefaultMaxPendingPerRepo is how many distinct requests may wait for
+	// one repository.
 	DefaultMaxPendingPerRepo = 100
-	DefaultMaxPending        = 4096
-	DefaultDrainTimeout      = 25 * time.Second
+	// DefaultMaxPending is how many distinct requests may wait in all.
+	DefaultMaxPending = 4096
+	// DefaultDrainTimeout is how long Run keeps working after its context ends.
+	DefaultDrainTimeout = 25 * time.Second
 )
 
 // Queue is a Dispatcher that coalesces requests per repository and runs them

@@ -17,7 +17,9 @@ import (
 
 // Defaults of the server's options.
 const (
-	DefaultPath            = "/webhook"
+	// DefaultPath is the webhook endpoint's path.
+	DefaultPath = "/webhook"
+	// DefaultShutdownTimeout is how long Serve waits for requests in flight.
 	DefaultShutdownTimeout = 10 * time.Second
 )
 

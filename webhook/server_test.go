@@ -1,0 +1,165 @@
+package webhook_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald/webhook"
+)
+
+func TestServerEndpoints(t *testing.T) {
+	e := start(t, &recorder{})
+	tests := []struct {
+		name   string
+		ready  bool
+		path   string
+		status int
+		text   string
+	}{
+		{"alive while starting", false, "/healthz", 200, "ok\n"},
+		{"not ready before the first reconcile", false, "/readyz", 503, "starting: first reconcile not finished\n"},
+		{"ready after it", true, "/readyz", 200, "ready\n"},
+		{"metrics", true, "/metrics", 200, "# HELP herald_queue_coalesced_total"},
+		{"unknown path", true, "/nothing", 404, "404 page not found\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.server.SetReady(tt.ready)
+			status, text := e.get(t, tt.path)
+			if status != tt.status || !strings.HasPrefix(text, tt.text) {
+				t.Errorf("GET %s = %d %q, want %d %q", tt.path, status, text, tt.status, tt.text)
+			}
+		})
+	}
+}
+
+func TestNewServerRefusesBadPaths(t *testing.T) {
+	for path, want := range map[string]string{
+		"webhook":  `webhook path "webhook" must start with /`,
+		"":         `webhook path "" must start with /`,
+		"/healthz": `webhook path "/healthz" is taken by herald's own endpoint`,
+		"/a{b":     `webhook path "/a{b": `,
+	} {
+		_, err := webhook.NewServer(http.NotFoundHandler(), webhook.WithPath(path))
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("path %q: err = %v, want %q", path, err, want)
+		}
+	}
+}
+
+// TestServeShutsDownGracefully finishes a request in flight, reports not
+// ready while stopping, and refuses new connections after.
+func TestServeShutsDownGracefully(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(entered)
+		<-release
+		w.WriteHeader(http.StatusAccepted)
+	})
+	srv, err := webhook.NewServer(slow, webhook.WithShutdownTimeout(5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.SetReady(true)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+
+	answered := make(chan int, 1)
+	go func() {
+		resp, err := http.Post(url+"/webhook", "application/json", strings.NewReader("{}"))
+		if err != nil {
+			answered <- -1
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	<-entered
+	cancel()
+	time.Sleep(50 * time.Millisecond)
+	rec := &statusRecorder{}
+	srv.ServeHTTP(rec, mustRequest(t, "/readyz"))
+	if rec.status != 503 || rec.body != "shutting down\n" {
+		t.Errorf("/readyz while stopping = %d %q, want 503 shutting down", rec.status, rec.body)
+	}
+	close(release)
+	if got := <-answered; got != http.StatusAccepted {
+		t.Errorf("request in flight answered %d, want 202", got)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("Serve = %v, want nil", err)
+	}
+	if _, err := http.Get(url + "/healthz"); err == nil {
+		t.Error("the server still accepts connections after Serve returned")
+	}
+}
+
+// TestServeShutdownDeadline gives up on a request that outlives the timeout.
+func TestServeShutdownDeadline(t *testing.T) {
+	entered := make(chan struct{})
+	stuck := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(entered)
+		<-r.Context().Done()
+	})
+	srv, err := webhook.NewServer(stuck, webhook.WithShutdownTimeout(50*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	go func() {
+		resp, err := http.Post("http://"+ln.Addr().String()+"/webhook", "application/json", strings.NewReader("{}"))
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	<-entered
+	cancel()
+	err = <-served
+	if err == nil || err.Error() != "shut down HTTP server within 50ms: context deadline exceeded" {
+		t.Errorf("Serve = %v", err)
+	}
+}
+
+type statusRecorder struct {
+	h      http.Header
+	status int
+	body   string
+}
+
+func (r *statusRecorder) Header() http.Header {
+	if r.h == nil {
+		r.h = http.Header{}
+	}
+	return r.h
+}
+func (r *statusRecorder) WriteHeader(s int) { r.status = s }
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.body += string(b)
+	return len(b), nil
+}
+
+func mustRequest(t *testing.T, path string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, path, io.NopCloser(strings.NewReader("")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
