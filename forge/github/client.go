@@ -111,9 +111,14 @@ type Client struct {
 	gh    *gh.Client
 	owner string
 	repo  string
-	log   *slog.Logger
-	retry RetryPolicy
+	r     *retrier
 	creds func(ctx context.Context) (forge.GitCredentials, error)
+}
+
+// retrier runs API calls under a RetryPolicy.
+type retrier struct {
+	log    *slog.Logger
+	policy RetryPolicy
 }
 
 func newClient(hc *http.Client, owner, repo string, o Options) (*Client, error) {
@@ -130,7 +135,7 @@ func newClient(hc *http.Client, owner, repo string, o Options) (*Client, error) 
 	if o.UserAgent != "" {
 		g.UserAgent = o.UserAgent
 	}
-	return &Client{gh: g, owner: owner, repo: repo, log: o.logger().With("repo", owner+"/"+repo), retry: o.Retry.withDefaults()}, nil
+	return &Client{gh: g, owner: owner, repo: repo, r: &retrier{log: o.logger().With("repo", owner+"/"+repo), policy: o.Retry.withDefaults()}}, nil
 }
 
 // NewTokenClient returns a client for owner/repo authenticated with a
@@ -160,6 +165,8 @@ type App struct {
 	id   int64
 	opts Options
 	apps *ghinstallation.AppsTransport
+	gh   *gh.Client // authenticated as the app (JWT)
+	r    *retrier
 
 	mu    sync.Mutex
 	insts map[int64]*ghinstallation.Transport
@@ -176,7 +183,17 @@ func NewApp(appID int64, privateKeyPEM []byte, o Options) (*App, error) {
 		return nil, fmt.Errorf("GitHub App %d: read private key: %w", appID, err)
 	}
 	atr.BaseURL = strings.TrimSuffix(base.String(), "/")
-	return &App{id: appID, opts: o, apps: atr, insts: map[int64]*ghinstallation.Transport{}}, nil
+	g := gh.NewClient(&http.Client{Transport: atr})
+	g.BaseURL = base
+	g.UserAgent = "herald"
+	if o.UserAgent != "" {
+		g.UserAgent = o.UserAgent
+	}
+	return &App{
+		id: appID, opts: o, apps: atr, gh: g,
+		r:     &retrier{log: o.logger().With("app_id", appID), policy: o.Retry.withDefaults()},
+		insts: map[int64]*ghinstallation.Transport{},
+	}, nil
 }
 
 func (a *App) installation(id int64) *ghinstallation.Transport {
@@ -254,7 +271,11 @@ func (t *logTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // timeouts back off exponentially; rate limits wait for their reset. It
 // returns f's last error mapped onto the forge package's errors.
 func (c *Client) call(ctx context.Context, what string, f func(ctx context.Context) (*gh.Response, error)) error {
-	p := c.retry
+	return c.r.call(ctx, what, f)
+}
+
+func (c *retrier) call(ctx context.Context, what string, f func(ctx context.Context) (*gh.Response, error)) error {
+	p := c.policy
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, p.AttemptTimeout)
 		_, err := f(actx)
@@ -282,8 +303,8 @@ func (c *Client) call(ctx context.Context, what string, f func(ctx context.Conte
 }
 
 // backoff decides whether err is worth retrying and after how long.
-func (c *Client) backoff(err error, attempt int) (time.Duration, bool) {
-	p := c.retry
+func (c *retrier) backoff(err error, attempt int) (time.Duration, bool) {
+	p := c.policy
 	exp := p.BaseDelay << (attempt - 1)
 	if exp > p.MaxDelay || exp <= 0 {
 		exp = p.MaxDelay
@@ -318,6 +339,10 @@ func (c *Client) backoff(err error, attempt int) (time.Duration, bool) {
 		return jittered, code >= 500
 	case errors.Is(err, context.DeadlineExceeded):
 		return jittered, true
+	}
+	var he *ghinstallation.HTTPError
+	if errors.As(err, &he) && he.Response != nil && he.Response.StatusCode < 500 {
+		return 0, false // the app's credentials or installation are wrong
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -397,7 +422,7 @@ func mapErr(err error) error {
 }
 
 // paginate collects every page of a list.
-func paginate[T any](ctx context.Context, c *Client, what string, list func(ctx context.Context, opts gh.ListOptions) ([]T, *gh.Response, error)) ([]T, error) {
+func paginate[T any](ctx context.Context, c *retrier, what string, list func(ctx context.Context, opts gh.ListOptions) ([]T, *gh.Response, error)) ([]T, error) {
 	var all []T
 	opts := gh.ListOptions{PerPage: 100, Page: 1}
 	for {

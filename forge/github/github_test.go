@@ -480,7 +480,8 @@ func TestAppAuth(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := fakegithub.New(t, fakegithub.Options{TokenTTL: tc.ttl})
-			fake.AddApp(42, "herald", &key.PublicKey, 7)
+			fake.AddApp(42, "herald", &key.PublicKey)
+			fake.AddInstallation(42, 7, "acme")
 			fake.AddRepo(fakegithub.Repo{Owner: "acme", Name: "blog"})
 			logs := &syncBuffer{}
 			app, err := github.NewApp(42, pemKey, options(fake, logs))
@@ -556,5 +557,56 @@ func TestUnauthorized(t *testing.T) {
 	}
 	if _, err := github.NewTokenClient("x", "acme", "blog", github.Options{BaseURL: "ftp://x"}); err == nil {
 		t.Errorf("bad base URL accepted")
+	}
+}
+
+func TestAppInstallations(t *testing.T) {
+	key, pemKey := appKey(t)
+	fake := fakegithub.New(t, fakegithub.Options{})
+	fake.AddApp(42, "herald", &key.PublicKey)
+	fake.AddApp(43, "other", &key.PublicKey)
+	fake.AddInstallation(42, 7, "acme")
+	fake.AddInstallation(42, 8, "globex", "globex/docs")
+	fake.AddInstallation(43, 9, "initech")
+	for _, r := range []string{"acme/blog", "acme/www", "globex/docs", "globex/secret", "initech/blog"} {
+		owner, name, _ := strings.Cut(r, "/")
+		fake.AddRepo(fakegithub.Repo{Owner: owner, Name: name})
+	}
+	app, err := github.NewApp(42, pemKey, options(fake, &syncBuffer{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	insts, err := app.Installations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]github.Installation{{ID: 7, Account: "acme"}, {ID: 8, Account: "globex"}}, insts); diff != "" {
+		t.Errorf("Installations (-want +got):\n%s", diff)
+	}
+	for _, tc := range []struct {
+		id   int64
+		want []string
+	}{{7, []string{"acme/blog", "acme/www"}}, {8, []string{"globex/docs"}}} {
+		repos, err := app.Repositories(ctx, tc.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range repos {
+			got = append(got, r.FullName())
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("Repositories(%d) (-want +got):\n%s", tc.id, diff)
+		}
+	}
+	before := fake.Count("apps/create-installation-access-token")
+	_, err = app.Repositories(ctx, 9)
+	if !errors.Is(err, forge.ErrUnauthorized) {
+		t.Errorf("another app's installation: err = %v, want ErrUnauthorized", err)
+	}
+	t.Logf("message a person sees: %v", err)
+	if got := fake.Count("apps/create-installation-access-token") - before; got != 1 {
+		t.Errorf("token requests for a wrong installation = %d, want 1 (no retries)", got)
 	}
 }

@@ -60,7 +60,7 @@ func PullRequestFrom(p *gh.PullRequest) forge.PullRequest {
 
 // ListOpenPRs returns every open pull request, newest first.
 func (c *Client) ListOpenPRs(ctx context.Context) ([]forge.PullRequest, error) {
-	prs, err := paginate(ctx, c, "list open pull requests of "+c.name(), func(ctx context.Context, lo gh.ListOptions) ([]*gh.PullRequest, *gh.Response, error) {
+	prs, err := paginate(ctx, c.r, "list open pull requests of "+c.name(), func(ctx context.Context, lo gh.ListOptions) ([]*gh.PullRequest, *gh.Response, error) {
 		return c.gh.PullRequests.List(ctx, c.owner, c.repo, &gh.PullRequestListOptions{State: "open", ListOptions: lo})
 	})
 	if err != nil {
@@ -90,7 +90,7 @@ func (c *Client) PR(ctx context.Context, number int) (forge.PullRequest, error) 
 // ChangedFiles returns every file the pull request changes (GitHub lists
 // at most 3,000).
 func (c *Client) ChangedFiles(ctx context.Context, number int) ([]forge.ChangedFile, error) {
-	files, err := paginate(ctx, c, "list files of "+c.pr(number), func(ctx context.Context, lo gh.ListOptions) ([]*gh.CommitFile, *gh.Response, error) {
+	files, err := paginate(ctx, c.r, "list files of "+c.pr(number), func(ctx context.Context, lo gh.ListOptions) ([]*gh.CommitFile, *gh.Response, error) {
 		return c.gh.PullRequests.ListFiles(ctx, c.owner, c.repo, number, &lo)
 	})
 	if err != nil {
@@ -108,7 +108,7 @@ func (c *Client) ChangedFiles(ctx context.Context, number int) ([]forge.ChangedF
 
 // Reviews returns the pull request's submitted reviews, oldest first.
 func (c *Client) Reviews(ctx context.Context, number int) ([]forge.Review, error) {
-	rs, err := paginate(ctx, c, "list reviews of "+c.pr(number), func(ctx context.Context, lo gh.ListOptions) ([]*gh.PullRequestReview, *gh.Response, error) {
+	rs, err := paginate(ctx, c.r, "list reviews of "+c.pr(number), func(ctx context.Context, lo gh.ListOptions) ([]*gh.PullRequestReview, *gh.Response, error) {
 		return c.gh.PullRequests.ListReviews(ctx, c.owner, c.repo, number, &lo)
 	})
 	if err != nil {
@@ -126,7 +126,7 @@ func (c *Client) Reviews(ctx context.Context, number int) ([]forge.Review, error
 // status of every context.
 func (c *Client) CombinedStatus(ctx context.Context, sha string) (forge.CombinedStatus, error) {
 	out := forge.CombinedStatus{SHA: sha}
-	statuses, err := paginate(ctx, c, fmt.Sprintf("get combined status of %s@%s", c.name(), sha), func(ctx context.Context, lo gh.ListOptions) ([]*gh.RepoStatus, *gh.Response, error) {
+	statuses, err := paginate(ctx, c.r, fmt.Sprintf("get combined status of %s@%s", c.name(), sha), func(ctx context.Context, lo gh.ListOptions) ([]*gh.RepoStatus, *gh.Response, error) {
 		cs, resp, err := c.gh.Repositories.GetCombinedStatus(ctx, c.owner, c.repo, sha, &lo)
 		if err != nil {
 			return nil, resp, err
@@ -151,7 +151,7 @@ func checkRunFrom(r *gh.CheckRun) forge.CheckRun {
 
 // CheckRuns returns the latest check run of each name on sha.
 func (c *Client) CheckRuns(ctx context.Context, sha string) ([]forge.CheckRun, error) {
-	runs, err := paginate(ctx, c, fmt.Sprintf("list check runs of %s@%s", c.name(), sha), func(ctx context.Context, lo gh.ListOptions) ([]*gh.CheckRun, *gh.Response, error) {
+	runs, err := paginate(ctx, c.r, fmt.Sprintf("list check runs of %s@%s", c.name(), sha), func(ctx context.Context, lo gh.ListOptions) ([]*gh.CheckRun, *gh.Response, error) {
 		res, resp, err := c.gh.Checks.ListCheckRunsForRef(ctx, c.owner, c.repo, sha, &gh.ListCheckRunsOptions{ListOptions: lo})
 		if err != nil {
 			return nil, resp, err
@@ -288,7 +288,7 @@ func commentFrom(c *gh.IssueComment) forge.Comment {
 // IssueComments returns every conversation comment on the pull request or
 // issue, oldest first.
 func (c *Client) IssueComments(ctx context.Context, number int) ([]forge.Comment, error) {
-	cs, err := paginate(ctx, c, "list comments of "+c.pr(number), func(ctx context.Context, lo gh.ListOptions) ([]*gh.IssueComment, *gh.Response, error) {
+	cs, err := paginate(ctx, c.r, "list comments of "+c.pr(number), func(ctx context.Context, lo gh.ListOptions) ([]*gh.IssueComment, *gh.Response, error) {
 		return c.gh.Issues.ListComments(ctx, c.owner, c.repo, number, &gh.IssueListCommentsOptions{ListOptions: lo})
 	})
 	if err != nil {
@@ -436,7 +436,7 @@ func (c *Client) CreateReview(ctx context.Context, number int, r forge.ReviewReq
 
 // ReviewComments returns every inline review comment on the pull request.
 func (c *Client) ReviewComments(ctx context.Context, number int) ([]forge.ReviewComment, error) {
-	cs, err := paginate(ctx, c, "list review comments of "+c.pr(number), func(ctx context.Context, lo gh.ListOptions) ([]*gh.PullRequestComment, *gh.Response, error) {
+	cs, err := paginate(ctx, c.r, "list review comments of "+c.pr(number), func(ctx context.Context, lo gh.ListOptions) ([]*gh.PullRequestComment, *gh.Response, error) {
 		return c.gh.PullRequests.ListComments(ctx, c.owner, c.repo, number, &gh.PullRequestListCommentsOptions{ListOptions: lo})
 	})
 	if err != nil {
@@ -468,7 +468,7 @@ func isNotFound(err error) bool {
 
 // Labels returns the label names on the pull request or issue.
 func (c *Client) Labels(ctx context.Context, number int) ([]string, error) {
-	ls, err := paginate(ctx, c, "list labels of "+c.pr(number), func(ctx context.Context, lo gh.ListOptions) ([]*gh.Label, *gh.Response, error) {
+	ls, err := paginate(ctx, c.r, "list labels of "+c.pr(number), func(ctx context.Context, lo gh.ListOptions) ([]*gh.Label, *gh.Response, error) {
 		return c.gh.Issues.ListLabelsByIssue(ctx, c.owner, c.repo, number, &lo)
 	})
 	if err != nil {

@@ -53,7 +53,7 @@ type Server struct {
 	users         map[string]int64
 	tokens        map[string]tokenState
 	apps          map[int64]appState
-	installations map[int64]int64 // installation ID -> app ID
+	installations map[int64]installation
 	faults        []fault
 	rates         map[string]*rateState
 	requests      []Request
@@ -81,6 +81,12 @@ type tokenState struct {
 	app            string
 	installationID int64
 	expires        time.Time
+}
+
+type installation struct {
+	appID   int64
+	account string
+	repos   []string
 }
 
 type appState struct {
@@ -134,7 +140,7 @@ func New(t testing.TB, opts Options) *Server {
 		users:         map[string]int64{},
 		tokens:        map[string]tokenState{},
 		apps:          map[int64]appState{},
-		installations: map[int64]int64{},
+		installations: map[int64]installation{},
 		rates:         map[string]*rateState{},
 	}
 	if err := s.routes(); err != nil {
@@ -272,14 +278,19 @@ func (s *Server) AddToken(token, login string) {
 }
 
 // AddApp registers a GitHub App with its slug and the public half of its
-// private key, and the installations it has.
-func (s *Server) AddApp(appID int64, slug string, key *rsa.PublicKey, installationIDs ...int64) {
+// private key.
+func (s *Server) AddApp(appID int64, slug string, key *rsa.PublicKey) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.apps[appID] = appState{slug: slug, key: key}
-	for _, id := range installationIDs {
-		s.installations[id] = appID
-	}
+}
+
+// AddInstallation installs app appID on account with access to repos
+// ("owner/name"); no repos means every repository of account.
+func (s *Server) AddInstallation(appID, installationID int64, account string, repos ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.installations[installationID] = installation{appID: appID, account: account, repos: repos}
 }
 
 // TokensIssued returns how many installation tokens the fake has minted.
@@ -306,6 +317,8 @@ type principal struct {
 	app   string // app slug for installation tokens and JWTs
 	appID int64  // set for JWTs only
 	key   string // rate-limit bucket
+	// installationID is set for installation tokens.
+	installationID int64
 }
 
 var bearer = regexp.MustCompile(`^(?i:bearer|token) (\S+)$`)
@@ -327,7 +340,8 @@ func (s *Server) authenticate(r *http.Request) (principal, string) {
 		if !ts.expires.IsZero() && time.Now().After(ts.expires) {
 			return principal{}, "Bad credentials"
 		}
-		return principal{login: ts.login, app: ts.app, key: "token:" + ts.login + ":" + strconv.FormatInt(ts.installationID, 10)}, ""
+		return principal{login: ts.login, app: ts.app, installationID: ts.installationID,
+			key: "token:" + ts.login + ":" + strconv.FormatInt(ts.installationID, 10)}, ""
 	}
 	if strings.Count(tok, ".") == 2 {
 		claims := &jwt.RegisteredClaims{}

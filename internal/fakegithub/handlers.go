@@ -14,6 +14,8 @@ import (
 func (s *Server) routes() error {
 	for _, rt := range []route{
 		{method: "POST", path: "/app/installations/{installation_id}/access_tokens", opID: "apps/create-installation-access-token", appAuth: true, h: s.createToken},
+		{method: "GET", path: "/app/installations", opID: "apps/list-installations", appAuth: true, h: s.listInstallations},
+		{method: "GET", path: "/installation/repositories", opID: "apps/list-repos-accessible-to-installation", h: s.listInstallationRepos},
 		{method: "GET", path: "/repos/{owner}/{repo}", opID: "repos/get", h: s.getRepo},
 		{method: "GET", path: "/repos/{owner}/{repo}/pulls", opID: "pulls/list", h: s.listPulls},
 		{method: "GET", path: "/repos/{owner}/{repo}/pulls/{pull_number}", opID: "pulls/get", h: s.getPull},
@@ -574,10 +576,11 @@ func (s *Server) checkRunJSON(rs *repoState, cr *CheckRun) map[string]any {
 
 func (s *Server) createToken(c *call) (int, any) {
 	id := c.pathInt("installation_id")
-	appID, ok := s.installations[id]
-	if !ok || appID != c.who.appID {
+	inst, ok := s.installations[id]
+	if !ok || inst.appID != c.who.appID {
 		return http.StatusNotFound, notFound()
 	}
+	appID := inst.appID
 	tok := "ghs_" + randomHex(18)
 	exp := time.Now().Add(s.opts.TokenTTL).UTC().Truncate(time.Second)
 	slug := s.apps[appID].slug
@@ -1237,4 +1240,55 @@ func (s *Server) workflowDispatch(c *call) (int, any) {
 	}
 	c.repo.dispatches = append(c.repo.dispatches, Dispatch{Kind: "workflow", Workflow: c.path("workflow_id"), Ref: req.Ref, Payload: req.Inputs})
 	return http.StatusNoContent, nil
+}
+
+func (s *Server) listInstallations(c *call) (int, any) {
+	var ids []int64
+	for id, in := range s.installations {
+		if in.appID == c.who.appID {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	var items []any
+	for _, id := range ids {
+		in := s.installations[id]
+		items = append(items, map[string]any{
+			"id":                   id,
+			"account":              s.userJSON(in.account, false),
+			"app_id":               in.appID,
+			"app_slug":             s.apps[in.appID].slug,
+			"target_id":            s.userID(in.account),
+			"target_type":          "Organization",
+			"repository_selection": map[bool]string{true: "all", false: "selected"}[len(in.repos) == 0],
+			"access_tokens_url":    s.base() + "/app/installations/" + strconv.FormatInt(id, 10) + "/access_tokens",
+			"repositories_url":     s.base() + "/installation/repositories",
+			"html_url":             "https://github.com/settings/installations/" + strconv.FormatInt(id, 10),
+			"permissions":          map[string]any{"checks": "write", "contents": "write", "issues": "write", "pull_requests": "write", "statuses": "write", "metadata": "read"},
+			"events":               []any{"pull_request", "push", "issue_comment"},
+			"created_at":           "2026-01-01T00:00:00Z",
+			"updated_at":           "2026-01-01T00:00:00Z",
+			"single_file_name":     nil,
+			"suspended_at":         nil,
+			"suspended_by":         nil,
+		})
+	}
+	return http.StatusOK, c.paginate(items)
+}
+
+func (s *Server) listInstallationRepos(c *call) (int, any) {
+	inst, ok := s.installations[c.who.installationID]
+	if !ok {
+		return http.StatusForbidden, ghError("This endpoint requires an installation access token")
+	}
+	var items []any
+	for _, key := range sortedKeys(s.repos) {
+		rs := s.repos[key]
+		if len(inst.repos) == 0 && strings.EqualFold(rs.info.Owner, inst.account) || slices.ContainsFunc(inst.repos, func(r string) bool { return strings.EqualFold(r, rs.info.FullName()) }) {
+			items = append(items, s.repoJSON(rs))
+		}
+	}
+	total := len(items)
+	return http.StatusOK, map[string]any{"total_count": total, "repositories": c.paginate(items),
+		"repository_selection": map[bool]string{true: "all", false: "selected"}[len(inst.repos) == 0]}
 }

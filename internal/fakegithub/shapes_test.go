@@ -194,7 +194,8 @@ func TestSemantics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.AddApp(9, "herald", &key.PublicKey, 77)
+	s.AddApp(9, "herald", &key.PublicKey)
+	s.AddInstallation(9, 77, "acme")
 	sign := func(iss string, ttl time.Duration, k *rsa.PrivateKey) string {
 		now := time.Now()
 		tok, err := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.RegisteredClaims{Issuer: iss, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl))}).SignedString(k)
