@@ -216,7 +216,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.SetOutput(io.Discard) // errors are reported in one line by the caller
 	var secrets stringList
 	fs.StringVar(&cfg.listen, "listen", ":8080", "host:port `ADDR` to serve HTTP on: webhooks, /healthz, /readyz, /metrics")
-	fs.Var(&secrets, "webhook-secret", "`SECRET` to verify X-Hub-Signature-256 with; repeat it to accept several while rotating (prefer "+envWebhookSecret+", comma-separated: flags show in the process list)")
+	fs.Var(&secrets, "webhook-secret", "`SECRET` to verify X-Hub-Signature-256 with; repeat it to accept several while rotating; when given, "+envWebhookSecret+" (comma-separated, preferred: flags show in the process list) is not read")
 	fs.BoolVar(&cfg.insecure, "insecure-no-signature", false, "accept webhook deliveries without checking their signature (local testing only)")
 	fs.StringVar(&cfg.path, "webhook-path", webhook.DefaultPath, "`PATH` of the webhook endpoint's URL")
 	maxBody := sizeFlag{&cfg.maxBody}

@@ -100,6 +100,18 @@ func TestServeRefusesBadSettings(t *testing.T) {
 	}
 }
 
+func TestServeHelp(t *testing.T) {
+	var stderr syncBuffer
+	if code := serve(context.Background(), []string{"--help"}, serveDeps{getenv: env(nil), stderr: &stderr}); code != exitOK {
+		t.Errorf("exit code = %d, want 0", code)
+	}
+	for _, want := range []string{"usage: herald serve [flags]", "-webhook-secret SECRET", "HERALD_WEBHOOK_SECRET", "-max-body SIZE", "(default 25MiB)", "-repo PATH|URL"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("help lacks %q:\n%s", want, stderr.String())
+		}
+	}
+}
+
 func TestParseSize(t *testing.T) {
 	for in, want := range map[string]int64{"25MiB": 25 << 20, "10MB": 10e6, "512KiB": 512 << 10, "1048576": 1 << 20, "1 GiB": 1 << 30, "7B": 7} {
 		if got, err := parseSize(in); err != nil || got != want {
