@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/webhook"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // The load benchmark sends a fixed rate of deliveries for a fixed time, so
@@ -39,7 +41,7 @@ func BenchmarkLoad(b *testing.B) {
 			w.WriteHeader(http.StatusAccepted)
 		})
 		for range b.N {
-			runLoad(b, h, body, rate, seconds, nil)
+			runLoad(b, h, body, rate, seconds)
 		}
 	})
 	b.Run("receiver", func(b *testing.B) {
@@ -53,11 +55,22 @@ func BenchmarkLoad(b *testing.B) {
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() { done <- q.Run(ctx) }()
-			recv, err := webhook.NewReceiver(q, []string{secret})
+			// As herald serve builds it: metrics, JSON logs (discarded), the mux.
+			reg := prometheus.NewRegistry()
+			m, err := webhook.NewMetrics(reg)
 			if err != nil {
 				b.Fatal(err)
 			}
-			runLoad(b, recv, body, rate, seconds, nil)
+			log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+			recv, err := webhook.NewReceiver(q, []string{secret}, webhook.WithMetrics(m), webhook.WithLogger(log))
+			if err != nil {
+				b.Fatal(err)
+			}
+			srv, err := webhook.NewServer(recv, webhook.WithGatherer(reg))
+			if err != nil {
+				b.Fatal(err)
+			}
+			runLoad(b, srv, body, rate, seconds)
 			cancel()
 			if err := <-done; err != nil {
 				b.Fatal(err)
@@ -72,7 +85,7 @@ func BenchmarkLoad(b *testing.B) {
 // runLoad serves h on a loopback listener and sends rate signed deliveries
 // per second for the given seconds, each with its own delivery id, then
 // reports answer latency percentiles and the process's CPU use.
-func runLoad(b *testing.B, h http.Handler, body []byte, rate, seconds int, _ any) {
+func runLoad(b *testing.B, h http.Handler, body []byte, rate, seconds int) {
 	b.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
