@@ -161,9 +161,13 @@ func (m *Mirror) Diff(ctx context.Context, base, head Hash) ([]Change, error) {
 	if err != nil {
 		return nil, fmt.Errorf("diff: head %w", err)
 	}
-	changes, err := object.DiffTreeWithOptions(ctx, bt, ht, object.DefaultDiffTreeOptions)
-	if err != nil {
+	var changes object.Changes
+	if err := diffTrees(ctx, bt, ht, "", &changes); err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", base, head, err)
+	}
+	changes, err = object.DetectRenames(changes, object.DefaultDiffTreeOptions)
+	if err != nil {
+		return nil, fmt.Errorf("diff %s..%s: detect renames: %w", base, head, err)
 	}
 	out := make([]Change, 0, len(changes))
 	for _, c := range changes {
@@ -190,6 +194,89 @@ func (m *Mirror) Diff(ctx context.Context, base, head Hash) ([]Change, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return key(out[i]) < key(out[j]) })
 	return out, nil
+}
+
+// diffTrees appends the file changes from tree a to tree b (either may be
+// nil) under prefix. Unlike go-git's DiffTree it reads a subtree only when
+// its hash differs, so its cost follows the change, not the repository.
+func diffTrees(ctx context.Context, a, b *object.Tree, prefix string, out *object.Changes) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var ae, be []object.TreeEntry
+	if a != nil {
+		ae = a.Entries
+	}
+	if b != nil {
+		be = b.Entries
+	}
+	am := make(map[string]object.TreeEntry, len(ae))
+	for _, e := range ae {
+		am[e.Name] = e
+	}
+	bm := make(map[string]object.TreeEntry, len(be))
+	for _, e := range be {
+		bm[e.Name] = e
+	}
+	sub := func(t *object.Tree, e object.TreeEntry) (*object.Tree, error) {
+		if t == nil || e.Mode != filemode.Dir {
+			return nil, nil
+		}
+		return t.Tree(e.Name)
+	}
+	entry := func(t *object.Tree, e object.TreeEntry) object.ChangeEntry {
+		return object.ChangeEntry{Name: prefix + e.Name, Tree: t, TreeEntry: e}
+	}
+	visit := func(name string) error {
+		ea, inA := am[name]
+		eb, inB := bm[name]
+		if inA && inB && ea.Hash == eb.Hash && ea.Mode == eb.Mode {
+			return nil
+		}
+		aDir := inA && ea.Mode == filemode.Dir
+		bDir := inB && eb.Mode == filemode.Dir
+		if aDir || bDir {
+			var sa, sb *object.Tree
+			var err error
+			if aDir {
+				if sa, err = sub(a, ea); err != nil {
+					return err
+				}
+			}
+			if bDir {
+				if sb, err = sub(b, eb); err != nil {
+					return err
+				}
+			}
+			if err := diffTrees(ctx, sa, sb, prefix+name+"/", out); err != nil {
+				return err
+			}
+		}
+		fileA := inA && !aDir
+		fileB := inB && !bDir
+		switch {
+		case fileA && fileB:
+			*out = append(*out, &object.Change{From: entry(a, ea), To: entry(b, eb)})
+		case fileA:
+			*out = append(*out, &object.Change{From: entry(a, ea)})
+		case fileB:
+			*out = append(*out, &object.Change{To: entry(b, eb)})
+		}
+		return nil
+	}
+	for _, e := range ae {
+		if err := visit(e.Name); err != nil {
+			return err
+		}
+	}
+	for _, e := range be {
+		if _, ok := am[e.Name]; !ok {
+			if err := visit(e.Name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // MergeBase returns the best common ancestor of a and b. When there are

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/heraldhq/herald/gitrepo"
 	"github.com/heraldhq/herald/internal/gittest"
 )
@@ -239,6 +241,33 @@ func TestDiff(t *testing.T) {
 			},
 		},
 		{
+			name: "file becomes a directory",
+			change: gittest.Change{
+				Delete: []string{"blog/2026/gone/index.md"},
+				Files:  map[string]string{"blog/2026/gone/index.md/x.md": "x\n"},
+			},
+			want: []gitrepo.Change{
+				{Op: gitrepo.Deleted, From: "blog/2026/gone/index.md"},
+				{Op: gitrepo.Added, To: "blog/2026/gone/index.md/x.md"},
+			},
+		},
+		{
+			name: "directory becomes a file",
+			change: gittest.Change{
+				Delete: []string{"blog/2026/keep/index.md"},
+				Files:  map[string]string{"blog/2026/keep": "now a file\n"},
+			},
+			want: []gitrepo.Change{
+				{Op: gitrepo.Added, To: "blog/2026/keep"},
+				{Op: gitrepo.Deleted, From: "blog/2026/keep/index.md"},
+			},
+		},
+		{
+			name:   "mode change only",
+			change: gittest.Change{Executables: map[string]string{"blog/2026/edit/index.md": "before\n"}},
+			want:   []gitrepo.Change{{Op: gitrepo.Modified, From: "blog/2026/edit/index.md", To: "blog/2026/edit/index.md"}},
+		},
+		{
 			name:   "file becomes a symlink",
 			change: gittest.Change{Delete: []string{"blog/2026/keep/index.md"}, Symlinks: map[string]string{"blog/2026/keep/index.md": "../edit/index.md"}},
 			want:   []gitrepo.Change{{Op: gitrepo.Modified, From: "blog/2026/keep/index.md", To: "blog/2026/keep/index.md"}},
@@ -247,7 +276,7 @@ func TestDiff(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := tt.change
-			c.Ref = "refs/pull/" + string(rune('1'+i)) + "/head"
+			c.Ref = "refs/pull/" + strconv.Itoa(i+1) + "/head"
 			c.From = base
 			head := repo.Apply(c)
 			if err := m.Fetch(ctx, c.Ref); err != nil {
@@ -263,6 +292,26 @@ func TestDiff(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Diff (-want +got):\n%s", diff)
+			}
+			// git itself agrees.
+			var fromGit []gitrepo.Change
+			for _, line := range strings.Split(repo.Git("diff", "--name-status", "-M", base, head), "\n") {
+				f := strings.Split(line, "\t")
+				switch {
+				case f[0] == "A":
+					fromGit = append(fromGit, gitrepo.Change{Op: gitrepo.Added, To: f[1]})
+				case f[0] == "D":
+					fromGit = append(fromGit, gitrepo.Change{Op: gitrepo.Deleted, From: f[1]})
+				case f[0] == "M", f[0] == "T":
+					fromGit = append(fromGit, gitrepo.Change{Op: gitrepo.Modified, From: f[1], To: f[1]})
+				case strings.HasPrefix(f[0], "R"):
+					fromGit = append(fromGit, gitrepo.Change{Op: gitrepo.Renamed, From: f[1], To: f[2]})
+				default:
+					t.Fatalf("git diff line %q", line)
+				}
+			}
+			if diff := cmp.Diff(fromGit, got, cmpopts.SortSlices(func(a, b gitrepo.Change) bool { return a.From+a.To < b.From+b.To })); diff != "" {
+				t.Errorf("Diff disagrees with git diff -M (-git +got):\n%s", diff)
 			}
 		})
 	}
