@@ -341,7 +341,17 @@ func (c *retrier) backoff(err error, attempt int) (time.Duration, bool) {
 		return jittered, true
 	}
 	var he *ghinstallation.HTTPError
-	if errors.As(err, &he) && he.Response != nil && he.Response.StatusCode < 500 {
+	if errors.As(err, &he) && he.Response != nil {
+		// Minting an installation token failed.
+		code := he.Response.StatusCode
+		switch {
+		case code >= 500:
+			return jittered, true
+		case code == http.StatusForbidden || code == http.StatusTooManyRequests:
+			if d, ok := retryAfter(he.Response); ok {
+				return limitWait(d)
+			}
+		}
 		return 0, false // the app's credentials or installation are wrong
 	}
 	var ue *url.Error
@@ -352,7 +362,7 @@ func (c *retrier) backoff(err error, attempt int) (time.Duration, bool) {
 }
 
 // retryAfter reads Retry-After, or X-RateLimit-Reset when the quota is
-// spent, from a 429 answer.
+// spent, from a rate-limited answer.
 func retryAfter(r *http.Response) (time.Duration, bool) {
 	if v := r.Header.Get("Retry-After"); v != "" {
 		var s int

@@ -520,7 +520,7 @@ func TestAppAuth(t *testing.T) {
 			if len(runs) != 1 || len(runs[0].Annotations) != 120 || runs[0].Requests != 3 || runs[0].Conclusion != "failure" || runs[0].App != "herald" {
 				t.Errorf("check run: %d runs, %+v", len(runs), runs)
 			}
-			if _, err := c.UpdateCheckRun(ctx, run.ID, forge.CheckRunOptions{Conclusion: forge.ConclusionSuccess, Title: "all clear", Summary: "No findings."}); err != nil {
+			if _, err := c.UpdateCheckRun(ctx, run.ID, forge.CheckRunOptions{Name: "herald", Conclusion: forge.ConclusionSuccess, Title: "all clear", Summary: "No findings."}); err != nil {
 				t.Fatal(err)
 			}
 			if got := fake.CheckRuns(repo, "1111111111111111111111111111111111111111")[0]; got.Conclusion != "success" || got.Title != "all clear" {
@@ -608,5 +608,107 @@ func TestAppInstallations(t *testing.T) {
 	t.Logf("message a person sees: %v", err)
 	if got := fake.Count("apps/create-installation-access-token") - before; got != 1 {
 		t.Errorf("token requests for a wrong installation = %d, want 1 (no retries)", got)
+	}
+}
+
+// TestEveryOperationSurvivesOneFault runs every operation with the first
+// request of each endpoint failing, as an App (so installation tokens and
+// check runs are covered too).
+func TestEveryOperationSurvivesOneFault(t *testing.T) {
+	key, pemKey := appKey(t)
+	for _, tc := range []struct {
+		name   string
+		inject func(f *fakegithub.Server)
+	}{
+		{"5xx", func(f *fakegithub.Server) { f.FailEachOnce(502) }},
+		{"rate limit", func(f *fakegithub.Server) { f.RateLimitEachOnce(403, 0) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fake := fakegithub.New(t, fakegithub.Options{})
+			fake.AddApp(42, "herald", &key.PublicKey)
+			fake.AddInstallation(42, 7, "acme")
+			fake.AddRepo(fakegithub.Repo{Owner: "acme", Name: "blog"})
+			head := "1111111111111111111111111111111111111111"
+			n := fake.AddPR(repo, fakegithub.PR{HeadSHA: head, Files: []fakegithub.File{{Path: "blog/hello.md", Status: "added", Patch: patch}}})
+			fake.SetPermission(repo, "bob", "write")
+			cid := fake.AddComment(repo, fakegithub.Comment{Issue: n, User: "bob", Body: "/herald check"})
+			tc.inject(fake)
+			app, err := github.NewApp(42, pemKey, options(fake, &syncBuffer{}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := app.Client(7, "acme", "blog")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			steps := []struct {
+				name string
+				run  func() error
+			}{
+				{"Repo", func() error { _, err := c.Repo(ctx); return err }},
+				{"ListOpenPRs", func() error { _, err := c.ListOpenPRs(ctx); return err }},
+				{"PR", func() error { _, err := c.PR(ctx, n); return err }},
+				{"Reviews", func() error { _, err := c.Reviews(ctx, n); return err }},
+				{"CheckRuns", func() error { _, err := c.CheckRuns(ctx, head); return err }},
+				{"CreateCheckRun", func() error {
+					_, err := c.CreateCheckRun(ctx, forge.CheckRunOptions{Name: "herald", HeadSHA: head, Status: forge.CheckInProgress, Title: "t", Summary: "s"})
+					return err
+				}},
+				{"UpdateCheckRun", func() error {
+					runs, err := c.CheckRuns(ctx, head)
+					if err != nil || len(runs) != 1 {
+						return fmt.Errorf("runs %v: %v", runs, err)
+					}
+					_, err = c.UpdateCheckRun(ctx, runs[0].ID, forge.CheckRunOptions{Name: "herald", Conclusion: forge.ConclusionSuccess, Title: "t", Summary: "s"})
+					return err
+				}},
+				{"UpsertComment", func() error { _, err := c.UpsertComment(ctx, n, "summary", "report"); return err }},
+				{"UpsertComment edit", func() error { _, err := c.UpsertComment(ctx, n, "summary", "report 2"); return err }},
+				{"CreateReview", func() error {
+					_, err := c.CreateReview(ctx, n, forge.ReviewRequest{CommitID: head, Comments: []forge.ReviewComment{{Path: "blog/hello.md", Line: 5, Body: "x"}}})
+					return err
+				}},
+				{"DeleteReviewComment", func() error {
+					rcs, err := c.ReviewComments(ctx, n)
+					if err != nil || len(rcs) != 1 {
+						return fmt.Errorf("review comments %v: %v", rcs, err)
+					}
+					return c.DeleteReviewComment(ctx, rcs[0].ID)
+				}},
+				{"AddLabels", func() error { _, err := c.AddLabels(ctx, n, "herald/scheduled"); return err }},
+				{"RemoveLabel", func() error { _, err := c.RemoveLabel(ctx, n, "herald/scheduled"); return err }},
+				{"SetStatus", func() error {
+					_, err := c.SetStatus(ctx, head, forge.Status{Context: "herald/schedule", State: forge.StatusPending})
+					return err
+				}},
+				{"Permission", func() error { _, err := c.Permission(ctx, "bob"); return err }},
+				{"AddReaction", func() error { return c.AddReaction(ctx, cid, forge.ReactionEyes) }},
+				{"Merge", func() error { _, err := c.Merge(ctx, n, forge.MergeOptions{SHA: head}); return err }},
+				{"RepositoryDispatch", func() error { return c.RepositoryDispatch(ctx, "publish", nil) }},
+				{"WorkflowDispatch", func() error { return c.WorkflowDispatch(ctx, "deploy.yml", "main", nil) }},
+			}
+			for _, st := range steps {
+				if err := st.run(); err != nil {
+					t.Fatalf("%s: %v", st.name, err)
+				}
+			}
+			if got := len(fake.Comments(repo, n)); got != 2 {
+				t.Errorf("comments = %d, want the user's and one summary", got)
+			}
+			if got := len(fake.Merges()); got != 1 {
+				t.Errorf("merges = %d, want 1", got)
+			}
+			var failed int
+			for _, r := range fake.Requests() {
+				if r.Status >= 500 || r.Status == 403 {
+					failed++
+				}
+			}
+			if failed < 20 {
+				t.Errorf("only %d requests failed; the fault did not reach every operation", failed)
+			}
+		})
 	}
 }

@@ -242,10 +242,14 @@ func (c *Client) CreateCheckRun(ctx context.Context, opts forge.CheckRunOptions)
 	return checkRunFrom(run), nil
 }
 
-// UpdateCheckRun replaces a check run's output and state. GitHub appends
+// UpdateCheckRun replaces a check run's output and state. opts.Name is
+// required (GitHub's update always carries the name). GitHub appends
 // annotations to the ones the run has, so pass only new ones; they are sent
 // 50 per request.
 func (c *Client) UpdateCheckRun(ctx context.Context, id int64, opts forge.CheckRunOptions) (forge.CheckRun, error) {
+	if opts.Name == "" {
+		return forge.CheckRun{}, fmt.Errorf("update check run %d on %s: name is required", id, c.name())
+	}
 	var run *gh.CheckRun
 	for i, b := range batches(opts.Annotations) {
 		var err error

@@ -55,6 +55,8 @@ type Server struct {
 	apps          map[int64]appState
 	installations map[int64]installation
 	faults        []fault
+	eachOnce      *fault          // fault for the first request of every operation
+	eachSeen      map[string]bool // operations that had their eachOnce fault
 	rates         map[string]*rateState
 	requests      []Request
 	errs          []string
@@ -142,6 +144,7 @@ func New(t testing.TB, opts Options) *Server {
 		apps:          map[int64]appState{},
 		installations: map[int64]installation{},
 		rates:         map[string]*rateState{},
+		eachSeen:      map[string]bool{},
 	}
 	if err := s.routes(); err != nil {
 		t.Fatalf("fakegithub: %v", err)
@@ -265,7 +268,42 @@ func (s *Server) takeFault(op string) (fault, bool) {
 			return f, true
 		}
 	}
+	if s.eachOnce != nil && !s.eachSeen[op] {
+		s.eachSeen[op] = true
+		f := *s.eachOnce
+		if f.kind == faultPrimary {
+			f.reset = time.Now().Add(f.after)
+		}
+		return f, true
+	}
 	return fault{}, false
+}
+
+// FailEachOnce makes the first request of every operation from now on
+// answer status, such as 502: an end-to-end test then shows that every
+// endpoint's caller survives one failure.
+func (s *Server) FailEachOnce(status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.eachOnce = &fault{kind: faultStatus, status: status}
+	clear(s.eachSeen)
+}
+
+// RateLimitEachOnce makes the first request of every operation from now on
+// answer the primary rate limit (status 403 or 429), resetting resetAfter
+// later.
+func (s *Server) RateLimitEachOnce(status int, resetAfter time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.eachOnce = &fault{kind: faultPrimary, status: status, after: resetAfter}
+	clear(s.eachSeen)
+}
+
+// StopFaults drops every injected fault that has not fired yet.
+func (s *Server) StopFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults, s.eachOnce = nil, nil
 }
 
 // --- credentials ---
