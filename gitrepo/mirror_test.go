@@ -3,6 +3,7 @@ package gitrepo_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -327,5 +328,43 @@ func TestMirrorsWorkInParallel(t *testing.T) {
 		if err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestFetchCostFollowsTheChange fetches one new post from a small and a
+// ten-times larger repository: the bytes on the wire must be about the
+// same, and far below a clone.
+func TestFetchCostFollowsTheChange(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := gittest.NewServer(t)
+	fetchBytes := func(name string, posts int) (clone, fetch int64) {
+		files := map[string]string{}
+		for i := range posts {
+			files[fmt.Sprintf("blog/%d/post-%d/index.md", 2020+i%5, i)] = fmt.Sprintf("---\ntitle: Post %d\n---\n%s\n", i, strings.Repeat(fmt.Sprintf("words of post %d ", i), 30))
+		}
+		repo := srv.NewRepo(name, files)
+		srv.ResetStats()
+		m := open(t, newCache(t), repo.URL)
+		clone = srv.Stats().BytesSent
+		repo.Commit("refs/heads/main", map[string]string{"blog/new/post/index.md": "---\ntitle: New\n---\nA new post.\n"})
+		srv.ResetStats()
+		if err := m.Fetch(ctx, "refs/heads/main"); err != nil {
+			t.Fatal(err)
+		}
+		st := srv.Stats()
+		return clone, st.BytesSent + st.BytesReceived
+	}
+	smallClone, small := fetchBytes("small", 100)
+	bigClone, big := fetchBytes("big", 1000)
+	t.Logf("100 posts: clone %d B, fetch %d B; 1000 posts: clone %d B, fetch %d B", smallClone, small, bigClone, big)
+	if bigClone < 5*smallClone {
+		t.Fatalf("the larger repository is not larger: %d vs %d bytes", bigClone, smallClone)
+	}
+	if float64(big) > 1.2*float64(small) {
+		t.Errorf("fetching one commit moved %d bytes from the large repository, %d from the small one", big, small)
+	}
+	if big*50 > bigClone {
+		t.Errorf("fetching one commit moved %d bytes, more than 2%% of a clone (%d)", big, bigClone)
 	}
 }
