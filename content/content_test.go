@@ -1,0 +1,188 @@
+package content
+
+import (
+	"context"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestFrontMatterPositions(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want []string // key line:col -> value line:col "text"
+	}{
+		{"yaml", "---\ntitle: Hello\ndate: 2026-02-03\ntags:\n  - news\n  - \"events\"\ndescription:\n---\nbody\n",
+			[]string{`title 2:1 -> 2:8 "Hello"`, `date 3:1 -> 3:7 "2026-02-03"`, `tags 4:1 -> 5:3 ""`, `description 7:1 -> 7:13 ""`}},
+		{"yaml after blank lines", "\n\n---\ntitle: 'x'\n---\n", []string{`title 4:1 -> 4:8 "x"`}},
+		{"toml", "+++\ntitle = \"Hello\"\ndate = 2026-02-03T10:00:00Z\ndraft = true\n[params]\nx = 1\n+++\nbody\n",
+			[]string{`title 2:1 -> 2:9 "Hello"`, `date 3:1 -> 3:8 "2026-02-03T10:00:00Z"`, `draft 4:1 -> 4:9 "true"`, `params 5:1 -> 5:1 ""`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := ParsePost("blog/x.md", []byte(tt.src), nil, time.UTC)
+			if len(p.Problems) > 0 {
+				t.Fatalf("problems: %+v", p.Problems)
+			}
+			var got []string
+			for _, f := range p.FrontMatter.Fields {
+				got = append(got, fmtField(f))
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("fields (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func fmtField(f Field) string {
+	return f.Key + " " + itoa(f.KeyPos.Line) + ":" + itoa(f.KeyPos.Column) + " -> " + itoa(f.Value.Pos.Line) + ":" + itoa(f.Value.Pos.Column) + " \"" + f.Value.Text + "\""
+}
+
+func itoa(i int) string {
+	return fmtInt(i)
+}
+
+func fmtInt(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return fmtInt(i/10) + string(rune('0'+i%10))
+}
+
+func TestParsePostMeaning(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	docusaurus, _ := ProfileByName("docusaurus")
+	jekyll, _ := ProfileByName("jekyll")
+	hugo, _ := ProfileByName("hugo")
+	tests := []struct {
+		name    string
+		prof    *Profile
+		path    string
+		src     string
+		date    string
+		draft   bool
+		authors []string
+		tags    []string
+		url     string
+	}{
+		{"docusaurus", docusaurus, "blog/2026-02-03-recap/index.md",
+			"---\ntitle: R\ndate: 2026-02-03 11:00\nauthors: [a, {name: Inline}]\ntags: [news, {label: Events, permalink: /e}]\ndraft: true\n---\n",
+			"2026-02-03T10:00:00Z", true, []string{"a"}, []string{"news", "Events"}, "/blog/2026/02/03/recap"},
+		{"jekyll published false", jekyll, "_posts/2026-02-03-recap.md",
+			"---\ntitle: R\ndate: 2026-02-03 11:00:00 +0100\nauthor: alice\ntags: swift release\npublished: false\n---\n",
+			"2026-02-03T10:00:00Z", true, []string{"alice"}, []string{"swift", "release"}, "/2026/02/03/recap"},
+		{"hugo publishDate wins", hugo, "content/blog/x/index.md",
+			"+++\ntitle = \"R\"\ndate = 2020-01-01\npublishDate = 2026-02-03\nurl = \"/blog/custom/\"\n+++\n",
+			"2026-02-02T23:00:00Z", false, nil, nil, "/blog/custom"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := ParsePost(tt.path, []byte(tt.src), tt.prof, berlin)
+			if p.DateErr != nil || len(p.Problems) > 0 {
+				t.Fatalf("date err %v, problems %+v", p.DateErr, p.Problems)
+			}
+			got := []any{p.Date.UTC().Format(time.RFC3339), p.Draft, p.Authors, p.Tags, p.URLPath}
+			want := []any{tt.date, tt.draft, tt.authors, tt.tags, tt.url}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDetectProfile(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   []string
+		profile string
+		root    string
+	}{
+		{"docusaurus at root", []string{"docusaurus.config.ts", "blog/x.md"}, "docusaurus", "."},
+		{"hugo in subfolder", []string{"README.md", "site/hugo.toml", "site/content/posts/x.md"}, "hugo", "site"},
+		{"jekyll", []string{"_config.yml", "_posts/2026-01-01-x.md"}, "jekyll", "."},
+		{"shallower wins", []string{"_config.yml", "docs/website/docusaurus.config.js"}, "jekyll", "."},
+		{"too deep", []string{"a/b/c/hugo.toml"}, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, ok := DetectProfile(nil, tt.files)
+			name, root := "", ""
+			if ok {
+				name, root = d.Profile.Name, d.Root
+			}
+			if name != tt.profile || root != tt.root {
+				t.Errorf("got %q in %q, want %q in %q", name, root, tt.profile, tt.root)
+			}
+		})
+	}
+}
+
+func TestLoadSiteSubfolderAndRegistries(t *testing.T) {
+	fsys := fstest.MapFS{
+		"site/hugo.toml":                    {Data: []byte("title = 'x'\n")},
+		"site/data/authors.toml":            {Data: []byte("[alice]\nname = 'Alice'\n[bob]\nname = 'Bob'\n")},
+		"site/content/posts/a/index.md":     {Data: []byte("+++\ntitle = 'a'\n+++\n")},
+		"site/content/posts/_index.md":      {Data: []byte("section")},
+		"site/content/about.md":             {Data: []byte("not a post")},
+		".herald.yml":                       {Data: []byte("version: 1\ntimezone: Mars/Olympus\n")},
+		"site/content/posts/b.md":           {Data: []byte("---\ntitle: b\n---\n")},
+		"site/content/posts/image.png":      {Data: []byte("png")},
+		"site/content/en/blog/2026/post.md": {Data: []byte("---\ntitle: c\n---\n")},
+	}
+	s, err := LoadSite(context.Background(), fsys)
+	if err != nil {
+		t.Fatalf("LoadSite must not fail on a broken config: %v", err)
+	}
+	got := []any{s.Profile.Name, s.Root, s.Posts, s.Authors.Names, len(s.ConfigProblems), s.Location().String()}
+	want := []any{"hugo", "site", []string{"site/content/en/blog/2026/post.md", "site/content/posts/a/index.md", "site/content/posts/b.md"},
+		[]string{"alice", "bob"}, 1, "UTC"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestDecodeConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want []string // problems as line:col: message
+	}{
+		{"full", "version: 1\nprofile: hugo\ntimezone: Europe/Berlin\ncontent: [\"content/**/*.md\"]\nrequired: [title]\nwords: [herald]\nrules:\n  misspelling: info\n  image-size: {severity: error, max_kb: 500}\npublish:\n  strategy: rebuild\n  rebuild: {trigger: hook, url: \"https://example.com/hook\"}\napprovals: 2\nresync: \"*/10 * * * *\"\nsite_url: https://example.com\ncommands: [publish, hold]\n", nil},
+		{"empty file", "", nil},
+		{"unknown keys", "version: 1\nrulez: {}\npublish:\n  strategy: merge\n  stratgy: draft\n",
+			[]string{`2:1: unknown key "rulez" (did you mean "rules"?)`, `5:3: unknown key "publish.stratgy" (did you mean "publish.strategy"?)`}},
+		{"bad values", "version: 2\nprofile: gatsby\nrules:\n  misspelling: loud\npublish: {strategy: yolo}\napprovals: -1\nresync: every minute\n",
+			[]string{"1:1: version 2 is not supported; this herald reads version 1",
+				`2:1: unknown site profile "gatsby" (known: docusaurus, hugo, jekyll); the profile is detected instead`,
+				`4:1: rule misspelling: severity "loud" must be one of off, info, warning, error`,
+				`5:1: unknown publish strategy "yolo" (one of merge, draft, rebuild)`,
+				"6:1: approvals must be between 0 and 100, not -1",
+				`7:1: resync "every minute" is not a cron spec of five fields (such as "*/5 * * * *")`}},
+		{"wrong type", "version: 1\nwords: herald\n", []string{"2:1: wrong type: cannot unmarshal a string `herald` where another type is expected"}},
+		{"missing version", "timezone: UTC\n", []string{"1:1: `version: 1` is missing; herald assumes version 1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, probs := DecodeConfig([]byte(tt.src))
+			if cfg == nil || cfg.Timezone == nil {
+				t.Fatal("no usable config")
+			}
+			var got []string
+			for _, p := range probs {
+				got = append(got, itoa(p.Line)+":"+itoa(p.Column)+": "+p.Message)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+	cfg, _ := DecodeConfig([]byte("version: 1\ntimezone: Europe/Berlin\nrules:\n  image-size: {severity: error, max_kb: 500}\npublish: {strategy: draft}\n"))
+	if cfg.Timezone.String() != "Europe/Berlin" || cfg.Rules["image-size"].Severity != SeverityError ||
+		cfg.Rules["image-size"].Options["max_kb"] != 500 || cfg.Publish.Strategy != "draft" || cfg.Approvals != 1 || cfg.Resync != "*/5 * * * *" {
+		t.Errorf("decoded %+v", cfg)
+	}
+}
