@@ -1,8 +1,10 @@
 package prose
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // benchPost returns the plain text of a real post of about 1,500 words
@@ -81,4 +83,56 @@ func BenchmarkLoadDictionary(b *testing.B) {
 	for b.Loop() {
 		buildDictionary()
 	}
+}
+
+// BenchmarkCheckVsFields alternates Check and strings.Fields over the same
+// post in one loop and reports the ratio of their times, which stays put
+// while the load of the machine changes.
+func BenchmarkCheckVsFields(b *testing.B) {
+	text, vocab := benchPost(b)
+	c := NewChecker(Options{Vocabulary: vocab})
+	var check, fields time.Duration
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		c.Check(text)
+		t1 := time.Now()
+		_ = strings.Fields(text)
+		fields += time.Since(t1)
+		check += t1.Sub(t0)
+	}
+	b.ReportMetric(float64(check)/float64(fields), "check/fields")
+	b.ReportMetric(float64(check.Nanoseconds())/float64(b.N), "check-ns/op")
+}
+
+// BenchmarkCheckUnknownWords checks 1 MB of words no dictionary knows: the
+// cost stays linear (compare MB/s with BenchmarkCheck).
+func BenchmarkCheckUnknownWords(b *testing.B) {
+	var sb strings.Builder
+	for i := 0; sb.Len() < 1<<20; i++ {
+		fmt.Fprintf(&sb, "qwertz%c%c ", 'a'+i%26, 'a'+i/26%26)
+	}
+	text := sb.String()
+	c := NewChecker(Options{})
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		c.Check(text)
+	}
+}
+
+// BenchmarkScanBytes counts the spaces of the same post with a plain byte
+// loop: the floor any tokenizer pays, to calibrate the machine.
+func BenchmarkScanBytes(b *testing.B) {
+	text, _ := benchPost(b)
+	b.SetBytes(int64(len(text)))
+	n := 0
+	for b.Loop() {
+		for i := 0; i < len(text); i++ {
+			if text[i] == ' ' {
+				n++
+			}
+		}
+	}
+	_ = n
 }

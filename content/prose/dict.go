@@ -41,7 +41,8 @@ func (e entry) flags() uint8 { return uint8(e) }
 // process (see loadDictionary) and never changed afterwards, so it is shared
 // by every Checker without locking.
 type dictionary struct {
-	words map[string]entry // lower-case word -> entry
+	words map[string]entry // lower-case word -> entry, words of shortLen bytes or more
+	short map[string]entry // the same for shorter words: the most frequent, in a map small enough to stay in cache
 	fixes []string         // corrections of known misspellings
 	// byFirst[c][n] lists the common words of n bytes starting with letter
 	// c, with a mask of the letters each contains, for suggestions at edit
@@ -91,7 +92,14 @@ func buildDictionary() *dictionary {
 		d.fixes = append(d.fixes, right)
 		d.words[wrong] = e | entry(flagMisspelt) | entry(len(d.fixes))<<8
 	}
+	d.short = make(map[string]entry)
 	for w, e := range d.words {
+		if len(w) < shortLen {
+			d.short[w] = e
+			delete(d.words, w)
+		}
+	}
+	for w, e := range d.all() {
 		if e.flags()&flagCommon == 0 || len(w) < 2 || len(w) > maxSuggestLen+2 || !isLowerASCII(w) {
 			continue
 		}
@@ -99,6 +107,45 @@ func buildDictionary() *dictionary {
 		d.byFirst[c][len(w)] = append(d.byFirst[c][len(w)], maskedWord{w, letterMask(w)})
 	}
 	return d
+}
+
+// shortLen is the length from which words go to dictionary.words.
+const shortLen = 5
+
+// lookup returns the entry of a lower-case word.
+func (d *dictionary) lookup(w string) (entry, bool) {
+	if len(w) < shortLen {
+		e, ok := d.short[w]
+		return e, ok
+	}
+	e, ok := d.words[w]
+	return e, ok
+}
+
+// lookupBytes is lookup for a word in a byte slice, without copying it.
+func (d *dictionary) lookupBytes(w []byte) (entry, bool) {
+	if len(w) < shortLen {
+		e, ok := d.short[string(w)]
+		return e, ok
+	}
+	e, ok := d.words[string(w)]
+	return e, ok
+}
+
+// all iterates over every entry.
+func (d *dictionary) all() func(yield func(string, entry) bool) {
+	return func(yield func(string, entry) bool) {
+		for w, e := range d.short {
+			if !yield(w, e) {
+				return
+			}
+		}
+		for w, e := range d.words {
+			if !yield(w, e) {
+				return
+			}
+		}
+	}
 }
 
 // fix returns the correction of a known misspelling.
@@ -150,7 +197,7 @@ func (d *dictionary) nearby(w string, limit int, flags uint8) []string {
 		return false
 	}
 	try := func(s string) bool {
-		if e, ok := d.words[s]; ok && e.flags()&flags != 0 && !seen(s) {
+		if e, ok := d.lookup(s); ok && e.flags()&flags != 0 && !seen(s) {
 			out = append(out, s)
 		}
 		return len(out) > limit

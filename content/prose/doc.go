@@ -2,8 +2,108 @@
 // words, misspellings, mojibake, bidirectional and invisible control
 // characters, and placeholder text.
 //
-// It works on runs of plain text only. The caller (content/check) extracts
-// the text nodes of a post with a Markdown parser and leaves out code spans,
-// code blocks, URLs and HTML comments; prose knows nothing of Markdown,
-// front matter or files, and refuses to guess at them.
+// It works on plain text only. The caller (content/check) extracts the text
+// of a post with a Markdown parser, leaving out code spans, code blocks,
+// URLs and HTML comments, and maps the byte offsets of each Issue back to
+// lines of the file. prose knows nothing of Markdown, front matter, files
+// or severities, and refuses to guess at them. Pass the text of a whole
+// post to one Check call, blocks separated by a blank line: the
+// repeated-word rule never looks across a blank line, and the spelling rule
+// uses the whole text to tell a name from a slip (see below).
+//
+// # Rules
+//
+// repeated-word: the same word twice in a row ("the the"), case-insensitive,
+// with nothing but a space or one line break between. Not reported: across
+// punctuation or a blank line; repetitions English makes on purpose ("had
+// had", "that that", "is is", "many many", ...); single letters other than
+// "a" and "I"; a second word in capitals after a lower-case one ("set Set",
+// a table column) or two capitalised words inside a sentence ("Walla
+// Walla"); words in {...} (template tags, shortcodes, attribute lists);
+// words separated by three spaces or more (plain-text tables). The fix keeps
+// the first word and removes the second with the space before it.
+//
+// misspelling: a word is known when it is in one of the embedded lists
+// (SCOWL American English up to size 70 with the British spellings, the
+// cspell software-terms and companies lists, a short list of herald's own;
+// see words/NOTICE.md), in Options.Words, or in at least MinDocs documents
+// of the Vocabulary; an inflection (-s, -ed, -ing, ...), a prefixed form
+// ("multicluster") or a compound of two known words ("dataplane") of a known
+// word is known too. A word on the list of common misspellings of
+// github.com/golangci/misspell is reported with its correction as a fix. An
+// unknown word is reported only when a common English word is one or two
+// edits away; the fix is offered only when exactly one is. Never checked:
+// words under five letters (unless a known misspelling), words with digits,
+// CamelCase and ALLCAPS words, capitalised words inside a sentence (names;
+// at the start of a sentence only known misspellings are reported), words
+// with non-ASCII letters, words in quotes or backticks, @mentions, #tags,
+// $variables, -flags, paths, URLs, e-mail addresses, host and file names
+// (anything with . / _ = : inside). A misspelling written three times or
+// more in one text is taken as meant (a product name) and dropped. After 200
+// suggestion searches in one text the rest of its unknown words are
+// skipped, so that a text that is not English prose costs linear time.
+//
+// mojibake: a run of characters whose Windows-1252 bytes form UTF-8
+// sequences of plausible characters (ðŸ˜› → 😛, â€™ → ’, Ã© → é, a mangled
+// no-break space "Â "), repaired up to three times for text mangled more
+// than once; the fix is the repaired text. Legitimate accented text is not
+// reported: a lone accented letter never forms a sequence, a capital
+// letter followed by a quote or dash decodes to an implausible character,
+// and a single sequence through a no-break space (« café ») is skipped. A
+// byte that is not UTF-8 and U+FFFD REPLACEMENT CHARACTER are reported
+// without a fix.
+//
+// bidi-control: the embeddings, overrides and isolates U+202A–U+202E and
+// U+2066–U+2069 (Trojan Source), always; the marks U+200E, U+200F and
+// U+061C only in text without right-to-left letters, where they have no
+// use. The fix removes the character, except in right-to-left text, where
+// it is reported without a fix.
+//
+// invisible-char: zero-width space, word joiner, byte order mark (anywhere:
+// the caller strips one at the start of a file), soft hyphen, Hangul
+// fillers, invisible operators, C0 and C1 controls other than tab and line
+// breaks, fixed by removing them (consecutive ones are one finding); a
+// zero-width joiner or non-joiner only between Latin letters, spaces or the
+// edges of the text (inside emoji sequences and in Arabic, Persian or Indic
+// script they are needed); line and paragraph separators, fixed to a space.
+// A no-break space on its own is deliberate (French punctuation, "10 km")
+// and not reported; next to a space or tab it shows as a double space and
+// is replaced, with its neighbours, by one space.
+//
+// placeholder: FIXME and TKTK anywhere; TODO, TBD and XXX when they stand as
+// a note (at the start of a line, after an opening bracket, or followed by
+// a colon, closing bracket, dash or the end of a line) and not as a word
+// ("our TODO list", "a TBD date"); "lorem ipsum"; "[insert ...]". All in
+// capitals as written: "a todo app" is fine. No fix.
+//
+// # Measured on real posts
+//
+// testdata/corpus (three sites, 311 published posts, 362,543 words of
+// text) is checked by TestCorpusNoise, which lists every finding with a
+// verdict in testdata/corpus-findings.tsv and fails on a new unjudged
+// finding or more findings than pinned per rule. The first version of the
+// rules reported 341 findings: repeated-word 18, misspelling 301,
+// placeholder 4, invisible-char 18. Now: 52 findings, 9 judged false (17%
+// of findings, 0.025 false findings per 1,000 words, one per 35 posts):
+//
+//	repeated-word    4 (0 false: three "the the", one "directory directory")
+//	misspelling     29 (9 false: handles and product names in lower case,
+//	                    such as "lehnerj", "kpack", "swiftc"; 20 real typos
+//	                    in published posts, such as "reconcilation",
+//	                    "straighforward", "identifers")
+//	placeholder      1 (0 false: a "(TBD: ...)" note left in a post)
+//	invisible-char  18 (0 false: zero-width spaces, line separators and
+//	                    double spaces with a no-break space, all really there)
+//	mojibake, bidi-control: 0
+//
+// Of the 20 fixes offered for misspellings, 4 are wrong (all on false
+// findings: "kpack" -> "knack") and 1 on a real typo picks a near word
+// ("diagnositcs" -> "diagnostic").
+//
+// # Cost
+//
+// Check makes one pass over the bytes for the character rules and one over
+// the words, with a map lookup per word of three letters or more, and
+// allocates only for the issues it returns. The embedded lists are parsed
+// once per process, on the first NewChecker (about 40 ms, 15 MB).
 package prose

@@ -190,17 +190,20 @@ func isAlnumRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
+func isAlnumByte(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
+}
+
 func (k *chunk) analyse(text string) {
-	for j := k.start; j < k.end; j++ {
-		switch text[j] {
-		case '{':
-			k.open++
-		case '}':
-			k.closed++
-		}
-	}
 	cs, ce := k.start, k.end
 	for cs < ce {
+		if b := text[cs]; b < utf8.RuneSelf {
+			if isAlnumByte(b) {
+				break
+			}
+			cs++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[cs:ce])
 		if isAlnumRune(r) {
 			break
@@ -208,6 +211,13 @@ func (k *chunk) analyse(text string) {
 		cs += size
 	}
 	for ce > cs {
+		if b := text[ce-1]; b < utf8.RuneSelf {
+			if isAlnumByte(b) {
+				break
+			}
+			ce--
+			continue
+		}
 		r, size := utf8.DecodeLastRuneInString(text[cs:ce])
 		if isAlnumRune(r) {
 			break
@@ -216,27 +226,31 @@ func (k *chunk) analyse(text string) {
 	}
 	k.cs, k.ce = cs, ce
 	k.lead = cs > k.start
-	if cs > k.start && text[cs-1] == '-' {
+	k.trail = ce < k.end
+	if k.lead && text[cs-1] == '-' {
 		k.special = true // a suffix ("-ization") or a command-line flag
 	}
 	for j := k.start; j < cs; j++ {
 		switch text[j] {
-		case '@', '#', '$', '%', '~', '/', '\\', '<', '>', '=', '{', '}', '|', '&', '^':
+		case '{':
+			k.open++
+		case '}':
+			k.closed++
+		case '@', '#', '$', '%', '~', '/', '\\', '<', '>', '=', '|', '&', '^':
 			// A mention, hashtag, variable, path or markup: not prose.
 			k.special = true
 		}
 	}
 	for j := ce; j < k.end; j++ {
 		switch text[j] {
-		case '/', '\\', '<', '>', '=', '{', '}', '|', '&', '^', '@', '(', '[':
-			k.special = true
-		}
-	}
-	k.trail = ce < k.end
-	for j := ce; j < k.end; j++ {
-		switch text[j] {
+		case '{':
+			k.open++
+		case '}':
+			k.closed++
 		case '.', '!', '?', ':':
 			k.sentenceEnd = true
+		case '/', '\\', '<', '>', '=', '|', '&', '^', '@', '(', '[':
+			k.special = true
 		}
 	}
 	if k.lead && k.trail {
@@ -266,6 +280,12 @@ func (k *chunk) analyse(text string) {
 					k.special = true
 				}
 				k.hyphen = true
+			case b == '{':
+				k.open++
+				k.special = true
+			case b == '}':
+				k.closed++
+				k.special = true
 			default:
 				k.special = true
 			}
@@ -434,7 +454,7 @@ func isPrefix(w string) bool {
 // knownWord reports whether a normalised word is correctly spelled as far as
 // the dictionaries, the project words and the repository vocabulary know.
 func (c *Checker) knownWord(w []byte) bool {
-	if e, ok := c.dict.words[string(w)]; ok && e.flags()&flagKnown != 0 {
+	if e, ok := c.dict.lookupBytes(w); ok && e.flags()&flagKnown != 0 {
 		return true
 	}
 	return c.projectWord(w)
@@ -484,7 +504,7 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, budget *i
 	}
 	var buf [64]byte
 	lw := appendNorm(buf[:0], w)
-	en, ok := c.dict.words[string(lw)]
+	en, ok := c.dict.lookupBytes(lw)
 	if ok && en.flags()&flagMisspelt != 0 {
 		if c.projectWord(lw) {
 			return issues
@@ -621,7 +641,7 @@ func (c *Checker) derivedWord(w []byte) bool {
 }
 
 func (c *Checker) commonWord(w []byte) bool {
-	e, ok := c.dict.words[string(w)]
+	e, ok := c.dict.lookupBytes(w)
 	return ok && e.flags()&flagCommon != 0
 }
 
