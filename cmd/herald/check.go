@@ -245,8 +245,15 @@ type jsonFinding struct {
 }
 
 type jsonFix struct {
-	Description string       `json:"description"`
-	Edits       []check.Edit `json:"edits"`
+	Description string     `json:"description"`
+	Edits       []jsonEdit `json:"edits"`
+	Review      bool       `json:"review"` // a suggestion for a person; --fix does not apply it
+}
+
+type jsonEdit struct {
+	Start   int    `json:"start"` // byte offset in the file
+	End     int    `json:"end"`
+	NewText string `json:"new_text"`
 }
 
 func writeFindings(w io.Writer, format string, findings []check.Finding, color bool) error {
@@ -257,7 +264,10 @@ func writeFindings(w io.Writer, format string, findings []check.Finding, color b
 			jf := jsonFinding{Path: f.Path, Line: f.Line, Column: f.Column, EndLine: f.EndLine, EndColumn: f.EndColumn,
 				Rule: f.Rule, Severity: f.Severity, Message: f.Message}
 			if f.Fix != nil {
-				jf.Fix = &jsonFix{Description: f.Fix.Description, Edits: f.Fix.Edits}
+				jf.Fix = &jsonFix{Description: f.Fix.Description, Review: f.Fix.Review}
+				for _, e := range f.Fix.Edits {
+					jf.Fix.Edits = append(jf.Fix.Edits, jsonEdit{Start: e.Start, End: e.End, NewText: e.NewText})
+				}
 			}
 			out = append(out, jf)
 		}

@@ -108,7 +108,7 @@ func (r *run) unknownFields() {
 		switch {
 		case s != "":
 			fix := &Fix{Description: fmt.Sprintf("rename %q to %q", f.Key, s),
-				Edits: []Edit{{Start: f.KeyPos.Offset, End: f.KeyPos.Offset + len(f.Key), NewText: s}}}
+				Edits: []Edit{{Start: f.KeyPos.Offset, End: f.KeyPos.Offset + len(f.Key), NewText: s}}, Review: true}
 			if !strings.HasPrefix(string(r.post.Raw[f.KeyPos.Offset:]), f.Key) {
 				fix = nil
 			}
@@ -268,7 +268,7 @@ func (r *run) unknownRef(rule, what string, ref content.Ref, reg *content.Regist
 	var fix *Fix
 	if ref.Value.TextStart >= 0 {
 		start, end = ref.Value.TextStart, ref.Value.TextEnd
-		fix = &Fix{Description: fmt.Sprintf("replace %q with %q", ref.Name, s), Edits: []Edit{{Start: start, End: end, NewText: s}}}
+		fix = &Fix{Description: fmt.Sprintf("replace %q with %q", ref.Name, s), Edits: []Edit{{Start: start, End: end, NewText: s}}, Review: true}
 	}
 	r.add(rule, start, end, fix, "unknown %s %q: it is not in %s; did you mean %q?", what, ref.Name, reg.Path, s)
 }

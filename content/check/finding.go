@@ -19,10 +19,15 @@ type Finding struct {
 	Fix       *Fix   // a safe fix, nil when there is none
 }
 
-// Fix is a safe change that resolves a finding.
+// Fix is a change that resolves a finding.
 type Fix struct {
 	Description string // what the fix does ("replace “the the” with “the”")
 	Edits       []Edit
+	// Review marks a fix that is a likely guess rather than a certainty (a
+	// spelling suggestion, the nearest registered tag): the bot offers it
+	// as a one-click suggestion for a person to accept, and ApplyFixes
+	// (herald check --fix) leaves it alone.
+	Review bool
 }
 
 // Edit replaces the bytes [Start, End) of the file with NewText.
@@ -54,8 +59,9 @@ func HasErrors(fs []Finding) bool {
 	return false
 }
 
-// ApplyFixes applies the fixes of findings (all for the file src) and
-// returns the new content and the findings whose fix was applied. A fix
+// ApplyFixes applies the safe fixes of findings (all for the file src;
+// fixes marked Review are skipped) and returns the new content and the
+// findings whose fix was applied. A fix
 // whose edits overlap an earlier applied fix is skipped, so the result is
 // always well-formed; run again to apply it.
 func ApplyFixes(src []byte, findings []Finding) ([]byte, []Finding) {
@@ -66,7 +72,7 @@ func ApplyFixes(src []byte, findings []Finding) ([]byte, []Finding) {
 	var accepted []edit
 	var applied []Finding
 	for i, f := range findings {
-		if f.Fix == nil || len(f.Fix.Edits) == 0 {
+		if f.Fix == nil || f.Fix.Review || len(f.Fix.Edits) == 0 {
 			continue
 		}
 		ok := true

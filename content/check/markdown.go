@@ -298,7 +298,7 @@ func (r *run) markdown(d *doc) {
 			s, e := run.start+m[0], run.start+m[1]
 			u := run.text[m[2]:m[3]]
 			repl := "<" + u + ">"
-			r.add(RuleLinkSyntax, s, e, &Fix{Description: "make it a link: " + repl, Edits: []Edit{{Start: s, End: e, NewText: repl}}},
+			r.add(RuleLinkSyntax, s, e, &Fix{Description: "make it a link: " + repl, Edits: []Edit{{Start: s, End: e, NewText: repl}}, Review: true},
 				"[%s] has no target, so it renders as text in brackets; write <%s> or [text](%s)", u, u, u)
 		}
 		for _, m := range spacedLinkRE.FindAllStringIndex(run.text, -1) {
@@ -476,7 +476,9 @@ func (r *run) text(d *doc) {
 			var fix *Fix
 			if is.HasFix {
 				fix = &Fix{Description: fmt.Sprintf("replace %q with %q", run.text[is.Start:is.End], is.Replacement),
-					Edits: []Edit{{Start: s, End: e, NewText: is.Replacement}}}
+					Edits: []Edit{{Start: s, End: e, NewText: is.Replacement}},
+					// A spelling suggestion is a guess; the other text fixes are certain.
+					Review: is.Rule == RuleMisspelling}
 			}
 			r.add(is.Rule, s, e, fix, "%s", is.Message)
 		}
