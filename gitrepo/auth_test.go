@@ -6,10 +6,12 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heraldhq/herald/gitrepo"
 	"github.com/heraldhq/herald/internal/gittest"
@@ -207,4 +209,79 @@ func newSSHKey(t *testing.T, passphrase string) []byte {
 		t.Fatal(err)
 	}
 	return pem.EncodeToMemory(block)
+}
+
+func TestSSHKeyAuth(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pemKey := newSSHKey(t, "")
+	signer, err := ssh.ParsePrivateKey(pemKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := gittest.NewSSHServer(t, signer.PublicKey())
+	repo := srv.NewRepo("site", map[string]string{"post.md": "draft: true\n"})
+
+	auth, err := gitrepo.SSHKey("git", pemKey, "", ssh.FixedHostKey(srv.HostKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCache(t)
+	m, err := c.Open(ctx, repo.URL, auth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tip := resolve(t, m, "main")
+	commit, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
+		Parent: tip, Edits: map[string][]gitrepo.Edit{"post.md": {{Start: 7, End: 11, NewText: "false"}}},
+		Message: "publish", Author: bot, Committer: bot,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Push(ctx, "main", commit, tip); err != nil {
+		t.Fatal(err)
+	}
+	if got := repo.ReadFile("main", "post.md"); got != "draft: false\n" {
+		t.Errorf("post.md = %q", got)
+	}
+	repo.CreatePullRef(3, "main", map[string]string{"new.md": "new\n"})
+	if err := m.Fetch(ctx, "refs/pull/3/head"); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Push(ctx, "main", commit, tip); err != nil {
+		t.Errorf("repeating a landed push: %v", err)
+	}
+	stale, err := m.CommitEmpty(ctx, tip, "stale", bot, bot, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Push(ctx, "main", stale, tip); !errors.Is(err, gitrepo.ErrBranchMoved) {
+		t.Errorf("stale push over ssh: %v, want ErrBranchMoved", err)
+	}
+
+	t.Run("key not authorized", func(t *testing.T) {
+		other, err := gitrepo.SSHKey("git", newSSHKey(t, ""), "", ssh.FixedHostKey(srv.HostKey))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = newCache(t).Open(ctx, repo.URL, other)
+		if err == nil || !strings.Contains(err.Error(), "unable to authenticate") {
+			t.Errorf("error = %v", err)
+		}
+	})
+	t.Run("unknown host key", func(t *testing.T) {
+		wrongHost, err := ssh.ParsePrivateKey(newSSHKey(t, ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := gitrepo.SSHKey("git", pemKey, "", ssh.FixedHostKey(wrongHost.PublicKey()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = newCache(t).Open(ctx, repo.URL, a)
+		if err == nil || !strings.Contains(err.Error(), "host key mismatch") {
+			t.Errorf("error = %v", err)
+		}
+	})
 }
