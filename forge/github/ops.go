@@ -284,7 +284,9 @@ func (c *Client) updateCheckRun(ctx context.Context, id int64, opts forge.CheckR
 	return run, err
 }
 
-func commentFrom(c *gh.IssueComment) forge.Comment {
+// CommentFrom converts go-github's issue comment, as found in issue_comment
+// webhook payloads and API answers, to the neutral type.
+func CommentFrom(c *gh.IssueComment) forge.Comment {
 	return forge.Comment{ID: c.GetID(), Body: c.GetBody(), User: c.GetUser().GetLogin(), HTMLURL: c.GetHTMLURL(),
 		CreatedAt: c.GetCreatedAt().Time, UpdatedAt: c.GetUpdatedAt().Time}
 }
@@ -300,7 +302,7 @@ func (c *Client) IssueComments(ctx context.Context, number int) ([]forge.Comment
 	}
 	out := make([]forge.Comment, len(cs))
 	for i, x := range cs {
-		out[i] = commentFrom(x)
+		out[i] = CommentFrom(x)
 	}
 	return out, nil
 }
@@ -349,7 +351,7 @@ func (c *Client) UpsertComment(ctx context.Context, number int, key, body string
 			if err != nil {
 				return out, err
 			}
-			out = append(out, commentFrom(ic))
+			out = append(out, CommentFrom(ic))
 		default:
 			var ic *gh.IssueComment
 			err := c.call(ctx, "post comment on "+c.pr(number), func(ctx context.Context) (resp *gh.Response, err error) {
@@ -359,7 +361,7 @@ func (c *Client) UpsertComment(ctx context.Context, number int, key, body string
 			if err != nil {
 				return out, err
 			}
-			out = append(out, commentFrom(ic))
+			out = append(out, CommentFrom(ic))
 		}
 	}
 	for _, cm := range byPart {

@@ -62,3 +62,18 @@ func TestWebhookAndAPIAgree(t *testing.T) {
 		})
 	}
 }
+
+func TestCommentFromWebhook(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "github", "webhooks", "issue_comment", "created.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev gh.IssueCommentEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	got := github.CommentFrom(ev.GetComment())
+	if got.ID == 0 || got.Body == "" || got.User == "" || got.HTMLURL == "" || got.CreatedAt.IsZero() {
+		t.Errorf("CommentFrom(webhook) = %+v; want every field set", got)
+	}
+}

@@ -329,6 +329,10 @@ func (s *Server) userJSON(login string, bot bool) map[string]any {
 
 func (s *Server) repoJSON(rs *repoState) map[string]any {
 	full := rs.info.FullName()
+	clone := rs.info.CloneURL
+	if clone == "" {
+		clone = s.base() + "/git/" + full + ".git"
+	}
 	return map[string]any{
 		"id":             rs.id,
 		"node_id":        "R_" + strconv.FormatInt(rs.id, 10),
@@ -338,7 +342,7 @@ func (s *Server) repoJSON(rs *repoState) map[string]any {
 		"private":        rs.info.Private,
 		"html_url":       "https://github.com/" + full,
 		"url":            s.base() + "/repos/" + full,
-		"clone_url":      s.base() + "/git/" + full + ".git",
+		"clone_url":      clone,
 		"default_branch": rs.info.DefaultBranch,
 		"visibility":     map[bool]string{true: "private", false: "public"}[rs.info.Private],
 		"fork":           false,

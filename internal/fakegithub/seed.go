@@ -10,6 +10,9 @@ type Repo struct {
 	DefaultBranch string
 	// Private marks a private repository.
 	Private bool
+	// CloneURL is what clone_url answers, such as a test Git server's URL;
+	// default a URL on the fake that serves nothing.
+	CloneURL string
 }
 
 // FullName returns "owner/name".

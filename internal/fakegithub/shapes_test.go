@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -303,5 +304,45 @@ func TestFaults(t *testing.T) {
 	}
 	if !slices.Equal(statuses, []int{503, 403, 403, 200, 200}) {
 		t.Errorf("recorded statuses %v", statuses)
+	}
+}
+
+func TestOnMerge(t *testing.T) {
+	var calls []string
+	fail := false
+	s := New(t, Options{OnMerge: func(repo string, pr int, sha string) (string, error) {
+		calls = append(calls, repo+"#"+strconv.Itoa(pr)+"@"+sha)
+		if fail {
+			return "", errors.New("merge conflict in blog/x.md")
+		}
+		return "cccccccccccccccccccccccccccccccccccccccc", nil
+	}})
+	s.AddToken("tok", "herald-bot")
+	s.AddRepo(Repo{Owner: "acme", Name: "blog", CloneURL: "http://127.0.0.1:1/acme/blog.git"})
+	s.AddPR("acme/blog", PR{HeadSHA: "aaaa"})
+	s.AddPR("acme/blog", PR{HeadSHA: "bbbb"})
+
+	code, _, body := do(t, s, "PUT", "/repos/acme/blog/pulls/1/merge", "tok", `{"sha":"aaaa"}`)
+	if code != 200 || body["sha"] != "cccccccccccccccccccccccccccccccccccccccc" {
+		t.Errorf("merge = %d %v", code, body)
+	}
+	fail = true
+	code, _, body = do(t, s, "PUT", "/repos/acme/blog/pulls/2/merge", "tok", `{"sha":"bbbb"}`)
+	if code != 405 || body["message"] != "merge conflict in blog/x.md" {
+		t.Errorf("failing merge = %d %v", code, body)
+	}
+	if want := []string{"acme/blog#1@aaaa", "acme/blog#2@bbbb"}; !slices.Equal(calls, want) {
+		t.Errorf("OnMerge calls = %v, want %v", calls, want)
+	}
+	if p := s.PR("acme/blog", 1); !p.Merged || p.State != "closed" || p.MergeCommitSHA != "cccccccccccccccccccccccccccccccccccccccc" {
+		t.Errorf("merged PR = %+v", p)
+	}
+	if p := s.PR("acme/blog", 2); p.Merged || p.State != "open" {
+		t.Errorf("refused PR = %+v", p)
+	}
+	_, raw := getRaw(t, s, "/repos/acme/blog")
+	var repo map[string]any
+	if err := json.Unmarshal(raw, &repo); err != nil || repo["clone_url"] != "http://127.0.0.1:1/acme/blog.git" {
+		t.Errorf("clone_url = %v (%v)", repo["clone_url"], err)
 	}
 }
