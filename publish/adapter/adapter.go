@@ -1,0 +1,188 @@
+// Package adapter connects the publisher to herald's Git layer and to a
+// forge: Branch adapts a gitrepo.Mirror ref to publish.Branch, and Forge
+// adapts the GitHub client to publish.PullRequests and publish.Dispatcher,
+// mapping their errors to the publisher's sentinels.
+//
+// It holds no logic of its own beyond that translation, and refuses to
+// retry: the GitHub client retries transient failures, and the publisher
+// decides what a moved branch or head means.
+package adapter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/heraldhq/herald/forge"
+	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/publish"
+)
+
+// Branch is one ref of a mirror, as the publisher reads and pushes it.
+type Branch struct {
+	m   *gitrepo.Mirror
+	ref string
+}
+
+var _ publish.Branch = (*Branch)(nil)
+
+// NewBranch returns the ref of m named ref: a branch name ("main") or a full
+// ref name ("refs/heads/main", publish.RecordRef).
+func NewBranch(m *gitrepo.Mirror, ref string) *Branch {
+	if !strings.HasPrefix(ref, "refs/") {
+		ref = "refs/heads/" + ref
+	}
+	return &Branch{m: m, ref: ref}
+}
+
+// Ref returns the full ref name.
+func (b *Branch) Ref() string { return b.ref }
+
+// Tip fetches the ref and returns its commit, or "" when the remote does not
+// have it.
+func (b *Branch) Tip(ctx context.Context) (string, error) {
+	if err := b.m.Fetch(ctx, b.ref); err != nil {
+		if errors.Is(err, gitrepo.ErrNotFound) {
+			return "", nil
+		}
+		return "", err
+	}
+	h, err := b.m.Resolve(ctx, b.ref)
+	if err != nil {
+		return "", err
+	}
+	return h.String(), nil
+}
+
+// ReadFile returns path at commit.
+func (b *Branch) ReadFile(ctx context.Context, commit, path string) ([]byte, error) {
+	h, err := gitrepo.ParseHash(commit)
+	if err != nil {
+		return nil, err
+	}
+	return b.m.ReadFile(ctx, h, path)
+}
+
+// Commit builds the commit in the mirror.
+func (b *Branch) Commit(ctx context.Context, req publish.CommitRequest) (string, error) {
+	parent, err := gitrepo.ParseHash(req.Parent)
+	if err != nil {
+		return "", err
+	}
+	sig := gitrepo.Signature{Name: req.Author.Name, Email: req.Author.Email}
+	gr := gitrepo.CommitRequest{Parent: parent, Files: req.Files, Message: req.Message,
+		Author: sig, Committer: sig, Time: req.Time, AllowEmpty: req.AllowEmpty}
+	if len(req.Edits) > 0 {
+		gr.Edits = map[string][]gitrepo.Edit{}
+		for p, es := range req.Edits {
+			for _, e := range es {
+				gr.Edits[p] = append(gr.Edits[p], gitrepo.Edit{Start: e.Start, End: e.End, NewText: e.NewText})
+			}
+		}
+	}
+	h, err := b.m.CommitEdits(ctx, gr)
+	if err != nil {
+		return "", err
+	}
+	return h.String(), nil
+}
+
+// Push sets the ref to commit if it is still at expectedOld.
+func (b *Branch) Push(ctx context.Context, commit, expectedOld string) error {
+	c, err := gitrepo.ParseHash(commit)
+	if err != nil {
+		return err
+	}
+	var old gitrepo.Hash
+	if expectedOld != "" {
+		if old, err = gitrepo.ParseHash(expectedOld); err != nil {
+			return err
+		}
+	}
+	err = b.m.Push(ctx, b.ref, c, old)
+	if errors.Is(err, gitrepo.ErrBranchMoved) {
+		return fmt.Errorf("%w: %w", publish.ErrBranchMoved, err)
+	}
+	return err
+}
+
+// GitHub is the part of the forge/github client the adapter uses.
+type GitHub interface {
+	Merge(ctx context.Context, number int, opts forge.MergeOptions) (forge.MergeResult, error)
+	PR(ctx context.Context, number int) (forge.PullRequest, error)
+	SetStatus(ctx context.Context, sha string, st forge.Status) (bool, error)
+	AddLabels(ctx context.Context, number int, labels ...string) ([]string, error)
+	RemoveLabel(ctx context.Context, number int, label string) (bool, error)
+	UpsertComment(ctx context.Context, number int, key, body string) ([]forge.Comment, error)
+	RepositoryDispatch(ctx context.Context, eventType string, payload map[string]any) error
+	WorkflowDispatch(ctx context.Context, workflow, ref string, inputs map[string]any) error
+}
+
+// Forge adapts a GitHub client to the publisher.
+type Forge struct {
+	c GitHub
+}
+
+var (
+	_ publish.PullRequests = (*Forge)(nil)
+	_ publish.Dispatcher   = (*Forge)(nil)
+)
+
+// NewForge returns the adapter over c (a *github.Client).
+func NewForge(c GitHub) *Forge { return &Forge{c: c} }
+
+// Merge merges pr at headSHA. A refusal is told apart by reading the pull
+// request: merged already (ErrAlreadyMerged), or not (ErrNotMergeable).
+func (f *Forge) Merge(ctx context.Context, pr int, headSHA string, method publish.MergeMethod) error {
+	_, err := f.c.Merge(ctx, pr, forge.MergeOptions{SHA: headSHA, Method: forge.MergeMethod(method)})
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, forge.ErrHeadMoved):
+		return fmt.Errorf("%w: %w", publish.ErrHeadMoved, err)
+	case errors.Is(err, forge.ErrNotMergeable):
+		cur, perr := f.c.PR(ctx, pr)
+		if perr == nil && cur.Merged {
+			return fmt.Errorf("%w: %w", publish.ErrAlreadyMerged, err)
+		}
+		if perr == nil && cur.HeadSHA != headSHA {
+			return fmt.Errorf("%w: %w", publish.ErrHeadMoved, err)
+		}
+		return fmt.Errorf("%w: %w", publish.ErrNotMergeable, err)
+	}
+	return err
+}
+
+// SetStatus sets the status unless it is set already.
+func (f *Forge) SetStatus(ctx context.Context, sha string, st publish.CommitStatus) (bool, error) {
+	return f.c.SetStatus(ctx, sha, forge.Status{Context: st.Context, State: forge.StatusState(st.State), Description: st.Description})
+}
+
+// AddLabel adds label when missing.
+func (f *Forge) AddLabel(ctx context.Context, pr int, label string) error {
+	_, err := f.c.AddLabels(ctx, pr, label)
+	return err
+}
+
+// RemoveLabel removes label when present.
+func (f *Forge) RemoveLabel(ctx context.Context, pr int, label string) error {
+	_, err := f.c.RemoveLabel(ctx, pr, label)
+	return err
+}
+
+// UpsertComment makes herald's comment with key read body.
+func (f *Forge) UpsertComment(ctx context.Context, pr int, key, body string) error {
+	_, err := f.c.UpsertComment(ctx, pr, key, body)
+	return err
+}
+
+// RepositoryDispatch sends a repository_dispatch event.
+func (f *Forge) RepositoryDispatch(ctx context.Context, eventType string, payload map[string]any) error {
+	return f.c.RepositoryDispatch(ctx, eventType, payload)
+}
+
+// WorkflowDispatch runs a workflow.
+func (f *Forge) WorkflowDispatch(ctx context.Context, workflow, ref string, inputs map[string]any) error {
+	return f.c.WorkflowDispatch(ctx, workflow, ref, inputs)
+}

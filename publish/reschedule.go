@@ -1,0 +1,205 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/heraldhq/herald/content"
+)
+
+// Reschedule says what RescheduleOnBranch should write.
+type Reschedule struct {
+	// Path is the post on the branch.
+	Path string
+	// At is the new publish time.
+	At time.Time
+	// Zone is the zone to write the time in; nil means Location.
+	Zone *time.Location
+	// Profile and Location read the post (Location: the site's zone for
+	// dates without an offset).
+	Profile  *content.Profile
+	Location *time.Location
+	// Author is the commit's author and committer; By is the person who
+	// asked, named in the message.
+	Author Signature
+	By     string
+	// Now is the commit time.
+	Now time.Time
+	// MaxAttempts bounds the retries when the branch moves; zero means
+	// DefaultMaxPushAttempts.
+	MaxAttempts int
+}
+
+// RescheduleOnBranch commits the new date into the post's front matter on
+// branch (a pull request's head branch) with a guarded push, re-reading and
+// retrying when the branch moved. A post that already says At is left alone
+// and "" is returned with no error; otherwise the pushed commit is returned.
+func RescheduleOnBranch(ctx context.Context, branch Branch, r Reschedule) (string, error) {
+	attempts := r.MaxAttempts
+	if attempts < 1 {
+		attempts = DefaultMaxPushAttempts
+	}
+	loc := r.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	zone := r.Zone
+	if zone == nil {
+		zone = loc
+	}
+	for attempt := 1; attempt <= attempts; attempt++ {
+		tip, err := branch.Tip(ctx)
+		if err != nil {
+			return "", fmt.Errorf("reschedule %s: read the branch: %w", r.Path, err)
+		}
+		if tip == "" {
+			return "", fmt.Errorf("reschedule %s: the branch no longer exists", r.Path)
+		}
+		raw, err := branch.ReadFile(ctx, tip, r.Path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("reschedule %s: the post is not on the branch at %s", r.Path, short(tip))
+		}
+		if err != nil {
+			return "", fmt.Errorf("reschedule %s: %w", r.Path, err)
+		}
+		post := content.ParsePost(r.Path, raw, r.Profile, loc)
+		if post.DateErr == nil && post.DateField != nil && post.Date.Equal(r.At) {
+			return "", nil
+		}
+		e, err := DateEdit(post, r.Profile, r.At, zone, loc)
+		if err != nil {
+			return "", fmt.Errorf("reschedule: %w", err)
+		}
+		msg := fmt.Sprintf("schedule: %s for %s\n", r.Path, FormatTime(r.At, zone))
+		if r.By != "" {
+			msg += fmt.Sprintf("\nRequested by @%s with /herald schedule.\n", r.By)
+		}
+		now := r.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		c, err := branch.Commit(ctx, CommitRequest{Parent: tip, Edits: map[string][]Edit{r.Path: {e}}, Message: msg, Author: r.Author, Time: now})
+		if err != nil {
+			return "", fmt.Errorf("reschedule %s: commit: %w", r.Path, err)
+		}
+		err = branch.Push(ctx, c, tip)
+		if errors.Is(err, ErrBranchMoved) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("reschedule %s: push: %w", r.Path, err)
+		}
+		return c, nil
+	}
+	return "", fmt.Errorf("reschedule %s: the branch moved on each of %d attempts: %w", r.Path, attempts, ErrBranchMoved)
+}
+
+// LiveCheck bounds CheckLive.
+type LiveCheck struct {
+	// Attempts is the most requests made; zero means 10.
+	Attempts int
+	// Interval is the wait between requests; zero means 30s.
+	Interval time.Duration
+	// Total bounds the whole check; zero means 10 minutes.
+	Total time.Duration
+	// Sleep waits between attempts; nil waits on a timer (tests inject it).
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// LiveResult is what CheckLive found.
+type LiveResult struct {
+	URL  string
+	Live bool
+	// Attempts is how many requests were made; Waited how long it took.
+	Attempts int
+	Waited   time.Duration
+	// Last is the last status seen or the last error, for logs.
+	Last string
+}
+
+// Message is the sentence for the pull request: "Live at <url>." or "Not
+// live yet after 10 minutes: <url> answered 404 Not Found."
+func (r LiveResult) Message() string {
+	if r.Live {
+		return "Live at " + r.URL + "."
+	}
+	return fmt.Sprintf("Not live yet after %s: %s answered %s. It may still be deploying.", HumanDuration(r.Waited), r.URL, r.Last)
+}
+
+// CheckLive polls the post's public URL until it answers 2xx, within the
+// bounds of lc. Redirects are followed by client as it is configured. Only
+// http and https URLs are polled.
+func CheckLive(ctx context.Context, client *http.Client, postURL string, lc LiveCheck) (LiveResult, error) {
+	u, err := url.Parse(postURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return LiveResult{}, fmt.Errorf("live check: %q is not an http(s) URL", postURL)
+	}
+	if lc.Attempts <= 0 {
+		lc.Attempts = 10
+	}
+	if lc.Interval <= 0 {
+		lc.Interval = 30 * time.Second
+	}
+	if lc.Total <= 0 {
+		lc.Total = 10 * time.Minute
+	}
+	sleep := lc.Sleep
+	if sleep == nil {
+		sleep = func(ctx context.Context, d time.Duration) error {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-t.C:
+				return nil
+			}
+		}
+	}
+	if client == nil {
+		client = http.DefaultClient
+	}
+	res := LiveResult{URL: postURL}
+	for res.Attempts < lc.Attempts {
+		res.Attempts++
+		reqCtx, cancel := context.WithTimeout(ctx, lc.Interval)
+		req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, postURL, nil)
+		if err != nil {
+			cancel()
+			return res, fmt.Errorf("live check: %w", err)
+		}
+		req.Header.Set("User-Agent", "herald")
+		resp, err := client.Do(req)
+		if err != nil {
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			res.Last = "no answer (" + err.Error() + ")"
+		} else {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+			resp.Body.Close()
+			res.Last = resp.Status
+			if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+				cancel()
+				res.Live = true
+				return res, nil
+			}
+		}
+		cancel()
+		if res.Attempts >= lc.Attempts || res.Waited+lc.Interval > lc.Total {
+			break
+		}
+		if err := sleep(ctx, lc.Interval); err != nil {
+			return res, err
+		}
+		res.Waited += lc.Interval
+	}
+	return res, nil
+}
