@@ -547,7 +547,11 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, budget *i
 		return issues
 	case 1:
 		is.Message = `"` + w + `" looks misspelled; did you mean "` + sugg[0] + `"?`
-		is.Replacement, is.HasFix = sugg[0], true
+		// Short words are more often names close to a word by chance
+		// ("kpack", "knack"): suggest, but offer no one-click fix.
+		if len(w) >= minFixLen {
+			is.Replacement, is.HasFix = sugg[0], true
+		}
 	default:
 		if len(sugg) > 3 {
 			sugg = sugg[:3]
@@ -560,6 +564,9 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, budget *i
 // minUnknownLen is the shortest word reported for not being in the
 // dictionaries (known misspellings are reported from 3 letters).
 const minUnknownLen = 5
+
+// minFixLen is the shortest unknown word offered a one-click fix.
+const minFixLen = 6
 
 // maxSearches bounds the suggestion searches for one text, so a huge
 // text of unknown words costs linear time.

@@ -100,6 +100,7 @@ func TestMisspelling(t *testing.T) {
 		{"known misspelling at sentence start keeps case", "Recieve it now.", []finding{{RuleMisspelling, "Recieve", "Receive"}}},
 		{"transposition", "we have a straighforward plan", []finding{{RuleMisspelling, "straighforward", "straightforward"}}},
 		{"several candidates: no fix", "we renived the code", []finding{{RuleMisspelling, "renived", noFix}}},
+		{"one candidate for a short word: no fix", "we use kpack daily", []finding{{RuleMisspelling, "kpack", noFix}}},
 		{"part of a hyphenated word", "a cloud-natvie tool", []finding{{RuleMisspelling, "natvie", "native"}}},
 		{"possessive", "the recievers's mail", []finding{{RuleMisspelling, "recievers", "receivers"}}},
 		{"project words", "metal-stack runs containerlab with Gerrit", nil},
@@ -205,6 +206,8 @@ func TestMojibake(t *testing.T) {
 		{"Spanish and Nordic", "señor, Ærøskøbing, Þórður, Zoë’s", nil},
 		{"emoji", "😛 🤓 👨‍👩‍👧", nil},
 		{"symbols", "© 2026, 25 °C, ± 3, ½ cup, €10", nil},
+		{"many scripts", "SÃO PAULO, ação, Łódź, Dvořák, İstanbul, Việt Nam, Ελληνικά, Привет, 中文, 日本語, 한국어, عربي, עברית, við, Þú", nil},
+		{"guillemets with no-break spaces", "« à\u00a0» « é\u00a0» «\u00a0ÉTÉ\u00a0»", nil},
 	})
 }
 
