@@ -271,8 +271,8 @@ func (c *Checker) CheckSite(ctx context.Context, site *content.Site) ([]Finding,
 }
 
 // CheckPaths checks the posts at paths (what a pull request changed) and
-// the site's configuration. Paths that are not posts of the site are
-// ignored, except the configuration file.
+// the site's configuration. Paths that are not posts of the site, or that
+// the site no longer has (a deleted post), are ignored.
 func (c *Checker) CheckPaths(ctx context.Context, site *content.Site, paths []string) ([]Finding, error) {
 	return c.checkPaths(ctx, site, paths, true)
 }
@@ -282,8 +282,12 @@ func (c *Checker) checkPaths(ctx context.Context, site *content.Site, paths []st
 		return nil, err
 	}
 	var posts []string
+	skipped := map[string]bool{}
+	for _, sk := range site.Skipped {
+		skipped[sk.Path] = true
+	}
 	for _, p := range paths {
-		if site.IsPost(p) {
+		if site.IsPost(p) && (site.HasFile(p) || skipped[p]) {
 			posts = append(posts, p)
 		}
 	}

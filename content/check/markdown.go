@@ -126,7 +126,11 @@ func (c *Checker) parse(p *content.Post) *doc {
 			}
 			start := base
 			if h.Lines().Len() > 0 {
+				// The start of the heading's line, where its # marks are.
 				start = base + h.Lines().At(0).Start
+				for start > base && p.Raw[start-1] != '\n' {
+					start--
+				}
 			}
 			d.headings = append(d.headings, heading{level: h.Level, start: start, id: id})
 		}
@@ -294,6 +298,9 @@ func (r *run) markdown(d *doc) {
 		for _, m := range bareBracketRE.FindAllStringSubmatchIndex(run.text, -1) {
 			if m[1] < len(run.text) && (run.text[m[1]] == '(' || run.text[m[1]] == '[' || run.text[m[1]] == ':') {
 				continue
+			}
+			if m[0] > 0 && run.text[m[0]-1] == ')' {
+				continue // the target of a reversed link, reported above
 			}
 			s, e := run.start+m[0], run.start+m[1]
 			u := run.text[m[2]:m[3]]
