@@ -712,3 +712,56 @@ func TestEveryOperationSurvivesOneFault(t *testing.T) {
 		})
 	}
 }
+
+// TestLostAnswersDoNotRepeatSideEffects shows that when GitHub acts but its
+// answer is lost (the attempt times out), the retry finds the comment or
+// review instead of posting it twice.
+func TestLostAnswersDoNotRepeatSideEffects(t *testing.T) {
+	fake := fakegithub.New(t, fakegithub.Options{})
+	fake.AddToken(token, "herald-bot")
+	fake.AddRepo(fakegithub.Repo{Owner: "acme", Name: "blog"})
+	head := "1111111111111111111111111111111111111111"
+	n := fake.AddPR(repo, fakegithub.PR{HeadSHA: head, Files: []fakegithub.File{{Path: "blog/hello.md", Status: "added", Patch: patch}}})
+	o := options(fake, &syncBuffer{})
+	o.Retry.AttemptTimeout = 300 * time.Millisecond
+	c, err := github.NewTokenClient(token, "acme", "blog", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+
+	fake.LoseAnswerNext("issues/create-comment", 1, 5*time.Second)
+	got, err := c.UpsertComment(ctx, n, "summary", "report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs := fake.Comments(repo, n); len(cs) != 1 || len(got) != 1 || got[0].ID != cs[0].ID {
+		t.Errorf("comments = %+v, returned %+v; want one", cs, got)
+	}
+	if got := fake.Count("issues/create-comment"); got != 1 {
+		t.Errorf("create-comment requests = %d, want 1", got)
+	}
+
+	fake.LoseAnswerNext("pulls/create-review", 1, 5*time.Second)
+	res, err := c.CreateReview(ctx, n, forge.ReviewRequest{CommitID: head, Comments: []forge.ReviewComment{{Path: "blog/hello.md", Line: 5, Body: "x"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcs := fake.ReviewComments(repo, n)
+	if len(rcs) != 1 || res.ID == 0 || rcs[0].ReviewID != res.ID {
+		t.Errorf("review comments = %+v, result %+v; want one in the returned review", rcs, res)
+	}
+	if got := fake.Count("pulls/create-review"); got != 1 {
+		t.Errorf("create-review requests = %d, want 1", got)
+	}
+
+	fake.LoseAnswerNext("pulls/merge", 1, 5*time.Second)
+	m, err := c.Merge(ctx, n, forge.MergeOptions{SHA: head})
+	if err != nil {
+		t.Fatal(err)
+	}
+	merges := fake.Merges()
+	if len(merges) != 1 || !m.Merged || m.SHA != merges[0].MergeSHA {
+		t.Errorf("merge result %+v, merges %+v; want one merge reported as done", m, merges)
+	}
+}

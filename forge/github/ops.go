@@ -354,7 +354,18 @@ func (c *Client) UpsertComment(ctx context.Context, number int, key, body string
 			out = append(out, CommentFrom(ic))
 		default:
 			var ic *gh.IssueComment
+			attempt := 0
 			err := c.call(ctx, "post comment on "+c.pr(number), func(ctx context.Context) (resp *gh.Response, err error) {
+				attempt++
+				if attempt > 1 {
+					// An earlier attempt may have posted the comment and lost
+					// the answer: look before posting again.
+					var found *gh.IssueComment
+					if found, resp, err = c.findComment(ctx, number, text); err != nil || found != nil {
+						ic = found
+						return resp, err
+					}
+				}
 				ic, resp, err = c.gh.Issues.CreateComment(ctx, c.owner, c.repo, number, &gh.IssueComment{Body: gh.String(text)})
 				return resp, err
 			})
@@ -373,6 +384,59 @@ func (c *Client) UpsertComment(ctx context.Context, number int, key, body string
 		}
 	}
 	return out, nil
+}
+
+// findComment looks for a comment with exactly body, without retries of
+// its own (it runs inside a retried call).
+func (c *Client) findComment(ctx context.Context, number int, body string) (*gh.IssueComment, *gh.Response, error) {
+	opts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
+	for {
+		cs, resp, err := c.gh.Issues.ListComments(ctx, c.owner, c.repo, number, opts)
+		if err != nil {
+			return nil, resp, err
+		}
+		for _, x := range cs {
+			if x.GetBody() == body {
+				return x, resp, nil
+			}
+		}
+		if resp.NextPage == 0 {
+			return nil, resp, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// findReview looks for review comments matching every draft on commit, as
+// left by an earlier attempt whose answer was lost, and returns their
+// review's ID, or zero.
+func (c *Client) findReview(ctx context.Context, number int, commit string, drafts []*gh.DraftReviewComment) (int64, *gh.Response, error) {
+	opts := &gh.PullRequestListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
+	var all []*gh.PullRequestComment
+	var resp *gh.Response
+	for {
+		cs, r, err := c.gh.PullRequests.ListComments(ctx, c.owner, c.repo, number, opts)
+		if err != nil {
+			return 0, r, err
+		}
+		all, resp = append(all, cs...), r
+		if r.NextPage == 0 {
+			break
+		}
+		opts.Page = r.NextPage
+	}
+	var review int64
+	for _, d := range drafts {
+		i := slices.IndexFunc(all, func(x *gh.PullRequestComment) bool {
+			return x.GetPath() == d.GetPath() && x.GetLine() == d.GetLine() && x.GetBody() == d.GetBody() &&
+				(commit == "" || x.GetCommitID() == commit)
+		})
+		if i < 0 {
+			return 0, resp, nil
+		}
+		review = all[i].GetPullRequestReviewID()
+	}
+	return review, resp, nil
 }
 
 // DeleteComment deletes a conversation comment.
@@ -428,15 +492,28 @@ func (c *Client) CreateReview(ctx context.Context, number int, r forge.ReviewReq
 	if r.Body != "" {
 		req.Body = gh.String(r.Body)
 	}
-	var rev *gh.PullRequestReview
+	attempt := 0
 	err = c.call(ctx, "create review on "+c.pr(number), func(ctx context.Context) (resp *gh.Response, err error) {
+		attempt++
+		if attempt > 1 && len(drafts) > 0 {
+			// An earlier attempt may have posted the review and lost the
+			// answer: look before posting again.
+			var id int64
+			if id, resp, err = c.findReview(ctx, number, r.CommitID, drafts); err != nil || id != 0 {
+				res.ID = id
+				return resp, err
+			}
+		}
+		var rev *gh.PullRequestReview
 		rev, resp, err = c.gh.PullRequests.CreateReview(ctx, c.owner, c.repo, number, req)
+		if err == nil {
+			res.ID = rev.GetID()
+		}
 		return resp, err
 	})
 	if err != nil {
 		return forge.ReviewResult{Skipped: res.Skipped}, err
 	}
-	res.ID = rev.GetID()
 	return res, nil
 }
 
@@ -621,7 +698,21 @@ func (c *Client) Merge(ctx context.Context, number int, opts forge.MergeOptions)
 		method = forge.MergeCommit
 	}
 	var res *gh.PullRequestMergeResult
+	attempt := 0
 	err := c.call(ctx, fmt.Sprintf("merge %s at %s", c.pr(number), opts.SHA), func(ctx context.Context) (resp *gh.Response, err error) {
+		attempt++
+		if attempt > 1 {
+			// An earlier attempt may have merged and lost the answer; a
+			// second merge would be refused as not mergeable.
+			var p *gh.PullRequest
+			if p, resp, err = c.gh.PullRequests.Get(ctx, c.owner, c.repo, number); err != nil {
+				return resp, err
+			}
+			if p.GetMerged() && p.GetHead().GetSHA() == opts.SHA {
+				res = &gh.PullRequestMergeResult{SHA: p.MergeCommitSHA, Merged: gh.Bool(true), Message: gh.String("Pull Request successfully merged")}
+				return resp, nil
+			}
+		}
 		res, resp, err = c.gh.PullRequests.Merge(ctx, c.owner, c.repo, number, opts.CommitMessage,
 			&gh.PullRequestOptions{CommitTitle: opts.CommitTitle, SHA: opts.SHA, MergeMethod: string(method)})
 		return resp, err

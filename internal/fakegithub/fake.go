@@ -103,6 +103,7 @@ const (
 	faultPrimary
 	faultSecondary
 	faultSlow
+	faultLostAnswer
 )
 
 type fault struct {
@@ -240,6 +241,13 @@ func (s *Server) RateLimitNext(op string, n, status int, reset time.Time) {
 // secondary rate limit and Retry-After.
 func (s *Server) SecondaryLimitNext(op string, n int, retryAfter time.Duration) {
 	s.addFault(op, n, fault{kind: faultSecondary, status: http.StatusForbidden, after: retryAfter})
+}
+
+// LoseAnswerNext makes the next n requests for op take effect and then
+// hold the answer for d (or until the client gives up), as when a response
+// is lost after GitHub acted: a client that retries must not act twice.
+func (s *Server) LoseAnswerNext(op string, n int, d time.Duration) {
+	s.addFault(op, n, fault{kind: faultLostAnswer, after: d})
 }
 
 // SlowNext delays the next n answers for op by d (or until the client
@@ -526,7 +534,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, orr *ro
 	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true}
 	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: pp, Route: orr, Options: opts}
 	hdr := http.Header{}
-	status, resp := s.answer(r.Context(), rt, in, body, hdr)
+	var lost time.Duration
+	status, resp := s.answer(r.Context(), rt, in, body, hdr, &lost)
+	if lost > 0 {
+		select {
+		case <-time.After(lost):
+		case <-r.Context().Done():
+		}
+	}
 
 	var out []byte
 	if resp != nil {
@@ -557,7 +572,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, orr *ro
 
 // answer authenticates, applies faults and validates the request, then runs
 // the handler.
-func (s *Server) answer(ctx context.Context, rt route, in *openapi3filter.RequestValidationInput, body []byte, hdr http.Header) (int, any) {
+func (s *Server) answer(ctx context.Context, rt route, in *openapi3filter.RequestValidationInput, body []byte, hdr http.Header, lost *time.Duration) (int, any) {
 	r := in.Request
 	who, authErr := s.authenticate(r)
 	if authErr != "" {
@@ -571,6 +586,8 @@ func (s *Server) answer(ctx context.Context, rt route, in *openapi3filter.Reques
 	}
 	if f, ok := s.takeFault(rt.opID); ok {
 		switch f.kind {
+		case faultLostAnswer:
+			*lost = f.after
 		case faultSlow:
 			select {
 			case <-time.After(f.after):
