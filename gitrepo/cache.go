@@ -55,6 +55,7 @@ type Cache struct {
 	log       *slog.Logger
 	now       func() time.Time
 	cacheSize int64
+	maxPacks  int
 	// objects caches decoded objects for every mirror: objects are named
 	// by their content, so one cache serves all repositories.
 	objects cache.Object
@@ -83,6 +84,13 @@ func WithObjectCacheSize(bytes int64) Option {
 	return func(c *Cache) { c.cacheSize = bytes }
 }
 
+// WithMaxPacks sets how many pack files a mirror may collect (each fetch
+// adds one) before the next fetch repacks them into one (default 50, as
+// git's gc.autoPackLimit).
+func WithMaxPacks(n int) Option {
+	return func(c *Cache) { c.maxPacks = n }
+}
+
 // NewCache returns a cache of mirrors kept under dir. Nothing is created
 // on disk until the first Open.
 func NewCache(dir string, opts ...Option) (*Cache, error) {
@@ -93,7 +101,7 @@ func NewCache(dir string, opts ...Option) (*Cache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new mirror cache: %w", err)
 	}
-	c := &Cache{dir: abs, log: slog.Default(), now: time.Now, cacheSize: 64 << 20, mirrors: map[string]*mirrorState{}}
+	c := &Cache{dir: abs, log: slog.Default(), now: time.Now, cacheSize: 64 << 20, maxPacks: 50, mirrors: map[string]*mirrorState{}}
 	for _, o := range opts {
 		o(c)
 	}
@@ -420,6 +428,35 @@ func verifyRepo(repo *git.Repository, dir, remote string) error {
 		return nil
 	})
 	return err
+}
+
+// maybeRepack repacks the mirror into one pack once it holds more than
+// maxPacks, then reopens it. Called with the lock held. A failure is
+// logged, not returned: the mirror stays usable as it was.
+func (m *Mirror) maybeRepack() {
+	st := m.st
+	packs, err := filepath.Glob(filepath.Join(st.dir, "objects", "pack", "pack-*.pack"))
+	if err != nil || len(packs) <= st.cache.maxPacks {
+		return
+	}
+	log := st.cache.log.With("remote", st.remote, "packs", len(packs))
+	start := time.Now()
+	if err := st.repo.RepackObjects(&git.RepackConfig{}); err != nil {
+		log.Warn("repack failed", "error", err)
+	}
+	// Reopen so no stale pack index or open file survives the repack.
+	if err := st.closeLocked(); err != nil {
+		log.Warn("close after repack", "error", err)
+	}
+	repo, storage, err := st.cache.verifyMirror(st.dir, st.remote)
+	if err != nil {
+		// The next operation sees the mirror closed and clones it again.
+		log.Warn("mirror unusable after repack", "error", err)
+		_ = os.RemoveAll(st.dir)
+		return
+	}
+	st.repo, st.storage = repo, storage
+	log.Info("mirror repacked", "duration", time.Since(start))
 }
 
 // verifyPacks checks every pack against its index: both present, and the

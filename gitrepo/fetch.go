@@ -59,6 +59,7 @@ func (m *Mirror) Fetch(ctx context.Context, refs ...string) error {
 	switch {
 	case err == nil:
 		m.st.cache.log.Debug("fetched", "remote", m.st.remote, "refs", what, "duration", time.Since(start))
+		m.maybeRepack()
 		return nil
 	case errors.Is(err, git.NoErrAlreadyUpToDate):
 		return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -366,5 +367,47 @@ func TestFetchCostFollowsTheChange(t *testing.T) {
 	}
 	if big*50 > bigClone {
 		t.Errorf("fetching one commit moved %d bytes, more than 2%% of a clone (%d)", big, bigClone)
+	}
+}
+
+// TestRepackAfterManyFetches fetches until the mirror holds more packs
+// than allowed and checks that it is repacked into a sound repository.
+func TestRepackAfterManyFetches(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	repo := gittest.NewBareRepo(t, map[string]string{"a.md": "a\n"})
+	c, err := gitrepo.NewCache(t.TempDir(), gitrepo.WithMaxPacks(3), gitrepo.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := open(t, c, repo.URL)
+	repo.CreatePullRef(1, "main", map[string]string{"pr.md": "pr\n"})
+	if err := m.Fetch(ctx, "refs/pull/1/head"); err != nil {
+		t.Fatal(err)
+	}
+	var tip string
+	for i := range 6 {
+		tip = repo.Commit("refs/heads/main", map[string]string{fmt.Sprintf("p%d.md", i): "post\n"})
+		if err := m.Fetch(ctx, "refs/heads/main"); err != nil {
+			t.Fatalf("fetch %d: %v", i, err)
+		}
+	}
+	packs, _ := filepath.Glob(filepath.Join(m.Dir(), "objects", "pack", "pack-*.pack"))
+	if len(packs) > 3 {
+		t.Errorf("%d packs after repacking, want at most 3", len(packs))
+	}
+	if got := resolve(t, m, "main").String(); got != tip {
+		t.Errorf("main = %s, want %s", got, tip)
+	}
+	if got := readFile(t, m, resolve(t, m, "refs/pull/1/head"), "pr.md"); got != "pr\n" {
+		t.Errorf("pr.md = %q", got)
+	}
+	// git itself finds the mirror sound.
+	mirror := gittest.OpenRepo(t, m.Dir())
+	if out := mirror.Git("fsck", "--strict", "--no-dangling"); out != "" {
+		t.Errorf("git fsck: %s", out)
+	}
+	if n := mirror.CommitCount("main"); n != 7 {
+		t.Errorf("commits = %d, want 7", n)
 	}
 }
