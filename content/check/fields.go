@@ -178,7 +178,7 @@ func (r *run) dates() {
 			r.addAt(RuleDateZone, f.Value.Pos, nil, "the offset %s is not the site's: %s is at %s on %s, so this date is %s there",
 				offsetString(off), loc, offsetString(siteOff), d.In(loc).Format("2006-01-02"), d.In(loc).Format("15:04 MST"))
 		}
-	} else if !zoneSet && strings.Contains(f.Value.Text, ":") {
+	} else if !zoneSet && r.changed && strings.Contains(f.Value.Text, ":") {
 		r.c.addInfo(r, RuleDateZone, f.Value.Pos, "the date has no offset and .herald.yml sets no timezone, so it is read as UTC (%s); set timezone: or add an offset", d.UTC().Format(time.RFC3339))
 	}
 	if pd := p.PathDate; pd != nil {

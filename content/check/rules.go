@@ -83,7 +83,7 @@ func Rules() []Rule {
 			Example: "---\ndate: next Tuesday\n---"},
 		{ID: RuleDateZone, Severity: "warning", Family: "dates",
 			Summary: "The date's offset is not the site's offset on that date.",
-			Details: "`+02:00` in a site on Europe/Berlin time in February (when Berlin is at +01:00) is usually a copy-paste from a summer post: the post would go live an hour early. A date without an offset is reported as info when the site sets no time zone, since it is then read as UTC.",
+			Details: "`+02:00` in a site on Europe/Berlin time in February (when Berlin is at +01:00) is usually a copy-paste from a summer post: the post would go live an hour early. A new or changed post whose date has a time but no offset is reported as info when the site sets no time zone, since it is then read as UTC.",
 			Example: "---\ndate: 2026-02-03T11:00:00+02:00   # site timezone Europe/Berlin\n---"},
 		{ID: RuleDateDST, Severity: "error", Family: "dates",
 			Summary: "A local time that does not exist or occurs twice.",
