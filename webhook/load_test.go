@@ -187,15 +187,22 @@ func runLoad(b *testing.B, h http.Handler, body []byte, rate, seconds int) {
 }
 
 // BenchmarkBurst sends 10,000 deliveries for one pull request as fast as 32
-// senders can, into a queue whose reconcile takes 50ms, and reports how many
-// reconciles they became.
+// senders can, into a queue whose reconcile takes 300ms (the design's target
+// for PR feedback), and reports how many reconciles they became, next to the
+// bound coalescing promises: while deliveries keep coming, each reconcile is
+// followed by exactly one more, so at most burst time / 300ms + 2.
 //
 //	go test ./webhook -run '^$' -bench Burst -benchtime 1x
 func BenchmarkBurst(b *testing.B) {
 	body := fixture(b, "pull_request/opened.json")
 	for range b.N {
-		res := burst(b, body, 10000, 32, 50*time.Millisecond)
+		const reconcile = 300 * time.Millisecond
+		res := burst(b, body, 10000, 32, reconcile)
+		if !res.newestReconciled {
+			b.Error("the last reconcile did not carry the newest delivery")
+		}
 		b.ReportMetric(float64(res.reconciles), "reconciles")
+		b.ReportMetric(float64(res.wall/reconcile+2), "bound")
 		b.ReportMetric(float64(res.coalesced), "coalesced")
 		b.ReportMetric(res.wall.Seconds(), "burst-s")
 		b.ReportMetric(float64(res.rejected), "rejected")
