@@ -1,0 +1,236 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/heraldhq/herald/forge"
+	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/publish/feed"
+	"github.com/heraldhq/herald/webhook"
+)
+
+// CheckName is the name of herald's check run, and the context of its
+// commit status in token mode.
+const CheckName = "herald"
+
+// Comment keys of herald's comments on a pull request (hidden markers).
+const (
+	SummaryKey  = "herald-summary"
+	CommandsKey = "herald-commands"
+)
+
+// Rebuilder replaces the scheduler's entries of one repository;
+// *publish.Scheduler implements it.
+type Rebuilder interface {
+	Rebuild(repo string, entries []publish.Entry) error
+}
+
+// Bot reconciles repositories. Create it with New; it is safe for concurrent
+// use, and reconciles of one repository run one at a time.
+type Bot struct {
+	clients   Clients
+	mirrors   Mirrors
+	scheduler Rebuilder
+	log       *slog.Logger
+	now       func() time.Time
+	dryRun    bool
+	login     string
+	appSlug   string
+	statuses  bool
+	remoteURL func(forge.Repo) string
+	committer gitrepo.Signature
+	cacheSize int
+	branch    *lru[[]publish.Post] // default-branch posts by commit
+	heads     *lru[*headInfo]      // a pull request's posts by head and merge base
+
+	mu       sync.Mutex
+	locks    map[string]*repoLock
+	schedule map[string][]feed.Entry
+	known    map[string]Target // the installation each repository was last reached through
+}
+
+type repoLock struct {
+	ch chan struct{}
+}
+
+// Option configures New.
+type Option func(*Bot)
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(b *Bot) { b.log = l } }
+
+// WithClock sets the clock used for planning, relative times and checks.
+func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now } }
+
+// WithDryRun makes the bot decide everything and log each side effect on the
+// forge or the Git remote instead of doing it.
+func WithDryRun(dry bool) Option { return func(b *Bot) { b.dryRun = dry } }
+
+// WithLogin sets the bot's login on the forge ("herald[bot]" for an App
+// called herald), so that only its own comments are taken for herald's.
+// Without it any comment carrying herald's hidden marker counts.
+func WithLogin(login string) Option { return func(b *Bot) { b.login = login } }
+
+// WithAppSlug sets the GitHub App's slug, so that only check runs created by
+// the app count as herald's.
+func WithAppSlug(slug string) Option { return func(b *Bot) { b.appSlug = slug } }
+
+// WithCommitStatuses reports checks as a commit status named "herald"
+// instead of a check run: token mode, where check runs are not available.
+func WithCommitStatuses() Option { return func(b *Bot) { b.statuses = true } }
+
+// WithScheduler makes every reconcile rebuild the repository's entries on s.
+func WithScheduler(s Rebuilder) Option { return func(b *Bot) { b.scheduler = s } }
+
+// WithRemoteURL sets how the Git remote of a repository is found (default:
+// the forge's clone URL), for a Git host that differs from the API's.
+func WithRemoteURL(f func(forge.Repo) string) Option { return func(b *Bot) { b.remoteURL = f } }
+
+// WithCommitter sets the identity of herald's commits (default "herald
+// <herald@users.noreply.github.com>").
+func WithCommitter(s gitrepo.Signature) Option { return func(b *Bot) { b.committer = s } }
+
+// WithCacheSize sets how many commits' worth of parsed posts are kept in
+// memory (default 64; 0 turns the cache off). Nothing is lost without it:
+// posts are read from the mirror again.
+func WithCacheSize(n int) Option { return func(b *Bot) { b.cacheSize = n } }
+
+// New returns a Bot that reaches forges through clients and Git through
+// mirrors. It starts nothing.
+func New(clients Clients, mirrors Mirrors, opts ...Option) (*Bot, error) {
+	if clients == nil || mirrors == nil {
+		return nil, errors.New("bot: clients and mirrors are required")
+	}
+	b := &Bot{
+		clients:   clients,
+		mirrors:   mirrors,
+		log:       slog.New(slog.DiscardHandler),
+		now:       time.Now,
+		remoteURL: func(r forge.Repo) string { return r.CloneURL },
+		committer: gitrepo.Signature{Name: "herald", Email: "herald@users.noreply.github.com"},
+		cacheSize: 64,
+		locks:     map[string]*repoLock{},
+		schedule:  map[string][]feed.Entry{},
+		known:     map[string]Target{},
+	}
+	for _, o := range opts {
+		o(b)
+	}
+	b.branch = newLRU[[]publish.Post](b.cacheSize)
+	b.heads = newLRU[*headInfo](b.cacheSize)
+	return b, nil
+}
+
+var _ webhook.Handler = (*Bot)(nil)
+
+// lock takes the repository's lock, honouring ctx.
+func (b *Bot) lock(ctx context.Context, repo string) (func(), error) {
+	b.mu.Lock()
+	l, ok := b.locks[repo]
+	if !ok {
+		l = &repoLock{ch: make(chan struct{}, 1)}
+		b.locks[repo] = l
+	}
+	b.mu.Unlock()
+	select {
+	case l.ch <- struct{}{}:
+		return func() { <-l.ch }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Reconcile handles one request: the repository it names is read again from
+// Git and the forge, the pull request it names (if any) is checked first when
+// its head is new, commands are handled, and the publishing plan is carried
+// out. It implements webhook.Handler.
+func (b *Bot) Reconcile(ctx context.Context, r webhook.Request) error {
+	log := b.log.With("repo", r.Repo, "delivery_id", r.DeliveryID, "event", r.Event)
+	if r.PR != 0 {
+		log = log.With("pr", r.PR)
+	}
+	return b.reconcile(ctx, log, Target{Repo: r.Repo, InstallationID: r.InstallationID}, r.PR)
+}
+
+// ReconcileAll reconciles every repository in targets, one after the other,
+// and returns the errors joined; one failing repository does not stop the
+// others. It serves the resync and the start-up.
+func (b *Bot) ReconcileAll(ctx context.Context, targets []Target) error {
+	var errs []error
+	for _, t := range targets {
+		if err := ctx.Err(); err != nil {
+			errs = append(errs, err)
+			break
+		}
+		if err := b.reconcile(ctx, b.log.With("repo", t.Repo), t, 0); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// OnFire is the scheduler's job: a publication time came, so the repository
+// is reconciled (and what is due published).
+func (b *Bot) OnFire(ctx context.Context, f publish.Firing) {
+	log := b.log.With("repo", f.Repo, "entry", f.Key)
+	log.Info("scheduled entry fired", "at", f.At, "late", f.Late)
+	if err := b.reconcile(ctx, log, b.targetOf(f.Repo), 0); err != nil {
+		log.Error("reconcile after firing failed", "err", err)
+	}
+}
+
+// Schedule lists the schedule of every repository as last derived; it
+// implements feed.Source.
+func (b *Bot) Schedule(ctx context.Context) ([]feed.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []feed.Entry
+	for _, es := range b.schedule {
+		out = append(out, es...)
+	}
+	sortEntries(out)
+	return out, nil
+}
+
+var _ feed.Source = (*Bot)(nil)
+
+// targetOf returns the target last reconciled for repo (its installation).
+func (b *Bot) targetOf(repo string) Target {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if t, ok := b.known[repo]; ok {
+		return t
+	}
+	return Target{Repo: repo}
+}
+
+func (b *Bot) reconcile(ctx context.Context, log *slog.Logger, t Target, pr int) error {
+	unlock, err := b.lock(ctx, t.Repo)
+	if err != nil {
+		return fmt.Errorf("reconcile %s: %w", t.Repo, err)
+	}
+	defer unlock()
+	if t.InstallationID != 0 {
+		b.mu.Lock()
+		b.known[t.Repo] = t
+		b.mu.Unlock()
+	} else {
+		t = b.targetOf(t.Repo)
+	}
+	start := time.Now()
+	if err := b.reconcileLocked(ctx, log, t, pr); err != nil {
+		log.Error("reconcile failed", "err", err)
+		return fmt.Errorf("reconcile %s: %w", t.Repo, err)
+	}
+	log.Debug("reconciled", "took", time.Since(start))
+	return nil
+}

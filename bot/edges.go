@@ -1,0 +1,123 @@
+package bot
+
+import (
+	"context"
+	"io/fs"
+
+	"github.com/heraldhq/herald/forge"
+	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/publish/adapter"
+)
+
+// Target names one repository the bot serves.
+type Target struct {
+	// Repo is "owner/name" (or a path in local mode).
+	Repo string
+	// InstallationID is the GitHub App installation acting on Repo; zero in
+	// token mode and local mode.
+	InstallationID int64
+}
+
+// String returns the repository name.
+func (t Target) String() string { return t.Repo }
+
+// Clients gives a forge client for one repository: per installation for a
+// GitHub App, the one token in token mode, a plain Git repository in local
+// mode.
+type Clients interface {
+	Forge(ctx context.Context, t Target) (Forge, error)
+}
+
+// ClientsFunc adapts a function to Clients.
+type ClientsFunc func(ctx context.Context, t Target) (Forge, error)
+
+// Forge calls f(ctx, t).
+func (f ClientsFunc) Forge(ctx context.Context, t Target) (Forge, error) { return f(ctx, t) }
+
+// Forge is what the bot needs from any forge, a plain Git repository
+// included: the repository's facts and its open pull requests (none without a
+// forge). A client that also implements PullRequests gets pull requests
+// checked, commented on and merged; one that implements GitCredentialer
+// lends its credentials to git.
+type Forge interface {
+	Repo(ctx context.Context) (forge.Repo, error)
+	ListOpenPRs(ctx context.Context) ([]forge.PullRequest, error)
+}
+
+// GitCredentialer gives credentials for git over HTTPS.
+type GitCredentialer interface {
+	GitCredentials(ctx context.Context) (forge.GitCredentials, error)
+}
+
+// PRReader reads one pull request and what was said and reported on it.
+type PRReader interface {
+	PR(ctx context.Context, number int) (forge.PullRequest, error)
+	ChangedFiles(ctx context.Context, number int) ([]forge.ChangedFile, error)
+	Reviews(ctx context.Context, number int) ([]forge.Review, error)
+	CombinedStatus(ctx context.Context, sha string) (forge.CombinedStatus, error)
+	CheckRuns(ctx context.Context, sha string) ([]forge.CheckRun, error)
+	IssueComments(ctx context.Context, number int) ([]forge.Comment, error)
+	ReviewComments(ctx context.Context, number int) ([]forge.ReviewComment, error)
+}
+
+// FeedbackWriter writes herald's feedback on a pull request.
+type FeedbackWriter interface {
+	CreateCheckRun(ctx context.Context, opts forge.CheckRunOptions) (forge.CheckRun, error)
+	UpdateCheckRun(ctx context.Context, id int64, opts forge.CheckRunOptions) (forge.CheckRun, error)
+	SetStatus(ctx context.Context, sha string, st forge.Status) (bool, error)
+	UpsertComment(ctx context.Context, number int, key, body string) ([]forge.Comment, error)
+	CreateReview(ctx context.Context, number int, r forge.ReviewRequest) (forge.ReviewResult, error)
+	DeleteReviewComment(ctx context.Context, id int64) error
+	AddLabels(ctx context.Context, number int, labels ...string) ([]string, error)
+	RemoveLabel(ctx context.Context, number int, label string) (bool, error)
+}
+
+// CommandForge is what handling comment commands needs beyond reading and
+// writing feedback.
+type CommandForge interface {
+	Permission(ctx context.Context, user string) (forge.Permission, error)
+	AddReaction(ctx context.Context, commentID int64, r forge.Reaction) error
+}
+
+// PullRequests is a forge with pull requests: everything the pull request
+// flow and the commands use, and what the publisher's forge adapter needs
+// (merges with the expected head SHA, deploy dispatches).
+type PullRequests interface {
+	Forge
+	PRReader
+	FeedbackWriter
+	CommandForge
+	adapter.GitHub
+}
+
+// Mirrors opens the Git mirror of a remote; *gitrepo.Cache through
+// CacheMirrors.
+type Mirrors interface {
+	Open(ctx context.Context, remote string, auth gitrepo.Auth) (Mirror, error)
+}
+
+// Mirror is what the bot reads from and writes to a Git mirror;
+// *gitrepo.Mirror implements it.
+type Mirror interface {
+	Fetch(ctx context.Context, refs ...string) error
+	Resolve(ctx context.Context, rev string) (gitrepo.Hash, error)
+	FS(ctx context.Context, commit gitrepo.Hash) (fs.FS, error)
+	Diff(ctx context.Context, base, head gitrepo.Hash) ([]gitrepo.Change, error)
+	MergeBase(ctx context.Context, a, b gitrepo.Hash) (gitrepo.Hash, error)
+	ReadFile(ctx context.Context, commit gitrepo.Hash, path string) ([]byte, error)
+	CommitEdits(ctx context.Context, req gitrepo.CommitRequest) (gitrepo.Hash, error)
+	Push(ctx context.Context, branch string, newCommit, expectedOld gitrepo.Hash) error
+}
+
+// CacheMirrors adapts a *gitrepo.Cache to Mirrors.
+func CacheMirrors(c *gitrepo.Cache) Mirrors { return cacheMirrors{c} }
+
+type cacheMirrors struct{ c *gitrepo.Cache }
+
+func (m cacheMirrors) Open(ctx context.Context, remote string, auth gitrepo.Auth) (Mirror, error) {
+	mi, err := m.c.Open(ctx, remote, auth)
+	if err != nil {
+		return nil, err
+	}
+	return mi, nil
+}

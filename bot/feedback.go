@@ -1,0 +1,331 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/content/check"
+	"github.com/heraldhq/herald/forge"
+	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/publish"
+)
+
+// suggestionPrefix starts the marker key of herald's inline suggestions.
+const suggestionPrefix = "suggestion/"
+
+// checkPR checks the posts a pull request changes at its head and gives the
+// feedback: inline suggestions, the summary comment, the scheduled label and,
+// last, the check run (or commit status) that records the head as checked.
+// It returns the number of error findings.
+func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, run *forge.CheckRun) (int, error) {
+	checker := check.New(h.site.Config, check.WithNow(b.now))
+	findings, err := checker.CheckPaths(ctx, h.site, h.changed)
+	if err != nil {
+		return 0, fmt.Errorf("check posts: %w", err)
+	}
+	now := b.now()
+
+	suggested, err := b.suggest(ctx, e, log, p, h, findings)
+	if err != nil {
+		return 0, err
+	}
+	rep := newReport(p.HeadSHA, h.posts, h.site.Location(), findings, suggested, now)
+	comments, err := e.prs.IssueComments(ctx, p.Number)
+	if err != nil {
+		return 0, fmt.Errorf("comments: %w", err)
+	}
+	if prev, ok := b.heraldComments(comments)[SummaryKey]; ok && !strings.Contains(prev, "all clear") {
+		rep.Fixed = true
+	}
+	body, err := render("summary.md.tmpl", rep)
+	if err != nil {
+		return 0, err
+	}
+	if b.dryRun {
+		log.Info("dry run: would upsert the summary comment", "key", SummaryKey, "bytes", len(body))
+	} else if _, err := e.prs.UpsertComment(ctx, p.Number, SummaryKey, body); err != nil {
+		return 0, fmt.Errorf("summary comment: %w", err)
+	}
+
+	if scheduledLater(h.posts, now) && !p.HasLabel(publish.LabelScheduled) {
+		if b.dryRun {
+			log.Info("dry run: would add a label", "label", publish.LabelScheduled)
+		} else if _, err := e.prs.AddLabels(ctx, p.Number, publish.LabelScheduled); err != nil {
+			return 0, fmt.Errorf("label: %w", err)
+		}
+	}
+
+	if err := b.report(ctx, e, log, p, rep, findings, run); err != nil {
+		return 0, err
+	}
+	log.Info("pull request checked", "sha", p.HeadSHA, "posts", len(h.posts), "errors", rep.Errors,
+		"warnings", rep.Warnings, "notes", rep.Notices, "suggestions", len(suggested))
+	return rep.Errors, nil
+}
+
+// scheduledLater reports whether a post is dated in the future.
+func scheduledLater(posts []*content.Post, now time.Time) bool {
+	for _, p := range posts {
+		if p.DateErr == nil && !p.Draft && !p.Date.IsZero() && now.Before(p.Date) {
+			return true
+		}
+	}
+	return false
+}
+
+// report writes the check run (or, in token mode, the commit status).
+func (b *Bot) report(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, rep report, findings []check.Finding, run *forge.CheckRun) error {
+	conclusion, state := forge.ConclusionSuccess, forge.StatusSuccess
+	if rep.Errors > 0 {
+		conclusion, state = forge.ConclusionFailure, forge.StatusFailure
+	}
+	if b.statuses {
+		st := forge.Status{Context: CheckName, State: state, Description: truncate(rep.Title(), 140)}
+		if b.dryRun {
+			log.Info("dry run: would set a commit status", "context", CheckName, "state", state)
+			return nil
+		}
+		if _, err := e.prs.SetStatus(ctx, p.HeadSHA, st); err != nil {
+			return fmt.Errorf("commit status: %w", err)
+		}
+		return nil
+	}
+	summary, err := render("checkrun.md.tmpl", rep)
+	if err != nil {
+		return err
+	}
+	opts := forge.CheckRunOptions{
+		Name: CheckName, HeadSHA: p.HeadSHA, Status: forge.CheckCompleted, Conclusion: conclusion,
+		Title: rep.Title(), Summary: summary, Annotations: annotations(findings),
+	}
+	if b.dryRun {
+		log.Info("dry run: would write the check run", "conclusion", conclusion, "annotations", len(opts.Annotations))
+		return nil
+	}
+	// A run left in progress on this head (by a check cut short) is
+	// completed; a completed one stays as it was and a new run replaces it,
+	// since GitHub appends annotations on update.
+	if run != nil && run.HeadSHA == p.HeadSHA && run.Status != forge.CheckCompleted {
+		if _, err := e.prs.UpdateCheckRun(ctx, run.ID, opts); err != nil {
+			return fmt.Errorf("update check run: %w", err)
+		}
+		return nil
+	}
+	if _, err := e.prs.CreateCheckRun(ctx, opts); err != nil {
+		return fmt.Errorf("create check run: %w", err)
+	}
+	return nil
+}
+
+func annotations(findings []check.Finding) []forge.Annotation {
+	out := make([]forge.Annotation, 0, len(findings))
+	for _, f := range findings {
+		level := forge.AnnotationNotice
+		switch f.Severity {
+		case "error":
+			level = forge.AnnotationFailure
+		case "warning":
+			level = forge.AnnotationWarning
+		}
+		line := max(f.Line, 1)
+		end := max(f.EndLine, line)
+		out = append(out, forge.Annotation{Path: f.Path, StartLine: line, EndLine: end, Level: level, Title: f.Rule, Message: f.Message})
+	}
+	return out
+}
+
+// suggestion is one inline suggestion herald wants on the pull request.
+type suggestion struct {
+	key     string
+	comment forge.ReviewComment
+	finding int // index in the findings
+}
+
+// suggest posts the inline suggestions that are not there yet and deletes
+// herald's earlier ones whose finding is gone. It returns the findings that
+// have a suggestion on the pull request.
+func (b *Bot) suggest(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, findings []check.Finding) (map[int]bool, error) {
+	files, err := e.prs.ChangedFiles(ctx, p.Number)
+	if err != nil {
+		return nil, fmt.Errorf("changed files: %w", err)
+	}
+	ranges := map[string][]forge.LineRange{}
+	for _, f := range files {
+		if f.Patch == "" {
+			continue
+		}
+		r, err := forge.DiffLines(f.Patch)
+		if err != nil {
+			log.Warn("diff of a file not understood; no suggestions on it", "path", f.Path, "err", err)
+			continue
+		}
+		ranges[f.Path] = r
+	}
+	posts := map[string]*content.Post{}
+	for _, post := range h.posts {
+		posts[post.Path] = post
+	}
+	want := suggestionsFor(findings, posts, ranges, p.HeadSHA)
+
+	existing, err := e.prs.ReviewComments(ctx, p.Number)
+	if err != nil {
+		return nil, fmt.Errorf("review comments: %w", err)
+	}
+	replied := map[int64]bool{}
+	for _, c := range existing {
+		if c.InReplyTo != 0 {
+			replied[c.InReplyTo] = true
+		}
+	}
+	have := map[string]bool{}
+	var outdated []forge.ReviewComment
+	wanted := map[string]bool{}
+	for _, s := range want {
+		wanted[s.key] = true
+	}
+	for _, c := range existing {
+		if b.login != "" && c.User != b.login {
+			continue
+		}
+		key, _, ok := forge.ParseMarker(c.Body)
+		if !ok || !strings.HasPrefix(key, suggestionPrefix) {
+			continue
+		}
+		have[key] = true
+		if !wanted[key] && !replied[c.ID] {
+			outdated = append(outdated, c)
+		}
+	}
+	suggested := map[int]bool{}
+	var post []forge.ReviewComment
+	for _, s := range want {
+		suggested[s.finding] = true
+		if !have[s.key] {
+			post = append(post, s.comment)
+		}
+	}
+	if len(post) > 0 {
+		if b.dryRun {
+			log.Info("dry run: would post inline suggestions", "count", len(post))
+		} else {
+			res, err := e.prs.CreateReview(ctx, p.Number, forge.ReviewRequest{CommitID: p.HeadSHA, Event: forge.ReviewEventComment, Comments: post})
+			if err != nil {
+				return nil, fmt.Errorf("post suggestions: %w", err)
+			}
+			for _, sk := range res.Skipped {
+				key, _, _ := forge.ParseMarker(sk.Body)
+				for _, s := range want {
+					if s.key == key {
+						delete(suggested, s.finding)
+					}
+				}
+			}
+		}
+	}
+	for _, c := range outdated {
+		if b.dryRun {
+			log.Info("dry run: would delete an outdated suggestion", "comment_id", c.ID, "path", c.Path)
+			continue
+		}
+		if err := e.prs.DeleteReviewComment(ctx, c.ID); err != nil {
+			return nil, fmt.Errorf("delete outdated suggestion %d: %w", c.ID, err)
+		}
+	}
+	return suggested, nil
+}
+
+// suggestionsFor turns the findings with a fix into inline suggestions on
+// lines the pull request's diff shows. A suggestion is known by a key made of
+// its file, rule and text, not its line, so it is not posted again when
+// lines above it move.
+func suggestionsFor(findings []check.Finding, posts map[string]*content.Post, ranges map[string][]forge.LineRange, sha string) []suggestion {
+	var out []suggestion
+	seen := map[string]int{}
+	for i, f := range findings {
+		if f.Fix == nil || len(f.Fix.Edits) == 0 {
+			continue
+		}
+		post := posts[f.Path]
+		if post == nil || post.Raw == nil || ranges[f.Path] == nil {
+			continue
+		}
+		first, last, old, repl, ok := replacement(post.Raw, post.Lines, f.Fix.Edits)
+		if !ok {
+			continue
+		}
+		inDiff := true
+		for l := first; l <= last; l++ {
+			if !forge.InRanges(ranges[f.Path], l) {
+				inDiff = false
+				break
+			}
+		}
+		if !inDiff {
+			continue
+		}
+		sum := sha256.Sum256([]byte(f.Path + "\x00" + f.Rule + "\x00" + old + "\x00" + repl))
+		key := suggestionPrefix + hex.EncodeToString(sum[:8])
+		seen[key]++
+		if n := seen[key]; n > 1 {
+			key = fmt.Sprintf("%s-%d", key, n)
+		}
+		msg := f.Message
+		if f.Fix.Description != "" {
+			msg += "\n\nSuggested fix: " + f.Fix.Description + "."
+		}
+		c := forge.ReviewComment{Path: f.Path, Line: last, CommitID: sha,
+			Body: forge.SuggestionBody("**"+f.Rule+"**: "+msg, repl) + "\n" + forge.Marker(key, 1)}
+		if first != last {
+			c.StartLine = first
+		}
+		out = append(out, suggestion{key: key, comment: c, finding: i})
+	}
+	return out
+}
+
+// replacement applies edits to the whole lines they touch and returns the
+// line range, its old text and its new text (without the final newline).
+func replacement(raw []byte, lines *content.Lines, edits []check.Edit) (first, last int, old, repl string, ok bool) {
+	start, end := edits[0].Start, edits[0].End
+	for _, ed := range edits[1:] {
+		start, end = min(start, ed.Start), max(end, ed.End)
+	}
+	if start < 0 || end > len(raw) || start > end {
+		return 0, 0, "", "", false
+	}
+	first = lines.Pos(start).Line
+	last = first
+	if end > start {
+		last = lines.Pos(end - 1).Line
+	}
+	from := lines.Start(first)
+	to := lines.Start(last + 1)
+	if to > len(raw) {
+		to = len(raw)
+	}
+	seg := raw[from:to]
+	var ge []gitrepo.Edit
+	for _, ed := range edits {
+		ge = append(ge, gitrepo.Edit{Start: ed.Start - from, End: ed.End - from, NewText: ed.NewText})
+	}
+	out, err := gitrepo.ApplyEdits(seg, ge)
+	if err != nil {
+		return 0, 0, "", "", false
+	}
+	trim := func(s string) string { return strings.TrimSuffix(strings.TrimSuffix(s, "\n"), "\r") }
+	return first, last, trim(string(seg)), trim(string(out)), true
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

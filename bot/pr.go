@@ -1,0 +1,332 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/forge"
+	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/publish"
+)
+
+// headInfo is a pull request's head as read from the mirror: the site there
+// and the posts the pull request adds or changes.
+type headInfo struct {
+	head, mergeBase gitrepo.Hash
+	site            *content.Site
+	// changed are the paths added, modified or renamed (new path), sorted.
+	changed []string
+	// posts are the changed paths that are posts, parsed.
+	posts []*content.Post
+}
+
+// schedulePosts is the schedule's view of the pull request's posts.
+func (h *headInfo) schedulePosts() []publish.Post {
+	out := make([]publish.Post, 0, len(h.posts))
+	for _, p := range h.posts {
+		out = append(out, schedulePost(p))
+	}
+	return out
+}
+
+// headOf reads the pull request's head from the mirror, cached by head SHA.
+func (b *Bot) headOf(ctx context.Context, e *env, p forge.PullRequest) (*headInfo, error) {
+	key := e.t.Repo + "@" + p.HeadSHA + ".." + p.BaseRef
+	if h, ok := b.heads.get(key); ok {
+		return h, nil
+	}
+	head, err := gitrepo.ParseHash(p.HeadSHA)
+	if err != nil {
+		return nil, fmt.Errorf("head SHA %q: %w", p.HeadSHA, err)
+	}
+	if _, err := e.mirror.Resolve(ctx, p.HeadSHA); err != nil {
+		// The forge moved the head after the fetch; the next reconcile
+		// (triggered by that push) reads it.
+		return nil, fmt.Errorf("head %s is not in the mirror yet: %w", shortSHA(p.HeadSHA), err)
+	}
+	baseRef := p.BaseRef
+	if baseRef == "" {
+		baseRef = e.repo.DefaultBranch
+	}
+	baseTip, err := e.mirror.Resolve(ctx, "refs/heads/"+baseRef)
+	if err != nil {
+		return nil, fmt.Errorf("resolve base %s: %w", baseRef, err)
+	}
+	mb, err := e.mirror.MergeBase(ctx, baseTip, head)
+	if err != nil {
+		return nil, fmt.Errorf("merge base of %s and %s: %w", baseRef, shortSHA(p.HeadSHA), err)
+	}
+	changes, err := e.mirror.Diff(ctx, mb, head)
+	if err != nil {
+		return nil, fmt.Errorf("diff %s..%s: %w", shortSHA(mb.String()), shortSHA(p.HeadSHA), err)
+	}
+	fsys, err := e.mirror.FS(ctx, head)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", shortSHA(p.HeadSHA), err)
+	}
+	site, err := content.LoadSite(ctx, fsys)
+	if err != nil {
+		return nil, fmt.Errorf("load site at %s: %w", shortSHA(p.HeadSHA), err)
+	}
+	h := &headInfo{head: head, mergeBase: mb, site: site}
+	for _, c := range changes {
+		if c.Op == gitrepo.Deleted {
+			continue
+		}
+		h.changed = append(h.changed, c.To)
+	}
+	sort.Strings(h.changed)
+	for _, path := range h.changed {
+		if !site.IsPost(path) {
+			continue
+		}
+		post, err := site.ReadPost(ctx, path)
+		if err != nil {
+			return nil, fmt.Errorf("read %s at %s: %w", path, shortSHA(p.HeadSHA), err)
+		}
+		h.posts = append(h.posts, post)
+	}
+	b.heads.put(key, h)
+	return h, nil
+}
+
+// checked is what herald reported on a head commit, as read from the forge.
+type checked struct {
+	// sha is the head herald checked, "" when it has not.
+	sha string
+	// errors is the number of error findings reported on sha.
+	errors int
+	// run is herald's latest check run on the head, nil when none.
+	run *forge.CheckRun
+	// checks are the other checks reported on the head, and status
+	// herald's schedule status there.
+	checks []publish.Check
+	status publish.Status
+}
+
+var stateLine = regexp.MustCompile(`<!-- herald-state ([^>]*) -->`)
+
+// stateOf reads the key=value pairs of the hidden state line in body.
+func stateOf(body string) map[string]string {
+	m := stateLine.FindStringSubmatch(body)
+	if m == nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, kv := range strings.Fields(m[1]) {
+		k, v, _ := strings.Cut(kv, "=")
+		out[k] = v
+	}
+	return out
+}
+
+// checkedOn reads herald's check run or status on the pull request's head,
+// the other checks there and herald's schedule status. summary is herald's
+// summary comment body, which records the error count of the check.
+func (b *Bot) checkedOn(ctx context.Context, e *env, p forge.PullRequest, summary string) (checked, error) {
+	var c checked
+	combined, err := e.prs.CombinedStatus(ctx, p.HeadSHA)
+	if err != nil {
+		return c, fmt.Errorf("combined status: %w", err)
+	}
+	for _, st := range combined.Statuses {
+		switch st.Context {
+		case publish.StatusContext:
+			c.status = publish.Status{State: publish.StatusState(st.State), Description: st.Description}
+			continue
+		case CheckName:
+			if b.statuses && (st.State == forge.StatusSuccess || st.State == forge.StatusFailure) {
+				c.sha = p.HeadSHA
+				c.errors = countIn(st.Description)
+			}
+			continue
+		}
+		c.checks = append(c.checks, publish.Check{Context: st.Context, State: statusCheck(st.State)})
+	}
+	if !b.statuses {
+		runs, err := e.prs.CheckRuns(ctx, p.HeadSHA)
+		if err != nil {
+			return c, fmt.Errorf("check runs: %w", err)
+		}
+		for _, r := range runs {
+			if r.Name == CheckName && (b.appSlug == "" || r.AppSlug == "" || r.AppSlug == b.appSlug) {
+				r := r
+				c.run = &r
+				if r.Status == forge.CheckCompleted {
+					c.sha = p.HeadSHA
+					if r.Conclusion == forge.ConclusionFailure {
+						c.errors = 1
+						if st := stateOf(summary); st["sha"] == p.HeadSHA {
+							if n, err := strconv.Atoi(st["errors"]); err == nil && n > 0 {
+								c.errors = n
+							}
+						}
+					}
+				}
+				continue
+			}
+			c.checks = append(c.checks, publish.Check{Context: r.Name, State: runCheck(r)})
+		}
+	}
+	return c, nil
+}
+
+var errorCount = regexp.MustCompile(`(\d+) errors?\b`)
+
+// countIn reads "N errors" from a status description.
+func countIn(desc string) int {
+	m := errorCount.FindStringSubmatch(desc)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+func statusCheck(s forge.StatusState) publish.CheckState {
+	switch s {
+	case forge.StatusSuccess:
+		return publish.CheckSuccess
+	case forge.StatusPending:
+		return publish.CheckPending
+	}
+	return publish.CheckFailure
+}
+
+func runCheck(r forge.CheckRun) publish.CheckState {
+	if r.Status != forge.CheckCompleted {
+		return publish.CheckPending
+	}
+	switch r.Conclusion {
+	case forge.ConclusionSuccess, forge.ConclusionNeutral, forge.ConclusionSkipped:
+		return publish.CheckSuccess
+	}
+	return publish.CheckFailure
+}
+
+// heraldComments returns herald's comments by key, with their parts joined
+// and markers removed, and the comments themselves.
+func (b *Bot) heraldComments(comments []forge.Comment) map[string]string {
+	type part struct {
+		n    int
+		body string
+	}
+	parts := map[string][]part{}
+	for _, c := range comments {
+		if b.login != "" && c.User != b.login {
+			continue
+		}
+		key, n, ok := forge.ParseMarker(c.Body)
+		if !ok {
+			continue
+		}
+		body := strings.TrimPrefix(c.Body, forge.Marker(key, n))
+		body = strings.TrimPrefix(body, "\n")
+		parts[key] = append(parts[key], part{n, body})
+	}
+	out := map[string]string{}
+	for k, ps := range parts {
+		slices.SortFunc(ps, func(a, c part) int { return a.n - c.n })
+		var sb strings.Builder
+		for _, p := range ps {
+			sb.WriteString(p.body)
+		}
+		out[k] = sb.String()
+	}
+	return out
+}
+
+// pullRequest reconciles one open pull request: commands, the check of a new
+// head, and the state the plan needs.
+func (b *Bot) pullRequest(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, cfg publish.Config) (publish.PR, error) {
+	comments, err := e.prs.IssueComments(ctx, p.Number)
+	if err != nil {
+		return publish.PR{}, fmt.Errorf("comments: %w", err)
+	}
+	mine := b.heraldComments(comments)
+	cmds := b.pendingCommands(comments, mine[CommandsKey])
+	if err := b.authorize(ctx, e, &cmds); err != nil {
+		return publish.PR{}, err
+	}
+
+	c, err := b.checkedOn(ctx, e, p, mine[SummaryKey])
+	if err != nil {
+		return publish.PR{}, err
+	}
+	h, err := b.headOf(ctx, e, p)
+	if err != nil {
+		return publish.PR{}, err
+	}
+	if c.sha != p.HeadSHA || cmds.wantsCheck() {
+		n, err := b.checkPR(ctx, e, log, p, h, c.run)
+		if err != nil {
+			return publish.PR{}, fmt.Errorf("check %s: %w", shortSHA(p.HeadSHA), err)
+		}
+		c.sha, c.errors = p.HeadSHA, n
+	}
+	reviews, err := e.prs.Reviews(ctx, p.Number)
+	if err != nil {
+		return publish.PR{}, fmt.Errorf("reviews: %w", err)
+	}
+	st := publish.PR{
+		Number:       p.Number,
+		HeadSHA:      p.HeadSHA,
+		CheckedSHA:   c.sha,
+		Draft:        p.Draft,
+		Checks:       c.checks,
+		HeraldErrors: c.errors,
+		Labels:       slices.Clone(p.Labels),
+		Mergeable:    mergeState(p),
+		Posts:        h.schedulePosts(),
+		Status:       c.status,
+	}
+	for _, r := range reviews {
+		st.Reviews = append(st.Reviews, publish.Review{User: r.User, State: publish.ReviewState(r.State), CommitSHA: r.CommitID})
+	}
+	for k, body := range mine {
+		st.Comments = append(st.Comments, publish.PostedComment{Key: k, Body: body})
+	}
+	slices.SortFunc(st.Comments, func(a, c publish.PostedComment) int { return strings.Compare(a.Key, c.Key) })
+	if len(cmds.list) > 0 {
+		st, err = b.runCommands(ctx, e, log, p, h, st, cfg, cmds, mine[CommandsKey])
+		if err != nil {
+			return st, fmt.Errorf("commands: %w", err)
+		}
+	}
+	return st, nil
+}
+
+func mergeState(p forge.PullRequest) publish.MergeState {
+	if p.Mergeable == nil {
+		return publish.MergeUnknown
+	}
+	switch p.MergeableState {
+	case "dirty":
+		return publish.MergeDirty
+	case "unknown", "":
+		if !*p.Mergeable {
+			return publish.MergeDirty
+		}
+		return publish.MergeClean
+	case "blocked":
+		return publish.MergeBlocked
+	}
+	if !*p.Mergeable {
+		return publish.MergeDirty
+	}
+	return publish.MergeClean
+}
+
+func shortSHA(s string) string {
+	if len(s) > 7 {
+		return s[:7]
+	}
+	return s
+}

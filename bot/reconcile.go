@@ -1,0 +1,304 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/forge"
+	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/publish/feed"
+)
+
+// env is one repository being reconciled: its clients, mirror and default
+// branch as read at the start.
+type env struct {
+	t      Target
+	log    *slog.Logger
+	f      Forge
+	prs    PullRequests // nil for a forge without pull requests
+	repo   forge.Repo
+	mirror Mirror
+	// base is the tip of the default branch, site the site there.
+	base gitrepo.Hash
+	site *content.Site
+	// merged are pull requests published during this reconcile ("/herald
+	// publish now"); the plan leaves them out.
+	merged []int
+}
+
+// open reads the repository's facts, opens and fetches its mirror (the
+// default branch and the heads and bases of the pull requests given), and
+// loads the site at the default branch.
+func (b *Bot) open(ctx context.Context, log *slog.Logger, t Target) (*env, error) {
+	f, err := b.clients.Forge(ctx, t)
+	if err != nil {
+		return nil, fmt.Errorf("forge client: %w", err)
+	}
+	repo, err := f.Repo(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read repository: %w", err)
+	}
+	e := &env{t: t, log: log, f: f, repo: repo}
+	if p, ok := f.(PullRequests); ok {
+		e.prs = p
+	}
+	auth := gitrepo.Anonymous()
+	if gc, ok := f.(GitCredentialer); ok {
+		creds, err := gc.GitCredentials(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("git credentials: %w", err)
+		}
+		if creds.Password != "" {
+			auth = gitrepo.Basic(creds.Username, creds.Password)
+		}
+	}
+	remote := b.remoteURL(repo)
+	if remote == "" {
+		return nil, fmt.Errorf("repository %s has no clone URL", t.Repo)
+	}
+	e.mirror, err = b.mirrors.Open(ctx, remote, auth)
+	if err != nil {
+		return nil, fmt.Errorf("open mirror: %w", err)
+	}
+	return e, nil
+}
+
+// fetch brings the default branch and the pull requests' refs up to date in
+// one exchange; when a pull request ref is missing on the remote, each is
+// fetched alone so one bad ref does not stop the others.
+func (e *env) fetch(ctx context.Context, prs []forge.PullRequest) error {
+	refs := []string{"refs/heads/" + e.repo.DefaultBranch}
+	for _, p := range prs {
+		refs = append(refs, pullRef(p.Number))
+		if p.BaseRef != "" && p.BaseRef != e.repo.DefaultBranch {
+			refs = append(refs, "refs/heads/"+p.BaseRef)
+		}
+	}
+	slices.Sort(refs[1:])
+	refs = slices.Compact(refs)
+	err := e.mirror.Fetch(ctx, refs...)
+	if err == nil || len(refs) == 1 || !errors.Is(err, gitrepo.ErrNotFound) {
+		if err != nil {
+			return fmt.Errorf("fetch: %w", err)
+		}
+		return nil
+	}
+	if err := e.mirror.Fetch(ctx, refs[0]); err != nil {
+		return fmt.Errorf("fetch %s: %w", refs[0], err)
+	}
+	for _, r := range refs[1:] {
+		if err := e.mirror.Fetch(ctx, r); err != nil {
+			e.log.Warn("fetch failed", "ref", r, "err", err)
+		}
+	}
+	return nil
+}
+
+func pullRef(n int) string { return fmt.Sprintf("refs/pull/%d/head", n) }
+
+// loadBase loads the site at the default branch.
+func (b *Bot) loadBase(ctx context.Context, e *env) error {
+	var err error
+	e.base, err = e.mirror.Resolve(ctx, "refs/heads/"+e.repo.DefaultBranch)
+	if err != nil {
+		return fmt.Errorf("resolve %s: %w", e.repo.DefaultBranch, err)
+	}
+	fsys, err := e.mirror.FS(ctx, e.base)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", e.base, err)
+	}
+	e.site, err = content.LoadSite(ctx, fsys)
+	if err != nil {
+		return fmt.Errorf("load site at %s: %w", e.base, err)
+	}
+	if len(e.site.ConfigProblems) > 0 {
+		e.log.Warn("the configuration on the default branch has problems; defaults are used for them",
+			"problems", len(e.site.ConfigProblems), "first", e.site.ConfigProblems[0].Error())
+	}
+	return nil
+}
+
+func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, only int) error {
+	e, err := b.open(ctx, log, t)
+	if err != nil {
+		return err
+	}
+	var open []forge.PullRequest
+	if e.prs != nil || only == 0 {
+		open, err = e.f.ListOpenPRs(ctx)
+		if err != nil {
+			return fmt.Errorf("list pull requests: %w", err)
+		}
+	}
+	if err := e.fetch(ctx, open); err != nil {
+		return err
+	}
+	if err := b.loadBase(ctx, e); err != nil {
+		return err
+	}
+	cfg := publishConfig(e.site)
+
+	// The pull request the request names goes first: its author waits.
+	slices.SortStableFunc(open, func(a, c forge.PullRequest) int {
+		switch {
+		case a.Number == only && c.Number != only:
+			return -1
+		case c.Number == only && a.Number != only:
+			return 1
+		}
+		return 0
+	})
+	var errs []error
+	state := publish.State{Config: cfg}
+	for _, p := range open {
+		if e.prs == nil {
+			break
+		}
+		plog := log.With("pr", p.Number)
+		st, err := b.pullRequest(ctx, e, plog, p, cfg)
+		if err != nil {
+			plog.Error("pull request not reconciled", "err", err)
+			errs = append(errs, fmt.Errorf("%s#%d: %w", t.Repo, p.Number, err))
+			continue
+		}
+		if slices.Contains(e.merged, p.Number) {
+			continue
+		}
+		state.PRs = append(state.PRs, st)
+	}
+	if needsBranchPosts(cfg) {
+		state.Posts, err = b.branchPosts(ctx, e)
+		if err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+	}
+	pub := b.publisher(e)
+	if cfg.Trigger != publish.TriggerNone || cfg.Strategy == publish.StrategyRebuild {
+		state.Done, err = pub.ReadDone(ctx)
+		if err != nil {
+			return errors.Join(append(errs, fmt.Errorf("read rebuild record: %w", err))...)
+		}
+	}
+	now := b.now()
+	actions := publish.Plan(state, now)
+	res := pub.Publish(ctx, actions)
+	for _, o := range res.Outcomes {
+		switch o.Status {
+		case publish.OutcomeFailed:
+			errs = append(errs, fmt.Errorf("publish: %T: %w", o.Action, o.Err))
+		case publish.OutcomeDone, publish.OutcomeDeferred:
+			log.Info("publish action", "action", fmt.Sprintf("%T", o.Action), "outcome", o.Status, "commit", o.Commit, "err", o.Err)
+		}
+	}
+	for _, bl := range res.Blocked {
+		log.Info("publication blocked", "pr", bl.PR, "paths", bl.Paths, "reasons", bl.Reasons)
+	}
+	b.rememberSchedule(e, state, now)
+	return errors.Join(errs...)
+}
+
+// needsBranchPosts reports whether the plan looks at the posts on the
+// default branch: drafts, rebuilds and expiries do, merges do not.
+func needsBranchPosts(c publish.Config) bool {
+	return c.Strategy == publish.StrategyDraft || c.Strategy == publish.StrategyRebuild || c.Trigger != publish.TriggerNone
+}
+
+// branchPosts reads every post on the default branch, cached by commit.
+func (b *Bot) branchPosts(ctx context.Context, e *env) ([]publish.Post, error) {
+	if ps, ok := b.branch.get(e.t.Repo + "@" + e.base.String()); ok {
+		return ps, nil
+	}
+	out := make([]publish.Post, 0, len(e.site.Posts))
+	for _, p := range e.site.Posts {
+		post, err := e.site.ReadPost(ctx, p)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		out = append(out, schedulePost(post))
+	}
+	b.branch.put(e.t.Repo+"@"+e.base.String(), out)
+	return out, nil
+}
+
+// schedulePost is the schedule's view of a post.
+func schedulePost(p *content.Post) publish.Post {
+	sp := publish.Post{Path: p.Path, Title: p.Title, PublishAt: p.Date, Draft: p.Draft, ExpiryAt: p.Expiry}
+	if p.DateErr != nil {
+		sp.PublishAt = time.Time{}
+		sp.DateProblem = p.DateErr.Error()
+	}
+	return sp
+}
+
+// publishConfig turns the repository configuration into the schedule's.
+func publishConfig(site *content.Site) publish.Config {
+	c := site.Config
+	pc := publish.Config{
+		Strategy: publish.Strategy(c.Publish.Strategy),
+		Location: site.Location(),
+		Trigger:  publish.TriggerKind(c.Publish.Rebuild.Trigger),
+	}
+	if pc.Trigger == "empty-commit" {
+		pc.Trigger = publish.TriggerEmptyCommit
+	}
+	// The configuration's zero means "no approval needed" (its default is
+	// already 1); the schedule's zero means "the default".
+	if c.Approvals <= 0 {
+		pc.ApprovalsRequired = publish.NoApprovalRequired
+	} else {
+		pc.ApprovalsRequired = c.Approvals
+	}
+	return pc
+}
+
+// rememberSchedule keeps the repository's schedule for the feeds and hands
+// its entries to the scheduler.
+func (b *Bot) rememberSchedule(e *env, state publish.State, now time.Time) {
+	items := publish.Upcoming(state, now)
+	entries := make([]feed.Entry, 0, len(items))
+	loc := e.site.Location()
+	for _, it := range items {
+		entries = append(entries, feed.Entry{Repo: e.t.Repo, URL: b.itemURL(e, it), Location: loc, Item: it})
+	}
+	b.mu.Lock()
+	b.schedule[e.t.Repo] = entries
+	b.mu.Unlock()
+	if b.scheduler != nil {
+		if err := b.scheduler.Rebuild(e.t.Repo, publish.EntriesOf(e.t.Repo, items)); err != nil {
+			e.log.Error("scheduler rebuild failed", "err", err)
+		}
+	}
+}
+
+// itemURL is where a person follows an item: the post's live address when
+// the site's URL is known, else the pull request.
+func (b *Bot) itemURL(e *env, it publish.Item) string {
+	if u := e.site.Config.SiteURL; u != "" {
+		if post, err := e.site.ReadPost(context.Background(), it.Path); err == nil && post.URLPath != "" {
+			return strings.TrimSuffix(u, "/") + post.URLPath
+		}
+	}
+	if it.PR != 0 && e.repo.HTMLURL != "" {
+		return fmt.Sprintf("%s/pull/%d", e.repo.HTMLURL, it.PR)
+	}
+	return ""
+}
+
+func sortEntries(es []feed.Entry) {
+	slices.SortStableFunc(es, func(a, c feed.Entry) int {
+		if n := a.At.Compare(c.At); n != 0 {
+			return n
+		}
+		if n := strings.Compare(a.Repo, c.Repo); n != 0 {
+			return n
+		}
+		return strings.Compare(a.Path, c.Path)
+	})
+}
