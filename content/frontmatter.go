@@ -157,7 +157,11 @@ func parseFrontMatter(src []byte, lines *Lines) (fm FrontMatter, found bool, err
 		frontmatter.NewFormat("+++", "+++", capture),
 		frontmatter.NewFormat("---toml", "---", capture),
 	}
-	rest, perr := frontmatter.Parse(bytes.NewReader(src), nil, formats...)
+	// Hand the parser only the front matter (up to its closing line), so a
+	// long post is not copied through it.
+	limit := closingEnd(src, openEnd, delim)
+	rest, perr := frontmatter.Parse(bytes.NewReader(src[:limit]), nil, formats...)
+	rest = src[limit-len(rest):]
 	if perr != nil || data == nil {
 		msg := fmt.Sprintf("the front matter opened with %q on line %d is never closed", delim, lines.Pos(open).Line)
 		if perr != nil && !errors.Is(perr, frontmatter.ErrNotFound) {
@@ -178,6 +182,27 @@ func parseFrontMatter(src []byte, lines *Lines) (fm FrontMatter, found bool, err
 		fm.Fields, err = parseTOML(data, firstLine, lines)
 	}
 	return fm, true, err
+}
+
+// closingEnd returns the offset just past the line that closes the front
+// matter opened with delim (the whole of src when none does).
+func closingEnd(src []byte, from int, delim string) int {
+	end := delim
+	if delim == "---yaml" || delim == "---toml" {
+		end = "---"
+	}
+	for off := from; off < len(src); {
+		nl := bytes.IndexByte(src[off:], '\n')
+		lineEnd := len(src)
+		if nl >= 0 {
+			lineEnd = off + nl + 1
+		}
+		if string(bytes.TrimSpace(src[off:lineEnd])) == end {
+			return lineEnd
+		}
+		off = lineEnd
+	}
+	return len(src)
 }
 
 var yamlLineRE = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)

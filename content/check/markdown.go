@@ -160,7 +160,9 @@ func (c *Checker) parse(p *content.Post) *doc {
 		if prev < len(r.text) {
 			d.runs = append(d.runs, textRun{start: r.start + prev, text: r.text[prev:]})
 		}
-		d.words += countWords(r.text)
+		if d.words < wordsEnough {
+			d.words += countWords(r.text)
+		}
 	}
 	return d
 }
@@ -229,6 +231,10 @@ func slugify(s string) string {
 	}
 	return b.String()
 }
+
+// wordsEnough is where parse stops counting words (the cap of
+// missing-excerpt-marker's min_words).
+const wordsEnough = 10000
 
 // isFileName reports whether the last segment of a link target names a
 // file by its extension (letters and digits with at least one letter, up
