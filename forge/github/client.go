@@ -108,11 +108,15 @@ func (o Options) transport() http.RoundTripper {
 // Client performs GitHub operations on one repository. It is safe for
 // concurrent use.
 type Client struct {
-	gh    *gh.Client
-	owner string
-	repo  string
-	r     *retrier
-	creds func(ctx context.Context) (forge.GitCredentials, error)
+	gh     *gh.Client
+	owner  string
+	repo   string
+	r      *retrier
+	creds  func(ctx context.Context) (forge.GitCredentials, error)
+	whoami func(ctx context.Context) (string, error)
+
+	loginMu sync.Mutex
+	login   string
 }
 
 // retrier runs API calls under a RetryPolicy.
@@ -152,6 +156,14 @@ func NewTokenClient(token, owner, repo string, o Options) (*Client, error) {
 	c.creds = func(context.Context) (forge.GitCredentials, error) {
 		return forge.GitCredentials{Username: "x-access-token", Password: token}, nil
 	}
+	c.whoami = func(ctx context.Context) (string, error) {
+		var u *gh.User
+		err := c.call(ctx, "get the authenticated user", func(ctx context.Context) (resp *gh.Response, err error) {
+			u, resp, err = c.gh.Users.Get(ctx, "")
+			return resp, err
+		})
+		return u.GetLogin(), err
+	}
 	return c, nil
 }
 
@@ -170,6 +182,30 @@ type App struct {
 
 	mu    sync.Mutex
 	insts map[int64]*ghinstallation.Transport
+	slug  string
+}
+
+// Slug returns the App's slug, as in "https://github.com/apps/SLUG"; its
+// comments are signed "SLUG[bot]".
+func (a *App) Slug(ctx context.Context) (string, error) {
+	a.mu.Lock()
+	slug := a.slug
+	a.mu.Unlock()
+	if slug != "" {
+		return slug, nil
+	}
+	var app *gh.App
+	err := a.r.call(ctx, fmt.Sprintf("get app %d", a.id), func(ctx context.Context) (resp *gh.Response, err error) {
+		app, resp, err = a.gh.Apps.Get(ctx, "")
+		return resp, err
+	})
+	if err != nil {
+		return "", err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.slug = app.GetSlug()
+	return a.slug, nil
 }
 
 // NewApp returns an App for the app ID and its PEM-encoded private key.
@@ -223,6 +259,10 @@ func (a *App) Client(installationID int64, owner, repo string) (*Client, error) 
 		exp, _, _ := itr.Expiry()
 		return forge.GitCredentials{Username: "x-access-token", Password: tok, ExpiresAt: exp}, nil
 	}
+	c.whoami = func(ctx context.Context) (string, error) {
+		slug, err := a.Slug(ctx)
+		return slug + "[bot]", err
+	}
 	return c, nil
 }
 
@@ -265,6 +305,22 @@ func (t *logTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	t.log.DebugContext(r.Context(), "github request", "method", r.Method, "path", r.URL.Path, "status", resp.StatusCode,
 		"duration", time.Since(start), "rate_remaining", resp.Header.Get("X-RateLimit-Remaining"))
 	return resp, nil
+}
+
+// Login returns the login herald acts as: the token's user, or
+// "SLUG[bot]" for an App. It is fetched once and cached.
+func (c *Client) Login(ctx context.Context) (string, error) {
+	c.loginMu.Lock()
+	defer c.loginMu.Unlock()
+	if c.login != "" {
+		return c.login, nil
+	}
+	login, err := c.whoami(ctx)
+	if err != nil {
+		return "", err
+	}
+	c.login = login
+	return login, nil
 }
 
 // call runs f with retries: 5xx answers, transport errors and attempt

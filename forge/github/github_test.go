@@ -312,6 +312,7 @@ func TestUpsertComment(t *testing.T) {
 	ctx := context.Background()
 	n := addPR(e)
 	e.fake.AddComment(repo, fakegithub.Comment{Issue: n, User: "alice", Body: "Thanks!"})
+	e.fake.AddComment(repo, fakegithub.Comment{Issue: n, User: "mallory", Body: "<!-- herald:summary -->\nnot herald's"})
 
 	for i, body := range []string{"2 problems", "2 problems", "all clear"} {
 		got, err := e.c.UpsertComment(ctx, n, "summary", body)
@@ -323,8 +324,8 @@ func TestUpsertComment(t *testing.T) {
 		}
 	}
 	cs := e.fake.Comments(repo, n)
-	if len(cs) != 2 || cs[1].Body != "<!-- herald:summary -->\nall clear" || cs[1].Edits != 1 {
-		t.Errorf("comments = %+v; want the user's and one herald comment edited once", cs)
+	if len(cs) != 3 || cs[2].Body != "<!-- herald:summary -->\nall clear" || cs[2].Edits != 1 || cs[1].Edits != 0 {
+		t.Errorf("comments = %+v; want the users' untouched and one herald comment edited once", cs)
 	}
 	if got := e.fake.Count("issues/create-comment"); got != 1 {
 		t.Errorf("comments created = %d, want 1", got)
@@ -348,13 +349,13 @@ func TestUpsertComment(t *testing.T) {
 	if joined.String() != big {
 		t.Errorf("parts do not add up to the body")
 	}
-	if got := len(e.fake.Comments(repo, n)); got != 4 {
-		t.Errorf("comments after split = %d, want 4", got)
+	if got := len(e.fake.Comments(repo, n)); got != 5 {
+		t.Errorf("comments after split = %d, want 5", got)
 	}
 	if _, err := e.c.UpsertComment(ctx, n, "summary", "short again"); err != nil {
 		t.Fatal(err)
 	}
-	if cs := e.fake.Comments(repo, n); len(cs) != 2 || cs[1].Body != "<!-- herald:summary -->\nshort again" {
+	if cs := e.fake.Comments(repo, n); len(cs) != 3 || cs[2].Body != "<!-- herald:summary -->\nshort again" {
 		t.Errorf("after shrinking: %+v", cs)
 	}
 	if _, err := e.c.UpsertComment(ctx, n, "bad key!", "x"); err == nil {
@@ -450,6 +451,9 @@ func TestReviewAndLabelsAndStatuses(t *testing.T) {
 		t.Errorf("dispatches (-want +got):\n%s", diff)
 	}
 
+	if login, err := e.c.Login(ctx); err != nil || login != "herald-bot" {
+		t.Errorf("Login = %q, %v; want herald-bot", login, err)
+	}
 	creds, err := e.c.GitCredentials(ctx)
 	if err != nil || creds.Username != "x-access-token" || creds.Password != token {
 		t.Errorf("GitCredentials = %v, %v", creds, err)
@@ -498,6 +502,9 @@ func TestAppAuth(t *testing.T) {
 				if _, err := c.PR(ctx, n); err != nil {
 					t.Fatal(err)
 				}
+			}
+			if login, err := c.Login(ctx); err != nil || login != "herald[bot]" {
+				t.Errorf("Login = %q, %v; want herald[bot]", login, err)
 			}
 			if got := fake.TokensIssued(); got != tc.wantTokens {
 				t.Errorf("tokens issued = %d, want %d", got, tc.wantTokens)

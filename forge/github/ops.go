@@ -309,13 +309,17 @@ func (c *Client) IssueComments(ctx context.Context, number int) ([]forge.Comment
 
 // UpsertComment makes the pull request's conversation hold exactly one
 // comment for key with body: it finds herald's earlier comment by its hidden
-// marker and edits it when the text differs, or posts it when there is none.
+// marker and author (see Login) and edits it when the text differs, or posts it when there is none.
 // A body past 65,536 characters is split into marked parts; parts no longer
 // needed, and duplicates left by a crash or a concurrent replica, are
 // deleted. It returns the comments as they now stand, in part order.
 func (c *Client) UpsertComment(ctx context.Context, number int, key, body string) ([]forge.Comment, error) {
 	if !forge.ValidKey(key) {
 		return nil, fmt.Errorf("upsert comment on %s: invalid marker key %q", c.pr(number), key)
+	}
+	me, err := c.Login(ctx)
+	if err != nil {
+		return nil, err
 	}
 	existing, err := c.IssueComments(ctx, number)
 	if err != nil {
@@ -325,8 +329,8 @@ func (c *Client) UpsertComment(ctx context.Context, number int, key, body string
 	var extra []forge.Comment
 	for _, cm := range existing {
 		k, part, ok := forge.ParseMarker(cm.Body)
-		if !ok || k != key || !strings.HasPrefix(cm.Body, forge.Marker(key, part)) {
-			continue
+		if !ok || k != key || !strings.HasPrefix(cm.Body, forge.Marker(key, part)) || cm.User != me {
+			continue // not herald's, even if someone copied the marker
 		}
 		if _, dup := byPart[part]; dup {
 			extra = append(extra, cm)

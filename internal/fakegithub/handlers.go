@@ -14,6 +14,8 @@ import (
 func (s *Server) routes() error {
 	for _, rt := range []route{
 		{method: "POST", path: "/app/installations/{installation_id}/access_tokens", opID: "apps/create-installation-access-token", appAuth: true, h: s.createToken},
+		{method: "GET", path: "/app", opID: "apps/get-authenticated", appAuth: true, h: s.getApp},
+		{method: "GET", path: "/user", opID: "users/get-authenticated", h: s.getUser},
 		{method: "GET", path: "/app/installations", opID: "apps/list-installations", appAuth: true, h: s.listInstallations},
 		{method: "GET", path: "/installation/repositories", opID: "apps/list-repos-accessible-to-installation", h: s.listInstallationRepos},
 		{method: "GET", path: "/repos/{owner}/{repo}", opID: "repos/get", h: s.getRepo},
@@ -1295,4 +1297,27 @@ func (s *Server) listInstallationRepos(c *call) (int, any) {
 	total := len(items)
 	return http.StatusOK, map[string]any{"total_count": total, "repositories": c.paginate(items),
 		"repository_selection": map[bool]string{true: "all", false: "selected"}[len(inst.repos) == 0]}
+}
+
+func (s *Server) getApp(c *call) (int, any) {
+	slug := s.apps[c.who.appID].slug
+	return http.StatusOK, map[string]any{
+		"id": c.who.appID, "slug": slug, "name": slug, "node_id": "A_" + slug,
+		"owner": s.userJSON("acme", false), "description": nil, "external_url": "https://github.com/apps/" + slug,
+		"html_url": "https://github.com/apps/" + slug, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
+		"permissions": map[string]any{"checks": "write", "contents": "write", "issues": "write", "pull_requests": "write", "statuses": "write", "metadata": "read"},
+		"events":      []any{"pull_request", "push", "issue_comment"},
+	}
+}
+
+func (s *Server) getUser(c *call) (int, any) {
+	if c.who.installationID != 0 {
+		return http.StatusForbidden, ghError("Resource not accessible by integration")
+	}
+	u := s.userJSON(c.who.login, false)
+	u["user_view_type"] = "private"
+	for _, k := range []string{"name", "company", "blog", "location", "email", "hireable", "bio", "twitter_username"} {
+		u[k] = nil
+	}
+	return http.StatusOK, u
 }
