@@ -361,7 +361,7 @@ func (s *Server) labelJSON(rs *repoState, name string) map[string]any {
 	}
 	return map[string]any{
 		"id": id, "node_id": "LA_" + strconv.FormatInt(id, 10), "name": name, "color": "ededed",
-		"default": false, "description": nil,
+		"default": false, "description": "",
 		"url": s.base() + "/repos/" + rs.info.FullName() + "/labels/" + name,
 	}
 }
