@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -138,6 +139,32 @@ func BenchmarkFirstClone(b *testing.B) {
 		b.StartTimer()
 		if _, err := c.Open(ctx, repo.URL, gitrepo.Anonymous()); err != nil {
 			b.Fatal(err)
+		}
+		b.StopTimer()
+		_ = os.RemoveAll(dir)
+		b.StartTimer()
+	}
+	b.StopTimer()
+	reportBytes(b, srv)
+}
+
+// BenchmarkBaselineGitClone is the reference for BenchmarkFirstClone: the
+// git command cloning the same repository from the same server.
+func BenchmarkBaselineGitClone(b *testing.B) {
+	srv, repo := benchServer(b)
+	srv.ResetStats()
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		dir, err := os.MkdirTemp("", "herald-bench-gitclone-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		cmd := exec.Command("git", "clone", "--quiet", "--bare", repo.URL, filepath.Join(dir, "c.git"))
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("git clone: %v\n%s", err, out)
 		}
 		b.StopTimer()
 		_ = os.RemoveAll(dir)

@@ -13,27 +13,37 @@
 //
 // Mirror.Fetch brings named refs up to date ("refs/heads/main",
 // "refs/pull/12/head"); only objects the mirror lacks are transferred, and
-// when nothing changed only the ref advertisement is read. All operations
-// on one mirror run one at a time (waiting honours the context); different
-// mirrors work in parallel.
+// when nothing changed only the ref advertisement is read. Once fetches
+// have left more than WithMaxPacks pack files, the mirror is repacked. All
+// operations on one mirror run one at a time (waiting honours the
+// context); different mirrors work in parallel. Decoded objects are kept
+// in one memory-bounded cache shared by all mirrors (WithObjectCacheSize);
+// Cache.Close releases open files.
 //
 // # Reading
 //
 // Mirror.Resolve turns a ref or hash into a commit. Mirror.FS gives the
 // tree of a commit as an io/fs.FS (ReadFile, ReadDir, Stat, ReadLink;
 // symlinks reported, never followed). Mirror.ReadFile, Mirror.ListTree,
-// Mirror.Diff (with rename detection) and Mirror.MergeBase cover the
-// rest.
+// Mirror.Diff (with rename detection, reading only subtrees that differ)
+// and Mirror.MergeBase cover the rest. Missing refs and commits give
+// ErrNotFound, missing paths fs.ErrNotExist.
 //
 // # Writing
 //
 // Mirror.CommitEdits builds a commit in the object store without a work
-// tree: byte-range edits applied to blobs (every other byte kept), whole
-// files written or deleted, author and committer given by the caller.
+// tree: byte-range edits applied to blobs (every other byte kept, see
+// ApplyEdits), whole files written or deleted, author and committer given
+// by the caller. Mirror.CommitEmpty makes the empty commit that triggers a
+// site rebuild.
 // Mirror.Push publishes it only if the remote branch is still at the
-// expected old commit; the server checks this atomically. A moved branch
-// yields a *BranchMovedError matching ErrBranchMoved and changes nothing,
-// locally or remotely.
+// expected old commit: the ref update command carries that old value and
+// git's receive-pack applies it atomically, so a branch that moves between
+// herald's check and the update is still refused. A moved branch yields a
+// *BranchMovedError matching ErrBranchMoved and changes nothing, locally
+// or remotely. Pushing a commit the branch already holds succeeds, so a
+// push whose answer was lost is safe to repeat. Only the objects the new
+// commits add are sent.
 //
 // # Credentials
 //

@@ -57,7 +57,7 @@ func (m *Mirror) ReadFile(ctx context.Context, commit Hash, path string) ([]byte
 	fsys := &treeFS{st: m.st, root: t, when: c.Committer.When}
 	b, err := fsys.readFileLocked("read", path)
 	if err != nil {
-		return nil, fmt.Errorf("at %s: %w", commit, err)
+		return nil, fmt.Errorf("commit %s: %w", commit, err)
 	}
 	return b, nil
 }

@@ -154,7 +154,7 @@ func TestReadFileAndListTree(t *testing.T) {
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("ReadFile(nope.md) = %v, want fs.ErrNotExist", err)
 	}
-	if want := "at " + tip.String() + ": read nope.md: file does not exist"; err == nil || err.Error() != want {
+	if want := "commit " + tip.String() + ": read nope.md: file does not exist"; err == nil || err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
 	unknown := hash(t, strings.Repeat("1", 40))
