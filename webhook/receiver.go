@@ -168,6 +168,7 @@ var (
 	errNoPayload    = errors.New("form-encoded body has no payload field")
 	errBadMediaType = errors.New("content type must be application/json or application/x-www-form-urlencoded")
 	errBadPayload   = errors.New("payload is not valid")
+	errReadBody     = errors.New("could not read the body")
 )
 
 // answer is what the receiver tells the sender: a status, one line of text
@@ -182,17 +183,16 @@ type answer struct {
 // errors become HTTP statuses.
 func status(err error) answer {
 	var sig *signatureError
-	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &sig):
 		return answer{http.StatusUnauthorized, err.Error(), outcomeUnsigned}
-	case errors.Is(err, errTooLarge), errors.As(err, &tooLarge):
+	case errors.Is(err, errTooLarge):
 		return answer{http.StatusRequestEntityTooLarge, err.Error(), outcomeTooLarge}
 	case errors.Is(err, errMethod):
 		return answer{http.StatusMethodNotAllowed, err.Error(), outcomeMethod}
 	case errors.Is(err, errBadMediaType):
 		return answer{http.StatusUnsupportedMediaType, err.Error(), outcomeMediaType}
-	case errors.Is(err, errNoEvent), errors.Is(err, errNoPayload), errors.Is(err, errBadPayload):
+	case errors.Is(err, errNoEvent), errors.Is(err, errNoPayload), errors.Is(err, errBadPayload), errors.Is(err, errReadBody):
 		return answer{http.StatusBadRequest, err.Error(), outcomeBadRequest}
 	case errors.Is(err, ErrQueueFull), errors.Is(err, ErrQueueClosed),
 		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
@@ -276,7 +276,7 @@ func (rc *Receiver) handle(req *http.Request, buf *bytes.Buffer, event string) (
 	}
 	buf.Reset()
 	if _, err := buf.ReadFrom(io.LimitReader(req.Body, rc.maxBody+1)); err != nil {
-		return fail(fmt.Errorf("read body: %w", err)), event
+		return fail(fmt.Errorf("%w: %v", errReadBody, err)), event
 	}
 	if int64(buf.Len()) > rc.maxBody {
 		return fail(fmt.Errorf("%w: limit %d bytes", errTooLarge, rc.maxBody)), event

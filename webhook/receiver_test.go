@@ -3,13 +3,16 @@ package webhook_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -325,5 +328,22 @@ func TestDispatcherError(t *testing.T) {
 	status, text := e.send(t, signed("push", "x", fixture(t, "push/branch-update.json")))
 	if status != 500 || text != "internal error\n" {
 		t.Errorf("answer = %d %q, want 500 \"internal error\"", status, text)
+	}
+}
+
+// TestBodyCutShort answers 400 when the sender stops mid-body.
+func TestBodyCutShort(t *testing.T) {
+	rec := &recorder{}
+	recv, err := webhook.NewReceiver(rec, []string{secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := fixture(t, "push/branch-update.json")
+	req := httptest.NewRequest(http.MethodPost, "/webhook", io.MultiReader(bytes.NewReader(body[:100]), iotest.ErrReader(io.ErrUnexpectedEOF)))
+	req.Header.Set("X-Hub-Signature-256", webhook.Sign([]byte(secret), body))
+	w := httptest.NewRecorder()
+	recv.ServeHTTP(w, req)
+	if w.Code != 400 || w.Body.String() != "could not read the body: unexpected EOF\n" {
+		t.Errorf("answer = %d %q", w.Code, w.Body.String())
 	}
 }
