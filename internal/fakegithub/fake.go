@@ -30,7 +30,9 @@ import (
 type Options struct {
 	// OnMerge, if set, performs a merge the fake has accepted (for example in
 	// a real Git server) and returns the merge commit's SHA. An error makes
-	// the merge answer 405 with the error's text.
+	// the merge answer 405 with the error's text. It runs without the fake's
+	// lock, so it may call the Server's methods; a second merge of the same
+	// pull request meanwhile is refused with 405.
 	OnMerge func(repo string, pr int, sha string) (mergeSHA string, err error)
 	// TokenTTL is the lifetime of installation tokens; default one hour.
 	TokenTTL time.Duration
@@ -76,6 +78,7 @@ type repoState struct {
 	permissions    map[string]string
 	dispatches     []Dispatch
 	labels         map[string]int64
+	merging        map[int]bool // pull requests whose OnMerge hook is running
 }
 
 type tokenState struct {

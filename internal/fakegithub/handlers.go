@@ -61,7 +61,7 @@ func (s *Server) AddRepo(r Repo) {
 		r.DefaultBranch = "main"
 	}
 	s.repos[strings.ToLower(r.FullName())] = &repoState{
-		info: r, id: s.newID(), prs: map[int]*PR{}, permissions: map[string]string{}, labels: map[string]int64{},
+		info: r, id: s.newID(), prs: map[int]*PR{}, permissions: map[string]string{}, labels: map[string]int64{}, merging: map[int]bool{},
 	}
 }
 
@@ -792,21 +792,32 @@ func (s *Server) merge(c *call) (int, any) {
 	if req.SHA != "" && req.SHA != p.HeadSHA {
 		return http.StatusConflict, ghError("Head branch was modified. Review and try the merge again.")
 	}
+	if c.repo.merging[p.Number] {
+		// GitHub serialises merges of a pull request; the loser is refused.
+		return http.StatusMethodNotAllowed, ghError("Merge already in progress")
+	}
 	if req.MergeMethod == "" {
 		req.MergeMethod = "merge"
 	}
+	head := p.HeadSHA
 	mergeSHA := randomHex(20)
-	if s.opts.OnMerge != nil {
-		// The hook may be slow (a real git merge); it runs under the lock so
-		// merges stay serialised, as GitHub's are per pull request.
-		sha, err := s.opts.OnMerge(c.repo.info.FullName(), p.Number, p.HeadSHA)
+	if hook := s.opts.OnMerge; hook != nil {
+		// The hook may be slow (a real git merge) and may call back into
+		// the fake, so it runs without the lock; the merging mark keeps a
+		// concurrent merge of the same pull request out meanwhile.
+		c.repo.merging[p.Number] = true
+		name, number := c.repo.info.FullName(), p.Number
+		s.mu.Unlock()
+		sha, err := hook(name, number, head)
+		s.mu.Lock()
+		delete(c.repo.merging, number)
 		if err != nil {
 			return http.StatusMethodNotAllowed, ghError(err.Error())
 		}
 		mergeSHA = sha
 	}
 	p.Merged, p.State, p.MergeCommitSHA = true, "closed", mergeSHA
-	s.merges = append(s.merges, Merge{Repo: c.repo.info.FullName(), PR: p.Number, SHA: p.HeadSHA, Method: req.MergeMethod,
+	s.merges = append(s.merges, Merge{Repo: c.repo.info.FullName(), PR: p.Number, SHA: head, Method: req.MergeMethod,
 		CommitTitle: req.CommitTitle, CommitMessage: req.CommitMessage, MergeSHA: mergeSHA})
 	return http.StatusOK, map[string]any{"sha": mergeSHA, "merged": true, "message": "Pull Request successfully merged"}
 }

@@ -346,3 +346,44 @@ func TestOnMerge(t *testing.T) {
 		t.Errorf("clone_url = %v (%v)", repo["clone_url"], err)
 	}
 }
+
+func TestConcurrentMergesMergeOnce(t *testing.T) {
+	release := make(chan struct{})
+	entered := make(chan struct{}, 2)
+	var s *Server
+	s = New(t, Options{OnMerge: func(repo string, pr int, sha string) (string, error) {
+		entered <- struct{}{}
+		<-release
+		s.SetPermission(repo, "hook", "read") // the hook may call back into the fake
+		return "dddddddddddddddddddddddddddddddddddddddd", nil
+	}})
+	s.AddToken("tok", "herald-bot")
+	s.AddRepo(Repo{Owner: "acme", Name: "blog"})
+	s.AddPR("acme/blog", PR{HeadSHA: "aaaa"})
+	codes := make(chan int, 2)
+	go func() {
+		// Not do(): t.Fatal must not run outside the test goroutine.
+		req, _ := http.NewRequest("PUT", s.URL()+"repos/acme/blog/pulls/1/merge", strings.NewReader(`{"sha":"aaaa"}`))
+		req.Header.Set("Authorization", "token tok")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := s.Client().Do(req)
+		if err != nil {
+			codes <- 0
+			return
+		}
+		resp.Body.Close()
+		codes <- resp.StatusCode
+	}()
+	<-entered
+	code, _, body := do(t, s, "PUT", "/repos/acme/blog/pulls/1/merge", "tok", `{"sha":"aaaa"}`)
+	if code != 405 {
+		t.Errorf("second merge while the first runs = %d %v, want 405", code, body)
+	}
+	close(release)
+	if code := <-codes; code != 200 {
+		t.Errorf("first merge = %d, want 200", code)
+	}
+	if got := len(s.Merges()); got != 1 {
+		t.Errorf("merges = %d, want 1", got)
+	}
+}
