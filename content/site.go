@@ -211,6 +211,10 @@ func (s *Site) join(p string) string {
 	return s.Root + "/" + p
 }
 
+// ContentGlobs returns the globs that select the posts, relative to the
+// repository root.
+func (s *Site) ContentGlobs() []string { return append([]string(nil), s.globs...) }
+
 // IsPost reports whether the repository path p is a post of the site.
 func (s *Site) IsPost(p string) bool { return s.matchPost(p) }
 

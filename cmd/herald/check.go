@@ -126,8 +126,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "herald check: write: %v\n", err)
 		return exitUsage
 	}
-	if *format == "text" && len(findings) == 0 {
-		fmt.Fprintf(stderr, "herald check: %d posts, no findings\n", len(site.Posts))
+	if *format == "text" {
+		switch {
+		case len(site.Posts) == 0:
+			fmt.Fprintf(stderr, "herald check: no posts found: the %s profile (%s) looks for %s\n",
+				site.Profile.Name, profileSource(site), strings.Join(site.ContentGlobs(), ", "))
+		case len(findings) == 0:
+			fmt.Fprintf(stderr, "herald check: %d posts, no findings\n", len(site.Posts))
+		}
 	}
 	if check.HasErrors(findings) {
 		return exitFindings
@@ -202,6 +208,16 @@ func applyFixes(ctx context.Context, root string, site *content.Site, c *check.C
 		return nil, err
 	}
 	return check.New(site2.Config).CheckSite(ctx, site2)
+}
+
+func profileSource(site *content.Site) string {
+	switch site.ProfileSource {
+	case "config":
+		return "set in " + site.ConfigPath
+	case "detected":
+		return "detected from " + site.Marker
+	}
+	return "the default: no docusaurus.config.*, hugo.toml or _config.yml found"
 }
 
 func reloadOpts(site *content.Site) []content.LoadOption {

@@ -204,3 +204,26 @@ func TestCheckDiff(t *testing.T) {
 		t.Errorf("bad revision: exit %d, %s", code, stderr)
 	}
 }
+
+func TestCheckConfigFlag(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "strict.yml")
+	if err := os.WriteFile(cfg, []byte("version: 1\ntimezone: Europe/Berlin\nrules:\n  repeated-word: off\n  mojibake: off\n  link-syntax: warning\n  misspelling: off\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runCheckArgs(t, fosdem, "--config", cfg)
+	if code != exitOK {
+		t.Fatalf("exit %d, want 0 with the error rules off; stderr %s\n%s", code, stderr, out)
+	}
+	if strings.Contains(out, "repeated-word") || !strings.Contains(out, "warning link-syntax") {
+		t.Errorf("config not applied:\n%s", out)
+	}
+}
+
+func TestCheckEmptySite(t *testing.T) {
+	dir := t.TempDir()
+	out, stderr, code := runCheckArgs(t, dir)
+	want := "herald check: no posts found: the docusaurus profile (the default: no docusaurus.config.*, hugo.toml or _config.yml found) looks for blog/**/*.md, blog/**/*.mdx\n"
+	if code != exitOK || out != "" || stderr != want {
+		t.Errorf("exit %d, out %q, stderr %q", code, out, stderr)
+	}
+}

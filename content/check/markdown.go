@@ -283,6 +283,7 @@ func isBlank(b []byte) bool {
 var (
 	reversedLinkRE = regexp.MustCompile(`\(([^()\[\]\n]+)\)\[((?:https?://|/|\./|\.\./|#)[^\]\s]*)\]`)
 	bareBracketRE  = regexp.MustCompile(`\[((?:https?://|www\.)[^\]\s]+)\]`)
+	unclosedLinkRE = regexp.MustCompile(`\[[^\[\]\n]*\]\(((?:https?://|/|\./|\.\./|#)[^)\s]*)(?:\s|$)`)
 	spacedLinkRE   = regexp.MustCompile(`\[[^\]\n]+\] \(((?:https?://|/|\./|\.\./)[^)\s]*)\)`)
 	htmlIDRE       = regexp.MustCompile(`(?i)\b(?:id|name)\s*=\s*["']([^"']+)["']`)
 )
@@ -313,6 +314,13 @@ func (r *run) markdown(d *doc) {
 			repl := "<" + u + ">"
 			r.add(RuleLinkSyntax, s, e, &Fix{Description: "make it a link: " + repl, Edits: []Edit{{Start: s, End: e, NewText: repl}}, Review: true},
 				"[%s] has no target, so it renders as text in brackets; write <%s> or [text](%s)", u, u, u)
+		}
+		// A link goldmark did not parse leaves "](" in the text: the
+		// closing parenthesis is missing.
+		if strings.Contains(run.text, "](") {
+			for _, m := range unclosedLinkRE.FindAllStringSubmatchIndex(run.text, -1) {
+				r.add(RuleLinkSyntax, run.start+m[0], run.start+m[3], nil, "this link is never closed, so it renders as text; add ) after %s", run.text[m[2]:m[3]])
+			}
 		}
 		for _, m := range spacedLinkRE.FindAllStringIndex(run.text, -1) {
 			r.add(RuleLinkSyntax, run.start+m[0], run.start+m[1], nil, "a space between ] and ( breaks the link; remove it")

@@ -95,6 +95,8 @@ func TestRules(t *testing.T) {
 				post + ":10:55: error broken-relative-link: the image ./gone.png points to blog/2026/02-x/gone.png, which is not in the repository",
 				post + ":10:95: error broken-relative-link: the link ./notes.pdf points to blog/2026/02-x/notes.pdf, which is not in the repository",
 			}},
+		{"link-syntax unclosed", RuleLinkSyntax, map[string]string{post: fm + "Read [the guide](https://example.com/guide and more.\n"},
+			[]string{post + ":8:6: error link-syntax: this link is never closed, so it renders as text; add ) after https://example.com/guide"}},
 		{"image-alt", RuleImageAlt, map[string]string{post: fm + "![](../img.png) and ![fine](../img.png)\n"},
 			[]string{post + ":8:1: warning image-alt: the image ../img.png has no alt text; describe what it shows"}},
 		{"image-size", RuleImageSize, map[string]string{".herald.yml": "version: 1\nrules:\n  image-size: {max_kb: 2}\n", post: fm + "![a picture](../img.png)\n"},
