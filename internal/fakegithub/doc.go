@@ -20,6 +20,21 @@
 // inspect it after the code under test ran, and inject faults (5xx answers,
 // primary and secondary rate limits, slow answers) per operation.
 //
+// A test typically reads:
+//
+//	fake := fakegithub.New(t, fakegithub.Options{})
+//	fake.AddApp(42, "herald", &key.PublicKey)
+//	fake.AddInstallation(42, 7, "acme")
+//	fake.AddRepo(fakegithub.Repo{Owner: "acme", Name: "blog"})
+//	n := fake.AddPR("acme/blog", fakegithub.PR{HeadSHA: sha, Files: files})
+//	fake.FailEachOnce(502) // every endpoint fails once
+//	app, _ := github.NewApp(42, pemKey, github.Options{BaseURL: fake.URL()})
+//	... run the code under test ...
+//	comments := fake.Comments("acme/blog", n)
+//
+// Operations are named by their OpenAPI operationId ("pulls/get",
+// "issues/create-comment") in fault injection and in Count.
+//
 // The fake refuses to be a general GitHub emulator: endpoints outside the
 // list above answer 404 and fail the test, and it keeps no state across
 // servers.
