@@ -350,11 +350,11 @@ func (m *Mirror) clone(ctx context.Context) error {
 	}
 	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: auth})
 	if err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
-		return fmt.Errorf("list remote refs: %w", explain(m.red.wrap(err)))
+		return fmt.Errorf("list remote refs: %w", explain(ctx, m.red.wrap(err)))
 	}
 	err = remote.FetchContext(ctx, &git.FetchOptions{RemoteName: "origin", Auth: auth, Tags: git.NoTags, Force: true})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
-		return fmt.Errorf("fetch: %w", explain(m.red.wrap(err)))
+		return fmt.Errorf("fetch: %w", explain(ctx, m.red.wrap(err)))
 	}
 	for _, r := range refs {
 		if r.Name() == plumbing.HEAD && r.Type() == plumbing.SymbolicReference {

@@ -66,12 +66,16 @@ func (m *Mirror) Fetch(ctx context.Context, refs ...string) error {
 	case errors.Is(err, git.NoMatchingRefSpecError{}):
 		return fmt.Errorf("fetch %s from %s: %w (%v)", what, m.st.remote, ErrNotFound, m.red.wrap(err))
 	}
-	return fmt.Errorf("fetch %s from %s: %w", what, m.st.remote, explain(m.red.wrap(err)))
+	return fmt.Errorf("fetch %s from %s: %w", what, m.st.remote, explain(ctx, m.red.wrap(err)))
 }
 
 // explain adds a plain-words cause to transport errors whose own text is
-// terse.
-func explain(err error) error {
+// terse, and makes a cancelled or expired context visible to errors.Is
+// (go-git reports it as text only).
+func explain(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("%w (%v)", cerr, err)
+	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return fmt.Errorf("the transfer was cut short: %w", err)
 	}

@@ -411,3 +411,80 @@ func TestRepackAfterManyFetches(t *testing.T) {
 		t.Errorf("commits = %d, want 7", n)
 	}
 }
+
+func TestConcurrentOpensCloneOnce(t *testing.T) {
+	t.Parallel()
+	srv := gittest.NewServer(t)
+	repo := srv.NewRepo("site", map[string]string{"a.md": "a\n"})
+	c := newCache(t)
+	srv.ResetStats()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.Open(context.Background(), repo.URL, gitrepo.Anonymous())
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	// One clone: list refs, then the fetch's advertisement and pack.
+	if st := srv.Stats(); st.Requests != 3 {
+		t.Errorf("8 concurrent opens made %d requests, want 3 (one clone)", st.Requests)
+	}
+}
+
+func TestCancelledCloneLeavesNothing(t *testing.T) {
+	t.Parallel()
+	srv := gittest.NewServer(t)
+	repo := srv.NewRepo("site", map[string]string{"a.md": "a\n"})
+	dataDir := t.TempDir()
+	c := newCacheIn(t, dataDir)
+	arrived := make(chan struct{}, 1)
+	release := make(chan struct{})
+	defer close(release)
+	srv.InjectFault(gittest.Fault{Kind: gittest.Block, Match: "git-upload-pack", Times: 1, Arrived: arrived, Release: release})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Open(ctx, repo.URL, gitrepo.Anonymous())
+		done <- err
+	}()
+	<-arrived
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Open = %v, want context.Canceled", err)
+	}
+	if left, _ := os.ReadDir(dataDir); len(left) != 0 {
+		t.Errorf("a cancelled clone left %v", left)
+	}
+	m := open(t, c, repo.URL)
+	if got := resolve(t, m, "main").String(); got != repo.Ref("main") {
+		t.Errorf("main = %s", got)
+	}
+}
+
+func TestCloseAndReuse(t *testing.T) {
+	t.Parallel()
+	repo := gittest.NewBareRepo(t, map[string]string{"a.md": "a\n"})
+	c := newCache(t)
+	m := open(t, c, repo.URL)
+	tip := resolve(t, m, "main")
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// A handle used after Close opens its mirror again.
+	if got := readFile(t, m, tip, "a.md"); got != "a\n" {
+		t.Errorf("a.md = %q", got)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -430,7 +430,8 @@ func (m *Mirror) Push(ctx context.Context, branch string, newCommit, expectedOld
 	if !strings.HasPrefix(branch, "refs/") {
 		ref = plumbing.NewBranchReferenceName(branch)
 	}
-	if err := ref.Validate(); err != nil || !ref.IsBranch() {
+	// Besides branches, herald's own records live under refs/herald/.
+	if err := ref.Validate(); err != nil || (!ref.IsBranch() && !strings.HasPrefix(ref.String(), "refs/herald/")) {
 		return fmt.Errorf("push %q: not a branch name", branch)
 	}
 	if newCommit.IsZero() {
@@ -490,7 +491,7 @@ func (m *Mirror) pushLocked(ctx context.Context, auth transport.AuthMethod, ref 
 	defer sess.Close()
 	ar, err := sess.AdvertisedReferencesContext(ctx)
 	if err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
-		return fmt.Errorf("read remote refs: %w", m.red.wrap(err))
+		return fmt.Errorf("read remote refs: %w", explain(ctx, m.red.wrap(err)))
 	}
 	current := Hash{}
 	if ar != nil {
@@ -552,6 +553,9 @@ func (m *Mirror) pushLocked(ctx context.Context, auth transport.AuthMethod, ref 
 		done <- wr.Close()
 	}()
 	rs, perr := sess.ReceivePack(ctx, req)
+	if perr != nil {
+		perr = explain(ctx, perr)
+	}
 	_ = rd.Close()
 	encErr := <-done
 	if perr == nil && rs != nil {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -486,5 +488,35 @@ func TestPushChainOfCommits(t *testing.T) {
 	}
 	if got := repo.ReadFile("main~1", "blog/c/deep/index.md") + repo.ReadFile("main", "blog/c/deep/index.md"); got != "c\nC\n" {
 		t.Errorf("history = %q", got)
+	}
+}
+
+// TestPushRefusedByHook: a server-side refusal that is not a moved branch
+// (a protected branch, say) is a plain error, not ErrBranchMoved.
+func TestPushRefusedByHook(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := gittest.NewServer(t)
+	repo := srv.NewRepo("site", map[string]string{"post.md": "draft: true\n"})
+	hook := filepath.Join(repo.Dir, "hooks", "pre-receive")
+	if err := os.WriteFile(hook, []byte("#!/bin/sh\necho 'main is protected' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m := open(t, newCache(t), repo.URL)
+	tip := resolve(t, m, "main")
+	c, err := m.CommitEmpty(ctx, tip, "rebuild", bot, bot, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = m.Push(ctx, "main", c, tip)
+	if err == nil || errors.Is(err, gitrepo.ErrBranchMoved) {
+		t.Fatalf("Push = %v, want a refusal that is not ErrBranchMoved", err)
+	}
+	t.Logf("error shown: %v", err)
+	if !strings.Contains(err.Error(), "pre-receive hook declined") {
+		t.Errorf("error = %q, want the server's reason", err)
+	}
+	if got := repo.Ref("main"); got != tip.String() {
+		t.Errorf("remote moved to %s", got)
 	}
 }
