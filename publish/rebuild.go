@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,12 +83,16 @@ func parseRecord(raw []byte) (time.Time, error) {
 	return time.Time{}, nil
 }
 
+// formatRecord writes the record file. Each record carries a random claim,
+// so that two replicas recording at the same second build different commits
+// and only one of their guarded pushes wins (pushing the very commit a ref
+// already points at succeeds).
 func formatRecord(last time.Time, reason string) []byte {
 	v := ""
 	if !last.IsZero() {
 		v = last.UTC().Format(time.RFC3339Nano)
 	}
-	return fmt.Appendf(nil, "last-rebuild: %s\nreason: %s\n", v, oneLine(reason))
+	return fmt.Appendf(nil, "last-rebuild: %s\nreason: %s\nclaim: %s\n", v, oneLine(reason), rand.Text())
 }
 
 // rebuild triggers one deploy for the items. The record ref decides first,

@@ -1,0 +1,199 @@
+package adapter_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/heraldhq/herald/internal/fakegithub"
+	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/publish/adapter"
+)
+
+var headSHA = strings.Repeat("c", 40)
+
+func (f *forgeEnv) addPR(t *testing.T) int {
+	t.Helper()
+	return f.fake.AddPR(ownerRepo, fakegithub.PR{Number: 7, Title: "Hello", Author: "ann", HeadRef: "post-hello", HeadSHA: headSHA,
+		BaseRef: "main", BaseSHA: strings.Repeat("b", 40), Labels: []string{publish.LabelScheduled}})
+}
+
+func mergePublisher(f *forgeEnv, pr publish.PullRequests) *publish.Publisher {
+	if pr == nil {
+		pr = adapter.NewForge(f.client)
+	}
+	return publish.NewPublisher(ownerRepo, publish.WithPullRequests(pr), publish.WithPublisherClock(clock))
+}
+
+func TestMergeDuePR(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newForge(t)
+	n := f.addPR(t)
+	acts := publish.Plan(f.prState(t, n), now)
+	res := mergePublisher(f, nil).Publish(ctx, acts)
+	want := []publish.OutcomeStatus{publish.OutcomeDone, publish.OutcomeDone, publish.OutcomeDone}
+	if diff := cmp.Diff(want, statuses(res)); diff != "" {
+		t.Fatalf("(-want +got):\n%s\n%+v", diff, res.Outcomes)
+	}
+	merges := f.fake.Merges()
+	if len(merges) != 1 || merges[0].SHA != headSHA || merges[0].Method != "merge" {
+		t.Fatalf("merges %+v", merges)
+	}
+	sts := f.fake.Statuses(ownerRepo, headSHA)
+	if len(sts) != 1 || sts[0].State != "success" || sts[0].Context != publish.StatusContext {
+		t.Errorf("statuses %+v", sts)
+	}
+	cs := f.fake.Comments(ownerRepo, n)
+	if len(cs) != 1 {
+		t.Fatalf("comments %+v", cs)
+	}
+	wantBody := "Published `blog/a.md` at 2026-03-02 11:13 UTC (went out late by 2h13m; it was due 2026-03-02 09:00 UTC)."
+	if !strings.Contains(cs[0].Body, wantBody) || !strings.Contains(cs[0].Body, "herald:"+publish.PublishedCommentKey) {
+		t.Errorf("comment %q, want it to hold %q and its marker", cs[0].Body, wantBody)
+	}
+	// Re-planned from the new state: the pull request is closed, nothing
+	// to do; a replica with the stale action finds it merged.
+	if acts := publish.Plan(f.prState(t, n), now); len(acts) != 0 {
+		t.Errorf("plan after merge: %+v", acts)
+	}
+	res = mergePublisher(f, nil).Publish(ctx, []publish.Action{publish.Merge{PR: n, HeadSHA: headSHA, Paths: []string{"blog/a.md"}, Due: due}})
+	if diff := cmp.Diff([]publish.OutcomeStatus{publish.OutcomeAlreadyDone}, statuses(res)); diff != "" {
+		t.Errorf("stale merge (-want +got):\n%s\n%+v", diff, res.Outcomes)
+	}
+	if len(f.fake.Merges()) != 1 {
+		t.Errorf("merged twice")
+	}
+}
+
+func TestMergeHeadMovedIsRefused(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newForge(t)
+	n := f.addPR(t)
+	acts := publish.Plan(f.prState(t, n), now)
+	// The author pushes after herald planned.
+	f.fake.SetHead(ownerRepo, n, strings.Repeat("d", 40), nil)
+	res := mergePublisher(f, nil).Publish(ctx, acts)
+	var merge publish.Outcome
+	for _, o := range res.Outcomes {
+		if _, ok := o.Action.(publish.Merge); ok {
+			merge = o
+		}
+	}
+	if merge.Status != publish.OutcomeDeferred || !errors.Is(merge.Err, publish.ErrHeadMoved) {
+		t.Fatalf("merge outcome %s %v, want deferred with ErrHeadMoved", merge.Status, merge.Err)
+	}
+	if len(f.fake.Merges()) != 0 {
+		t.Errorf("merged a moved head: %+v", f.fake.Merges())
+	}
+	if res.OK() {
+		t.Errorf("a deferred merge reads as OK")
+	}
+	if len(f.fake.Comments(ownerRepo, n)) != 0 {
+		t.Errorf("commented on a merge that did not happen")
+	}
+}
+
+func TestMergeNotMergeable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newForge(t)
+	n := f.addPR(t)
+	acts := publish.Plan(f.prState(t, n), now)
+	no := false
+	f.fake.SetMergeable(ownerRepo, n, &no, "dirty")
+	res := mergePublisher(f, nil).Publish(ctx, acts)
+	var merge publish.Outcome
+	for _, o := range res.Outcomes {
+		if _, ok := o.Action.(publish.Merge); ok {
+			merge = o
+		}
+	}
+	if merge.Status != publish.OutcomeFailed || !errors.Is(merge.Err, publish.ErrNotMergeable) {
+		t.Fatalf("merge outcome %s %v", merge.Status, merge.Err)
+	}
+	if !strings.Contains(merge.Err.Error(), "merge acme/blog#7 at ccccccc: not mergeable") {
+		t.Errorf("error %q", merge.Err)
+	}
+}
+
+func TestMergeStatusFailureStopsMerge(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newForge(t)
+	n := f.addPR(t)
+	f.fake.FailNext("repos/create-commit-status", 10, 500)
+	res := mergePublisher(f, nil).Publish(ctx, []publish.Action{publish.Merge{PR: n, HeadSHA: headSHA, Paths: []string{"blog/a.md"}, Due: due}})
+	if len(res.Outcomes) != 1 || res.Outcomes[0].Status != publish.OutcomeFailed || !strings.Contains(res.Outcomes[0].Err.Error(), "not attempted") {
+		t.Fatalf("%+v", res.Outcomes)
+	}
+	if len(f.fake.Merges()) != 0 {
+		t.Errorf("merged without the status")
+	}
+}
+
+func TestMergeForgeFaultsDelayButDoNotLose(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newForge(t)
+	n := f.addPR(t)
+	acts := publish.Plan(f.prState(t, n), now)
+	f.fake.FailNext("repos/create-commit-status", 2, 502)
+	f.fake.RateLimitNext("pulls/merge", 1, 403, time.Now().Add(1500*time.Millisecond))
+	f.fake.FailNext("pulls/merge", 1, 503)
+	f.fake.SecondaryLimitNext("issues/create-comment", 1, time.Second)
+	res := mergePublisher(f, nil).Publish(ctx, acts)
+	for _, o := range res.Outcomes {
+		if o.Status != publish.OutcomeDone {
+			t.Errorf("%T: %s %v", o.Action, o.Status, o.Err)
+		}
+	}
+	if len(f.fake.Merges()) != 1 {
+		t.Errorf("merges %+v", f.fake.Merges())
+	}
+	if len(f.fake.Comments(ownerRepo, n)) != 1 {
+		t.Errorf("comments %+v", f.fake.Comments(ownerRepo, n))
+	}
+}
+
+// TestMergeCrashAtEachStep kills the publisher after each of its side
+// effects in turn, then plans again from the state read back from the forge
+// and publishes: one merge and one published comment overall, every time.
+func TestMergeCrashAtEachStep(t *testing.T) {
+	t.Parallel()
+	for k := 0; k <= 3; k++ {
+		t.Run("after step "+string(rune('0'+k)), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			f := newForge(t)
+			n := f.addPR(t)
+			d := &dying{k: k}
+			mergePublisher(f, dyingForge{dying: d, inner: adapter.NewForge(f.client)}).Publish(ctx, publish.Plan(f.prState(t, n), now))
+			// Restart: fresh state, healthy process, then once more.
+			for range 2 {
+				res := mergePublisher(f, nil).Publish(ctx, publish.Plan(f.prState(t, n), now))
+				if len(res.Failed()) > 0 {
+					t.Fatalf("after restart: %+v", res.Failed())
+				}
+			}
+			if got := len(f.fake.Merges()); got != 1 {
+				t.Errorf("%d merges, want 1", got)
+			}
+			// The steps are: status, merge, comment. Killed right after
+			// the merge, the comment is lost with the process: the pull
+			// request is closed and no longer planned.
+			wantComments := 1
+			if k == 2 {
+				wantComments = 0
+			}
+			if got := len(f.fake.Comments(ownerRepo, n)); got != wantComments {
+				t.Errorf("%d comments, want %d", got, wantComments)
+			}
+		})
+	}
+}
