@@ -23,6 +23,22 @@ func (c *Checker) checkChars(text string, issues []Issue) []Issue {
 		return rtl == 1
 	}
 	for i := 0; i < len(text); {
+		// Skip eight bytes at a time while they are printable ASCII: no
+		// byte with the high bit set, none below 0x20, no DEL.
+		for i+8 <= len(text) {
+			w := uint64(text[i]) | uint64(text[i+1])<<8 | uint64(text[i+2])<<16 | uint64(text[i+3])<<24 |
+				uint64(text[i+4])<<32 | uint64(text[i+5])<<40 | uint64(text[i+6])<<48 | uint64(text[i+7])<<56
+			const ones, highs = 0x0101010101010101, 0x8080808080808080
+			below20 := (w - 0x20*ones) & ^w & highs
+			del := (w ^ 0x7f*ones - ones) & ^(w ^ 0x7f*ones) & highs
+			if w&highs|below20|del != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(text) {
+			break
+		}
 		b := text[i]
 		if b < utf8.RuneSelf {
 			if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {

@@ -137,9 +137,10 @@ func isSpaceRune(r rune) bool {
 		r == 0x205F || r == 0x2028 || r == 0x2029 || r == 0x85
 }
 
-// nextChunk finds the chunk starting at or after i. It returns the number
-// of line breaks skipped before it, and ok false at the end of text.
-func nextChunk(text string, i int) (k chunk, newlines int, ok bool) {
+// nextChunk finds the chunk starting at or after i and writes it to k. It
+// returns the number of line breaks skipped before it, and ok false at the
+// end of text.
+func nextChunk(text string, i int, k *chunk) (newlines int, ok bool) {
 	for i < len(text) {
 		b := text[i]
 		if b == ' ' || b == '\t' || b == '\r' || b == '\f' || b == '\v' {
@@ -160,11 +161,15 @@ func nextChunk(text string, i int) (k chunk, newlines int, ok bool) {
 		break
 	}
 	if i >= len(text) {
-		return k, newlines, false
+		return newlines, false
 	}
-	k.start = i
+	*k = chunk{start: i}
 	for i < len(text) {
 		b := text[i]
+		if b > ' ' && b < utf8.RuneSelf {
+			i++
+			continue
+		}
 		if b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v' {
 			break
 		}
@@ -180,7 +185,7 @@ func nextChunk(text string, i int) (k chunk, newlines int, ok bool) {
 	}
 	k.end = i
 	k.analyse(text)
-	return k, newlines, true
+	return newlines, true
 }
 
 func isAlnumRune(r rune) bool {
@@ -332,13 +337,14 @@ func allowedRepeat(w string) bool {
 }
 
 func (c *Checker) checkWords(text string, issues []Issue) []Issue {
-	var prev chunk
+	var chunks [2]chunk // the current chunk and the one before, swapped
+	k, prev := &chunks[0], &chunks[1]
 	havePrev, prevSentenceStart := false, false
 	first, budget := len(issues), maxSearches
 	sentenceStart := true
 	braces := 0 // depth of {...}: template tags, shortcodes, attribute lists
 	for i := 0; ; {
-		k, newlines, ok := nextChunk(text, i)
+		newlines, ok := nextChunk(text, i, k)
 		if !ok {
 			break
 		}
@@ -355,20 +361,21 @@ func (c *Checker) checkWords(text string, issues []Issue) []Issue {
 		}
 		word := k.isWord()
 		wasSentenceStart := sentenceStart
-		if word && havePrev && c.repeated(text, &prev, &k, prevSentenceStart) {
+		if word && havePrev && c.repeated(text, prev, k, prevSentenceStart) {
 			w := text[prev.cs:prev.ce]
 			issues = append(issues, Issue{Rule: RuleRepeatedWord, Start: prev.cs, End: k.ce,
 				Message:     `"` + w + `" is repeated; remove the second one`,
 				Replacement: w, HasFix: true})
 		} else if word && !k.quoted && !k.nonASCII {
-			issues = c.spellChunk(text, &k, sentenceStart, &budget, issues)
+			issues = c.spellChunk(text, k, sentenceStart, &budget, issues)
 		}
 		if k.hasAnyLetter || k.digit {
 			sentenceStart = k.sentenceEnd
 		} else if k.sentenceEnd {
 			sentenceStart = true
 		}
-		prev, havePrev, prevSentenceStart = k, true, wasSentenceStart
+		k, prev = prev, k
+		havePrev, prevSentenceStart = true, wasSentenceStart
 	}
 	return dropRepeatedSpellings(text, issues, first)
 }

@@ -397,3 +397,30 @@ func FuzzCheck(f *testing.F) {
 		checkInvariants(t, text, c.Check(text))
 	})
 }
+
+// TestControlCharAnyPosition covers the eight-bytes-at-a-time scan: a
+// control character is found at every position of a block, and no
+// printable ASCII byte is taken for one.
+func TestControlCharAnyPosition(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	for _, ctl := range []byte{0x00, 0x07, 0x1f, 0x7f} {
+		for pos := range 24 {
+			b := []byte(strings.Repeat("x", 24))
+			b[pos] = ctl
+			issues := c.Check(string(b))
+			if len(issues) != 1 || issues[0].Rule != RuleInvisibleChar || issues[0].Start != pos {
+				t.Errorf("control %#x at %d: got %+v, want one invisible-char at %d", ctl, pos, issues, pos)
+			}
+		}
+	}
+	var printable []byte
+	for b := byte(0x20); b < 0x7f; b++ {
+		printable = append(printable, b)
+	}
+	for _, is := range c.Check(string(printable)) {
+		if is.Rule == RuleInvisibleChar {
+			t.Errorf("printable ASCII reported: %+v", is)
+		}
+	}
+}

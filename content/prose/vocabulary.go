@@ -22,8 +22,9 @@ func NewVocabulary() *Vocabulary {
 func (v *Vocabulary) AddDocument(text string) {
 	seen := make(map[string]struct{})
 	var buf [64]byte
+	var k chunk
 	for i := 0; ; {
-		k, _, ok := nextChunk(text, i)
+		_, ok := nextChunk(text, i, &k)
 		if !ok {
 			break
 		}
