@@ -380,3 +380,218 @@ func TestPullRequestFeedback(t *testing.T) {
 		t.Errorf("scheduler entries = %+v, want one for pr/2", es)
 	}
 }
+
+// openPR seeds pull request n adding the post at head on top of main.
+func (w *world) openPR(n int, files map[string]string) (head string) {
+	w.t.Helper()
+	baseSHA := w.git.Ref("refs/heads/main")
+	head = w.git.CreatePullRef(n, baseSHA, files)
+	w.git.SetRef("refs/heads/fosdem", head)
+	mergeable := true
+	var fs []fakegithub.File
+	for p := range files {
+		fs = append(fs, fakegithub.File{Path: p, Status: "added", Additions: strings.Count(files[p], "\n"), Patch: w.patch(baseSHA, head, p)})
+	}
+	w.fake.AddPR(fullName, fakegithub.PR{Number: n, Title: "FOSDEM recap", Author: "gerrit91", HeadRef: "fosdem", HeadSHA: head,
+		BaseRef: "main", BaseSHA: baseSHA, Mergeable: &mergeable, Files: fs})
+	return head
+}
+
+func TestFeedbackSurvivesFaults(t *testing.T) {
+	base, post := basicSite(t)
+
+	// A reference run finds every operation the bot calls.
+	ref := newWorld(t, base)
+	ref.openPR(2, post)
+	if err := ref.reconcile(); err != nil {
+		t.Fatal(err)
+	}
+	ops := map[string]bool{}
+	for _, r := range ref.fake.Requests() {
+		if r.Op != "" {
+			ops[r.Op] = true
+		}
+	}
+	if len(ops) < 10 {
+		t.Fatalf("only %d operations seen: %v", len(ops), ops)
+	}
+
+	w := newWorld(t, base)
+	head := w.openPR(2, post)
+	limited := 0
+	for op := range ops {
+		w.fake.FailNext(op, 1, http.StatusBadGateway)
+		if limited < 2 && op != "apps/create-installation-access-token" {
+			w.fake.RateLimitNext(op, 1, http.StatusForbidden, time.Now().Add(time.Second))
+			limited++
+		}
+	}
+	if err := w.reconcile(); err != nil {
+		t.Fatalf("reconcile with faults: %v", err)
+	}
+	if got, want := len(w.fake.CheckRuns(fullName, head)), 1; got != want {
+		t.Errorf("check runs = %d, want %d", got, want)
+	}
+	if got := len(w.fake.Comments(fullName, 2)); got != 1 {
+		t.Errorf("comments = %d, want 1", got)
+	}
+	if got, want := len(w.fake.ReviewComments(fullName, 2)), len(ref.fake.ReviewComments(fullName, 2)); got != want {
+		t.Errorf("suggestions = %d, want %d as without faults", got, want)
+	}
+	if got, want := len(w.fake.CheckRuns(fullName, head)[0].Annotations), len(ref.fake.CheckRuns(fullName, ref.git.Ref("refs/pull/2/head"))[0].Annotations); got != want {
+		t.Errorf("annotations = %d, want %d as without faults", got, want)
+	}
+	failed := 0
+	for _, r := range w.fake.Requests() {
+		if r.Status >= 500 || r.Status == http.StatusForbidden {
+			failed++
+		}
+	}
+	if failed < len(ops) {
+		t.Errorf("only %d requests failed, want at least %d", failed, len(ops))
+	}
+}
+
+func TestMergeWhenDue(t *testing.T) {
+	base, post := basicSite(t)
+	// Fix the errors so the post can go out.
+	text := post[postPath]
+	for _, r := range [][2]string{{"the the", "the"}, {"ðŸ˜›", "😛"}, {"ðŸ¤“", "🤓"}, {"[https://containerlab.dev/]", "<https://containerlab.dev/>"}} {
+		text = strings.Replace(text, r[0], r[1], 1)
+	}
+	post = map[string]string{postPath: text}
+	w := newWorld(t, base)
+	head := w.openPR(2, post)
+	w.deliver("pull_request", "opened", 2, head)
+	if runs := w.fake.CheckRuns(fullName, head); len(runs) != 1 || runs[0].Conclusion != "success" {
+		t.Fatalf("check runs = %+v, want one success", runs)
+	}
+
+	// Approved, but not due yet: nothing merges; the status says pending.
+	w.fake.AddReview(fullName, fakegithub.Review{PR: 2, User: "maintainer", State: "APPROVED", CommitID: head})
+	w.deliver("pull_request_review", "submitted", 2, head)
+	if len(w.fake.Merges()) != 0 {
+		t.Fatalf("merged before its time")
+	}
+	if st := lastStatus(w.fake.Statuses(fullName, head), publish.StatusContext); st.State != "pending" {
+		t.Errorf("schedule status = %+v, want pending", st)
+	}
+
+	// Due: merged once, with the checked head.
+	w.clock.Set(time.Date(2026, 2, 3, 9, 0, 30, 0, time.UTC))
+	if err := w.reconcile(); err != nil {
+		t.Fatal(err)
+	}
+	merges := w.fake.Merges()
+	if len(merges) != 1 || merges[0].SHA != head || merges[0].PR != 2 {
+		t.Fatalf("merges = %+v, want one of #2 at %s", merges, head)
+	}
+	if st := lastStatus(w.fake.Statuses(fullName, head), publish.StatusContext); st.State != "success" {
+		t.Errorf("schedule status = %+v, want success before the merge", st)
+	}
+	if err := w.reconcile(); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(w.fake.Merges()); got != 1 {
+		t.Errorf("merges after another reconcile = %d, want 1", got)
+	}
+}
+
+func TestHeadMovedIsNotMergedUntilChecked(t *testing.T) {
+	base, post := basicSite(t)
+	text := strings.NewReplacer("the the", "the", "ðŸ˜›", "😛", "ðŸ¤“", "🤓", "[https://containerlab.dev/]", "<https://containerlab.dev/>").Replace(post[postPath])
+	w := newWorld(t, base)
+	head := w.openPR(3, map[string]string{postPath: text})
+	w.fake.AddReview(fullName, fakegithub.Review{PR: 3, User: "maintainer", State: "APPROVED", CommitID: head})
+	if err := w.reconcile(); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.fake.CheckRuns(fullName, head)) != 1 {
+		t.Fatal("head not checked")
+	}
+
+	// A push the mirror cannot see yet moves the head; the time comes.
+	moved := "1234567890123456789012345678901234567890"
+	w.fake.SetHead(fullName, 3, moved, nil)
+	w.clock.Set(time.Date(2026, 2, 3, 9, 1, 0, 0, time.UTC))
+	if err := w.reconcile(); err == nil {
+		t.Error("reconcile of an unreadable head succeeded")
+	}
+	if got := w.fake.Merges(); len(got) != 0 {
+		t.Fatalf("merged an unchecked head: %+v", got)
+	}
+
+	// The new head reaches Git: it is checked first, then merged.
+	head2 := w.git.Apply(gittest.Change{Ref: "refs/pull/3/head", From: head, Files: map[string]string{postPath: text + "\nOne more line.\n"}, Message: "more"})
+	w.fake.SetHead(fullName, 3, head2, []fakegithub.File{{Path: postPath, Status: "added", Patch: w.patch(w.git.Ref("refs/heads/main"), head2, postPath)}})
+	if err := w.reconcile(); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.fake.CheckRuns(fullName, head2)) != 1 {
+		t.Error("the new head was not checked")
+	}
+	if got := w.fake.Merges(); len(got) != 1 || got[0].SHA != head2 {
+		t.Errorf("merges = %+v, want one at the checked head %s", got, head2)
+	}
+}
+
+func lastStatus(sts []fakegithub.Status, context string) fakegithub.Status {
+	var last fakegithub.Status
+	for _, s := range sts {
+		if s.Context == context {
+			last = s
+		}
+	}
+	return last
+}
+
+// plainGit is a forge without pull requests, as a plain Git repository is.
+type plainGit struct{ repo forge.Repo }
+
+func (p plainGit) Repo(context.Context) (forge.Repo, error) { return p.repo, nil }
+
+func (p plainGit) ListOpenPRs(context.Context) ([]forge.PullRequest, error) { return nil, nil }
+
+func TestDraftStrategyPublishesOnce(t *testing.T) {
+	files := siteFiles(t)
+	files[".herald.yml"] += "publish:\n  strategy: draft\n"
+	files[postPath] = strings.Replace(files[postPath], "type: \"blog\"\n", "type: \"blog\"\ndraft: true\n", 1)
+	srv := gittest.NewServer(t)
+	repo := srv.NewRepo("drafts", files)
+	before := repo.Ref("refs/heads/main")
+	now := &clock{now: time.Date(2026, 2, 3, 9, 0, 5, 0, time.UTC)}
+	clients := bot.ClientsFunc(func(context.Context, bot.Target) (bot.Forge, error) {
+		return plainGit{forge.Repo{Owner: "local", Name: "drafts", DefaultBranch: "main", CloneURL: repo.URL}}, nil
+	})
+	cache, err := gitrepo.NewCache(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cache.Close()
+	b, err := bot.New(clients, bot.CacheMirrors(cache), bot.WithClock(now.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := b.ReconcileAll(context.Background(), []bot.Target{{Repo: "local/drafts"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := repo.CommitCount("refs/heads/main") - repo.CommitCount(before); got != 1 {
+		t.Fatalf("publish commits = %d, want 1", got)
+	}
+	if msg := repo.Git("log", "-1", "--format=%s", "refs/heads/main"); msg != "publish: Looking back at FOSDEM 2026" {
+		t.Errorf("commit message = %q", msg)
+	}
+	diff := repo.Git("diff", "--unified=0", before, "refs/heads/main")
+	if !strings.Contains(diff, "-draft: true\n+draft: false") || strings.Count(diff, "\n+") != 2 {
+		t.Errorf("the publish commit changes more than the draft line:\n%s", diff)
+	}
+	sched, err := b.Schedule(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sched) != 1 || sched[0].Status != publish.ItemPublished {
+		t.Errorf("schedule = %+v, want the post as published", sched)
+	}
+}
