@@ -249,3 +249,7 @@ func newRepo(t *testing.T, files map[string]string) (*gittest.Server, *gittest.R
 }
 
 func clock() time.Time { return now }
+
+func gittestChange(ref string, files map[string]string) gittest.Change {
+	return gittest.Change{Ref: ref, From: "refs/heads/main", Files: files, Message: "add a post"}
+}

@@ -1,0 +1,66 @@
+package publish_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald/publish"
+)
+
+func TestCheckLive(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := hits.Add(1)
+		if r.URL.Path == "/blog/late" || n < 3 {
+			http.NotFound(w, r)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(srv.Close)
+	var slept []time.Duration
+	lc := publish.LiveCheck{Attempts: 5, Interval: time.Minute, Total: 10 * time.Minute,
+		Sleep: func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }}
+
+	res, err := publish.CheckLive(context.Background(), srv.Client(), srv.URL+"/blog/hello", lc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Live || res.Attempts != 3 || len(slept) != 2 {
+		t.Errorf("%+v after %d sleeps", res, len(slept))
+	}
+	if got, want := res.Message(), "Live at "+srv.URL+"/blog/hello."; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+
+	slept = nil
+	res, err = publish.CheckLive(context.Background(), srv.Client(), srv.URL+"/blog/late", lc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Live || res.Attempts != 5 {
+		t.Errorf("%+v", res)
+	}
+	want := "Not live yet after 4 minutes: " + srv.URL + "/blog/late answered 404 Not Found. It may still be deploying."
+	if got := res.Message(); got != want {
+		t.Errorf("message %q\nwant %q", got, want)
+	}
+
+	// The total bound stops before the attempts run out.
+	lc.Total = 2 * time.Minute
+	res, _ = publish.CheckLive(context.Background(), srv.Client(), srv.URL+"/blog/late", lc)
+	if res.Attempts != 3 {
+		t.Errorf("attempts %d within a 2-minute bound of 1-minute intervals, want 3", res.Attempts)
+	}
+
+	for _, bad := range []string{"ftp://example.com/x", "not a url", "/relative"} {
+		if _, err := publish.CheckLive(context.Background(), srv.Client(), bad, lc); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
