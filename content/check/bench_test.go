@@ -171,3 +171,18 @@ func reportRates(b *testing.B, posts int, cpu time.Duration) {
 		b.ReportMetric(float64(posts)/cpu.Seconds(), "posts/cpu-s")
 	}
 }
+
+// BenchmarkIndex10000 builds the site index of a 10,000-post repository
+// (what the bot needs before checking the posts of one pull request).
+func BenchmarkIndex10000(b *testing.B) {
+	site, _ := benchSite(b, 10000)
+	ctx := context.Background()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		if _, err := New(site.Config).Index(ctx, site); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRates(b, 10000*b.N, cpuTime()-cpu0)
+}

@@ -196,7 +196,19 @@ func vocabularyText(body []byte) string {
 			continue
 		}
 		inCode := false
-		for _, w := range bytes.Fields(line) {
+		for i := 0; i < len(line); {
+			for i < len(line) && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r') {
+				i++
+			}
+			j := i
+			for j < len(line) && line[j] != ' ' && line[j] != '\t' && line[j] != '\r' {
+				j++
+			}
+			w := line[i:j]
+			i = j
+			if len(w) == 0 {
+				continue
+			}
 			if inComment {
 				if bytes.Contains(w, []byte("-->")) {
 					inComment = false
