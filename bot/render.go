@@ -22,10 +22,15 @@ type templates map[string]*template.Template
 func parseTemplates() templates {
 	funcs := template.FuncMap{
 		"cell": func(s string) string {
-			s = strings.ReplaceAll(s, "|", `\|`)
+			s = strings.NewReplacer("|", `\|`, "&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 			return strings.Join(strings.Fields(s), " ")
 		},
 		"join": strings.Join,
+		// md keeps text from being read as HTML (a message quoting
+		// "<!-- truncate -->" would vanish).
+		"md": func(s string) string {
+			return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+		},
 		"icon": func(sev string) string {
 			switch sev {
 			case "error":

@@ -1,0 +1,132 @@
+package bot
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/content/check"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// golden compares got with testdata/golden/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs from the golden file (-want +got):\n%s", name, diff)
+	}
+}
+
+// fixtureSite loads the fosdem-draft site with the post edited by edit.
+func fixtureSite(t *testing.T, edit func(string) string) (*content.Site, []string) {
+	t.Helper()
+	root := filepath.Join("..", "testdata", "sites", "fosdem-draft")
+	fsys := fstest.MapFS{}
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if rel == postPathForTest {
+			b = []byte(edit(string(b)))
+		}
+		fsys[rel] = &fstest.MapFile{Data: b, Mode: 0o644}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := content.LoadSite(context.Background(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return site, []string{postPathForTest}
+}
+
+const postPathForTest = "blog/2026/02-fosdem-recap/index.md"
+
+func TestFeedbackGolden(t *testing.T) {
+	now := time.Date(2026, 1, 30, 12, 0, 0, 0, time.UTC)
+	fixes := func(s string) string {
+		for _, r := range [][2]string{{"the the", "the"}, {"ðŸ˜›", "😛"}, {"ðŸ¤“", "🤓"}, {"[https://containerlab.dev/]", "<https://containerlab.dev/>"},
+			{"policitical", "political"}, {"shortDescription:\n", ""}, {"+02:00", "+01:00"}, {"\n\nThe \"smallest", "\n\n<!-- truncate -->\n\nThe \"smallest"}} {
+			s = replaceOnce(s, r[0], r[1])
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		name  string
+		edit  func(string) string
+		fixed bool
+	}{
+		{"findings", func(s string) string { return s }, false},
+		{"all-clear", fixes, true},
+		{"bad-date", func(s string) string { return replaceOnce(fixes(s), "2026-02-03T11:00:00+01:00", "2026-03-29T02:30:00") }, false},
+		{"draft", func(s string) string { return replaceOnce(fixes(s), "type: \"blog\"\n", "type: \"blog\"\ndraft: true\n") }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			site, paths := fixtureSite(t, tc.edit)
+			findings, err := check.New(site.Config, check.WithNow(func() time.Time { return now })).CheckPaths(context.Background(), site, paths)
+			if err != nil {
+				t.Fatal(err)
+			}
+			post, err := site.ReadPost(context.Background(), paths[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			suggested := map[int]bool{}
+			for i, f := range findings {
+				suggested[i] = f.Fix != nil
+			}
+			rep := newReport("0123456789abcdef0123456789abcdef01234567", []*content.Post{post}, site.Location(), findings, suggested, now)
+			rep.Fixed = tc.fixed
+			for _, tmpl := range []string{"summary", "checkrun"} {
+				got, err := render(tmpl+".md.tmpl", rep)
+				if err != nil {
+					t.Fatal(err)
+				}
+				golden(t, tc.name+"."+tmpl+".md", got)
+			}
+			golden(t, tc.name+".title.txt", rep.Title()+"\n")
+		})
+	}
+}
+
+func replaceOnce(s, old, new string) string {
+	i := indexOf(s, old)
+	if i < 0 {
+		return s
+	}
+	return s[:i] + new + s[i+len(old):]
+}
+
+func indexOf(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
