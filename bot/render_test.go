@@ -83,8 +83,12 @@ func TestFeedbackGolden(t *testing.T) {
 	}{
 		{"findings", func(s string) string { return s }, false},
 		{"all-clear", fixes, true},
-		{"bad-date", func(s string) string { return replaceOnce(fixes(s), "2026-02-03T11:00:00+01:00", "2026-03-29T02:30:00") }, false},
-		{"draft", func(s string) string { return replaceOnce(fixes(s), "type: \"blog\"\n", "type: \"blog\"\ndraft: true\n") }, false},
+		{"bad-date", func(s string) string {
+			return replaceOnce(fixes(s), "2026-02-03T11:00:00+01:00", "2026-03-29T02:30:00")
+		}, false},
+		{"draft", func(s string) string {
+			return replaceOnce(fixes(s), "type: \"blog\"\n", "type: \"blog\"\ndraft: true\n")
+		}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			site, paths := fixtureSite(t, tc.edit)
