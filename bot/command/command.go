@@ -234,15 +234,17 @@ func parseSchedule(args []string, o Options) (Command, string) {
 	return c, ""
 }
 
-// exampleOffset suggests an offset form of a local time that does not
-// exist: the same wall time with the zone's offset an hour later.
+// exampleOffset suggests an exact form of a local time that does not exist:
+// the instant Go's calendar arithmetic gives it (02:30 in a gap that skips
+// from 02:00 to 03:00 becomes 03:30 with the summer offset).
 func exampleOffset(value string, loc *time.Location) string {
-	t, err := time.ParseInLocation("2006-01-02 15:04", strings.Replace(value, "T", " ", 1), loc)
-	if err != nil {
-		return "2026-03-29T03:30:00+02:00"
+	v := strings.Replace(value, "T", " ", 1)
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02 15:04:05", "2006-1-2 15:04"} {
+		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
+			return t.Format(time.RFC3339)
+		}
 	}
-	_, off := t.Add(time.Hour).Zone()
-	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.FixedZone("", off)).Format(time.RFC3339)
+	return "2026-03-29T03:30:00+02:00"
 }
 
 func commandList(loc *time.Location) string {
