@@ -188,28 +188,30 @@ func (d *dictionary) suggestions(w string, limit int) []string {
 // nearby returns the words with any of flags at edit distance 1 of w.
 func (d *dictionary) nearby(w string, limit int, flags uint8) []string {
 	var out []string
-	seen := func(s string) bool {
+	seen := func(b []byte) bool {
 		for _, o := range out {
-			if o == s {
+			if o == string(b) {
 				return true
 			}
 		}
 		return false
 	}
-	try := func(s string) bool {
-		if e, ok := d.lookup(s); ok && e.flags()&flags != 0 && !seen(s) {
-			out = append(out, s)
+	// try looks a candidate up without copying it; only a hit is copied.
+	try := func(b []byte) bool {
+		if e, ok := d.lookupBytes(b); ok && e.flags()&flags != 0 && !seen(b) {
+			out = append(out, string(b))
 		}
 		return len(out) > limit
 	}
-	buf := make([]byte, 0, len(w)+1)
+	var stack [64]byte
+	buf := stack[:0]
 	// Edits at the first letter are left out: a word that differs from a
 	// dictionary word there ("kstatus", "ztunnel") is far more often a
 	// name than a slip.
 	// Deletions.
 	for i := 1; i < len(w); i++ {
 		buf = append(append(buf[:0], w[:i]...), w[i+1:]...)
-		if try(string(buf)) {
+		if try(buf) {
 			return out
 		}
 	}
@@ -217,7 +219,7 @@ func (d *dictionary) nearby(w string, limit int, flags uint8) []string {
 	for i := 0; i+1 < len(w); i++ {
 		buf = append(buf[:0], w...)
 		buf[i], buf[i+1] = buf[i+1], buf[i]
-		if buf[i] != buf[i+1] && try(string(buf)) {
+		if buf[i] != buf[i+1] && try(buf) {
 			return out
 		}
 	}
@@ -229,7 +231,7 @@ func (d *dictionary) nearby(w string, limit int, flags uint8) []string {
 				continue
 			}
 			buf[i] = c
-			if try(string(buf)) {
+			if try(buf) {
 				return out
 			}
 		}
@@ -238,7 +240,7 @@ func (d *dictionary) nearby(w string, limit int, flags uint8) []string {
 	for i := 1; i <= len(w); i++ {
 		for c := byte('a'); c <= 'z'; c++ {
 			buf = append(append(append(buf[:0], w[:i]...), c), w[i:]...)
-			if try(string(buf)) {
+			if try(buf) {
 				return out
 			}
 		}
