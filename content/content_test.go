@@ -2,6 +2,7 @@ package content
 
 import (
 	"context"
+	"io/fs"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -184,5 +185,43 @@ func TestDecodeConfig(t *testing.T) {
 	if cfg.Timezone.String() != "Europe/Berlin" || cfg.Rules["image-size"].Severity != SeverityError ||
 		cfg.Rules["image-size"].Options["max_kb"] != 500 || cfg.Publish.Strategy != "draft" || cfg.Approvals != 1 || cfg.Resync != "*/5 * * * *" {
 		t.Errorf("decoded %+v", cfg)
+	}
+}
+
+func TestLoadSiteSymlinks(t *testing.T) {
+	fsys := fstest.MapFS{
+		"docusaurus.config.js":  {Data: nil},
+		"blog/real/index.md":    {Data: []byte("---\ntitle: real\n---\n")},
+		"blog/inside.md":        {Data: []byte("real/index.md"), Mode: fs.ModeSymlink},
+		"blog/escape.md":        {Data: []byte("../../etc/passwd"), Mode: fs.ModeSymlink},
+		"blog/absolute.md":      {Data: []byte("/etc/passwd"), Mode: fs.ModeSymlink},
+		"blog/loop-a.md":        {Data: []byte("loop-b.md"), Mode: fs.ModeSymlink},
+		"blog/loop-b.md":        {Data: []byte("loop-a.md"), Mode: fs.ModeSymlink},
+		"static/img/escape.png": {Data: []byte("../../../x.png"), Mode: fs.ModeSymlink},
+	}
+	s, err := LoadSite(context.Background(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var skipped []string
+	for _, sk := range s.Skipped {
+		skipped = append(skipped, sk.Path+": "+sk.Reason)
+	}
+	want := []string{
+		"blog/absolute.md: symbolic link to /etc/passwd leaves the repository; not followed",
+		"blog/escape.md: symbolic link to ../../etc/passwd leaves the repository; not followed",
+		"blog/loop-a.md: symbolic link in a chain of more than 8 links (a loop?); not followed",
+		"blog/loop-b.md: symbolic link in a chain of more than 8 links (a loop?); not followed",
+		"static/img/escape.png: symbolic link to ../../../x.png leaves the repository; not followed",
+	}
+	if diff := cmp.Diff(want, skipped); diff != "" {
+		t.Errorf("skipped (-want +got):\n%s", diff)
+	}
+	if !s.HasFile("blog/inside.md") {
+		t.Error("a link inside the repository should be listed")
+	}
+	p, err := s.ReadPost(context.Background(), "blog/escape.md")
+	if err != nil || p.Raw != nil || len(p.Problems) != 1 || p.Problems[0].Kind != ProblemSymlink {
+		t.Errorf("escaping link read: %+v, %v", p, err)
 	}
 }

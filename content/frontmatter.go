@@ -417,9 +417,9 @@ func parseTOML(data []byte, firstLine int, lines *Lines) ([]Field, error) {
 		delete(m, k)
 	}
 	// Keys the scan did not place (dotted keys, inline oddities).
-	for k, val := range m {
+	for _, k := range sortedKeys(m) {
 		p := lines.Pos(lines.Start(firstLine))
-		fields = append(fields, Field{Key: k, KeyPos: p, Value: tomlValue(val, p, lines)})
+		fields = append(fields, Field{Key: k, KeyPos: p, Value: tomlValue(m[k], p, lines)})
 	}
 	return fields, nil
 }
@@ -465,8 +465,8 @@ func tomlValue(x any, p Pos, lines *Lines) Value {
 		}
 	case map[string]any:
 		v.Kind = KindMap
-		for k, it := range t {
-			v.Fields = append(v.Fields, Field{Key: k, KeyPos: p, Value: tomlValue(it, p, lines)})
+		for _, k := range sortedKeys(t) {
+			v.Fields = append(v.Fields, Field{Key: k, KeyPos: p, Value: tomlValue(t[k], p, lines)})
 		}
 	}
 	return v

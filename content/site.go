@@ -114,9 +114,9 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
-			target, ok := resolveLink(fsys, p)
-			if !ok {
-				s.Skipped = append(s.Skipped, Skipped{Path: p, Reason: "symbolic link to " + target + " leaves the repository; not followed"})
+			target, why := resolveLink(fsys, p)
+			if why != "" {
+				s.Skipped = append(s.Skipped, Skipped{Path: p, Reason: why})
 				return nil
 			}
 			if fi, err := fs.Stat(fsys, target); err != nil || fi.IsDir() {
@@ -277,35 +277,34 @@ func (s *Site) ReadPost(ctx context.Context, p string) (*Post, error) {
 const maxLinkHops = 8
 
 // resolveLink follows the symbolic link at p inside fsys and returns the
-// final target path. ok is false when the chain leaves the root (an
-// absolute target or too many "..") or cannot be read.
-func resolveLink(fsys fs.FS, p string) (string, bool) {
+// final target path, or why it is not followed: the chain leaves the root
+// (an absolute target or too many ".."), loops, or cannot be read.
+func resolveLink(fsys fs.FS, p string) (target, why string) {
 	cur := p
 	for range maxLinkHops {
-		target, err := fs.ReadLink(fsys, cur)
+		t, err := fs.ReadLink(fsys, cur)
 		if err != nil {
-			if errors.Is(err, fs.ErrInvalid) {
-				return cur, true // not a link: the end of the chain
-			}
-			return cur, false
+			// Only links are passed in, and each hop is checked to be a
+			// link: a file system that cannot read links gets none followed.
+			return cur, "symbolic link that cannot be read; not followed"
 		}
-		if path.IsAbs(target) || strings.HasPrefix(target, "/") || (len(target) > 1 && target[1] == ':') {
-			return target, false
+		if path.IsAbs(t) || strings.HasPrefix(t, "/") || (len(t) > 1 && t[1] == ':') {
+			return t, "symbolic link to " + t + " leaves the repository; not followed"
 		}
-		next := path.Join(path.Dir(cur), target)
+		next := path.Join(path.Dir(cur), t)
 		if next == ".." || strings.HasPrefix(next, "../") {
-			return target, false
+			return t, "symbolic link to " + t + " leaves the repository; not followed"
 		}
 		cur = next
 		fi, err := fs.Lstat(fsys, cur)
 		if err != nil {
-			return cur, true // dangling inside the root
+			return cur, "" // dangling inside the root
 		}
 		if fi.Mode()&fs.ModeSymlink == 0 {
-			return cur, true
+			return cur, ""
 		}
 	}
-	return cur, false
+	return cur, fmt.Sprintf("symbolic link in a chain of more than %d links (a loop?); not followed", maxLinkHops)
 }
 
 func (s *Site) loadRegistry(candidates []string) (*Registry, error) {
