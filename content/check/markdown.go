@@ -488,21 +488,37 @@ func (r *run) fences() {
 // text runs the plain-text rules on the prose, and the control-character
 // rules on everything else (code and front matter).
 func (r *run) text(d *doc) {
-	for _, run := range d.runs {
-		for _, is := range r.prose.Check(run.text) {
-			if _, ok := r.c.rules[is.Rule]; !ok {
-				continue
-			}
-			s, e := run.start+is.Start, run.start+is.End
-			var fix *Fix
-			if is.HasFix {
-				fix = &Fix{Description: fmt.Sprintf("replace %q with %q", run.text[is.Start:is.End], is.Replacement),
-					Edits: []Edit{{Start: s, End: e, NewText: is.Replacement}},
-					// A spelling suggestion is a guess; the other text fixes are certain.
-					Review: is.Rule == RuleMisspelling}
-			}
-			r.add(is.Rule, s, e, fix, "%s", is.Message)
+	// One prose call per post: the runs joined by blank lines, which prose
+	// treats as a break (no repeated word or sentence spans them).
+	const sep = "\n\n"
+	starts := make([]int, len(d.runs)) // offset of each run in joined
+	var jb strings.Builder
+	for i, run := range d.runs {
+		if i > 0 {
+			jb.WriteString(sep)
 		}
+		starts[i] = jb.Len()
+		jb.WriteString(run.text)
+	}
+	joined := jb.String()
+	for _, is := range r.prose.Check(joined) {
+		if _, ok := r.c.rules[is.Rule]; !ok {
+			continue
+		}
+		i := sort.Search(len(starts), func(i int) bool { return starts[i] > is.Start }) - 1
+		if i < 0 || is.End > starts[i]+len(d.runs[i].text) {
+			continue // spans two runs: cannot be placed in the file
+		}
+		run := d.runs[i]
+		s, e := run.start+is.Start-starts[i], run.start+is.End-starts[i]
+		var fix *Fix
+		if is.HasFix {
+			fix = &Fix{Description: fmt.Sprintf("replace %q with %q", joined[is.Start:is.End], is.Replacement),
+				Edits: []Edit{{Start: s, End: e, NewText: is.Replacement}},
+				// A spelling suggestion is a guess; the other text fixes are certain.
+				Review: is.Rule == RuleMisspelling}
+		}
+		r.add(is.Rule, s, e, fix, "%s", is.Message)
 	}
 	// Control characters outside the prose runs.
 	raw := r.post.Raw
