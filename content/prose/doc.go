@@ -104,8 +104,16 @@
 //
 // # Cost
 //
-// Check makes one pass over the bytes for the character rules and one over
-// the words, with a map lookup per word of three letters or more, and
-// allocates only for the issues it returns. The embedded lists are parsed
-// once per process, on the first NewChecker (tens of milliseconds, 14 MB).
+// Check makes one pass over the bytes for the character rules (printable
+// ASCII eight bytes at a time) and one over the words, with one map lookup
+// per word it spells, and allocates only for the issues it returns. The
+// embedded lists are parsed once per process, on the first NewChecker
+// (tens of milliseconds, about 9 MB of heap). On the 2-core machine the
+// project is developed on, a realistic 9.3 KB post (1,500 words) takes
+// about 140 µs of CPU, 14 times a bare byte loop over the same text and
+// about as long as strings.Fields (BenchmarkCheck, BenchmarkScanBytes,
+// BenchmarkFields, BenchmarkCheckVsFields); the 311 posts of the corpus
+// take about 60 ms of CPU. Unknown words cost more (suggestion search),
+// so a text of nothing but unknown words runs at about a third of the
+// speed, still linear (BenchmarkCheckUnknownWords).
 package prose

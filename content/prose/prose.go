@@ -87,7 +87,18 @@ func normWord(w string) string {
 }
 
 func appendNorm(dst []byte, w string) []byte {
-	for _, r := range w {
+	i := 0
+	for ; i < len(w); i++ {
+		b := w[i]
+		if b >= utf8.RuneSelf {
+			break
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		dst = append(dst, b)
+	}
+	for _, r := range w[i:] {
 		switch {
 		case r < utf8.RuneSelf:
 			b := byte(r)
@@ -366,7 +377,7 @@ func (c *Checker) checkWords(text string, issues []Issue) []Issue {
 			issues = append(issues, Issue{Rule: RuleRepeatedWord, Start: prev.cs, End: k.ce,
 				Message:     `"` + w + `" is repeated; remove the second one`,
 				Replacement: w, HasFix: true})
-		} else if word && !k.quoted && !k.nonASCII {
+		} else if word && !k.quoted && !k.nonASCII && (k.hyphen || spellable(k, sentenceStart)) {
 			issues = c.spellChunk(text, k, sentenceStart, &budget, issues)
 		}
 		if k.hasAnyLetter || k.digit {
@@ -414,6 +425,15 @@ func (c *Checker) repeated(text string, prev, k *chunk, sentenceStart bool) bool
 	}
 	// Wide gaps are columns of a plain-text table, not a sentence.
 	return spaces <= 2
+}
+
+// spellable reports whether a word without hyphens is one spellWord
+// checks, to skip the call for the many that it would not.
+func spellable(k *chunk, sentenceStart bool) bool {
+	if k.letters < 3 || k.upper > 1 || k.upper == 1 && !k.firstUpper {
+		return false
+	}
+	return !k.firstUpper || sentenceStart
 }
 
 // spellChunk checks the spelling of a word chunk, part by part when it is
