@@ -132,8 +132,9 @@ const (
 	DefaultEventType = "herald-publish"
 	// RecordRef is the ref where rebuilds are recorded.
 	RecordRef = "refs/herald/rebuilds"
-	// recordPath is the file in the record ref's tree.
-	recordPath = ".herald/rebuilds"
+	// DefaultClaimLease is how long a replica's claim to trigger a rebuild
+	// holds before another replica may take it over.
+	DefaultClaimLease = 10 * time.Minute
 )
 
 // Option configures a Publisher.
@@ -181,6 +182,10 @@ func WithPublisherClock(now func() time.Time) Option { return func(p *Publisher)
 // WithMaxPushAttempts bounds the retries of a push whose branch moved.
 func WithMaxPushAttempts(n int) Option { return func(p *Publisher) { p.maxAttempts = n } }
 
+// WithClaimLease sets how long a claim to trigger a rebuild holds before
+// another replica takes it over (the claimant is presumed dead).
+func WithClaimLease(d time.Duration) Option { return func(p *Publisher) { p.lease = d } }
+
 // Publisher carries out Plan's actions on one repository, each guarded and
 // safe to repeat: merges carry the expected head SHA, pushes the expected old
 // commit (re-read and retried when the branch moved), and a post found
@@ -201,6 +206,7 @@ type Publisher struct {
 	log         *slog.Logger
 	now         func() time.Time
 	maxAttempts int
+	lease       time.Duration
 }
 
 // NewPublisher returns a publisher for repo ("owner/name", used in logs and
@@ -214,6 +220,7 @@ func NewPublisher(repo string, opts ...Option) *Publisher {
 		now:         time.Now,
 		maxAttempts: DefaultMaxPushAttempts,
 		branchName:  "main",
+		lease:       DefaultClaimLease,
 	}
 	for _, o := range opts {
 		o(p)

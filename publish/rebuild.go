@@ -32,8 +32,8 @@ func NewHookClient(timeout time.Duration) *http.Client {
 }
 
 // ReadDone reads back what herald did on the default branch: the time of the
-// last rebuild, from RecordRef. A repository where herald never triggered a
-// rebuild gives the zero Done.
+// last confirmed rebuild, from RecordRef. A repository where herald never
+// triggered a rebuild gives the zero Done.
 func (p *Publisher) ReadDone(ctx context.Context) (Done, error) {
 	if p.records == nil {
 		return Done{}, fmt.Errorf("read the rebuild record of %s: %w", p.repo, ErrNotConfigured)
@@ -42,62 +42,119 @@ func (p *Publisher) ReadDone(ctx context.Context) (Done, error) {
 	if err != nil {
 		return Done{}, fmt.Errorf("read the rebuild record of %s: %w", p.repo, err)
 	}
-	last, err := p.readRecord(ctx, tip)
+	rec, err := p.readRecord(ctx, tip)
 	if err != nil {
 		return Done{}, err
 	}
-	return Done{LastRebuild: last}, nil
+	return Done{LastRebuild: rec.last}, nil
 }
 
-func (p *Publisher) readRecord(ctx context.Context, commit string) (time.Time, error) {
+// record is the content of the record file: the last confirmed rebuild and
+// the claim of a rebuild in flight, if any.
+type record struct {
+	// last is when the last confirmed rebuild was triggered.
+	last time.Time
+	// claimedAt is when a replica claimed a rebuild that is not confirmed
+	// yet (zero: none); covers is the time that rebuild will record.
+	claimedAt, covers time.Time
+	reason            string
+}
+
+func (p *Publisher) readRecord(ctx context.Context, commit string) (record, error) {
 	if commit == "" {
-		return time.Time{}, nil
+		return record{}, nil
 	}
 	raw, err := p.records.ReadFile(ctx, commit, recordFile)
 	if errors.Is(err, fs.ErrNotExist) {
-		return time.Time{}, nil
+		return record{}, nil
 	}
 	if err != nil {
-		return time.Time{}, fmt.Errorf("read the rebuild record of %s at %s: %w", p.repo, short(commit), err)
+		return record{}, fmt.Errorf("read the rebuild record of %s at %s: %w", p.repo, short(commit), err)
 	}
-	return parseRecord(raw)
+	r, err := parseRecord(raw)
+	if err != nil {
+		return record{}, fmt.Errorf("the rebuild record of %s at %s: %w", p.repo, short(commit), err)
+	}
+	return r, nil
 }
 
-func parseRecord(raw []byte) (time.Time, error) {
+func parseRecord(raw []byte) (record, error) {
+	var r record
 	sc := bufio.NewScanner(bytes.NewReader(raw))
 	for sc.Scan() {
-		v, ok := strings.CutPrefix(sc.Text(), "last-rebuild:")
+		k, v, ok := strings.Cut(sc.Text(), ":")
 		if !ok {
 			continue
 		}
 		v = strings.TrimSpace(v)
-		if v == "" {
-			return time.Time{}, nil
+		var dst *time.Time
+		switch k {
+		case "last-rebuild":
+			dst = &r.last
+		case "claimed-at":
+			dst = &r.claimedAt
+		case "covers":
+			dst = &r.covers
+		case "reason":
+			r.reason = v
+		}
+		if dst == nil || v == "" {
+			continue
 		}
 		t, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("the rebuild record says %q, which is not an RFC 3339 time: %w", v, err)
+			return record{}, fmt.Errorf("%s %q is not an RFC 3339 time", k, v)
 		}
-		return t, nil
+		*dst = t
 	}
-	return time.Time{}, nil
+	return r, nil
 }
 
-// formatRecord writes the record file. Each record carries a random claim,
-// so that two replicas recording at the same second build different commits
-// and only one of their guarded pushes wins (pushing the very commit a ref
-// already points at succeeds).
-func formatRecord(last time.Time, reason string) []byte {
-	v := ""
-	if !last.IsZero() {
-		v = last.UTC().Format(time.RFC3339Nano)
+// format writes the record file. Each write carries a random claim, so that
+// two replicas writing at the same second build different commits and only
+// one of their guarded pushes wins (pushing the very commit a ref already
+// points at succeeds).
+func (r record) format() []byte {
+	ts := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339Nano)
 	}
-	return fmt.Appendf(nil, "last-rebuild: %s\nreason: %s\nclaim: %s\n", v, oneLine(reason), rand.Text())
+	return fmt.Appendf(nil, "last-rebuild: %s\nclaimed-at: %s\ncovers: %s\nreason: %s\nnonce: %s\n",
+		ts(r.last), ts(r.claimedAt), ts(r.covers), oneLine(r.reason), rand.Text())
 }
 
-// rebuild triggers one deploy for the items. The record ref decides first,
-// by a guarded push, which replica triggers: the loser finds the items
-// covered and reports already-done.
+// writeRecord commits r on parent (or, when the record ref does not exist
+// yet, on the default branch's tip) and pushes it guarded by expectedOld.
+func (p *Publisher) writeRecord(ctx context.Context, r record, parent, expectedOld, message string) (string, error) {
+	if parent == "" {
+		if p.branch == nil {
+			return "", fmt.Errorf("no default branch to start the record on: %w", ErrNotConfigured)
+		}
+		var err error
+		if parent, err = p.branch.Tip(ctx); err != nil {
+			return "", fmt.Errorf("read the branch: %w", err)
+		}
+	}
+	c, err := p.records.Commit(ctx, CommitRequest{Parent: parent, Files: map[string][]byte{recordFile: r.format()},
+		Message: message, Author: p.identity, Time: p.now()})
+	if err != nil {
+		return "", fmt.Errorf("record: %w", err)
+	}
+	if err := p.records.Push(ctx, c, expectedOld); err != nil {
+		return "", err
+	}
+	return c, nil
+}
+
+// rebuild triggers one deploy for the items, in three guarded steps on the
+// record ref: claim, trigger, confirm. The claim decides, by a guarded push,
+// which replica triggers: the others find the items claimed or covered and
+// report already-done. A claim not confirmed within the lease (its replica
+// died before or while triggering) is taken over, so a rebuild is delayed,
+// never lost; a replica that dies after triggering and before confirming
+// makes the rebuild run twice.
 func (p *Publisher) rebuild(ctx context.Context, a TriggerRebuild) Outcome {
 	l := p.logger("rebuild", 0, "")
 	fail := func(err error) Outcome {
@@ -121,68 +178,54 @@ func (p *Publisher) rebuild(ctx context.Context, a TriggerRebuild) Outcome {
 		if err != nil {
 			return fail(fmt.Errorf("rebuild %s: read the record: %w", p.repo, err))
 		}
-		last, err := p.readRecord(ctx, recTip)
+		prev, err := p.readRecord(ctx, recTip)
 		if err != nil {
 			return fail(err)
 		}
-		if !last.IsZero() && !last.Before(maxDue) {
-			l.Info("already rebuilt", "last_rebuild", last)
+		now := p.now()
+		if !prev.last.IsZero() && !prev.last.Before(maxDue) {
+			l.Info("already rebuilt", "last_rebuild", prev.last)
 			return Outcome{Action: a, Status: OutcomeAlreadyDone}
 		}
-		at := p.now()
+		if !prev.claimedAt.IsZero() && !prev.covers.Before(maxDue) && now.Sub(prev.claimedAt) < p.lease {
+			l.Info("another replica is triggering this rebuild", "claimed_at", prev.claimedAt)
+			return Outcome{Action: a, Status: OutcomeAlreadyDone}
+		}
+		at := now
 		if at.Before(maxDue) {
 			at = maxDue
 		}
 		if p.dry(ctx, l, "record and trigger a rebuild", "kind", string(a.Kind), "reason", a.Reason, "at", at) {
 			return Outcome{Action: a, Status: OutcomeDryRun}
 		}
-		parent := recTip
-		if parent == "" {
-			if p.branch == nil {
-				return fail(fmt.Errorf("rebuild %s: no default branch to start the record on: %w", p.repo, ErrNotConfigured))
-			}
-			if parent, err = p.branch.Tip(ctx); err != nil {
-				return fail(fmt.Errorf("rebuild %s: read the branch: %w", p.repo, err))
-			}
-		}
-		msg := fmt.Sprintf("rebuild: %s\n\nHerald-Rebuild: %s\n", oneLine(a.Reason), at.UTC().Format(time.RFC3339))
-		rec, err := p.records.Commit(ctx, CommitRequest{Parent: parent, Files: map[string][]byte{recordFile: formatRecord(at, a.Reason)},
-			Message: msg, Author: p.identity, Time: at})
-		if err != nil {
-			return fail(fmt.Errorf("rebuild %s: record: %w", p.repo, err))
-		}
-		err = p.records.Push(ctx, rec, recTip)
+		claim := record{last: prev.last, claimedAt: now, covers: at, reason: a.Reason}
+		claimCommit, err := p.writeRecord(ctx, claim, recTip, recTip, fmt.Sprintf("rebuild claimed: %s\n", oneLine(a.Reason)))
 		if errors.Is(err, ErrBranchMoved) {
 			l.Info("record moved; re-reading", "attempt", attempt)
 			continue
 		}
 		if err != nil {
-			return fail(fmt.Errorf("rebuild %s: push the record: %w", p.repo, err))
+			return fail(fmt.Errorf("rebuild %s: claim: %w", p.repo, err))
 		}
 		commit, err := p.fire(ctx, a, at)
 		if err != nil {
-			p.release(ctx, rec, last, a.Reason)
+			// Give the claim back so the next plan triggers again at once.
+			back := record{last: prev.last, reason: "released after a failed trigger: " + a.Reason}
+			if _, rerr := p.writeRecord(ctx, back, claimCommit, claimCommit, "rebuild released after a failed trigger\n"); rerr != nil {
+				l.Warn("could not release the rebuild claim; it is taken over when its lease ends", "err", rerr, "lease", p.lease)
+			}
 			return fail(fmt.Errorf("rebuild %s (%s): %w", p.repo, a.Kind, err))
+		}
+		msg := fmt.Sprintf("rebuild: %s\n\nHerald-Rebuild: %s\n", oneLine(a.Reason), at.UTC().Format(time.RFC3339))
+		if _, err := p.writeRecord(ctx, record{last: at, reason: a.Reason}, claimCommit, claimCommit, msg); err != nil {
+			// The deploy started; only its record is missing. Report it,
+			// since the claim's lease ending will trigger once more.
+			l.Warn("rebuild triggered but not confirmed; it may run again when the claim's lease ends", "err", err)
 		}
 		l.Info("rebuild triggered", "kind", string(a.Kind), "reason", a.Reason)
 		return Outcome{Action: a, Status: OutcomeDone, Commit: commit}
 	}
 	return fail(fmt.Errorf("rebuild %s: the record moved on each of %d attempts: %w", p.repo, p.maxAttempts, ErrBranchMoved))
-}
-
-// release puts the previous record back after a trigger failed, so that the
-// next plan triggers again. It is guarded like every push: if another replica
-// moved the record meanwhile, its record stands.
-func (p *Publisher) release(ctx context.Context, rec string, last time.Time, reason string) {
-	l := p.logger("rebuild", 0, "")
-	back, err := p.records.Commit(ctx, CommitRequest{Parent: rec, Files: map[string][]byte{recordFile: formatRecord(last, "released after a failed trigger: "+reason)},
-		Message: "rebuild: released after a failed trigger\n", Author: p.identity, Time: p.now()})
-	if err == nil {
-		err = p.records.Push(ctx, back, rec)
-	}
-	if err != nil {
-		l.Error("could not release the rebuild record; the rebuild will not be retried by itself", "err", err)
-	}
 }
 
 // triggerReady checks that kind can be carried out before anything is

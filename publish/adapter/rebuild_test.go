@@ -276,3 +276,78 @@ func TestRebuildNotConfigured(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+type dyingDispatcher struct {
+	*dying
+	inner publish.Dispatcher
+}
+
+func (d dyingDispatcher) RepositoryDispatch(ctx context.Context, ev string, payload map[string]any) error {
+	if err := d.step(); err != nil {
+		return err
+	}
+	return d.inner.RepositoryDispatch(ctx, ev, payload)
+}
+
+func (d dyingDispatcher) WorkflowDispatch(ctx context.Context, wf, ref string, inputs map[string]any) error {
+	if err := d.step(); err != nil {
+		return err
+	}
+	return d.inner.WorkflowDispatch(ctx, wf, ref, inputs)
+}
+
+// TestRebuildCrashAtEachStep kills the publisher after each side effect of a
+// rebuild (claim built, claim pushed, dispatch sent, confirmation built,
+// confirmation pushed), then restarts it within the claim's lease and once
+// more after it. The rebuild is never lost; it runs twice only when the
+// process died between the dispatch and its confirmation.
+func TestRebuildCrashAtEachStep(t *testing.T) {
+	t.Parallel()
+	wantDispatches := []int{1, 1, 1, 2, 2, 1}
+	for k, want := range wantDispatches {
+		t.Run(fmt.Sprintf("after step %d", k), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			_, repo := newRepo(t, map[string]string{"content/posts/a.md": "---\ntitle: Hello\n---\n"})
+			f := newForge(t)
+			d := &dying{k: k}
+			m := openMirror(t, repo.URL)
+			p := publish.NewPublisher(ownerRepo,
+				publish.WithDefaultBranch(adapter.NewBranch(m, "main"), "main"),
+				publish.WithRecords(dyingBranch{dying: d, Branch: adapter.NewBranch(m, publish.RecordRef)}),
+				publish.WithDispatcher(dyingDispatcher{dying: d, inner: adapter.NewForge(f.client)}),
+				publish.WithPublisherClock(clock))
+			p.Publish(ctx, publish.Plan(rebuildState(publish.Done{}, publish.TriggerRepositoryDispatch), now))
+
+			for _, after := range []time.Duration{time.Minute, 11 * time.Minute, 12 * time.Minute} {
+				at := now.Add(after)
+				m := openMirror(t, repo.URL)
+				p := rebuildPublisher(t, f, adapter.NewBranch(m, "main"), adapter.NewBranch(m, publish.RecordRef),
+					publish.WithPublisherClock(func() time.Time { return at }))
+				done, err := p.ReadDone(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res := p.Publish(ctx, publish.Plan(rebuildState(done, publish.TriggerRepositoryDispatch), at))
+				if len(res.Failed()) > 0 {
+					t.Fatalf("restart after %s: %+v", after, res.Failed())
+				}
+			}
+			if got := len(f.fake.Dispatches(ownerRepo)); got != want {
+				t.Errorf("%d dispatches, want %d", got, want)
+			}
+		})
+	}
+}
+
+func TestReadDoneBadRecord(t *testing.T) {
+	t.Parallel()
+	_, repo := newRepo(t, map[string]string{"a.md": "x\n"})
+	repo.Apply(gittestChange(publish.RecordRef, map[string]string{".herald-rebuilds": "last-rebuild: yesterday\n"}))
+	m := openMirror(t, repo.URL)
+	p := rebuildPublisher(t, nil, adapter.NewBranch(m, "main"), adapter.NewBranch(m, publish.RecordRef))
+	_, err := p.ReadDone(context.Background())
+	if err == nil || !strings.Contains(err.Error(), `the rebuild record of acme/blog at `) || !strings.Contains(err.Error(), `last-rebuild "yesterday" is not an RFC 3339 time`) {
+		t.Errorf("error %v", err)
+	}
+}
