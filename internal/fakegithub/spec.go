@@ -2,6 +2,7 @@ package fakegithub
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -14,10 +15,31 @@ import (
 var specOnce = sync.OnceValues(loadSpec)
 
 // SpecPath returns the path of the OpenAPI description in the repository's
-// testdata.
+// testdata: next to this source file, or (for -trimpath builds) above the
+// working directory, which is a package directory under go test.
 func SpecPath() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "github", "openapi", "api.github.com.json")
+	rel := filepath.Join("testdata", "github", "openapi", "api.github.com.json")
+	if _, file, _, ok := runtime.Caller(0); ok {
+		p := filepath.Join(filepath.Dir(file), "..", "..", rel)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return rel
+	}
+	for {
+		p := filepath.Join(dir, rel)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return rel
+		}
+		dir = parent
+	}
 }
 
 func loadSpec() (*openapi3.T, error) {
