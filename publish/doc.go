@@ -23,10 +23,25 @@
 // [Humanize] renders durations the way the pull request summary and the
 // schedule feeds speak of them ("in 3 days", "2 hours ago").
 //
-// The package refuses to touch Git, the forge or the network: carrying out an
-// action (with its head-SHA and old-ref guards) is the publisher's job, and
-// reading the state is the caller's. It never guesses a date: a post whose
-// date could not be resolved (invalid, or a local time that falls in a
-// daylight-saving gap or overlap) is never published and is reported as a
-// blocker instead.
+// [Publisher] carries out Plan's actions, each guarded and safe to repeat:
+// a merge carries the expected head SHA (a moved head is deferred, never
+// merged) and sets herald's schedule status to success just before; a draft
+// is flipped by a one-line commit ([DraftFlipEdits]: only the flag's bytes
+// change) pushed with the expected old commit, re-read and retried when the
+// branch moved, and a post found already published counts as done; a rebuild
+// is claimed, triggered and confirmed on a dedicated ref ([RecordRef]), so
+// two replicas trigger it once and [Publisher.ReadDone] reads it back after a
+// restart. With [WithDryRun], every decision runs and every side effect is
+// logged instead of made. [RescheduleOnBranch] commits a new date into a
+// post on a pull request branch ([DateEdit] writes it in the post's own
+// style), and [CheckLive] polls a published post's URL.
+//
+// The package does not import Git or forge code: the publisher works through
+// small interfaces declared here ([Branch], [PullRequests], [Dispatcher])
+// whose errors map to this package's sentinels ([ErrBranchMoved],
+// [ErrHeadMoved], [ErrAlreadyMerged], [ErrNotMergeable]); package adapter
+// implements them over gitrepo and forge/github. Reading the state is the
+// caller's job. It never guesses a date: a post whose date could not be
+// resolved (invalid, or a local time that falls in a daylight-saving gap or
+// overlap) is never published and is reported as a blocker instead.
 package publish
