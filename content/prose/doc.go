@@ -111,8 +111,9 @@
 // (tens of milliseconds, about 9 MB of heap). On the 2-core machine the
 // project is developed on, a realistic 9.3 KB post (1,500 words) takes
 // about 140 µs of CPU, 14 times a bare byte loop over the same text and
-// about as long as strings.Fields (BenchmarkCheck, BenchmarkScanBytes,
-// BenchmarkFields, BenchmarkCheckVsFields); the 311 posts of the corpus
+// 1 to 2 times strings.Fields measured in the same run (BenchmarkCheck,
+// BenchmarkScanBytes, BenchmarkFields, BenchmarkCheckVsFields); the 311
+// posts of the corpus
 // take about 60 ms of CPU. Unknown words cost more (suggestion search),
 // so a text of nothing but unknown words runs at about a third of the
 // speed, still linear (BenchmarkCheckUnknownWords).
