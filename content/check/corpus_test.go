@@ -84,7 +84,7 @@ func TestCorpusNoise(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				words += c.parse(post).words
+				words += c.parse(post).words(1 << 30)
 			}
 			per := map[string]int{}
 			for _, f := range got {

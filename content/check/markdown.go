@@ -42,7 +42,18 @@ type doc struct {
 	runs     []textRun // prose without URLs: what the text rules read
 	links    []linkRef
 	headings []heading
-	words    int
+}
+
+// words counts the words of the prose, stopping at limit.
+func (d *doc) words(limit int) int {
+	n := 0
+	for _, r := range d.rawRuns {
+		if n >= limit {
+			break
+		}
+		n += countWords(r.text)
+	}
+	return n
 }
 
 var (
@@ -160,9 +171,6 @@ func (c *Checker) parse(p *content.Post) *doc {
 		if prev < len(r.text) {
 			d.runs = append(d.runs, textRun{start: r.start + prev, text: r.text[prev:]})
 		}
-		if d.words < wordsEnough {
-			d.words += countWords(r.text)
-		}
 	}
 	return d
 }
@@ -231,10 +239,6 @@ func slugify(s string) string {
 	}
 	return b.String()
 }
-
-// wordsEnough is where parse stops counting words (the cap of
-// missing-excerpt-marker's min_words).
-const wordsEnough = 10000
 
 // isFileName reports whether the last segment of a link target names a
 // file by its extension (letters and digits with at least one letter, up
@@ -339,7 +343,8 @@ func (r *run) markdown(d *doc) {
 	// Excerpt marker: Docusaurus shows a post without one in full; Hugo and
 	// Jekyll cut a summary, unless the post names its own separator.
 	_, ownSeparator := p.FrontMatter.Field("excerpt_separator")
-	if (r.site.Profile.ExcerptRequired || ownSeparator) && len(r.site.Profile.ExcerptMarkers) > 0 && d.words >= r.c.intOption(RuleMissingExcerptMarker, "min_words", 150) {
+	if minWords := r.c.intOption(RuleMissingExcerptMarker, "min_words", 150); (r.site.Profile.ExcerptRequired || ownSeparator) &&
+		r.enabled(RuleMissingExcerptMarker) && len(r.site.Profile.ExcerptMarkers) > 0 && d.words(minWords) >= minWords {
 		markers := r.site.Profile.ExcerptMarkers
 		if f, ok := p.FrontMatter.Field("excerpt_separator"); ok && f.Value.Text != "" {
 			markers = []string{f.Value.Text}
