@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/heraldhq/herald/internal/fakegithub"
 	"github.com/heraldhq/herald/publish"
@@ -195,5 +196,77 @@ func TestMergeCrashAtEachStep(t *testing.T) {
 				t.Errorf("%d comments, want %d", got, wantComments)
 			}
 		})
+	}
+}
+
+// TestMergeAnswerLost: the merge is made but its answer never arrives (the
+// attempt times out); the retry is refused as the pull request is merged,
+// which the publisher reports as already done. One merge.
+func TestMergeAnswerLost(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newForge(t)
+	n := f.addPR(t)
+	f.fake.SlowNext("pulls/merge", 1, 3*time.Second)
+	res := mergePublisher(f, nil).Publish(ctx, []publish.Action{publish.Merge{PR: n, HeadSHA: headSHA, Paths: []string{"blog/a.md"}, Due: due}})
+	if len(res.Outcomes) == 0 || (res.Outcomes[0].Status != publish.OutcomeAlreadyDone && res.Outcomes[0].Status != publish.OutcomeDone) {
+		t.Fatalf("%+v", res.Outcomes)
+	}
+	if got := len(f.fake.Merges()); got != 1 {
+		t.Errorf("%d merges, want 1", got)
+	}
+}
+
+func TestStraightThroughActions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newForge(t)
+	n := f.addPR(t)
+	wake := publish.Wake{At: now.Add(time.Hour)}
+	blocked := publish.Blocked{PR: n, Paths: []string{"blog/a.md"}, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals."}}
+	acts := []publish.Action{
+		publish.SetLabel{PR: n, Label: publish.LabelBlocked},
+		publish.SetLabel{PR: n, Label: publish.LabelScheduled}, // present already
+		publish.RemoveLabel{PR: n, Label: "herald/hold"},       // absent
+		publish.Comment{PR: n, Key: publish.BlockerCommentKey, Body: "herald could not publish this pull request."},
+		publish.SetStatus{PR: n, SHA: headSHA, Context: publish.StatusContext, State: publish.StatusPending, Description: "waiting: approval"},
+		publish.SetStatus{PR: n, SHA: headSHA, Context: publish.StatusContext, State: publish.StatusPending, Description: "waiting: approval"},
+		blocked,
+		wake,
+	}
+	p := mergePublisher(f, nil)
+	res := p.Publish(ctx, acts)
+	want := []publish.OutcomeStatus{publish.OutcomeDone, publish.OutcomeDone, publish.OutcomeDone, publish.OutcomeDone,
+		publish.OutcomeDone, publish.OutcomeAlreadyDone, publish.OutcomeReported, publish.OutcomeReported}
+	if diff := cmp.Diff(want, statuses(res)); diff != "" {
+		t.Errorf("(-want +got):\n%s\n%+v", diff, res.Outcomes)
+	}
+	if diff := cmp.Diff([]publish.Blocked{blocked}, res.Blocked); diff != "" || res.Wake == nil || !res.Wake.At.Equal(wake.At) {
+		t.Errorf("blocked %s, wake %+v", diff, res.Wake)
+	}
+	if res.OK() {
+		t.Errorf("a blocked result reads as OK")
+	}
+	pr := f.fake.PR(ownerRepo, n)
+	if diff := cmp.Diff([]string{publish.LabelBlocked, publish.LabelScheduled}, pr.Labels, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("labels (-want +got):\n%s", diff)
+	}
+	if got := len(f.fake.Statuses(ownerRepo, headSHA)); got != 1 {
+		t.Errorf("%d statuses written, want 1", got)
+	}
+	// Again: the comment is edited in place, not repeated.
+	p.Publish(ctx, []publish.Action{publish.Comment{PR: n, Key: publish.BlockerCommentKey, Body: "Now it says something else."}})
+	cs := f.fake.Comments(ownerRepo, n)
+	if len(cs) != 1 || !strings.Contains(cs[0].Body, "Now it says something else.") {
+		t.Errorf("comments %+v", cs)
+	}
+	// Without a forge, each pull request action fails on its own and the
+	// others still run.
+	res = publish.NewPublisher(ownerRepo).Publish(ctx, []publish.Action{publish.SetLabel{PR: n, Label: "x"}, wake})
+	if diff := cmp.Diff([]publish.OutcomeStatus{publish.OutcomeFailed, publish.OutcomeReported}, statuses(res)); diff != "" {
+		t.Errorf("no forge (-want +got):\n%s", diff)
+	}
+	if !errors.Is(res.Outcomes[0].Err, publish.ErrNotConfigured) {
+		t.Errorf("error %v", res.Outcomes[0].Err)
 	}
 }
