@@ -243,6 +243,10 @@ type Annotation struct {
 // check run request; adapters send the rest in follow-up updates.
 const MaxAnnotationsPerRequest = 50
 
+// MaxCheckRunText is the most characters a check run's summary or text may
+// hold; adapters truncate longer ones with a note.
+const MaxCheckRunText = 65535
+
 // CheckRunOptions is the content of a check run to create or update.
 type CheckRunOptions struct {
 	// Name is the check run's name; required when creating.

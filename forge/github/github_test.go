@@ -533,6 +533,14 @@ func TestAppAuth(t *testing.T) {
 			if got := fake.CheckRuns(repo, "1111111111111111111111111111111111111111")[0]; got.Conclusion != "success" || got.Title != "all clear" {
 				t.Errorf("updated run = %+v", got)
 			}
+			long := strings.Repeat("ü", forge.MaxCheckRunText+10)
+			if _, err := c.UpdateCheckRun(ctx, run.ID, forge.CheckRunOptions{Name: "herald", Title: "long", Summary: long, Text: long}); err != nil {
+				t.Fatalf("long summary: %v", err)
+			}
+			got := fake.CheckRuns(repo, "1111111111111111111111111111111111111111")[0]
+			if n := len([]rune(got.Summary)); n != forge.MaxCheckRunText || !strings.HasSuffix(got.Summary, "(truncated: too long for a check run)") {
+				t.Errorf("long summary sent as %d characters ending %q", n, got.Summary[len(got.Summary)-40:])
+			}
 			out := logs.String()
 			if strings.Contains(out, creds.Password) || strings.Contains(out, "ghs_") || strings.Contains(out, "eyJ") {
 				t.Errorf("a token or JWT appears in the logs:\n%s", out)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	gh "github.com/google/go-github/v60/github"
 
@@ -185,11 +186,22 @@ func annotations(as []forge.Annotation) []*gh.CheckRunAnnotation {
 }
 
 func output(o forge.CheckRunOptions, batch []forge.Annotation) *gh.CheckRunOutput {
-	out := &gh.CheckRunOutput{Title: gh.String(o.Title), Summary: gh.String(o.Summary), Annotations: annotations(batch)}
+	out := &gh.CheckRunOutput{Title: gh.String(o.Title), Summary: gh.String(truncate(o.Summary)), Annotations: annotations(batch)}
 	if o.Text != "" {
-		out.Text = gh.String(o.Text)
+		out.Text = gh.String(truncate(o.Text))
 	}
 	return out
+}
+
+const truncated = "\n\n… (truncated: too long for a check run)"
+
+// truncate cuts s to fit forge.MaxCheckRunText characters, with a note.
+func truncate(s string) string {
+	if utf8.RuneCountInString(s) <= forge.MaxCheckRunText {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:forge.MaxCheckRunText-utf8.RuneCountInString(truncated)]) + truncated
 }
 
 func batches(as []forge.Annotation) [][]forge.Annotation {

@@ -968,6 +968,15 @@ func (s *Server) applyCheckRun(cr *CheckRun, req checkRunRequest) (int, any) {
 	if req.Output != nil && len(req.Output.Annotations) > forge.MaxAnnotationsPerRequest {
 		return http.StatusUnprocessableEntity, validationFailed("Invalid request.\n\nOnly 50 annotations are allowed per request.")
 	}
+	if o := req.Output; o != nil {
+		for _, f := range []struct {
+			name, v string
+		}{{"summary", o.Summary}, {"text", deref(o.Text)}} {
+			if n := len([]rune(f.v)); n > forge.MaxCheckRunText {
+				return http.StatusUnprocessableEntity, validationFailed(fmt.Sprintf("Invalid request.\n\nOnly %d characters are allowed in output.%s; %d were supplied.", forge.MaxCheckRunText, f.name, n))
+			}
+		}
+	}
 	if req.Status == "completed" && req.Conclusion == "" {
 		return http.StatusUnprocessableEntity, validationFailed("Invalid request.\n\nNo subschema in \"anyOf\" matched.\n\"conclusion\" wasn't supplied.")
 	}
@@ -1331,4 +1340,11 @@ func (s *Server) getUser(c *call) (int, any) {
 		u[k] = nil
 	}
 	return http.StatusOK, u
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
