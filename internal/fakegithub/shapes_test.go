@@ -232,7 +232,7 @@ func TestSemantics(t *testing.T) {
 		{"check run from a token", "POST", "/repos/acme/blog/check-runs", "tok", anns(1), 403, "GitHub App", false},
 		{"50 annotations", "POST", "/repos/acme/blog/check-runs", inst, anns(50), 201, "", false},
 		{"51 annotations", "POST", "/repos/acme/blog/check-runs", inst, anns(51), 422, "maximum number of items is 50", true},
-		{"summary too long", "POST", "/repos/acme/blog/check-runs", inst, `{"name":"herald","head_sha":"aaaa","output":{"title":"t","summary":"` + strings.Repeat("x", 65536) + `"}}`, 422, "Only 65535 characters", false},
+		{"summary too long", "POST", "/repos/acme/blog/check-runs", inst, `{"name":"herald","head_sha":"aaaa","output":{"title":"t","summary":"` + strings.Repeat("x", 65536) + `"}}`, 422, "maximum string length is 65535", true},
 		{"completed without conclusion", "POST", "/repos/acme/blog/check-runs", inst, `{"name":"herald","head_sha":"aaaa","status":"completed"}`, 422, "conclusion", false},
 		{"review comment outside the diff", "POST", "/repos/acme/blog/pulls/1/reviews", "tok",
 			`{"commit_id":"aaaa","event":"COMMENT","comments":[{"path":"blog/x.md","line":9,"side":"RIGHT","body":"x"}]}`, 422, "part of the diff", false},
