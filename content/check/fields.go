@@ -3,6 +3,7 @@ package check
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -175,8 +176,13 @@ func (r *run) dates() {
 		_, off := d.Zone()
 		_, siteOff := d.In(loc).Zone()
 		if off != siteOff && zoneSet {
-			r.addAt(RuleDateZone, f.Value.Pos, nil, "the offset %s is not the site's: %s is at %s on %s, so this date is %s there",
+			msg := fmt.Sprintf("the offset %s is not the site's: %s is at %s on %s, so this date is %s there",
 				offsetString(off), loc, offsetString(siteOff), d.In(loc).Format("2006-01-02"), d.In(loc).Format("15:04 MST"))
+			fix := r.zoneFix(f.Value, loc)
+			if fix != nil {
+				msg += fmt.Sprintf("; if %s was meant in %s, write %s", d.Format("15:04"), loc, fix.Edits[0].NewText)
+			}
+			r.add(RuleDateZone, f.Value.Pos.Offset, f.Value.Pos.Offset+len(f.Value.Text), fix, "%s", msg)
 		}
 	} else if !zoneSet && r.changed && strings.Contains(f.Value.Text, ":") {
 		r.c.addInfo(r, RuleDateZone, f.Value.Pos, "the date has no offset and .herald.yml sets no timezone, so it is read as UTC (%s); set timezone: or add an offset", d.UTC().Format(time.RFC3339))
@@ -195,6 +201,37 @@ func (r *run) dates() {
 	if now := r.c.now(); r.changed && !p.Draft && d.Before(now.Add(-time.Duration(days)*24*time.Hour)) && r.c.severity[RuleDateBackdated] != "" {
 		r.addAt(RuleDateBackdated, f.Value.Pos, nil, "the date is %d days in the past; the post will appear below newer posts, not on top", int(now.Sub(d).Hours()/24))
 	}
+}
+
+var offsetSuffixRE = regexp.MustCompile(`\s*(Z|[+-]\d\d:?\d\d)$`)
+
+// zoneFix replaces the offset of a date with the site's offset for the same
+// wall-clock time. It is a guess (the author may have meant the instant),
+// so it is marked for review.
+func (r *run) zoneFix(v content.Value, loc *time.Location) *Fix {
+	if v.TextStart < 0 {
+		return nil
+	}
+	m := offsetSuffixRE.FindStringSubmatchIndex(v.Text)
+	if m == nil {
+		return nil
+	}
+	wall := strings.TrimSpace(v.Text[:m[0]])
+	t, err := content.ParseDate(wall, loc)
+	if err != nil {
+		return nil
+	}
+	_, off := t.Zone()
+	newOff := offsetString(off)
+	if old := v.Text[m[2]:m[3]]; old != "Z" && !strings.Contains(old, ":") {
+		newOff = strings.Replace(newOff, ":", "", 1)
+	}
+	if off == 0 && v.Text[m[2]:m[3]] == "Z" {
+		return nil
+	}
+	start := v.TextStart + m[2]
+	return &Fix{Description: fmt.Sprintf("use the offset of %s: %s", loc, newOff), Review: true,
+		Edits: []Edit{{Start: start, End: v.TextStart + m[3], NewText: newOff}}}
 }
 
 func (c *Checker) addInfo(r *run, rule string, pos content.Pos, format string, args ...any) {

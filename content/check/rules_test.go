@@ -66,7 +66,7 @@ func TestRules(t *testing.T) {
 		{"date-format", RuleDateFormat, map[string]string{post: "---\ntitle: T\ndate: next tuesday\n---\n"},
 			[]string{post + `:3:7: error date-format: "date": "next tuesday" is not a date; write it as 2006-01-02, 2006-01-02T15:04:05 or 2006-01-02T15:04:05+01:00`}},
 		{"date-zone", RuleDateZone, map[string]string{".herald.yml": "version: 1\ntimezone: Europe/Berlin\n", post: "---\ntitle: T\ndate: 2026-02-03T11:00:00+02:00\n---\n"},
-			[]string{post + ":3:7: warning date-zone: the offset +02:00 is not the site's: Europe/Berlin is at +01:00 on 2026-02-03, so this date is 10:00 CET there"}},
+			[]string{post + ":3:7: warning date-zone: the offset +02:00 is not the site's: Europe/Berlin is at +01:00 on 2026-02-03, so this date is 10:00 CET there; if 11:00 was meant in Europe/Berlin, write +01:00 | use the offset of Europe/Berlin: +01:00 (review)"}},
 		{"date-zone no zone set", RuleDateZone, map[string]string{post: "---\ntitle: T\ndate: 2026-02-03 11:00\n---\n"},
 			[]string{post + ":3:7: info date-zone: the date has no offset and .herald.yml sets no timezone, so it is read as UTC (2026-02-03T11:00:00Z); set timezone: or add an offset"}},
 		{"date-dst overlap", RuleDateDST, map[string]string{".herald.yml": "version: 1\ntimezone: Europe/Berlin\n", post: "---\ntitle: T\ndate: 2026-10-25 02:30\n---\n"},
