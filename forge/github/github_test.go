@@ -10,6 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -778,5 +782,62 @@ func TestLostAnswersDoNotRepeatSideEffects(t *testing.T) {
 	merges := fake.Merges()
 	if len(merges) != 1 || !m.Merged || m.SHA != merges[0].MergeSHA {
 		t.Errorf("merge result %+v, merges %+v; want one merge reported as done", m, merges)
+	}
+}
+
+// TestEnterpriseBaseURL talks to the fake behind a GitHub Enterprise style
+// path prefix, as an App, so JWT, token and API requests all carry it.
+func TestEnterpriseBaseURL(t *testing.T) {
+	key, pemKey := appKey(t)
+	fake := fakegithub.New(t, fakegithub.Options{})
+	fake.AddApp(42, "herald", &key.PublicKey)
+	fake.AddInstallation(42, 7, "acme")
+	fake.AddRepo(fakegithub.Repo{Owner: "acme", Name: "blog"})
+	for range 120 {
+		fake.AddPR(repo, fakegithub.PR{})
+	}
+	target, err := url.Parse(fake.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unprefixed []string
+	var mu sync.Mutex
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	ghe := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rest, ok := strings.CutPrefix(r.URL.Path, "/api/v3")
+		if !ok {
+			mu.Lock()
+			unprefixed = append(unprefixed, r.URL.Path)
+			mu.Unlock()
+			http.NotFound(w, r)
+			return
+		}
+		r.URL.Path = rest
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ghe.Close)
+	o := options(fake, &syncBuffer{})
+	o.BaseURL = ghe.URL + "/api/v3" // without the trailing slash, as people write it
+	o.Transport = ghe.Client().Transport
+	app, err := github.NewApp(42, pemKey, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := app.Client(7, "acme", "blog")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prs, err := c.ListOpenPRs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(prs) != 120 {
+		t.Errorf("got %d pull requests through the Enterprise URL, want 120", len(prs))
+	}
+	if len(unprefixed) > 0 {
+		t.Errorf("requests missed the /api/v3 prefix: %v", unprefixed)
+	}
+	if fake.TokensIssued() != 1 {
+		t.Errorf("tokens issued = %d", fake.TokensIssued())
 	}
 }
