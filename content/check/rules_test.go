@@ -152,3 +152,44 @@ func TestApplyFixesOverlap(t *testing.T) {
 		t.Errorf("got %q, %d applied", out, len(applied))
 	}
 }
+
+func TestRulesOtherProfiles(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		paths []string
+		want  []string
+	}{
+		{"hugo toml in a subfolder", map[string]string{
+			"site/hugo.toml":          "title = 'x'\n",
+			"site/data/tags.yaml":     "news: {}\nevents: {}\n",
+			"site/data/authors.toml":  "[alice]\nname = 'Alice'\n",
+			"site/content/posts/a.md": "+++\ntitle = \"A\"\ndate = \"2026-13-01\"\ntags = [\"event\"]\nauthors = [\"alice\"]\n+++\n\nText without a more marker, which Hugo summarises by itself.\n",
+		}, []string{"site/content/posts/a.md"}, []string{
+			`site/content/posts/a.md:3:8: error date-format: "date": "2026-13-01" is not a date; write it as 2006-01-02, 2006-01-02T15:04:05 or 2006-01-02T15:04:05+01:00`,
+			`site/content/posts/a.md:4:8: warning unknown-tag: unknown tag "event": it is not in site/data/tags.yaml; did you mean "events"?`,
+		}},
+		{"jekyll", map[string]string{
+			"_config.yml":            "title: x\n",
+			"_data/authors.yml":      "alice:\n  name: Alice\n",
+			"_posts/2026-02-05-x.md": "---\nlayout: post\ntitle: X\ndate: 2026-02-05 10:00:00 +0000\nauthor: [alice, bob]\npublished: true\n---\n\nText.\n",
+		}, []string{"_posts/2026-02-05-x.md"}, []string{
+			`_posts/2026-02-05-x.md:5:17: error unknown-author: unknown author "bob": it is not in _data/authors.yml`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for k, v := range tt.files {
+				fsys[k] = &fstest.MapFile{Data: []byte(v)}
+			}
+			var got []string
+			for _, f := range runRules(t, fsys, tt.paths...) {
+				got = append(got, f.String())
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
