@@ -2,7 +2,10 @@ package content
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
+	"runtime"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -223,5 +226,42 @@ func TestLoadSiteSymlinks(t *testing.T) {
 	p, err := s.ReadPost(context.Background(), "blog/escape.md")
 	if err != nil || p.Raw != nil || len(p.Problems) != 1 || p.Problems[0].Kind != ProblemSymlink {
 		t.Errorf("escaping link read: %+v, %v", p, err)
+	}
+}
+
+// TestAliasBombBounded parses a billion-laughs document: aliases are never
+// expanded, so time and memory stay proportional to the input.
+func TestAliasBombBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("---\ntitle: bomb\na0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n")
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [", i, i)
+		for j := 0; j < 10; j++ {
+			if j > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, "*a%d", i-1)
+		}
+		b.WriteString("]\n")
+	}
+	b.WriteString("---\nbody\n")
+	src := []byte(b.String())
+	prof, _ := ProfileByName("docusaurus")
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	p := ParsePost("blog/bomb.md", src, prof, time.UTC)
+	elapsed := time.Since(start)
+	runtime.ReadMemStats(&after)
+	if p.Title != "bomb" || len(p.FrontMatter.Fields) != 14 {
+		t.Errorf("title %q, %d fields", p.Title, len(p.FrontMatter.Fields))
+	}
+	// 10^12 strings if expanded; a few hundred kilobytes when not.
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8<<20 {
+		t.Errorf("parsing a %d-byte alias bomb allocated %d bytes", len(src), alloc)
+	}
+	if elapsed > 5*time.Second {
+		t.Errorf("parsing took %v", elapsed)
 	}
 }
