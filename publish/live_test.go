@@ -64,3 +64,29 @@ func TestCheckLive(t *testing.T) {
 		}
 	}
 }
+
+func TestPostURL(t *testing.T) {
+	tests := []struct {
+		site, path, want, err string
+	}{
+		{site: "https://example.com", path: "/blog/hello", want: "https://example.com/blog/hello"},
+		{site: "https://example.com/", path: "/blog/hello", want: "https://example.com/blog/hello"},
+		{site: "https://example.com/docs/", path: "blog/hello/", want: "https://example.com/docs/blog/hello/"},
+		{site: "example.com", path: "/blog/hello", err: `site URL "example.com" is not an http(s) URL`},
+		{site: "https://example.com", path: "", err: "the post has no URL path"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.site+tt.path, func(t *testing.T) {
+			got, err := publish.PostURL(tt.site, tt.path)
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err {
+					t.Fatalf("error %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("%q %v, want %q", got, err, tt.want)
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/heraldhq/herald/content"
@@ -98,6 +99,26 @@ func RescheduleOnBranch(ctx context.Context, branch Branch, r Reschedule) (strin
 		return c, nil
 	}
 	return "", fmt.Errorf("reschedule %s: the branch moved on each of %d attempts: %w", r.Path, attempts, ErrBranchMoved)
+}
+
+// PostURL joins the site's public address (the "site_url" setting, such as
+// "https://example.com/" or "https://example.com/docs") and a post's URL path
+// as the site profile computes it ("/blog/hello").
+func PostURL(siteURL, urlPath string) (string, error) {
+	u, err := url.Parse(siteURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("site URL %q is not an http(s) URL", siteURL)
+	}
+	if urlPath == "" {
+		return "", errors.New("the post has no URL path")
+	}
+	base := strings.TrimSuffix(u.Path, "/")
+	if !strings.HasPrefix(urlPath, "/") {
+		urlPath = "/" + urlPath
+	}
+	u.Path = base + urlPath
+	u.RawQuery, u.Fragment = "", ""
+	return u.String(), nil
 }
 
 // LiveCheck bounds CheckLive.

@@ -284,3 +284,28 @@ func TestDryRunDoesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestDraftFlipReplicasSameSecond: two replicas flipping the same draft in
+// the same second with the same identity build the very same commit, so
+// the second push finds the branch already there: one commit, and both
+// report it as done.
+func TestDraftFlipReplicasSameSecond(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, repo := newRepo(t, draftFiles())
+	prof := docusaurus(t)
+	ma, mb := openMirror(t, repo.URL), openMirror(t, repo.URL)
+	actsA := publish.Plan(draftState(t, ma, prof), now)
+	actsB := publish.Plan(draftState(t, mb, prof), now)
+	var resA publish.Result
+	hb := &hookBranch{Branch: adapter.NewBranch(mb, "main"), before: func() {
+		resA = draftPublisher(t, adapter.NewBranch(ma, "main")).Publish(ctx, actsA)
+	}}
+	resB := draftPublisher(t, hb).Publish(ctx, actsB)
+	if resA.Outcomes[0].Commit != resB.Outcomes[0].Commit || resB.Outcomes[0].Status != publish.OutcomeDone {
+		t.Errorf("A %+v\nB %+v", resA.Outcomes, resB.Outcomes)
+	}
+	if n := repo.CommitCount("refs/heads/main"); n != 2 {
+		t.Errorf("%d commits on main, want 2", n)
+	}
+}
