@@ -384,6 +384,12 @@ func TestReviewAndLabelsAndStatuses(t *testing.T) {
 	if res.ID == 0 || len(res.Posted) != 1 || len(res.Skipped) != 2 {
 		t.Errorf("CreateReview = %+v", res)
 	}
+	e.fake.SetHead(repo, n, "4444444444444444444444444444444444444444", []fakegithub.File{{Path: "blog/hello.md", Status: "added", Patch: patch}})
+	_, err = e.c.CreateReview(ctx, n, forge.ReviewRequest{CommitID: head, Comments: []forge.ReviewComment{{Path: "blog/hello.md", Line: 5, Body: "late"}}})
+	if !errors.Is(err, forge.ErrHeadMoved) {
+		t.Errorf("review on an old head: err = %v, want ErrHeadMoved", err)
+	}
+	t.Logf("message a person sees: %v", err)
 	rcs, err := e.c.ReviewComments(ctx, n)
 	if err != nil {
 		t.Fatal(err)

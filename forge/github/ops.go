@@ -462,11 +462,24 @@ func (c *Client) DeleteComment(ctx context.Context, id int64) error {
 	})
 }
 
-// CreateReview submits a review with inline comments. Comments whose lines
-// are not in the pull request's diff at the head (GitHub refuses those) are
-// left out and returned in Skipped; if none remain and the request has no
-// body, nothing is posted.
+// CreateReview submits a review with inline comments. If r.CommitID is set
+// and is no longer the head, nothing is posted and the error matches
+// forge.ErrHeadMoved. Comments whose lines are not in the pull request's
+// diff at the head (GitHub refuses those) are left out and returned in
+// Skipped; if none remain and the request has no body, nothing is posted.
 func (c *Client) CreateReview(ctx context.Context, number int, r forge.ReviewRequest) (forge.ReviewResult, error) {
+	if r.CommitID != "" {
+		// The diff below is the head's: comments checked against it are only
+		// right for the head, and suggestions on an older commit would be
+		// outdated at once.
+		pr, err := c.PR(ctx, number)
+		if err != nil {
+			return forge.ReviewResult{}, err
+		}
+		if pr.HeadSHA != r.CommitID {
+			return forge.ReviewResult{}, fmt.Errorf("review %s at %s: %w (head is now %s)", c.pr(number), r.CommitID, forge.ErrHeadMoved, pr.HeadSHA)
+		}
+	}
 	files, err := c.ChangedFiles(ctx, number)
 	if err != nil {
 		return forge.ReviewResult{}, err
