@@ -2,6 +2,7 @@ package github
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -575,7 +576,7 @@ func (c *Client) DeleteReviewComment(ctx context.Context, id int64) error {
 }
 
 func isNotFound(err error) bool {
-	return errorsIs(err, forge.ErrNotFound)
+	return errors.Is(err, forge.ErrNotFound)
 }
 
 // Labels returns the label names on the pull request or issue.
@@ -747,7 +748,7 @@ func (c *Client) Merge(ctx context.Context, number int, opts forge.MergeOptions)
 		return resp, err
 	})
 	if err != nil {
-		if errorsIs(err, forge.ErrConflict) {
+		if errors.Is(err, forge.ErrConflict) {
 			return forge.MergeResult{}, fmt.Errorf("%w: %w", forge.ErrHeadMoved, err)
 		}
 		return forge.MergeResult{}, err

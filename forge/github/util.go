@@ -1,11 +1,6 @@
 package github
 
-import (
-	"encoding/json"
-	"errors"
-)
-
-func errorsIs(err, target error) bool { return errors.Is(err, target) }
+import "encoding/json"
 
 func jsonRaw(v any) (json.RawMessage, error) {
 	b, err := json.Marshal(v)
