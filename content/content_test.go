@@ -265,3 +265,32 @@ func TestAliasBombBounded(t *testing.T) {
 		t.Errorf("parsing took %v", elapsed)
 	}
 }
+
+func TestPostURL(t *testing.T) {
+	docusaurus, _ := ProfileByName("docusaurus")
+	hugo, _ := ProfileByName("hugo")
+	jekyll, _ := ProfileByName("jekyll")
+	tests := []struct {
+		prof *Profile
+		path string
+		fm   string
+		want string
+	}{
+		{docusaurus, "blog/2026/02-fosdem-recap/index.md", "", "/blog/2026/02-fosdem-recap"},
+		{docusaurus, "website/blog/2024-05-21-aks/index.md", "", "/blog/2024/05/21/aks"},
+		{docusaurus, "blog/2024-05-21-aks.md", "slug: short", "/blog/short"},
+		{docusaurus, "blog/2024-05-21-aks.md", "slug: /elsewhere/", "/elsewhere"},
+		{hugo, "content/en/blog/2021-01-06-update.md", "", "/en/blog/2021-01-06-update"},
+		{hugo, "content/en/blog/x/index.md", "url: /blog/2026/07/x/", "/blog/2026/07/x"},
+		{jekyll, "_posts/2026-02-05-release.md", "", "/2026/02/05/release"},
+		{jekyll, "_posts/2026-02-05-release.md", "permalink: /:year/:title/", "/2026/02/05/release"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path+" "+tt.fm, func(t *testing.T) {
+			p := ParsePost(tt.path, []byte("---\ntitle: x\n"+tt.fm+"\n---\n"), tt.prof, time.UTC)
+			if p.URLPath != tt.want {
+				t.Errorf("URLPath = %q, want %q", p.URLPath, tt.want)
+			}
+		})
+	}
+}

@@ -308,39 +308,81 @@ func pathDate(p string) *PathDate {
 
 var datePrefixRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}-`)
 
-// postURL computes the slug and URL path of a post.
+// postURL computes the slug (last URL segment) and URL path of a post the
+// way its generator does: an explicit url or permalink wins, then an
+// absolute slug; a relative slug replaces the file name; otherwise
+// Docusaurus uses /blog/YYYY/MM/DD/name for dated names and the path
+// inside the blog folder for the others, Hugo the section path and name,
+// Jekyll /YYYY/MM/DD/name.
 func postURL(p *Post, prof *Profile) (slug, urlPath string) {
+	trim := func(u string) string {
+		if u != "/" {
+			u = strings.TrimSuffix(u, "/")
+		}
+		return u
+	}
+	fm := &p.FrontMatter
+	for _, key := range []string{"url", "permalink"} {
+		if f, ok := fm.Field(key); ok && f.Value.Kind == KindString && strings.HasPrefix(f.Value.Text, "/") && !strings.Contains(f.Value.Text, ":") {
+			u := trim(f.Value.Text)
+			return path.Base(u), u
+		}
+	}
 	dir, file := path.Split(p.Path)
 	name := strings.TrimSuffix(file, path.Ext(file))
 	if name == "index" || name == "_index" {
 		name = path.Base(strings.TrimSuffix(dir, "/"))
+		dir = path.Dir(strings.TrimSuffix(dir, "/")) + "/"
 	}
-	slug = datePrefixRE.ReplaceAllString(name, "")
-	if i := strings.IndexByte(slug, '-'); i == 2 && p.PathDate != nil && p.PathDate.Day == 0 {
-		slug = slug[3:] // 2026/02-fosdem-recap -> fosdem-recap
+	dated := p.PathDate != nil && p.PathDate.Day > 0
+	slug = name
+	if dated && prof.nameOrEmpty() != "hugo" { // Hugo keeps the date in the name by default
+		slug = datePrefixRE.ReplaceAllString(name, "")
 	}
-	fm := &p.FrontMatter
-	for _, key := range []string{"url", "permalink"} {
-		if f, ok := fm.Field(key); ok && f.Value.Kind == KindString && strings.HasPrefix(f.Value.Text, "/") {
-			u := f.Value.Text
-			return path.Base(strings.TrimSuffix(u, "/")), strings.TrimSuffix(u, "/")
-		}
-	}
+	explicit := false
 	if f, ok := fm.Field("slug"); ok && f.Value.Kind == KindString && f.Value.Text != "" {
 		if strings.HasPrefix(f.Value.Text, "/") {
-			return path.Base(f.Value.Text), strings.TrimSuffix(f.Value.Text, "/")
+			u := trim(f.Value.Text)
+			return path.Base(u), u
 		}
-		slug = f.Value.Text
+		slug, explicit = f.Value.Text, true
 	}
-	base := ""
-	if prof != nil {
-		base = prof.BlogBase
+	name = prof.nameOrEmpty()
+	switch name {
+	case "docusaurus":
+		if explicit {
+			return slug, prof.BlogBase + "/" + slug
+		}
+		if dated {
+			pd := p.PathDate
+			return slug, fmt.Sprintf("%s/%04d/%02d/%02d/%s", prof.BlogBase, pd.Year, pd.Month, pd.Day, slug)
+		}
+		// The path inside the blog folder.
+		rel := "/" + dir + slug
+		if i := strings.Index(rel, "/blog/"); i >= 0 {
+			rel = rel[i+len("/blog"):]
+		}
+		return slug, prof.BlogBase + rel
+	case "hugo":
+		section := "/" + strings.TrimSuffix(dir, "/")
+		if i := strings.Index(section, "/content/"); i >= 0 {
+			section = section[i+len("/content"):]
+		} else {
+			section = strings.TrimPrefix(section, "/content")
+		}
+		return slug, trim(path.Join(section, slug))
+	case "jekyll":
+		if dated {
+			pd := p.PathDate
+			return slug, fmt.Sprintf("/%04d/%02d/%02d/%s", pd.Year, pd.Month, pd.Day, slug)
+		}
 	}
-	if pd := p.PathDate; pd != nil && pd.Day > 0 {
-		return slug, fmt.Sprintf("%s/%04d/%02d/%02d/%s", base, pd.Year, pd.Month, pd.Day, slug)
+	return slug, "/" + slug
+}
+
+func (p *Profile) nameOrEmpty() string {
+	if p == nil {
+		return ""
 	}
-	if prof != nil && prof.Name == "hugo" {
-		return slug, "/" + strings.TrimSuffix(path.Join(path.Dir(strings.TrimPrefix(p.Path, "content/")), slug), "/")
-	}
-	return slug, base + "/" + slug
+	return p.Name
 }
