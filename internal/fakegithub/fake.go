@@ -37,6 +37,8 @@ type Options struct {
 	// TokenTTL is the lifetime of installation tokens; default one hour.
 	TokenTTL time.Duration
 	// RateLimit is the hourly request quota per credential; default 5000.
+	// Past it, requests answer 403 with X-RateLimit-Remaining: 0 until the
+	// hour is over.
 	RateLimit int
 }
 
@@ -427,7 +429,11 @@ func (s *Server) authenticate(r *http.Request) (principal, string) {
 	return principal{}, "Bad credentials"
 }
 
-func (s *Server) rateHeaders(h http.Header, key string, exhausted *time.Time) {
+// rateHeaders counts a request against the credential's quota and sets the
+// rate-limit headers. With exhausted set it reports a spent quota resetting
+// then, without counting. It returns false when the quota is spent: the
+// request must be refused.
+func (s *Server) rateHeaders(h http.Header, key string, exhausted *time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rs := s.rates[key]
@@ -437,19 +443,31 @@ func (s *Server) rateHeaders(h http.Header, key string, exhausted *time.Time) {
 		s.rates[key] = rs
 	}
 	limit := s.opts.RateLimit
-	remaining := limit - rs.used
 	reset := rs.reset
-	if exhausted != nil {
+	ok := true
+	var remaining int
+	switch {
+	case exhausted != nil:
 		remaining, reset = 0, *exhausted
-	} else {
+	case rs.used >= limit:
+		remaining, ok = 0, false
+	default:
 		rs.used++
-		remaining = max(limit-rs.used, 0)
+		remaining = limit - rs.used
 	}
 	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
 	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
 	h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
 	h.Set("X-RateLimit-Used", strconv.Itoa(limit-remaining))
 	h.Set("X-RateLimit-Resource", "core")
+	return ok
+}
+
+func rateLimited() map[string]any {
+	return map[string]any{
+		"message":           "API rate limit exceeded for installation.",
+		"documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit",
+	}
 }
 
 // --- routing and validation ---
@@ -602,10 +620,7 @@ func (s *Server) answer(ctx context.Context, rt route, in *openapi3filter.Reques
 			return f.status, ghError("Server Error")
 		case faultPrimary:
 			s.rateHeaders(hdr, who.key, &f.reset)
-			return f.status, map[string]any{
-				"message":           "API rate limit exceeded for installation.",
-				"documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit",
-			}
+			return f.status, rateLimited()
 		case faultSecondary:
 			s.rateHeaders(hdr, who.key, nil)
 			hdr.Set("Retry-After", strconv.Itoa(int(f.after.Round(time.Second)/time.Second)))
@@ -615,7 +630,9 @@ func (s *Server) answer(ctx context.Context, rt route, in *openapi3filter.Reques
 			}
 		}
 	}
-	s.rateHeaders(hdr, who.key, nil)
+	if !s.rateHeaders(hdr, who.key, nil) {
+		return http.StatusForbidden, rateLimited()
+	}
 	if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
 		s.recordError("%s %s: GitHub would reject this request: %v", r.Method, r.URL.Path, err)
 		return http.StatusUnprocessableEntity, map[string]any{

@@ -388,3 +388,21 @@ func TestConcurrentMergesMergeOnce(t *testing.T) {
 		t.Errorf("merges = %d, want 1", got)
 	}
 }
+
+func TestQuota(t *testing.T) {
+	s := New(t, Options{RateLimit: 3})
+	s.AddToken("tok", "herald-bot")
+	s.AddToken("other", "someone")
+	s.AddRepo(Repo{Owner: "acme", Name: "blog"})
+	var got []string
+	for range 4 {
+		code, h, _ := do(t, s, "GET", "/repos/acme/blog", "tok", "")
+		got = append(got, strconv.Itoa(code)+"/"+h.Get("X-RateLimit-Remaining"))
+	}
+	if want := []string{"200/2", "200/1", "200/0", "403/0"}; !slices.Equal(got, want) {
+		t.Errorf("answers = %v, want %v", got, want)
+	}
+	if code, _, _ := do(t, s, "GET", "/repos/acme/blog", "other", ""); code != 200 {
+		t.Errorf("another credential's quota: %d, want 200", code)
+	}
+}
