@@ -133,6 +133,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 				site.Profile.Name, profileSource(site), strings.Join(site.ContentGlobs(), ", "))
 		case len(findings) == 0:
 			fmt.Fprintf(stderr, "herald check: %d posts, no findings\n", len(site.Posts))
+		default:
+			fmt.Fprintf(stderr, "herald check: %s\n", summary(findings, len(site.Posts)))
 		}
 	}
 	if check.HasErrors(findings) {
@@ -208,6 +210,27 @@ func applyFixes(ctx context.Context, root string, site *content.Site, c *check.C
 		return nil, err
 	}
 	return check.New(site2.Config).CheckSite(ctx, site2)
+}
+
+// summary counts findings by severity: "2 errors, 1 warning in 1 of 3 posts".
+func summary(findings []check.Finding, posts int) string {
+	count := map[string]int{}
+	files := map[string]bool{}
+	for _, f := range findings {
+		count[f.Severity]++
+		files[f.Path] = true
+	}
+	var parts []string
+	for _, sev := range []string{"error", "warning", "info"} {
+		if n := count[sev]; n > 0 {
+			word := sev
+			if n > 1 && sev != "info" {
+				word += "s"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", n, word))
+		}
+	}
+	return fmt.Sprintf("%s in %d of %d posts", strings.Join(parts, ", "), len(files), posts)
 }
 
 func profileSource(site *content.Site) string {
@@ -298,7 +321,11 @@ func writeFindings(w io.Writer, format string, findings []check.Finding, color b
 			if level == "" {
 				level = "notice"
 			}
-			if _, err := fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", level, ghProp(f.Path), f.Line, f.Column, ghProp(f.Rule), ghData(f.Message)); err != nil {
+			end := ""
+			if f.EndLine > 0 {
+				end = fmt.Sprintf(",endLine=%d,endColumn=%d", f.EndLine, f.EndColumn)
+			}
+			if _, err := fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d%s,title=%s::%s\n", level, ghProp(f.Path), f.Line, f.Column, end, ghProp(f.Rule), ghData(f.Message)); err != nil {
 				return err
 			}
 		}

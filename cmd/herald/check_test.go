@@ -117,6 +117,9 @@ func TestCheckFormats(t *testing.T) {
 				if !strings.Contains(out, fosdemPost+":14:303: error repeated-word: ") {
 					t.Errorf("text output:\n%s", out)
 				}
+				if want := "herald check: 4 errors, 4 warnings in 1 of 1 posts\n"; stderr != want {
+					t.Errorf("summary %q, want %q", stderr, want)
+				}
 			case "sarif":
 				var doc struct {
 					Version string `json:"version"`
@@ -130,7 +133,7 @@ func TestCheckFormats(t *testing.T) {
 					t.Errorf("sarif: %v %+v", err, doc)
 				}
 			case "github":
-				if !strings.Contains(out, "::error file="+fosdemPost+",line=14,col=303,title=repeated-word::") {
+				if !strings.Contains(out, "::error file="+fosdemPost+",line=14,col=303,endLine=14,endColumn=310,title=repeated-word::") {
 					t.Errorf("github output:\n%s", out)
 				}
 			}
