@@ -171,6 +171,11 @@ func TestDraftFlipConcurrentReplicas(t *testing.T) {
 	if n := repo.CommitCount("refs/heads/main"); n != 4 {
 		t.Errorf("%d commits on main, want 4 (three one-line publish commits)", n)
 	}
+	for _, c := range strings.Fields(repo.Git("rev-list", "refs/heads/main~3..refs/heads/main")) {
+		if stat := repo.Git("show", "--numstat", "--format=", c); !strings.HasPrefix(stat, "1\t1\tblog/") || strings.Contains(stat, "\n") {
+			t.Errorf("commit %s changes more than one line: %q", c, stat)
+		}
+	}
 	// A third run adds none.
 	m := openMirror(t, repo.URL)
 	if acts := publish.Plan(draftState(t, m, prof), now); len(acts) != 0 {
