@@ -167,6 +167,19 @@ func (c *Checker) Index(ctx context.Context, site *content.Site) (*Index, error)
 	return idx, nil
 }
 
+// UseIndex makes the checker use idx as the index of site instead of reading
+// every post of site again. idx may come from another commit of the same
+// repository, such as the base of a pull request: the posts the pull request
+// adds or changes are then missing from the vocabulary and URLs of the index
+// (their own findings are unaffected), which is what makes checking a
+// one-post pull request in a large site cheap.
+func (c *Checker) UseIndex(site *content.Site, idx *Index) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.site, c.idx = site, idx
+	c.prose = prose.NewChecker(prose.Options{Words: c.cfg.Words, Vocabulary: idx.vocab, MinDocs: c.intOption(RuleMisspelling, "min_docs", 0)})
+}
+
 // vocabularyText returns the prose of a Markdown body for the site
 // vocabulary, cheaply and without a full parse: fenced code, inline code,
 // HTML comments and URLs are left out. (The rules themselves read the

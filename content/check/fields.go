@@ -317,7 +317,9 @@ func (r *run) slug() {
 	}
 	var others []string
 	for _, o := range r.idx.urls[p.URLPath] {
-		if o != p.Path {
+		// An index from another commit (UseIndex) may name posts this
+		// commit no longer has.
+		if o != p.Path && r.site.HasFile(o) {
 			others = append(others, o)
 		}
 	}
