@@ -48,6 +48,8 @@ type Bot struct {
 	cacheSize int
 	branch    *lru[[]publish.Post] // default-branch posts by commit
 	heads     *lru[*headInfo]      // a pull request's posts by head and merge base
+	indexes   *lru[*siteIndex]     // check indexes by commit, and each repository's latest
+	indexSize int
 
 	mu       sync.Mutex
 	locks    map[string]*repoLock
@@ -101,6 +103,14 @@ func WithCommitter(s gitrepo.Signature) Option { return func(b *Bot) { b.committ
 // posts are read from the mirror again.
 func WithCacheSize(n int) Option { return func(b *Bot) { b.cacheSize = n } }
 
+// WithIndexCache sets how many site indexes (the vocabulary and URLs of all
+// posts at one commit, used by the checks) are kept (default 8; 0 turns the
+// cache off and every check reads the whole site). A pull request is checked
+// with the index at its merge base, or with its repository's latest index
+// while that is less than an hour old, so a one-post pull request in a large
+// site does not read every post again.
+func WithIndexCache(n int) Option { return func(b *Bot) { b.indexSize = n } }
+
 // New returns a Bot that reaches forges through clients and Git through
 // mirrors. It starts nothing.
 func New(clients Clients, mirrors Mirrors, opts ...Option) (*Bot, error) {
@@ -115,6 +125,7 @@ func New(clients Clients, mirrors Mirrors, opts ...Option) (*Bot, error) {
 		remoteURL: func(r forge.Repo) string { return r.CloneURL },
 		committer: gitrepo.Signature{Name: "herald", Email: "herald@users.noreply.github.com"},
 		cacheSize: 64,
+		indexSize: 8,
 		locks:     map[string]*repoLock{},
 		schedule:  map[string][]feed.Entry{},
 		known:     map[string]Target{},
@@ -124,6 +135,7 @@ func New(clients Clients, mirrors Mirrors, opts ...Option) (*Bot, error) {
 	}
 	b.branch = newLRU[[]publish.Post](b.cacheSize)
 	b.heads = newLRU[*headInfo](b.cacheSize)
+	b.indexes = newLRU[*siteIndex](b.indexSize)
 	return b, nil
 }
 

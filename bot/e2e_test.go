@@ -93,7 +93,7 @@ func siteFiles(t testing.TB) map[string]string {
 // world is a real Git server, the GitHub fake and a bot wired to both
 // through the real webhook receiver.
 type world struct {
-	t     *testing.T
+	t     testing.TB
 	git   *gittest.Repo
 	fake  *fakegithub.Server
 	bot   *bot.Bot
@@ -115,12 +115,18 @@ func (r *recordingScheduler) Rebuild(repo string, es []publish.Entry) error {
 	return nil
 }
 
-func newWorld(t *testing.T, base map[string]string, opts ...bot.Option) *world {
+func newWorld(t testing.TB, base map[string]string, opts ...bot.Option) *world {
+	t.Helper()
+	return newWorldWith(t, func(srv *gittest.Server) *gittest.Repo { return srv.NewRepo(name, base) }, opts...)
+}
+
+// newWorldWith is newWorld with the repository made by repo.
+func newWorldWith(t testing.TB, repo func(*gittest.Server) *gittest.Repo, opts ...bot.Option) *world {
 	t.Helper()
 	srv := gittest.NewServer(t)
 	w := &world{t: t, clock: &clock{now: time.Date(2026, 1, 30, 12, 0, 0, 0, time.UTC)}, logs: &bytes.Buffer{},
 		sched: &recordingScheduler{entries: map[string][]publish.Entry{}}}
-	w.git = srv.NewRepo(name, base)
+	w.git = repo(srv)
 	w.fake = fakegithub.New(t, fakegithub.Options{OnMerge: func(repo string, pr int, sha string) (string, error) {
 		// A fast-forward of main to the merged head, as a merge would
 		// leave it.
@@ -240,7 +246,7 @@ func (w *world) reconcile() error {
 	return w.bot.ReconcileAll(context.Background(), []bot.Target{{Repo: fullName, InstallationID: instID}})
 }
 
-func basicSite(t *testing.T) (base, post map[string]string) {
+func basicSite(t testing.TB) (base, post map[string]string) {
 	files := siteFiles(t)
 	post = map[string]string{postPath: files[postPath]}
 	delete(files, postPath)

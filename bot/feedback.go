@@ -25,6 +25,13 @@ const suggestionPrefix = "suggestion/"
 // It returns the number of error findings.
 func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, run *forge.CheckRun) (int, error) {
 	checker := check.New(h.site.Config, check.WithNow(b.now))
+	if b.indexSize > 0 {
+		idx, err := b.indexFor(ctx, e, h.mergeBase)
+		if err != nil {
+			return 0, err
+		}
+		checker.UseIndex(h.site, idx)
+	}
 	findings, err := checker.CheckPaths(ctx, h.site, h.changed)
 	if err != nil {
 		return 0, fmt.Errorf("check posts: %w", err)

@@ -1,0 +1,178 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/content/check"
+	"github.com/heraldhq/herald/internal/fakegithub"
+	"github.com/heraldhq/herald/internal/gittest"
+	"github.com/heraldhq/herald/webhook"
+)
+
+// benchPosts is the size of the benchmark site.
+const benchPosts = 10_000
+
+var benchWords = strings.Fields(`the a post release community conference talk speaker schedule
+	video slides room track go rust python build deploy site blog docs markdown front matter
+	author tag date draft publish review approve merge branch commit push fetch mirror cache
+	server client request response error retry timeout latency memory disk network packet
+	year month week day morning evening summer winter spring autumn brussels berlin paris
+	we you they it is was are were be been have has had do does did will would can could
+	and or but if then else when while for with without about into over under between`)
+
+var benchSiteFiles = map[string]string{
+	"docusaurus.config.js": "module.exports = { title: 'Bench' };\n",
+	"blog/authors.yml":     "ada:\n  name: Ada\n",
+	"blog/tags.yml":        "events:\n  label: Events\nnews:\n  label: News\n",
+	".herald.yml":          "version: 1\ntimezone: Europe/Berlin\n",
+}
+
+func benchPostPath(i int) string {
+	return fmt.Sprintf("blog/%d/%05d-post/index.md", 2016+i*10/benchPosts, i)
+}
+
+// benchPost is a real-sized post (about 3 KB) with a repeated word, so the
+// check has a finding with a fix.
+func benchPost(i int, date string) string {
+	r := rand.New(rand.NewPCG(uint64(i), 7))
+	var b strings.Builder
+	fmt.Fprintf(&b, "---\ntitle: Post %d about %s\nauthors: [ada]\ntags: [events]\ndate: %s\n---\n\nAn opening paragraph about the the conference.\n\n<!-- truncate -->\n\n", i, benchWords[r.IntN(len(benchWords))], date)
+	for range 5 + r.IntN(3) {
+		for range 60 + r.IntN(30) {
+			b.WriteString(benchWords[r.IntN(len(benchWords))])
+			b.WriteByte(' ')
+		}
+		b.WriteString("\n\n")
+	}
+	return b.String()
+}
+
+var benchRepo struct {
+	once sync.Once
+	dir  string
+}
+
+// benchCorpus generates the 10,000-post repository once per test binary.
+func benchCorpus(b *testing.B) string {
+	b.Helper()
+	benchRepo.once.Do(func() {
+		dir, err := os.MkdirTemp("", "herald-bot-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchRepo.dir = dir
+		repo := gittest.InitBareRepo(b, filepath.Join(dir, "blog.git"))
+		var s bytes.Buffer
+		fmt.Fprintf(&s, "commit refs/heads/main\ncommitter %s 1700000000 +0000\ndata 5\nposts\n", gittest.Author)
+		for p, c := range benchSiteFiles {
+			fmt.Fprintf(&s, "M 100644 inline %s\ndata %d\n%s\n", p, len(c), c)
+		}
+		for i := range benchPosts {
+			c := benchPost(i, fmt.Sprintf("%d-%02d-%02dT10:00:00Z", 2016+i*10/benchPosts, 1+i%12, 1+i%28))
+			fmt.Fprintf(&s, "M 100644 inline %s\ndata %d\n%s\n", benchPostPath(i), len(c), c)
+		}
+		repo.FastImport(&s)
+		repo.Git("gc", "--quiet")
+	})
+	return filepath.Join(benchRepo.dir, "blog.git")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchRepo.dir != "" {
+		os.RemoveAll(benchRepo.dir)
+	}
+	os.Exit(code)
+}
+
+func p50(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func p90(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)*9/10]
+}
+
+// BenchmarkPRFeedback measures a reconcile from a pull_request delivery to
+// the check run and the summary comment, for a one-post pull request in a
+// repository of 10,000 posts with a warm mirror (each iteration pushes a new
+// head, fetched incrementally). The baseline is checking the one post alone
+// on a site holding only it.
+func BenchmarkPRFeedback(b *testing.B) {
+	dir := benchCorpus(b)
+	w := newWorldWith(b, func(srv *gittest.Server) *gittest.Repo { return srv.Mount(name, gittest.OpenRepo(b, dir)) },
+		bot.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	w.fake.SetPermission(fullName, "maintainer", "write")
+	baseSHA := w.git.Ref("refs/heads/main")
+	newPath := "blog/2026/02-new-post/index.md"
+	date := "2026-02-03T10:00:00+01:00"
+	head := w.openPR(1, map[string]string{newPath: benchPost(benchPosts, date)})
+	ctx := context.Background()
+	req := webhook.Request{Repo: fullName, PR: 1, InstallationID: instID, Event: "pull_request", Action: "synchronize"}
+	if err := w.bot.Reconcile(ctx, req); err != nil { // clone: the mirror is warm from here on
+		b.Fatal(err)
+	}
+
+	// Baseline: the one post checked alone.
+	single := fstest.MapFS{}
+	for p, c := range benchSiteFiles {
+		single[p] = &fstest.MapFile{Data: []byte(c)}
+	}
+	single[newPath] = &fstest.MapFile{Data: []byte(benchPost(benchPosts, date))}
+	var base []time.Duration
+	for range 30 {
+		start := time.Now()
+		site, err := content.LoadSite(ctx, single)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := check.New(site.Config).CheckPaths(ctx, site, []string{newPath}); err != nil {
+			b.Fatal(err)
+		}
+		base = append(base, time.Since(start))
+	}
+
+	var took []time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		text := benchPost(benchPosts+i+1, date)
+		head = w.git.Apply(gittest.Change{Ref: "refs/pull/1/head", From: baseSHA, Files: map[string]string{newPath: text}, Message: "push"})
+		w.fake.SetHead(fullName, 1, head, []fakegithub.File{{Path: newPath, Status: "added", Patch: w.patch(baseSHA, head, newPath)}})
+		b.StartTimer()
+		start := time.Now()
+		if err := w.bot.Reconcile(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+		b.StopTimer()
+		if runs := w.fake.CheckRuns(fullName, head); len(runs) != 1 {
+			b.Fatalf("check runs on %s = %d", head, len(runs))
+		}
+		b.StartTimer()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(p50(took).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(p90(took).Microseconds())/1000, "p90-ms")
+	b.ReportMetric(float64(p50(base).Microseconds())/1000, "baseline-p50-ms")
+	b.ReportMetric(float64(p50(took))/float64(p50(base)), "x-baseline")
+}
