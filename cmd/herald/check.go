@@ -23,8 +23,9 @@ import (
 
 const checkUsage = `usage: herald check [PATH] [--diff BASE..HEAD] [--format text|json|sarif|github] [--fix] [--config FILE]
 
-Checks the posts of the site at PATH (default "."). Exit status: 0 when no
-finding is an error, 1 when one is, 2 for usage or I/O errors.
+Checks the posts of the site at PATH (default "."), or the one post PATH
+names. Exit status: 0 when no finding is an error, 1 when one is, 2 for
+usage or I/O errors.
 `
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -70,12 +71,22 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "herald check: --fix works on the working tree and cannot be combined with --diff")
 		return exitUsage
 	}
+	// PATH may be one post: check it within its repository.
+	var only string
 	if fi, err := os.Stat(root); err != nil {
 		fmt.Fprintf(stderr, "herald check: %v\n", err)
 		return exitUsage
 	} else if !fi.IsDir() {
-		fmt.Fprintf(stderr, "herald check: %s is not a folder\n", root)
-		return exitUsage
+		if *diff != "" {
+			fmt.Fprintln(stderr, "herald check: --diff takes the repository folder as PATH, not a file")
+			return exitUsage
+		}
+		repo, rel, err := repositoryOf(root)
+		if err != nil {
+			fmt.Fprintf(stderr, "herald check: %v\n", err)
+			return exitUsage
+		}
+		root, only = repo, rel
 	}
 
 	var opts []content.LoadOption
@@ -104,19 +115,29 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "herald check: load %s: %v\n", root, err)
 		return exitUsage
 	}
-	checker := check.New(site.Config)
-	var findings []check.Finding
-	if *diff != "" {
-		findings, err = checker.CheckPaths(ctx, site, changed)
-	} else {
-		findings, err = checker.CheckSite(ctx, site)
+	checkSite := func(site *content.Site) ([]check.Finding, error) {
+		checker := check.New(site.Config)
+		switch {
+		case only != "":
+			post, err := site.ReadPost(ctx, only)
+			if err != nil {
+				return nil, err
+			}
+			out := append(checker.ConfigFindings(site), checker.Check(ctx, site, post)...)
+			check.SortFindings(out)
+			return out, nil
+		case *diff != "":
+			return checker.CheckPaths(ctx, site, changed)
+		}
+		return checker.CheckSite(ctx, site)
 	}
+	findings, err := checkSite(site)
 	if err != nil {
 		fmt.Fprintf(stderr, "herald check: %v\n", err)
 		return exitUsage
 	}
 	if *fix {
-		findings, err = applyFixes(ctx, root, site, checker, findings, stderr)
+		findings, err = applyFixes(ctx, root, site, checkSite, findings, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "herald check: --fix: %v\n", err)
 			return exitUsage
@@ -126,15 +147,19 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "herald check: write: %v\n", err)
 		return exitUsage
 	}
+	posts := len(site.Posts)
+	if only != "" {
+		posts = 1
+	}
 	if *format == "text" {
 		switch {
-		case len(site.Posts) == 0:
+		case posts == 0:
 			fmt.Fprintf(stderr, "herald check: no posts found: the %s profile (%s) looks for %s\n",
 				site.Profile.Name, profileSource(site), strings.Join(site.ContentGlobs(), ", "))
 		case len(findings) == 0:
-			fmt.Fprintf(stderr, "herald check: %d posts, no findings\n", len(site.Posts))
+			fmt.Fprintf(stderr, "herald check: %d posts, no findings\n", posts)
 		default:
-			fmt.Fprintf(stderr, "herald check: %s\n", summary(findings, len(site.Posts)))
+			fmt.Fprintf(stderr, "herald check: %s\n", summary(findings, posts))
 		}
 	}
 	if check.HasErrors(findings) {
@@ -145,7 +170,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 // applyFixes writes the safe fixes into the files under root, then checks
 // the fixed files again and returns the findings that remain.
-func applyFixes(ctx context.Context, root string, site *content.Site, c *check.Checker, findings []check.Finding, stderr io.Writer) ([]check.Finding, error) {
+func applyFixes(ctx context.Context, root string, site *content.Site, recheck func(*content.Site) ([]check.Finding, error), findings []check.Finding, stderr io.Writer) ([]check.Finding, error) {
 	byPath := map[string][]check.Finding{}
 	var order []string
 	for _, f := range findings {
@@ -209,7 +234,38 @@ func applyFixes(ctx context.Context, root string, site *content.Site, c *check.C
 	if err != nil {
 		return nil, err
 	}
-	return check.New(site2.Config).CheckSite(ctx, site2)
+	return recheck(site2)
+}
+
+// repositoryOf finds the repository a file belongs to: the nearest folder
+// above it holding .git or .herald.yml, else the file's folder. It returns
+// that folder and the file's slash path inside it.
+func repositoryOf(file string) (root, rel string, err error) {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return "", "", err
+	}
+	root = filepath.Dir(abs)
+	for dir := root; ; {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			root = dir
+			break
+		}
+		if _, err := os.Lstat(filepath.Join(dir, content.ConfigFile)); err == nil {
+			root = dir
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	rel, err = filepath.Rel(root, abs)
+	if err != nil {
+		return "", "", err
+	}
+	return root, filepath.ToSlash(rel), nil
 }
 
 // summary counts findings by severity: "2 errors, 1 warning in 1 of 3 posts".

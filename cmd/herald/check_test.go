@@ -230,3 +230,19 @@ func TestCheckEmptySite(t *testing.T) {
 		t.Errorf("exit %d, out %q, stderr %q", code, out, stderr)
 	}
 }
+
+// TestCheckOneFile checks one post, found within its repository (the
+// folder holding .herald.yml), with the repository's registries.
+func TestCheckOneFile(t *testing.T) {
+	out, stderr, code := runCheckArgs(t, filepath.Join(fosdem, fosdemPost))
+	if code != exitFindings {
+		t.Fatalf("exit %d; stderr %s", code, stderr)
+	}
+	if !strings.Contains(out, fosdemPost+":14:303: error repeated-word") || strings.Contains(out, "unknown-author") {
+		t.Errorf("output:\n%s", out)
+	}
+	// One named post is treated as new: date-backdated applies to it.
+	if want := "herald check: 4 errors, 5 warnings in 1 of 1 posts\n"; stderr != want {
+		t.Errorf("stderr %q, want %q", stderr, want)
+	}
+}
