@@ -19,9 +19,20 @@ import (
 	"github.com/heraldhq/herald/publish"
 )
 
+// Mirror is the part of a *gitrepo.Mirror that Branch uses.
+type Mirror interface {
+	Fetch(ctx context.Context, refs ...string) error
+	Resolve(ctx context.Context, rev string) (gitrepo.Hash, error)
+	ReadFile(ctx context.Context, commit gitrepo.Hash, path string) ([]byte, error)
+	CommitEdits(ctx context.Context, req gitrepo.CommitRequest) (gitrepo.Hash, error)
+	Push(ctx context.Context, branch string, newCommit, expectedOld gitrepo.Hash) error
+}
+
+var _ Mirror = (*gitrepo.Mirror)(nil)
+
 // Branch is one ref of a mirror, as the publisher reads and pushes it.
 type Branch struct {
-	m   *gitrepo.Mirror
+	m   Mirror
 	ref string
 }
 
@@ -29,7 +40,7 @@ var _ publish.Branch = (*Branch)(nil)
 
 // NewBranch returns the ref of m named ref: a branch name ("main") or a full
 // ref name ("refs/heads/main", publish.RecordRef).
-func NewBranch(m *gitrepo.Mirror, ref string) *Branch {
+func NewBranch(m Mirror, ref string) *Branch {
 	if !strings.HasPrefix(ref, "refs/") {
 		ref = "refs/heads/" + ref
 	}
@@ -46,11 +57,11 @@ func (b *Branch) Tip(ctx context.Context) (string, error) {
 		if errors.Is(err, gitrepo.ErrNotFound) {
 			return "", nil
 		}
-		return "", err
+		return "", fmt.Errorf("fetch %s: %w", b.ref, err)
 	}
 	h, err := b.m.Resolve(ctx, b.ref)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("resolve %s: %w", b.ref, err)
 	}
 	return h.String(), nil
 }
