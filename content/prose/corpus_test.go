@@ -155,7 +155,7 @@ func corpusVocabulary(posts []corpusPost) *Vocabulary {
 // means a rule got noisier.
 var corpusLimits = map[string]int{
 	RuleRepeatedWord:  4,
-	RuleMisspelling:   29,
+	RuleMisspelling:   34,
 	RuleMojibake:      0,
 	RuleBidiControl:   0,
 	RuleInvisibleChar: 18,

@@ -187,6 +187,15 @@ func (d *dictionary) suggestions(w string, limit int) []string {
 
 // nearby returns the words with any of flags at edit distance 1 of w.
 func (d *dictionary) nearby(w string, limit int, flags uint8) []string {
+	return editsOf(w, limit, func(b []byte) bool {
+		e, ok := d.lookupBytes(b)
+		return ok && e.flags()&flags != 0
+	})
+}
+
+// editsOf returns the strings at edit distance 1 of w (no edit of the first
+// letter) that known reports, at most limit+1 of them.
+func editsOf[S string | []byte](w S, limit int, known func([]byte) bool) []string {
 	var out []string
 	seen := func(b []byte) bool {
 		for _, o := range out {
@@ -198,7 +207,7 @@ func (d *dictionary) nearby(w string, limit int, flags uint8) []string {
 	}
 	// try looks a candidate up without copying it; only a hit is copied.
 	try := func(b []byte) bool {
-		if e, ok := d.lookupBytes(b); ok && e.flags()&flags != 0 && !seen(b) {
+		if known(b) && !seen(b) {
 			out = append(out, string(b))
 		}
 		return len(out) > limit

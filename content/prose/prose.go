@@ -433,7 +433,7 @@ func spellable(k *chunk, sentenceStart bool) bool {
 	if k.letters < 3 || k.upper > 1 || k.upper == 1 && !k.firstUpper {
 		return false
 	}
-	return !k.firstUpper || sentenceStart
+	return true
 }
 
 // spellChunk checks the spelling of a word chunk, part by part when it is
@@ -525,14 +525,13 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, budget *i
 		// Short words, acronyms, CamelCase and iOS-style names.
 		return issues
 	}
-	if firstUpper && !sentenceStart {
-		// A capitalised word inside a sentence is a name.
-		return issues
-	}
+	// A capitalised word inside a sentence is a name: it is only compared
+	// with the repository's own terms ("Kuberentes" for "Kubernetes").
+	name := firstUpper && !sentenceStart
 	var buf [64]byte
 	lw := appendNorm(buf[:0], w)
 	en, ok := c.dict.lookupBytes(lw)
-	if ok && en.flags()&flagMisspelt != 0 {
+	if ok && en.flags()&flagMisspelt != 0 && !name {
 		if c.projectWord(lw) {
 			return issues
 		}
@@ -547,12 +546,30 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, budget *i
 	if ok && en.flags()&flagKnown != 0 || c.projectWord(lw) {
 		return issues
 	}
-	if firstUpper {
-		// An unknown capitalised word at the start of a sentence is most
-		// often a name too; only known misspellings are reported there.
+	if !firstUpper && c.derivedWord(lw) {
 		return issues
 	}
-	if c.derivedWord(lw) {
+	if letters >= minUnknownLen+1 && c.vocab != nil && isLowerASCIIBytes(lw) && *budget > 0 {
+		// A slip in a term of the repository: one edit from a word its
+		// posts use often. Swaps alone cost little and are not counted.
+		if !firstUpper {
+			*budget--
+		}
+		// For a capitalised word only swapped letters count: a name one
+		// letter away from a word or another name is most often right.
+		if near := c.vocab.nearby(lw, 2*c.minDocs, 1, firstUpper); len(near) == 1 {
+			fix := near[0]
+			if firstUpper {
+				fix = strings.ToUpper(fix[:1]) + fix[1:]
+			}
+			return append(issues, Issue{Rule: RuleMisspelling, Start: s, End: e,
+				Message:     `"` + w + `" looks misspelled; did you mean "` + fix + `", as other posts write it?`,
+				Replacement: fix, HasFix: true})
+		}
+	}
+	if firstUpper {
+		// An unknown capitalised word is most often a name; only known
+		// misspellings and slips in the repository's terms are reported.
 		return issues
 	}
 	if letters < minUnknownLen || !isLowerASCIIBytes(lw) {

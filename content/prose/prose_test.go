@@ -165,6 +165,29 @@ func TestMisspellingVocabulary(t *testing.T) {
 	}
 }
 
+func TestMisspellingRepositoryTerms(t *testing.T) {
+	t.Parallel()
+	v := NewVocabulary()
+	for range 6 {
+		v.AddDocument("Kubernetes clusters, thanks to Max Werner and Chanwit Kaewkasi, with helmrelease objects.")
+	}
+	c := NewChecker(Options{Vocabulary: v})
+	runCases(t, c, RuleMisspelling, []ruleCase{
+		{"swapped letters in a capitalised term", "We run Kuberentes today.", []finding{{RuleMisspelling, "Kuberentes", "Kubernetes"}}},
+		{"swapped letters in a name", "Thanks to Chanwit Kaekwasi for it.", []finding{{RuleMisspelling, "Kaekwasi", "Kaewkasi"}}},
+		{"any edit in a lower-case term", "apply the helmreleas objects", []finding{{RuleMisspelling, "helmreleas", "helmrelease"}}},
+		{"another name one letter away", "Thanks to Marcus Weiner for it.", nil},
+		{"the term itself", "Kubernetes and helmrelease", nil},
+	})
+	// Too few documents: not a term of the repository yet.
+	few := NewVocabulary()
+	few.AddDocument("Kubernetes")
+	text := "We run Kuberentes today."
+	if got := NewChecker(Options{Vocabulary: few}).Check(text); len(got) != 0 {
+		t.Errorf("Check(%q) with the term in one document = %+v, want nothing", text, got)
+	}
+}
+
 func TestMisspellingMessage(t *testing.T) {
 	t.Parallel()
 	c := NewChecker(Options{})

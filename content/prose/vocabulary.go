@@ -73,3 +73,30 @@ func (v *Vocabulary) documents(w []byte) int {
 	defer v.mu.RUnlock()
 	return v.docs[string(w)]
 }
+
+// nearby returns the words at edit distance 1 of w (normalised) found in at
+// least minDocs documents, at most limit+1 of them. With swapsOnly, only
+// two neighbouring letters swapped count as an edit.
+func (v *Vocabulary) nearby(w []byte, minDocs, limit int, swapsOnly bool) []string {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if !swapsOnly {
+		return editsOf(w, limit, func(b []byte) bool { return v.docs[string(b)] >= minDocs })
+	}
+	var out []string
+	var stack [64]byte
+	for i := 1; i+1 < len(w); i++ {
+		if w[i] == w[i+1] {
+			continue
+		}
+		b := append(stack[:0], w...)
+		b[i], b[i+1] = b[i+1], b[i]
+		if v.docs[string(b)] >= minDocs {
+			out = append(out, string(b))
+			if len(out) > limit {
+				break
+			}
+		}
+	}
+	return out
+}
