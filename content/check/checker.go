@@ -142,9 +142,11 @@ func (c *Checker) Index(ctx context.Context, site *content.Site) (*Index, error)
 		return c.idx, nil
 	}
 	idx := &Index{urls: map[string][]string{}, fields: map[string]int{}, vocab: prose.NewVocabulary()}
+	// The vocabulary only serves the spelling rule.
+	spelling := c.severity[RuleMisspelling] != string(content.SeverityOff)
 	var mu sync.Mutex
 	err := c.each(ctx, site, site.Posts, func(p *content.Post) {
-		if p.Readable() {
+		if spelling && p.Readable() {
 			idx.vocab.AddDocument(vocabularyText(p.Body()))
 		}
 		mu.Lock()
