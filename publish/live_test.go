@@ -90,3 +90,22 @@ func TestPostURL(t *testing.T) {
 		})
 	}
 }
+
+func TestOutcomeString(t *testing.T) {
+	due := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		o    publish.Outcome
+		want string
+	}{
+		{publish.Outcome{Action: publish.CommitDraftFlip{Path: "blog/a.md"}, Status: publish.OutcomeDone}, "publish blog/a.md: done"},
+		{publish.Outcome{Action: publish.Merge{PR: 7, Paths: []string{"a.md", "b.md"}}, Status: publish.OutcomeDeferred, Err: publish.ErrHeadMoved}, "merge #7 (a.md, b.md): deferred: head moved"},
+		{publish.Outcome{Action: publish.Blocked{PR: 7, Paths: []string{"a.md"}, Reasons: []string{"It is on hold."}}, Status: publish.OutcomeReported}, "blocked: #7 (a.md): It is on hold."},
+		{publish.Outcome{Action: publish.Wake{At: due}, Status: publish.OutcomeReported}, "next look at 2026-03-02 09:00 UTC"},
+		{publish.Outcome{Action: publish.TriggerRebuild{Kind: publish.TriggerHook, Reason: "publish: A"}, Status: publish.OutcomeDryRun}, "rebuild (hook) for publish: A: skipped-dry-run"},
+	}
+	for _, tt := range tests {
+		if got := tt.o.String(); got != tt.want {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
+	}
+}

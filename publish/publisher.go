@@ -531,3 +531,49 @@ func (p *Publisher) draftFlip(ctx context.Context, a CommitDraftFlip) Outcome {
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// describe names an action for people: "merge #7", "publish blog/a.md".
+func describe(a Action) string {
+	switch a := a.(type) {
+	case Merge:
+		return fmt.Sprintf("merge #%d (%s)", a.PR, strings.Join(a.Paths, ", "))
+	case CommitDraftFlip:
+		return "publish " + a.Path
+	case TriggerRebuild:
+		return fmt.Sprintf("rebuild (%s) for %s", a.Kind, a.Reason)
+	case SetStatus:
+		return fmt.Sprintf("set status %s on #%d", a.State, a.PR)
+	case SetLabel:
+		return fmt.Sprintf("add label %s to #%d", a.Label, a.PR)
+	case RemoveLabel:
+		return fmt.Sprintf("remove label %s from #%d", a.Label, a.PR)
+	case Comment:
+		return fmt.Sprintf("comment %s on #%d", a.Key, a.PR)
+	case Blocked:
+		what := strings.Join(a.Paths, ", ")
+		if a.PR != 0 {
+			what = fmt.Sprintf("#%d (%s)", a.PR, what)
+		}
+		if what == "" {
+			what = "the repository"
+		}
+		return "blocked: " + what + ": " + strings.Join(a.Reasons, " ")
+	case Wake:
+		return "next look at " + formatUTC(a.At)
+	}
+	return fmt.Sprintf("%T", a)
+}
+
+// String describes the outcome on one line, for logs and the output of
+// "herald publish --due": "publish blog/a.md: done", "merge #7 (a.md):
+// failed: ...".
+func (o Outcome) String() string {
+	if o.Status == OutcomeReported {
+		return describe(o.Action)
+	}
+	s := describe(o.Action) + ": " + string(o.Status)
+	if o.Err != nil {
+		s += ": " + o.Err.Error()
+	}
+	return s
+}

@@ -198,6 +198,11 @@ func parseSchedule(args []string, o Options) (Command, string) {
 		value, rest = value+" "+rest[0], rest[1:]
 	}
 	c := Command{Verb: Schedule, Zone: o.Location}
+	// A time that is not one at all is named first, whatever follows it.
+	var de *content.DateError
+	if _, err := content.ParseDate(value, time.UTC); errors.As(err, &de) && de.Kind == content.DateInvalid {
+		return Command{}, fmt.Sprintf("`%s` is not a time herald understands. %s", strings.Join(args, " "), usage)
+	}
 	switch len(rest) {
 	case 0:
 	case 1:
@@ -212,7 +217,6 @@ func parseSchedule(args []string, o Options) (Command, string) {
 	}
 	t, err := content.ParseDate(value, c.Zone)
 	if err != nil {
-		var de *content.DateError
 		if errors.As(err, &de) {
 			switch de.Kind {
 			case content.DateNonexistent:
