@@ -124,7 +124,7 @@
 // embedded lists are parsed once per process, on the first NewChecker
 // (tens of milliseconds, about 9 MB of heap). On the 2-core machine the
 // project is developed on, a realistic 9.3 KB post (1,500 words) takes
-// about 140 µs of CPU, 14 times a bare byte loop over the same text and
+// about 140 µs of CPU, 12 times a bare byte loop over the same text and
 // 1 to 2 times strings.Fields measured in the same run (BenchmarkCheck,
 // BenchmarkScanBytes, BenchmarkFields, BenchmarkCheckVsFields); the 311
 // posts of the corpus
