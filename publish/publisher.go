@@ -475,6 +475,9 @@ func (p *Publisher) draftFlip(ctx context.Context, a CommitDraftFlip) Outcome {
 	if p.branch == nil {
 		return fail(fmt.Errorf("publish %s in %s: no default branch: %w", a.Path, p.repo, ErrNotConfigured))
 	}
+	if p.profile == nil {
+		return fail(fmt.Errorf("publish %s in %s: no site profile to read the post with: %w", a.Path, p.repo, ErrNotConfigured))
+	}
 	for attempt := 1; attempt <= p.maxAttempts; attempt++ {
 		tip, err := p.branch.Tip(ctx)
 		if err != nil {
@@ -491,6 +494,15 @@ func (p *Publisher) draftFlip(ctx context.Context, a CommitDraftFlip) Outcome {
 		if !post.Draft {
 			l.Info("already published", "tip", tip)
 			return Outcome{Action: a, Status: OutcomeAlreadyDone}
+		}
+		// The post as it is now must still be due: a date moved after
+		// planning (a reschedule pushed meanwhile) is planned again.
+		switch {
+		case post.DateErr != nil || post.Date.IsZero():
+			return Outcome{Action: a, Status: OutcomeDeferred, Err: fmt.Errorf("publish %s in %s: its date at %s cannot be read any more; plan again", a.Path, p.repo, short(tip))}
+		case post.Date.After(p.now()):
+			l.Info("the post's date moved to the future; not published", "date", post.Date)
+			return Outcome{Action: a, Status: OutcomeDeferred, Err: fmt.Errorf("publish %s in %s: its date is now %s, in the future; plan again", a.Path, p.repo, formatUTC(post.Date))}
 		}
 		edits, err := DraftFlipEdits(post, p.profile, p.loc)
 		if err != nil {

@@ -314,3 +314,26 @@ func TestDraftFlipReplicasSameSecond(t *testing.T) {
 		t.Errorf("%d commits on main, want 2", n)
 	}
 }
+
+// TestDraftFlipDateMovedMeanwhile: between the plan and the push, someone
+// reschedules the post to next week. The flip is deferred, not made.
+func TestDraftFlipDateMovedMeanwhile(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, repo := newRepo(t, draftFiles())
+	m := openMirror(t, repo.URL)
+	acts := publish.Plan(draftState(t, m, docusaurus(t)), now)
+	hb := &hookBranch{Branch: adapter.NewBranch(m, "main"), before: func() {
+		repo.Commit("refs/heads/main", map[string]string{"blog/a.md": strings.Replace(draftPost, "2026-03-02T09:00:00Z", "2026-03-09T09:00:00Z", 1)})
+	}}
+	res := draftPublisher(t, hb).Publish(ctx, acts)
+	if len(res.Outcomes) != 1 || res.Outcomes[0].Status != publish.OutcomeDeferred {
+		t.Fatalf("%+v", res.Outcomes)
+	}
+	if got, want := res.Outcomes[0].Err.Error(), "publish blog/a.md in acme/blog: its date is now 2026-03-09 09:00 UTC, in the future; plan again"; got != want {
+		t.Errorf("error %q\nwant %q", got, want)
+	}
+	if got := repo.ReadFile("refs/heads/main", "blog/a.md"); !strings.Contains(got, "draft: true") {
+		t.Errorf("flipped a post that is not due")
+	}
+}
