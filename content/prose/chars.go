@@ -9,7 +9,8 @@ import (
 // checkChars runs the character rules (mojibake, bidi-control,
 // invisible-char) over text. ASCII text costs one comparison per byte.
 func (c *Checker) checkChars(text string, issues []Issue) []Issue {
-	rtl := -1 // whether text has right-to-left letters; computed on demand
+	rtl := -1         // whether text has right-to-left letters; computed on demand
+	lastSpaceEnd := 0 // end of the last double-space finding
 	hasRTL := func() bool {
 		if rtl < 0 {
 			rtl = 0
@@ -101,21 +102,32 @@ func (c *Checker) checkChars(text string, issues []Issue) []Issue {
 			issues = append(issues, Issue{Rule: RuleInvisibleChar, Start: i, End: i + size,
 				Message:     fmt.Sprintf("%s is not a line break most tools understand; use a plain space or line break", charName(r)),
 				Replacement: " ", HasFix: true})
-		case r == 0x00A0 || r == 0x202F || r == 0x2007:
+		case isNoBreakSpace(r):
 			// A no-break space on its own is deliberate (French punctuation,
 			// "10 km"); next to another space it shows as a double space.
-			start, end := i, i+size
-			for start > 0 && isSpaceByte(text[start-1]) {
+			start, end := i, i
+			for start > lastSpaceEnd && isSpaceByte(text[start-1]) {
 				start--
 			}
-			for end < len(text) && isSpaceByte(text[end]) {
-				end++
+			for end < len(text) {
+				if isSpaceByte(text[end]) {
+					end++
+					continue
+				}
+				if r, n := utf8.DecodeRuneInString(text[end:]); isNoBreakSpace(r) {
+					end += n
+					continue
+				}
+				break
 			}
-			if start < i || end > i+size {
+			if end-start > size {
 				issues = append(issues, Issue{Rule: RuleInvisibleChar, Start: start, End: end,
 					Message:     fmt.Sprintf("a %s next to a space shows as a double space; use one space", charName(r)),
 					Replacement: " ", HasFix: true})
+				lastSpaceEnd = end
 			}
+			i = end
+			continue
 		}
 		i += size
 	}
@@ -136,6 +148,8 @@ func appendRemoval(issues []Issue, rule string, start, end int, msg string) []Is
 }
 
 func isSpaceByte(b byte) bool { return b == ' ' || b == '\t' }
+
+func isNoBreakSpace(r rune) bool { return r == 0x00A0 || r == 0x202F || r == 0x2007 }
 
 // isPlainNeighbour reports whether r, next to a zero-width joiner, shows the
 // joiner has no purpose: an ASCII character, a Latin letter, a space, or the

@@ -48,7 +48,7 @@ type Checker struct {
 }
 
 // NewChecker returns a Checker configured by opts. The embedded dictionaries
-// are loaded on the first call in a process (about 50 ms) and shared by all
+// are loaded on the first call in a process (tens of milliseconds) and shared by all
 // Checkers after that.
 func NewChecker(opts Options) *Checker {
 	c := &Checker{
@@ -377,6 +377,8 @@ func (c *Checker) checkWords(text string, issues []Issue) []Issue {
 			issues = append(issues, Issue{Rule: RuleRepeatedWord, Start: prev.cs, End: k.ce,
 				Message:     `"` + w + `" is repeated; remove the second one`,
 				Replacement: w, HasFix: true})
+			// "the the the": one finding; the next check finds the rest.
+			k.trail = true
 		} else if word && !k.quoted && !k.nonASCII && (k.hyphen || spellable(k, sentenceStart)) {
 			issues = c.spellChunk(text, k, sentenceStart, &budget, issues)
 		}

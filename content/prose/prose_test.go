@@ -70,6 +70,7 @@ func TestRepeatedWord(t *testing.T) {
 		{"case differs, first kept", "The the shop is open.", []finding{{RuleRepeatedWord, "The the", "The"}}},
 		{"across a line break", "Then we went to the\nthe shop.", []finding{{RuleRepeatedWord, "the\nthe", "the"}}},
 		{"single letter a", "It is a a test.", []finding{{RuleRepeatedWord, "a a", "a"}}},
+		{"three times is one finding", "go to the the the shop", []finding{{RuleRepeatedWord, "the the", "the"}}},
 		{"hyphenated", "a well-known well-known tool", []finding{{RuleRepeatedWord, "well-known well-known", "well-known"}}},
 		{"sentence boundary", "We saw the. The end.", nil},
 		{"comma between", "If it works, works for me.", nil},
@@ -268,6 +269,7 @@ func TestInvisibleChar(t *testing.T) {
 		{"control character", "bell\x07here", []finding{{RuleInvisibleChar, "\x07", ""}}},
 		{"line separator", "one\u2028two", []finding{{RuleInvisibleChar, "\u2028", " "}}},
 		{"no-break space next to a space", "foo \u00a0bar", []finding{{RuleInvisibleChar, " \u00a0", " "}}},
+		{"run of no-break spaces and spaces is one finding", "foo\u00a0 \u00a0 bar", []finding{{RuleInvisibleChar, "\u00a0 \u00a0 ", " "}}},
 		{"joiner in an emoji sequence", "family 👨\u200d👩\u200d👧 here", nil},
 		{"non-joiner in Persian", "می\u200cخواهم", nil},
 		{"joiner in Devanagari", "क्\u200dष", nil},
@@ -339,6 +341,7 @@ func TestCheckSortedAndWithinBounds(t *testing.T) {
 // change the text.
 func checkInvariants(t *testing.T, text string, issues []Issue) {
 	t.Helper()
+	lastEnd := map[string]int{}
 	for i, is := range issues {
 		if is.Start < 0 || is.End > len(text) || is.Start > is.End {
 			t.Fatalf("issue %d %+v: offsets out of bounds of %d bytes", i, is, len(text))
@@ -349,6 +352,10 @@ func checkInvariants(t *testing.T, text string, issues []Issue) {
 		if i > 0 && issues[i-1].Start > is.Start {
 			t.Fatalf("issues not sorted by Start: %+v before %+v", issues[i-1], is)
 		}
+		if end, ok := lastEnd[is.Rule]; ok && is.Start < end {
+			t.Fatalf("issue %d %+v overlaps an earlier issue of its rule ending at %d", i, is, end)
+		}
+		lastEnd[is.Rule] = is.End
 		if !utf8.ValidString(is.Replacement) {
 			t.Fatalf("issue %d %+v: replacement is not valid UTF-8", i, is)
 		}
@@ -411,7 +418,7 @@ func FuzzCheck(f *testing.F) {
 	for _, s := range []string{
 		"", "the the", "a policitical party", "donâ€™t ðŸ˜›", "Ã¢â‚¬â„¢", "x\u202ey\u200b\u200dz",
 		"TODO: [insert x]", "Lorem ipsum", "\xff\xfe", "Â\u00a0 \u00a0", "{% the the %}", "re-re-deploy",
-		"שלום\u200f", "👨\u200d👩", "ðŸ˜\u008d", "recievers's",
+		"שלום\u200f", "👨\u200d👩", "ðŸ˜\u008d", "recievers's", "the the the", "a\u00a0 \u00a0 \u00a0b",
 	} {
 		f.Add(s)
 	}
