@@ -127,6 +127,7 @@ type ConfigProblem struct {
 	Message      string
 }
 
+// Error formats the problem as .herald.yml:line:column: message.
 func (p ConfigProblem) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", ConfigFile, p.Line, p.Column, p.Message)
 }
@@ -172,6 +173,8 @@ type rawRule struct {
 	err string
 }
 
+// UnmarshalYAML reads a rule as a bare severity or a map of a severity
+// and options.
 func (r *rawRule) UnmarshalYAML(n *yaml.Node) error {
 	r.Line = n.Line
 	switch n.Kind {

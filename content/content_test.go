@@ -113,7 +113,7 @@ func TestDetectProfile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, ok := DetectProfile(nil, tt.files)
+			d, ok := DetectProfile(tt.files)
 			name, root := "", ""
 			if ok {
 				name, root = d.Profile.Name, d.Root

@@ -2,7 +2,6 @@ package content
 
 import (
 	"fmt"
-	"io/fs"
 	"path"
 	"sort"
 	"strings"
@@ -132,11 +131,12 @@ type Detection struct {
 	Marker  string // the marker file found, relative to the repository root
 }
 
-// DetectProfile finds the site generator from its marker files, at the
+// DetectProfile finds the site generator from its marker files (files is
+// the repository's file list, slash-separated), at the
 // root or in a folder up to two levels down. A marker at a shallower depth
 // wins; at equal depth Docusaurus wins over Hugo over Jekyll. ok is false
 // when no marker is found.
-func DetectProfile(fsys fs.FS, files []string) (d Detection, ok bool) {
+func DetectProfile(files []string) (d Detection, ok bool) {
 	best := -1
 	profiles := Profiles()
 	for _, f := range files {

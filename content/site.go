@@ -163,7 +163,7 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 				break
 			}
 		}
-	} else if d, ok := DetectProfile(fsys, s.Files); ok {
+	} else if d, ok := DetectProfile(s.Files); ok {
 		s.Profile, s.Root, s.Marker, s.ProfileSource = d.Profile, d.Root, d.Marker, "detected"
 	} else {
 		s.Profile, _ = ProfileByName("docusaurus")
