@@ -2,6 +2,8 @@ package check
 
 import (
 	"context"
+	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -191,5 +193,32 @@ func TestRulesOtherProfiles(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestNothingInCode: text rules never report inside code spans, code
+// blocks, HTML comments, raw HTML or URLs; the same slips in prose are
+// reported.
+func TestNothingInCode(t *testing.T) {
+	const post = "blog/2026/02-x/index.md"
+	body := fm + "Use `the the TODO: policitical` here.\n\n" +
+		"```sh\necho the the TODO: policitical\n```\n\n" +
+		"    indented the the TODO: policitical\n\n" +
+		"<!-- the the TODO: policitical -->\n\n" +
+		"<div title=\"the the TODO:\">x</div>\n\n" +
+		"See https://example.com/the/the/TODO/policitical and <https://example.com/the the>.\n\n" +
+		"[link](https://example.com/policitical \"the the\")\n\n" +
+		"In prose: the the policitical. TODO: finish this.\n"
+	var got []string
+	for _, f := range runRules(t, testSite(map[string]string{post: body}), post) {
+		switch f.Rule {
+		case RuleRepeatedWord, RuleMisspelling, RulePlaceholder:
+			got = append(got, fmt.Sprintf("%d %s", f.Line, f.Rule))
+		}
+	}
+	want := []string{"24 misspelling", "24 placeholder", "24 repeated-word"}
+	sort.Strings(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("text findings (-want +got):\n%s", diff)
 	}
 }
