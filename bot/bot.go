@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/gitrepo"
 	"github.com/heraldhq/herald/publish"
@@ -47,6 +48,7 @@ type Bot struct {
 	committer gitrepo.Signature
 	cacheSize int
 	branch    *lru[[]publish.Post] // default-branch posts by commit
+	sites     *lru[*content.Site]  // the default branch's site by commit
 	heads     *lru[*headInfo]      // a pull request's posts by head and merge base
 	indexes   *lru[*siteIndex]     // check indexes by commit, and each repository's latest
 	indexSize int
@@ -134,6 +136,7 @@ func New(clients Clients, mirrors Mirrors, opts ...Option) (*Bot, error) {
 		o(b)
 	}
 	b.branch = newLRU[[]publish.Post](b.cacheSize)
+	b.sites = newLRU[*content.Site](min(b.cacheSize, 16))
 	b.heads = newLRU[*headInfo](b.cacheSize)
 	b.indexes = newLRU[*siteIndex](b.indexSize)
 	return b, nil
