@@ -136,6 +136,46 @@ type Index struct {
 // Index reads every post of site and builds its index. Check builds it on
 // first use; call Index to control when the reading happens.
 func (c *Checker) Index(ctx context.Context, site *content.Site) (*Index, error) {
+	return c.index(ctx, site, nil)
+}
+
+// keepLimit bounds the bytes of posts CheckSite keeps in memory between
+// building the index and checking, so each post is read and parsed once.
+const keepLimit = 256 << 20
+
+// keptPosts holds posts read while building the index.
+type keptPosts struct {
+	mu    sync.Mutex
+	posts map[string]*content.Post
+	bytes int
+}
+
+func (k *keptPosts) put(p *content.Post) {
+	if k == nil {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.bytes+len(p.Raw) <= keepLimit {
+		k.posts[p.Path] = p
+		k.bytes += len(p.Raw)
+	}
+}
+
+func (k *keptPosts) take(path string) *content.Post {
+	if k == nil {
+		return nil
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	p := k.posts[path]
+	delete(k.posts, path)
+	return p
+}
+
+// index builds the index of site, keeping the posts it reads in keep when
+// keep is not nil.
+func (c *Checker) index(ctx context.Context, site *content.Site, keep *keptPosts) (*Index, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.site == site && c.idx != nil {
@@ -145,7 +185,8 @@ func (c *Checker) Index(ctx context.Context, site *content.Site) (*Index, error)
 	// The vocabulary only serves the spelling rule.
 	spelling := c.severity[RuleMisspelling] != string(content.SeverityOff)
 	var mu sync.Mutex
-	err := c.each(ctx, site, site.Posts, func(p *content.Post) {
+	err := c.each(ctx, site, site.Posts, nil, func(p *content.Post) {
+		keep.put(p)
 		if spelling && p.Readable() {
 			idx.vocab.AddDocument(vocabularyText(p.Body()))
 		}
@@ -253,7 +294,7 @@ func vocabularyText(body []byte) string {
 
 // each reads the posts at paths with c.workers goroutines and calls fn for
 // each; it stops at the first I/O error.
-func (c *Checker) each(ctx context.Context, site *content.Site, paths []string, fn func(*content.Post)) error {
+func (c *Checker) each(ctx context.Context, site *content.Site, paths []string, kept *keptPosts, fn func(*content.Post)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	work := make(chan string)
@@ -265,6 +306,10 @@ func (c *Checker) each(ctx context.Context, site *content.Site, paths []string, 
 		go func() {
 			defer wg.Done()
 			for p := range work {
+				if post := kept.take(p); post != nil {
+					fn(post)
+					continue
+				}
 				post, err := site.ReadPost(ctx, p)
 				if err != nil {
 					once.Do(func() { firstErr = err; cancel() })
@@ -305,7 +350,11 @@ func (c *Checker) CheckPaths(ctx context.Context, site *content.Site, paths []st
 }
 
 func (c *Checker) checkPaths(ctx context.Context, site *content.Site, paths []string, changed bool) ([]Finding, error) {
-	if _, err := c.Index(ctx, site); err != nil {
+	var kept *keptPosts
+	if !changed { // the whole site: read and parse each post once
+		kept = &keptPosts{posts: map[string]*content.Post{}}
+	}
+	if _, err := c.index(ctx, site, kept); err != nil {
 		return nil, err
 	}
 	var posts []string
@@ -320,7 +369,7 @@ func (c *Checker) checkPaths(ctx context.Context, site *content.Site, paths []st
 	}
 	out := c.ConfigFindings(site)
 	var mu sync.Mutex
-	err := c.each(ctx, site, posts, func(p *content.Post) {
+	err := c.each(ctx, site, posts, kept, func(p *content.Post) {
 		fs := c.check(ctx, site, p, changed)
 		mu.Lock()
 		out = append(out, fs...)
