@@ -99,9 +99,9 @@ func (m *Metrics) queue(pending, running, repos int) {
 	m.queueRepos.Set(float64(repos))
 }
 
-func (m *Metrics) coalesced() {
+func (m *Metrics) coalesced(n int) {
 	if m != nil {
-		m.queueCoalesced.Inc()
+		m.queueCoalesced.Add(float64(n))
 	}
 }
 

@@ -188,9 +188,7 @@ func (q *Queue) Dispatch(_ context.Context, r Request) error {
 func (q *Queue) coalesced(n int) {
 	q.stats.Dispatched++
 	q.stats.Coalesced += int64(n)
-	for range n {
-		q.metrics.coalesced()
-	}
+	q.metrics.coalesced(n)
 }
 
 // reject counts a refused request; mu is held.
