@@ -538,11 +538,10 @@ func gitDiffTree(ctx context.Context, root, spec string) (fs.FS, []string, func(
 		cleanup()
 		return nil, nil, nil, err
 	}
-	// PATH may be a folder inside the repository: check that folder.
+	// PATH may be a folder inside the repository: git archive then holds
+	// that folder only, and git diff names paths from the repository root.
 	sub := strings.TrimSuffix(strings.TrimSpace(string(prefix)), "/")
-	treeRoot := dir
 	if sub != "" {
-		treeRoot = filepath.Join(dir, filepath.FromSlash(sub))
 		var inSub []string
 		for _, p := range changed {
 			if rel, ok := strings.CutPrefix(p, sub+"/"); ok {
@@ -551,7 +550,7 @@ func gitDiffTree(ctx context.Context, root, spec string) (fs.FS, []string, func(
 		}
 		changed = inSub
 	}
-	return os.DirFS(treeRoot), changed, cleanup, nil
+	return os.DirFS(dir), changed, cleanup, nil
 }
 
 // untar extracts a git archive into dir. Symbolic links are recreated as

@@ -246,3 +246,55 @@ func TestCheckOneFile(t *testing.T) {
 		t.Errorf("stderr %q, want %q", stderr, want)
 	}
 }
+
+// TestCheckDiffSubfolder checks a site that lives in a folder of the
+// repository: paths are relative to that folder, as for a plain check.
+func TestCheckDiffSubfolder(t *testing.T) {
+	repo := t.TempDir()
+	site := filepath.Join(repo, "website")
+	if err := os.CopyFS(site, os.DirFS(fosdem)); err != nil {
+		t.Fatal(err)
+	}
+	gitRun := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	gitRun("init", "-q", "-b", "main")
+	if err := os.WriteFile(filepath.Join(repo, "README.md"), []byte("repo\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitRun("add", ".")
+	gitRun("commit", "-q", "-m", "base")
+	name := filepath.Join(site, filepath.FromSlash(fosdemPost))
+	if err := os.Chmod(name, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, _ := os.ReadFile(name)
+	if err := os.WriteFile(name, append(src, []byte("\nA new line with a TODO: left in.\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitRun("commit", "-q", "-am", "edit")
+	out, stderr, code := runCheckArgs(t, site, "--diff", "HEAD~1..HEAD", "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("exit %d; %s", code, stderr)
+	}
+	var got []jsonFinding
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range got {
+		if f.Path != fosdemPost {
+			t.Errorf("path %q not relative to the site folder", f.Path)
+		}
+		if f.Rule == "placeholder" && f.Line == 46 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no placeholder finding on line 46:\n%s", out)
+	}
+}
