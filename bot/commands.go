@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldhq/herald/bot/command"
 	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/publish"
@@ -17,86 +18,48 @@ import (
 // maxAnswers is how many answers the commands comment keeps.
 const maxAnswers = 30
 
-// command is one "/herald ..." line of a conversation comment.
-type command struct {
+// pending is one "/herald ..." line of a conversation comment, as the
+// parser read it, with who wrote it.
+type pending struct {
 	commentID int64
 	user      string
-	line      string // as written, for the answer
-	verb      string // publish, schedule, hold, unhold, check, help
-	args      []string
-	problem   string // why the line is not a command herald knows
-	allowed   bool
+	cmd       command.Command
+	// problem is the parser's message when the line is not a valid
+	// command; the command is then answered, not run.
+	problem string
+	allowed bool
+	perm    forge.Permission
 }
 
+// text is the line as written.
+func (c pending) text() string { return c.cmd.Text }
+
 type commandSet struct {
-	list []command
+	list []pending
 }
 
 // wantsCheck reports whether an allowed "/herald check" is pending.
 func (s commandSet) wantsCheck() bool {
 	for _, c := range s.list {
-		if c.verb == "check" && c.allowed && c.problem == "" {
+		if c.cmd.Verb == command.Check && c.allowed && c.problem == "" {
 			return true
 		}
 	}
 	return false
 }
 
-// parseCommands reads the "/herald" lines of a comment body. Lines inside
-// fenced code and quoted lines are not commands.
-func parseCommands(body string) []command {
-	var out []command
-	fence := false
-	for _, line := range strings.Split(body, "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
-			fence = !fence
-			continue
-		}
-		if fence || !strings.HasPrefix(t, "/herald") {
-			continue
-		}
-		f := strings.Fields(t)
-		if f[0] != "/herald" {
-			continue
-		}
-		c := command{line: t}
-		if len(f) == 1 {
-			c.verb, c.problem = "help", ""
-			out = append(out, c)
-			continue
-		}
-		c.verb, c.args = strings.ToLower(f[1]), f[2:]
-		switch c.verb {
-		case "publish":
-			if len(c.args) != 1 || strings.ToLower(c.args[0]) != "now" {
-				c.problem = "`publish` takes one word: `/herald publish now`."
-			}
-		case "schedule":
-			if len(c.args) == 0 {
-				c.problem = "`schedule` needs a time, such as `/herald schedule 2026-03-02T09:00 Europe/Berlin`."
-			}
-		case "hold", "unhold", "check", "help":
-			if len(c.args) > 0 {
-				c.problem = fmt.Sprintf("`%s` takes no arguments.", c.verb)
-			}
-		default:
-			c.problem = fmt.Sprintf("herald does not know the command `%s`.", c.verb)
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
 // pendingCommands returns the commands in comments that herald has not
-// answered yet, as recorded in its commands comment.
-func (b *Bot) pendingCommands(comments []forge.Comment, answered string) commandSet {
+// answered yet, as recorded in its commands comment. Times in schedule
+// commands are read in the site's zone; the allowed commands come from the
+// configuration on the default branch.
+func (b *Bot) pendingCommands(e *env, comments []forge.Comment, answered string) commandSet {
 	handled := map[int64]bool{}
 	for _, id := range strings.Split(stateOf(answered)["handled"], ",") {
 		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
 			handled[n] = true
 		}
 	}
+	opts := command.Options{Location: e.site.Location(), Now: b.now(), Allowed: e.site.Config.Commands}
 	var s commandSet
 	for _, c := range comments {
 		if handled[c.ID] || (b.login != "" && c.User == b.login) {
@@ -105,10 +68,16 @@ func (b *Bot) pendingCommands(comments []forge.Comment, answered string) command
 		if _, _, ok := forge.ParseMarker(c.Body); ok {
 			continue // one of herald's own comments
 		}
-		for _, cmd := range parseCommands(c.Body) {
-			cmd.commentID, cmd.user = c.ID, c.User
-			s.list = append(s.list, cmd)
+		cmds, errs := command.Parse(c.Body, opts)
+		var all []pending
+		for _, cmd := range cmds {
+			all = append(all, pending{commentID: c.ID, user: c.User, cmd: cmd})
 		}
+		for _, pe := range errs {
+			all = append(all, pending{commentID: c.ID, user: c.User, cmd: command.Command{Line: pe.Line, Text: pe.Text}, problem: pe.Message})
+		}
+		slices.SortStableFunc(all, func(a, b pending) int { return a.cmd.Line - b.cmd.Line })
+		s.list = append(s.list, all...)
 	}
 	return s
 }
@@ -127,6 +96,7 @@ func (b *Bot) authorize(ctx context.Context, e *env, s *commandSet) error {
 			}
 			perms[u] = p
 		}
+		s.list[i].perm = p
 		s.list[i].allowed = p >= forge.PermissionWrite
 	}
 	return nil
@@ -138,14 +108,14 @@ func (b *Bot) authorize(ctx context.Context, e *env, s *commandSet) error {
 func (b *Bot) runCommands(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, st publish.PR, cfg publish.Config, s commandSet, previous string) (publish.PR, error) {
 	var answers []string
 	for _, c := range s.list {
-		clog := log.With("command", c.line, "user", c.user, "comment_id", c.commentID)
+		clog := log.With("command", c.text(), "user", c.user, "comment_id", c.commentID)
 		answer, ok := b.runCommand(ctx, e, clog, p, h, &st, cfg, c)
 		reaction := forge.ReactionPlusOne
 		if !ok {
 			reaction = forge.ReactionConfused
 		}
 		clog.Info("command handled", "ok", ok)
-		answers = append(answers, fmt.Sprintf("- @%s `%s`: %s", c.user, c.line, answer))
+		answers = append(answers, fmt.Sprintf("> @%s: `%s`\n\n%s", c.user, c.text(), answer))
 		if b.dryRun {
 			clog.Info("dry run: would react", "reaction", reaction)
 		} else if err := e.prs.AddReaction(ctx, c.commentID, reaction); err != nil {
@@ -163,93 +133,88 @@ func (b *Bot) runCommands(ctx context.Context, e *env, log *slog.Logger, p forge
 	return st, nil
 }
 
-// commandsBody adds answers to the commands comment and records the
-// commands as handled.
+// answerSep separates the answers in the commands comment.
+const answerSep = "\n\n<!-- herald-answer -->\n"
+
+// commandsBody adds answers to the commands comment (keeping the newest
+// maxAnswers) and records the commands as handled.
 func commandsBody(previous string, answers []string, s commandSet) string {
-	var lines []string
 	handled := stateOf(previous)["handled"]
-	for _, l := range strings.Split(previous, "\n") {
-		if strings.HasPrefix(l, "- @") {
-			lines = append(lines, l)
+	var kept []string
+	if i := strings.Index(previous, answerSep); i >= 0 {
+		rest := stateLine.ReplaceAllString(previous[i+len(answerSep):], "")
+		for _, a := range strings.Split(rest, answerSep) {
+			if a = strings.TrimSpace(a); a != "" {
+				kept = append(kept, a)
+			}
 		}
 	}
-	lines = append(lines, answers...)
-	if len(lines) > maxAnswers {
-		lines = lines[len(lines)-maxAnswers:]
+	kept = append(kept, answers...)
+	if len(kept) > maxAnswers {
+		kept = kept[len(kept)-maxAnswers:]
 	}
 	ids := strings.Split(handled, ",")
 	for _, c := range s.list {
 		ids = append(ids, strconv.FormatInt(c.commentID, 10))
 	}
 	ids = slices.DeleteFunc(ids, func(s string) bool { return s == "" })
-	slices.Sort(ids)
+	slices.SortFunc(ids, func(a, b string) int {
+		x, _ := strconv.ParseInt(a, 10, 64)
+		y, _ := strconv.ParseInt(b, 10, 64)
+		return int(x - y)
+	})
 	ids = slices.Compact(ids)
 	var b strings.Builder
-	b.WriteString("**herald** answered these commands (newest last):\n\n")
-	for _, l := range lines {
-		b.WriteString(l + "\n")
+	b.WriteString("**herald** answered these commands (newest last):")
+	for _, a := range kept {
+		b.WriteString(answerSep)
+		b.WriteString(a)
 	}
-	b.WriteString("\n<!-- herald-state handled=" + strings.Join(ids, ",") + " -->\n")
+	b.WriteString("\n\n<!-- herald-state handled=" + strings.Join(ids, ",") + " -->\n")
 	return b.String()
-}
-
-// commandAllowed reports whether the repository configuration allows verb.
-func commandAllowed(site *content.Site, verb string) bool {
-	allowed := site.Config.Commands
-	if len(allowed) == 0 || verb == "help" {
-		return true
-	}
-	for _, a := range allowed {
-		if a == verb || (verb == "publish" && a == "publish now") || (verb == "unhold" && a == "hold") {
-			return true
-		}
-	}
-	return false
 }
 
 // runCommand carries out one command and returns the answer and whether it
 // was done.
-func (b *Bot) runCommand(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, st *publish.PR, cfg publish.Config, c command) (string, bool) {
+func (b *Bot) runCommand(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, st *publish.PR, cfg publish.Config, c pending) (string, bool) {
 	switch {
-	case !c.allowed:
-		return "sorry, only people with write access to this repository can run herald's commands.", false
 	case c.problem != "":
-		return c.problem + " Comment `/herald help` for the list.", false
-	case !commandAllowed(e.site, c.verb):
-		return fmt.Sprintf("the command `%s` is turned off in this repository's `.herald.yml`.", c.verb), false
+		return c.problem, false
+	case !c.allowed:
+		return command.Refusal(c.user, c.perm.String(), c.cmd), false
 	}
 	hold := cfg.HoldLabel
 	if hold == "" {
 		hold = publish.DefaultHoldLabel
 	}
-	switch c.verb {
-	case "help":
-		return helpText, true
-	case "check":
-		return fmt.Sprintf("checked %s again; see the check run and the summary comment.", shortSHA(p.HeadSHA)), true
-	case "hold":
+	switch c.cmd.Verb {
+	case command.Help:
+		return command.HelpText(e.site.Location()), true
+	case command.Check:
+		return fmt.Sprintf("Checked %s again; see the check run and the summary comment.", shortSHA(p.HeadSHA)), true
+	case command.Hold:
 		if !b.dryRun {
 			if _, err := e.prs.AddLabels(ctx, p.Number, hold); err != nil {
 				log.Error("hold failed", "err", err)
-				return "could not put the pull request on hold: " + err.Error(), false
+				return "Could not put the pull request on hold: " + err.Error(), false
 			}
 		}
 		if !slices.Contains(st.Labels, hold) {
 			st.Labels = append(st.Labels, hold)
 		}
-		return fmt.Sprintf("on hold (label `%s`): herald will not publish this pull request until `/herald unhold`.", hold), true
-	case "unhold":
+		return fmt.Sprintf("On hold (label `%s`): herald will not publish this pull request until `/herald unhold`.", hold), true
+	case command.Unhold:
 		if !b.dryRun {
 			if _, err := e.prs.RemoveLabel(ctx, p.Number, hold); err != nil {
 				log.Error("unhold failed", "err", err)
-				return "could not take the pull request off hold: " + err.Error(), false
+				return "Could not take the pull request off hold: " + err.Error(), false
 			}
 		}
 		st.Labels = slices.DeleteFunc(st.Labels, func(l string) bool { return l == hold })
-		return "no longer on hold: herald publishes it at its time.", true
-	case "schedule":
+		return "No longer on hold: herald publishes it at its time.", true
+	case command.Schedule:
 		return b.reschedule(ctx, e, log, p, h, st, c)
-	case "publish":
+	case command.Publish:
 		return b.publishNow(ctx, e, log, st, cfg)
 	}
 	return "herald does not know this command.", false
@@ -257,25 +222,15 @@ func (b *Bot) runCommand(ctx context.Context, e *env, log *slog.Logger, p forge.
 
 // reschedule commits the new date into every dated post of the pull request
 // on its head branch.
-func (b *Bot) reschedule(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, st *publish.PR, c command) (string, bool) {
+func (b *Bot) reschedule(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, st *publish.PR, c pending) (string, bool) {
 	loc := h.site.Location()
-	args := c.args
+	at := c.cmd.At
 	var zone *time.Location
-	if len(args) > 1 {
-		if z, err := time.LoadLocation(args[len(args)-1]); err == nil && (strings.Contains(args[len(args)-1], "/") || args[len(args)-1] == "UTC") {
-			zone, args = z, args[:len(args)-1]
-		}
-	}
-	readIn := loc
-	if zone != nil {
-		readIn = zone
-	}
-	at, err := content.ParseDate(strings.Join(args, " "), readIn)
-	if err != nil {
-		return fmt.Sprintf("cannot read the time: %v. Write it as `2026-03-02T09:00`, optionally followed by a zone such as `Europe/Berlin`.", err), false
+	if c.cmd.ZoneGiven {
+		zone = c.cmd.Zone
 	}
 	if p.HeadCloneURL != "" && e.repo.CloneURL != "" && p.HeadCloneURL != e.repo.CloneURL {
-		return "the branch of this pull request lives in a fork, where herald cannot push; change the date in the post's front matter instead.", false
+		return "The branch of this pull request lives in a fork, where herald cannot push; change the date in the post's front matter instead.", false
 	}
 	var dated []*content.Post
 	for _, post := range h.posts {
@@ -284,7 +239,7 @@ func (b *Bot) reschedule(ctx context.Context, e *env, log *slog.Logger, p forge.
 		}
 	}
 	if len(dated) == 0 {
-		return "this pull request changes no post to reschedule.", false
+		return "This pull request changes no post to reschedule.", false
 	}
 	branch := &mirrorBranch{m: e.mirror, ref: "refs/heads/" + p.HeadRef}
 	var commits []string
@@ -298,7 +253,7 @@ func (b *Bot) reschedule(ctx context.Context, e *env, log *slog.Logger, p forge.
 		commit, err := publish.RescheduleOnBranch(ctx, branch, r)
 		if err != nil {
 			log.Error("reschedule failed", "post", post.Path, "err", err)
-			return fmt.Sprintf("could not change the date of `%s`: %v", post.Path, err), false
+			return fmt.Sprintf("Could not change the date of `%s`: %v", post.Path, err), false
 		}
 		if commit != "" {
 			commits = append(commits, shortSHA(commit))
@@ -310,9 +265,9 @@ func (b *Bot) reschedule(ctx context.Context, e *env, log *slog.Logger, p forge.
 	}
 	when := publish.FormatTime(at, loc)
 	if len(commits) == 0 {
-		return "the posts already say " + when + "; nothing to change.", true
+		return "The posts already say " + when + "; nothing to change.", true
 	}
-	return fmt.Sprintf("rescheduled to %s (commit %s on `%s`).", when, strings.Join(commits, ", "), p.HeadRef), true
+	return fmt.Sprintf("Rescheduled to %s (commit %s on `%s`).", when, strings.Join(commits, ", "), p.HeadRef), true
 }
 
 // publishNow publishes the pull request at once if nothing blocks it, and
@@ -332,7 +287,7 @@ func (b *Bot) publishNow(ctx context.Context, e *env, log *slog.Logger, st *publ
 		}
 	}
 	if !dated {
-		return "there is no post here that herald can publish (a draft, or a date that cannot be read).", false
+		return "There is no post here that herald can publish (a draft, or a date that cannot be read).", false
 	}
 	actions := publish.Plan(publish.State{Config: cfg, PRs: []publish.PR{due}}, now)
 	var merge *publish.Merge
@@ -346,7 +301,7 @@ func (b *Bot) publishNow(ctx context.Context, e *env, log *slog.Logger, st *publ
 		}
 	}
 	if merge == nil {
-		return "not published: " + strings.Join(reasons, " "), false
+		return "Not published: " + strings.Join(reasons, " "), false
 	}
 	res := b.publisher(e).Publish(ctx, actions)
 	for _, o := range res.Outcomes {
@@ -356,18 +311,11 @@ func (b *Bot) publishNow(ctx context.Context, e *env, log *slog.Logger, st *publ
 		switch o.Status {
 		case publish.OutcomeDone, publish.OutcomeAlreadyDone, publish.OutcomeDryRun:
 			e.merged = append(e.merged, st.Number)
-			return "published.", true
+			return "Published.", true
 		default:
 			log.Error("publish now failed", "outcome", o.Status, "err", o.Err)
-			return fmt.Sprintf("not published: %v", o.Err), false
+			return fmt.Sprintf("Not published: %v", o.Err), false
 		}
 	}
-	return "not published.", false
+	return "Not published.", false
 }
-
-const helpText = "herald understands these commands, from people with write access:\n" +
-	"  - `/herald publish now`: publish at once, if nothing blocks it\n" +
-	"  - `/herald schedule <time> [zone]`: set a new publish time in the post's front matter\n" +
-	"  - `/herald hold` / `/herald unhold`: keep the pull request from being published, or let it go\n" +
-	"  - `/herald check`: check the posts again\n" +
-	"  - `/herald help`: this list"

@@ -69,7 +69,7 @@ func TestCommands(t *testing.T) {
 		if got := reactions(w, 2, id); !slices.Equal(got, []string{"herald[bot]:confused"}) {
 			t.Errorf("reactions = %v", got)
 		}
-		if a := answers(w, 2); !strings.Contains(a, "@mallory `/herald publish now`: sorry, only people with write access") {
+		if a := answers(w, 2); !strings.Contains(a, "`/herald publish now` needs write access to this repository, and you have read access") {
 			t.Errorf("answer:\n%s", a)
 		}
 		if len(w.fake.Merges()) != 0 {
@@ -91,7 +91,7 @@ func TestCommands(t *testing.T) {
 		if len(w.fake.Merges()) != 0 {
 			t.Fatal("merged while on hold")
 		}
-		if a := answers(w, 2); !strings.Contains(a, "not published: It is on hold") {
+		if a := answers(w, 2); !strings.Contains(a, "Not published: It is on hold") {
 			t.Errorf("answer:\n%s", a)
 		}
 	})
@@ -110,7 +110,7 @@ func TestCommands(t *testing.T) {
 	t.Run("help and unknown commands", func(t *testing.T) {
 		w.comment(2, "maintainer", "/herald help\n/herald frobnicate")
 		a := answers(w, 2)
-		for _, want := range []string{"`/herald schedule <time> [zone]`", "herald does not know the command `frobnicate`"} {
+		for _, want := range []string{"`/herald schedule <time> [zone]`", "`/herald frobnicate` is not a command herald knows"} {
 			if !strings.Contains(a, want) {
 				t.Errorf("answers lack %q:\n%s", want, a)
 			}
@@ -128,7 +128,7 @@ func TestCommands(t *testing.T) {
 		if m := w.fake.Merges(); len(m) != 1 || m[0].SHA != head {
 			t.Fatalf("merges = %+v, want one at %s", m, head)
 		}
-		if a := answers(w, 2); !strings.Contains(a, "@maintainer `/herald publish now`: published.") {
+		if a := answers(w, 2); !strings.Contains(a, "> @maintainer: `/herald publish now`\n\nPublished.") {
 			t.Errorf("answer:\n%s", a)
 		}
 	})
@@ -144,11 +144,11 @@ func TestScheduleCommand(t *testing.T) {
 	if !strings.Contains(text, "date: 2026-03-02T09:30:00+01:00\n") {
 		t.Errorf("the post's date was not rewritten:\n%s", text[:300])
 	}
-	if a := answers(w, 2); !strings.Contains(a, "rescheduled to 2026-03-02 08:30 UTC (09:30 CET, Europe/Berlin)") {
+	if a := answers(w, 2); !strings.Contains(a, "Rescheduled to 2026-03-02 08:30 UTC (09:30 CET, Europe/Berlin)") {
 		t.Errorf("answer:\n%s", a)
 	}
 	w.comment(2, "maintainer", "/herald schedule next tuesday")
-	if a := answers(w, 2); !strings.Contains(a, "cannot read the time") {
+	if a := answers(w, 2); !strings.Contains(a, "is not a time herald understands") {
 		t.Errorf("answer:\n%s", a)
 	}
 }

@@ -251,7 +251,7 @@ func (b *Bot) pullRequest(ctx context.Context, e *env, log *slog.Logger, p forge
 		return publish.PR{}, fmt.Errorf("comments: %w", err)
 	}
 	mine := b.heraldComments(comments)
-	cmds := b.pendingCommands(comments, mine[CommandsKey])
+	cmds := b.pendingCommands(e, comments, mine[CommandsKey])
 	if err := b.authorize(ctx, e, &cmds); err != nil {
 		return publish.PR{}, err
 	}
