@@ -173,6 +173,20 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 		s.Root = s.Config.Root
 	}
 
+	// Jekyll: a site-wide excerpt_separator replaces the first-paragraph
+	// excerpt, and a post without it is shown in full.
+	if s.Profile.Name == "jekyll" && s.Marker != "" && strings.HasSuffix(s.Marker, ".yml") {
+		if src, err := fs.ReadFile(fsys, s.Marker); err == nil {
+			var jc struct {
+				ExcerptSeparator string `yaml:"excerpt_separator"`
+			}
+			if yaml.Unmarshal(src, &jc) == nil && strings.TrimSpace(jc.ExcerptSeparator) != "" {
+				s.Profile.ExcerptMarkers = []string{jc.ExcerptSeparator}
+				s.Profile.ExcerptRequired = true
+			}
+		}
+	}
+
 	// Content globs.
 	if len(s.Config.Content) > 0 {
 		s.globs = s.Config.Content

@@ -129,7 +129,7 @@ func Rules() []Rule {
 			Options: []RuleOption{{Name: "max_kb", Default: "1024", Description: "largest image size in KiB"}}},
 		{ID: RuleMissingExcerptMarker, Severity: "warning", Family: "structure",
 			Summary: "The post has no excerpt marker.",
-			Details: "Without `<!-- truncate -->` (Docusaurus) or `<!--more-->` (Hugo, Jekyll; or Jekyll's `excerpt_separator`), the blog index shows the whole post. Short posts (under `min_words` words) are not reported.",
+			Details: "Docusaurus shows a post without `<!-- truncate -->` in full on the blog index, and so does Jekyll when `_config.yml` (or the post) sets `excerpt_separator` and the post lacks it. Hugo and Jekyll otherwise cut a summary by themselves, so their posts are not reported. Short posts (under `min_words` words) are not reported either.",
 			Example: "A long post with no <!-- truncate --> line.",
 			Options: []RuleOption{{Name: "min_words", Default: "150", Description: "posts shorter than this need no marker"}}},
 		{ID: RuleHeadingJump, Severity: "warning", Family: "structure",
