@@ -56,6 +56,7 @@ type Bot struct {
 	mu       sync.Mutex
 	locks    map[string]*repoLock
 	schedule map[string][]feed.Entry
+	items    map[string][]publish.Item // each repository's schedule, as last derived
 	known    map[string]Target // the installation each repository was last reached through
 }
 
@@ -130,6 +131,7 @@ func New(clients Clients, mirrors Mirrors, opts ...Option) (*Bot, error) {
 		indexSize: 8,
 		locks:     map[string]*repoLock{},
 		schedule:  map[string][]feed.Entry{},
+		items:     map[string][]publish.Item{},
 		known:     map[string]Target{},
 	}
 	for _, o := range opts {

@@ -136,8 +136,24 @@ func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, o
 	if err != nil {
 		return err
 	}
+	// A request about one pull request reconciles that one only, when the
+	// rest of the repository's schedule is known from an earlier reconcile;
+	// the resync looks at every pull request.
+	b.mu.Lock()
+	_, known := b.items[t.Repo]
+	b.mu.Unlock()
+	scoped := only != 0 && e.prs != nil && known
 	var open []forge.PullRequest
-	if e.prs != nil || only == 0 {
+	switch {
+	case scoped:
+		p, err := e.prs.PR(ctx, only)
+		if err != nil {
+			return fmt.Errorf("read pull request #%d: %w", only, err)
+		}
+		if p.State == forge.PROpen && !p.Merged {
+			open = append(open, p)
+		}
+	default:
 		open, err = e.f.ListOpenPRs(ctx)
 		if err != nil {
 			return fmt.Errorf("list pull requests: %w", err)
@@ -206,7 +222,11 @@ func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, o
 	for _, bl := range res.Blocked {
 		log.Info("publication blocked", "pr", bl.PR, "paths", bl.Paths, "reasons", bl.Reasons)
 	}
-	b.rememberSchedule(e, state, now)
+	scope := 0
+	if scoped {
+		scope = only
+	}
+	b.rememberSchedule(e, state, now, scope)
 	return errors.Join(errs...)
 }
 
@@ -266,8 +286,25 @@ func publishConfig(site *content.Site) publish.Config {
 
 // rememberSchedule keeps the repository's schedule for the feeds and hands
 // its entries to the scheduler.
-func (b *Bot) rememberSchedule(e *env, state publish.State, now time.Time) {
+// With scope set, state holds that one pull request; the items of the
+// repository's other pull requests are kept from the last reconcile.
+func (b *Bot) rememberSchedule(e *env, state publish.State, now time.Time, scope int) {
 	items := publish.Upcoming(state, now)
+	if scope != 0 {
+		b.mu.Lock()
+		for _, it := range b.items[e.t.Repo] {
+			if it.PR != 0 && it.PR != scope {
+				items = append(items, it)
+			}
+		}
+		b.mu.Unlock()
+		slices.SortStableFunc(items, func(a, c publish.Item) int {
+			if n := a.At.Compare(c.At); n != 0 {
+				return n
+			}
+			return strings.Compare(a.Path, c.Path)
+		})
+	}
 	entries := make([]feed.Entry, 0, len(items))
 	loc := e.site.Location()
 	for _, it := range items {
@@ -275,6 +312,7 @@ func (b *Bot) rememberSchedule(e *env, state publish.State, now time.Time) {
 	}
 	b.mu.Lock()
 	b.schedule[e.t.Repo] = entries
+	b.items[e.t.Repo] = items
 	b.mu.Unlock()
 	if b.scheduler != nil {
 		if err := b.scheduler.Rebuild(e.t.Repo, publish.EntriesOf(e.t.Repo, items)); err != nil {
