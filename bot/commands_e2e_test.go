@@ -202,3 +202,11 @@ func TestTokenModeUsesCommitStatuses(t *testing.T) {
 		t.Errorf("comments = %d, want 1", n)
 	}
 }
+
+func fakeReview(head string) fakegithub.Review {
+	return fakegithub.Review{PR: 2, User: "maintainer", State: "APPROVED", CommitID: head}
+}
+
+func fakeComment(n int, user, body string) fakegithub.Comment {
+	return fakegithub.Comment{Issue: n, User: user, Body: body}
+}

@@ -212,6 +212,9 @@ func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, o
 	actions := publish.Plan(state, now)
 	res := pub.Publish(ctx, actions)
 	for _, o := range res.Outcomes {
+		if o.Status == publish.OutcomeDone || o.Status == publish.OutcomeAlreadyDone {
+			state = afterDone(state, o.Action)
+		}
 		switch o.Status {
 		case publish.OutcomeFailed:
 			errs = append(errs, fmt.Errorf("publish: %T: %w", o.Action, o.Err))
@@ -228,6 +231,24 @@ func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, o
 	}
 	b.rememberSchedule(e, state, now, scope)
 	return errors.Join(errs...)
+}
+
+// afterDone returns the state as it stands once a publishing action is
+// done, so the schedule kept for the feeds and the scheduler does not wait
+// for the next reconcile to show it.
+func afterDone(s publish.State, a publish.Action) publish.State {
+	switch a := a.(type) {
+	case publish.Merge:
+		s.PRs = slices.DeleteFunc(slices.Clone(s.PRs), func(p publish.PR) bool { return p.Number == a.PR })
+	case publish.CommitDraftFlip:
+		s.Posts = slices.Clone(s.Posts)
+		for i := range s.Posts {
+			if s.Posts[i].Path == a.Path {
+				s.Posts[i].Draft = false
+			}
+		}
+	}
+	return s
 }
 
 // needsBranchPosts reports whether the plan looks at the posts on the

@@ -1,0 +1,178 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/forge"
+	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/publish/feed"
+	"github.com/heraldhq/herald/webhook"
+)
+
+func TestBadInputIsReportedOnThePullRequest(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  []string // in the summary comment
+	}{
+		{
+			name:  "broken configuration",
+			files: map[string]string{".herald.yml": "version: 1\ntimezone: Europe/Berlin\npublsh:\n  strategy: draft\n"},
+			want:  []string{"#### `.herald.yml`", "**invalid-config** (line 3", `unknown key "publsh" (did you mean "publish"?)`},
+		},
+		{
+			name:  "binary post",
+			files: map[string]string{"blog/2026/03-binary/index.md": "---\ntitle: x\n---\n\x00\x01\x02 not text"},
+			want:  []string{"#### `blog/2026/03-binary/index.md`", "**unreadable-file**"},
+		},
+		{
+			name:  "front matter that does not parse",
+			files: map[string]string{"blog/2026/03-broken/index.md": "---\ntitle: [unclosed\ndate: 2026-03-01\n---\n\nBody.\n"},
+			want:  []string{"#### `blog/2026/03-broken/index.md`", "**frontmatter-syntax** (line 3"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			base, _ := basicSite(t)
+			w := newWorld(t, base)
+			head := w.openPR(2, tc.files)
+			if err := w.reconcile(); err != nil {
+				t.Fatalf("reconcile: %v", err)
+			}
+			runs := w.fake.CheckRuns(fullName, head)
+			if len(runs) != 1 || runs[0].Conclusion != "failure" {
+				t.Fatalf("check runs = %+v, want one failure", runs)
+			}
+			comments := w.fake.Comments(fullName, 2)
+			if len(comments) != 1 {
+				t.Fatalf("comments = %d, want 1", len(comments))
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(comments[0].Body, want) {
+					t.Errorf("the summary lacks %q:\n%s", want, comments[0].Body)
+				}
+			}
+		})
+	}
+}
+
+func TestDryRunChangesNothing(t *testing.T) {
+	base, post := cleanPost(t)
+	w := newWorld(t, base, bot.WithDryRun(true))
+	head := w.openPR(2, post)
+	w.fake.AddReview(fullName, fakeReview(head))
+	w.fake.SetPermission(fullName, "maintainer", "write")
+	w.fake.AddComment(fullName, fakeComment(2, "maintainer", "/herald hold"))
+	w.clock.Set(time.Date(2026, 2, 3, 9, 30, 0, 0, time.UTC))
+	for range 2 {
+		if err := w.reconcile(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range w.fake.Requests() {
+		if r.Method != http.MethodGet && r.Op != "apps/create-installation-access-token" {
+			t.Errorf("dry run sent %s %s (%s)", r.Method, r.Path, r.Op)
+		}
+	}
+	logs := w.logs.String()
+	for _, want := range []string{"dry run: would upsert the summary comment", "dry run: would write the check run", "dry run: would react"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %q", want)
+		}
+	}
+}
+
+func TestRequestThroughTheQueue(t *testing.T) {
+	base, post := basicSite(t)
+	w := newWorld(t, base)
+	head := w.openPR(2, post)
+	q := webhook.NewQueue(w.bot, webhook.WithWorkers(2))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- q.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	recv, err := webhook.NewReceiver(q, []string{secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.recv = recv
+	w.deliver("pull_request", "opened", 2, head)
+	deadline := time.Now().Add(20 * time.Second)
+	for q.Stats().Reconciled == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if st := q.Stats(); st.Reconciled != 1 || st.Failed != 0 {
+		t.Fatalf("queue stats = %+v", st)
+	}
+	if len(w.fake.CheckRuns(fullName, head)) != 1 || len(w.fake.Comments(fullName, 2)) != 1 {
+		t.Error("no feedback after the queued reconcile")
+	}
+}
+
+func TestFiringPublishesAndFeedShowsSchedule(t *testing.T) {
+	base, post := cleanPost(t)
+	w := newWorld(t, base)
+	head := w.openPR(2, post)
+	w.fake.AddReview(fullName, fakeReview(head))
+	if err := w.reconcile(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The feed serves what the bot derived.
+	h := feed.NewHandler(w.bot, feed.WithClock(w.clock.Now))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/schedule", nil))
+	var doc feed.Document
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatalf("schedule JSON: %v\n%s", err, rec.Body.String())
+	}
+	if len(doc.Entries) != 1 || doc.Entries[0].PR != 2 || doc.Entries[0].Status != "scheduled" || doc.Entries[0].In != "in 4 days" ||
+		doc.Entries[0].Zone != "Europe/Berlin" || doc.Entries[0].URL == "" {
+		t.Errorf("schedule = %+v", doc.Entries)
+	}
+
+	// The scheduler fires the entry at its time.
+	es := w.sched.entries[fullName]
+	if len(es) != 1 {
+		t.Fatalf("entries = %+v", es)
+	}
+	w.clock.Set(es[0].At.Add(2 * time.Second))
+	w.bot.OnFire(context.Background(), publish.Firing{Entry: es[0], Fired: w.clock.Now(), Late: 2 * time.Second})
+	if m := w.fake.Merges(); len(m) != 1 || m[0].SHA != head {
+		t.Fatalf("merges = %+v", m)
+	}
+	if es := w.sched.entries[fullName]; len(es) != 0 {
+		t.Errorf("entries after publishing = %+v, want none", es)
+	}
+}
+
+func TestRepositoryWithoutCloneURL(t *testing.T) {
+	cache, err := gitrepo.NewCache(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cache.Close()
+	b, err := bot.New(bot.ClientsFunc(func(context.Context, bot.Target) (bot.Forge, error) {
+		return plainGit{forge.Repo{Owner: "acme", Name: "nowhere", DefaultBranch: "main"}}, nil
+	}), bot.CacheMirrors(cache))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.ReconcileAll(context.Background(), []bot.Target{{Repo: "acme/nowhere"}})
+	if err == nil || err.Error() != "reconcile acme/nowhere: repository acme/nowhere has no clone URL" {
+		t.Errorf("error = %v", err)
+	}
+	if _, err := bot.New(nil, nil); err == nil {
+		t.Error("New without clients and mirrors succeeded")
+	}
+}
