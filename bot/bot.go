@@ -57,7 +57,7 @@ type Bot struct {
 	locks    map[string]*repoLock
 	schedule map[string][]feed.Entry
 	items    map[string][]publish.Item // each repository's schedule, as last derived
-	known    map[string]Target // the installation each repository was last reached through
+	known    map[string]Target         // the installation each repository was last reached through
 }
 
 type repoLock struct {
