@@ -176,3 +176,19 @@ func TestRepositoryWithoutCloneURL(t *testing.T) {
 		t.Error("New without clients and mirrors succeeded")
 	}
 }
+
+func TestPullRequestWithoutPostsGetsCheckRunOnly(t *testing.T) {
+	base, _ := basicSite(t)
+	w := newWorld(t, base)
+	head := w.openPR(2, map[string]string{"README.md": "# The blog\n"})
+	if err := w.reconcile(); err != nil {
+		t.Fatal(err)
+	}
+	runs := w.fake.CheckRuns(fullName, head)
+	if len(runs) != 1 || runs[0].Conclusion != "success" || !strings.Contains(runs[0].Summary, "This pull request changes no posts.") {
+		t.Errorf("check runs = %+v", runs)
+	}
+	if n := len(w.fake.Comments(fullName, 2)); n != 0 {
+		t.Errorf("comments = %d, want none on a pull request without posts", n)
+	}
+}

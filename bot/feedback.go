@@ -47,17 +47,24 @@ func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 	if err != nil {
 		return 0, fmt.Errorf("comments: %w", err)
 	}
-	if prev, ok := b.heraldComments(comments)[SummaryKey]; ok && !strings.Contains(prev, "all clear") {
+	prev, commented := b.heraldComments(comments)[SummaryKey]
+	if commented && !strings.Contains(prev, "all clear") {
 		rep.Fixed = true
 	}
 	body, err := render("summary.md.tmpl", rep)
 	if err != nil {
 		return 0, err
 	}
-	if b.dryRun {
+	switch {
+	case len(h.posts) == 0 && len(findings) == 0 && !commented:
+		// A pull request that changes no post gets the check run only.
+		log.Debug("no posts changed; no summary comment")
+	case b.dryRun:
 		log.Info("dry run: would upsert the summary comment", "key", SummaryKey, "bytes", len(body))
-	} else if _, err := e.prs.UpsertComment(ctx, p.Number, SummaryKey, body); err != nil {
-		return 0, fmt.Errorf("summary comment: %w", err)
+	default:
+		if _, err := e.prs.UpsertComment(ctx, p.Number, SummaryKey, body); err != nil {
+			return 0, fmt.Errorf("summary comment: %w", err)
+		}
 	}
 
 	if scheduledLater(h.posts, now) && !p.HasLabel(publish.LabelScheduled) {
