@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -58,6 +59,11 @@ type Bot struct {
 	schedule map[string][]feed.Entry
 	items    map[string][]publish.Item // each repository's schedule, as last derived
 	known    map[string]Target         // the installation each repository was last reached through
+
+	liveClient *http.Client
+	live       publish.LiveCheck
+	liveJobs   chan liveJob
+	running    bool
 }
 
 type repoLock struct {
@@ -121,18 +127,20 @@ func New(clients Clients, mirrors Mirrors, opts ...Option) (*Bot, error) {
 		return nil, errors.New("bot: clients and mirrors are required")
 	}
 	b := &Bot{
-		clients:   clients,
-		mirrors:   mirrors,
-		log:       slog.New(slog.DiscardHandler),
-		now:       time.Now,
-		remoteURL: func(r forge.Repo) string { return r.CloneURL },
-		committer: gitrepo.Signature{Name: "herald", Email: "herald@users.noreply.github.com"},
-		cacheSize: 64,
-		indexSize: 8,
-		locks:     map[string]*repoLock{},
-		schedule:  map[string][]feed.Entry{},
-		items:     map[string][]publish.Item{},
-		known:     map[string]Target{},
+		clients:    clients,
+		mirrors:    mirrors,
+		log:        slog.New(slog.DiscardHandler),
+		now:        time.Now,
+		remoteURL:  func(r forge.Repo) string { return r.CloneURL },
+		committer:  gitrepo.Signature{Name: "herald", Email: "herald@users.noreply.github.com"},
+		cacheSize:  64,
+		indexSize:  8,
+		locks:      map[string]*repoLock{},
+		schedule:   map[string][]feed.Entry{},
+		items:      map[string][]publish.Item{},
+		known:      map[string]Target{},
+		liveClient: &http.Client{Timeout: 30 * time.Second},
+		liveJobs:   make(chan liveJob, liveQueueSize),
 	}
 	for _, o := range opts {
 		o(b)

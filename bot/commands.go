@@ -311,6 +311,9 @@ func (b *Bot) publishNow(ctx context.Context, e *env, log *slog.Logger, st *publ
 		switch o.Status {
 		case publish.OutcomeDone, publish.OutcomeAlreadyDone, publish.OutcomeDryRun:
 			e.merged = append(e.merged, st.Number)
+			if o.Status == publish.OutcomeDone {
+				b.afterPublish(ctx, e, o.Action)
+			}
 			return "Published.", true
 		default:
 			log.Error("publish now failed", "outcome", o.Status, "err", o.Err)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -190,5 +191,60 @@ func TestPullRequestWithoutPostsGetsCheckRunOnly(t *testing.T) {
 	}
 	if n := len(w.fake.Comments(fullName, 2)); n != 0 {
 		t.Errorf("comments = %d, want none on a pull request without posts", n)
+	}
+}
+
+func TestLiveCheckAfterMerge(t *testing.T) {
+	var mu sync.Mutex
+	var paths []string
+	site := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		paths = append(paths, r.URL.Path)
+		if len(paths) < 3 {
+			http.NotFound(rw, r)
+			return
+		}
+		rw.Write([]byte("<html>the post</html>"))
+	}))
+	defer site.Close()
+	base, post := cleanPost(t)
+	base[".herald.yml"] += "site_url: " + site.URL + "/\n"
+	w := newWorld(t, base, bot.WithLiveCheck(site.Client(), publish.LiveCheck{Attempts: 10, Interval: 5 * time.Millisecond}))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.bot.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	head := w.openPR(2, post)
+	w.fake.AddReview(fullName, fakeReview(head))
+	w.clock.Set(time.Date(2026, 2, 3, 9, 0, 1, 0, time.UTC))
+	if err := w.reconcile(); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.fake.Merges()) != 1 {
+		t.Fatal("not merged")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	var live string
+	for time.Now().Before(deadline) && live == "" {
+		for _, c := range w.fake.Comments(fullName, 2) {
+			if strings.Contains(c.Body, "herald:"+bot.LiveCommentKey) {
+				live = c.Body
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(live, "Live at "+site.URL+"/blog/") {
+		t.Errorf("live comment = %q; requests %v", live, paths)
+	}
+	if len(paths) != 3 || !strings.Contains(paths[0], "fosdem") {
+		t.Errorf("requests = %v, want three for the post", paths)
 	}
 }

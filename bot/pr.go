@@ -264,6 +264,10 @@ func (b *Bot) pullRequest(ctx context.Context, e *env, log *slog.Logger, p forge
 	if err != nil {
 		return publish.PR{}, err
 	}
+	if e.heads == nil {
+		e.heads = map[int]*headInfo{}
+	}
+	e.heads[p.Number] = h
 	if c.sha != p.HeadSHA || cmds.wantsCheck() {
 		n, err := b.checkPR(ctx, e, log, p, h, c.run)
 		if err != nil {

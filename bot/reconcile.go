@@ -31,6 +31,8 @@ type env struct {
 	// merged are pull requests published during this reconcile ("/herald
 	// publish now"); the plan leaves them out.
 	merged []int
+	// heads are the pull requests' heads read in this reconcile.
+	heads map[int]*headInfo
 }
 
 // open reads the repository's facts, opens and fetches its mirror (the
@@ -215,6 +217,9 @@ func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, o
 		if o.Status == publish.OutcomeDone || o.Status == publish.OutcomeAlreadyDone {
 			state = afterDone(state, o.Action)
 		}
+		if o.Status == publish.OutcomeDone {
+			b.afterPublish(ctx, e, o.Action)
+		}
 		switch o.Status {
 		case publish.OutcomeFailed:
 			errs = append(errs, fmt.Errorf("publish: %T: %w", o.Action, o.Err))
@@ -231,6 +236,33 @@ func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, o
 	}
 	b.rememberSchedule(e, state, now, scope)
 	return errors.Join(errs...)
+}
+
+// afterPublish starts the live check of what an action published.
+func (b *Bot) afterPublish(ctx context.Context, e *env, a publish.Action) {
+	switch a := a.(type) {
+	case publish.Merge:
+		head := e.heads[a.PR]
+		b.queueLive(e, a.PR, a.Paths, func(p string) string {
+			if head == nil {
+				return ""
+			}
+			for _, post := range head.posts {
+				if post.Path == p {
+					return post.URLPath
+				}
+			}
+			return ""
+		})
+	case publish.CommitDraftFlip:
+		b.queueLive(e, 0, []string{a.Path}, func(p string) string {
+			post, err := e.site.ReadPost(ctx, p)
+			if err != nil {
+				return ""
+			}
+			return post.URLPath
+		})
+	}
 }
 
 // afterDone returns the state as it stands once a publishing action is
