@@ -101,6 +101,9 @@ type world struct {
 	recv  http.Handler
 	logs  *bytes.Buffer
 	sched *recordingScheduler
+	// newBot builds another bot on the same forge and Git server, with a
+	// data directory of its own: a second replica.
+	newBot func(...bot.Option) *bot.Bot
 }
 
 type recordingScheduler struct {
@@ -151,21 +154,25 @@ func newWorldWith(t testing.TB, repo func(*gittest.Server) *gittest.Repo, opts .
 	if err != nil {
 		t.Fatal(err)
 	}
-	clients := bot.ClientsFunc(func(_ context.Context, tg bot.Target) (bot.Forge, error) {
-		o, n, _ := strings.Cut(tg.Repo, "/")
-		return app.Client(tg.InstallationID, o, n)
-	})
-	cache, err := gitrepo.NewCache(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
+	w.newBot = func(more ...bot.Option) *bot.Bot {
+		clients := bot.ClientsFunc(func(_ context.Context, tg bot.Target) (bot.Forge, error) {
+			o, n, _ := strings.Cut(tg.Repo, "/")
+			return app.Client(tg.InstallationID, o, n)
+		})
+		cache, err := gitrepo.NewCache(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cache.Close() })
+		all := append([]bot.Option{bot.WithClock(w.clock.Now), bot.WithLogger(log), bot.WithLogin("herald[bot]"),
+			bot.WithAppSlug("herald"), bot.WithScheduler(w.sched)}, more...)
+		b, err := bot.New(clients, bot.CacheMirrors(cache), all...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
 	}
-	t.Cleanup(func() { cache.Close() })
-	all := append([]bot.Option{bot.WithClock(w.clock.Now), bot.WithLogger(log), bot.WithLogin("herald[bot]"),
-		bot.WithAppSlug("herald"), bot.WithScheduler(w.sched)}, opts...)
-	w.bot, err = bot.New(clients, bot.CacheMirrors(cache), all...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w.bot = w.newBot(opts...)
 	w.recv, err = webhook.NewReceiver(webhook.DispatchFunc(w.bot.Reconcile), []string{secret})
 	if err != nil {
 		t.Fatal(err)

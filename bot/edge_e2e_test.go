@@ -248,3 +248,39 @@ func TestLiveCheckAfterMerge(t *testing.T) {
 		t.Errorf("requests = %v, want three for the post", paths)
 	}
 }
+
+func TestTwoReplicas(t *testing.T) {
+	base, post := basicSite(t)
+	w := newWorld(t, base)
+	other := w.newBot()
+	head := w.openPR(2, post)
+	w.fake.AddReview(fullName, fakeReview(head))
+	ctx := context.Background()
+	req := webhook.Request{Repo: fullName, PR: 2, InstallationID: instID, Event: "pull_request", Action: "opened"}
+	var wg sync.WaitGroup
+	for _, b := range []*bot.Bot{w.bot, other} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := b.Reconcile(ctx, req); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	// Whatever the race left, the next reconcile of either tidies it.
+	if err := other.Reconcile(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(w.fake.Comments(fullName, 2)); n != 1 {
+		t.Errorf("comments = %d, want 1", n)
+	}
+	for k, n := range suggestionKeys(w.fake.ReviewComments(fullName, 2)) {
+		if n != 1 {
+			t.Errorf("suggestion %s is there %d times", k, n)
+		}
+	}
+	if n := len(w.fake.CheckRuns(fullName, head)); n < 1 || n > 2 {
+		t.Errorf("check runs = %d, want one per replica at most", n)
+	}
+}

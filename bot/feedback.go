@@ -211,9 +211,16 @@ func (b *Bot) suggest(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 		if !ok || !strings.HasPrefix(key, suggestionPrefix) {
 			continue
 		}
-		have[key] = true
-		if !wanted[key] && !replied[c.ID] {
+		switch {
+		case replied[c.ID]:
+			// Someone answered it: it stays, even when outdated.
+			have[key] = true
+		case !wanted[key] || have[key]:
+			// Its finding is gone, or it is a second copy (left by two
+			// replicas checking the same head at once).
 			outdated = append(outdated, c)
+		default:
+			have[key] = true
 		}
 	}
 	suggested := map[int]bool{}
