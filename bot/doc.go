@@ -3,29 +3,72 @@
 // the forge, and then checks pull requests, gives feedback on them, handles
 // /herald comment commands and carries out the publishing plan.
 //
+// # Level-triggered
+//
 // The payload of a request is only a hint. Reconcile re-reads the repository's
 // default branch, its open pull requests and what herald already said on them
-// (a completed "herald" check run or commit status on a head SHA, herald's
-// comments found by their hidden markers), so a lost, repeated or reordered
-// delivery never changes the outcome, and two replicas agree.
+// (a completed "herald" check run, or commit status in token mode, on a head
+// SHA; herald's comments found by their hidden markers), so a lost, repeated
+// or reordered delivery never changes the outcome, and two replicas agree. A
+// request naming a pull request reconciles that pull request (and the default
+// branch); ReconcileAll, for the resync and the start-up, reconciles every
+// open pull request of every repository given.
+//
+// # Pull requests
 //
 // For each pull request whose head herald has not checked yet (or on
-// "/herald check") the bot fetches the head into the mirror, diffs it against
-// the merge base, loads the site at the head and checks the changed posts.
-// The feedback is a check run named "herald" (a commit status in token mode),
-// one summary comment edited in place, and inline suggestions on changed lines
-// that are posted once and removed when their finding is gone. The check run
-// is written last: it records that the head was checked, so feedback cut short
-// by an error is completed by the next reconcile.
+// "/herald check") the bot fetches the head (refs/pull/N/head) and the base
+// into the mirror, diffs the head against the merge base, loads the site at
+// the head and checks the changed posts and the configuration. The feedback
+// is inline suggestions for findings with a fix on lines of the diff (known
+// by a hidden marker made of the file, rule and text, so never posted twice,
+// and deleted once their finding is gone unless someone answered them), one
+// summary comment edited in place (none for a pull request that changes no
+// post), the herald/scheduled label for a future-dated post and, written
+// last, the check run "herald" with one annotation per finding (a commit
+// status "herald" in token mode). The check run records that the head was
+// checked, so feedback cut short by an error is completed by the next
+// reconcile. The summary comment and the check run come from the templates in
+// templates/.
 //
-// Publishing is planned by publish.Plan from a State read from Git and the
-// forge; the actions go to an Executor (the guarded publisher). The bot keeps
-// the schedule it derived for the feeds (Schedule) and hands its entries to the
-// scheduler, whose firings come back through OnFire.
+// The checks need an index of the whole site (vocabulary, URLs). The bot keeps
+// indexes by commit and checks a pull request with the index at its merge
+// base, or with the repository's latest index while it is less than an hour
+// old, so a one-post pull request in a site of 10,000 posts does not read
+// every post again.
 //
-// The bot declares the small interfaces it needs from the forge and the Git
-// mirror cache; the command wires concrete types into New. It refuses to keep
-// state of its own beyond caches: deleting them loses nothing. It never merges
-// or pushes without the expected head or old ref, never posts a comment twice,
-// and in dry-run mode logs each side effect instead of doing it.
+// # Commands
+//
+// "/herald" lines in conversation comments are read with package
+// bot/command. Only users with write permission are obeyed; others get the
+// polite refusal. Each command gets a reaction (+1 when done, confused when
+// refused or failed) and an answer in herald's commands comment, whose hidden
+// state lists the comments already handled: the forge's comment listing does
+// not say who reacted, so that record, not the reaction, is what keeps a
+// command from running twice.
+//
+// # Publishing
+//
+// A publish.State is built from the default branch (posts, configuration) and
+// the open pull requests (reviews, checks, labels, herald's comments, the
+// checked head and its error count, mergeability, the posts at the head);
+// publish.Plan decides and a publish.Publisher carries the actions out with
+// its guards. The bot keeps the schedule it derived for the feeds (Schedule,
+// a feed.Source) and hands its entries to the scheduler (WithScheduler),
+// whose firings come back through OnFire. After a publication, when the
+// configuration names site_url, Run checks that the post answers there and
+// says so on the pull request.
+//
+// # Edges
+//
+// The bot declares the small interfaces it needs: Clients (a forge client
+// per repository), Forge (what any forge, a plain Git repository included,
+// provides), PullRequests (the pull request side, implemented by
+// *github.Client), and Mirrors/Mirror (implemented by gitrepo through
+// CacheMirrors). The command wires concrete types into New.
+//
+// It refuses to keep state of its own beyond caches: deleting them loses
+// nothing. It never merges without the expected head SHA or pushes without
+// the expected old commit, never posts a comment twice, and in dry-run mode
+// logs each side effect instead of doing it.
 package bot
