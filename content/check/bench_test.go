@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/content"
+	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -185,4 +186,38 @@ func BenchmarkIndex10000(b *testing.B) {
 		}
 	}
 	reportRates(b, 10000*b.N, cpuTime()-cpu0)
+}
+
+// BenchmarkCheckVsParse alternates, in one loop, goldmark parsing a post
+// and the full check of the same post (front matter, every rule, prose),
+// and reports the ratio of their times: the cost of the checks in units of
+// the Markdown parse, which holds while the load of the machine changes.
+func BenchmarkCheckVsParse(b *testing.B) {
+	site, fsys := benchSite(b, 64)
+	c := New(site.Config, WithWorkers(1))
+	ctx := context.Background()
+	if _, err := c.Index(ctx, site); err != nil {
+		b.Fatal(err)
+	}
+	raws := make([][]byte, len(site.Posts))
+	for i, p := range site.Posts {
+		raws[i] = fsys[p].Data
+	}
+	md := goldmark.New()
+	var parse, check time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		k := i % len(raws)
+		t0 := time.Now()
+		md.Parser().Parse(text.NewReader(raws[k]))
+		t1 := time.Now()
+		post := content.ParsePost(site.Posts[k], raws[k], site.Profile, site.Location())
+		c.Check(ctx, site, post)
+		check += time.Since(t1)
+		parse += t1.Sub(t0)
+	}
+	b.ReportMetric(float64(check)/float64(parse), "check/parse")
+	b.ReportMetric(float64(b.N)/check.Seconds(), "checks/s")
+	b.ReportMetric(float64(b.N)/parse.Seconds(), "parses/s")
 }
