@@ -13,6 +13,7 @@ import (
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/internal/fakegithub"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/feed"
 	"github.com/heraldhq/herald/webhook"
@@ -282,5 +283,45 @@ func TestTwoReplicas(t *testing.T) {
 	}
 	if n := len(w.fake.CheckRuns(fullName, head)); n < 1 || n > 2 {
 		t.Errorf("check runs = %d, want one per replica at most", n)
+	}
+}
+
+func TestRebuildStrategyDispatchesOnce(t *testing.T) {
+	files := siteFiles(t)
+	files[".herald.yml"] += "publish:\n  strategy: rebuild\n  rebuild:\n    trigger: repository_dispatch\n"
+	w := newWorld(t, files)
+	w.clock.Set(time.Date(2026, 2, 3, 9, 0, 30, 0, time.UTC))
+	for range 2 {
+		if err := w.reconcile(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A fresh replica reads the record back from Git and does not dispatch again.
+	other := w.newBot()
+	if err := other.ReconcileAll(context.Background(), []bot.Target{{Repo: fullName, InstallationID: instID}}); err != nil {
+		t.Fatal(err)
+	}
+	d := w.fake.Dispatches(fullName)
+	if len(d) != 1 || d[0].Kind != "repository" || d[0].EventType != publish.DefaultEventType {
+		t.Fatalf("dispatches = %+v, want one repository_dispatch", d)
+	}
+	if w.git.Ref(publish.RecordRef) == "" {
+		t.Errorf("no record at %s", publish.RecordRef)
+	}
+}
+
+func TestMissingPullRefDoesNotStopOthers(t *testing.T) {
+	base, post := basicSite(t)
+	w := newWorld(t, base)
+	head := w.openPR(2, post)
+	mergeable := true
+	w.fake.AddPR(fullName, fakegithub.PR{Number: 3, HeadRef: "gone", HeadSHA: "89abcdef0123456789abcdef0123456789abcdef", BaseRef: "main",
+		BaseSHA: w.git.Ref("refs/heads/main"), Mergeable: &mergeable})
+	err := w.reconcile()
+	if err == nil || !strings.Contains(err.Error(), "acme/blog#3: head 89abcde is not in the mirror yet") {
+		t.Errorf("error = %v, want one naming #3", err)
+	}
+	if len(w.fake.CheckRuns(fullName, head)) != 1 || len(w.fake.Comments(fullName, 2)) != 1 {
+		t.Error("#2 got no feedback")
 	}
 }
