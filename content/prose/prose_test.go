@@ -166,6 +166,41 @@ func TestMisspellingVocabulary(t *testing.T) {
 	}
 }
 
+func TestVocabularyDocuments(t *testing.T) {
+	t.Parallel()
+	v := NewVocabulary()
+	v.AddDocument("Flurbix runs flurbix twice, and multi-cluster setups.")
+	v.AddDocument("The flurbix ships a cluster.")
+	v.AddDocument("Nothing related, except a Cluster.")
+	v.RemoveDocument("The flurbix ships a cluster.")
+	tests := []struct {
+		word string
+		want int
+	}{
+		{"flurbix", 1}, // twice in one document counts once; one document removed
+		{"FLURBIX", 1}, // case-insensitive
+		{"cluster", 2}, // a part of multi-cluster, and the last document
+		{"multi-cluster", 1},
+		{"multi", 1}, // each part of a hyphenated word
+		{"ships", 0}, // only in the removed document
+		{"nothing", 1},
+		{"absent", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.word, func(t *testing.T) {
+			if got := v.Documents(tt.word); got != tt.want {
+				t.Errorf("Documents(%q) = %d, want %d", tt.word, got, tt.want)
+			}
+		})
+	}
+	// Removing what was never added leaves no negative count behind.
+	v.RemoveDocument("absent words")
+	v.AddDocument("absent")
+	if got := v.Documents("absent"); got != 1 {
+		t.Errorf("Documents(absent) after removing and adding it = %d, want 1", got)
+	}
+}
+
 func TestMisspellingRepositoryTerms(t *testing.T) {
 	t.Parallel()
 	v := NewVocabulary()
