@@ -256,9 +256,22 @@ func vocabularyText(body []byte) string {
 			for i < len(line) && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r') {
 				i++
 			}
-			j := i
-			for j < len(line) && line[j] != ' ' && line[j] != '\t' && line[j] != '\r' {
-				j++
+			// One pass over the word: its end, its backticks, and whether
+			// it may hold "://" or "-->" (both need a ':' or a '>').
+			j, ticks, colon, gt := i, 0, false, false
+			for ; j < len(line); j++ {
+				c := line[j]
+				if c == ' ' || c == '\t' || c == '\r' {
+					break
+				}
+				switch c {
+				case '`':
+					ticks++
+				case ':':
+					colon = true
+				case '>':
+					gt = true
+				}
 			}
 			w := line[i:j]
 			i = j
@@ -266,22 +279,22 @@ func vocabularyText(body []byte) string {
 				continue
 			}
 			if inComment {
-				if bytes.Contains(w, []byte("-->")) {
+				if gt && bytes.Contains(w, []byte("-->")) {
 					inComment = false
 				}
 				continue
 			}
-			if bytes.HasPrefix(w, []byte("<!--")) {
-				inComment = !bytes.Contains(w, []byte("-->"))
+			if w[0] == '<' && bytes.HasPrefix(w, []byte("<!--")) {
+				inComment = !gt || !bytes.Contains(w, []byte("-->"))
 				continue
 			}
-			if n := bytes.Count(w, []byte("`")); n > 0 {
-				if n%2 == 1 {
+			if ticks > 0 {
+				if ticks%2 == 1 {
 					inCode = !inCode
 				}
 				continue
 			}
-			if inCode || bytes.Contains(w, []byte("://")) {
+			if inCode || colon && bytes.Contains(w, []byte("://")) {
 				continue
 			}
 			b.Write(w)
