@@ -1,11 +1,13 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,7 +25,11 @@ const suggestionPrefix = "suggestion/"
 // feedback: inline suggestions, the summary comment, the scheduled label and,
 // last, the check run (or commit status) that records the head as checked.
 // It returns the number of error findings.
-func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, run *forge.CheckRun) (int, error) {
+//
+// summary is herald's summary comment as it stands ("" when there is none),
+// and cfg the schedule's configuration: the scheduled label is a merge
+// strategy's, since only that strategy publishes pull requests.
+func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, run *forge.CheckRun, summary string, commented bool, cfg publish.Config) (int, error) {
 	checker := check.New(h.site.Config, check.WithNow(b.now))
 	if b.indexSize > 0 {
 		idx, err := b.indexFor(ctx, e, h.mergeBase)
@@ -43,12 +49,7 @@ func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 		return 0, err
 	}
 	rep := newReport(p.HeadSHA, h.posts, h.site.Location(), findings, suggested, now)
-	comments, err := e.prs.IssueComments(ctx, p.Number)
-	if err != nil {
-		return 0, fmt.Errorf("comments: %w", err)
-	}
-	prev, commented := b.heraldComments(comments)[SummaryKey]
-	if commented && !strings.Contains(prev, "all clear") {
+	if commented && !strings.Contains(summary, "all clear") {
 		rep.Fixed = true
 	}
 	body, err := render("summary.md.tmpl", rep)
@@ -67,7 +68,8 @@ func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 		}
 	}
 
-	if scheduledLater(h.posts, now) && !p.HasLabel(publish.LabelScheduled) {
+	merge := cfg.Strategy == "" || cfg.Strategy == publish.StrategyMerge
+	if merge && scheduledLater(h.posts, now) && !p.HasLabel(publish.LabelScheduled) {
 		if b.dryRun {
 			log.Info("dry run: would add a label", "label", publish.LabelScheduled)
 		} else if _, err := e.prs.AddLabels(ctx, p.Number, publish.LabelScheduled); err != nil {
@@ -191,6 +193,7 @@ func (b *Bot) suggest(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 	if err != nil {
 		return nil, fmt.Errorf("review comments: %w", err)
 	}
+	slices.SortFunc(existing, func(a, c forge.ReviewComment) int { return cmp.Compare(a.ID, c.ID) })
 	replied := map[int64]bool{}
 	for _, c := range existing {
 		if c.InReplyTo != 0 {
@@ -247,6 +250,29 @@ func (b *Bot) suggest(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 					}
 				}
 			}
+		}
+	}
+	if len(post) > 0 && !b.dryRun {
+		// Another replica may have posted the same suggestions at the same
+		// time: whoever posts last sees both copies, and the older one stays.
+		again, err := e.prs.ReviewComments(ctx, p.Number)
+		if err != nil {
+			return nil, fmt.Errorf("review comments: %w", err)
+		}
+		slices.SortFunc(again, func(a, c forge.ReviewComment) int { return cmp.Compare(a.ID, c.ID) })
+		seen := map[string]bool{}
+		for _, c := range again {
+			if b.login != "" && c.User != b.login {
+				continue
+			}
+			key, _, ok := forge.ParseMarker(c.Body)
+			if !ok || !strings.HasPrefix(key, suggestionPrefix) {
+				continue
+			}
+			if seen[key] && !replied[c.ID] {
+				outdated = append(outdated, c)
+			}
+			seen[key] = true
 		}
 	}
 	for _, c := range outdated {

@@ -212,13 +212,15 @@ func runCheck(r forge.CheckRun) publish.CheckState {
 }
 
 // heraldComments returns herald's comments by key, with their parts joined
-// and markers removed, and the comments themselves.
-func (b *Bot) heraldComments(comments []forge.Comment) map[string]string {
+// and markers removed, and the keys that have a part twice (left by two
+// replicas posting at once, or a crash); of such copies the newest counts.
+func (b *Bot) heraldComments(comments []forge.Comment) (bodies map[string]string, doubled []string) {
 	type part struct {
 		n    int
+		id   int64
 		body string
 	}
-	parts := map[string][]part{}
+	parts := map[string]map[int]part{}
 	for _, c := range comments {
 		if b.login != "" && c.User != b.login {
 			continue
@@ -229,18 +231,34 @@ func (b *Bot) heraldComments(comments []forge.Comment) map[string]string {
 		}
 		body := strings.TrimPrefix(c.Body, forge.Marker(key, n))
 		body = strings.TrimPrefix(body, "\n")
-		parts[key] = append(parts[key], part{n, body})
+		if parts[key] == nil {
+			parts[key] = map[int]part{}
+		}
+		if old, ok := parts[key][n]; ok {
+			if !slices.Contains(doubled, key) {
+				doubled = append(doubled, key)
+			}
+			if old.id > c.ID {
+				continue
+			}
+		}
+		parts[key][n] = part{n, c.ID, body}
 	}
-	out := map[string]string{}
-	for k, ps := range parts {
+	bodies = map[string]string{}
+	for k, byN := range parts {
+		ps := make([]part, 0, len(byN))
+		for _, p := range byN {
+			ps = append(ps, p)
+		}
 		slices.SortFunc(ps, func(a, c part) int { return a.n - c.n })
 		var sb strings.Builder
 		for _, p := range ps {
 			sb.WriteString(p.body)
 		}
-		out[k] = sb.String()
+		bodies[k] = sb.String()
 	}
-	return out
+	slices.Sort(doubled)
+	return bodies, doubled
 }
 
 // pullRequest reconciles one open pull request: commands, the check of a new
@@ -250,7 +268,17 @@ func (b *Bot) pullRequest(ctx context.Context, e *env, log *slog.Logger, p forge
 	if err != nil {
 		return publish.PR{}, fmt.Errorf("comments: %w", err)
 	}
-	mine := b.heraldComments(comments)
+	mine, doubled := b.heraldComments(comments)
+	for _, key := range doubled {
+		// Upserting the same text again deletes the extra copies.
+		if b.dryRun {
+			log.Info("dry run: would remove a second copy of a comment", "key", key)
+			continue
+		}
+		if _, err := e.prs.UpsertComment(ctx, p.Number, key, mine[key]); err != nil {
+			return publish.PR{}, fmt.Errorf("tidy comment %s: %w", key, err)
+		}
+	}
 	cmds := b.pendingCommands(e, comments, mine[CommandsKey])
 	if err := b.authorize(ctx, e, &cmds); err != nil {
 		return publish.PR{}, err
@@ -269,7 +297,8 @@ func (b *Bot) pullRequest(ctx context.Context, e *env, log *slog.Logger, p forge
 	}
 	e.heads[p.Number] = h
 	if c.sha != p.HeadSHA || cmds.wantsCheck() {
-		n, err := b.checkPR(ctx, e, log, p, h, c.run)
+		summary, commented := mine[SummaryKey]
+		n, err := b.checkPR(ctx, e, log, p, h, c.run, summary, commented, cfg)
 		if err != nil {
 			return publish.PR{}, fmt.Errorf("check %s: %w", shortSHA(p.HeadSHA), err)
 		}
