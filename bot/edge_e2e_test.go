@@ -325,3 +325,22 @@ func TestMissingPullRefDoesNotStopOthers(t *testing.T) {
 		t.Error("#2 got no feedback")
 	}
 }
+
+func TestBrokenConfigOnMainDoesNotFailOtherPullRequests(t *testing.T) {
+	base, post := cleanPost(t)
+	base[".herald.yml"] += "publsh: {}\n"
+	w := newWorld(t, base)
+	head := w.openPR(2, post)
+	if err := w.reconcile(); err != nil {
+		t.Fatal(err)
+	}
+	runs := w.fake.CheckRuns(fullName, head)
+	if len(runs) != 1 || runs[0].Conclusion != "success" {
+		t.Fatalf("check runs = %+v, want one success", runs)
+	}
+	for _, a := range runs[0].Annotations {
+		if a.Path == ".herald.yml" {
+			t.Errorf("the configuration on main is reported on a pull request that does not change it: %+v", a)
+		}
+	}
+}

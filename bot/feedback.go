@@ -42,6 +42,12 @@ func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 	if err != nil {
 		return 0, fmt.Errorf("check posts: %w", err)
 	}
+	// A defect of the configuration or a registry is reported on the pull
+	// request that changes the file, not on every pull request after it.
+	findings = slices.DeleteFunc(findings, func(f check.Finding) bool {
+		_, found := slices.BinarySearch(h.changed, f.Path)
+		return !found
+	})
 	now := b.now()
 
 	suggested, err := b.suggest(ctx, e, log, p, h, findings)
