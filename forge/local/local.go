@@ -1,0 +1,155 @@
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/storage/memory"
+
+	"github.com/heraldhq/herald/forge"
+)
+
+// Owner is the owner of every local repository.
+const Owner = "local"
+
+// ErrEmpty means the repository has no branch yet.
+var ErrEmpty = errors.New("the repository has no branch")
+
+// Repo is a plain Git repository. It is safe for concurrent use.
+type Repo struct {
+	remote string
+	name   string
+}
+
+// New returns the forge of the repository at remote: a path (relative paths
+// are made absolute) or a URL. It does no I/O; Repo reaches the remote.
+func New(remote string) (*Repo, error) {
+	if strings.TrimSpace(remote) == "" {
+		return nil, errors.New("no repository given")
+	}
+	r := remote
+	if !isURL(remote) {
+		abs, err := filepath.Abs(remote)
+		if err != nil {
+			return nil, fmt.Errorf("repository path %s: %w", remote, err)
+		}
+		r = abs
+	}
+	return &Repo{remote: r, name: nameOf(r)}, nil
+}
+
+// Remote returns the path or URL the repository is reached at.
+func (r *Repo) Remote() string { return r.remote }
+
+// Name returns the repository's name: the last element of its path, without
+// ".git".
+func (r *Repo) Name() string { return r.name }
+
+// Repo reads the remote's references and returns the repository's facts.
+// The default branch is the branch the remote's HEAD names; a remote that
+// does not say (an old server) gets the branch HEAD's commit is on,
+// preferring main and master.
+func (r *Repo) Repo(ctx context.Context) (forge.Repo, error) {
+	branch, err := r.defaultBranch(ctx)
+	if err != nil {
+		return forge.Repo{}, err
+	}
+	return forge.Repo{Owner: Owner, Name: r.name, DefaultBranch: branch, CloneURL: r.remote}, nil
+}
+
+// ListOpenPRs returns no pull requests: a plain repository has none.
+func (r *Repo) ListOpenPRs(context.Context) ([]forge.PullRequest, error) { return nil, nil }
+
+func (r *Repo) defaultBranch(ctx context.Context) (string, error) {
+	if !isURL(r.remote) {
+		if _, err := os.Stat(r.remote); err != nil {
+			return "", fmt.Errorf("repository %s: %w", r.remote, err)
+		}
+	}
+	rem := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{r.remote}})
+	refs, err := rem.ListContext(ctx, &git.ListOptions{})
+	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
+		return "", fmt.Errorf("repository %s: %w", r.remote, ErrEmpty)
+	}
+	if err != nil {
+		return "", fmt.Errorf("list the references of %s: %w", r.remote, err)
+	}
+	var head plumbing.Hash
+	var branches []*plumbing.Reference
+	for _, ref := range refs {
+		switch {
+		case ref.Name() == plumbing.HEAD && ref.Type() == plumbing.SymbolicReference:
+			if ref.Target().IsBranch() {
+				return ref.Target().Short(), nil
+			}
+		case ref.Name() == plumbing.HEAD:
+			head = ref.Hash()
+		case ref.Name().IsBranch():
+			branches = append(branches, ref)
+		}
+	}
+	if len(branches) == 0 {
+		return "", fmt.Errorf("repository %s: %w", r.remote, ErrEmpty)
+	}
+	slices.SortFunc(branches, func(a, b *plumbing.Reference) int {
+		return rank(a.Name().Short()) - rank(b.Name().Short())
+	})
+	for _, b := range branches {
+		if b.Hash() == head {
+			return b.Name().Short(), nil
+		}
+	}
+	if n := branches[0].Name().Short(); rank(n) < 2 {
+		return n, nil
+	}
+	return "", fmt.Errorf("repository %s: HEAD names no branch and there is no main or master", r.remote)
+}
+
+func rank(branch string) int {
+	switch branch {
+	case "main":
+		return 0
+	case "master":
+		return 1
+	}
+	return 2
+}
+
+// isURL reports whether remote is a URL (scheme://...) or an scp-like
+// address (user@host:path) rather than a path.
+func isURL(remote string) bool {
+	if strings.Contains(remote, "://") {
+		return true
+	}
+	at, colon := strings.Index(remote, "@"), strings.Index(remote, ":")
+	return at > 0 && colon > at && !strings.ContainsAny(remote[:at], `/\`)
+}
+
+// nameOf returns the last element of remote's path without ".git".
+func nameOf(remote string) string {
+	p := remote
+	if u, err := url.Parse(remote); err == nil && u.Scheme != "" && len(u.Scheme) > 1 {
+		p = u.Path
+	} else if isURL(remote) {
+		_, p, _ = strings.Cut(remote, ":")
+	} else {
+		p = filepath.ToSlash(remote)
+	}
+	p = strings.TrimSuffix(strings.TrimRight(p, "/"), "/.git")
+	n := strings.TrimSuffix(path.Base(p), ".git")
+	if n == "" || n == "." || n == "/" {
+		return "repo"
+	}
+	return n
+}

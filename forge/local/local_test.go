@@ -1,0 +1,103 @@
+package local_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/heraldhq/herald/forge"
+	"github.com/heraldhq/herald/forge/local"
+	"github.com/heraldhq/herald/internal/gittest"
+)
+
+func TestRepo(t *testing.T) {
+	srv := gittest.NewServer(t)
+	overHTTP := srv.NewRepo("site", map[string]string{"README.md": "hi\n"})
+	onDisk := gittest.NewBareRepo(t, map[string]string{"README.md": "hi\n"})
+	trunk := gittest.NewBareRepo(t, map[string]string{"README.md": "hi\n"})
+	trunk.SetRef("refs/heads/trunk", trunk.Ref("refs/heads/main"))
+	trunk.Git("symbolic-ref", "HEAD", "refs/heads/trunk")
+	trunk.SetRef("refs/heads/main", "")
+
+	tests := []struct {
+		name, remote string
+		want         forge.Repo
+	}{
+		{"HTTP URL", overHTTP.URL, forge.Repo{Owner: "local", Name: "site", DefaultBranch: "main", CloneURL: overHTTP.URL}},
+		{"file URL", onDisk.URL, forge.Repo{Owner: "local", Name: filepath.Base(strings.TrimSuffix(onDisk.Dir, ".git")), DefaultBranch: "main", CloneURL: onDisk.URL}},
+		{"path", onDisk.Dir, forge.Repo{Owner: "local", Name: filepath.Base(strings.TrimSuffix(onDisk.Dir, ".git")), DefaultBranch: "main", CloneURL: onDisk.Dir}},
+		{"HEAD names another branch", trunk.Dir, forge.Repo{Owner: "local", Name: filepath.Base(strings.TrimSuffix(trunk.Dir, ".git")), DefaultBranch: "trunk", CloneURL: trunk.Dir}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := local.New(tt.remote)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := r.Repo(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Repo (-want +got):\n%s", diff)
+			}
+			prs, err := r.ListOpenPRs(context.Background())
+			if err != nil || len(prs) != 0 {
+				t.Errorf("ListOpenPRs = %v, %v; want none", prs, err)
+			}
+		})
+	}
+}
+
+func TestRepoErrors(t *testing.T) {
+	empty := gittest.NewBareRepo(t, nil)
+	tests := []struct {
+		name, remote, want string
+		is                 error
+	}{
+		{"missing path", filepath.Join(t.TempDir(), "nope.git"), "no such file or directory", nil},
+		{"empty repository", empty.Dir, "the repository has no branch", local.ErrEmpty},
+		{"refused URL", gittest.RefusedURL(t), "list the references of", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := local.New(tt.remote)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = r.Repo(context.Background())
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), tt.remote) {
+				t.Fatalf("err = %v, want one naming %s and saying %q", err, tt.remote, tt.want)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("err = %v, want it to match %v", err, tt.is)
+			}
+		})
+	}
+	if _, err := local.New(" "); err == nil {
+		t.Error("New accepted a blank repository")
+	}
+}
+
+func TestName(t *testing.T) {
+	for remote, want := range map[string]string{
+		"/srv/git/site.git":                  "site",
+		"/srv/git/site/.git":                 "site",
+		"/srv/git/site/":                     "site",
+		"https://git.example.com/a/blog.git": "blog",
+		"git@example.com:team/docs.git":      "docs",
+		"ssh://git@example.com/team/www":     "www",
+		"file:///tmp/x/demo.git":             "demo",
+	} {
+		r, err := local.New(remote)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Name(); got != want {
+			t.Errorf("Name of %s = %q, want %q", remote, got, want)
+		}
+	}
+}
