@@ -328,9 +328,9 @@ func suggestionsFor(findings []check.Finding, posts map[string]*content.Post, ra
 		if n := seen[key]; n > 1 {
 			key = fmt.Sprintf("%s-%d", key, n)
 		}
-		msg := f.Message
+		msg := mdText(f.Message)
 		if f.Fix.Description != "" {
-			msg += "\n\nSuggested fix: " + f.Fix.Description + "."
+			msg += "\n\nSuggested fix: " + mdText(f.Fix.Description) + "."
 		}
 		c := forge.ReviewComment{Path: f.Path, Line: last, CommitID: sha,
 			Body: forge.SuggestionBody("**"+f.Rule+"**: "+msg, repl) + "\n" + forge.Marker(key, 1)}

@@ -16,6 +16,12 @@ import (
 //go:embed templates/*.tmpl
 var templateFS embed.FS
 
+// mdText keeps text from being read as HTML in Markdown (a message quoting
+// "<!-- truncate -->" would vanish).
+func mdText(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
 // templates holds each template parsed on its own, by file name.
 type templates map[string]*template.Template
 
@@ -26,11 +32,7 @@ func parseTemplates() templates {
 			return strings.Join(strings.Fields(s), " ")
 		},
 		"join": strings.Join,
-		// md keeps text from being read as HTML (a message quoting
-		// "<!-- truncate -->" would vanish).
-		"md": func(s string) string {
-			return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-		},
+		"md":   mdText,
 		"icon": func(sev string) string {
 			switch sev {
 			case "error":
