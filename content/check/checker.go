@@ -435,7 +435,21 @@ func (r *run) add(rule string, start, end int, fix *Fix, format string, args ...
 	if sev == "" || sev == string(content.SeverityOff) {
 		return
 	}
-	f := Finding{Rule: rule, Severity: sev, Path: r.post.Path, Message: fmt.Sprintf(format, args...), Fix: fix}
+	var msg string
+	switch {
+	case len(args) == 0:
+		msg = format
+	case format == "%s" && len(args) == 1:
+		// The message is ready: no formatting, no copy.
+		if s, ok := args[0].(string); ok {
+			msg = s
+		} else {
+			msg = fmt.Sprintf(format, args...)
+		}
+	default:
+		msg = fmt.Sprintf(format, args...)
+	}
+	f := Finding{Rule: rule, Severity: sev, Path: r.post.Path, Message: msg, Fix: fix}
 	if r.post.Lines != nil {
 		s := r.post.Lines.Pos(start)
 		f.Line, f.Column = s.Line, s.Column

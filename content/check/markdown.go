@@ -2,12 +2,14 @@ package check
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"path"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -67,11 +69,13 @@ func (c *Checker) parse(p *content.Post) *doc {
 	base := p.BodyStart
 	root := c.md.Parser().Parse(text.NewReader(body))
 	d := &doc{}
-	// Runs are built as offsets and turned into strings once, at flush.
+	// Runs are built as offsets and cut, at flush, from one string of the
+	// file: one copy of the file instead of one per run.
+	raw := string(p.Raw)
 	curStart, curEnd := -1, -1
 	flush := func() {
 		if curStart >= 0 && curEnd > curStart {
-			d.rawRuns = append(d.rawRuns, textRun{start: curStart, text: string(p.Raw[curStart:curEnd])})
+			d.rawRuns = append(d.rawRuns, textRun{start: curStart, text: raw[curStart:curEnd]})
 		}
 		curStart, curEnd = -1, -1
 	}
@@ -106,15 +110,17 @@ func (c *Checker) parse(p *content.Post) *doc {
 		case *ast.Link:
 			if entering {
 				flush()
-				d.links = append(d.links, linkRef{dest: string(n.Destination), start: c.nodeStart(p, n, body, base, string(n.Destination), false)})
+				dest := string(n.Destination)
+				d.links = append(d.links, linkRef{dest: dest, start: c.nodeStart(p, n, body, base, dest, false)})
 			} else {
 				flush()
 			}
 		case *ast.Image:
 			if entering {
 				flush()
-				d.links = append(d.links, linkRef{dest: string(n.Destination), image: true, alt: nodeText(n, body),
-					start: c.nodeStart(p, n, body, base, string(n.Destination), true)})
+				dest := string(n.Destination)
+				d.links = append(d.links, linkRef{dest: dest, image: true, alt: nodeText(n, body),
+					start: c.nodeStart(p, n, body, base, dest, true)})
 			} else {
 				flush()
 			}
@@ -391,6 +397,9 @@ func (r *run) links(d *doc) {
 			}
 			continue
 		}
+		if hasScheme(dest) {
+			continue // an absolute URL (url.Parse would find its scheme)
+		}
 		u, err := url.Parse(dest)
 		if err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(dest, "//") || u.Path == "" {
 			continue
@@ -449,6 +458,26 @@ func (r *run) links(d *doc) {
 			}
 		}
 	}
+}
+
+// hasScheme reports whether dest starts with a URL scheme and its colon
+// ("https:", "mailto:"), the way url.Parse reads one.
+func hasScheme(dest string) bool {
+	for i := 0; i < len(dest); i++ {
+		c := dest[i]
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.':
+			if i == 0 {
+				return false
+			}
+		case c == ':':
+			return i > 0
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // fences reports code fences that are never closed. goldmark closes them
@@ -518,10 +547,17 @@ func (r *run) text(d *doc) {
 		s, e := run.start+is.Start-starts[i], run.start+is.End-starts[i]
 		var fix *Fix
 		if is.HasFix {
-			fix = &Fix{Description: fmt.Sprintf("replace %q with %q", joined[is.Start:is.End], is.Replacement),
-				Edits: []Edit{{Start: s, End: e, NewText: is.Replacement}},
+			// The fix and its one edit in one allocation.
+			fe := &struct {
+				fix  Fix
+				edit [1]Edit
+			}{}
+			fe.edit[0] = Edit{Start: s, End: e, NewText: is.Replacement}
+			fe.fix = Fix{Description: "replace " + strconv.Quote(joined[is.Start:is.End]) + " with " + strconv.Quote(is.Replacement),
+				Edits: fe.edit[:],
 				// A spelling suggestion is a guess; the other text fixes are certain.
 				Review: is.Rule == RuleMisspelling}
+			fix = &fe.fix
 		}
 		r.add(is.Rule, s, e, fix, "%s", is.Message)
 	}
@@ -532,9 +568,17 @@ func (r *run) text(d *doc) {
 		return i < len(d.runs) && d.runs[i].start <= off
 	}
 	for i := 0; i < len(raw); {
-		// Every character of interest starts with 0xD8, 0xE2 or 0xEF.
+		// Every character of interest starts with 0xD8, 0xE2 or 0xEF:
+		// skip eight ASCII bytes at a time, then look byte by byte.
 		j := i
-		for j < len(raw) && raw[j] != 0xE2 && raw[j] != 0xD8 && raw[j] != 0xEF {
+		for j < len(raw) {
+			if j+8 <= len(raw) && binary.LittleEndian.Uint64(raw[j:])&0x8080808080808080 == 0 {
+				j += 8
+				continue
+			}
+			if b := raw[j]; b == 0xE2 || b == 0xD8 || b == 0xEF {
+				break
+			}
 			j++
 		}
 		if j >= len(raw) {
