@@ -107,9 +107,10 @@ func WithRemoteURL(f func(forge.Repo) string) Option { return func(b *Bot) { b.r
 // <herald@users.noreply.github.com>").
 func WithCommitter(s gitrepo.Signature) Option { return func(b *Bot) { b.committer = s } }
 
-// WithCacheSize sets how many commits' worth of parsed posts are kept in
-// memory (default 64; 0 turns the cache off). Nothing is lost without it:
-// posts are read from the mirror again.
+// WithCacheSize sets how many pull request heads' worth of parsed posts are
+// kept in memory (default 64; 0 turns the caches off), and bounds the sites
+// and post lists of default branches kept (at most 16 each). Nothing is lost
+// without them: posts are read from the mirror again.
 func WithCacheSize(n int) Option { return func(b *Bot) { b.cacheSize = n } }
 
 // WithIndexCache sets how many site indexes (the vocabulary and URLs of all
@@ -145,7 +146,7 @@ func New(clients Clients, mirrors Mirrors, opts ...Option) (*Bot, error) {
 	for _, o := range opts {
 		o(b)
 	}
-	b.branch = newLRU[[]publish.Post](b.cacheSize)
+	b.branch = newLRU[[]publish.Post](min(b.cacheSize, 16))
 	b.sites = newLRU[*content.Site](min(b.cacheSize, 16))
 	b.heads = newLRU[*headInfo](b.cacheSize)
 	b.indexes = newLRU[*siteIndex](b.indexSize)

@@ -223,7 +223,7 @@ func (b *Bot) runCommand(ctx context.Context, e *env, log *slog.Logger, p forge.
 // reschedule commits the new date into every dated post of the pull request
 // on its head branch.
 func (b *Bot) reschedule(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, st *publish.PR, c pending) (string, bool) {
-	loc := h.site.Location()
+	loc := h.loc
 	at := c.cmd.At
 	var zone *time.Location
 	if c.cmd.ZoneGiven {
@@ -244,7 +244,7 @@ func (b *Bot) reschedule(ctx context.Context, e *env, log *slog.Logger, p forge.
 	branch := &mirrorBranch{m: e.mirror, ref: "refs/heads/" + p.HeadRef}
 	var commits []string
 	for _, post := range dated {
-		r := publish.Reschedule{Path: post.Path, At: at, Zone: zone, Profile: h.site.Profile, Location: loc,
+		r := publish.Reschedule{Path: post.Path, At: at, Zone: zone, Profile: h.profile, Location: loc,
 			Author: publish.Signature{Name: b.committer.Name, Email: b.committer.Email}, By: c.user, Now: b.now()}
 		if b.dryRun {
 			log.Info("dry run: would reschedule", "post", post.Path, "at", at)

@@ -30,15 +30,19 @@ const suggestionPrefix = "suggestion/"
 // and cfg the schedule's configuration: the scheduled label is a merge
 // strategy's, since only that strategy publishes pull requests.
 func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, run *forge.CheckRun, summary string, commented bool, cfg publish.Config) (int, error) {
-	checker := check.New(h.site.Config, check.WithNow(b.now))
+	site, err := b.siteOf(ctx, e, h)
+	if err != nil {
+		return 0, err
+	}
+	checker := check.New(site.Config, check.WithNow(b.now))
 	if b.indexSize > 0 {
 		idx, err := b.indexFor(ctx, e, h.mergeBase)
 		if err != nil {
 			return 0, err
 		}
-		checker.UseIndex(h.site, idx)
+		checker.UseIndex(site, idx)
 	}
-	findings, err := checker.CheckPaths(ctx, h.site, h.changed)
+	findings, err := checker.CheckPaths(ctx, site, h.changed)
 	if err != nil {
 		return 0, fmt.Errorf("check posts: %w", err)
 	}
@@ -54,7 +58,7 @@ func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 	if err != nil {
 		return 0, err
 	}
-	rep := newReport(p.HeadSHA, h.posts, h.site.Location(), findings, suggested, now)
+	rep := newReport(p.HeadSHA, h.posts, h.loc, findings, suggested, now)
 	if commented && !strings.Contains(summary, "all clear") {
 		rep.Fixed = true
 	}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/forge"
@@ -20,7 +21,11 @@ import (
 // and the posts the pull request adds or changes.
 type headInfo struct {
 	head, mergeBase gitrepo.Hash
-	site            *content.Site
+	// site is the site at the head; nil when the head came from the cache.
+	site *content.Site
+	// loc and profile are the site's time zone and profile.
+	loc     *time.Location
+	profile *content.Profile
 	// changed are the paths added, modified or renamed (new path), sorted.
 	changed []string
 	// posts are the changed paths that are posts, parsed.
@@ -75,7 +80,7 @@ func (b *Bot) headOf(ctx context.Context, e *env, p forge.PullRequest) (*headInf
 	if err != nil {
 		return nil, fmt.Errorf("load site at %s: %w", shortSHA(p.HeadSHA), err)
 	}
-	h := &headInfo{head: head, mergeBase: mb, site: site}
+	h := &headInfo{head: head, mergeBase: mb, site: site, loc: site.Location(), profile: site.Profile}
 	for _, c := range changes {
 		if c.Op == gitrepo.Deleted {
 			continue
@@ -93,8 +98,29 @@ func (b *Bot) headOf(ctx context.Context, e *env, p forge.PullRequest) (*headInf
 		}
 		h.posts = append(h.posts, post)
 	}
-	b.heads.put(key, h)
+	// The cache keeps the posts, not the site (its file list is large);
+	// a check of a cached head loads the site again (siteOf).
+	cached := *h
+	cached.site = nil
+	b.heads.put(key, &cached)
 	return h, nil
+}
+
+// siteOf returns the site at the pull request's head, loading it when the
+// head came from the cache.
+func (b *Bot) siteOf(ctx context.Context, e *env, h *headInfo) (*content.Site, error) {
+	if h.site != nil {
+		return h.site, nil
+	}
+	fsys, err := e.mirror.FS(ctx, h.head)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", shortSHA(h.head.String()), err)
+	}
+	site, err := content.LoadSite(ctx, fsys)
+	if err != nil {
+		return nil, fmt.Errorf("load site at %s: %w", shortSHA(h.head.String()), err)
+	}
+	return site, nil
 }
 
 // checked is what herald reported on a head commit, as read from the forge.
