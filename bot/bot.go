@@ -181,7 +181,12 @@ func (b *Bot) Reconcile(ctx context.Context, r webhook.Request) error {
 	if r.PR != 0 {
 		log = log.With("pr", r.PR)
 	}
-	return b.reconcile(ctx, log, Target{Repo: r.Repo, InstallationID: r.InstallationID}, r.PR)
+	echo, recheck := b.hint(r)
+	if echo {
+		log.Debug("event caused by herald itself; nothing to reconcile", "action", r.Action)
+		return nil
+	}
+	return b.reconcile(ctx, log, Target{Repo: r.Repo, InstallationID: r.InstallationID}, r.PR, recheck)
 }
 
 // ReconcileAll reconciles every repository in targets, one after the other,
@@ -194,7 +199,7 @@ func (b *Bot) ReconcileAll(ctx context.Context, targets []Target) error {
 			errs = append(errs, err)
 			break
 		}
-		if err := b.reconcile(ctx, b.log.With("repo", t.Repo), t, 0); err != nil {
+		if err := b.reconcile(ctx, b.log.With("repo", t.Repo), t, 0, ""); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -206,7 +211,7 @@ func (b *Bot) ReconcileAll(ctx context.Context, targets []Target) error {
 func (b *Bot) OnFire(ctx context.Context, f publish.Firing) {
 	log := b.log.With("repo", f.Repo, "entry", f.Key)
 	log.Info("scheduled entry fired", "at", f.At, "late", f.Late)
-	if err := b.reconcile(ctx, log, b.targetOf(f.Repo), 0); err != nil {
+	if err := b.reconcile(ctx, log, b.targetOf(f.Repo), 0, ""); err != nil {
 		log.Error("reconcile after firing failed", "err", err)
 	}
 }
@@ -239,7 +244,9 @@ func (b *Bot) targetOf(repo string) Target {
 	return Target{Repo: repo}
 }
 
-func (b *Bot) reconcile(ctx context.Context, log *slog.Logger, t Target, pr int) error {
+// reconcile reconciles t (only the pull request pr when not zero), checking
+// again the pull request whose head is recheck.
+func (b *Bot) reconcile(ctx context.Context, log *slog.Logger, t Target, pr int, recheck string) error {
 	unlock, err := b.lock(ctx, t.Repo)
 	if err != nil {
 		return fmt.Errorf("reconcile %s: %w", t.Repo, err)
@@ -253,7 +260,7 @@ func (b *Bot) reconcile(ctx context.Context, log *slog.Logger, t Target, pr int)
 		t = b.targetOf(t.Repo)
 	}
 	start := time.Now()
-	if err := b.reconcileLocked(ctx, log, t, pr); err != nil {
+	if err := b.reconcileLocked(ctx, log, t, pr, recheck); err != nil {
 		log.Error("reconcile failed", "err", err)
 		return fmt.Errorf("reconcile %s: %w", t.Repo, err)
 	}

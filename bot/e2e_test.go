@@ -211,6 +211,12 @@ func (w *world) patch(base, head, path string) string {
 // the webhook receiver, and checks that it was accepted.
 func (w *world) deliver(event, action string, pr int, headSHA string) {
 	w.t.Helper()
+	w.deliverWith(event, action, pr, headSHA, nil)
+}
+
+// deliverWith is deliver with the payload changed further by edit.
+func (w *world) deliverWith(event, action string, pr int, headSHA string, edit func(map[string]any)) {
+	w.t.Helper()
 	raw, err := os.ReadFile(filepath.Join("..", "testdata", "github", "webhooks", event, action+".json"))
 	if err != nil {
 		w.t.Fatal(err)
@@ -231,6 +237,9 @@ func (w *world) deliver(event, action string, pr int, headSHA string) {
 		head["sha"], head["ref"] = headSHA, "fosdem"
 		head["repo"] = repo
 		prj["base"].(map[string]any)["repo"] = repo
+	}
+	if edit != nil {
+		edit(p)
 	}
 	body, err := json.Marshal(p)
 	if err != nil {

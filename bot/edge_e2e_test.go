@@ -344,3 +344,56 @@ func TestBrokenConfigOnMainDoesNotFailOtherPullRequests(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckRunEvents(t *testing.T) {
+	base, post := basicSite(t)
+	w := newWorld(t, base)
+	head := w.openPR(2, post)
+	w.deliver("pull_request", "opened", 2, head)
+	herald := func(action string) func(map[string]any) {
+		return func(p map[string]any) {
+			// The fixture predates GitHub's RFC 3339 times in app objects.
+			rfc3339(p)
+			p["action"] = action
+			cr := p["check_run"].(map[string]any)
+			cr["name"], cr["head_sha"] = "herald", head
+			cr["app"].(map[string]any)["slug"] = "herald"
+		}
+	}
+
+	// herald's own check run coming back is not reconciled.
+	before := len(w.fake.Requests())
+	w.deliverWith("check_run", "rerequested", 0, head, herald("completed"))
+	if got := len(w.fake.Requests()); got != before {
+		t.Errorf("the echo of herald's check run sent %d requests", got-before)
+	}
+
+	// "Re-run" on herald's check run checks the head again.
+	w.deliverWith("check_run", "rerequested", 0, head, herald("rerequested"))
+	if got := len(w.fake.CheckRuns(fullName, head)); got != 2 {
+		t.Errorf("check runs after a re-run = %d, want 2", got)
+	}
+	if got := len(w.fake.ReviewComments(fullName, 2)); got != 6 {
+		t.Errorf("suggestions after a re-run = %d, want the same 6", got)
+	}
+}
+
+// rfc3339 rewrites "2018-04-25 20:42:10" times in a payload as RFC 3339.
+func rfc3339(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if s, ok := x.(string); ok {
+				if t, err := time.Parse(time.DateTime, s); err == nil {
+					v[k] = t.Format(time.RFC3339)
+				}
+				continue
+			}
+			rfc3339(x)
+		}
+	case []any:
+		for _, x := range v {
+			rfc3339(x)
+		}
+	}
+}

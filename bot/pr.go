@@ -289,7 +289,8 @@ func (b *Bot) heraldComments(comments []forge.Comment) (bodies map[string]string
 
 // pullRequest reconciles one open pull request: commands, the check of a new
 // head, and the state the plan needs.
-func (b *Bot) pullRequest(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, cfg publish.Config) (publish.PR, error) {
+// With recheck, the head is checked again even when it was checked.
+func (b *Bot) pullRequest(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, cfg publish.Config, recheck bool) (publish.PR, error) {
 	comments, err := e.prs.IssueComments(ctx, p.Number)
 	if err != nil {
 		return publish.PR{}, fmt.Errorf("comments: %w", err)
@@ -322,7 +323,7 @@ func (b *Bot) pullRequest(ctx context.Context, e *env, log *slog.Logger, p forge
 		e.heads = map[int]*headInfo{}
 	}
 	e.heads[p.Number] = h
-	if c.sha != p.HeadSHA || cmds.wantsCheck() {
+	if c.sha != p.HeadSHA || cmds.wantsCheck() || recheck {
 		summary, commented := mine[SummaryKey]
 		n, err := b.checkPR(ctx, e, log, p, h, c.run, summary, commented, cfg)
 		if err != nil {

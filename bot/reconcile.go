@@ -133,7 +133,7 @@ func (b *Bot) loadBase(ctx context.Context, e *env) error {
 	return nil
 }
 
-func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, only int) error {
+func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, only int, recheck string) error {
 	e, err := b.open(ctx, log, t)
 	if err != nil {
 		return err
@@ -186,7 +186,7 @@ func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, o
 			break
 		}
 		plog := log.With("pr", p.Number)
-		st, err := b.pullRequest(ctx, e, plog, p, cfg)
+		st, err := b.pullRequest(ctx, e, plog, p, cfg, recheck != "" && p.HeadSHA == recheck)
 		if err != nil {
 			plog.Error("pull request not reconciled", "err", err)
 			errs = append(errs, fmt.Errorf("%s#%d: %w", t.Repo, p.Number, err))
