@@ -35,6 +35,13 @@ type Server struct {
 	ready           atomic.Bool
 	draining        atomic.Bool
 	mux             *http.ServeMux
+	extra           []route
+}
+
+// route is an extra endpoint given with WithHandler.
+type route struct {
+	pattern string
+	h       http.Handler
 }
 
 // ServerOption configures a Server.
@@ -54,6 +61,12 @@ func WithShutdownTimeout(d time.Duration) ServerOption {
 
 // WithServerLogger sets the server's logger; by default nothing is logged.
 func WithServerLogger(l *slog.Logger) ServerOption { return func(s *Server) { s.logger = l } }
+
+// WithHandler serves h on pattern (an http.ServeMux pattern such as
+// "GET /schedule") next to herald's own endpoints.
+func WithHandler(pattern string, h http.Handler) ServerOption {
+	return func(s *Server) { s.extra = append(s.extra, route{pattern, h}) }
+}
 
 // NewServer returns a Server that routes webhook deliveries to receiver.
 func NewServer(receiver http.Handler, opts ...ServerOption) (*Server, error) {
@@ -81,6 +94,11 @@ func NewServer(receiver http.Handler, opts ...ServerOption) (*Server, error) {
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	if s.gatherer != nil {
 		s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{ErrorLog: slogPrinter{s.logger}}))
+	}
+	for _, r := range s.extra {
+		if err := handle(s.mux, r.pattern, r.h); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }

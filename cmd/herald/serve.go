@@ -8,12 +8,17 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/publish/feed"
 	"github.com/heraldhq/herald/webhook"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -60,10 +65,26 @@ type serveConfig struct {
 	insecure        bool
 	path            string
 	maxBody         int64
-	repo            string
 	workers         int
 	shutdownTimeout time.Duration
 	logLevel        slog.Level
+	forge           forgeFlags
+	resync          string
+	timezone        string
+	poll            time.Duration
+	configFile      string
+}
+
+// resyncSpec is the cron spec of the full reconcile: the --poll interval in
+// local mode, else --resync in the --timezone zone.
+func (c serveConfig) resyncSpec() string {
+	if c.forge.repo != "" {
+		return "@every " + c.poll.String()
+	}
+	if c.timezone != "" && !strings.HasPrefix(c.resync, "@") {
+		return "CRON_TZ=" + c.timezone + " " + c.resync
+	}
+	return c.resync
 }
 
 func runServe(ctx context.Context, args []string, _, stderr io.Writer) int {
@@ -103,11 +124,35 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		return exitFindings
 	}
 
+	// The scheduler and the queue call the bot, which is built last (it
+	// rebuilds the scheduler's entries, and reaching the forge is the slow
+	// part of checking the settings): eng and rec are set before any of
+	// them runs.
+	var eng *engine
 	rec := deps.reconciler
-	if rec == nil {
-		rec = logReconciler{log: log}
+	sched, err := publish.NewScheduler(
+		func(ctx context.Context, f publish.Firing) {
+			if eng != nil {
+				eng.bot.OnFire(ctx, f)
+			}
+		},
+		func(ctx context.Context) {
+			if err := rec.ReconcileAll(ctx); err != nil {
+				log.Error("resync failed", "err", err)
+			}
+		},
+		publish.WithResyncSpec(cfg.resyncSpec()), publish.WithLogger(log))
+	if err != nil {
+		fmt.Fprintf(deps.stderr, "herald serve: %s: %v (want a cron spec such as \"*/5 * * * *\" or \"@every 2m\")\n", resyncSetting(cfg), err)
+		return exitUsage
 	}
-	queue := webhook.NewQueue(rec,
+	if rec == nil {
+		if _, err := cfg.forge.mode(); err != nil {
+			fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
+			return exitUsage
+		}
+	}
+	queue := webhook.NewQueue(webhook.HandlerFunc(func(ctx context.Context, r webhook.Request) error { return rec.Reconcile(ctx, r) }),
 		webhook.WithWorkers(cfg.workers),
 		webhook.WithDrainTimeout(cfg.shutdownTimeout),
 		webhook.WithQueueLogger(log),
@@ -120,21 +165,32 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 	if cfg.insecure {
 		recvOpts = append(recvOpts, webhook.WithInsecureNoSignature())
 	}
-	recv, err := webhook.NewReceiver(queue, cfg.secrets, recvOpts...)
-	if err != nil {
-		fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
-		return exitUsage
+	var recv http.Handler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "webhooks are off: herald serve was started without a webhook secret", http.StatusForbidden)
+	})
+	if len(cfg.secrets) > 0 || cfg.insecure {
+		recv, err = webhook.NewReceiver(queue, cfg.secrets, recvOpts...)
+		if err != nil {
+			fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
+			return exitUsage
+		}
 	}
-	srv, err := webhook.NewServer(recv,
+	srvOpts := []webhook.ServerOption{
 		webhook.WithPath(cfg.path),
 		webhook.WithGatherer(reg),
 		webhook.WithShutdownTimeout(cfg.shutdownTimeout),
-		webhook.WithServerLogger(log))
+		webhook.WithServerLogger(log),
+	}
+	feedSrc := &lateSource{}
+	if rec == nil {
+		h := feed.NewHandler(feedSrc, feed.WithLogger(log))
+		srvOpts = append(srvOpts, webhook.WithHandler("GET /schedule", h), webhook.WithHandler("GET /schedule.ics", h))
+	}
+	srv, err := webhook.NewServer(recv, srvOpts...)
 	if err != nil {
 		fmt.Fprintf(deps.stderr, "herald serve: --webhook-path: %v\n", err)
 		return exitUsage
 	}
-
 	ln := deps.listener
 	if ln == nil {
 		var lc net.ListenConfig
@@ -144,24 +200,54 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 			return exitUsage
 		}
 	}
+	defer ln.Close()
+	if rec == nil {
+		eng, err = newEngine(ctx, cfg.forge, log, bot.WithScheduler(sched))
+		if err != nil {
+			fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
+			return exitUsage
+		}
+		defer eng.Close()
+		rec = eng
+		feedSrc.set(eng.bot)
+	}
+
+	mode := "custom"
+	if eng != nil {
+		mode = eng.mode
+	}
 	log.Info("herald serve starting", "version", version, "listen", ln.Addr().String(), "webhook_path", cfg.path,
 		"max_body", cfg.maxBody, "secrets", len(cfg.secrets), "secret_source", cfg.secretSource,
-		"workers", cfg.workers, "repo", cfg.repo, "gogc", gogc)
+		"workers", cfg.workers, "mode", mode, "repo", cfg.forge.repo, "resync", cfg.resyncSpec(), "dry_run", cfg.forge.dryRun, "gogc", gogc)
+	if len(cfg.secrets) == 0 && !cfg.insecure {
+		log.Info("webhooks are off (no "+envWebhookSecret+"): pushes are seen by polling", "poll", cfg.poll.String())
+	}
 	if cfg.insecure {
 		log.Warn("webhook signatures are NOT checked (--insecure-no-signature): anyone who can reach " + cfg.path + " can trigger work")
 	}
-	if cfg.repo != "" {
-		log.Warn("local mode is not available yet: --repo is recorded, webhooks are served as usual", "repo", cfg.repo)
-	}
 
-	// The queue outlives the HTTP server: it stops taking work only after
-	// the server has answered its last request, then drains.
+	// One owner for every goroutine. On SIGTERM the HTTP server stops
+	// first (answering what is in flight), then the start-up reconcile and
+	// the scheduler (waiting for running jobs), then the queue drains, and
+	// the bot's background checks stop last.
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
 	queueCtx, stopQueue := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopQueue()
+	bgCtx, stopBg := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBg()
 	queueDone := make(chan error, 1)
 	go func() { queueDone <- queue.Run(queueCtx) }()
+	schedDone := make(chan error, 1)
+	go func() { schedDone <- sched.Run(runCtx) }()
+	bgDone := make(chan error, 1)
+	go func() {
+		if eng == nil {
+			bgDone <- nil
+			return
+		}
+		bgDone <- eng.bot.Run(bgCtx)
+	}()
 	startDone := make(chan struct{})
 	go func() {
 		defer close(startDone)
@@ -175,14 +261,56 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 	}
 	stopRun()
 	<-startDone
+	if err := <-schedDone; err != nil {
+		log.Error("scheduler", "error", err)
+		code = exitFindings
+	}
 	stopQueue()
 	if err := <-queueDone; err != nil {
 		log.Error("reconcile queue", "error", err)
 		code = exitFindings
 	}
+	stopBg()
+	if err := <-bgDone; err != nil && !errors.Is(err, context.Canceled) {
+		log.Error("background checks", "error", err)
+	}
 	s := queue.Stats()
 	log.Info("herald serve stopped", "reconciled", s.Reconciled, "failed", s.Failed, "coalesced", s.Coalesced, "rejected", s.Rejected)
 	return code
+}
+
+// lateSource is the schedule feed's source, set once the bot exists.
+type lateSource struct {
+	mu  sync.Mutex
+	src feed.Source
+}
+
+func (l *lateSource) set(src feed.Source) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.src = src
+}
+
+// Schedule lists the bot's schedule.
+func (l *lateSource) Schedule(ctx context.Context) ([]feed.Entry, error) {
+	l.mu.Lock()
+	src := l.src
+	l.mu.Unlock()
+	if src == nil {
+		return nil, errors.New("starting: the schedule is not known yet")
+	}
+	return src.Schedule(ctx)
+}
+
+// resyncSetting names the settings the resync spec came from.
+func resyncSetting(c serveConfig) string {
+	switch {
+	case c.forge.repo != "":
+		return fmt.Sprintf("--poll %s", c.poll)
+	case c.timezone != "":
+		return fmt.Sprintf("--resync %q with --timezone %s", c.resync, c.timezone)
+	}
+	return fmt.Sprintf("--resync %q", c.resync)
 }
 
 // reconcileAtStart reconciles everything once, retrying until it succeeds or
@@ -210,20 +338,6 @@ func reconcileAtStart(ctx context.Context, rec reconciler, srv *webhook.Server, 
 	}
 }
 
-// logReconciler stands in for the bot: it logs each request.
-type logReconciler struct{ log *slog.Logger }
-
-func (l logReconciler) Reconcile(_ context.Context, r webhook.Request) error {
-	l.log.Info("reconcile requested", "repo", r.Repo, "pr", r.PR, "event", r.Event, "action", r.Action,
-		"delivery_id", r.DeliveryID, "installation_id", r.InstallationID, "coalesced", r.Coalesced)
-	return nil
-}
-
-func (l logReconciler) ReconcileAll(context.Context) error {
-	l.log.Info("no repositories to reconcile at start")
-	return nil
-}
-
 // parseServeFlags parses and checks herald serve's command line.
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
 	cfg := serveConfig{maxBody: webhook.DefaultMaxBodyBytes}
@@ -236,7 +350,11 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.path, "webhook-path", webhook.DefaultPath, "`PATH` of the webhook endpoint's URL")
 	maxBody := sizeFlag{&cfg.maxBody}
 	fs.Var(maxBody, "max-body", "`SIZE` of the largest webhook body accepted, such as 25MiB or 1048576 (longer ones get 413)")
-	fs.StringVar(&cfg.repo, "repo", "", "plain Git repository (`PATH|URL`) to serve without a forge (local mode)")
+	cfg.forge.define(fs)
+	fs.StringVar(&cfg.resync, "resync", publish.DefaultResyncSpec, "cron `SPEC` of the full reconcile of every repository (UTC unless --timezone)")
+	fs.StringVar(&cfg.timezone, "timezone", "", "time `ZONE` of the --resync spec, such as Europe/Berlin")
+	fs.DurationVar(&cfg.poll, "poll", 30*time.Second, "local mode: how often to read the branch again (`DURATION`)")
+	fs.StringVar(&cfg.configFile, "config", "", "YAML `FILE` of settings named like the flags; flags win over "+envName("")+"* variables, which win over the file")
 	fs.IntVar(&cfg.workers, "workers", webhook.DefaultWorkers, "how many (`N`) reconciles run at once (one per repository at a time)")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 25*time.Second, "on SIGTERM, how long to finish requests and queued reconciles")
 	level := fs.String("log-level", "info", "`LEVEL` of logs: debug, info, warn or error")
@@ -245,7 +363,10 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(stderr, "usage: herald serve [flags]")
 			fmt.Fprintln(stderr)
-			fmt.Fprintln(stderr, "Receives GitHub webhooks and reconciles the repositories they name.")
+			fmt.Fprintln(stderr, "Receives GitHub webhooks and reconciles the repositories they name: checks pull")
+			fmt.Fprintln(stderr, "requests, gives feedback and publishes each post at its time. With --repo it")
+			fmt.Fprintln(stderr, "serves a plain Git repository instead (local mode). Every flag can be set with")
+			fmt.Fprintln(stderr, "an environment variable (--github-app-id: HERALD_GITHUB_APP_ID) or in --config.")
 			fmt.Fprintln(stderr)
 			fs.SetOutput(stderr)
 			fs.PrintDefaults()
@@ -255,6 +376,17 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q (herald serve takes flags only)", fs.Arg(0))
+	}
+	if err := layer(fs, getenv, "webhook-secret"); err != nil {
+		return cfg, err
+	}
+	if cfg.timezone != "" {
+		if _, err := time.LoadLocation(cfg.timezone); err != nil {
+			return cfg, fmt.Errorf("--timezone %q: unknown time zone (use an IANA name such as Europe/Berlin or UTC)", cfg.timezone)
+		}
+	}
+	if cfg.poll < time.Second {
+		return cfg, fmt.Errorf("--poll %s: want at least 1s", cfg.poll)
 	}
 	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
 		return cfg, fmt.Errorf("--log-level %q: want debug, info, warn or error", *level)
@@ -276,7 +408,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		}
 	}
 	switch {
-	case len(cfg.secrets) == 0 && !cfg.insecure:
+	case len(cfg.secrets) == 0 && !cfg.insecure && cfg.forge.repo == "":
 		return cfg, fmt.Errorf("no webhook secret: set %s or pass --webhook-secret (the secret of the GitHub App or repository webhook)", envWebhookSecret)
 	case len(cfg.secrets) > 0 && cfg.insecure:
 		return cfg, fmt.Errorf("--insecure-no-signature contradicts the webhook secret given by %s: drop one of them", cfg.secretSource)

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// envName is the environment variable that sets a flag: HERALD_ and the
+// flag's name in capitals with dashes as underscores
+// (--github-app-id -> HERALD_GITHUB_APP_ID).
+func envName(flagName string) string {
+	return "HERALD_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// layer fills the flags the command line left unset, first from the
+// environment, then from the configuration file named by the "config" flag
+// (YAML, keys are flag names): flags win over the environment, which wins
+// over the file. Flags named in skip are left to the caller. Each error
+// names the setting and where it came from.
+func layer(fs *flag.FlagSet, getenv func(string) string, skip ...string) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	skipped := func(name string) bool {
+		for _, s := range skip {
+			if s == name {
+				return true
+			}
+		}
+		return false
+	}
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if err != nil || set[f.Name] || skipped(f.Name) {
+			return
+		}
+		v := getenv(envName(f.Name))
+		if v == "" {
+			return
+		}
+		if e := fs.Set(f.Name, v); e != nil {
+			err = fmt.Errorf("%s=%q: %v", envName(f.Name), v, e)
+			return
+		}
+		set[f.Name] = true
+	})
+	if err != nil {
+		return err
+	}
+	cf := fs.Lookup("config")
+	if cf == nil || cf.Value.String() == "" {
+		return nil
+	}
+	file := cf.Value.String()
+	src, rerr := os.ReadFile(file)
+	if rerr != nil {
+		return fmt.Errorf("--config %s: cannot read it: %v", file, unwrapPath(rerr))
+	}
+	var values map[string]any
+	if err := yaml.Unmarshal(src, &values); err != nil {
+		return fmt.Errorf("--config %s: not YAML: %v", file, err)
+	}
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		f := fs.Lookup(k)
+		if f == nil || k == "config" {
+			return fmt.Errorf("--config %s: unknown setting %q (the keys are flag names, such as listen or github-app-id)", file, k)
+		}
+		if set[k] || skipped(k) && getenv(envName(k)) != "" {
+			continue
+		}
+		var items []any
+		switch v := values[k].(type) {
+		case []any:
+			items = v
+		default:
+			items = []any{v}
+		}
+		for _, it := range items {
+			var s string
+			switch it := it.(type) {
+			case nil:
+				continue
+			case string:
+				s = it
+			case bool:
+				s = strconv.FormatBool(it)
+			case int:
+				s = strconv.Itoa(it)
+			case float64:
+				s = strconv.FormatFloat(it, 'f', -1, 64)
+			default:
+				return fmt.Errorf("--config %s: %s: want a string, number or boolean, not %T", file, k, it)
+			}
+			if err := fs.Set(k, s); err != nil {
+				return fmt.Errorf("--config %s: %s: %q: %v", file, k, s, err)
+			}
+		}
+	}
+	return nil
+}
+
+// unwrapPath drops the *os.PathError wrapping, whose path the caller names.
+func unwrapPath(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,445 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/content/check"
+	"github.com/heraldhq/herald/forge"
+	"github.com/heraldhq/herald/forge/github"
+	"github.com/heraldhq/herald/forge/local"
+	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/webhook"
+)
+
+// forgeFlags are the settings that choose and reach the forge, shared by
+// serve, schedule and publish.
+type forgeFlags struct {
+	repo       string // local mode: a plain Git repository
+	githubURL  string
+	appID      int64
+	appKeyFile string
+	token      string
+	repos      string // token mode: owner/a,owner/b
+	dataDir    string
+	dryRun     bool
+}
+
+// define registers the flags on fs.
+func (f *forgeFlags) define(fs interface {
+	StringVar(*string, string, string, string)
+	Int64Var(*int64, string, int64, string)
+	BoolVar(*bool, string, bool, string)
+}) {
+	fs.StringVar(&f.repo, "repo", "", "plain Git repository (`PATH|URL`) to serve without a forge (local mode)")
+	fs.StringVar(&f.githubURL, "github-url", "", "REST API root of GitHub Enterprise Server (`URL`, such as https://github.example.com/api/v3/); empty for github.com")
+	fs.Int64Var(&f.appID, "github-app-id", 0, "GitHub App `ID` (with --github-app-key): check runs, every installed repository")
+	fs.StringVar(&f.appKeyFile, "github-app-key", "", "`FILE` holding the GitHub App's private key (PEM)")
+	fs.StringVar(&f.token, "github-token", "", "GitHub `TOKEN` (with --repos): commit statuses instead of check runs; prefer HERALD_GITHUB_TOKEN")
+	fs.StringVar(&f.repos, "repos", "", "repositories to serve in token mode, `owner/a,owner/b`")
+	fs.StringVar(&f.dataDir, "data-dir", "", "`DIR` caching repository mirrors; deleting it loses nothing (default: herald under the user cache directory)")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "decide everything, log each side effect instead of doing it")
+}
+
+// mode names the forge the flags chose: "app", "token" or "local". A
+// contradiction or a missing companion setting is an error naming both.
+func (f *forgeFlags) mode() (string, error) {
+	app := f.appID != 0 || f.appKeyFile != ""
+	switch {
+	case f.repo != "" && (app || f.token != "" || f.repos != ""):
+		return "", errors.New("--repo (local mode) cannot be combined with GitHub settings: drop --repo or the --github-* and --repos settings")
+	case f.repo != "":
+		return "local", nil
+	case app && f.token != "":
+		return "", errors.New("both --github-token and a GitHub App (--github-app-id) are set: use one (an App gives check runs, a token commit statuses)")
+	case f.appID != 0 && f.appKeyFile == "":
+		return "", fmt.Errorf("--github-app-id %d has no key: pass the App's private key file with --github-app-key or %s", f.appID, envName("github-app-key"))
+	case f.appID == 0 && f.appKeyFile != "":
+		return "", fmt.Errorf("--github-app-key is set but --github-app-id is not: pass the App's numeric ID with --github-app-id or %s", envName("github-app-id"))
+	case f.appID < 0:
+		return "", fmt.Errorf("--github-app-id %d: want the App's positive numeric ID", f.appID)
+	case app && f.repos != "":
+		return "", errors.New("--repos is for token mode: a GitHub App serves the repositories it is installed on; drop --repos")
+	case app:
+		return "app", nil
+	case f.token != "" && f.repos == "":
+		return "", fmt.Errorf("--github-token needs --repos owner/a,owner/b (or %s): the repositories to serve", envName("repos"))
+	case f.token == "" && f.repos != "":
+		return "", fmt.Errorf("--repos needs --github-token (or %s)", envName("github-token"))
+	case f.token != "":
+		return "token", nil
+	}
+	return "", errors.New("no repository to serve: pass --repo PATH|URL (a plain Git repository), or --github-app-id and --github-app-key (a GitHub App), or --github-token and --repos")
+}
+
+// engine is the bot with its forge, Git cache and targets wired: what
+// serve, schedule, publish and demo drive.
+type engine struct {
+	mode    string
+	bot     *bot.Bot
+	cache   *gitrepo.Cache
+	log     *slog.Logger
+	targets func(ctx context.Context) ([]bot.Target, error)
+
+	// local mode: the repository, its default branch, and what was last
+	// checked.
+	local     *local.Repo
+	branch    string
+	mu        sync.Mutex
+	checked   string
+	onFinding func(commit string, posts int, fs []check.Finding)
+
+	events *events
+}
+
+// events reports what herald changed: pushes of its commits and merges.
+type events struct {
+	mu     sync.Mutex
+	pushed []pushed
+	merged []merged
+	onPush func(p pushed)
+}
+
+// pushed is a commit herald pushed to a branch.
+type pushed struct {
+	Remote, Branch, Commit, Message string
+}
+
+// merged is a pull request herald merged.
+type merged struct {
+	Repo string
+	PR   int
+	SHA  string
+}
+
+func (e *events) push(p pushed) {
+	e.mu.Lock()
+	e.pushed = append(e.pushed, p)
+	on := e.onPush
+	e.mu.Unlock()
+	if on != nil {
+		on(p)
+	}
+}
+
+func (e *events) merge(m merged) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.merged = append(e.merged, m)
+}
+
+// list returns what happened so far.
+func (e *events) list() ([]pushed, []merged) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]pushed(nil), e.pushed...), append([]merged(nil), e.merged...)
+}
+
+// defaultDataDir is herald under the user cache directory.
+func defaultDataDir() (string, error) {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no --data-dir and no user cache directory (%v): pass --data-dir", err)
+	}
+	return filepath.Join(d, "herald"), nil
+}
+
+// newEngine checks the forge settings, reaches the forge to make sure they
+// work, and wires the bot. Its errors are configuration errors, one line
+// each, naming the setting. opts are added to the bot's options.
+func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.Option) (*engine, error) {
+	mode, err := f.mode()
+	if err != nil {
+		return nil, err
+	}
+	dir := f.dataDir
+	if dir == "" {
+		if dir, err = defaultDataDir(); err != nil {
+			return nil, err
+		}
+	}
+	cache, err := gitrepo.NewCache(dir, gitrepo.WithLogger(log))
+	if err != nil {
+		return nil, fmt.Errorf("--data-dir %s: %v", dir, err)
+	}
+	e := &engine{mode: mode, cache: cache, log: log, events: &events{}}
+	ok := false
+	defer func() {
+		if !ok {
+			cache.Close()
+		}
+	}()
+	ghOpts := github.Options{BaseURL: f.githubURL, Logger: log}
+	if ghOpts.BaseURL != "" && !strings.HasSuffix(ghOpts.BaseURL, "/") {
+		ghOpts.BaseURL += "/"
+	}
+	var clients bot.Clients
+	botOpts := []bot.Option{bot.WithLogger(log), bot.WithDryRun(f.dryRun)}
+	switch mode {
+	case "local":
+		e.local, err = local.New(f.repo)
+		if err != nil {
+			return nil, fmt.Errorf("--repo: %v", err)
+		}
+		repo, err := e.local.Repo(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("--repo %s: cannot reach the repository: %v (check the path or URL, and that it has a branch)", f.repo, err)
+		}
+		e.branch = repo.DefaultBranch
+		name := e.local.Name()
+		clients = bot.ClientsFunc(func(_ context.Context, t bot.Target) (bot.Forge, error) {
+			if t.Repo != name {
+				return nil, fmt.Errorf("local mode serves %s only, not %s", name, t.Repo)
+			}
+			return e.local, nil
+		})
+		e.targets = func(context.Context) ([]bot.Target, error) { return []bot.Target{{Repo: name}}, nil }
+	case "token":
+		var names []string
+		tokenClients := map[string]*github.Client{}
+		for _, r := range strings.Split(f.repos, ",") {
+			r = strings.TrimSpace(r)
+			owner, name, okName := strings.Cut(r, "/")
+			if !okName || owner == "" || name == "" || strings.Contains(name, "/") {
+				return nil, fmt.Errorf("--repos %q: %q is not owner/name (want owner/a,owner/b)", f.repos, r)
+			}
+			c, err := github.NewTokenClient(f.token, owner, name, ghOpts)
+			if err != nil {
+				return nil, fmt.Errorf("--github-token: %v", err)
+			}
+			if _, err := c.Repo(ctx); err != nil {
+				return nil, fmt.Errorf("--repos %s: cannot read the repository: %v (check its name, --github-url and that the token may read it)", r, err)
+			}
+			tokenClients[r] = c
+			names = append(names, r)
+		}
+		login, err := tokenClients[names[0]].Login(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("--github-token: GitHub refused it: %v (check the token)", err)
+		}
+		botOpts = append(botOpts, bot.WithCommitStatuses(), bot.WithLogin(login))
+		clients = bot.ClientsFunc(func(_ context.Context, t bot.Target) (bot.Forge, error) {
+			c, ok := tokenClients[t.Repo]
+			if !ok {
+				return nil, fmt.Errorf("%s is not among --repos", t.Repo)
+			}
+			return observedForge{Client: c, repo: t.Repo, events: e.events}, nil
+		})
+		e.targets = func(context.Context) ([]bot.Target, error) {
+			out := make([]bot.Target, 0, len(names))
+			for _, n := range names {
+				out = append(out, bot.Target{Repo: n})
+			}
+			return out, nil
+		}
+	case "app":
+		key, err := os.ReadFile(f.appKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("--github-app-key %s: cannot read the App's private key: %v", f.appKeyFile, unwrapPath(err))
+		}
+		app, err := github.NewApp(f.appID, key, ghOpts)
+		if err != nil {
+			return nil, fmt.Errorf("--github-app-key %s: %v (want the .pem file GitHub generated for the App)", f.appKeyFile, err)
+		}
+		slug, err := app.Slug(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("--github-app-id %d: GitHub refused the App: %v (check the App ID, its key and --github-url)", f.appID, err)
+		}
+		botOpts = append(botOpts, bot.WithAppSlug(slug), bot.WithLogin(slug+"[bot]"))
+		clients = bot.ClientsFunc(func(_ context.Context, t bot.Target) (bot.Forge, error) {
+			owner, name, _ := strings.Cut(t.Repo, "/")
+			c, err := app.Client(t.InstallationID, owner, name)
+			if err != nil {
+				return nil, err
+			}
+			return observedForge{Client: c, repo: t.Repo, events: e.events}, nil
+		})
+		e.targets = func(ctx context.Context) ([]bot.Target, error) {
+			insts, err := app.Installations(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("list installations: %w", err)
+			}
+			var out []bot.Target
+			for _, in := range insts {
+				repos, err := app.Repositories(ctx, in.ID)
+				if err != nil {
+					return nil, fmt.Errorf("list repositories of installation %d: %w", in.ID, err)
+				}
+				for _, r := range repos {
+					out = append(out, bot.Target{Repo: r.FullName(), InstallationID: in.ID})
+				}
+			}
+			return out, nil
+		}
+	}
+	e.bot, err = bot.New(clients, observedMirrors{cache: cache, events: e.events}, append(botOpts, opts...)...)
+	if err != nil {
+		return nil, err
+	}
+	ok = true
+	return e, nil
+}
+
+// Close releases the Git cache.
+func (e *engine) Close() error { return e.cache.Close() }
+
+// Reconcile handles one webhook request. In local mode every verified
+// delivery is a hint that the one repository changed.
+func (e *engine) Reconcile(ctx context.Context, r webhook.Request) error {
+	if e.local != nil {
+		r.Repo, r.PR, r.InstallationID = e.local.Name(), 0, 0
+	}
+	err := e.bot.Reconcile(ctx, r)
+	e.checkLocal(ctx)
+	return err
+}
+
+// ReconcileAll reconciles every repository served.
+func (e *engine) ReconcileAll(ctx context.Context) error {
+	ts, err := e.targets(ctx)
+	if err != nil {
+		return err
+	}
+	err = e.bot.ReconcileAll(ctx, ts)
+	e.checkLocal(ctx)
+	return err
+}
+
+// checkLocal checks the posts of the local repository's default branch when
+// its tip changed since the last check, and logs the findings: without a
+// forge there is no pull request to comment on.
+func (e *engine) checkLocal(ctx context.Context) {
+	if e.local == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	commit, posts, findings, err := e.checkTip(ctx)
+	if err != nil {
+		e.log.Error("check the default branch", "repo", e.local.Name(), "err", err)
+		return
+	}
+	if commit == "" {
+		return
+	}
+	for _, f := range findings {
+		e.log.Warn("finding", "repo", e.local.Name(), "commit", commit, "path", f.Path, "line", f.Line, "column", f.Column,
+			"rule", f.Rule, "severity", f.Severity, "message", f.Message)
+	}
+	e.log.Info("checked the default branch", "repo", e.local.Name(), "commit", commit, "posts", posts, "findings", len(findings))
+	if e.onFinding != nil {
+		e.onFinding(commit, posts, findings)
+	}
+}
+
+// checkTip checks the site at the mirror's tip of the default branch;
+// commit is "" when it was checked already.
+func (e *engine) checkTip(ctx context.Context) (commit string, posts int, findings []check.Finding, err error) {
+	m, err := e.cache.Open(ctx, e.local.Remote(), gitrepo.Anonymous())
+	if err != nil {
+		return "", 0, nil, err
+	}
+	tip, err := m.Resolve(ctx, "refs/heads/"+e.branch)
+	if err != nil {
+		return "", 0, nil, err
+	}
+	if tip.String() == e.checked {
+		return "", 0, nil, nil
+	}
+	fsys, err := m.FS(ctx, tip)
+	if err != nil {
+		return "", 0, nil, err
+	}
+	site, err := content.LoadSite(ctx, fsys)
+	if err != nil {
+		return "", 0, nil, err
+	}
+	findings, err = check.New(site.Config).CheckSite(ctx, site)
+	if err != nil {
+		return "", 0, nil, err
+	}
+	e.checked = tip.String()
+	return tip.String(), len(site.Posts), findings, nil
+}
+
+// observedMirrors opens mirrors from the cache and reports herald's pushes.
+type observedMirrors struct {
+	cache  *gitrepo.Cache
+	events *events
+}
+
+func (o observedMirrors) Open(ctx context.Context, remote string, auth gitrepo.Auth) (bot.Mirror, error) {
+	m, err := o.cache.Open(ctx, remote, auth)
+	if err != nil {
+		return nil, err
+	}
+	return observedMirror{Mirror: m, dir: m.Dir(), remote: remote, events: o.events}, nil
+}
+
+// observedMirror is a mirror whose successful pushes to branches are
+// reported with their commit message.
+type observedMirror struct {
+	bot.Mirror
+	dir, remote string
+	events      *events
+}
+
+func (o observedMirror) Push(ctx context.Context, branch string, newCommit, expectedOld gitrepo.Hash) error {
+	if err := o.Mirror.Push(ctx, branch, newCommit, expectedOld); err != nil {
+		return err
+	}
+	name := plumbing.ReferenceName(branch)
+	if !strings.HasPrefix(branch, "refs/") {
+		name = plumbing.NewBranchReferenceName(branch)
+	}
+	if name.IsBranch() && newCommit != expectedOld {
+		o.events.push(pushed{Remote: gitrepo.RedactURL(o.remote), Branch: name.Short(), Commit: newCommit.String(), Message: commitMessage(o.dir, newCommit)})
+	}
+	return nil
+}
+
+// commitMessage reads a commit's message from the bare repository at dir,
+// or "" when it cannot.
+func commitMessage(dir string, h gitrepo.Hash) string {
+	r, err := git.PlainOpen(dir)
+	if err != nil {
+		return ""
+	}
+	c, err := r.CommitObject(h)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(c.Message)
+}
+
+// observedForge is a GitHub client whose merges are reported.
+type observedForge struct {
+	*github.Client
+	repo   string
+	events *events
+}
+
+func (o observedForge) Merge(ctx context.Context, number int, opts forge.MergeOptions) (forge.MergeResult, error) {
+	res, err := o.Client.Merge(ctx, number, opts)
+	if err == nil {
+		o.events.merge(merged{Repo: o.repo, PR: number, SHA: res.SHA})
+	}
+	return res, err
+}
+
+var (
+	_ bot.PullRequests    = observedForge{}
+	_ bot.GitCredentialer = observedForge{}
+	_ bot.Forge           = (*local.Repo)(nil)
+)
