@@ -12,7 +12,9 @@
 // or reordered delivery never changes the outcome, and two replicas agree. A
 // request naming a pull request reconciles that pull request (and the default
 // branch); ReconcileAll, for the resync and the start-up, reconciles every
-// open pull request of every repository given.
+// open pull request of every repository given. Events caused by herald's own
+// writes (its check run, statuses, comments and labels) are skipped; "Re-run"
+// on herald's check run checks the head again.
 //
 // # Pull requests
 //
@@ -20,7 +22,7 @@
 // "/herald check") the bot fetches the head (refs/pull/N/head) and the base
 // into the mirror, diffs the head against the merge base, loads the site at
 // the head and checks the changed posts and the configuration. The feedback
-// is inline suggestions for findings with a fix on lines of the diff (known
+// is inline suggestions (at most 50) for findings with a fix on lines of the diff (known
 // by a hidden marker made of the file, rule and text, so never posted twice,
 // and deleted once their finding is gone unless someone answered them), one
 // summary comment edited in place (none for a pull request that changes no

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -395,5 +396,31 @@ func rfc3339(v any) {
 		for _, x := range v {
 			rfc3339(x)
 		}
+	}
+}
+
+func TestSuggestionsAreBounded(t *testing.T) {
+	base, _ := basicSite(t)
+	var b strings.Builder
+	b.WriteString("---\ntitle: Many slips\nauthors: [gerrit91]\ntags: [news]\ndate: 2026-02-03T10:00:00+01:00\n---\n\nIntro.\n\n<!-- truncate -->\n\n")
+	for i := range 60 {
+		fmt.Fprintf(&b, "Line %d says the the same thing.\n\n", i)
+	}
+	w := newWorld(t, base)
+	w.openPR(2, map[string]string{"blog/2026/02-many/index.md": b.String()})
+	for range 2 {
+		if err := w.reconcile(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(w.fake.ReviewComments(fullName, 2)); got != 50 {
+		t.Errorf("suggestions = %d, want 50", got)
+	}
+	summary := w.fake.Comments(fullName, 2)[0].Body
+	if got := strings.Count(summary, "**repeated-word**"); got != 60 {
+		t.Errorf("the summary lists %d repeated words, want all 60", got)
+	}
+	if got := strings.Count(summary, "one-click fix suggested inline"); got != 50 {
+		t.Errorf("the summary points at %d suggestions, want 50", got)
 	}
 }

@@ -21,6 +21,11 @@ import (
 // suggestionPrefix starts the marker key of herald's inline suggestions.
 const suggestionPrefix = "suggestion/"
 
+// maxSuggestions bounds herald's inline suggestions on one pull request, so a
+// post full of slips gets a readable review rather than hundreds of comments;
+// the summary comment lists every finding.
+const maxSuggestions = 50
+
 // checkPR checks the posts a pull request changes at its head and gives the
 // feedback: inline suggestions, the summary comment, the scheduled label and,
 // last, the check run (or commit status) that records the head as checked.
@@ -239,10 +244,13 @@ func (b *Bot) suggest(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 	suggested := map[int]bool{}
 	var post []forge.ReviewComment
 	for _, s := range want {
-		suggested[s.finding] = true
 		if !have[s.key] {
+			if len(have)+len(post) >= maxSuggestions {
+				continue // the summary lists the finding; no inline copy
+			}
 			post = append(post, s.comment)
 		}
+		suggested[s.finding] = true
 	}
 	if len(post) > 0 {
 		if b.dryRun {
