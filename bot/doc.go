@@ -21,13 +21,14 @@
 // For each pull request whose head herald has not checked yet (or on
 // "/herald check") the bot fetches the head (refs/pull/N/head) and the base
 // into the mirror, diffs the head against the merge base, loads the site at
-// the head and checks the changed posts and the configuration. The feedback
-// is inline suggestions (at most 50) for findings with a fix on lines of the diff (known
-// by a hidden marker made of the file, rule and text, so never posted twice,
-// and deleted once their finding is gone unless someone answered them), one
-// summary comment edited in place (none for a pull request that changes no
-// post), the herald/scheduled label for a future-dated post and, written
-// last, the check run "herald" with one annotation per finding (a commit
+// the head and checks the changed posts and the configuration (whose defects
+// are reported only on the pull request that changes it). The feedback is
+// inline suggestions (at most 50) for findings with a fix on lines of the diff
+// (known by a hidden marker made of the file, rule and text, so never posted
+// twice, and deleted once their finding is gone unless someone answered
+// them), one summary comment edited in place (none for a pull request that
+// changes no post), the herald/scheduled label for a future-dated post under
+// the merge strategy and, written last, the check run "herald" with one annotation per finding (a commit
 // status "herald" in token mode). The check run records that the head was
 // checked, so feedback cut short by an error is completed by the next
 // reconcile. The summary comment and the check run come from the templates in
