@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -78,9 +79,26 @@ func (f *forgeFlags) mode() (string, error) {
 	case f.token == "" && f.repos != "":
 		return "", fmt.Errorf("--repos needs --github-token (or %s)", envName("github-token"))
 	case f.token != "":
+		if _, err := f.repoNames(); err != nil {
+			return "", err
+		}
 		return "token", nil
 	}
 	return "", errors.New("no repository to serve: pass --repo PATH|URL (a plain Git repository), or --github-app-id and --github-app-key (a GitHub App), or --github-token and --repos")
+}
+
+// repoNames splits --repos into owner/name items.
+func (f *forgeFlags) repoNames() ([]string, error) {
+	var out []string
+	for _, r := range strings.Split(f.repos, ",") {
+		r = strings.TrimSpace(r)
+		owner, name, ok := strings.Cut(r, "/")
+		if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
+			return nil, fmt.Errorf("--repos %q: %q is not owner/name (want owner/a,owner/b)", f.repos, r)
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // engine is the bot with its forge, Git cache and targets wired: what
@@ -184,6 +202,11 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.
 	if ghOpts.BaseURL != "" && !strings.HasSuffix(ghOpts.BaseURL, "/") {
 		ghOpts.BaseURL += "/"
 	}
+	// The settings are checked with quiet clients that give up soon: one
+	// line says what is wrong, not a page of retries.
+	checkOpts := ghOpts
+	checkOpts.Logger = slog.New(slog.DiscardHandler)
+	checkOpts.Retry = github.RetryPolicy{MaxAttempts: 2, AttemptTimeout: 15 * time.Second}
 	var clients bot.Clients
 	botOpts := []bot.Option{bot.WithLogger(log), bot.WithDryRun(f.dryRun)}
 	switch mode {
@@ -206,27 +229,29 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.
 		})
 		e.targets = func(context.Context) ([]bot.Target, error) { return []bot.Target{{Repo: name}}, nil }
 	case "token":
-		var names []string
+		names, err := f.repoNames()
+		if err != nil {
+			return nil, err
+		}
 		tokenClients := map[string]*github.Client{}
-		for _, r := range strings.Split(f.repos, ",") {
-			r = strings.TrimSpace(r)
-			owner, name, okName := strings.Cut(r, "/")
-			if !okName || owner == "" || name == "" || strings.Contains(name, "/") {
-				return nil, fmt.Errorf("--repos %q: %q is not owner/name (want owner/a,owner/b)", f.repos, r)
-			}
-			c, err := github.NewTokenClient(f.token, owner, name, ghOpts)
+		var login string
+		for _, r := range names {
+			owner, name, _ := strings.Cut(r, "/")
+			probe, err := github.NewTokenClient(f.token, owner, name, checkOpts)
 			if err != nil {
 				return nil, fmt.Errorf("--github-token: %v", err)
 			}
-			if _, err := c.Repo(ctx); err != nil {
-				return nil, fmt.Errorf("--repos %s: cannot read the repository: %v (check its name, --github-url and that the token may read it)", r, err)
+			if login == "" {
+				if login, err = probe.Login(ctx); err != nil {
+					return nil, fmt.Errorf("--github-token: GitHub refused it: %v (check the token and --github-url)", err)
+				}
 			}
-			tokenClients[r] = c
-			names = append(names, r)
-		}
-		login, err := tokenClients[names[0]].Login(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("--github-token: GitHub refused it: %v (check the token)", err)
+			if _, err := probe.Repo(ctx); err != nil {
+				return nil, fmt.Errorf("--repos %s: cannot read the repository: %v (check its name and that the token may read it)", r, err)
+			}
+			if tokenClients[r], err = github.NewTokenClient(f.token, owner, name, ghOpts); err != nil {
+				return nil, fmt.Errorf("--github-token: %v", err)
+			}
 		}
 		botOpts = append(botOpts, bot.WithCommitStatuses(), bot.WithLogin(login))
 		clients = bot.ClientsFunc(func(_ context.Context, t bot.Target) (bot.Forge, error) {
@@ -252,7 +277,11 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.
 		if err != nil {
 			return nil, fmt.Errorf("--github-app-key %s: %v (want the .pem file GitHub generated for the App)", f.appKeyFile, err)
 		}
-		slug, err := app.Slug(ctx)
+		probe, err := github.NewApp(f.appID, key, checkOpts)
+		if err != nil {
+			return nil, fmt.Errorf("--github-app-key %s: %v", f.appKeyFile, err)
+		}
+		slug, err := probe.Slug(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("--github-app-id %d: GitHub refused the App: %v (check the App ID, its key and --github-url)", f.appID, err)
 		}

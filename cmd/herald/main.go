@@ -41,10 +41,26 @@ func commands() map[string]command {
 	}
 }
 
+// exitForced is the exit code after a second interrupt cut a graceful stop
+// short (128 + SIGINT, as shells report it).
+const exitForced = 130
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	// The first signal stops gracefully; a second one forces the exit.
+	// This goroutine lives as long as the process.
+	go func() {
+		s := <-sigs
+		fmt.Fprintf(os.Stderr, "herald: %v: stopping (send it again to stop at once)\n", s)
+		cancel()
+		s = <-sigs
+		fmt.Fprintf(os.Stderr, "herald: %v again: stopping now\n", s)
+		os.Exit(exitForced)
+	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	cancel()
 	os.Exit(code)
 }
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -59,9 +60,9 @@ func TestServeRefusesBadSettings(t *testing.T) {
 			"herald serve: --insecure-no-signature contradicts the webhook secret given by HERALD_WEBHOOK_SECRET: drop one of them\n"},
 		{"bad size", []string{"--webhook-secret", "s", "--max-body", "lots"}, nil,
 			"herald serve: invalid value \"lots\" for flag -max-body: \"lots\" is not a size such as 25MiB, 10MB or 1048576\n"},
-		{"bad path", []string{"--webhook-secret", "s", "--webhook-path", "hook"}, nil,
+		{"bad path", []string{"--webhook-secret", "s", "--repo", "/nonexistent/site.git", "--webhook-path", "hook"}, nil,
 			"herald serve: --webhook-path: webhook path \"hook\" must start with /\n"},
-		{"path taken", []string{"--webhook-secret", "s", "--webhook-path", "/metrics"}, nil,
+		{"path taken", []string{"--webhook-secret", "s", "--repo", "/nonexistent/site.git", "--webhook-path", "/metrics"}, nil,
 			"herald serve: --webhook-path: webhook path \"/metrics\" is taken by herald's own endpoint\n"},
 		{"bad log level", []string{"--webhook-secret", "s", "--log-level", "loud"}, nil,
 			"herald serve: --log-level \"loud\": want debug, info, warn or error\n"},
@@ -69,7 +70,7 @@ func TestServeRefusesBadSettings(t *testing.T) {
 			"herald serve: unexpected argument \"now\" (herald serve takes flags only)\n"},
 		{"unknown flag", []string{"--secret", "s"}, nil,
 			"herald serve: flag provided but not defined: -secret\n"},
-		{"address in use", []string{"--webhook-secret", "s", "--listen", "in-use"}, nil, "herald serve: --listen "},
+		{"address in use", []string{"--webhook-secret", "s", "--repo", "/nonexistent/site.git", "--listen", "in-use"}, nil, "herald serve: --listen "},
 	}
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -391,5 +392,117 @@ func TestServeInsecure(t *testing.T) {
 		if !strings.Contains(logs, want) {
 			t.Errorf("logs lack %q:\n%s", want, logs)
 		}
+	}
+}
+
+// TestServeRefusesBadConfiguration runs herald serve with each kind of bad
+// configuration a person might write and shows the one line they read.
+func TestServeRefusesBadConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	garbageKey := filepath.Join(dir, "garbage.pem")
+	badYAML := filepath.Join(dir, "bad.yml")
+	unknownKey := filepath.Join(dir, "unknown.yml")
+	for name, body := range map[string]string{garbageKey: "not a key\n", badYAML: "listen: [1,\n", unknownKey: "listen: 127.0.0.1:0\nsecret: x\n"} {
+		if err := os.WriteFile(name, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	missing := filepath.Join(dir, "missing")
+	sec := map[string]string{"HERALD_WEBHOOK_SECRET": "s"}
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"missing webhook secret with GitHub", []string{"--github-token", "t", "--repos", "acme/blog"}, nil,
+			"herald serve: no webhook secret: set HERALD_WEBHOOK_SECRET or pass --webhook-secret (the secret of the GitHub App or repository webhook)\n"},
+		{"App ID without key", []string{"--github-app-id", "42"}, sec,
+			"herald serve: --github-app-id 42 has no key: pass the App's private key file with --github-app-key or HERALD_GITHUB_APP_KEY\n"},
+		{"App key without ID", nil, map[string]string{"HERALD_WEBHOOK_SECRET": "s", "HERALD_GITHUB_APP_KEY": "/k.pem"},
+			"herald serve: --github-app-key is set but --github-app-id is not: pass the App's numeric ID with --github-app-id or HERALD_GITHUB_APP_ID\n"},
+		{"unreadable App key", []string{"--github-app-id", "42", "--github-app-key", missing}, sec,
+			"herald serve: --github-app-key " + missing + ": cannot read the App's private key: no such file or directory\n"},
+		{"App key that is not a key", []string{"--github-app-id", "42", "--github-app-key", garbageKey}, sec,
+			"herald serve: --github-app-key " + garbageKey + ": "},
+		{"token and App", []string{"--github-app-id", "42", "--github-app-key", garbageKey, "--github-token", "t"}, sec,
+			"herald serve: both --github-token and a GitHub App (--github-app-id) are set: use one (an App gives check runs, a token commit statuses)\n"},
+		{"token without repositories", []string{"--github-token", "t"}, sec,
+			"herald serve: --github-token needs --repos owner/a,owner/b (or HERALD_REPOS): the repositories to serve\n"},
+		{"repository not owner/name", []string{"--github-token", "t", "--repos", "acme/blog,docs"}, sec,
+			"herald serve: --repos \"acme/blog,docs\": \"docs\" is not owner/name (want owner/a,owner/b)\n"},
+		{"local and GitHub", []string{"--repo", ".", "--github-token", "t"}, sec,
+			"herald serve: --repo (local mode) cannot be combined with GitHub settings: drop --repo or the --github-* and --repos settings\n"},
+		{"no forge", nil, sec,
+			"herald serve: no repository to serve: pass --repo PATH|URL (a plain Git repository), or --github-app-id and --github-app-key (a GitHub App), or --github-token and --repos\n"},
+		{"bad cron spec", []string{"--github-token", "t", "--repos", "acme/blog", "--resync", "every five minutes"}, sec,
+			"herald serve: --resync \"every five minutes\": "},
+		{"unknown time zone", []string{"--github-token", "t", "--repos", "acme/blog", "--timezone", "Mars/Olympus_Mons"}, sec,
+			"herald serve: --timezone \"Mars/Olympus_Mons\": unknown time zone (use an IANA name such as Europe/Berlin or UTC)\n"},
+		{"poll too short", []string{"--repo", ".", "--poll", "10ms"}, nil,
+			"herald serve: --poll 10ms: want at least 1s\n"},
+		{"unreachable repository", []string{"--repo", missing}, nil,
+			"herald serve: --repo " + missing + ": cannot reach the repository: repository " + missing + ": stat " + missing + ": no such file or directory (check the path or URL, and that it has a branch)\n"},
+		{"bad environment value", []string{"--repo", missing}, map[string]string{"HERALD_WORKERS": "lots"},
+			"herald serve: HERALD_WORKERS=\"lots\": parse error\n"},
+		{"unreadable config file", []string{"--config", missing}, nil,
+			"herald serve: --config " + missing + ": cannot read it: no such file or directory\n"},
+		{"config file not YAML", []string{"--config", badYAML}, nil,
+			"herald serve: --config " + badYAML + ": not YAML: "},
+		{"unknown key in the config file", []string{"--config", unknownKey}, nil,
+			"herald serve: --config " + unknownKey + ": unknown setting \"secret\" (the keys are flag names, such as listen or github-app-id)\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"--listen", "127.0.0.1:0", "--data-dir", t.TempDir()}, tt.args...)
+			var stderr syncBuffer
+			code := serve(context.Background(), args, serveDeps{getenv: env(tt.env), stderr: &stderr})
+			if code != exitUsage {
+				t.Errorf("exit code = %d, want %d", code, exitUsage)
+			}
+			got := stderr.String()
+			if strings.HasSuffix(tt.want, "\n") && got != tt.want || !strings.HasPrefix(got, tt.want) {
+				t.Errorf("stderr = %q\nwant     %q", got, tt.want)
+			}
+			if strings.Count(got, "\n") != 1 {
+				t.Errorf("stderr has %d lines, want one:\n%s", strings.Count(got, "\n"), got)
+			}
+		})
+	}
+}
+
+// TestServeSettingsPrecedence shows that flags win over HERALD_* variables,
+// which win over the --config file.
+func TestServeSettingsPrecedence(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "herald.yml")
+	if err := os.WriteFile(file, []byte("workers: 3\nlog-level: warn\nwebhook-path: /from-file\nwebhook-secret: [a, b]\ndry-run: true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name        string
+		args        []string
+		env         map[string]string
+		workers     int
+		path        string
+		secrets     []string
+		secretsFrom string
+	}{
+		{"file only", []string{"--config", file}, nil, 3, "/from-file", []string{"a", "b"}, "--webhook-secret"},
+		{"environment over file", []string{"--config", file}, map[string]string{"HERALD_WORKERS": "5", "HERALD_WEBHOOK_SECRET": "e"}, 5, "/from-file", []string{"e"}, "HERALD_WEBHOOK_SECRET"},
+		{"flag over both", []string{"--config", file, "--workers", "7", "--webhook-path", "/flag"}, map[string]string{"HERALD_WORKERS": "5", "HERALD_CONFIG": "ignored"}, 7, "/flag", []string{"a", "b"}, "--webhook-secret"},
+		{"config file named by the environment", nil, map[string]string{"HERALD_CONFIG": file}, 3, "/from-file", []string{"a", "b"}, "--webhook-secret"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := parseServeFlags(tt.args, env(tt.env), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := []any{cfg.workers, cfg.path, cfg.secrets, cfg.secretSource, cfg.logLevel.String(), cfg.forge.dryRun}
+			want := []any{tt.workers, tt.path, tt.secrets, tt.secretsFrom, "WARN", true}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("settings (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
