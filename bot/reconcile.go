@@ -180,6 +180,7 @@ func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, o
 		return 0
 	})
 	var errs []error
+	var failed []int // pull requests not reconciled: their schedule is kept as it was
 	state := publish.State{Config: cfg}
 	for _, p := range open {
 		if e.prs == nil {
@@ -190,6 +191,7 @@ func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, o
 		if err != nil {
 			plog.Error("pull request not reconciled", "err", err)
 			errs = append(errs, fmt.Errorf("%s#%d: %w", t.Repo, p.Number, err))
+			failed = append(failed, p.Number)
 			continue
 		}
 		if slices.Contains(e.merged, p.Number) {
@@ -230,11 +232,12 @@ func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, o
 	for _, bl := range res.Blocked {
 		log.Info("publication blocked", "pr", bl.PR, "paths", bl.Paths, "reasons", bl.Reasons)
 	}
-	scope := 0
-	if scoped {
-		scope = only
-	}
-	b.rememberSchedule(e, state, now, scope)
+	b.rememberSchedule(e, state, now, func(pr int) bool {
+		if scoped {
+			return pr != only
+		}
+		return slices.Contains(failed, pr)
+	})
 	return errors.Join(errs...)
 }
 
@@ -339,18 +342,20 @@ func publishConfig(site *content.Site) publish.Config {
 
 // rememberSchedule keeps the repository's schedule for the feeds and hands
 // its entries to the scheduler.
-// With scope set, state holds that one pull request; the items of the
-// repository's other pull requests are kept from the last reconcile.
-func (b *Bot) rememberSchedule(e *env, state publish.State, now time.Time, scope int) {
+// The items of the pull requests keep names (the ones this reconcile did not
+// read, or could not) are kept from the last reconcile.
+func (b *Bot) rememberSchedule(e *env, state publish.State, now time.Time, keep func(pr int) bool) {
 	items := publish.Upcoming(state, now)
-	if scope != 0 {
-		b.mu.Lock()
-		for _, it := range b.items[e.t.Repo] {
-			if it.PR != 0 && it.PR != scope {
-				items = append(items, it)
-			}
+	b.mu.Lock()
+	kept := 0
+	for _, it := range b.items[e.t.Repo] {
+		if it.PR != 0 && keep(it.PR) {
+			items = append(items, it)
+			kept++
 		}
-		b.mu.Unlock()
+	}
+	b.mu.Unlock()
+	if kept > 0 {
 		slices.SortStableFunc(items, func(a, c publish.Item) int {
 			if n := a.At.Compare(c.At); n != 0 {
 				return n
