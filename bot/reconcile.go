@@ -232,7 +232,7 @@ func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, o
 	for _, bl := range res.Blocked {
 		log.Info("publication blocked", "pr", bl.PR, "paths", bl.Paths, "reasons", bl.Reasons)
 	}
-	b.rememberSchedule(e, state, now, func(pr int) bool {
+	b.rememberSchedule(ctx, e, state, now, func(pr int) bool {
 		if scoped {
 			return pr != only
 		}
@@ -344,7 +344,7 @@ func publishConfig(site *content.Site) publish.Config {
 // its entries to the scheduler.
 // The items of the pull requests keep names (the ones this reconcile did not
 // read, or could not) are kept from the last reconcile.
-func (b *Bot) rememberSchedule(e *env, state publish.State, now time.Time, keep func(pr int) bool) {
+func (b *Bot) rememberSchedule(ctx context.Context, e *env, state publish.State, now time.Time, keep func(pr int) bool) {
 	items := publish.Upcoming(state, now)
 	b.mu.Lock()
 	kept := 0
@@ -366,7 +366,7 @@ func (b *Bot) rememberSchedule(e *env, state publish.State, now time.Time, keep 
 	entries := make([]feed.Entry, 0, len(items))
 	loc := e.site.Location()
 	for _, it := range items {
-		entries = append(entries, feed.Entry{Repo: e.t.Repo, URL: b.itemURL(e, it), Location: loc, Item: it})
+		entries = append(entries, feed.Entry{Repo: e.t.Repo, URL: b.itemURL(ctx, e, it), Location: loc, Item: it})
 	}
 	b.mu.Lock()
 	b.schedule[e.t.Repo] = entries
@@ -381,9 +381,15 @@ func (b *Bot) rememberSchedule(e *env, state publish.State, now time.Time, keep 
 
 // itemURL is where a person follows an item: the post's live address when
 // the site's URL is known, else the pull request.
-func (b *Bot) itemURL(e *env, it publish.Item) string {
+func (b *Bot) itemURL(ctx context.Context, e *env, it publish.Item) string {
 	if u := e.site.Config.SiteURL; u != "" {
-		if post, err := e.site.ReadPost(context.Background(), it.Path); err == nil && post.URLPath != "" {
+		if h := e.heads[it.PR]; it.PR != 0 && h != nil {
+			for _, post := range h.posts {
+				if post.Path == it.Path && post.URLPath != "" {
+					return strings.TrimSuffix(u, "/") + post.URLPath
+				}
+			}
+		} else if post, err := e.site.ReadPost(ctx, it.Path); it.PR == 0 && err == nil && post.URLPath != "" {
 			return strings.TrimSuffix(u, "/") + post.URLPath
 		}
 	}
