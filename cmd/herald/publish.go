@@ -2,11 +2,87 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"time"
+
+	"github.com/heraldhq/herald/publish"
 )
 
-func runPublish(_ context.Context, _ []string, _, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "herald publish: not built yet")
-	return exitUsage
+const publishUsage = `usage: herald publish --due [--repo PATH|URL] [--dry-run] [flags]
+
+Publishes what is due now in the repository at --repo (default: the one of
+the current directory), or in the GitHub repositories the App or token
+settings name, and exits: for running herald from cron instead of as a
+service. Each publication is printed on stdout; nothing is printed when
+nothing is due. Exit status: 0 when everything due went out, 1 when
+something due could not be published (the reason is on stderr), 2 for
+usage or configuration errors.
+
+`
+
+func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return publishDue(ctx, args, getenvOS, stdout, stderr)
+}
+
+func publishDue(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	o := newOneShot("publish")
+	due := o.fs.Bool("due", false, "publish what is due now (required: the only mode there is)")
+	if err := o.parse(args, getenv, stderr, publishUsage); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return o.fail(stderr, exitUsage, err)
+	}
+	if !*due {
+		return o.fail(stderr, exitUsage, errors.New("--due is required: herald publish --due publishes what is due now (see herald publish -h)"))
+	}
+	eng, err := o.engine(ctx)
+	if err != nil {
+		return o.fail(stderr, exitUsage, err)
+	}
+	defer eng.Close()
+	code := exitOK
+	if err := eng.ReconcileAll(ctx); err != nil {
+		o.fail(stderr, exitFindings, err)
+		code = exitFindings
+	}
+	pushes, merges := eng.events.list()
+	for _, p := range pushes {
+		fmt.Fprintf(stdout, "%s  %s (%s)\n", short(p.Commit), p.Message, p.Branch)
+	}
+	for _, m := range merges {
+		fmt.Fprintf(stdout, "%s  merged %s#%d\n", short(m.SHA), m.Repo, m.PR)
+	}
+	entries, err := eng.bot.Schedule(ctx)
+	if err != nil {
+		return o.fail(stderr, exitFindings, err)
+	}
+	now := time.Now()
+	for _, e := range entries {
+		if e.At.After(now) {
+			continue
+		}
+		switch {
+		case e.Status == publish.ItemLate && o.forge.dryRun:
+			fmt.Fprintf(stdout, "would publish %s %s (due %s)\n", e.Repo, e.Path, publish.FormatTime(e.At, e.Location))
+		case e.Status == publish.ItemLate:
+			fmt.Fprintf(stderr, "herald publish: %s %s was due %s and is not out yet\n", e.Repo, e.Path, publish.Humanize(e.At.Sub(now)))
+			code = exitFindings
+		case e.Status == publish.ItemBlocked:
+			fmt.Fprintf(stderr, "herald publish: %s %s cannot go out: %s\n", e.Repo, e.Path, e.Reason)
+			code = exitFindings
+		}
+	}
+	return code
+}
+
+// short abbreviates a commit hash.
+func short(h string) string {
+	if len(h) > 7 {
+		return h[:7]
+	}
+	return h
 }

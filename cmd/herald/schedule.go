@@ -2,11 +2,64 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"time"
+
+	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/publish/feed"
 )
 
-func runSchedule(_ context.Context, _ []string, _, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "herald schedule: not built yet")
-	return exitUsage
+const scheduleUsage = `usage: herald schedule [--repo PATH|URL] [--format text|json|ics] [flags]
+
+Prints the upcoming publications of the repository at --repo (default: the
+one of the current directory), or of the GitHub repositories the App or
+token settings name: when each post goes out, in UTC, in the site's time
+zone and relative to now. Nothing is published or written. Exit status: 0,
+1 when a repository could not be read, 2 for usage or configuration errors.
+
+`
+
+func runSchedule(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return schedule(ctx, args, getenvOS, stdout, stderr)
 }
+
+func schedule(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	o := newOneShot("schedule")
+	format := o.fs.String("format", "text", "output `FORMAT`: text, json or ics")
+	if err := o.parse(args, getenv, stderr, scheduleUsage); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return o.fail(stderr, exitUsage, err)
+	}
+	write := map[string]func(io.Writer, []feed.Entry, time.Time) error{"text": feed.WriteText, "json": feed.WriteJSON, "ics": feed.WriteICS}[*format]
+	if write == nil {
+		return o.fail(stderr, exitUsage, fmt.Errorf("--format %q: want text, json or ics", *format))
+	}
+	// A dry run: the schedule is derived as the bot derives it, and
+	// nothing is published, commented or pushed.
+	o.forge.dryRun = true
+	eng, err := o.engine(ctx)
+	if err != nil {
+		return o.fail(stderr, exitUsage, err)
+	}
+	defer eng.Close()
+	code := exitOK
+	if err := eng.ReconcileAll(ctx); err != nil {
+		o.fail(stderr, exitFindings, err)
+		code = exitFindings
+	}
+	entries, err := eng.bot.Schedule(ctx)
+	if err != nil {
+		return o.fail(stderr, exitFindings, err)
+	}
+	if err := write(stdout, entries, time.Now()); err != nil {
+		return o.fail(stderr, exitUsage, fmt.Errorf("write: %w", err))
+	}
+	return code
+}
+
+var _ feed.Source = (*bot.Bot)(nil)

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/heraldhq/herald/bot"
+)
+
+// oneShot is the command line shared by schedule and publish: the forge
+// settings of serve, a configuration file and the log level.
+type oneShot struct {
+	name     string
+	fs       *flag.FlagSet
+	forge    forgeFlags
+	config   string
+	logLevel string
+	log      *slog.Logger
+}
+
+// newOneShot defines the shared flags of the command name.
+func newOneShot(name string) *oneShot {
+	o := &oneShot{name: name, fs: flag.NewFlagSet("herald "+name, flag.ContinueOnError)}
+	o.fs.SetOutput(io.Discard)
+	o.fs.Usage = func() {}
+	o.forge.define(o.fs)
+	o.fs.StringVar(&o.config, "config", "", "YAML `FILE` of settings named like the flags (the file herald serve reads)")
+	o.fs.StringVar(&o.logLevel, "log-level", "warn", "`LEVEL` of the logs written to stderr: debug, info, warn or error")
+	return o
+}
+
+// parse reads args, the environment and the file. It prints the help for
+// -h and returns flag.ErrHelp; other errors are one line for the caller.
+func (o *oneShot) parse(args []string, getenv func(string) string, stderr io.Writer, usage string) error {
+	if err := o.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stderr, usage)
+			o.fs.SetOutput(stderr)
+			o.fs.PrintDefaults()
+		}
+		return err
+	}
+	if o.fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (herald %s takes flags only)", o.fs.Arg(0), o.name)
+	}
+	// herald serve's settings are shared, but not all of them apply here.
+	if err := layer(o.fs, getenv); err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", o.logLevel)
+	}
+	o.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if o.forge.repo == "" && o.forge.appID == 0 && o.forge.appKeyFile == "" && o.forge.token == "" && o.forge.repos == "" {
+		o.forge.repo = "." // the repository of the current directory
+	}
+	return nil
+}
+
+// engine wires the bot for one run.
+func (o *oneShot) engine(ctx context.Context, opts ...bot.Option) (*engine, error) {
+	return newEngine(ctx, o.forge, o.log, opts...)
+}
+
+// fail prints one line for the command and returns the exit code.
+func (o *oneShot) fail(stderr io.Writer, code int, err error) int {
+	fmt.Fprintf(stderr, "herald %s: %s\n", o.name, strings.TrimSpace(err.Error()))
+	return code
+}
+
+func getenvOS(k string) string { return os.Getenv(k) }
