@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -422,5 +423,53 @@ func TestSuggestionsAreBounded(t *testing.T) {
 	}
 	if got := strings.Count(summary, "one-click fix suggested inline"); got != 50 {
 		t.Errorf("the summary points at %d suggestions, want 50", got)
+	}
+}
+
+func TestFailingChecksBlockTheMerge(t *testing.T) {
+	base, post := cleanPost(t)
+	w := newWorld(t, base)
+	head := w.openPR(2, post)
+	w.fake.AddReview(fullName, fakeReview(head))
+	w.fake.AddCheckRun(fullName, fakegithub.CheckRun{Name: "build", HeadSHA: head, Status: "completed", Conclusion: "failure", App: "github-actions"})
+	w.fake.AddStatus(fullName, fakegithub.Status{SHA: head, Context: "ci/lint", State: "success"})
+	w.clock.Set(time.Date(2026, 2, 3, 9, 5, 0, 0, time.UTC))
+	for range 2 {
+		if err := w.reconcile(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m := w.fake.Merges(); len(m) != 0 {
+		t.Fatalf("merged with a failing check: %+v", m)
+	}
+	var blocker []fakegithub.Comment
+	for _, c := range w.fake.Comments(fullName, 2) {
+		if strings.Contains(c.Body, "herald:"+publish.BlockerCommentKey) {
+			blocker = append(blocker, c)
+		}
+	}
+	if len(blocker) != 1 || !strings.Contains(blocker[0].Body, "Required checks are failing: `build`.") {
+		t.Fatalf("blocker comments = %+v", blocker)
+	}
+	if !slices.Contains(w.fake.PR(fullName, 2).Labels, publish.LabelBlocked) {
+		t.Errorf("labels = %v, want %s", w.fake.PR(fullName, 2).Labels, publish.LabelBlocked)
+	}
+
+	// The build is fixed: published on the next reconcile, late.
+	w.fake.AddCheckRun(fullName, fakegithub.CheckRun{Name: "build", HeadSHA: head, Status: "completed", Conclusion: "success", App: "github-actions"})
+	if err := w.reconcile(); err != nil {
+		t.Fatal(err)
+	}
+	if m := w.fake.Merges(); len(m) != 1 || m[0].SHA != head {
+		t.Fatalf("merges = %+v", m)
+	}
+	published := ""
+	for _, c := range w.fake.Comments(fullName, 2) {
+		if strings.Contains(c.Body, "herald:"+publish.PublishedCommentKey) {
+			published = c.Body
+		}
+	}
+	if !strings.Contains(published, "late") {
+		t.Errorf("the published comment does not say it went out late:\n%s", published)
 	}
 }

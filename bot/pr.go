@@ -176,30 +176,30 @@ func (b *Bot) checkedOn(ctx context.Context, e *env, p forge.PullRequest, summar
 		}
 		c.checks = append(c.checks, publish.Check{Context: st.Context, State: statusCheck(st.State)})
 	}
-	if !b.statuses {
-		runs, err := e.prs.CheckRuns(ctx, p.HeadSHA)
-		if err != nil {
-			return c, fmt.Errorf("check runs: %w", err)
-		}
-		for _, r := range runs {
-			if r.Name == CheckName && (b.appSlug == "" || r.AppSlug == "" || r.AppSlug == b.appSlug) {
-				r := r
-				c.run = &r
-				if r.Status == forge.CheckCompleted {
-					c.sha = p.HeadSHA
-					if r.Conclusion == forge.ConclusionFailure {
-						c.errors = 1
-						if st := stateOf(summary); st["sha"] == p.HeadSHA {
-							if n, err := strconv.Atoi(st["errors"]); err == nil && n > 0 {
-								c.errors = n
-							}
+	// Other checks are read in token mode too: a token cannot create check
+	// runs, but CI's check runs must pass before a merge all the same.
+	runs, err := e.prs.CheckRuns(ctx, p.HeadSHA)
+	if err != nil {
+		return c, fmt.Errorf("check runs: %w", err)
+	}
+	for _, r := range runs {
+		if !b.statuses && r.Name == CheckName && (b.appSlug == "" || r.AppSlug == "" || r.AppSlug == b.appSlug) {
+			r := r
+			c.run = &r
+			if r.Status == forge.CheckCompleted {
+				c.sha = p.HeadSHA
+				if r.Conclusion == forge.ConclusionFailure {
+					c.errors = 1
+					if st := stateOf(summary); st["sha"] == p.HeadSHA {
+						if n, err := strconv.Atoi(st["errors"]); err == nil && n > 0 {
+							c.errors = n
 						}
 					}
 				}
-				continue
 			}
-			c.checks = append(c.checks, publish.Check{Context: r.Name, State: runCheck(r)})
+			continue
 		}
+		c.checks = append(c.checks, publish.Check{Context: r.Name, State: runCheck(r)})
 	}
 	return c, nil
 }
