@@ -15,8 +15,12 @@ import (
 // is live.
 const LiveCommentKey = "herald-live"
 
-// liveQueueSize bounds the live checks waiting for Run.
-const liveQueueSize = 256
+// liveQueueSize bounds the live checks waiting for Run, and liveWorkers the
+// checks running at once.
+const (
+	liveQueueSize = 256
+	liveWorkers   = 8
+)
 
 // liveJob is the check, after a publication, that the posts answer at their
 // public URLs.
@@ -48,14 +52,21 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.mu.Unlock()
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	slots := make(chan struct{}, liveWorkers)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case j := <-b.liveJobs:
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return nil
+			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				defer func() { <-slots }()
 				b.checkLive(ctx, j)
 			}()
 		}
