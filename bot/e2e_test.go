@@ -136,11 +136,7 @@ func newWorldWith(t testing.TB, repo func(*gittest.Server) *gittest.Repo, opts .
 		w.git.SetRef("refs/heads/main", sha)
 		return sha, nil
 	}})
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	key, pemKey := appKey(t)
 	w.fake.AddApp(appID, "herald", &key.PublicKey)
 	w.fake.AddInstallation(appID, instID, owner)
 	w.fake.AddRepo(fakegithub.Repo{Owner: owner, Name: name, CloneURL: w.git.URL})
@@ -184,6 +180,21 @@ func newWorldWith(t testing.TB, repo func(*gittest.Server) *gittest.Repo, opts .
 	})
 	return w
 }
+
+// appKey returns the GitHub App's key, generated once per test binary.
+var appKey = func() func(testing.TB) (*rsa.PrivateKey, []byte) {
+	var once sync.Once
+	var key *rsa.PrivateKey
+	var err error
+	return func(t testing.TB) (*rsa.PrivateKey, []byte) {
+		t.Helper()
+		once.Do(func() { key, err = rsa.GenerateKey(rand.Reader, 2048) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return key, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	}
+}()
 
 type syncWriter struct {
 	mu sync.Mutex
