@@ -162,6 +162,7 @@ func (d *demo) run(ctx context.Context) (code int) {
 		return exitUsage
 	}
 	defer eng.Close()
+	eng.checks = true
 	eng.onFinding = func(commit string, posts int, fs []check.Finding) {
 		if commit != seed {
 			return

@@ -112,10 +112,13 @@ type engine struct {
 
 	// local mode: the repository, its default branch, and what was last
 	// checked.
-	local     *local.Repo
-	branch    string
-	mu        sync.Mutex
-	checked   string
+	local   *local.Repo
+	branch  string
+	mu      sync.Mutex
+	checked string
+	// checks turns on the check of the default branch after each
+	// reconcile (serve and demo; the one-shot commands do without).
+	checks    bool
 	onFinding func(commit string, posts int, fs []check.Finding)
 
 	events *events
@@ -349,7 +352,7 @@ func (e *engine) ReconcileAll(ctx context.Context) error {
 // its tip changed since the last check, and logs the findings: without a
 // forge there is no pull request to comment on.
 func (e *engine) checkLocal(ctx context.Context) {
-	if e.local == nil {
+	if e.local == nil || !e.checks {
 		return
 	}
 	e.mu.Lock()

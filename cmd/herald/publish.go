@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/heraldhq/herald/publish"
@@ -51,7 +52,8 @@ func publishDue(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	pushes, merges := eng.events.list()
 	for _, p := range pushes {
-		fmt.Fprintf(stdout, "%s  %s (%s)\n", short(p.Commit), p.Message, p.Branch)
+		subject, _, _ := strings.Cut(p.Message, "\n")
+		fmt.Fprintf(stdout, "%s  %s (%s)\n", short(p.Commit), subject, p.Branch)
 	}
 	for _, m := range merges {
 		fmt.Fprintf(stdout, "%s  merged %s#%d\n", short(m.SHA), m.Repo, m.PR)

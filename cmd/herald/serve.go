@@ -208,6 +208,7 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 			return exitUsage
 		}
 		defer eng.Close()
+		eng.checks = true
 		rec = eng
 		feedSrc.set(eng.bot)
 	}

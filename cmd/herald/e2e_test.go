@@ -1,0 +1,556 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald/internal/fakegithub"
+	"github.com/heraldhq/herald/internal/gittest"
+	"github.com/heraldhq/herald/webhook"
+)
+
+// heraldBin is the binary built once for the end-to-end tests.
+var heraldBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "herald-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	heraldBin = filepath.Join(dir, "herald")
+	build := exec.Command("go", "build", "-o", heraldBin, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build herald:", err)
+		os.RemoveAll(dir)
+		os.Exit(2)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// result is what one run of the binary left.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// herald runs the binary to completion with a clean HERALD_* environment.
+func herald(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, heraldBin, args...)
+	cmd.Env = append(cleanEnv(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("run herald %s: %v", strings.Join(args, " "), err)
+	}
+	return result{stdout.String(), stderr.String(), code}
+}
+
+// cleanEnv is the test's environment without HERALD_* variables.
+func cleanEnv() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "HERALD_") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// proc is a herald serve running as a process.
+type proc struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	logs   *syncBuffer
+	done   chan struct{}
+	code   int
+	url    string
+	secret string
+}
+
+// startServe starts herald serve on a free loopback port and waits until
+// it listens.
+func startServeProc(t *testing.T, env []string, args ...string) *proc {
+	t.Helper()
+	p := &proc{t: t, logs: &syncBuffer{}, done: make(chan struct{})}
+	p.cmd = exec.Command(heraldBin, append([]string{"serve", "--listen", "127.0.0.1:0", "--data-dir", t.TempDir()}, args...)...)
+	p.cmd.Env = append(cleanEnv(), env...)
+	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(p.done)
+		err := p.cmd.Wait()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			p.code = ee.ExitCode()
+		}
+	}()
+	t.Cleanup(func() {
+		p.stop()
+		if t.Failed() {
+			t.Logf("herald serve logs:\n%s", p.logs.String())
+		}
+	})
+	listen := regexp.MustCompile(`"msg":"herald serve starting".*?"listen":"([^"]+)"`)
+	p.waitFor("herald serve to listen", 20*time.Second, func() bool {
+		select {
+		case <-p.done:
+			t.Fatalf("herald serve exited with %d:\n%s", p.code, p.logs.String())
+		default:
+		}
+		m := listen.FindStringSubmatch(p.logs.String())
+		if m == nil {
+			return false
+		}
+		p.url = "http://" + m[1]
+		return true
+	})
+	return p
+}
+
+// stop sends SIGTERM and returns the exit code.
+func (p *proc) stop() int {
+	select {
+	case <-p.done:
+		return p.code
+	default:
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+		p.t.Errorf("herald serve did not stop within 30s of SIGTERM")
+	}
+	return p.code
+}
+
+func (p *proc) waitFor(what string, d time.Duration, cond func() bool) {
+	p.t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("timed out after %s waiting for %s", d, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (p *proc) get(path string) (int, string) {
+	p.t.Helper()
+	resp, err := http.Get(p.url + path)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// deliver sends a signed webhook delivery and checks it was accepted.
+func (p *proc) deliver(event string, body []byte) {
+	p.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, p.url+"/webhook", bytes.NewReader(body))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-GitHub-Event", event)
+	req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("%s-%d", event, time.Now().UnixNano()))
+	req.Header.Set("X-Hub-Signature-256", webhook.Sign([]byte(p.secret), body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusAccepted {
+		p.t.Fatalf("delivery %s answered %d: %s", event, resp.StatusCode, b)
+	}
+}
+
+// siteFiles returns the example site of herald demo with its drafts dated
+// by dates (path -> front-matter date line value) and .herald.yml replaced
+// by config when given.
+func siteFiles(t *testing.T, config string, dates map[string]string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir("demosite", func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel := filepath.ToSlash(strings.TrimPrefix(p, "demosite"+string(filepath.Separator)))
+		files[rel] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, v := range dates {
+		files[p] = dateLine.ReplaceAllString(files[p], "date: "+v)
+	}
+	if config != "" {
+		files[".herald.yml"] = config
+	}
+	return files
+}
+
+// rfc writes t as a front-matter date in the example site's zone.
+func rfc(t time.Time) string {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		panic(err)
+	}
+	return t.In(berlin).Format(time.RFC3339)
+}
+
+func TestBinaryBasics(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"version", []string{"version"}, 0, "herald ", ""},
+		{"help", []string{"help"}, 0, "", "usage: herald <command> [flags]"},
+		{"no command", nil, 2, "", "usage: herald <command> [flags]"},
+		{"unknown command", []string{"frobnicate"}, 2, "", "herald: unknown command \"frobnicate\" (run 'herald help')\n"},
+		{"publish without --due", []string{"publish", "--repo", "."}, 2, "", "herald publish: --due is required"},
+		{"schedule of a missing repository", []string{"schedule", "--repo", "/nonexistent/site.git"}, 2, "", "herald schedule: --repo /nonexistent/site.git: cannot reach the repository"},
+		{"schedule in an unknown format", []string{"schedule", "--format", "xml"}, 2, "", "herald schedule: --format \"xml\": want text, json or ics\n"},
+		{"demo with a due time past the timeout", []string{"demo", "--due-in", "5s", "--timeout", "2s"}, 2, "", "herald demo: --due-in 5s: want at least 1s and less than --timeout (2s)\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := herald(t, nil, tt.args...)
+			if r.code != tt.code || !strings.Contains(r.stdout, tt.stdout) || !strings.Contains(r.stderr, tt.stderr) {
+				t.Errorf("herald %v: exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
+					tt.args, r.code, r.stdout, r.stderr, tt.code, tt.stdout, tt.stderr)
+			}
+		})
+	}
+}
+
+// TestDemo runs the README's first command as a user would, with the draft
+// due two seconds after the start.
+func TestDemo(t *testing.T) {
+	t.Parallel()
+	start := time.Now()
+	r := herald(t, nil, "demo", "--due-in", "2s", "--timeout", "45s")
+	if r.code != 0 {
+		t.Fatalf("herald demo exited %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	t.Logf("herald demo took %s:\n%s", time.Since(start).Round(time.Millisecond), r.stdout)
+	for _, want := range []string{
+		"Checked 4 posts: 3 errors, 1 warning in 1 post",
+		"blog/fosdem-recap/index.md:11:17: error repeated-word:",
+		"error mojibake:", "warning misspelling:", "error link-syntax: reversed link syntax",
+		"in 3 days", "in 1 month", "Waiting for \"Example Project 1.4 is out\" to go out in ",
+		"Published ", "publish: Example Project 1.4 is out",
+		"  blog/release-1-4/index.md\n  - draft: true\n  + draft: false\n",
+		"Done in ",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	m := regexp.MustCompile(`throwaway Git repository \(([^,]+)/site.git,`).FindStringSubmatch(r.stdout)
+	if m == nil {
+		t.Fatalf("output names no repository:\n%s", r.stdout)
+	}
+	if _, err := os.Stat(m[1]); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("herald demo left %s behind (stat: %v)", m[1], err)
+	}
+}
+
+// TestServeLocalMode serves a plain repository on a real Git server over
+// HTTP: a draft is published at its time by exactly one commit, a signed
+// push delivery makes herald publish a newly pushed draft at once (the
+// poll is a minute), and the schedule is served as JSON and iCalendar.
+func TestServeLocalMode(t *testing.T) {
+	t.Parallel()
+	srv := gittest.NewServer(t)
+	due := time.Now().Add(4 * time.Second).Truncate(time.Second)
+	far := time.Now().Add(72 * time.Hour).Truncate(time.Hour)
+	repo := srv.NewRepo("site", siteFiles(t, "", map[string]string{
+		"blog/release-1-4/index.md":  rfc(due),
+		"blog/fosdem-recap/index.md": rfc(far),
+		"blog/roadmap-2027/index.md": rfc(far.Add(time.Hour)),
+	}))
+	seed := repo.Ref("refs/heads/main")
+	p := startServeProc(t, []string{"HERALD_WEBHOOK_SECRET=local-secret"}, "--repo", repo.URL, "--poll", "1m")
+	p.secret = "local-secret"
+	p.waitFor("/readyz", 20*time.Second, func() bool { code, _ := p.get("/readyz"); return code == 200 })
+
+	code, body := p.get("/schedule")
+	var doc struct {
+		Entries []struct{ Path, Status, Zone string }
+	}
+	if err := json.Unmarshal([]byte(body), &doc); code != 200 || err != nil || len(doc.Entries) != 3 ||
+		doc.Entries[0].Path != "blog/release-1-4/index.md" || doc.Entries[0].Status != "scheduled" || doc.Entries[0].Zone != "Europe/Berlin" {
+		t.Errorf("/schedule: %d %v\n%s", code, err, body)
+	}
+	if code, ics := p.get("/schedule.ics"); code != 200 || !strings.Contains(ics, "BEGIN:VCALENDAR") || strings.Count(ics, "BEGIN:VEVENT") != 3 {
+		t.Errorf("/schedule.ics: %d\n%s", code, ics)
+	}
+	if !strings.Contains(p.logs.String(), `"msg":"finding"`) || !strings.Contains(p.logs.String(), `"rule":"repeated-word"`) {
+		t.Errorf("the findings of the default branch are not logged")
+	}
+
+	// At its time: one publish commit.
+	p.waitFor("the publish commit", 20*time.Second, func() bool { return repo.Ref("refs/heads/main") != seed })
+	latency := time.Since(due)
+	published := repo.Ref("refs/heads/main")
+	t.Logf("publish commit seen %s after the due time", latency.Round(time.Millisecond))
+	if msg := repo.Git("log", "-1", "--format=%s", published); msg != "publish: Example Project 1.4 is out" {
+		t.Errorf("commit message = %q", msg)
+	}
+	if diff := repo.Git("diff", seed, published); !strings.Contains(diff, "-draft: true\n+draft: false") || strings.Count(diff, "\n+") != 2 {
+		t.Errorf("the publish commit is not the one-line change:\n%s", diff)
+	}
+	if n := repo.CommitCount("refs/heads/main"); n != 2 {
+		t.Errorf("commits on main = %d, want 2", n)
+	}
+
+	// A draft already due is pushed; the push delivery publishes it.
+	pushed := repo.Commit("refs/heads/main", map[string]string{"blog/hotfix/index.md": "---\ntitle: Hotfix 1.4.1\ndate: " + rfc(time.Now().Add(-time.Minute)) +
+		"\ndraft: true\nauthors: [ada]\ntags: [releases]\n---\n\nVersion 1.4.1 fixes the upgrade of old configurations.\n\n<!-- truncate -->\n\nUpgrade as before.\n"})
+	body2, err := os.ReadFile("../../testdata/github/webhooks/push/payload.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := time.Now()
+	p.deliver("push", body2)
+	p.waitFor("the publish commit of the pushed draft", 15*time.Second, func() bool { return repo.Ref("refs/heads/main") != pushed })
+	t.Logf("pushed draft published %s after the delivery", time.Since(sent).Round(time.Millisecond))
+	if msg := repo.Git("log", "-1", "--format=%s", "refs/heads/main"); msg != "publish: Hotfix 1.4.1" {
+		t.Errorf("commit message = %q", msg)
+	}
+
+	// Exactly once: nothing more while herald keeps running.
+	time.Sleep(1500 * time.Millisecond)
+	if n := repo.CommitCount("refs/heads/main"); n != 4 {
+		t.Errorf("commits on main = %d, want 4 (seed, publish, push, publish)", n)
+	}
+	if code := p.stop(); code != 0 {
+		t.Errorf("exit code after SIGTERM = %d, want 0", code)
+	}
+	if !strings.Contains(p.logs.String(), `"msg":"herald serve stopped"`) {
+		t.Errorf("no clean stop in the logs")
+	}
+}
+
+// TestPublishDue runs herald publish --due as cron would.
+func TestPublishDue(t *testing.T) {
+	t.Parallel()
+	srv := gittest.NewServer(t)
+	far := rfc(time.Now().Add(72 * time.Hour))
+	repo := srv.NewRepo("site", siteFiles(t, "", map[string]string{
+		"blog/release-1-4/index.md":  rfc(time.Now().Add(-time.Hour)),
+		"blog/fosdem-recap/index.md": far,
+		"blog/roadmap-2027/index.md": far,
+	}))
+	data := t.TempDir()
+
+	r := herald(t, nil, "schedule", "--repo", repo.URL, "--data-dir", data)
+	if r.code != 0 || !strings.Contains(r.stdout, "late") || !strings.Contains(r.stdout, "blog/fosdem-recap/index.md") || !strings.Contains(r.stdout, "in 3 days") {
+		t.Errorf("herald schedule: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = herald(t, nil, "publish", "--due", "--dry-run", "--repo", repo.URL, "--data-dir", data)
+	if r.code != 0 || !strings.Contains(r.stdout, "would publish site blog/release-1-4/index.md") || repo.CommitCount("refs/heads/main") != 1 {
+		t.Errorf("dry run: exit %d, %d commits\n%s%s", r.code, repo.CommitCount("refs/heads/main"), r.stdout, r.stderr)
+	}
+	r = herald(t, nil, "publish", "--due", "--repo", repo.URL, "--data-dir", data)
+	if r.code != 0 || !regexp.MustCompile(`^[0-9a-f]{7}  publish: Example Project 1.4 is out \(main\)\n$`).MatchString(r.stdout) {
+		t.Errorf("publish: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = herald(t, nil, "publish", "--due", "--repo", repo.URL, "--data-dir", t.TempDir())
+	if r.code != 0 || r.stdout != "" || r.stderr != "" || repo.CommitCount("refs/heads/main") != 2 {
+		t.Errorf("second run: exit %d, %d commits, stdout %q, stderr %q; want 0, 2 and silence", r.code, repo.CommitCount("refs/heads/main"), r.stdout, r.stderr)
+	}
+
+	// A draft whose local time does not exist (the spring-forward gap in
+	// Berlin) cannot go out: exit 1 with the reason.
+	repo.Commit("refs/heads/main", map[string]string{"blog/gap/index.md": "---\ntitle: In the gap\ndate: 2026-03-29T02:30:00\ndraft: true\nauthors: [ada]\ntags: [news]\n---\n\nText.\n\n<!-- truncate -->\n\nMore.\n"})
+	r = herald(t, nil, "publish", "--due", "--repo", repo.URL, "--data-dir", data)
+	if r.code != 1 || !strings.Contains(r.stderr, "herald publish: site blog/gap/index.md cannot go out: ") {
+		t.Errorf("blocked draft: exit %d, stdout %q, stderr %q; want 1 and the reason", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestServeGitHub runs herald serve against the GitHub fake and a real Git
+// server, as a GitHub App and with a token: a signed pull_request delivery
+// gets feedback, an approval arrives, and at the post's time the pull
+// request is merged, once.
+func TestServeGitHub(t *testing.T) {
+	for _, mode := range []string{"app", "token"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			testServeGitHub(t, mode)
+		})
+	}
+}
+
+func testServeGitHub(t *testing.T, mode string) {
+	const owner, name, full, secret = "acme", "blog", "acme/blog", "gh-secret"
+	srv := gittest.NewServer(t)
+	far := rfc(time.Now().Add(72 * time.Hour))
+	base := siteFiles(t, "version: 1\ntimezone: Europe/Berlin\n", map[string]string{"blog/fosdem-recap/index.md": far, "blog/roadmap-2027/index.md": far})
+	postPath := "blog/release-1-4/index.md"
+	post := strings.Replace(base[postPath], "draft: true\n", "", 1)
+	delete(base, postPath)
+	repo := srv.NewRepo(name, base)
+	baseSHA := repo.Ref("refs/heads/main")
+	due := time.Now().Add(8 * time.Second).Truncate(time.Second)
+	head := repo.CreatePullRef(5, baseSHA, map[string]string{postPath: dateLine.ReplaceAllString(post, "date: "+rfc(due))})
+	repo.SetRef("refs/heads/release", head)
+
+	fake := fakegithub.New(t, fakegithub.Options{OnMerge: func(_ string, _ int, sha string) (string, error) {
+		repo.SetRef("refs/heads/main", sha)
+		return sha, nil
+	}})
+	fake.AddRepo(fakegithub.Repo{Owner: owner, Name: name, CloneURL: repo.URL})
+	mergeable := true
+	diff := repo.Git("diff", baseSHA, head, "--", postPath)
+	fake.AddPR(full, fakegithub.PR{Number: 5, Title: "Release 1.4", Author: "ada", HeadRef: "release", HeadSHA: head, BaseRef: "main", BaseSHA: baseSHA,
+		Mergeable: &mergeable, Files: []fakegithub.File{{Path: postPath, Status: "added", Additions: strings.Count(post, "\n"), Patch: diff[strings.Index(diff, "@@"):]}}})
+
+	env := []string{"HERALD_WEBHOOK_SECRET=" + secret, "HERALD_GITHUB_URL=" + fake.URL()}
+	var instID int64
+	switch mode {
+	case "app":
+		key, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keyFile := filepath.Join(t.TempDir(), "app.pem")
+		if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		fake.AddApp(42, "herald", &key.PublicKey)
+		instID = 7
+		fake.AddInstallation(42, instID, owner)
+		env = append(env, "HERALD_GITHUB_APP_ID=42", "HERALD_GITHUB_APP_KEY="+keyFile)
+	case "token":
+		fake.AddToken("tok-123", "herald-bot")
+		env = append(env, "HERALD_GITHUB_TOKEN=tok-123", "HERALD_REPOS="+full)
+	}
+	p := startServeProc(t, env)
+	p.secret = secret
+	p.waitFor("/readyz", 20*time.Second, func() bool { code, _ := p.get("/readyz"); return code == 200 })
+
+	// Feedback on the delivery.
+	p.deliver("pull_request", prPayload(t, "pull_request", "opened", full, repo.URL, head, instID))
+	feedback := func() bool {
+		if mode == "app" {
+			runs := fake.CheckRuns(full, head)
+			return len(runs) == 1 && runs[0].Status == "completed"
+		}
+		for _, st := range fake.Statuses(full, head) {
+			if st.Context == "herald" {
+				return true
+			}
+		}
+		return false
+	}
+	p.waitFor("feedback on the pull request", 15*time.Second, feedback)
+	p.waitFor("the summary comment", 5*time.Second, func() bool {
+		cs := fake.Comments(full, 5)
+		return len(cs) == 1 && strings.Contains(cs[0].Body, "herald:herald-summary")
+	})
+	if len(fake.Merges()) != 0 {
+		t.Fatal("merged before its time")
+	}
+
+	// Approval, then the time comes: merged once.
+	fake.AddReview(full, fakegithub.Review{PR: 5, User: "maintainer", State: "APPROVED", CommitID: head})
+	p.deliver("pull_request_review", prPayload(t, "pull_request_review", "submitted", full, repo.URL, head, instID))
+	p.waitFor("the merge", 30*time.Second, func() bool { return len(fake.Merges()) > 0 })
+	t.Logf("%s mode: merged %s after the due time", mode, time.Since(due).Round(time.Millisecond))
+	time.Sleep(1500 * time.Millisecond)
+	if ms := fake.Merges(); len(ms) != 1 || ms[0].PR != 5 || ms[0].SHA != head {
+		t.Errorf("merges = %+v, want one of #5 at %s", ms, head)
+	}
+	if time.Now().Before(due) {
+		t.Errorf("merged before the due time")
+	}
+	code, body := p.get("/schedule")
+	if code != 200 || !strings.Contains(body, `"entries"`) {
+		t.Errorf("/schedule: %d %s", code, body)
+	}
+	if code := p.stop(); code != 0 {
+		t.Errorf("exit code after SIGTERM = %d", code)
+	}
+	if errs := fake.Errors(); len(errs) > 0 {
+		t.Errorf("requests GitHub would reject: %v", errs)
+	}
+}
+
+// prPayload is a fixture delivery rewritten to name the fake's repository,
+// pull request #5 at head and the installation.
+func prPayload(t *testing.T, event, action, full, cloneURL, head string, inst int64) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "testdata", "github", "webhooks", event, action+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p map[string]any
+	if err := json.Unmarshal(raw, &p); err != nil {
+		t.Fatal(err)
+	}
+	owner, name, _ := strings.Cut(full, "/")
+	repo := p["repository"].(map[string]any)
+	repo["full_name"], repo["name"], repo["clone_url"] = full, name, cloneURL
+	repo["owner"].(map[string]any)["login"] = owner
+	if inst != 0 {
+		p["installation"] = map[string]any{"id": inst}
+	} else {
+		delete(p, "installation")
+	}
+	p["number"] = 5
+	pr := p["pull_request"].(map[string]any)
+	pr["number"] = 5
+	h := pr["head"].(map[string]any)
+	h["sha"], h["ref"], h["repo"] = head, "release", repo
+	pr["base"].(map[string]any)["repo"] = repo
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
