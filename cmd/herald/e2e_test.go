@@ -553,4 +553,3 @@ func prPayload(t *testing.T, event, action, full, cloneURL, head string, inst in
 	}
 	return b
 }
-
