@@ -21,9 +21,11 @@ func envName(flagName string) string {
 // layer fills the flags the command line left unset, first from the
 // environment, then from the configuration file named by the "config" flag
 // (YAML, keys are flag names): flags win over the environment, which wins
-// over the file. Flags named in skip are left to the caller. Each error
-// names the setting and where it came from.
-func layer(fs *flag.FlagSet, getenv func(string) string, skip ...string) error {
+// over the file. Flags named in skip are left to the caller; keys of the
+// file for which elsewhere reports true belong to another command (the file
+// is shared with herald serve) and are ignored. Each error names the
+// setting and where it came from.
+func layer(fs *flag.FlagSet, getenv func(string) string, elsewhere func(string) bool, skip ...string) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	skipped := func(name string) bool {
@@ -72,6 +74,9 @@ func layer(fs *flag.FlagSet, getenv func(string) string, skip ...string) error {
 	sort.Strings(keys)
 	for _, k := range keys {
 		f := fs.Lookup(k)
+		if f == nil && elsewhere != nil && elsewhere(k) {
+			continue
+		}
 		if f == nil || k == "config" {
 			return fmt.Errorf("--config %s: unknown setting %q (the keys are flag names, such as listen or github-app-id)", file, k)
 		}

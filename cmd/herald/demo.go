@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -86,6 +87,12 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	case *dueIn < time.Second || *dueIn >= *timeout:
 		fmt.Fprintf(stderr, "herald demo: --due-in %s: want at least 1s and less than --timeout (%s)\n", *dueIn, *timeout)
+		return exitUsage
+	}
+	// The example repository is a bare repository on disk, which Git
+	// reaches through the git command.
+	if _, err := exec.LookPath("git"); err != nil {
+		fmt.Fprintln(stderr, "herald demo: the example repository is served with the git command, which is not installed: install git and run herald demo again")
 		return exitUsage
 	}
 	d := &demo{out: stdout, stderr: stderr, keep: *keep, timeout: *timeout, dueIn: *dueIn}

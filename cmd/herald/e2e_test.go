@@ -390,6 +390,15 @@ func TestPublishDue(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "late") || !strings.Contains(r.stdout, "blog/fosdem-recap/index.md") || !strings.Contains(r.stdout, "in 3 days") {
 		t.Errorf("herald schedule: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// The settings file of herald serve serves the one-shot commands too.
+	cfgFile := filepath.Join(t.TempDir(), "herald.yml")
+	if err := os.WriteFile(cfgFile, []byte("listen: 127.0.0.1:9999\nwebhook-secret: s\nrepo: "+repo.URL+"\ndata-dir: "+data+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = herald(t, []string{"HERALD_CONFIG=" + cfgFile}, "schedule", "--format", "ics")
+	if r.code != 0 || strings.Count(r.stdout, "BEGIN:VEVENT") != 3 || !strings.Contains(r.stdout, "SUMMARY:") {
+		t.Errorf("herald schedule --format ics with the serve settings file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	r = herald(t, nil, "publish", "--due", "--dry-run", "--repo", repo.URL, "--data-dir", data)
 	if r.code != 0 || !strings.Contains(r.stdout, "would publish site blog/release-1-4/index.md") || repo.CommitCount("refs/heads/main") != 1 {
 		t.Errorf("dry run: exit %d, %d commits\n%s%s", r.code, repo.CommitCount("refs/heads/main"), r.stdout, r.stderr)

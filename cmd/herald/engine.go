@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -219,6 +220,9 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.
 			return nil, fmt.Errorf("--repo: %v", err)
 		}
 		repo, err := e.local.Repo(ctx)
+		if errors.Is(err, exec.ErrNotFound) {
+			return nil, fmt.Errorf("--repo %s: a repository given by path is read with the git command, which is not installed: install git, or give an http(s) URL", f.repo)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("--repo %s: cannot reach the repository: %v (check the path or URL, and that it has a branch)", f.repo, err)
 		}

@@ -49,8 +49,10 @@ func (o *oneShot) parse(args []string, getenv func(string) string, stderr io.Wri
 	if o.fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q (herald %s takes flags only)", o.fs.Arg(0), o.name)
 	}
-	// herald serve's settings are shared, but not all of them apply here.
-	if err := layer(o.fs, getenv); err != nil {
+	// The configuration file is herald serve's: its settings that do not
+	// apply here are ignored.
+	serveFlags, _, _ := serveFlagSet(&serveConfig{})
+	if err := layer(o.fs, getenv, func(k string) bool { return serveFlags.Lookup(k) != nil }); err != nil {
 		return err
 	}
 	var level slog.Level

@@ -339,14 +339,14 @@ func reconcileAtStart(ctx context.Context, rec reconciler, srv *webhook.Server, 
 	}
 }
 
-// parseServeFlags parses and checks herald serve's command line.
-func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
-	cfg := serveConfig{maxBody: webhook.DefaultMaxBodyBytes}
+// serveFlagSet defines herald serve's flags over cfg; the webhook secrets
+// and the log level are returned for the caller to check.
+func serveFlagSet(cfg *serveConfig) (*flag.FlagSet, *stringList, *string) {
 	fs := flag.NewFlagSet("herald serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported in one line by the caller
-	var secrets stringList
+	secrets := &stringList{}
 	fs.StringVar(&cfg.listen, "listen", ":8080", "host:port `ADDR` to serve HTTP on: webhooks, /healthz, /readyz, /metrics")
-	fs.Var(&secrets, "webhook-secret", "`SECRET` to verify X-Hub-Signature-256 with; repeat it to accept several while rotating; when given, "+envWebhookSecret+" (comma-separated, preferred: flags show in the process list) is not read")
+	fs.Var(secrets, "webhook-secret", "`SECRET` to verify X-Hub-Signature-256 with; repeat it to accept several while rotating; when given, "+envWebhookSecret+" (comma-separated, preferred: flags show in the process list) is not read")
 	fs.BoolVar(&cfg.insecure, "insecure-no-signature", false, "accept webhook deliveries without checking their signature (local testing only)")
 	fs.StringVar(&cfg.path, "webhook-path", webhook.DefaultPath, "`PATH` of the webhook endpoint's URL")
 	maxBody := sizeFlag{&cfg.maxBody}
@@ -359,6 +359,13 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.IntVar(&cfg.workers, "workers", webhook.DefaultWorkers, "how many (`N`) reconciles run at once (one per repository at a time)")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 25*time.Second, "on SIGTERM, how long to finish requests and queued reconciles")
 	level := fs.String("log-level", "info", "`LEVEL` of logs: debug, info, warn or error")
+	return fs, secrets, level
+}
+
+// parseServeFlags parses and checks herald serve's command line.
+func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+	cfg := serveConfig{maxBody: webhook.DefaultMaxBodyBytes}
+	fs, secrets, level := serveFlagSet(&cfg)
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -378,7 +385,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q (herald serve takes flags only)", fs.Arg(0))
 	}
-	if err := layer(fs, getenv, "webhook-secret"); err != nil {
+	if err := layer(fs, getenv, nil, "webhook-secret"); err != nil {
 		return cfg, err
 	}
 	if cfg.timezone != "" {
@@ -399,8 +406,8 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return cfg, fmt.Errorf("--shutdown-timeout %s: want a positive duration", cfg.shutdownTimeout)
 	}
 
-	cfg.secrets, cfg.secretSource = secrets, "--webhook-secret"
-	if len(secrets) == 0 {
+	cfg.secrets, cfg.secretSource = *secrets, "--webhook-secret"
+	if len(*secrets) == 0 {
 		cfg.secrets, cfg.secretSource = splitSecrets(getenv(envWebhookSecret)), envWebhookSecret
 	}
 	for i, s := range cfg.secrets {
