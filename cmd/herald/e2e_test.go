@@ -562,3 +562,73 @@ func prPayload(t *testing.T, event, action, full, cloneURL, head string, inst in
 	}
 	return b
 }
+
+// TestDemoKeep leaves the example repository and the logs behind when
+// asked, and says where.
+func TestDemoKeep(t *testing.T) {
+	t.Parallel()
+	r := herald(t, nil, "demo", "--keep", "--due-in", "1s", "--timeout", "45s")
+	if r.code != 0 {
+		t.Fatalf("herald demo --keep exited %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	m := regexp.MustCompile(`Kept in (\S+): `).FindStringSubmatch(r.stdout)
+	if m == nil {
+		t.Fatalf("output does not say where it kept the repository:\n%s", r.stdout)
+	}
+	t.Cleanup(func() { os.RemoveAll(m[1]) })
+	for _, p := range []string{"site.git/HEAD", "herald.log", "cache"} {
+		if _, err := os.Stat(filepath.Join(m[1], p)); err != nil {
+			t.Errorf("kept directory lacks %s: %v", p, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(m[1], "site.git", "index")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the bare repository has an index file (stat: %v)", err)
+	}
+}
+
+// TestDemoInterrupted stops the demo with Ctrl-C while it waits: exit 1,
+// a clear message, nothing left behind.
+func TestDemoInterrupted(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(heraldBin, "demo", "--due-in", "40s", "--timeout", "50s")
+	cmd.Env = cleanEnv()
+	var stdout, stderr syncBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(stdout.String(), "Waiting for ") {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the demo did not get to waiting:\n%s%s", stdout.String(), stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the demo did not stop within 20s of an interrupt")
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Errorf("exit: %v, want code 1", err)
+	}
+	if !strings.Contains(stderr.String(), "herald demo: interrupted\n") {
+		t.Errorf("stderr = %q, want it to say the demo was interrupted", stderr.String())
+	}
+	m := regexp.MustCompile(`throwaway Git repository \(([^,]+)/site.git,`).FindStringSubmatch(stdout.String())
+	if m == nil {
+		t.Fatalf("output names no repository:\n%s", stdout.String())
+	}
+	if _, err := os.Stat(m[1]); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the interrupted demo left %s behind (stat: %v)", m[1], err)
+	}
+}
