@@ -282,6 +282,13 @@ func afterDone(s publish.State, a publish.Action) publish.State {
 				s.Posts[i].Draft = false
 			}
 		}
+	case publish.TriggerRebuild:
+		// The rebuild covers its items, as the record read back says.
+		for _, it := range a.Items {
+			if it.Due.After(s.Done.LastRebuild) {
+				s.Done.LastRebuild = it.Due
+			}
+		}
 	}
 	return s
 }
