@@ -12,11 +12,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -631,4 +633,63 @@ func TestDemoInterrupted(t *testing.T) {
 	if _, err := os.Stat(m[1]); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the interrupted demo left %s behind (stat: %v)", m[1], err)
 	}
+}
+
+// TestPublishDueRebuild triggers a build hook for a due post of a site
+// that hides future posts by itself (the rebuild strategy), once.
+func TestPublishDueRebuild(t *testing.T) {
+	t.Parallel()
+	var hooks atomicCount
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			hooks.add()
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer hook.Close()
+	srv := gittest.NewServer(t)
+	far := rfc(time.Now().Add(72 * time.Hour))
+	files := siteFiles(t, "version: 1\ntimezone: Europe/Berlin\npublish:\n  strategy: rebuild\n  rebuild:\n    trigger: hook\n    url: "+hook.URL+"/build\n", map[string]string{
+		"blog/release-1-4/index.md":  rfc(time.Now().Add(-time.Hour)),
+		"blog/fosdem-recap/index.md": far,
+		"blog/roadmap-2027/index.md": far,
+	})
+	for p, text := range files {
+		files[p] = strings.Replace(text, "draft: true\n", "", 1)
+	}
+	repo := srv.NewRepo("site", files)
+	data := t.TempDir()
+	for run := 1; run <= 2; run++ {
+		r := herald(t, nil, "publish", "--due", "--repo", repo.URL, "--data-dir", data)
+		if r.code != 0 || r.stderr != "" {
+			t.Errorf("run %d: exit %d, stdout %q, stderr %q", run, r.code, r.stdout, r.stderr)
+		}
+	}
+	if n := hooks.get(); n != 1 {
+		t.Errorf("build hook called %d times, want 1", n)
+	}
+	if repo.Ref("refs/herald/rebuilds") == "" {
+		t.Error("the rebuild is not recorded on the repository")
+	}
+	if n := repo.CommitCount("refs/heads/main"); n != 1 {
+		t.Errorf("commits on main = %d, want 1 (a hook rebuild commits nothing)", n)
+	}
+}
+
+// atomicCount counts calls from several goroutines.
+type atomicCount struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *atomicCount) add() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n++
+}
+
+func (c *atomicCount) get() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
 }
