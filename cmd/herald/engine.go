@@ -227,6 +227,10 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.
 			return nil, fmt.Errorf("--repo %s: cannot reach the repository: %v (check the path or URL, and that it has a branch)", f.repo, err)
 		}
 		e.branch = repo.DefaultBranch
+		if fi, err := os.Stat(filepath.Join(e.local.Remote(), ".git")); err == nil && fi.IsDir() && !f.dryRun {
+			log.Warn("--repo is a work tree: Git refuses pushes to its checked-out branch, so publishing fails there; give herald the bare repository or URL your site deploys from",
+				"repo", e.local.Remote(), "branch", e.branch)
+		}
 		name := e.local.Name()
 		clients = bot.ClientsFunc(func(_ context.Context, t bot.Target) (bot.Forge, error) {
 			if t.Repo != name {
