@@ -206,8 +206,7 @@ func (p *proc) deliver(event string, body []byte) {
 // siteFiles returns the example site of herald demo with its drafts dated
 // by dates (path -> front-matter date line value) and .herald.yml replaced
 // by config when given.
-func siteFiles(t *testing.T, config string, dates map[string]string) map[string]string {
-	t.Helper()
+func siteFiles(config string, dates map[string]string) map[string]string {
 	files := map[string]string{}
 	err := filepath.WalkDir("demosite", func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -219,7 +218,7 @@ func siteFiles(t *testing.T, config string, dates map[string]string) map[string]
 		return err
 	})
 	if err != nil {
-		t.Fatal(err)
+		panic(err) // the example site is part of the package
 	}
 	for p, v := range dates {
 		files[p] = dateLine.ReplaceAllString(files[p], "date: "+v)
@@ -308,7 +307,7 @@ func TestServeLocalMode(t *testing.T) {
 	srv := gittest.NewServer(t)
 	due := time.Now().Add(4 * time.Second).Truncate(time.Second)
 	far := time.Now().Add(72 * time.Hour).Truncate(time.Hour)
-	repo := srv.NewRepo("site", siteFiles(t, "", map[string]string{
+	repo := srv.NewRepo("site", siteFiles("", map[string]string{
 		"blog/release-1-4/index.md":  rfc(due),
 		"blog/fosdem-recap/index.md": rfc(far),
 		"blog/roadmap-2027/index.md": rfc(far.Add(time.Hour)),
@@ -381,7 +380,7 @@ func TestPublishDue(t *testing.T) {
 	t.Parallel()
 	srv := gittest.NewServer(t)
 	far := rfc(time.Now().Add(72 * time.Hour))
-	repo := srv.NewRepo("site", siteFiles(t, "", map[string]string{
+	repo := srv.NewRepo("site", siteFiles("", map[string]string{
 		"blog/release-1-4/index.md":  rfc(time.Now().Add(-time.Hour)),
 		"blog/fosdem-recap/index.md": far,
 		"blog/roadmap-2027/index.md": far,
@@ -440,7 +439,7 @@ func testServeGitHub(t *testing.T, mode string) {
 	const owner, name, full, secret = "acme", "blog", "acme/blog", "gh-secret"
 	srv := gittest.NewServer(t)
 	far := rfc(time.Now().Add(72 * time.Hour))
-	base := siteFiles(t, "version: 1\ntimezone: Europe/Berlin\n", map[string]string{"blog/fosdem-recap/index.md": far, "blog/roadmap-2027/index.md": far})
+	base := siteFiles("version: 1\ntimezone: Europe/Berlin\n", map[string]string{"blog/fosdem-recap/index.md": far, "blog/roadmap-2027/index.md": far})
 	postPath := "blog/release-1-4/index.md"
 	post := strings.Replace(base[postPath], "draft: true\n", "", 1)
 	delete(base, postPath)
@@ -649,7 +648,7 @@ func TestPublishDueRebuild(t *testing.T) {
 	defer hook.Close()
 	srv := gittest.NewServer(t)
 	far := rfc(time.Now().Add(72 * time.Hour))
-	files := siteFiles(t, "version: 1\ntimezone: Europe/Berlin\npublish:\n  strategy: rebuild\n  rebuild:\n    trigger: hook\n    url: "+hook.URL+"/build\n", map[string]string{
+	files := siteFiles("version: 1\ntimezone: Europe/Berlin\npublish:\n  strategy: rebuild\n  rebuild:\n    trigger: hook\n    url: "+hook.URL+"/build\n", map[string]string{
 		"blog/release-1-4/index.md":  rfc(time.Now().Add(-time.Hour)),
 		"blog/fosdem-recap/index.md": far,
 		"blog/roadmap-2027/index.md": far,
