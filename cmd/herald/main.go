@@ -1,8 +1,3 @@
-// Command herald is a Git-backed publishing bot for blogs and docs sites.
-//
-// This package is the composition root: it parses flags, builds every
-// concrete type and hands them to the packages that do the work. It holds
-// no logic of its own beyond wiring.
 package main
 
 import (
@@ -91,6 +86,10 @@ func usage(w io.Writer, cmds map[string]command) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
+		fmt.Fprintf(w, "  %-12s %s\n", n, cmds[n].summary)
 	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'herald <command> -h' for the flags of a command. Every flag of serve,")
+	fmt.Fprintln(w, "schedule and publish can also be set as HERALD_<FLAG> (--github-app-id:")
+	fmt.Fprintln(w, "HERALD_GITHUB_APP_ID) or in a YAML file named by --config.")
 }

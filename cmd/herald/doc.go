@@ -1,0 +1,25 @@
+// Command herald is a Git-backed publishing bot for blogs and docs sites.
+//
+// Subcommands:
+//
+//	herald serve      webhooks, checks and feedback on pull requests, and
+//	                  publishing at each post's time; as a GitHub App, with
+//	                  a token, or on a plain Git repository (--repo, local
+//	                  mode); /healthz, /readyz, /metrics, /schedule and
+//	                  /schedule.ics on the same listener
+//	herald schedule   the upcoming publications, as text, JSON or iCalendar
+//	herald publish    --due: publish what is due now and exit (for cron)
+//	herald demo       the whole cycle on a throwaway example site, offline
+//	herald check      the checks of the bot, locally or in CI
+//	herald version, herald healthcheck
+//
+// Settings come from flags, then HERALD_* environment variables (the flag's
+// name in capitals, dashes as underscores), then the YAML file named by
+// --config; a bad setting exits with status 2 and one line naming it.
+//
+// This package is the composition root: it parses settings, builds every
+// concrete type (forge clients, the Git mirror cache, the bot, the
+// scheduler, the webhook receiver and queue) and hands them to the packages
+// that do the work. It holds no publishing or checking logic of its own,
+// and keeps no state beyond the mirror cache in --data-dir.
+package main
