@@ -268,7 +268,11 @@ func (d *demo) show(hash string) error {
 	fmt.Fprintf(d.out, "  commit %s\n  Author: %s <%s>\n  Date:   %s\n\n", c.Hash, c.Author.Name, c.Author.Email,
 		c.Author.When.UTC().Format("2006-01-02 15:04:05 UTC"))
 	for line := range strings.Lines(strings.TrimSpace(c.Message)) {
-		fmt.Fprintf(d.out, "      %s\n", strings.TrimRight(line, "\n"))
+		if line = strings.TrimRight(line, "\n"); line == "" {
+			fmt.Fprintln(d.out)
+			continue
+		}
+		fmt.Fprintf(d.out, "      %s\n", line)
 	}
 	fmt.Fprintln(d.out)
 	parent, err := c.Parent(0)
@@ -434,10 +438,14 @@ func relative(d time.Duration) string {
 	return publish.Humanize(d)
 }
 
-// roundDuration shows d to a tenth of a second.
+// roundDuration shows d in milliseconds below a second, else to a tenth
+// of a second.
 func roundDuration(d time.Duration) string {
 	if d < 0 {
 		d = 0
+	}
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
 	}
 	return fmt.Sprintf("%.1f s", d.Seconds())
 }
