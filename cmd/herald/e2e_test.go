@@ -634,6 +634,30 @@ func TestDemoInterrupted(t *testing.T) {
 	}
 }
 
+// TestPublishDueWithToken publishes to a repository that needs a token.
+func TestPublishDueWithToken(t *testing.T) {
+	t.Parallel()
+	srv := gittest.NewServer(t, gittest.WithToken("repo-s3cret"))
+	far := rfc(time.Now().Add(72 * time.Hour))
+	repo := srv.NewRepo("private", siteFiles("", map[string]string{
+		"blog/release-1-4/index.md":  rfc(time.Now().Add(-time.Minute)),
+		"blog/fosdem-recap/index.md": far,
+		"blog/roadmap-2027/index.md": far,
+	}))
+	r := herald(t, nil, "publish", "--due", "--repo", repo.URL, "--data-dir", t.TempDir())
+	if r.code != 2 || !strings.HasPrefix(r.stderr, "herald publish: --repo "+repo.URL+": the repository refused herald: ") ||
+		!strings.HasSuffix(r.stderr, "(give a token that may push with --repo-token or HERALD_REPO_TOKEN)\n") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("without the token: exit %d, stderr %q; want 2 and one line", r.code, r.stderr)
+	}
+	r = herald(t, []string{"HERALD_REPO_TOKEN=repo-s3cret"}, "publish", "--due", "--repo", repo.URL, "--data-dir", t.TempDir())
+	if r.code != 0 || !strings.Contains(r.stdout, "publish: Example Project 1.4 is out") || repo.CommitCount("refs/heads/main") != 2 {
+		t.Errorf("with the token: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, "repo-s3cret") {
+		t.Error("the output shows the token")
+	}
+}
+
 // TestPublishDueRebuild triggers a build hook for a due post of a site
 // that hides future posts by itself (the rebuild strategy), once.
 func TestPublishDueRebuild(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/transport"
 
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/content"
@@ -29,6 +30,8 @@ import (
 // serve, schedule and publish.
 type forgeFlags struct {
 	repo       string // local mode: a plain Git repository
+	repoUser   string
+	repoToken  string
 	githubURL  string
 	appID      int64
 	appKeyFile string
@@ -45,6 +48,8 @@ func (f *forgeFlags) define(fs interface {
 	BoolVar(*bool, string, bool, string)
 }) {
 	fs.StringVar(&f.repo, "repo", "", "plain Git repository (`PATH|URL`) to serve without a forge (local mode)")
+	fs.StringVar(&f.repoToken, "repo-token", "", "local mode: `TOKEN` for an https --repo that needs one (prefer HERALD_REPO_TOKEN)")
+	fs.StringVar(&f.repoUser, "repo-user", local.DefaultUser, "local mode: `USER` sent with --repo-token")
 	fs.StringVar(&f.githubURL, "github-url", "", "REST API root of GitHub Enterprise Server (`URL`, such as https://github.example.com/api/v3/); empty for github.com")
 	fs.Int64Var(&f.appID, "github-app-id", 0, "GitHub App `ID` (with --github-app-key): check runs, every installed repository")
 	fs.StringVar(&f.appKeyFile, "github-app-key", "", "`FILE` holding the GitHub App's private key (PEM)")
@@ -63,6 +68,8 @@ func (f *forgeFlags) mode() (string, error) {
 		return "", errors.New("--repo (local mode) cannot be combined with GitHub settings: drop --repo or the --github-* and --repos settings")
 	case f.repo != "":
 		return "local", nil
+	case f.repoToken != "":
+		return "", errors.New("--repo-token is for local mode: pass --repo URL too")
 	case app && f.token != "":
 		return "", errors.New("both --github-token and a GitHub App (--github-app-id) are set: use one (an App gives check runs, a token commit statuses)")
 	case f.appID != 0 && f.appKeyFile == "":
@@ -87,6 +94,10 @@ func (f *forgeFlags) mode() (string, error) {
 	}
 	return "", errors.New("no repository to serve: pass --repo PATH|URL (a plain Git repository), or --github-app-id and --github-app-key (a GitHub App), or --github-token and --repos")
 }
+
+// oneLine puts an error's text on one line: a Git server's message may
+// hold newlines.
+func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
 // repoNames splits --repos into owner/name items.
 func (f *forgeFlags) repoNames() ([]string, error) {
@@ -215,7 +226,11 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.
 	botOpts := []bot.Option{bot.WithLogger(log), bot.WithDryRun(f.dryRun)}
 	switch mode {
 	case "local":
-		e.local, err = local.New(f.repo)
+		var lopts []local.Option
+		if f.repoToken != "" {
+			lopts = append(lopts, local.WithToken(f.repoUser, f.repoToken))
+		}
+		e.local, err = local.New(f.repo, lopts...)
 		if err != nil {
 			return nil, fmt.Errorf("--repo: %v", err)
 		}
@@ -223,8 +238,11 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.
 		if errors.Is(err, exec.ErrNotFound) {
 			return nil, fmt.Errorf("--repo %s: a repository given by path is read with the git command, which is not installed: install git, or give an http(s) URL", f.repo)
 		}
+		if errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed) {
+			return nil, fmt.Errorf("--repo %s: the repository refused herald: %s (give a token that may push with --repo-token or %s)", f.repo, oneLine(err), envName("repo-token"))
+		}
 		if err != nil {
-			return nil, fmt.Errorf("--repo %s: cannot reach the repository: %v (check the path or URL, and that it has a branch)", f.repo, err)
+			return nil, fmt.Errorf("--repo %s: cannot reach the repository: %s (check the path or URL, and that it has a branch)", f.repo, oneLine(err))
 		}
 		e.branch = repo.DefaultBranch
 		if fi, err := os.Stat(filepath.Join(e.local.Remote(), ".git")); err == nil && fi.IsDir() && !f.dryRun {
@@ -386,7 +404,11 @@ func (e *engine) checkLocal(ctx context.Context) {
 // checkTip checks the site at the mirror's tip of the default branch;
 // commit is "" when it was checked already.
 func (e *engine) checkTip(ctx context.Context) (commit string, posts int, findings []check.Finding, err error) {
-	m, err := e.cache.Open(ctx, e.local.Remote(), gitrepo.Anonymous())
+	auth := gitrepo.Anonymous()
+	if creds, _ := e.local.GitCredentials(ctx); creds.Password != "" {
+		auth = gitrepo.Basic(creds.Username, creds.Password)
+	}
+	m, err := e.cache.Open(ctx, e.local.Remote(), auth)
 	if err != nil {
 		return "", 0, nil, err
 	}
@@ -482,4 +504,5 @@ var (
 	_ bot.PullRequests    = observedForge{}
 	_ bot.GitCredentialer = observedForge{}
 	_ bot.Forge           = (*local.Repo)(nil)
+	_ bot.GitCredentialer = (*local.Repo)(nil)
 )

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 
 	"github.com/heraldhq/herald/bot"
 )
@@ -73,8 +72,19 @@ func (o *oneShot) engine(ctx context.Context, opts ...bot.Option) (*engine, erro
 
 // fail prints one line for the command and returns the exit code.
 func (o *oneShot) fail(stderr io.Writer, code int, err error) int {
-	fmt.Fprintf(stderr, "herald %s: %s\n", o.name, strings.TrimSpace(err.Error()))
+	fmt.Fprintf(stderr, "herald %s: %s\n", o.name, oneLine(err))
 	return code
+}
+
+// failEach prints one line per error joined in err (one per repository).
+func (o *oneShot) failEach(stderr io.Writer, err error) {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			o.failEach(stderr, e)
+		}
+		return
+	}
+	o.fail(stderr, exitFindings, err)
 }
 
 func getenvOS(k string) string { return os.Getenv(k) }

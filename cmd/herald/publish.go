@@ -47,7 +47,7 @@ func publishDue(ctx context.Context, args []string, getenv func(string) string, 
 	defer eng.Close()
 	code := exitOK
 	if err := eng.ReconcileAll(ctx); err != nil {
-		o.fail(stderr, exitFindings, err)
+		o.failEach(stderr, err)
 		code = exitFindings
 	}
 	pushes, merges := eng.events.list()

@@ -49,7 +49,7 @@ func schedule(ctx context.Context, args []string, getenv func(string) string, st
 	defer eng.Close()
 	code := exitOK
 	if err := eng.ReconcileAll(ctx); err != nil {
-		o.fail(stderr, exitFindings, err)
+		o.failEach(stderr, err)
 		code = exitFindings
 	}
 	entries, err := eng.bot.Schedule(ctx)

@@ -204,7 +204,7 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 	if rec == nil {
 		eng, err = newEngine(ctx, cfg.forge, log, bot.WithScheduler(sched))
 		if err != nil {
-			fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
+			fmt.Fprintf(deps.stderr, "herald serve: %s\n", oneLine(err))
 			return exitUsage
 		}
 		defer eng.Close()

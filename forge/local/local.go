@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/storage/memory"
 
 	"github.com/heraldhq/herald/forge"
@@ -26,17 +27,42 @@ const Owner = "local"
 // ErrEmpty means the repository has no branch yet.
 var ErrEmpty = errors.New("the repository has no branch")
 
+// DefaultUser is the HTTP user sent with a token when none is given, as
+// GitHub expects for tokens; GitLab and Gitea accept any user with a token.
+const DefaultUser = "x-access-token"
+
 // Repo is a plain Git repository. It is safe for concurrent use.
 type Repo struct {
 	remote string
 	name   string
+	creds  forge.GitCredentials
+}
+
+// Option configures New.
+type Option func(*Repo)
+
+// WithToken makes herald authenticate to an https remote with HTTP basic
+// auth: user (DefaultUser when empty) and token as the password.
+func WithToken(user, token string) Option {
+	return func(r *Repo) {
+		if user == "" {
+			user = DefaultUser
+		}
+		r.creds = forge.GitCredentials{Username: user, Password: token}
+	}
 }
 
 // New returns the forge of the repository at remote: a path (relative paths
 // are made absolute) or a URL. It does no I/O; Repo reaches the remote.
-func New(remote string) (*Repo, error) {
+// A URL must not carry a password: give it with WithToken.
+func New(remote string, opts ...Option) (*Repo, error) {
 	if strings.TrimSpace(remote) == "" {
 		return nil, errors.New("no repository given")
+	}
+	if u, err := url.Parse(remote); err == nil && u.User != nil {
+		if _, hasPassword := u.User.Password(); hasPassword {
+			return nil, errors.New("the repository URL carries a password: give the URL without it and the token separately")
+		}
 	}
 	r := remote
 	if !isURL(remote) {
@@ -46,8 +72,15 @@ func New(remote string) (*Repo, error) {
 		}
 		r = abs
 	}
-	return &Repo{remote: r, name: nameOf(r)}, nil
+	repo := &Repo{remote: r, name: nameOf(r)}
+	for _, o := range opts {
+		o(repo)
+	}
+	return repo, nil
 }
+
+// GitCredentials returns the credentials given with WithToken, or none.
+func (r *Repo) GitCredentials(context.Context) (forge.GitCredentials, error) { return r.creds, nil }
 
 // Remote returns the path or URL the repository is reached at.
 func (r *Repo) Remote() string { return r.remote }
@@ -78,7 +111,11 @@ func (r *Repo) defaultBranch(ctx context.Context) (string, error) {
 		}
 	}
 	rem := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{r.remote}})
-	refs, err := rem.ListContext(ctx, &git.ListOptions{})
+	opts := &git.ListOptions{}
+	if r.creds.Password != "" {
+		opts.Auth = &githttp.BasicAuth{Username: r.creds.Username, Password: r.creds.Password}
+	}
+	refs, err := rem.ListContext(ctx, opts)
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return "", fmt.Errorf("repository %s: %w", r.remote, ErrEmpty)
 	}

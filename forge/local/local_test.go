@@ -101,3 +101,31 @@ func TestName(t *testing.T) {
 		}
 	}
 }
+
+func TestToken(t *testing.T) {
+	srv := gittest.NewServer(t, gittest.WithToken("s3cret"))
+	repo := srv.NewRepo("private", map[string]string{"README.md": "hi\n"})
+
+	anon, err := local.New(repo.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := anon.Repo(context.Background()); err == nil {
+		t.Error("Repo without the token succeeded")
+	}
+	r, err := local.New(repo.URL, local.WithToken("", "s3cret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.Repo(context.Background())
+	if err != nil || got.DefaultBranch != "main" {
+		t.Fatalf("Repo = %+v, %v", got, err)
+	}
+	creds, err := r.GitCredentials(context.Background())
+	if err != nil || creds.Username != local.DefaultUser || creds.Password != "s3cret" {
+		t.Errorf("GitCredentials = %v, %v", creds, err)
+	}
+	if _, err := local.New("https://me:pw@example.com/site.git"); err == nil || !strings.Contains(err.Error(), "carries a password") {
+		t.Errorf("New with a password in the URL: %v", err)
+	}
+}
