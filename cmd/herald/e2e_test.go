@@ -716,3 +716,56 @@ func (c *atomicCount) get() int {
 	defer c.mu.Unlock()
 	return c.n
 }
+
+// TestServeSecondSignalForcesExit stops herald serve at once on a second
+// SIGTERM while the first one waits for a reconcile that hangs.
+func TestServeSecondSignalForcesExit(t *testing.T) {
+	t.Parallel()
+	srv := gittest.NewServer(t)
+	far := rfc(time.Now().Add(72 * time.Hour))
+	repo := srv.NewRepo("site", siteFiles("", map[string]string{
+		"blog/release-1-4/index.md": far, "blog/fosdem-recap/index.md": far, "blog/roadmap-2027/index.md": far,
+	}))
+	p := startServeProc(t, []string{"HERALD_WEBHOOK_SECRET=s"}, "--repo", repo.URL, "--poll", "1h")
+	p.secret = "s"
+	p.waitFor("/readyz", 20*time.Second, func() bool { code, _ := p.get("/readyz"); return code == 200 })
+
+	arrived, release := make(chan struct{}, 8), make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	srv.InjectFault(gittest.Fault{Kind: gittest.Block, Arrived: arrived, Release: release})
+	push, err := os.ReadFile("../../testdata/github/webhooks/push/payload.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.deliver("push", push)
+	select {
+	case <-arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the reconcile never reached the Git server")
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.done:
+		t.Fatalf("herald serve exited (%d) while a reconcile was running", p.code)
+	case <-time.After(500 * time.Millisecond):
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("herald serve did not exit within 5s of a second SIGTERM")
+	}
+	if p.code != 130 {
+		t.Errorf("exit code = %d, want 130", p.code)
+	}
+	logs := p.logs.String()
+	for _, want := range []string{"herald: terminated: stopping (send it again to stop at once)", "herald: terminated again: stopping now"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("stderr lacks %q", want)
+		}
+	}
+}
