@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/gitrepo"
@@ -135,8 +136,18 @@ var (
 // NewForge returns the adapter over c (a *github.Client).
 func NewForge(c GitHub) *Forge { return &Forge{c: c} }
 
+// refusalRereads are the waits before reading a pull request again after a
+// refused merge that left it open: the refusal may come from another
+// replica's merge still in progress ("Merge already in progress"), which
+// ends with the pull request merged.
+var refusalRereads = [...]time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second}
+
 // Merge merges pr at headSHA. A refusal is told apart by reading the pull
-// request: merged already (ErrAlreadyMerged), or not (ErrNotMergeable).
+// request: merged already (ErrAlreadyMerged), its head moved (ErrHeadMoved),
+// or not (ErrNotMergeable). A pull request still open at headSHA and
+// reading as mergeable is read again a few times over about two seconds
+// first, so that losing the race to another replica's merge reads as already
+// merged, not as a failure.
 func (f *Forge) Merge(ctx context.Context, pr int, headSHA string, method publish.MergeMethod) error {
 	_, err := f.c.Merge(ctx, pr, forge.MergeOptions{SHA: headSHA, Method: forge.MergeMethod(method)})
 	switch {
@@ -145,14 +156,24 @@ func (f *Forge) Merge(ctx context.Context, pr int, headSHA string, method publis
 	case errors.Is(err, forge.ErrHeadMoved):
 		return fmt.Errorf("%w: %w", publish.ErrHeadMoved, err)
 	case errors.Is(err, forge.ErrNotMergeable):
-		cur, perr := f.c.PR(ctx, pr)
-		if perr == nil && cur.Merged {
-			return fmt.Errorf("%w: %w", publish.ErrAlreadyMerged, err)
+		for i := 0; ; i++ {
+			cur, perr := f.c.PR(ctx, pr)
+			if perr == nil && cur.Merged {
+				return fmt.Errorf("%w: %w", publish.ErrAlreadyMerged, err)
+			}
+			if perr == nil && cur.HeadSHA != headSHA {
+				return fmt.Errorf("%w: %w", publish.ErrHeadMoved, err)
+			}
+			refused := cur.Mergeable != nil && !*cur.Mergeable || cur.MergeableState == "dirty" || cur.MergeableState == "blocked"
+			if perr != nil || cur.State != forge.PROpen || refused || i == len(refusalRereads) {
+				return fmt.Errorf("%w: %w", publish.ErrNotMergeable, err)
+			}
+			select {
+			case <-time.After(refusalRereads[i]):
+			case <-ctx.Done():
+				return fmt.Errorf("%w: %w", publish.ErrNotMergeable, err)
+			}
 		}
-		if perr == nil && cur.HeadSHA != headSHA {
-			return fmt.Errorf("%w: %w", publish.ErrHeadMoved, err)
-		}
-		return fmt.Errorf("%w: %w", publish.ErrNotMergeable, err)
 	}
 	return err
 }
