@@ -73,7 +73,9 @@ func TestForgeFaultsDelayButDoNotLosePublication(t *testing.T) {
 	}{
 		{name: "merge answers 502 on every try", inject: func(f *fakegithub.Server) { f.FailNext(merge, faultRetry.MaxAttempts, http.StatusBadGateway) },
 			firstFails: true, wantErr: "502"},
-		{name: "schedule status answers 500 on every try", inject: func(f *fakegithub.Server) { f.FailNext(status, 2*faultRetry.MaxAttempts, http.StatusInternalServerError) },
+		{name: "schedule status answers 500 on every try", inject: func(f *fakegithub.Server) {
+			f.FailNext(status, 2*faultRetry.MaxAttempts, http.StatusInternalServerError)
+		},
 			firstFails: true, wantErr: "not attempted"},
 		{name: "merge answers 503 once", inject: func(f *fakegithub.Server) { f.FailNext(merge, 1, http.StatusServiceUnavailable) }},
 		{name: "merge rate limited until after the wait bound", inject: func(f *fakegithub.Server) {
