@@ -38,7 +38,11 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	heraldBin = filepath.Join(dir, "herald")
-	build := exec.Command("go", "build", "-o", heraldBin, ".")
+	args := []string{"build", "-o", heraldBin}
+	if raceBuild {
+		args = append(args, "-race")
+	}
+	build := exec.Command("go", append(args, ".")...)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build herald:", err)
@@ -498,10 +502,16 @@ func testServeGitHub(t *testing.T, mode string) {
 		return false
 	}
 	p.waitFor("feedback on the pull request", 15*time.Second, feedback)
-	p.waitFor("the summary comment", 5*time.Second, func() bool {
-		cs := fake.Comments(full, 5)
-		return len(cs) == 1 && strings.Contains(cs[0].Body, "herald:herald-summary")
-	})
+	summaries := func() int {
+		n := 0
+		for _, c := range fake.Comments(full, 5) {
+			if strings.Contains(c.Body, "herald:herald-summary") {
+				n++
+			}
+		}
+		return n
+	}
+	p.waitFor("the summary comment", 5*time.Second, func() bool { return summaries() == 1 })
 	if len(fake.Merges()) != 0 {
 		t.Fatal("merged before its time")
 	}
@@ -514,6 +524,9 @@ func testServeGitHub(t *testing.T, mode string) {
 	time.Sleep(1500 * time.Millisecond)
 	if ms := fake.Merges(); len(ms) != 1 || ms[0].PR != 5 || ms[0].SHA != head {
 		t.Errorf("merges = %+v, want one of #5 at %s", ms, head)
+	}
+	if n := summaries(); n != 1 {
+		t.Errorf("%d summary comments, want one kept up to date", n)
 	}
 	if time.Now().Before(due) {
 		t.Errorf("merged before the due time")
