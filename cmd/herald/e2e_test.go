@@ -439,32 +439,44 @@ func TestServeGitHub(t *testing.T) {
 	}
 }
 
-func testServeGitHub(t *testing.T, mode string) {
-	const owner, name, full, secret = "acme", "blog", "acme/blog", "gh-secret"
+// ghWorld is the GitHub fake and a real Git server holding acme/blog with
+// pull request #5, which adds one clean post due at due.
+type ghWorld struct {
+	fake   *fakegithub.Server
+	repo   *gittest.Repo
+	head   string
+	instID int64
+	// env holds the settings for herald in the mode asked for.
+	env []string
+}
+
+const ghFull, ghSecret = "acme/blog", "gh-secret"
+
+func newGHWorld(t *testing.T, mode string, due time.Time) *ghWorld {
+	t.Helper()
+	const owner, name = "acme", "blog"
 	srv := gittest.NewServer(t)
 	far := rfc(time.Now().Add(72 * time.Hour))
 	base := siteFiles("version: 1\ntimezone: Europe/Berlin\n", map[string]string{"blog/fosdem-recap/index.md": far, "blog/roadmap-2027/index.md": far})
 	postPath := "blog/release-1-4/index.md"
 	post := strings.Replace(base[postPath], "draft: true\n", "", 1)
 	delete(base, postPath)
-	repo := srv.NewRepo(name, base)
-	baseSHA := repo.Ref("refs/heads/main")
-	due := time.Now().Add(8 * time.Second).Truncate(time.Second)
-	head := repo.CreatePullRef(5, baseSHA, map[string]string{postPath: dateLine.ReplaceAllString(post, "date: "+rfc(due))})
-	repo.SetRef("refs/heads/release", head)
+	w := &ghWorld{repo: srv.NewRepo(name, base)}
+	baseSHA := w.repo.Ref("refs/heads/main")
+	w.head = w.repo.CreatePullRef(5, baseSHA, map[string]string{postPath: dateLine.ReplaceAllString(post, "date: "+rfc(due))})
+	w.repo.SetRef("refs/heads/release", w.head)
 
-	fake := fakegithub.New(t, fakegithub.Options{OnMerge: func(_ string, _ int, sha string) (string, error) {
-		repo.SetRef("refs/heads/main", sha)
+	w.fake = fakegithub.New(t, fakegithub.Options{OnMerge: func(_ string, _ int, sha string) (string, error) {
+		w.repo.SetRef("refs/heads/main", sha)
 		return sha, nil
 	}})
-	fake.AddRepo(fakegithub.Repo{Owner: owner, Name: name, CloneURL: repo.URL})
+	w.fake.AddRepo(fakegithub.Repo{Owner: owner, Name: name, CloneURL: w.repo.URL})
 	mergeable := true
-	diff := repo.Git("diff", baseSHA, head, "--", postPath)
-	fake.AddPR(full, fakegithub.PR{Number: 5, Title: "Release 1.4", Author: "ada", HeadRef: "release", HeadSHA: head, BaseRef: "main", BaseSHA: baseSHA,
+	diff := w.repo.Git("diff", baseSHA, w.head, "--", postPath)
+	w.fake.AddPR(ghFull, fakegithub.PR{Number: 5, Title: "Release 1.4", Author: "ada", HeadRef: "release", HeadSHA: w.head, BaseRef: "main", BaseSHA: baseSHA,
 		Mergeable: &mergeable, Files: []fakegithub.File{{Path: postPath, Status: "added", Additions: strings.Count(post, "\n"), Patch: diff[strings.Index(diff, "@@"):]}}})
 
-	env := []string{"HERALD_WEBHOOK_SECRET=" + secret, "HERALD_GITHUB_URL=" + fake.URL()}
-	var instID int64
+	w.env = []string{"HERALD_WEBHOOK_SECRET=" + ghSecret, "HERALD_GITHUB_URL=" + w.fake.URL()}
 	switch mode {
 	case "app":
 		key, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -475,14 +487,22 @@ func testServeGitHub(t *testing.T, mode string) {
 		if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		fake.AddApp(42, "herald", &key.PublicKey)
-		instID = 7
-		fake.AddInstallation(42, instID, owner)
-		env = append(env, "HERALD_GITHUB_APP_ID=42", "HERALD_GITHUB_APP_KEY="+keyFile)
+		w.fake.AddApp(42, "herald", &key.PublicKey)
+		w.instID = 7
+		w.fake.AddInstallation(42, w.instID, owner)
+		w.env = append(w.env, "HERALD_GITHUB_APP_ID=42", "HERALD_GITHUB_APP_KEY="+keyFile)
 	case "token":
-		fake.AddToken("tok-123", "herald-bot")
-		env = append(env, "HERALD_GITHUB_TOKEN=tok-123", "HERALD_REPOS="+full)
+		w.fake.AddToken("tok-123", "herald-bot")
+		w.env = append(w.env, "HERALD_GITHUB_TOKEN=tok-123", "HERALD_REPOS="+ghFull)
 	}
+	return w
+}
+
+func testServeGitHub(t *testing.T, mode string) {
+	const full, secret = ghFull, ghSecret
+	due := time.Now().Add(8 * time.Second).Truncate(time.Second)
+	w := newGHWorld(t, mode, due)
+	fake, repo, head, instID, env := w.fake, w.repo, w.head, w.instID, w.env
 	p := startServeProc(t, env)
 	p.secret = secret
 	p.waitFor("/readyz", 20*time.Second, func() bool { code, _ := p.get("/readyz"); return code == 200 })
@@ -780,5 +800,31 @@ func TestServeSecondSignalForcesExit(t *testing.T) {
 		if !strings.Contains(logs, want) {
 			t.Errorf("stderr lacks %q", want)
 		}
+	}
+}
+
+// TestPublishDueGitHub runs herald publish --due on a GitHub repository:
+// a due pull request is merged once when approved; unapproved, the command
+// says why and exits 1.
+func TestPublishDueGitHub(t *testing.T) {
+	t.Parallel()
+	w := newGHWorld(t, "token", time.Now().Add(-time.Hour))
+	data := t.TempDir()
+	r := herald(t, w.env, "publish", "--due", "--data-dir", data)
+	if r.code != 1 || !strings.Contains(r.stderr, "herald publish: acme/blog blog/release-1-4/index.md cannot go out: ") || !strings.Contains(r.stderr, "approv") {
+		t.Errorf("unapproved: exit %d, stdout %q, stderr %q; want 1 and the blocker", r.code, r.stdout, r.stderr)
+	}
+	t.Logf("unapproved: %s", r.stderr)
+	if len(w.fake.Merges()) != 0 {
+		t.Fatal("merged without approval")
+	}
+	w.fake.AddReview(ghFull, fakegithub.Review{PR: 5, User: "maintainer", State: "APPROVED", CommitID: w.head})
+	r = herald(t, w.env, "publish", "--due", "--data-dir", data)
+	if r.code != 0 || !regexp.MustCompile(`^[0-9a-f]{7}  merged acme/blog#5\n$`).MatchString(r.stdout) {
+		t.Errorf("approved: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = herald(t, w.env, "publish", "--due", "--data-dir", data)
+	if r.code != 0 || r.stdout != "" || len(w.fake.Merges()) != 1 {
+		t.Errorf("again: exit %d, stdout %q, stderr %q, %d merges; want 0, silence and one merge", r.code, r.stdout, r.stderr, len(w.fake.Merges()))
 	}
 }
