@@ -37,13 +37,16 @@ const serveGCPercent = 400
 // secrets, comma-separated.
 const envWebhookSecret = "HERALD_WEBHOOK_SECRET"
 
-// reconciler is what serve drives: the bot. Reconcile handles one request
-// from a webhook; ReconcileAll reconciles every repository herald serves and
-// runs once at start, after which herald reports ready.
+// reconciler is what serve drives: the engine (the bot with its forge and
+// the list of repositories served). Reconcile handles one request from a
+// webhook; ReconcileAll reconciles every repository herald serves, once at
+// start (after which herald reports ready) and on the resync schedule.
 type reconciler interface {
 	webhook.Handler
 	ReconcileAll(ctx context.Context) error
 }
+
+var _ reconciler = (*engine)(nil)
 
 // serveDeps is serve's outside world; tests replace parts of it.
 type serveDeps struct {
