@@ -256,6 +256,25 @@ func vocabularyText(body []byte) string {
 			for i < len(line) && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r') {
 				i++
 			}
+			if !inComment {
+				// The plain words up to the next word that needs a look
+				// (one with a backtick, '<' or ':') are copied in one go.
+				end := len(line)
+				if k := bytes.IndexAny(line[i:], "`<:"); k >= 0 {
+					end = i + k
+					for end > i && line[end-1] != ' ' && line[end-1] != '\t' && line[end-1] != '\r' {
+						end--
+					}
+				}
+				if end > i {
+					if !inCode {
+						b.Write(line[i:end])
+						b.WriteByte(' ')
+					}
+					i = end
+					continue
+				}
+			}
 			// One pass over the word: its end, its backticks, and whether
 			// it may hold "://" or "-->" (both need a ':' or a '>').
 			j, ticks, colon, gt := i, 0, false, false
