@@ -810,7 +810,19 @@ func TestPublishDueGitHub(t *testing.T) {
 	t.Parallel()
 	w := newGHWorld(t, "token", time.Now().Add(-time.Hour))
 	data := t.TempDir()
-	r := herald(t, w.env, "publish", "--due", "--data-dir", data)
+
+	// herald schedule reads and writes nothing on GitHub.
+	r := herald(t, w.env, "schedule", "--data-dir", data, "--format", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"repo": "acme/blog"`) || !strings.Contains(r.stdout, `"pr": 5`) {
+		t.Errorf("herald schedule: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	for _, op := range []string{"issues/create-comment", "repos/create-commit-status", "pulls/merge", "issues/add-labels", "pulls/create-review"} {
+		if n := w.fake.Count(op); n != 0 {
+			t.Errorf("herald schedule made %d %s requests", n, op)
+		}
+	}
+
+	r = herald(t, w.env, "publish", "--due", "--data-dir", data)
 	if r.code != 1 || !strings.Contains(r.stderr, "herald publish: acme/blog blog/release-1-4/index.md cannot go out: ") || !strings.Contains(r.stderr, "approv") {
 		t.Errorf("unapproved: exit %d, stdout %q, stderr %q; want 1 and the blocker", r.code, r.stdout, r.stderr)
 	}
@@ -826,5 +838,12 @@ func TestPublishDueGitHub(t *testing.T) {
 	r = herald(t, w.env, "publish", "--due", "--data-dir", data)
 	if r.code != 0 || r.stdout != "" || len(w.fake.Merges()) != 1 {
 		t.Errorf("again: exit %d, stdout %q, stderr %q, %d merges; want 0, silence and one merge", r.code, r.stdout, r.stderr, len(w.fake.Merges()))
+	}
+	// The operations herald schedule did not make are the ones publishing
+	// makes (so the names counted above are the fake's).
+	for _, op := range []string{"issues/create-comment", "repos/create-commit-status", "pulls/merge"} {
+		if w.fake.Count(op) == 0 {
+			t.Errorf("no %s request while publishing", op)
+		}
 	}
 }
