@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"sort"
 	"unicode/utf8"
 )
@@ -22,11 +23,14 @@ type Lines struct {
 
 // NewLines indexes the line starts of src.
 func NewLines(src []byte) *Lines {
-	starts := make([]int, 1, 64)
-	for i, b := range src {
-		if b == '\n' {
-			starts = append(starts, i+1)
+	starts := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
+	for off := 0; ; {
+		i := bytes.IndexByte(src[off:], '\n')
+		if i < 0 {
+			break
 		}
+		off += i + 1
+		starts = append(starts, off)
 	}
 	return &Lines{src: src, starts: starts}
 }

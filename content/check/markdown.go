@@ -68,7 +68,9 @@ func (c *Checker) parse(p *content.Post) *doc {
 	body := p.Body()
 	base := p.BodyStart
 	root := c.md.Parser().Parse(text.NewReader(body))
-	d := &doc{}
+	// Room for the runs, links and headings of a typical post, so the
+	// slices do not grow step by step.
+	d := &doc{rawRuns: make([]textRun, 0, 128), links: make([]linkRef, 0, 32), headings: make([]heading, 0, 16)}
 	// Runs are built as offsets and cut, at flush, from one string of the
 	// file: one copy of the file instead of one per run.
 	raw := string(p.Raw)
@@ -155,6 +157,7 @@ func (c *Checker) parse(p *content.Post) *doc {
 	})
 	flush()
 	// Split runs around URLs and e-mail addresses.
+	d.runs = make([]textRun, 0, len(d.rawRuns)+len(d.rawRuns)/4)
 	for _, r := range d.rawRuns {
 		var locs [][]int
 		if strings.Contains(r.text, "://") || strings.Contains(r.text, "www.") {
