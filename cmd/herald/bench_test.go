@@ -37,6 +37,7 @@ func BenchmarkLocalMode(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer eng.Close()
+			eng.events.keep = true
 			if err := eng.ReconcileAll(ctx); err != nil {
 				b.Fatal(err)
 			}

@@ -137,8 +137,11 @@ type engine struct {
 }
 
 // events reports what herald changed: pushes of its commits and merges.
+// The one-shot commands keep them to print; herald serve, which runs for
+// months, only logs them (the bot does).
 type events struct {
 	mu     sync.Mutex
+	keep   bool
 	pushed []pushed
 	merged []merged
 	onPush func(p pushed)
@@ -158,7 +161,9 @@ type merged struct {
 
 func (e *events) push(p pushed) {
 	e.mu.Lock()
-	e.pushed = append(e.pushed, p)
+	if e.keep {
+		e.pushed = append(e.pushed, p)
+	}
 	on := e.onPush
 	e.mu.Unlock()
 	if on != nil {
@@ -169,7 +174,9 @@ func (e *events) push(p pushed) {
 func (e *events) merge(m merged) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.merged = append(e.merged, m)
+	if e.keep {
+		e.merged = append(e.merged, m)
+	}
 }
 
 // list returns what happened so far.

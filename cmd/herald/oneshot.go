@@ -67,7 +67,12 @@ func (o *oneShot) parse(args []string, getenv func(string) string, stderr io.Wri
 
 // engine wires the bot for one run.
 func (o *oneShot) engine(ctx context.Context, opts ...bot.Option) (*engine, error) {
-	return newEngine(ctx, o.forge, o.log, opts...)
+	e, err := newEngine(ctx, o.forge, o.log, opts...)
+	if err != nil {
+		return nil, err
+	}
+	e.events.keep = true
+	return e, nil
 }
 
 // fail prints one line for the command and returns the exit code.

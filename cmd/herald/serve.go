@@ -355,7 +355,7 @@ func serveFlagSet(cfg *serveConfig) (*flag.FlagSet, *stringList, *string) {
 	maxBody := sizeFlag{&cfg.maxBody}
 	fs.Var(maxBody, "max-body", "`SIZE` of the largest webhook body accepted, such as 25MiB or 1048576 (longer ones get 413)")
 	cfg.forge.define(fs)
-	fs.StringVar(&cfg.resync, "resync", publish.DefaultResyncSpec, "cron `SPEC` of the full reconcile of every repository (UTC unless --timezone)")
+	fs.StringVar(&cfg.resync, "resync", publish.DefaultResyncSpec, "cron `SPEC` of the full reconcile of every repository (UTC unless --timezone; local mode polls with --poll instead)")
 	fs.StringVar(&cfg.timezone, "timezone", "", "time `ZONE` of the --resync spec, such as Europe/Berlin")
 	fs.DurationVar(&cfg.poll, "poll", 30*time.Second, "local mode: how often to read the branch again (`DURATION`)")
 	fs.StringVar(&cfg.configFile, "config", "", "YAML `FILE` of settings named like the flags; flags win over "+envName("")+"* variables, which win over the file")
