@@ -100,6 +100,7 @@ func TestMain(m *testing.M) {
 	if benchRepo.dir != "" {
 		os.RemoveAll(benchRepo.dir)
 	}
+	removeScaleCorpus()
 	os.Exit(code)
 }
 
