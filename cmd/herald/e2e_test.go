@@ -847,3 +847,27 @@ func TestPublishDueGitHub(t *testing.T) {
 		}
 	}
 }
+
+// TestServeLocalDryRun decides and logs, and pushes nothing.
+func TestServeLocalDryRun(t *testing.T) {
+	t.Parallel()
+	srv := gittest.NewServer(t)
+	far := rfc(time.Now().Add(72 * time.Hour))
+	repo := srv.NewRepo("site", siteFiles("", map[string]string{
+		"blog/release-1-4/index.md":  rfc(time.Now().Add(-time.Minute)),
+		"blog/fosdem-recap/index.md": far,
+		"blog/roadmap-2027/index.md": far,
+	}))
+	p := startServeProc(t, []string{"HERALD_DRY_RUN=true"}, "--repo", repo.URL)
+	p.waitFor("/readyz", 20*time.Second, func() bool { code, _ := p.get("/readyz"); return code == 200 })
+	p.waitFor("the dry-run log of the draft flip", 10*time.Second, func() bool { return strings.Contains(p.logs.String(), `"msg":"dry run: `) })
+	if code := p.stop(); code != 0 {
+		t.Errorf("exit code = %d", code)
+	}
+	if n := repo.CommitCount("refs/heads/main"); n != 1 {
+		t.Errorf("commits on main = %d, want 1: a dry run pushes nothing", n)
+	}
+	if !strings.Contains(p.logs.String(), `"dry_run":true`) || !strings.Contains(p.logs.String(), "webhooks are off") {
+		t.Errorf("the start-up log does not show the dry run and the webhooks being off")
+	}
+}
