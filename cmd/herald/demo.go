@@ -176,7 +176,7 @@ func (d *demo) run(ctx context.Context) (code int) {
 		}
 		fmt.Fprintf(d.out, "Checked %d posts: %s\n", posts, findingSummary(fs))
 		var b bytes.Buffer
-		_ = writeFindings(&b, "text", fs, false)
+		_ = writeFindings(&b, "text", fs, useColor("auto", d.out))
 		for line := range strings.Lines(b.String()) {
 			fmt.Fprint(d.out, "  "+line)
 		}
