@@ -123,7 +123,9 @@
 // per word it spells. It allocates nothing for a known word, only for the
 // issues it returns and the suggestion search of an unknown word. The
 // embedded lists are parsed once per process, on the first NewChecker
-// (tens of milliseconds, about 9 MB of heap). On the 2-core machine the
+// (tens of milliseconds, about 9 MB of heap). The dictionary and the
+// Vocabulary key words by a 64-bit hash and hold no pointers, so the
+// garbage collector never scans them. On the 2-core machine the
 // project is developed on, a realistic 9.3 KB post (1,500 words) takes
 // about 140 µs of CPU, 12 times a bare byte loop over the same text and 1
 // to 2 times strings.Fields measured in the same run (BenchmarkCheck,
