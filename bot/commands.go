@@ -13,6 +13,7 @@ import (
 	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/publish/adapter"
 )
 
 // maxAnswers is how many answers the commands comment keeps.
@@ -241,7 +242,7 @@ func (b *Bot) reschedule(ctx context.Context, e *env, log *slog.Logger, p forge.
 	if len(dated) == 0 {
 		return "This pull request changes no post to reschedule.", false
 	}
-	branch := &mirrorBranch{m: e.mirror, ref: "refs/heads/" + p.HeadRef}
+	branch := adapter.NewBranch(e.mirror, p.HeadRef)
 	var commits []string
 	for _, post := range dated {
 		r := publish.Reschedule{Path: post.Path, At: at, Zone: zone, Profile: h.profile, Location: loc,
