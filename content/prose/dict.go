@@ -49,9 +49,9 @@ func (e entry) flags() uint8 { return uint8(e) }
 // the lists shares the hash of one that is with odds of about 10⁻¹⁴.
 type dictionary struct {
 	seed  maphash.Seed
-	words map[uint64]entry // hash of a lower-case word -> entry, words of shortLen bytes or more
-	short map[uint64]entry // the same for shorter words: the most frequent, in a map small enough to stay in cache
-	fixes []string         // corrections of known misspellings
+	words hashTable // hash of a lower-case word -> entry, words of shortLen bytes or more
+	short hashTable // the same for shorter words: the most frequent, in a table small enough to stay in cache
+	fixes []string  // corrections of known misspellings
 	// byFirst[c][n] lists the common words of n bytes starting with letter
 	// c, with a mask of the letters each contains, for suggestions at edit
 	// distance 2. The words are in common, so the lists hold no pointers.
@@ -103,13 +103,19 @@ func buildDictionary() *dictionary {
 		d.fixes = append(d.fixes, right)
 		words[wrong] = e | entry(flagMisspelt) | entry(len(d.fixes))<<8
 	}
-	d.short = make(map[uint64]entry)
-	d.words = make(map[uint64]entry, len(words))
+	nShort := 0
+	for w := range words {
+		if len(w) < shortLen {
+			nShort++
+		}
+	}
+	d.short = newHashTable(nShort)
+	d.words = newHashTable(len(words) - nShort)
 	for w, e := range words {
 		if len(w) < shortLen {
-			d.short[d.hash(w)] = e
+			d.short.put(d.hash(w), e)
 		} else {
-			d.words[d.hash(w)] = e
+			d.words.put(d.hash(w), e)
 		}
 	}
 	var common strings.Builder
@@ -132,12 +138,54 @@ func (d *dictionary) hash(w string) uint64 { return maphash.String(d.seed, w) }
 
 // lookupBytes returns the entry of a lower-case word.
 func (d *dictionary) lookupBytes(w []byte) (entry, bool) {
-	m := d.words
 	if len(w) < shortLen {
-		m = d.short
+		return d.short.get(maphash.Bytes(d.seed, w))
 	}
-	e, ok := m[maphash.Bytes(d.seed, w)]
-	return e, ok
+	return d.words.get(maphash.Bytes(d.seed, w))
+}
+
+// hashTable maps word hashes to entries: open addressing with linear
+// probing in a power-of-two table at most two-thirds full, key and entry side by
+// side, so a lookup most often reads one cache line (a Go map reads its
+// directory, a control word and a slot, and hashes the key again).
+type hashTable struct {
+	slots []hashSlot
+	mask  uint64
+}
+
+type hashSlot struct {
+	h uint64 // 0: empty (a hash of 0 is stored as 1)
+	e entry
+}
+
+func newHashTable(n int) hashTable {
+	size := 16
+	for size < n+n/2 {
+		size *= 2
+	}
+	return hashTable{slots: make([]hashSlot, size), mask: uint64(size - 1)}
+}
+
+func (t *hashTable) put(h uint64, e entry) {
+	h = max(h, 1)
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		if s := &t.slots[i]; s.h == 0 || s.h == h {
+			s.h, s.e = h, e
+			return
+		}
+	}
+}
+
+func (t *hashTable) get(h uint64) (entry, bool) {
+	h = max(h, 1)
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		switch s := &t.slots[i]; s.h {
+		case h:
+			return s.e, true
+		case 0:
+			return 0, false
+		}
+	}
 }
 
 // fix returns the correction of a known misspelling.
