@@ -134,6 +134,9 @@ type engine struct {
 	onFinding func(commit string, posts int, fs []check.Finding)
 
 	events *events
+	// workTree is set when --repo named a clone with a work tree: herald
+	// then acts on the repository of its remote.
+	workTree *workTree
 }
 
 // events reports what herald changed: pushes of its commits and merges.
@@ -237,8 +240,15 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.
 		if f.repoToken != "" {
 			lopts = append(lopts, local.WithToken(f.repoUser, f.repoToken))
 		}
-		e.local, err = local.New(f.repo, lopts...)
+		remote, err := e.remoteOf(ctx, f)
 		if err != nil {
+			return nil, err
+		}
+		e.local, err = local.New(remote, lopts...)
+		if err != nil {
+			if e.workTree != nil {
+				return nil, fmt.Errorf("--repo %s: remote %s of the work tree: %v", f.repo, e.workTree.Remote, err)
+			}
 			return nil, fmt.Errorf("--repo: %v", err)
 		}
 		repo, err := e.local.Repo(ctx)
@@ -248,14 +258,14 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.
 		if errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed) {
 			return nil, fmt.Errorf("--repo %s: the repository refused herald: %s (give a token that may push with --repo-token or %s)", f.repo, oneLine(err), envName("repo-token"))
 		}
+		if err != nil && e.workTree != nil && e.workTree.URL != "" {
+			return nil, fmt.Errorf("--repo %s is a work tree: cannot reach %s, the repository of its remote %s: %s (check the remote with git remote -v, or pass the repository's URL with --repo)",
+				f.repo, gitrepo.RedactURL(e.workTree.URL), e.workTree.Remote, oneLine(err))
+		}
 		if err != nil {
 			return nil, fmt.Errorf("--repo %s: cannot reach the repository: %s (check the path or URL, and that it has a branch)", f.repo, oneLine(err))
 		}
 		e.branch = repo.DefaultBranch
-		if fi, err := os.Stat(filepath.Join(e.local.Remote(), ".git")); err == nil && fi.IsDir() && !f.dryRun {
-			log.Warn("--repo is a work tree: Git refuses pushes to its checked-out branch, so publishing fails there; give herald the bare repository or URL your site deploys from",
-				"repo", e.local.Remote(), "branch", e.branch)
-		}
 		name := e.local.Name()
 		clients = bot.ClientsFunc(func(_ context.Context, t bot.Target) (bot.Forge, error) {
 			if t.Repo != name {
@@ -354,6 +364,37 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.
 	}
 	ok = true
 	return e, nil
+}
+
+// remoteOf returns the repository local mode acts on for --repo. A bare
+// repository or a URL is taken as it is. A work tree (a normal clone) cannot
+// be published into, since Git refuses a push to its checked-out branch, so
+// herald acts on the repository it was cloned from: the remote of the
+// current branch's upstream, or origin. A work tree without a remote is
+// used as it is in a dry run (nothing is pushed) and is an error otherwise.
+func (e *engine) remoteOf(ctx context.Context, f forgeFlags) (string, error) {
+	wt, err := inspectWorkTree(ctx, f.repo)
+	if errors.Is(err, exec.ErrNotFound) {
+		return "", fmt.Errorf("--repo %s: a repository given by path is read with the git command, which is not installed: install git, or give an http(s) URL", f.repo)
+	}
+	if err != nil {
+		return "", fmt.Errorf("--repo %s: %s", f.repo, oneLine(err))
+	}
+	switch {
+	case wt == nil:
+		return f.repo, nil
+	case wt.AcceptsPush:
+		e.log.Info("--repo is a work tree that accepts pushes to its checked-out branch (receive.denyCurrentBranch=updateInstead): publishing into it", "repo", wt.Path)
+		return wt.Path, nil
+	case wt.URL != "":
+		e.workTree = wt
+		e.log.Info("--repo is a work tree: acting on the repository it was cloned from", "repo", wt.Path, "remote", wt.Remote, "url", gitrepo.RedactURL(wt.URL))
+		return wt.URL, nil
+	case f.dryRun:
+		e.log.Info("--repo is a work tree without a remote: reading it as it is (a dry run pushes nothing)", "repo", wt.Path)
+		return wt.Path, nil
+	}
+	return "", fmt.Errorf("--repo %s is a work tree without a remote: Git refuses pushes to its checked-out branch, so herald cannot publish there; pass the bare repository or the URL the site deploys from (--repo URL), or add it with git remote add origin URL", f.repo)
 }
 
 // Close releases the Git cache.

@@ -17,7 +17,9 @@ const publishUsage = `usage: herald publish --due [--repo PATH|URL] [--dry-run] 
 Publishes what is due now in the repository at --repo (default: the one of
 the current directory), or in the GitHub repositories the App or token
 settings name, and exits: for running herald from cron instead of as a
-service. Each publication is printed on stdout; nothing is printed when
+service. A --repo that is a clone with a work tree stands for the
+repository it was cloned from (its upstream's remote, or origin), since Git
+refuses a push to a checked-out branch; pull to see the commit there. Each publication is printed on stdout; nothing is printed when
 nothing is due. Exit status: 0 when everything due went out, 1 when
 something due could not be published (the reason is on stderr), 2 for
 usage or configuration errors.
@@ -53,6 +55,12 @@ func publishDue(ctx context.Context, args []string, getenv func(string) string, 
 	pushes, merges := eng.events.list()
 	for _, p := range pushes {
 		subject, _, _ := strings.Cut(p.Message, "\n")
+		if eng.workTree != nil {
+			// --repo named a clone: say which repository got the commit
+			// (the clone itself has it after a git pull).
+			fmt.Fprintf(stdout, "%s  %s (%s of %s)\n", short(p.Commit), subject, p.Branch, p.Remote)
+			continue
+		}
 		fmt.Fprintf(stdout, "%s  %s (%s)\n", short(p.Commit), subject, p.Branch)
 	}
 	for _, m := range merges {
