@@ -59,6 +59,9 @@ type Bot struct {
 	schedule map[string][]feed.Entry
 	items    map[string][]publish.Item // each repository's schedule, as last derived
 	known    map[string]Target         // the installation each repository was last reached through
+	counts   map[string]scheduleCounts // each repository's part of the schedule gauges
+
+	metrics *Metrics
 
 	liveClient *http.Client
 	live       publish.LiveCheck
@@ -140,6 +143,7 @@ func New(clients Clients, mirrors Mirrors, opts ...Option) (*Bot, error) {
 		schedule:   map[string][]feed.Entry{},
 		items:      map[string][]publish.Item{},
 		known:      map[string]Target{},
+		counts:     map[string]scheduleCounts{},
 		liveClient: &http.Client{Timeout: 30 * time.Second},
 		liveJobs:   make(chan liveJob, liveQueueSize),
 	}
@@ -184,9 +188,10 @@ func (b *Bot) Reconcile(ctx context.Context, r webhook.Request) error {
 	echo, recheck := b.hint(r)
 	if echo {
 		log.Debug("event caused by herald itself; nothing to reconcile", "action", r.Action)
+		b.metrics.skipped(TriggerWebhook)
 		return nil
 	}
-	return b.reconcile(ctx, log, Target{Repo: r.Repo, InstallationID: r.InstallationID}, r.PR, recheck)
+	return b.reconcile(ctx, log, TriggerWebhook, Target{Repo: r.Repo, InstallationID: r.InstallationID}, r.PR, recheck)
 }
 
 // ReconcileAll reconciles every repository in targets, one after the other,
@@ -199,7 +204,7 @@ func (b *Bot) ReconcileAll(ctx context.Context, targets []Target) error {
 			errs = append(errs, err)
 			break
 		}
-		if err := b.reconcile(ctx, b.log.With("repo", t.Repo), t, 0, ""); err != nil {
+		if err := b.reconcile(ctx, b.log.With("repo", t.Repo), TriggerResync, t, 0, ""); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -211,7 +216,7 @@ func (b *Bot) ReconcileAll(ctx context.Context, targets []Target) error {
 func (b *Bot) OnFire(ctx context.Context, f publish.Firing) {
 	log := b.log.With("repo", f.Repo, "entry", f.Key)
 	log.Info("scheduled entry fired", "at", f.At, "late", f.Late)
-	if err := b.reconcile(ctx, log, b.targetOf(f.Repo), 0, ""); err != nil {
+	if err := b.reconcile(ctx, log, TriggerTimer, b.targetOf(f.Repo), 0, ""); err != nil {
 		log.Error("reconcile after firing failed", "err", err)
 	}
 }
@@ -245,8 +250,11 @@ func (b *Bot) targetOf(repo string) Target {
 }
 
 // reconcile reconciles t (only the pull request pr when not zero), checking
-// again the pull request whose head is recheck.
-func (b *Bot) reconcile(ctx context.Context, log *slog.Logger, t Target, pr int, recheck string) error {
+// again the pull request whose head is recheck; trigger names what asked
+// for it, for the metrics.
+func (b *Bot) reconcile(ctx context.Context, log *slog.Logger, trigger string, t Target, pr int, recheck string) (err error) {
+	start := time.Now()
+	defer func() { b.metrics.reconciled(trigger, time.Since(start), err) }()
 	unlock, err := b.lock(ctx, t.Repo)
 	if err != nil {
 		return fmt.Errorf("reconcile %s: %w", t.Repo, err)
@@ -259,7 +267,6 @@ func (b *Bot) reconcile(ctx context.Context, log *slog.Logger, t Target, pr int,
 	} else {
 		t = b.targetOf(t.Repo)
 	}
-	start := time.Now()
 	if err := b.reconcileLocked(ctx, log, t, pr, recheck); err != nil {
 		log.Error("reconcile failed", "err", err)
 		return fmt.Errorf("reconcile %s: %w", t.Repo, err)

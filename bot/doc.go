@@ -70,6 +70,15 @@
 // *github.Client), and Mirrors/Mirror (implemented by gitrepo through
 // CacheMirrors). The command wires concrete types into New.
 //
+// # Metrics
+//
+// With WithMetrics the bot records, on collectors registered by NewMetrics
+// with a registry the command owns (never the global one): publications by
+// strategy and outcome, how late each went out, the posts scheduled, overdue
+// and blocked as of each repository's last reconcile, reconciles by trigger
+// (webhook, resync, timer) with their outcome, duration and error cause,
+// and the checks run with their findings by severity.
+//
 // It refuses to keep state of its own beyond caches: deleting them loses
 // nothing. It never merges without the expected head SHA or pushes without
 // the expected old commit, never posts a comment twice, and in dry-run mode

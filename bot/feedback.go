@@ -57,6 +57,7 @@ func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 		_, found := slices.BinarySearch(h.changed, f.Path)
 		return !found
 	})
+	b.metrics.ObserveCheck("pull_request", findings)
 	now := b.now()
 
 	suggested, err := b.suggest(ctx, e, log, p, h, findings)

@@ -215,6 +215,7 @@ func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, o
 	now := b.now()
 	actions := publish.Plan(state, now)
 	res := pub.Publish(ctx, actions)
+	b.metrics.published(res, b.now())
 	for _, o := range res.Outcomes {
 		if o.Status == publish.OutcomeDone || o.Status == publish.OutcomeAlreadyDone {
 			state = afterDone(state, o.Action)
@@ -375,9 +376,12 @@ func (b *Bot) rememberSchedule(ctx context.Context, e *env, state publish.State,
 	for _, it := range items {
 		entries = append(entries, feed.Entry{Repo: e.t.Repo, URL: b.itemURL(ctx, e, it), Location: loc, Item: it})
 	}
+	counts := countSchedule(items)
 	b.mu.Lock()
 	b.schedule[e.t.Repo] = entries
 	b.items[e.t.Repo] = items
+	b.metrics.moveSchedule(b.counts[e.t.Repo], counts)
+	b.counts[e.t.Repo] = counts
 	b.mu.Unlock()
 	if b.scheduler != nil {
 		if err := b.scheduler.Rebuild(e.t.Repo, publish.EntriesOf(e.t.Repo, items)); err != nil {

@@ -371,12 +371,48 @@ func TestServeLocalMode(t *testing.T) {
 	if n := repo.CommitCount("refs/heads/main"); n != 4 {
 		t.Errorf("commits on main = %d, want 4 (seed, publish, push, publish)", n)
 	}
+	// The operator sees it on /metrics, next to the webhook's metrics.
+	code, metrics := p.get("/metrics")
+	if code != 200 {
+		t.Fatalf("/metrics answered %d", code)
+	}
+	for series, want := range map[string]func(float64) bool{
+		`herald_publications_total{outcome="done",strategy="draft"}`:       func(v float64) bool { return v == 2 },
+		`herald_publications_total{outcome="failed",strategy="draft"}`:     func(v float64) bool { return v == 0 },
+		`herald_publish_lateness_seconds_count{strategy="draft"}`:          func(v float64) bool { return v == 2 },
+		`herald_scheduled_posts{strategy="draft"}`:                         func(v float64) bool { return v == 2 },
+		`herald_blocked_posts`:                                             func(v float64) bool { return v == 0 },
+		`herald_reconciles_total{outcome="ok",trigger="timer"}`:            func(v float64) bool { return v >= 1 },
+		`herald_reconciles_total{outcome="ok",trigger="webhook"}`:          func(v float64) bool { return v == 1 },
+		`herald_reconciles_total{outcome="ok",trigger="resync"}`:           func(v float64) bool { return v >= 1 },
+		`herald_checks_total{scope="branch"}`:                              func(v float64) bool { return v >= 2 },
+		`herald_check_findings_total{severity="warning"}`:                  func(v float64) bool { return v > 0 },
+		`herald_webhook_deliveries_total{event="push",outcome="accepted"}`: func(v float64) bool { return v == 1 },
+	} {
+		v, ok := metricValue(metrics, series)
+		if !ok || !want(v) {
+			t.Errorf("/metrics: %s = %v (found: %v)", series, v, ok)
+		}
+	}
 	if code := p.stop(); code != 0 {
 		t.Errorf("exit code after SIGTERM = %d, want 0", code)
 	}
 	if !strings.Contains(p.logs.String(), `"msg":"herald serve stopped"`) {
 		t.Errorf("no clean stop in the logs")
 	}
+}
+
+// metricValue finds one series in a Prometheus text exposition.
+func metricValue(exposition, series string) (float64, bool) {
+	for _, line := range strings.Split(exposition, "\n") {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			var f float64
+			if _, err := fmt.Sscan(v, &f); err == nil {
+				return f, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // TestPublishDue runs herald publish --due as cron would.

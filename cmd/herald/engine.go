@@ -132,6 +132,8 @@ type engine struct {
 	// reconcile (serve and demo; the one-shot commands do without).
 	checks    bool
 	onFinding func(commit string, posts int, fs []check.Finding)
+	// metrics records the checks of the default branch (herald serve).
+	metrics *bot.Metrics
 
 	events *events
 	// workTree is set when --repo named a clone with a work tree: herald
@@ -439,6 +441,7 @@ func (e *engine) checkLocal(ctx context.Context) {
 	if commit == "" {
 		return
 	}
+	e.metrics.ObserveCheck("branch", findings)
 	for _, f := range findings {
 		e.log.Warn("finding", "repo", e.local.Name(), "commit", commit, "path", f.Path, "line", f.Line, "column", f.Column,
 			"rule", f.Rule, "severity", f.Severity, "message", f.Message)

@@ -126,6 +126,11 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		log.Error("register metrics", "error", err)
 		return exitFindings
 	}
+	botMetrics, err := bot.NewMetrics(reg)
+	if err != nil {
+		log.Error("register metrics", "error", err)
+		return exitFindings
+	}
 
 	// The scheduler and the queue call the bot, which is built last (it
 	// rebuilds the scheduler's entries, and reaching the forge is the slow
@@ -205,13 +210,14 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 	}
 	defer ln.Close()
 	if rec == nil {
-		eng, err = newEngine(ctx, cfg.forge, log, bot.WithScheduler(sched))
+		eng, err = newEngine(ctx, cfg.forge, log, bot.WithScheduler(sched), bot.WithMetrics(botMetrics))
 		if err != nil {
 			fmt.Fprintf(deps.stderr, "herald serve: %s\n", oneLine(err))
 			return exitUsage
 		}
 		defer eng.Close()
 		eng.checks = true
+		eng.metrics = botMetrics
 		rec = eng
 		feedSrc.set(eng.bot)
 	}
