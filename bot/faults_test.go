@@ -94,6 +94,7 @@ func TestForgeFaultsDelayButDoNotLosePublication(t *testing.T) {
 		{name: "every endpoint fails once", inject: func(f *fakegithub.Server) { f.FailEachOnce(http.StatusBadGateway) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			if testing.Short() && tc.slow {
 				t.Skip("waits out timeouts or a rate limit; skipped in -short mode")
 			}

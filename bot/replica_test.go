@@ -170,6 +170,7 @@ func TestTwoProcessesPublishOnce(t *testing.T) {
 	due := time.Date(2026, 2, 3, 9, 0, 30, 0, time.UTC)
 
 	t.Run("merge strategy", func(t *testing.T) {
+		t.Parallel()
 		base, post := cleanPost(t)
 		srv := gittest.NewServer(t)
 		w := &world{t: t, git: srv.NewRepo(name, base)}
@@ -219,6 +220,7 @@ func TestTwoProcessesPublishOnce(t *testing.T) {
 	})
 
 	t.Run("draft strategy", func(t *testing.T) {
+		t.Parallel()
 		files := siteFiles(t)
 		files[".herald.yml"] += "publish:\n  strategy: draft\n"
 		files[postPath] = strings.Replace(files[postPath], "type: \"blog\"\n", "type: \"blog\"\ndraft: true\n", 1)

@@ -31,6 +31,7 @@ func TestResyncPublishesWithEveryWebhookDropped(t *testing.T) {
 		{name: "approved after the due time", dueIn: 3 * time.Second, approveIn: 5 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			start := time.Now()
 			due := start.Add(tc.dueIn).Truncate(time.Second)
 			base, post := cleanPost(t)
