@@ -26,6 +26,9 @@ var (
 	ErrUnauthorized = errors.New("unauthorized")
 	// ErrRateLimited is matched by every *RateLimitError.
 	ErrRateLimited = errors.New("rate limited")
+	// ErrUnavailable means the forge answered with a server error (HTTP
+	// 5xx): an outage, not a problem of the request or the credentials.
+	ErrUnavailable = errors.New("forge unavailable")
 )
 
 // RateLimitError says the forge's rate limit stopped a request and when it

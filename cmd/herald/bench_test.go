@@ -32,7 +32,7 @@ func BenchmarkLocalMode(b *testing.B) {
 				"blog/roadmap-2027/index.md": far,
 			}))
 			ctx := context.Background()
-			eng, err := newEngine(ctx, forgeFlags{repo: repo.URL, dataDir: b.TempDir()}, slog.New(slog.DiscardHandler))
+			eng, err := newEngine(ctx, forgeFlags{repo: repo.URL, dataDir: b.TempDir()}, slog.New(slog.DiscardHandler), false)
 			if err != nil {
 				b.Fatal(err)
 			}

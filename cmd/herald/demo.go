@@ -152,7 +152,7 @@ func (d *demo) run(ctx context.Context) (code int) {
 	// The same wiring as herald serve --repo, without a listener.
 	var eng *engine
 	sched, err := publish.NewScheduler(
-		func(ctx context.Context, f publish.Firing) { eng.bot.OnFire(ctx, f) },
+		func(ctx context.Context, f publish.Firing) { eng.current().OnFire(ctx, f) },
 		func(ctx context.Context) {
 			if err := eng.ReconcileAll(ctx); err != nil {
 				log.Error("resync failed", "err", err)
@@ -163,7 +163,7 @@ func (d *demo) run(ctx context.Context) (code int) {
 		fmt.Fprintf(d.stderr, "herald demo: %v\n", err)
 		return exitUsage
 	}
-	eng, err = newEngine(ctx, forgeFlags{repo: d.bare, dataDir: filepath.Join(d.dir, "cache")}, log, bot.WithScheduler(sched))
+	eng, err = newEngine(ctx, forgeFlags{repo: d.bare, dataDir: filepath.Join(d.dir, "cache")}, log, false, bot.WithScheduler(sched))
 	if err != nil {
 		fmt.Fprintf(d.stderr, "herald demo: %v\n", err)
 		return exitUsage
@@ -198,7 +198,7 @@ func (d *demo) run(ctx context.Context) (code int) {
 		d.tail()
 		return exitFindings
 	}
-	entries, err := eng.bot.Schedule(ctx)
+	entries, err := eng.current().Schedule(ctx)
 	if err != nil {
 		fmt.Fprintf(d.stderr, "herald demo: %v\n", err)
 		return exitFindings

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-git/go-git/v5"
@@ -23,6 +26,7 @@ import (
 	"github.com/heraldhq/herald/forge/github"
 	"github.com/heraldhq/herald/forge/local"
 	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/publish/feed"
 	"github.com/heraldhq/herald/webhook"
 )
 
@@ -116,11 +120,17 @@ func (f *forgeFlags) repoNames() ([]string, error) {
 // engine is the bot with its forge, Git cache and targets wired: what
 // serve, schedule, publish and demo drive.
 type engine struct {
-	mode    string
-	bot     *bot.Bot
-	cache   *gitrepo.Cache
-	log     *slog.Logger
-	targets func(ctx context.Context) ([]bot.Target, error)
+	mode string
+	// bot is set once the forge has been reached (connect); connected is
+	// closed then.
+	bot       atomic.Pointer[bot.Bot]
+	connected chan struct{}
+	connectMu sync.Mutex
+	probe     func(ctx context.Context) ([]bot.Option, error)
+	newBot    func(learnt []bot.Option) (*bot.Bot, error)
+	cache     *gitrepo.Cache
+	log       *slog.Logger
+	targets   func(ctx context.Context) ([]bot.Target, error)
 
 	// local mode: the repository, its default branch, and what was last
 	// checked.
@@ -201,9 +211,13 @@ func defaultDataDir() (string, error) {
 }
 
 // newEngine checks the forge settings, reaches the forge to make sure they
-// work, and wires the bot. Its errors are configuration errors, one line
-// each, naming the setting. opts are added to the bot's options.
-func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.Option) (*engine, error) {
+// work, and wires the bot. Its errors are one line each, naming the setting
+// (a *configError when the forge refused it), or an *unreachableError when
+// GitHub could not be reached. With waitForForge (herald serve) an
+// unreachable GitHub is logged instead and the engine is returned not
+// connected: its reconciles reach GitHub first. opts are added to the bot's
+// options.
+func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, waitForForge bool, opts ...bot.Option) (*engine, error) {
 	mode, err := f.mode()
 	if err != nil {
 		return nil, err
@@ -218,7 +232,7 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.
 	if err != nil {
 		return nil, fmt.Errorf("--data-dir %s: %v", dir, err)
 	}
-	e := &engine{mode: mode, cache: cache, log: log, events: &events{}}
+	e := &engine{mode: mode, cache: cache, log: log, events: &events{}, connected: make(chan struct{})}
 	ok := false
 	defer func() {
 		if !ok {
@@ -282,26 +296,30 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.
 			return nil, err
 		}
 		tokenClients := map[string]*github.Client{}
-		var login string
-		for _, r := range names {
-			owner, name, _ := strings.Cut(r, "/")
-			probe, err := github.NewTokenClient(f.token, owner, name, checkOpts)
-			if err != nil {
-				return nil, fmt.Errorf("--github-token: %v", err)
-			}
-			if login == "" {
-				if login, err = probe.Login(ctx); err != nil {
-					return nil, fmt.Errorf("--github-token: GitHub refused it: %v (check the token and --github-url)", err)
+		e.probe = func(ctx context.Context) ([]bot.Option, error) {
+			var login string
+			clients := map[string]*github.Client{}
+			for _, r := range names {
+				owner, name, _ := strings.Cut(r, "/")
+				probe, err := github.NewTokenClient(f.token, owner, name, checkOpts)
+				if err != nil {
+					return nil, fmt.Errorf("--github-token: %v", err)
+				}
+				if login == "" {
+					if login, err = probe.Login(ctx); err != nil {
+						return nil, reachErr(err, ghOpts.BaseURL, "--github-token: GitHub refused it: %v (check the token and --github-url)")
+					}
+				}
+				if _, err := probe.Repo(ctx); err != nil {
+					return nil, reachErr(err, ghOpts.BaseURL, "--repos "+r+": cannot read the repository: %v (check its name and that the token may read it)")
+				}
+				if clients[r], err = github.NewTokenClient(f.token, owner, name, ghOpts); err != nil {
+					return nil, fmt.Errorf("--github-token: %v", err)
 				}
 			}
-			if _, err := probe.Repo(ctx); err != nil {
-				return nil, fmt.Errorf("--repos %s: cannot read the repository: %v (check its name and that the token may read it)", r, err)
-			}
-			if tokenClients[r], err = github.NewTokenClient(f.token, owner, name, ghOpts); err != nil {
-				return nil, fmt.Errorf("--github-token: %v", err)
-			}
+			maps.Copy(tokenClients, clients)
+			return []bot.Option{bot.WithCommitStatuses(), bot.WithLogin(login)}, nil
 		}
-		botOpts = append(botOpts, bot.WithCommitStatuses(), bot.WithLogin(login))
 		clients = bot.ClientsFunc(func(_ context.Context, t bot.Target) (bot.Forge, error) {
 			c, ok := tokenClients[t.Repo]
 			if !ok {
@@ -329,11 +347,13 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.
 		if err != nil {
 			return nil, fmt.Errorf("--github-app-key %s: %v", f.appKeyFile, err)
 		}
-		slug, err := probe.Slug(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("--github-app-id %d: GitHub refused the App: %v (check the App ID, its key and --github-url)", f.appID, err)
+		e.probe = func(ctx context.Context) ([]bot.Option, error) {
+			slug, err := probe.Slug(ctx)
+			if err != nil {
+				return nil, reachErr(err, ghOpts.BaseURL, fmt.Sprintf("--github-app-id %d: GitHub refused the App: %%v (check the App ID, its key and --github-url)", f.appID))
+			}
+			return []bot.Option{bot.WithAppSlug(slug), bot.WithLogin(slug + "[bot]")}, nil
 		}
-		botOpts = append(botOpts, bot.WithAppSlug(slug), bot.WithLogin(slug+"[bot]"))
 		clients = bot.ClientsFunc(func(_ context.Context, t bot.Target) (bot.Forge, error) {
 			owner, name, _ := strings.Cut(t.Repo, "/")
 			c, err := app.Client(t.InstallationID, owner, name)
@@ -360,12 +380,124 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, opts ...bot.
 			return out, nil
 		}
 	}
-	e.bot, err = bot.New(clients, observedMirrors{cache: cache, events: e.events}, append(botOpts, opts...)...)
-	if err != nil {
-		return nil, err
+	e.newBot = func(learnt []bot.Option) (*bot.Bot, error) {
+		all := append(append(append([]bot.Option(nil), botOpts...), learnt...), opts...)
+		return bot.New(clients, observedMirrors{cache: cache, events: e.events}, all...)
+	}
+	if err := e.connect(ctx); err != nil {
+		var down *unreachableError
+		if !waitForForge || !errors.As(err, &down) {
+			return nil, err
+		}
+		log.Error("cannot reach GitHub at start: serving webhooks, not ready until it answers", "err", down.err.Error(), "github_url", down.url)
 	}
 	ok = true
 	return e, nil
+}
+
+// connect reaches the forge to learn what the bot needs from it (the App's
+// slug, the token's login) and builds the bot, once: after the first
+// success it returns nil at once. A forge that refuses the settings gives a
+// *configError, one it cannot reach an *unreachableError.
+func (e *engine) connect(ctx context.Context) error {
+	if e.current() != nil {
+		return nil
+	}
+	e.connectMu.Lock()
+	defer e.connectMu.Unlock()
+	if e.current() != nil {
+		return nil
+	}
+	var learnt []bot.Option
+	if e.probe != nil {
+		var err error
+		if learnt, err = e.probe(ctx); err != nil {
+			return err
+		}
+	}
+	b, err := e.newBot(learnt)
+	if err != nil {
+		return err
+	}
+	e.bot.Store(b)
+	close(e.connected)
+	return nil
+}
+
+// current returns the bot, or nil while the forge has not been reached.
+func (e *engine) current() *bot.Bot { return e.bot.Load() }
+
+// Run runs the bot's background work (see bot.Run) once the forge has been
+// reached, until ctx is done.
+func (e *engine) Run(ctx context.Context) error {
+	select {
+	case <-e.connected:
+	case <-ctx.Done():
+		return nil
+	}
+	return e.current().Run(ctx)
+}
+
+// Schedule lists the schedule of every repository served; it implements
+// feed.Source.
+func (e *engine) Schedule(ctx context.Context) ([]feed.Entry, error) {
+	b := e.current()
+	if b == nil {
+		return nil, errors.New("starting: GitHub has not been reached yet, the schedule is not known")
+	}
+	return b.Schedule(ctx)
+}
+
+// configError is a setting the forge refused: herald exits 2 with its one
+// line.
+type configError struct{ err error }
+
+func (c *configError) Error() string { return c.err.Error() }
+func (c *configError) Unwrap() error { return c.err }
+
+// unreachableError is a forge that could not be reached (a network error, a
+// timeout, a server error, a rate limit): nothing is wrong with the
+// settings, so herald serve keeps trying, while the one-shot commands stop.
+type unreachableError struct {
+	url string
+	err error
+}
+
+func (u *unreachableError) Error() string {
+	return fmt.Sprintf("cannot reach GitHub at %s: %s (a network problem or an outage, not a setting: try again later, or check --github-url if it persists)", u.url, oneLine(u.err))
+}
+
+func (u *unreachableError) Unwrap() error { return u.err }
+
+// reachErr classifies err, met reaching the forge with the settings: a
+// configuration error gets the one line msg (a format with one %v for err),
+// an outage an *unreachableError naming the API root.
+func reachErr(err error, apiURL, msg string) error {
+	if apiURL == "" {
+		apiURL = "https://api.github.com/"
+	}
+	if isOutage(err) {
+		return &unreachableError{url: apiURL, err: err}
+	}
+	return &configError{fmt.Errorf(msg, err)}
+}
+
+// isOutage reports whether err, met reaching the forge, says nothing about
+// the settings: a network error, a timeout, a server error (5xx) or a rate
+// limit. Credentials refused (401, 403), something unknown (404: the App,
+// installation or repository) and any answer herald cannot use are
+// configuration.
+func isOutage(err error) bool {
+	var ne net.Error
+	switch {
+	case errors.Is(err, forge.ErrRateLimited), errors.Is(err, forge.ErrUnavailable):
+		return true
+	case errors.Is(err, forge.ErrUnauthorized), errors.Is(err, forge.ErrNotFound), errors.Is(err, forge.ErrInvalid):
+		return false
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne):
+		return true
+	}
+	return false
 }
 
 // remoteOf returns the repository local mode acts on for --repo. A bare
@@ -408,18 +540,24 @@ func (e *engine) Reconcile(ctx context.Context, r webhook.Request) error {
 	if e.local != nil {
 		r.Repo, r.PR, r.InstallationID = e.local.Name(), 0, 0
 	}
-	err := e.bot.Reconcile(ctx, r)
+	if err := e.connect(ctx); err != nil {
+		return err
+	}
+	err := e.current().Reconcile(ctx, r)
 	e.checkLocal(ctx)
 	return err
 }
 
 // ReconcileAll reconciles every repository served.
 func (e *engine) ReconcileAll(ctx context.Context) error {
+	if err := e.connect(ctx); err != nil {
+		return err
+	}
 	ts, err := e.targets(ctx)
 	if err != nil {
 		return err
 	}
-	err = e.bot.ReconcileAll(ctx, ts)
+	err = e.current().ReconcileAll(ctx, ts)
 	e.checkLocal(ctx)
 	return err
 }

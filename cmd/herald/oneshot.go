@@ -67,7 +67,7 @@ func (o *oneShot) parse(args []string, getenv func(string) string, stderr io.Wri
 
 // engine wires the bot for one run.
 func (o *oneShot) engine(ctx context.Context, opts ...bot.Option) (*engine, error) {
-	e, err := newEngine(ctx, o.forge, o.log, opts...)
+	e, err := newEngine(ctx, o.forge, o.log, false, opts...)
 	if err != nil {
 		return nil, err
 	}

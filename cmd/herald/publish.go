@@ -22,7 +22,8 @@ repository it was cloned from (its upstream's remote, or origin), since Git
 refuses a push to a checked-out branch; pull to see the commit there. Each publication is printed on stdout; nothing is printed when
 nothing is due. Exit status: 0 when everything due went out, 1 when
 something due could not be published (the reason is on stderr), 2 for
-usage or configuration errors.
+usage or configuration errors and when GitHub cannot be reached (nothing
+is published; run it again later).
 
 `
 
@@ -66,7 +67,7 @@ func publishDue(ctx context.Context, args []string, getenv func(string) string, 
 	for _, m := range merges {
 		fmt.Fprintf(stdout, "%s  merged %s#%d\n", short(m.SHA), m.Repo, m.PR)
 	}
-	entries, err := eng.bot.Schedule(ctx)
+	entries, err := eng.current().Schedule(ctx)
 	if err != nil {
 		return o.fail(stderr, exitFindings, err)
 	}

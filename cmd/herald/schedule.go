@@ -18,7 +18,8 @@ Prints the upcoming publications of the repository at --repo (default: the
 one of the current directory), or of the GitHub repositories the App or
 token settings name: when each post goes out, in UTC, in the site's time
 zone and relative to now. Nothing is published or written. Exit status: 0,
-1 when a repository could not be read, 2 for usage or configuration errors.
+1 when a repository could not be read, 2 for usage or configuration errors
+and when GitHub cannot be reached.
 
 `
 
@@ -52,7 +53,7 @@ func schedule(ctx context.Context, args []string, getenv func(string) string, st
 		o.failEach(stderr, err)
 		code = exitFindings
 	}
-	entries, err := eng.bot.Schedule(ctx)
+	entries, err := eng.current().Schedule(ctx)
 	if err != nil {
 		return o.fail(stderr, exitFindings, err)
 	}

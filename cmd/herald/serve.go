@@ -140,8 +140,11 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 	rec := deps.reconciler
 	sched, err := publish.NewScheduler(
 		func(ctx context.Context, f publish.Firing) {
-			if eng != nil {
-				eng.bot.OnFire(ctx, f)
+			if eng == nil {
+				return
+			}
+			if b := eng.current(); b != nil {
+				b.OnFire(ctx, f)
 			}
 		},
 		func(ctx context.Context) {
@@ -210,7 +213,7 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 	}
 	defer ln.Close()
 	if rec == nil {
-		eng, err = newEngine(ctx, cfg.forge, log, bot.WithScheduler(sched), bot.WithMetrics(botMetrics))
+		eng, err = newEngine(ctx, cfg.forge, log, true, bot.WithScheduler(sched), bot.WithMetrics(botMetrics))
 		if err != nil {
 			fmt.Fprintf(deps.stderr, "herald serve: %s\n", oneLine(err))
 			return exitUsage
@@ -219,7 +222,7 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		eng.checks = true
 		eng.metrics = botMetrics
 		rec = eng
-		feedSrc.set(eng.bot)
+		feedSrc.set(eng)
 	}
 
 	mode := "custom"
@@ -256,12 +259,16 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 			bgDone <- nil
 			return
 		}
-		bgDone <- eng.bot.Run(bgCtx)
+		bgDone <- eng.Run(bgCtx)
 	}()
 	startDone := make(chan struct{})
+	var fatal error // a setting GitHub refused once it answered; read after startDone
 	go func() {
 		defer close(startDone)
-		reconcileAtStart(runCtx, rec, srv, log, deps.retryEvery)
+		if err := reconcileAtStart(runCtx, rec, srv, log, deps.retryEvery); err != nil {
+			fatal = err
+			stopRun()
+		}
 	}()
 
 	code := exitOK
@@ -286,6 +293,11 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 	}
 	s := queue.Stats()
 	log.Info("herald serve stopped", "reconciled", s.Reconciled, "failed", s.Failed, "coalesced", s.Coalesced, "rejected", s.Rejected)
+	if fatal != nil {
+		// Last, so that it is the line a person reads.
+		fmt.Fprintf(deps.stderr, "herald serve: %s\n", oneLine(fatal))
+		return exitUsage
+	}
 	return code
 }
 
@@ -323,28 +335,38 @@ func resyncSetting(c serveConfig) string {
 	return fmt.Sprintf("--resync %q", c.resync)
 }
 
-// reconcileAtStart reconciles everything once, retrying until it succeeds or
-// ctx ends, and then marks the server ready.
-func reconcileAtStart(ctx context.Context, rec reconciler, srv *webhook.Server, log *slog.Logger, retryEvery time.Duration) {
+// reconcileAtStart reconciles everything once, retrying with a backoff that
+// grows from a second (or retryEvery when shorter) to retryEvery until it
+// succeeds or ctx ends, and then marks the server ready. Meanwhile webhooks
+// are answered and queued. It returns an error only for a setting the forge
+// refused once it could be reached (bad credentials, an unknown App or
+// repository): herald serve then stops with exit status 2.
+func reconcileAtStart(ctx context.Context, rec reconciler, srv *webhook.Server, log *slog.Logger, retryEvery time.Duration) error {
+	wait := min(time.Second, retryEvery)
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
 		err := rec.ReconcileAll(ctx)
 		if err == nil {
 			srv.SetReady(true)
 			log.Info("ready: first full reconcile done", "duration", time.Since(start).String(), "attempt", attempt)
-			return
+			return nil
 		}
 		if ctx.Err() != nil {
-			return
+			return nil
 		}
-		log.Error("first full reconcile failed; not ready yet", "error", err, "attempt", attempt, "retry_in", retryEvery.String())
-		t := time.NewTimer(retryEvery)
+		var bad *configError
+		if errors.As(err, &bad) {
+			return bad
+		}
+		log.Error("first full reconcile failed; not ready yet", "error", err, "attempt", attempt, "retry_in", wait.String())
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return
+			return nil
 		case <-t.C:
 		}
+		wait = min(2*wait, retryEvery)
 	}
 }
 

@@ -476,6 +476,9 @@ func mapErr(err error) error {
 			}
 			return e
 		default:
+			if er.Response.StatusCode >= 500 {
+				return fmt.Errorf("%w: GitHub answered %d: %s", forge.ErrUnavailable, er.Response.StatusCode, msg)
+			}
 			return fmt.Errorf("GitHub answered %d: %s", er.Response.StatusCode, msg)
 		}
 		return fmt.Errorf("%w: GitHub answered %d: %s", sentinel, er.Response.StatusCode, msg)

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald/forge"
+	"github.com/heraldhq/herald/forge/github"
+	"github.com/heraldhq/herald/internal/fakegithub"
+)
+
+// TestReachErrClassification shows which errors met reaching GitHub at start
+// are settings to fix (exit 2) and which are an outage to wait out: errors
+// made by the real client against the GitHub fake, and errors as the
+// standard library makes them.
+func TestReachErrClassification(t *testing.T) {
+	t.Parallel()
+	fake := fakegithub.New(t, fakegithub.Options{})
+	fake.AddToken("good", "herald-bot")
+	fake.AddRepo(fakegithub.Repo{Owner: "acme", Name: "blog", CloneURL: "https://example.com/acme/blog.git"})
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedURL := "http://" + closed.Addr().String() + "/"
+	closed.Close()
+
+	client := func(t *testing.T, token, base string) *github.Client {
+		t.Helper()
+		c, err := github.NewTokenClient(token, "acme", "blog", github.Options{
+			BaseURL: base,
+			Retry:   github.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond, AttemptTimeout: 300 * time.Millisecond},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	login := func(token, base string) func(t *testing.T) error {
+		return func(t *testing.T) error { _, err := client(t, token, base).Login(context.Background()); return err }
+	}
+	tests := []struct {
+		name   string
+		err    func(t *testing.T) error
+		outage bool
+	}{
+		{"bad credentials (401)", login("wrong", fake.URL()), false},
+		{"unknown repository (404)", func(t *testing.T) error {
+			c, err := github.NewTokenClient("good", "acme", "nope", github.Options{BaseURL: fake.URL()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.Repo(context.Background())
+			return err
+		}, false},
+		{"server error (502)", func(t *testing.T) error {
+			fake.FailNext("users/get-authenticated", 2, 502)
+			return login("good", fake.URL())(t)
+		}, true},
+		{"server error (503)", func(t *testing.T) error {
+			fake.FailNext("users/get-authenticated", 2, 503)
+			return login("good", fake.URL())(t)
+		}, true},
+		{"rate limit with a distant reset", func(t *testing.T) error {
+			fake.RateLimitNext("users/get-authenticated", 1, 403, time.Now().Add(time.Hour))
+			return login("good", fake.URL())(t)
+		}, true},
+		{"timeout", func(t *testing.T) error {
+			fake.SlowNext("users/get-authenticated", 2, 2*time.Second)
+			return login("good", fake.URL())(t)
+		}, true},
+		{"connection refused", login("good", closedURL), true},
+		{"no such host", func(*testing.T) error {
+			return &url.Error{Op: "Get", URL: "https://github.invalid/api/v3/user", Err: &net.DNSError{Err: "no such host", Name: "github.invalid", IsNotFound: true}}
+		}, true},
+		{"connection reset", func(*testing.T) error {
+			return fmt.Errorf("get user: %w", &url.Error{Op: "Get", URL: "https://api.github.com/user", Err: syscall.ECONNRESET})
+		}, true},
+		{"deadline", func(*testing.T) error { return fmt.Errorf("get user: %w", context.DeadlineExceeded) }, true},
+		{"forbidden", func(*testing.T) error {
+			return fmt.Errorf("get app: %w: GitHub answered 403: nope", forge.ErrUnauthorized)
+		}, false},
+		{"an answer that is not GitHub's", func(*testing.T) error {
+			return errors.New("get user: invalid character '<' looking for beginning of value")
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.err(t)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if got := isOutage(err); got != tt.outage {
+				t.Errorf("isOutage(%v) = %v, want %v", err, got, tt.outage)
+			}
+			classified := reachErr(err, "", "--github-token: GitHub refused it: %v (check the token and --github-url)")
+			var down *unreachableError
+			var bad *configError
+			switch {
+			case tt.outage && (!errors.As(classified, &down) || !strings.HasPrefix(classified.Error(), "cannot reach GitHub at https://api.github.com/: ")):
+				t.Errorf("outage reads %q", classified)
+			case !tt.outage && (!errors.As(classified, &bad) || !strings.HasPrefix(classified.Error(), "--github-token: GitHub refused it: ")):
+				t.Errorf("configuration error reads %q", classified)
+			}
+			t.Logf("%s", classified)
+		})
+	}
+}
+
+// TestServeWaitsForGitHub starts herald serve as a GitHub App while GitHub
+// answers 502: it serves webhooks at once, is not ready, and becomes ready
+// when GitHub answers, with the pull request checked.
+func TestServeWaitsForGitHub(t *testing.T) {
+	t.Parallel()
+	w := newGHWorld(t, "app", time.Now().Add(72*time.Hour))
+	w.fake.FailNext("apps/get-authenticated", 6, 502)
+	p := startServeProc(t, w.env)
+	p.secret = ghSecret
+	if code, _ := p.get("/readyz"); code != 503 {
+		t.Errorf("/readyz while GitHub fails = %d, want 503", code)
+	}
+	if code, _ := p.get("/healthz"); code != 200 {
+		t.Errorf("/healthz while GitHub fails = %d, want 200", code)
+	}
+	p.deliver("pull_request", prPayload(t, "pull_request", "opened", ghFull, w.repo.URL, w.head, w.instID))
+	p.waitFor("/readyz", 30*time.Second, func() bool { code, _ := p.get("/readyz"); return code == 200 })
+	p.waitFor("the check run", 10*time.Second, func() bool { return len(w.fake.CheckRuns(ghFull, w.head)) == 1 })
+	logs := p.logs.String()
+	for _, want := range []string{`"msg":"cannot reach GitHub at start: serving webhooks, not ready until it answers"`, `"msg":"first full reconcile failed; not ready yet"`, `forge unavailable: GitHub answered 502`, `"msg":"ready: first full reconcile done"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %s", want)
+		}
+	}
+	if code := p.stop(); code != 0 {
+		t.Errorf("exit code after SIGTERM = %d, want 0", code)
+	}
+}
+
+// TestServeUnknownRepositoryAfterOutage: GitHub is down at start, and once
+// it answers it does not know the repository. That is a setting: herald
+// serve stops with exit status 2 and the one line naming it.
+func TestServeUnknownRepositoryAfterOutage(t *testing.T) {
+	t.Parallel()
+	fake := fakegithub.New(t, fakegithub.Options{})
+	fake.AddToken("tok", "herald-bot")
+	fake.FailNext("repos/get", 2, 503)
+	var stderr syncBuffer
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	code := serve(ctx, []string{"--listen", "127.0.0.1:0", "--data-dir", t.TempDir(), "--github-token", "tok", "--repos", "acme/blog", "--github-url", fake.URL()},
+		serveDeps{getenv: env(map[string]string{"HERALD_WEBHOOK_SECRET": "s"}), stderr: &stderr, retryEvery: 50 * time.Millisecond})
+	if code != exitUsage {
+		t.Errorf("exit code = %d, want %d", code, exitUsage)
+	}
+	last := stderr.String()[strings.LastIndex(strings.TrimSuffix(stderr.String(), "\n"), "\n")+1:]
+	if !strings.HasPrefix(last, "herald serve: --repos acme/blog: cannot read the repository: get repository acme/blog: not found: GitHub answered 404") || !strings.HasSuffix(last, "(check its name and that the token may read it)\n") {
+		t.Errorf("last line = %q\nlogs:\n%s", last, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "cannot reach GitHub at start") {
+		t.Errorf("the outage at start is not logged:\n%s", stderr.String())
+	}
+}
+
+// TestOneShotFailsFastWhenGitHubIsDown: herald publish --due and herald
+// schedule do not wait for GitHub; they exit 2 with one line saying it could
+// not be reached, and publish nothing.
+func TestOneShotFailsFastWhenGitHubIsDown(t *testing.T) {
+	t.Parallel()
+	fake := fakegithub.New(t, fakegithub.Options{})
+	fake.AddToken("tok", "herald-bot")
+	vars := env(map[string]string{"HERALD_GITHUB_TOKEN": "tok", "HERALD_REPOS": "acme/blog", "HERALD_GITHUB_URL": fake.URL()})
+	for _, tc := range []struct {
+		name string
+		run  func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr *syncBuffer) int
+	}{
+		{"publish", func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr *syncBuffer) int {
+			return publishDue(ctx, append(args, "--due"), getenv, stdout, stderr)
+		}},
+		{"schedule", func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr *syncBuffer) int {
+			return schedule(ctx, args, getenv, stdout, stderr)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake.FailNext("users/get-authenticated", 2, 502)
+			var stdout, stderr syncBuffer
+			start := time.Now()
+			code := tc.run(context.Background(), []string{"--data-dir", t.TempDir()}, vars, &stdout, &stderr)
+			want := "herald " + tc.name + ": cannot reach GitHub at " + fake.URL() + ": get the authenticated user: forge unavailable: GitHub answered 502"
+			if code != exitUsage || stdout.String() != "" || !strings.HasPrefix(stderr.String(), want) || strings.Count(stderr.String(), "\n") != 1 {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and a line starting %q", code, stdout.String(), stderr.String(), want)
+			}
+			if took := time.Since(start); took > 10*time.Second {
+				t.Errorf("took %s to give up", took)
+			}
+		})
+	}
+}
