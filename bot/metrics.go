@@ -72,7 +72,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Reconciles of one repository by trigger (webhook, resync, timer) and outcome (ok, error, skipped: an event caused by herald itself).",
 		}, []string{"trigger", "outcome"}),
 		reconcileDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "herald_reconcile_seconds",
+			Name:    "herald_reconcile_duration_seconds",
 			Help:    "Time one reconcile of one repository takes, by trigger.",
 			Buckets: []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120},
 		}, []string{"trigger"}),

@@ -108,7 +108,7 @@ func TestMetricsOfAMerge(t *testing.T) {
 		{"herald_checks_total", "scope=pull_request"},
 		{"herald_reconciles_total", "trigger=webhook,outcome=ok"},
 		{"herald_reconciles_total", "trigger=resync,outcome=ok"},
-		{"herald_reconcile_seconds_count", "trigger=webhook"},
+		{"herald_reconcile_duration_seconds_count", "trigger=webhook"},
 		{"herald_scheduled_posts", "strategy=merge"},
 		{"herald_blocked_posts", ""},
 		{"herald_publications_total", "strategy=merge,outcome=done"},
@@ -116,15 +116,15 @@ func TestMetricsOfAMerge(t *testing.T) {
 		{"herald_publish_lateness_seconds_sum", "strategy=merge"},
 	}
 	want := map[string]float64{
-		"herald_checks_total{scope=pull_request}":                1,
-		"herald_reconciles_total{trigger=webhook,outcome=ok}":    1,
-		"herald_reconciles_total{trigger=resync,outcome=ok}":     0,
-		"herald_reconcile_seconds_count{trigger=webhook}":        1,
-		"herald_scheduled_posts{strategy=merge}":                 1,
-		"herald_blocked_posts{}":                                 0,
-		"herald_publications_total{strategy=merge,outcome=done}": 0,
-		"herald_publish_lateness_seconds_count{strategy=merge}":  0,
-		"herald_publish_lateness_seconds_sum{strategy=merge}":    0,
+		"herald_checks_total{scope=pull_request}":                  1,
+		"herald_reconciles_total{trigger=webhook,outcome=ok}":      1,
+		"herald_reconciles_total{trigger=resync,outcome=ok}":       0,
+		"herald_reconcile_duration_seconds_count{trigger=webhook}": 1,
+		"herald_scheduled_posts{strategy=merge}":                   1,
+		"herald_blocked_posts{}":                                   0,
+		"herald_publications_total{strategy=merge,outcome=done}":   0,
+		"herald_publish_lateness_seconds_count{strategy=merge}":    0,
+		"herald_publish_lateness_seconds_sum{strategy=merge}":      0,
 	}
 	if diff := cmp.Diff(want, read(watched...)); diff != "" {
 		t.Errorf("after the delivery (-want +got):\n%s", diff)

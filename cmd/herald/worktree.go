@@ -14,7 +14,7 @@ import (
 // workTree is what --repo PATH turned out to be when it names a clone with
 // a work tree rather than a bare repository.
 type workTree struct {
-	// Path is the work tree as given, made absolute.
+	// Path is the top directory of the work tree.
 	Path string
 	// Remote is the remote herald acts on ("origin", or the remote of the
 	// current branch's upstream); empty when the clone has none.
@@ -63,7 +63,13 @@ func inspectWorkTree(ctx context.Context, path string) (*workTree, error) {
 	if inside != "true" {
 		return nil, nil // a bare repository
 	}
-	wt := &workTree{Path: abs}
+	// Git reads a relative remote path from the top of the work tree,
+	// wherever in it --repo points.
+	top, err := git("rev-parse", "--show-toplevel")
+	if err != nil {
+		return nil, err
+	}
+	wt := &workTree{Path: top}
 	if v, _ := git("config", "--get", "receive.denyCurrentBranch"); v == "updateInstead" {
 		wt.AcceptsPush = true
 	}
@@ -92,7 +98,7 @@ func inspectWorkTree(ctx context.Context, path string) (*workTree, error) {
 		return nil, err
 	}
 	if !isRemoteURL(u) && !filepath.IsAbs(u) {
-		u = filepath.Join(abs, u)
+		u = filepath.Join(top, u)
 	}
 	wt.URL = u
 	return wt, nil

@@ -86,6 +86,26 @@ func TestPublishDueWorkTree(t *testing.T) {
 		}
 	})
 
+	t.Run("relative remote, from a subdirectory", func(t *testing.T) {
+		t.Parallel()
+		origin := gittest.NewBareRepo(t, files)
+		top := t.TempDir()
+		clone := filepath.Join(top, "blog")
+		gitIn(t, ".", "clone", "--quiet", origin.URL, clone)
+		if err := os.Rename(origin.Dir, filepath.Join(top, "site.git")); err != nil {
+			t.Fatal(err)
+		}
+		gitIn(t, clone, "remote", "set-url", "origin", "../site.git")
+		r := herald(t, nil, "publish", "--due", "--repo", filepath.Join(clone, "blog"), "--data-dir", t.TempDir())
+		moved := filepath.Join(top, "site.git")
+		if r.code != 0 || !strings.Contains(r.stdout, "(main of "+moved+")") {
+			t.Errorf("publish through a relative remote: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+		}
+		if n := gitIn(t, moved, "rev-list", "--count", "main"); n != "2" {
+			t.Errorf("commits on the origin's main = %s, want 2", n)
+		}
+	})
+
 	t.Run("no remote", func(t *testing.T) {
 		t.Parallel()
 		dir := filepath.Join(t.TempDir(), "blog")
