@@ -136,3 +136,30 @@ func TestPublishDueWorkTree(t *testing.T) {
 		}
 	})
 }
+
+// TestServeWorkTree runs herald serve --repo on a normal clone: it logs the
+// repository it acts on and publishes the due draft there, once.
+func TestServeWorkTree(t *testing.T) {
+	t.Parallel()
+	far := rfc(time.Now().Add(72 * time.Hour))
+	origin := gittest.NewServer(t).NewRepo("site", siteFiles("", map[string]string{
+		"blog/release-1-4/index.md":  rfc(time.Now().Add(-time.Minute)),
+		"blog/fosdem-recap/index.md": far,
+		"blog/roadmap-2027/index.md": far,
+	}))
+	clone := filepath.Join(t.TempDir(), "blog")
+	gitIn(t, ".", "clone", "--quiet", origin.URL, clone)
+	p := startServeProc(t, nil, "--repo", clone, "--poll", "1m")
+	p.waitFor("the publish commit on the origin", 20*time.Second, func() bool { return origin.CommitCount("refs/heads/main") == 2 })
+	p.waitFor("/readyz", 10*time.Second, func() bool { code, _ := p.get("/readyz"); return code == 200 })
+	want := `"msg":"--repo is a work tree: acting on the repository it was cloned from","repo":"` + clone + `","remote":"origin","url":"` + origin.URL + `"`
+	if !strings.Contains(p.logs.String(), want) {
+		t.Errorf("logs lack %s", want)
+	}
+	if code := p.stop(); code != 0 {
+		t.Errorf("exit code after SIGTERM = %d", code)
+	}
+	if n := origin.CommitCount("refs/heads/main"); n != 2 {
+		t.Errorf("commits on the origin's main = %d, want 2", n)
+	}
+}
