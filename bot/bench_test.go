@@ -142,6 +142,9 @@ func benchFeedback(b *testing.B, opts ...bot.Option) {
 		b.Fatal(err)
 	}
 	coldTook := time.Since(cold)
+	if runs := w.fake.CheckRuns(fullName, head); len(runs) != 1 {
+		b.Fatalf("check runs on %s after the first reconcile = %d", head, len(runs))
+	}
 
 	// Baseline: the one post checked alone.
 	single := fstest.MapFS{}
