@@ -118,7 +118,13 @@ const maxFrontMatter = 1 << 20
 func parseFrontMatter(src []byte, lines *Lines) (fm FrontMatter, found bool, err error) {
 	// Find the opening delimiter as adrg/frontmatter does: the first
 	// non-blank line.
-	open, openEnd := 0, 0
+	// A UTF-8 byte order mark before the front matter is skipped, as
+	// Hugo, Jekyll and Docusaurus (gray-matter) skip it.
+	bom := 0
+	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
+		bom = 3
+	}
+	open, openEnd := bom, 0
 	for open < len(src) {
 		nl := bytes.IndexByte(src[open:], '\n')
 		end := len(src)
@@ -161,7 +167,7 @@ func parseFrontMatter(src []byte, lines *Lines) (fm FrontMatter, found bool, err
 	// Hand the parser only the front matter (up to its closing line), so a
 	// long post is not copied through it.
 	limit := closingEnd(src, openEnd, delim)
-	rest, perr := frontmatter.Parse(bytes.NewReader(src[:limit]), nil, formats...)
+	rest, perr := frontmatter.Parse(bytes.NewReader(src[bom:limit]), nil, formats...)
 	rest = src[limit-len(rest):]
 	if perr != nil || data == nil {
 		msg := fmt.Sprintf("the front matter opened with %q on line %d is never closed", delim, lines.Pos(open).Line)

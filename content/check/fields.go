@@ -59,6 +59,20 @@ func (r *run) frontMatter() {
 	for _, f := range fm.Fields {
 		if kinds, ok := fieldKinds[f.Key]; ok && f.Value.Kind != content.KindNull {
 			if !containsKind(kinds, f.Value.Kind) {
+				if b, ok := yaml11Bool(f.Value); ok && containsKind(kinds, content.KindBool) && f.Value.TextStart == f.Value.Pos.Offset {
+					// YAML 1.1 booleans: Jekyll reads "yes" as true, while
+					// Docusaurus, Hugo and herald (YAML 1.2) read text, so
+					// the post is not a draft to them.
+					var fix *Fix
+					if f.Value.TextStart >= 0 && f.Value.TextEnd > f.Value.TextStart {
+						fix = &Fix{Description: fmt.Sprintf("replace %q with %s", f.Value.Text, b),
+							Edits: []Edit{{Start: f.Value.TextStart, End: f.Value.TextEnd, NewText: b}}}
+					}
+					r.add(RuleFieldType, f.Value.Pos.Offset, f.Value.Pos.Offset+len(f.Value.Text), fix,
+						"%q must be true or false; write %s: %q means %s only to YAML 1.1 readers such as Jekyll, and is text to Docusaurus, Hugo and herald",
+						f.Key, b, f.Value.Text, b)
+					continue
+				}
 				r.addAt(RuleFieldType, f.Value.Pos, nil, "%q must be %s, not %s", f.Key, kindList(kinds), f.Value.Kind)
 			}
 		}
@@ -118,6 +132,22 @@ func (r *run) unknownFields() {
 			r.addAt(RuleUnknownField, f.KeyPos, nil, "unknown field %q (not used by %s or other posts; list it in fields: of .herald.yml if the site uses it)", f.Key, r.site.Profile.Name)
 		}
 	}
+}
+
+// yaml11Bool reads the YAML 1.1 spellings of a boolean that YAML 1.2
+// reads as text (yes, no, on, off, y, n, in any case). The caller makes
+// sure the value is not quoted.
+func yaml11Bool(v content.Value) (string, bool) {
+	if v.Kind != content.KindString {
+		return "", false
+	}
+	switch strings.ToLower(v.Text) {
+	case "yes", "y", "on":
+		return "true", true
+	case "no", "n", "off":
+		return "false", true
+	}
+	return "", false
 }
 
 func isEmpty(v content.Value) bool {
@@ -187,7 +217,14 @@ func (r *run) dates() {
 	} else if !zoneSet && r.changed && strings.Contains(f.Value.Text, ":") {
 		r.c.addInfo(r, RuleDateZone, f.Value.Pos, "the date has no offset and .herald.yml sets no timezone, so it is read as UTC (%s); set timezone: or add an offset", d.UTC().Format(time.RFC3339))
 	}
-	if pd := p.PathDate; pd != nil {
+	// A post that names its own URL (Hugo's url:, Jekyll's permalink:)
+	// is served there whatever its path says, so the path's date is only
+	// a file name.
+	_, ownURL := p.FrontMatter.Field("url")
+	if _, ok := p.FrontMatter.Field("permalink"); ok {
+		ownURL = true
+	}
+	if pd := p.PathDate; pd != nil && !ownURL {
 		ld := d.In(loc)
 		if ld.Year() != pd.Year || int(ld.Month()) != pd.Month || (pd.Day != 0 && ld.Day() != pd.Day) {
 			want := fmt.Sprintf("%04d-%02d", pd.Year, pd.Month)

@@ -156,6 +156,9 @@ func (c *Checker) parse(p *content.Post) *doc {
 		return ast.WalkContinue, nil
 	})
 	flush()
+	if cut := templateCode(body, base); len(cut) > 0 {
+		d.rawRuns = cutRuns(d.rawRuns, cut)
+	}
 	// Split runs around URLs and e-mail addresses.
 	d.runs = make([]textRun, 0, len(d.rawRuns)+len(d.rawRuns)/4)
 	for _, r := range d.rawRuns {
@@ -182,6 +185,81 @@ func (c *Checker) parse(p *content.Post) *doc {
 		}
 	}
 	return d
+}
+
+var (
+	// hugoCodeOpenRE is a Hugo shortcode whose body is code:
+	// {{< highlight go >}}, {{% code lang="sh" %}}.
+	hugoCodeOpenRE = regexp.MustCompile(`\{\{[<%]-?\s*(highlight|code|codeblock|mermaid|chart)\b[^}]*?[>%]\}\}`)
+	// liquidCodeOpenRE is a Jekyll (Liquid) block whose body is code or
+	// not text: {% highlight ruby %}, {% raw %}, {% comment %}.
+	liquidCodeOpenRE = regexp.MustCompile(`\{%-?\s*(highlight|raw|comment)\b[^%]*?-?%\}`)
+)
+
+// templateCode returns the byte ranges (file offsets, body starting at
+// base) of the bodies of Hugo shortcodes and Liquid blocks that hold code,
+// tags included: goldmark reads them as paragraphs, the text rules must not.
+// A block that is never closed runs to the end of the body, as the
+// generators read it.
+func templateCode(body []byte, base int) [][2]int {
+	var out [][2]int
+	if bytes.Contains(body, []byte("{{")) {
+		for off := 0; off < len(body); {
+			m := hugoCodeOpenRE.FindSubmatchIndex(body[off:])
+			if m == nil {
+				break
+			}
+			name := string(body[off+m[2] : off+m[3]])
+			start, from := off+m[0], off+m[1]
+			end := len(body)
+			closeRE := regexp.MustCompile(`\{\{[<%]-?\s*/\s*` + name + `\s*-?[>%]\}\}`)
+			if c := closeRE.FindIndex(body[from:]); c != nil {
+				end = from + c[1]
+			}
+			out = append(out, [2]int{base + start, base + end})
+			off = end
+		}
+	}
+	if bytes.Contains(body, []byte("{%")) {
+		for off := 0; off < len(body); {
+			m := liquidCodeOpenRE.FindSubmatchIndex(body[off:])
+			if m == nil {
+				break
+			}
+			name := string(body[off+m[2] : off+m[3]])
+			start, from := off+m[0], off+m[1]
+			end := len(body)
+			closeRE := regexp.MustCompile(`\{%-?\s*end` + name + `\s*-?%\}`)
+			if c := closeRE.FindIndex(body[from:]); c != nil {
+				end = from + c[1]
+			}
+			out = append(out, [2]int{base + start, base + end})
+			off = end
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	return out
+}
+
+// cutRuns removes the byte ranges cut (sorted by start) from runs.
+func cutRuns(runs []textRun, cut [][2]int) []textRun {
+	out := make([]textRun, 0, len(runs))
+	for _, r := range runs {
+		s, e := r.start, r.start+len(r.text)
+		for _, c := range cut {
+			if c[1] <= s || c[0] >= e {
+				continue
+			}
+			if c[0] > s {
+				out = append(out, textRun{start: s, text: r.text[s-r.start : c[0]-r.start]})
+			}
+			s = min(max(s, c[1]), e)
+		}
+		if s < e {
+			out = append(out, textRun{start: s, text: r.text[s-r.start:]})
+		}
+	}
+	return out
 }
 
 // nodeStart finds the byte offset of a link's "[" (or an image's "!["):
