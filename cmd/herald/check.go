@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"os/exec"
 	"path"
@@ -143,7 +144,20 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitUsage
 		}
 	}
-	if err := writeFindings(stdout, *format, findings, useColor(*color, stdout)); err != nil {
+	// SARIF and workflow commands name files from the top of the Git
+	// repository, where GitHub looks for them, also when PATH is a folder
+	// inside it.
+	out := findings
+	if *format == "sarif" || *format == "github" {
+		if prefix := repoPrefix(root); prefix != "" {
+			out = make([]check.Finding, len(findings))
+			for i, f := range findings {
+				f.Path = prefix + "/" + f.Path
+				out[i] = f
+			}
+		}
+	}
+	if err := writeFindings(stdout, *format, out, useColor(*color, stdout)); err != nil {
 		fmt.Fprintf(stderr, "herald check: write: %v\n", err)
 		return exitUsage
 	}
@@ -266,6 +280,30 @@ func repositoryOf(file string) (root, rel string, err error) {
 		return "", "", err
 	}
 	return root, filepath.ToSlash(rel), nil
+}
+
+// repoPrefix returns the slash path of the folder dir inside the Git
+// work tree that holds it: "" when dir is the top of the work tree or in
+// none.
+func repoPrefix(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for d := abs; ; {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			rel, err := filepath.Rel(d, abs)
+			if err != nil || rel == "." {
+				return ""
+			}
+			return filepath.ToSlash(rel)
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return ""
+		}
+		d = parent
+	}
 }
 
 // summary counts findings by severity: "2 errors, 1 warning in 1 of 3 posts".
@@ -426,7 +464,8 @@ func writeSARIF(w io.Writer, findings []check.Finding) error {
 		EndColumn   int `json:"endColumn,omitempty"`
 	}
 	type artifact struct {
-		URI string `json:"uri"`
+		URI       string `json:"uri"`
+		URIBaseID string `json:"uriBaseId"`
 	}
 	type physical struct {
 		ArtifactLocation artifact `json:"artifactLocation"`
@@ -459,7 +498,7 @@ func writeSARIF(w io.Writer, findings []check.Finding) error {
 			reg.EndLine, reg.EndColumn = f.EndLine, f.EndColumn
 		}
 		results = append(results, result{RuleID: f.Rule, RuleIndex: index[f.Rule], Level: lvl, Message: msg{f.Message},
-			Locations: []location{{PhysicalLocation: physical{ArtifactLocation: artifact{URI: f.Path}, Region: reg}}}})
+			Locations: []location{{PhysicalLocation: physical{ArtifactLocation: artifact{URI: sarifURI(f.Path), URIBaseID: "%SRCROOT%"}, Region: reg}}}})
 	}
 	doc := map[string]any{
 		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -468,12 +507,21 @@ func writeSARIF(w io.Writer, findings []check.Finding) error {
 			"tool": map[string]any{"driver": map[string]any{
 				"name": "herald", "informationUri": "https://github.com/heraldhq/herald", "version": version, "rules": rules,
 			}},
-			"results": results,
+			// herald counts columns in characters, not in UTF-16 code
+			// units (SARIF's default).
+			"columnKind": "unicodeCodePoints",
+			"results":    results,
 		}},
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
+}
+
+// sarifURI writes a slash path as a relative URI reference: spaces and
+// other characters that URIs do not allow are percent-encoded.
+func sarifURI(p string) string {
+	return (&url.URL{Path: p}).EscapedPath()
 }
 
 // gitDiffTree reads the commit HEAD of spec (BASE..HEAD or BASE...HEAD)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -106,9 +107,15 @@ func TestCheckFixFosdemDraft(t *testing.T) {
 }
 
 func TestCheckFormats(t *testing.T) {
+	// A copy outside any Git repository: paths are relative to it in every
+	// format (TestCheckSARIFStructure covers a site inside a repository).
+	site := t.TempDir()
+	if err := os.CopyFS(site, os.DirFS(fosdem)); err != nil {
+		t.Fatal(err)
+	}
 	for _, format := range []string{"text", "json", "sarif", "github"} {
 		t.Run(format, func(t *testing.T) {
-			out, stderr, code := runCheckArgs(t, fosdem, "--format", format)
+			out, stderr, code := runCheckArgs(t, site, "--format", format)
 			if code != exitFindings {
 				t.Fatalf("exit %d; stderr %s", code, stderr)
 			}
@@ -296,5 +303,133 @@ func TestCheckDiffSubfolder(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no placeholder finding on line 46:\n%s", out)
+	}
+}
+
+// TestCheckSARIFStructure validates the SARIF log against what SARIF 2.1.0
+// requires and GitHub code scanning reads: version and $schema, one run
+// whose driver names every rule (with descriptions and a help link to an
+// existing section of docs/rules.md), and results whose ruleId, ruleIndex,
+// level, message and locations are well formed, with URIs relative to the
+// top of the Git repository and columns counted as characters.
+func TestCheckSARIFStructure(t *testing.T) {
+	repo := t.TempDir()
+	site := filepath.Join(repo, "website")
+	if err := os.CopyFS(site, os.DirFS(fosdem)); err != nil {
+		t.Fatal(err)
+	}
+	// A post whose path needs percent-encoding in a URI.
+	spaced := "blog/2026/03-a b/index.md"
+	if err := os.MkdirAll(filepath.Join(site, "blog/2026/03-a b"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(site, filepath.FromSlash(spaced)), []byte("---\ntitle: A\ndate: 2026-03-01\nauthors: [gerrit91]\n---\n\nThe the 😛 emoji, then the the end.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(repo, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runCheckArgs(t, site, "--format", "sarif")
+	if code != exitFindings {
+		t.Fatalf("exit %d; %s", code, stderr)
+	}
+	var log struct {
+		Schema  string `json:"$schema"`
+		Version string `json:"version"`
+		Runs    []struct {
+			ColumnKind string `json:"columnKind"`
+			Tool       struct {
+				Driver struct {
+					Name  string `json:"name"`
+					Rules []struct {
+						ID               string                 `json:"id"`
+						ShortDescription *struct{ Text string } `json:"shortDescription"`
+						FullDescription  *struct{ Text string } `json:"fullDescription"`
+						HelpURI          string                 `json:"helpUri"`
+						Default          map[string]string      `json:"defaultConfiguration"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string                 `json:"ruleId"`
+				RuleIndex *int                   `json:"ruleIndex"`
+				Level     string                 `json:"level"`
+				Message   *struct{ Text string } `json:"message"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI       string `json:"uri"`
+							URIBaseID string `json:"uriBaseId"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine, StartColumn, EndLine, EndColumn int
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Version != "2.1.0" || !strings.Contains(log.Schema, "sarif") || len(log.Runs) != 1 {
+		t.Fatalf("version %q, $schema %q, %d runs", log.Version, log.Schema, len(log.Runs))
+	}
+	run := log.Runs[0]
+	if run.Tool.Driver.Name != "herald" || run.ColumnKind != "unicodeCodePoints" {
+		t.Errorf("driver %q, columnKind %q", run.Tool.Driver.Name, run.ColumnKind)
+	}
+	doc, err := os.ReadFile("../../docs/rules.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	levels := map[string]bool{"error": true, "warning": true, "note": true, "none": true}
+	index := map[string]int{}
+	for i, r := range run.Tool.Driver.Rules {
+		if _, dup := index[r.ID]; dup || r.ID == "" {
+			t.Errorf("rule %d: id %q empty or repeated", i, r.ID)
+		}
+		index[r.ID] = i
+		if r.ShortDescription == nil || r.ShortDescription.Text == "" || r.FullDescription == nil || r.FullDescription.Text == "" {
+			t.Errorf("rule %s: no short or full description", r.ID)
+		}
+		base, anchor, _ := strings.Cut(r.HelpURI, "#")
+		if !strings.HasPrefix(base, "https://") || !bytes.Contains(doc, []byte("\n### "+anchor+"\n")) {
+			t.Errorf("rule %s: helpUri %q does not lead to a section of docs/rules.md", r.ID, r.HelpURI)
+		}
+		if !levels[r.Default["level"]] {
+			t.Errorf("rule %s: default level %q", r.ID, r.Default["level"])
+		}
+	}
+	var uris []string
+	for _, res := range run.Results {
+		if i, ok := index[res.RuleID]; !ok || res.RuleIndex == nil || *res.RuleIndex != i {
+			t.Errorf("result of %q: ruleIndex %v does not name it", res.RuleID, res.RuleIndex)
+		}
+		if !levels[res.Level] || res.Message == nil || res.Message.Text == "" || len(res.Locations) != 1 {
+			t.Errorf("result of %s: level %q, message %v, %d locations", res.RuleID, res.Level, res.Message, len(res.Locations))
+			continue
+		}
+		pl := res.Locations[0].PhysicalLocation
+		u := pl.ArtifactLocation.URI
+		if strings.Contains(u, ":") || strings.HasPrefix(u, "/") || strings.Contains(u, " ") || pl.ArtifactLocation.URIBaseID != "%SRCROOT%" {
+			t.Errorf("result of %s: uri %q (base %q) is not a relative reference", res.RuleID, u, pl.ArtifactLocation.URIBaseID)
+		}
+		if r := pl.Region; r.StartLine < 1 || r.StartColumn < 1 || r.EndLine != 0 && (r.EndLine < r.StartLine || r.EndColumn < 1) {
+			t.Errorf("result of %s: region %+v", res.RuleID, r)
+		}
+		if res.RuleID == "repeated-word" {
+			uris = append(uris, fmt.Sprintf("%s:%d:%d-%d", u, pl.Region.StartLine, pl.Region.StartColumn, pl.Region.EndColumn))
+		}
+	}
+	// Columns after the emoji count it as one character (UTF-16 would
+	// count two); paths are from the top of the repository.
+	want := []string{
+		"website/blog/2026/02-fosdem-recap/index.md:14:303-310",
+		"website/blog/2026/03-a%20b/index.md:7:1-8",
+		"website/blog/2026/03-a%20b/index.md:7:23-30",
+	}
+	if diff := cmp.Diff(want, uris); diff != "" {
+		t.Errorf("repeated-word locations (-want +got):\n%s", diff)
 	}
 }
