@@ -99,6 +99,10 @@ func (f *forgeFlags) mode() (string, error) {
 	return "", errors.New("no repository to serve: pass --repo PATH|URL (a plain Git repository), or --github-app-id and --github-app-key (a GitHub App), or --github-token and --repos")
 }
 
+// shownRepo is --repo as messages and logs show it: a token written into
+// its URL is replaced by "redacted".
+func (f *forgeFlags) shownRepo() string { return gitrepo.RedactURL(f.repo) }
+
 // oneLine puts an error's text on one line: a Git server's message may
 // hold newlines.
 func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
@@ -263,23 +267,23 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, waitForForge
 		e.local, err = local.New(remote, lopts...)
 		if err != nil {
 			if e.workTree != nil {
-				return nil, fmt.Errorf("--repo %s: remote %s of the work tree: %v", f.repo, e.workTree.Remote, err)
+				return nil, fmt.Errorf("--repo %s: remote %s of the work tree: %v", f.shownRepo(), e.workTree.Remote, err)
 			}
 			return nil, fmt.Errorf("--repo: %v", err)
 		}
 		repo, err := e.local.Repo(ctx)
 		if errors.Is(err, exec.ErrNotFound) {
-			return nil, fmt.Errorf("--repo %s: a repository given by path is read with the git command, which is not installed: install git, or give an http(s) URL", f.repo)
+			return nil, fmt.Errorf("--repo %s: a repository given by path is read with the git command, which is not installed: install git, or give an http(s) URL", f.shownRepo())
 		}
 		if errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed) {
-			return nil, fmt.Errorf("--repo %s: the repository refused herald: %s (give a token that may push with --repo-token or %s)", f.repo, oneLine(err), envName("repo-token"))
+			return nil, fmt.Errorf("--repo %s: the repository refused herald: %s (give a token that may push with --repo-token or %s)", f.shownRepo(), oneLine(err), envName("repo-token"))
 		}
 		if err != nil && e.workTree != nil && e.workTree.URL != "" {
 			return nil, fmt.Errorf("--repo %s is a work tree: cannot reach %s, the repository of its remote %s: %s (check the remote with git remote -v, or pass the repository's URL with --repo)",
-				f.repo, gitrepo.RedactURL(e.workTree.URL), e.workTree.Remote, oneLine(err))
+				f.shownRepo(), gitrepo.RedactURL(e.workTree.URL), e.workTree.Remote, oneLine(err))
 		}
 		if err != nil {
-			return nil, fmt.Errorf("--repo %s: cannot reach the repository: %s (check the path or URL, and that it has a branch)", f.repo, oneLine(err))
+			return nil, fmt.Errorf("--repo %s: cannot reach the repository: %s (check the path or URL, and that it has a branch)", f.shownRepo(), oneLine(err))
 		}
 		e.branch = repo.DefaultBranch
 		name := e.local.Name()
@@ -509,10 +513,10 @@ func isOutage(err error) bool {
 func (e *engine) remoteOf(ctx context.Context, f forgeFlags) (string, error) {
 	wt, err := inspectWorkTree(ctx, f.repo)
 	if errors.Is(err, exec.ErrNotFound) {
-		return "", fmt.Errorf("--repo %s: a repository given by path is read with the git command, which is not installed: install git, or give an http(s) URL", f.repo)
+		return "", fmt.Errorf("--repo %s: a repository given by path is read with the git command, which is not installed: install git, or give an http(s) URL", f.shownRepo())
 	}
 	if err != nil {
-		return "", fmt.Errorf("--repo %s: %s", f.repo, oneLine(err))
+		return "", fmt.Errorf("--repo %s: %s", f.shownRepo(), oneLine(err))
 	}
 	switch {
 	case wt == nil:
@@ -528,7 +532,7 @@ func (e *engine) remoteOf(ctx context.Context, f forgeFlags) (string, error) {
 		e.log.Info("--repo is a work tree without a remote: reading it as it is (a dry run pushes nothing)", "repo", wt.Path)
 		return wt.Path, nil
 	}
-	return "", fmt.Errorf("--repo %s is a work tree without a remote: Git refuses pushes to its checked-out branch, so herald cannot publish there; pass the bare repository or the URL the site deploys from (--repo URL), or add it with git remote add origin URL", f.repo)
+	return "", fmt.Errorf("--repo %s is a work tree without a remote: Git refuses pushes to its checked-out branch, so herald cannot publish there; pass the bare repository or the URL the site deploys from (--repo URL), or add it with git remote add origin URL", f.shownRepo())
 }
 
 // Close releases the Git cache.

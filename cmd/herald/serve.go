@@ -243,7 +243,7 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 	}
 	log.Info("herald serve starting", "version", version, "listen", ln.Addr().String(), "webhook_path", cfg.path,
 		"max_body", cfg.maxBody, "secrets", len(cfg.secrets), "secret_source", cfg.secretSource,
-		"workers", cfg.workers, "mode", mode, "repo", cfg.forge.repo, "resync", cfg.resyncSpec(), "dry_run", cfg.forge.dryRun, "gogc", gogc, "gomemlimit", memLimit)
+		"workers", cfg.workers, "mode", mode, "repo", cfg.forge.shownRepo(), "resync", cfg.resyncSpec(), "dry_run", cfg.forge.dryRun, "gogc", gogc, "gomemlimit", memLimit)
 	if len(cfg.secrets) == 0 && !cfg.insecure {
 		log.Info("webhooks are off (no "+envWebhookSecret+"): pushes are seen by polling", "poll", cfg.poll.String())
 	}

@@ -34,6 +34,7 @@ const DefaultUser = "x-access-token"
 // Repo is a plain Git repository. It is safe for concurrent use.
 type Repo struct {
 	remote string
+	shown  string // remote as messages show it: without a token in its URL
 	name   string
 	creds  forge.GitCredentials
 }
@@ -72,7 +73,7 @@ func New(remote string, opts ...Option) (*Repo, error) {
 		}
 		r = abs
 	}
-	repo := &Repo{remote: r, name: nameOf(r)}
+	repo := &Repo{remote: r, shown: redactURL(r), name: nameOf(r)}
 	for _, o := range opts {
 		o(repo)
 	}
@@ -82,8 +83,13 @@ func New(remote string, opts ...Option) (*Repo, error) {
 // GitCredentials returns the credentials given with WithToken, or none.
 func (r *Repo) GitCredentials(context.Context) (forge.GitCredentials, error) { return r.creds, nil }
 
-// Remote returns the path or URL the repository is reached at.
+// Remote returns the path or URL the repository is reached at. It may hold
+// a token (as the user of an https URL): show String instead.
 func (r *Repo) Remote() string { return r.remote }
+
+// String returns the path or URL of the repository with any token in it
+// replaced by "redacted", for messages and logs.
+func (r *Repo) String() string { return r.shown }
 
 // Name returns the repository's name: the last element of its path, without
 // ".git".
@@ -107,7 +113,7 @@ func (r *Repo) ListOpenPRs(context.Context) ([]forge.PullRequest, error) { retur
 func (r *Repo) defaultBranch(ctx context.Context) (string, error) {
 	if !isURL(r.remote) {
 		if _, err := os.Stat(r.remote); err != nil {
-			return "", fmt.Errorf("repository %s: %w", r.remote, err)
+			return "", fmt.Errorf("repository %s: %w", r.shown, err)
 		}
 	}
 	rem := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{r.remote}})
@@ -117,10 +123,10 @@ func (r *Repo) defaultBranch(ctx context.Context) (string, error) {
 	}
 	refs, err := rem.ListContext(ctx, opts)
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
-		return "", fmt.Errorf("repository %s: %w", r.remote, ErrEmpty)
+		return "", fmt.Errorf("repository %s: %w", r.shown, ErrEmpty)
 	}
 	if err != nil {
-		return "", fmt.Errorf("list the references of %s: %w", r.remote, err)
+		return "", fmt.Errorf("list the references of %s: %w", r.shown, r.scrub(err))
 	}
 	var head plumbing.Hash
 	var branches []*plumbing.Reference
@@ -137,7 +143,7 @@ func (r *Repo) defaultBranch(ctx context.Context) (string, error) {
 		}
 	}
 	if len(branches) == 0 {
-		return "", fmt.Errorf("repository %s: %w", r.remote, ErrEmpty)
+		return "", fmt.Errorf("repository %s: %w", r.shown, ErrEmpty)
 	}
 	slices.SortFunc(branches, func(a, b *plumbing.Reference) int {
 		return rank(a.Name().Short()) - rank(b.Name().Short())
@@ -150,7 +156,7 @@ func (r *Repo) defaultBranch(ctx context.Context) (string, error) {
 	if n := branches[0].Name().Short(); rank(n) < 2 {
 		return n, nil
 	}
-	return "", fmt.Errorf("repository %s: HEAD names no branch and there is no main or master", r.remote)
+	return "", fmt.Errorf("repository %s: HEAD names no branch and there is no main or master", r.shown)
 }
 
 func rank(branch string) int {
@@ -172,6 +178,60 @@ func isURL(remote string) bool {
 	at, colon := strings.Index(remote, "@"), strings.Index(remote, ":")
 	return at > 0 && colon > at && !strings.ContainsAny(remote[:at], `/\`)
 }
+
+// redactURL returns remote with a token it carries replaced by "redacted":
+// the password of any URL, and the user of an http(s) URL, where a token is
+// often given as the user ("https://TOKEN@github.com/o/r.git"). Paths and
+// scp-like addresses ("git@host:o/r") are returned as they are.
+func redactURL(remote string) string {
+	u, err := url.Parse(remote)
+	if err != nil || u.User == nil || u.Scheme == "" {
+		return remote
+	}
+	if _, hasPass := u.User.Password(); hasPass {
+		u.User = url.UserPassword(u.User.Username(), "redacted")
+		return u.String()
+	}
+	if u.Scheme == "http" || u.Scheme == "https" {
+		u.User = url.User("redacted")
+		return u.String()
+	}
+	return remote
+}
+
+// scrub returns err with the token given with WithToken or in the remote's
+// URL replaced by "redacted" in its message (Git's HTTP errors quote the URL
+// they requested), keeping the chain for errors.Is.
+func (r *Repo) scrub(err error) error {
+	secrets := []string{r.creds.Password}
+	if u, perr := url.Parse(r.remote); perr == nil && u.User != nil {
+		if p, ok := u.User.Password(); ok {
+			secrets = append(secrets, p)
+		} else if u.Scheme == "http" || u.Scheme == "https" {
+			secrets = append(secrets, u.User.Username())
+		}
+	}
+	msg := err.Error()
+	clean := msg
+	for _, s := range secrets {
+		if s != "" {
+			clean = strings.ReplaceAll(clean, s, "redacted")
+		}
+	}
+	if clean == msg {
+		return err
+	}
+	return &scrubbedError{msg: clean, err: err}
+}
+
+// scrubbedError is an error whose message had a secret removed.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
 
 // nameOf returns the last element of remote's path without ".git".
 func nameOf(remote string) string {

@@ -129,3 +129,44 @@ func TestToken(t *testing.T) {
 		t.Errorf("New with a password in the URL: %v", err)
 	}
 }
+
+// TestTokenKeptOutOfErrors: a token given as the user of an https URL (as
+// GitHub accepts it) or with WithToken never shows in an error or in String.
+func TestTokenKeptOutOfErrors(t *testing.T) {
+	const token = "ghp-s3cr3t-4ab1e9"
+	srv := gittest.NewServer(t, gittest.WithToken("another"))
+	repo := srv.NewRepo("private", map[string]string{"README.md": "hi\n"})
+	failing := gittest.NewServer(t)
+	broken := failing.NewRepo("broken", map[string]string{"README.md": "hi\n"})
+	failing.InjectFault(gittest.Fault{Kind: gittest.Status500})
+	withUser := func(u string) string { return strings.Replace(u, "://", "://"+token+"@", 1) }
+	tests := []struct {
+		name, remote string
+		opts         []local.Option
+	}{
+		{"token as the URL's user, refused", withUser(repo.URL), nil},
+		{"token as the URL's user, server error", withUser(broken.URL), nil},
+		{"token given apart, server error", broken.URL, []local.Option{local.WithToken("", token)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := local.New(tt.remote, tt.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(r.String(), token) {
+				t.Errorf("String() = %q shows the token", r.String())
+			}
+			_, err = r.Repo(context.Background())
+			if err == nil {
+				t.Fatal("Repo succeeded")
+			}
+			if strings.Contains(err.Error(), token) {
+				t.Errorf("the error shows the token: %v", err)
+			}
+			if !strings.Contains(err.Error(), "list the references of http://redacted@") && tt.opts == nil {
+				t.Errorf("the error does not name the remote without its token: %v", err)
+			}
+		})
+	}
+}
