@@ -171,7 +171,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stderr, "herald check: no posts found: the %s profile (%s) looks for %s\n",
 				site.Profile.Name, profileSource(site), strings.Join(site.ContentGlobs(), ", "))
 		case len(findings) == 0:
-			fmt.Fprintf(stderr, "herald check: %d posts, no findings\n", posts)
+			fmt.Fprintf(stderr, "herald check: %s, no findings\n", plural(posts, "post"))
 		default:
 			fmt.Fprintf(stderr, "herald check: %s\n", summary(findings, posts))
 		}
@@ -182,9 +182,36 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return exitOK
 }
 
-// applyFixes writes the safe fixes into the files under root, then checks
-// the fixed files again and returns the findings that remain.
+// maxFixPasses bounds the rounds of --fix: a fix may only show once
+// another is applied ("the the the" needs two), or be held back because
+// it overlaps one applied in the same round.
+const maxFixPasses = 5
+
+// applyFixes writes the safe fixes into the files under root, checks the
+// fixed files again, and repeats while fixes remain (at most maxFixPasses
+// rounds); it returns the findings that remain.
 func applyFixes(ctx context.Context, root string, site *content.Site, recheck func(*content.Site) ([]check.Finding, error), findings []check.Finding, stderr io.Writer) ([]check.Finding, error) {
+	for range maxFixPasses {
+		n, err := applyFixPass(root, findings, stderr)
+		if err != nil || n == 0 {
+			return findings, err
+		}
+		// Re-check from disk: what is left is what the author still has to do.
+		site, err = content.LoadSite(ctx, os.DirFS(root), reloadOpts(site)...)
+		if err != nil {
+			return nil, err
+		}
+		if findings, err = recheck(site); err != nil {
+			return nil, err
+		}
+	}
+	return findings, nil
+}
+
+// applyFixPass writes the safe fixes of findings into the files under root
+// and returns how many it applied.
+func applyFixPass(root string, findings []check.Finding, stderr io.Writer) (int, error) {
+	total := 0
 	byPath := map[string][]check.Finding{}
 	var order []string
 	for _, f := range findings {
@@ -196,14 +223,11 @@ func applyFixes(ctx context.Context, root string, site *content.Site, recheck fu
 		}
 		byPath[f.Path] = append(byPath[f.Path], f)
 	}
-	if len(order) == 0 {
-		return findings, nil
-	}
 	for _, p := range order {
 		name := filepath.Join(root, filepath.FromSlash(p))
 		fi, err := os.Lstat(name)
 		if err != nil {
-			return nil, err
+			return total, err
 		}
 		if !fi.Mode().IsRegular() {
 			fmt.Fprintf(stderr, "%s: not a regular file; fixes not applied\n", p)
@@ -211,7 +235,7 @@ func applyFixes(ctx context.Context, root string, site *content.Site, recheck fu
 		}
 		src, err := os.ReadFile(name)
 		if err != nil {
-			return nil, err
+			return total, err
 		}
 		out, applied := check.ApplyFixes(src, byPath[p])
 		if len(applied) == 0 {
@@ -220,35 +244,31 @@ func applyFixes(ctx context.Context, root string, site *content.Site, recheck fu
 		// Write next to the file and rename, so a crash never leaves half a post.
 		tmp, err := os.CreateTemp(filepath.Dir(name), ".herald-fix-*")
 		if err != nil {
-			return nil, err
+			return total, err
 		}
 		if _, err := tmp.Write(out); err != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())
-			return nil, fmt.Errorf("write %s: %w", p, err)
+			return total, fmt.Errorf("write %s: %w", p, err)
 		}
 		if err := tmp.Close(); err != nil {
 			os.Remove(tmp.Name())
-			return nil, fmt.Errorf("write %s: %w", p, err)
+			return total, fmt.Errorf("write %s: %w", p, err)
 		}
 		if err := os.Chmod(tmp.Name(), fi.Mode().Perm()); err != nil {
 			os.Remove(tmp.Name())
-			return nil, err
+			return total, err
 		}
 		if err := os.Rename(tmp.Name(), name); err != nil {
 			os.Remove(tmp.Name())
-			return nil, fmt.Errorf("replace %s: %w", p, err)
+			return total, fmt.Errorf("replace %s: %w", p, err)
 		}
 		for _, f := range applied {
 			fmt.Fprintf(stderr, "fixed %s:%d:%d: %s: %s\n", f.Path, f.Line, f.Column, f.Rule, f.Fix.Description)
 		}
+		total += len(applied)
 	}
-	// Re-check from disk: what is left is what the author still has to do.
-	site2, err := content.LoadSite(ctx, os.DirFS(root), reloadOpts(site)...)
-	if err != nil {
-		return nil, err
-	}
-	return recheck(site2)
+	return total, nil
 }
 
 // repositoryOf finds the repository a file belongs to: the nearest folder
@@ -324,7 +344,7 @@ func summary(findings []check.Finding, posts int) string {
 			parts = append(parts, fmt.Sprintf("%d %s", n, word))
 		}
 	}
-	return fmt.Sprintf("%s in %d of %d posts", strings.Join(parts, ", "), len(files), posts)
+	return fmt.Sprintf("%s in %d of %s", strings.Join(parts, ", "), len(files), plural(posts, "post"))
 }
 
 func profileSource(site *content.Site) string {

@@ -124,7 +124,7 @@ func TestCheckFormats(t *testing.T) {
 				if !strings.Contains(out, fosdemPost+":14:303: error repeated-word: ") {
 					t.Errorf("text output:\n%s", out)
 				}
-				if want := "herald check: 4 errors, 4 warnings in 1 of 1 posts\n"; stderr != want {
+				if want := "herald check: 4 errors, 4 warnings in 1 of 1 post\n"; stderr != want {
 					t.Errorf("summary %q, want %q", stderr, want)
 				}
 			case "sarif":
@@ -249,7 +249,7 @@ func TestCheckOneFile(t *testing.T) {
 		t.Errorf("output:\n%s", out)
 	}
 	// One named post is treated as new: date-backdated applies to it.
-	if want := "herald check: 4 errors, 5 warnings in 1 of 1 posts\n"; stderr != want {
+	if want := "herald check: 4 errors, 5 warnings in 1 of 1 post\n"; stderr != want {
 		t.Errorf("stderr %q, want %q", stderr, want)
 	}
 }
@@ -431,5 +431,53 @@ func TestCheckSARIFStructure(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, uris); diff != "" {
 		t.Errorf("repeated-word locations (-want +got):\n%s", diff)
+	}
+}
+
+// TestCheckFixUntilDone: --fix applies fixes that only show once another
+// is applied ("the the the"), keeps CRLF line endings and every other
+// byte, and a second run finds nothing left to fix.
+func TestCheckFixUntilDone(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string][2]string{ // path -> before, after
+		"blog/2026-12-03-a.md": {
+			"---\ntitle: T\ndate: 2026-12-03\ntags:\n  - news\n  - News\n---\n\nIt was the the the best. We we go (a)[https://a.b] (b)[https://c.d].\nA\u200b\u200bB and ðŸ˜›ðŸ˜› x, `the the` in code.\n",
+			"---\ntitle: T\ndate: 2026-12-03\ntags:\n  - news\n---\n\nIt was the best. We go [a](https://a.b) [b](https://c.d).\nAB and 😛😛 x, `the the` in code.\n"},
+		"blog/2026-12-04-b.md": {
+			"---\r\ntitle: T\r\ndate: 2026-12-04\r\n---\r\n\r\nThis is the the post.\r\n\r\nSee (the docs)[https://example.com] now.\r\n",
+			"---\r\ntitle: T\r\ndate: 2026-12-04\r\n---\r\n\r\nThis is the post.\r\n\r\nSee [the docs](https://example.com) now.\r\n"},
+	}
+	if err := os.WriteFile(filepath.Join(dir, "docusaurus.config.js"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "blog"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for p, ba := range files {
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(p)), []byte(ba[0]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, stderr, code := runCheckArgs(t, dir, "--fix")
+	if code != exitOK || out != "" {
+		t.Errorf("exit %d, want 0 with everything fixed; out:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+	for p, ba := range files {
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(ba[1], string(got)); diff != "" {
+			t.Errorf("%s after --fix (-want +got):\n%s", p, diff)
+		}
+	}
+	_, stderr, _ = runCheckArgs(t, dir, "--fix")
+	if strings.Contains(stderr, "fixed ") {
+		t.Errorf("second --fix changed something:\n%s", stderr)
+	}
+	for p, ba := range files {
+		if got, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p))); string(got) != ba[1] {
+			t.Errorf("%s changed on the second run", p)
+		}
 	}
 }

@@ -634,7 +634,11 @@ func (r *run) text(d *doc) {
 				edit [1]Edit
 			}{}
 			fe.edit[0] = Edit{Start: s, End: e, NewText: is.Replacement}
-			fe.fix = Fix{Description: "replace " + strconv.Quote(joined[is.Start:is.End]) + " with " + strconv.Quote(is.Replacement),
+			desc := "replace " + strconv.Quote(joined[is.Start:is.End]) + " with " + strconv.Quote(is.Replacement)
+			if is.Replacement == "" {
+				desc = "remove " + strconv.Quote(joined[is.Start:is.End])
+			}
+			fe.fix = Fix{Description: desc,
 				Edits: fe.edit[:],
 				// A spelling suggestion is a guess; the other text fixes are certain.
 				Review: is.Rule == RuleMisspelling}
