@@ -162,11 +162,21 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	posts := len(site.Posts)
-	if only != "" {
+	switch {
+	case only != "":
 		posts = 1
+	case *diff != "":
+		posts = 0 // the posts the diff changed
+		for _, p := range changed {
+			if site.IsPost(p) && site.HasFile(p) {
+				posts++
+			}
+		}
 	}
 	if *format == "text" {
 		switch {
+		case posts == 0 && *diff != "":
+			fmt.Fprintf(stderr, "herald check: %s changes no posts\n", *diff)
 		case posts == 0:
 			fmt.Fprintf(stderr, "herald check: no posts found: the %s profile (%s) looks for %s\n",
 				site.Profile.Name, profileSource(site), strings.Join(site.ContentGlobs(), ", "))

@@ -481,3 +481,44 @@ func TestCheckFixUntilDone(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckDiffRenameDelete: a renamed post is checked at its new path, a
+// deleted one is not checked at all, and the summary counts the posts the
+// diff changed, not the whole site.
+func TestCheckDiffRenameDelete(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(fosdem)); err != nil {
+		t.Fatal(err)
+	}
+	gitRun := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	for _, p := range []string{"blog/2099/03-a/index.md", "blog/2099/03-b/index.md"} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		src := "---\ntitle: T\ndate: 2099-03-01T10:00:00+01:00\nauthors: [gerrit91]\n---\n\nA post with the the slip.\n"
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gitRun("init", "-q", "-b", "main")
+	gitRun("add", ".")
+	gitRun("commit", "-q", "-m", "base")
+	gitRun("mv", "blog/2099/03-a", "blog/2099/03-renamed")
+	gitRun("rm", "-q", "-r", "blog/2099/03-b")
+	gitRun("commit", "-q", "-m", "rename and delete")
+	out, stderr, code := runCheckArgs(t, dir, "--diff", "HEAD~1..HEAD")
+	want := "blog/2099/03-renamed/index.md:7:13: error repeated-word: \"the\" is repeated; remove the second one\n"
+	if code != exitFindings || out != want || stderr != "herald check: 1 error in 1 of 1 post\n" {
+		t.Errorf("exit %d\nout:\n%s\nwant:\n%s\nstderr: %s", code, out, want, stderr)
+	}
+	out, stderr, code = runCheckArgs(t, dir, "--diff", "HEAD..HEAD")
+	if code != exitOK || out != "" || stderr != "herald check: HEAD..HEAD changes no posts\n" {
+		t.Errorf("empty diff: exit %d, out %q, stderr %q", code, out, stderr)
+	}
+}
