@@ -484,6 +484,9 @@ type ghWorld struct {
 	instID int64
 	// env holds the settings for herald in the mode asked for.
 	env []string
+	// secrets are the credentials in env (and the App key's text), by
+	// name: none may show in herald's output.
+	secrets map[string]string
 }
 
 const ghFull, ghSecret = "acme/blog", "gh-secret"
@@ -513,6 +516,7 @@ func newGHWorld(t *testing.T, mode string, due time.Time) *ghWorld {
 		Mergeable: &mergeable, Files: []fakegithub.File{{Path: postPath, Status: "added", Additions: strings.Count(post, "\n"), Patch: diff[strings.Index(diff, "@@"):]}}})
 
 	w.env = []string{"HERALD_WEBHOOK_SECRET=" + ghSecret, "HERALD_GITHUB_URL=" + w.fake.URL()}
+	w.secrets = map[string]string{"webhook secret": ghSecret}
 	switch mode {
 	case "app":
 		key, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -520,9 +524,11 @@ func newGHWorld(t *testing.T, mode string, due time.Time) *ghWorld {
 			t.Fatal(err)
 		}
 		keyFile := filepath.Join(t.TempDir(), "app.pem")
-		if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600); err != nil {
+		keyPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+		if err := os.WriteFile(keyFile, keyPEM, 0o600); err != nil {
 			t.Fatal(err)
 		}
+		w.secrets["App key"] = strings.Split(string(keyPEM), "\n")[2]
 		w.fake.AddApp(42, "herald", &key.PublicKey)
 		w.instID = 7
 		w.fake.AddInstallation(42, w.instID, owner)
@@ -530,6 +536,7 @@ func newGHWorld(t *testing.T, mode string, due time.Time) *ghWorld {
 	case "token":
 		w.fake.AddToken("tok-123", "herald-bot")
 		w.env = append(w.env, "HERALD_GITHUB_TOKEN=tok-123", "HERALD_REPOS="+ghFull)
+		w.secrets["token"] = "tok-123"
 	}
 	return w
 }
@@ -539,7 +546,7 @@ func testServeGitHub(t *testing.T, mode string) {
 	due := time.Now().Add(8 * time.Second).Truncate(time.Second)
 	w := newGHWorld(t, mode, due)
 	fake, repo, head, instID, env := w.fake, w.repo, w.head, w.instID, w.env
-	p := startServeProc(t, env)
+	p := startServeProc(t, env, "--log-level", "debug")
 	p.secret = secret
 	p.waitFor("/readyz", 20*time.Second, func() bool { code, _ := p.get("/readyz"); return code == 200 })
 
@@ -597,7 +604,18 @@ func testServeGitHub(t *testing.T, mode string) {
 	if errs := fake.Errors(); len(errs) > 0 {
 		t.Errorf("requests GitHub would reject: %v", errs)
 	}
+	logs := p.logs.String()
+	if !strings.Contains(logs, `"level":"DEBUG"`) {
+		t.Errorf("herald serve --log-level debug logged nothing at debug level")
+	}
+	noSecrets(t, "herald serve's debug log", logs, w.secrets)
+	if tok := installationToken.FindString(logs); tok != "" {
+		t.Errorf("herald serve's debug log shows an installation token (%s)", tok)
+	}
 }
+
+// installationToken matches the installation tokens the GitHub fake issues.
+var installationToken = regexp.MustCompile(`ghs_[0-9a-f]{8,}`)
 
 // prPayload is a fixture delivery rewritten to name the fake's repository,
 // pull request #5 at head and the installation.
