@@ -176,7 +176,9 @@ func annotations(findings []check.Finding) []forge.Annotation {
 type suggestion struct {
 	key     string
 	comment forge.ReviewComment
-	finding int // index in the findings
+	// findings are the indexes of the findings it fixes: one, or several
+	// whose fixes touch the same lines.
+	findings []int
 }
 
 // suggest posts the inline suggestions that are not there yet and deletes
@@ -251,7 +253,9 @@ func (b *Bot) suggest(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 			}
 			post = append(post, s.comment)
 		}
-		suggested[s.finding] = true
+		for _, i := range s.findings {
+			suggested[i] = true
+		}
 	}
 	if len(post) > 0 {
 		if b.dryRun {
@@ -265,7 +269,9 @@ func (b *Bot) suggest(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 				key, _, _ := forge.ParseMarker(sk.Body)
 				for _, s := range want {
 					if s.key == key {
-						delete(suggested, s.finding)
+						for _, i := range s.findings {
+							delete(suggested, i)
+						}
 					}
 				}
 			}
@@ -307,12 +313,20 @@ func (b *Bot) suggest(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 }
 
 // suggestionsFor turns the findings with a fix into inline suggestions on
-// lines the pull request's diff shows. A suggestion is known by a key made of
-// its file, rule and text, not its line, so it is not posted again when
-// lines above it move.
+// lines the pull request's diff shows. A suggestion replaces whole lines, so
+// fixes that touch the same lines are offered as one suggestion (two would
+// each undo the other when accepted); a fix whose edits overlap another's is
+// left to the summary. A suggestion is known by a key made of its file,
+// rules and text, not its line, so it is not posted again when lines above
+// it move.
 func suggestionsFor(findings []check.Finding, posts map[string]*content.Post, ranges map[string][]forge.LineRange, sha string) []suggestion {
-	var out []suggestion
-	seen := map[string]int{}
+	type group struct {
+		path        string
+		first, last int
+		edits       []check.Edit
+		idx         []int
+	}
+	var groups []*group
 	for i, f := range findings {
 		if f.Fix == nil || len(f.Fix.Edits) == 0 {
 			continue
@@ -321,7 +335,7 @@ func suggestionsFor(findings []check.Finding, posts map[string]*content.Post, ra
 		if post == nil || post.Raw == nil || ranges[f.Path] == nil {
 			continue
 		}
-		first, last, old, repl, ok := replacement(post.Raw, post.Lines, f.Fix.Edits)
+		first, last, _, _, ok := replacement(post.Raw, post.Lines, f.Fix.Edits)
 		if !ok {
 			continue
 		}
@@ -335,24 +349,75 @@ func suggestionsFor(findings []check.Finding, posts map[string]*content.Post, ra
 		if !inDiff {
 			continue
 		}
-		sum := sha256.Sum256([]byte(f.Path + "\x00" + f.Rule + "\x00" + old + "\x00" + repl))
+		var into *group
+		for _, g := range groups {
+			if g.path == f.Path && first <= g.last && g.first <= last {
+				into = g
+				break
+			}
+		}
+		if into == nil {
+			groups = append(groups, &group{path: f.Path, first: first, last: last, edits: slices.Clone(f.Fix.Edits), idx: []int{i}})
+			continue
+		}
+		if editsOverlap(into.edits, f.Fix.Edits) {
+			continue // one suggestion at a time; the summary lists this one
+		}
+		into.first, into.last = min(into.first, first), max(into.last, last)
+		into.edits = append(into.edits, f.Fix.Edits...)
+		into.idx = append(into.idx, i)
+	}
+	var out []suggestion
+	seen := map[string]int{}
+	for _, g := range groups {
+		post := posts[g.path]
+		first, last, old, repl, ok := replacement(post.Raw, post.Lines, g.edits)
+		if !ok {
+			continue
+		}
+		var rules, msgs, fixes []string
+		for _, i := range g.idx {
+			f := findings[i]
+			rules = append(rules, f.Rule)
+			msgs = append(msgs, "**"+f.Rule+"**: "+mdText(f.Message))
+			if f.Fix.Description != "" {
+				fixes = append(fixes, mdText(f.Fix.Description))
+			}
+		}
+		sum := sha256.Sum256([]byte(g.path + "\x00" + strings.Join(rules, "+") + "\x00" + old + "\x00" + repl))
 		key := suggestionPrefix + hex.EncodeToString(sum[:8])
 		seen[key]++
 		if n := seen[key]; n > 1 {
 			key = fmt.Sprintf("%s-%d", key, n)
 		}
-		msg := mdText(f.Message)
-		if f.Fix.Description != "" {
-			msg += "\n\nSuggested fix: " + mdText(f.Fix.Description) + "."
+		msg := strings.Join(msgs, "\n\n")
+		switch len(fixes) {
+		case 0:
+		case 1:
+			msg += "\n\nSuggested fix: " + fixes[0] + "."
+		default:
+			msg += "\n\nSuggested fixes, together: " + strings.Join(fixes, "; ") + "."
 		}
-		c := forge.ReviewComment{Path: f.Path, Line: last, CommitID: sha,
-			Body: forge.SuggestionBody("**"+f.Rule+"**: "+msg, repl) + "\n" + forge.Marker(key, 1)}
+		c := forge.ReviewComment{Path: g.path, Line: last, CommitID: sha,
+			Body: forge.SuggestionBody(msg, repl) + "\n" + forge.Marker(key, 1)}
 		if first != last {
 			c.StartLine = first
 		}
-		out = append(out, suggestion{key: key, comment: c, finding: i})
+		out = append(out, suggestion{key: key, comment: c, findings: g.idx})
 	}
 	return out
+}
+
+// editsOverlap reports whether an edit of a overlaps one of b.
+func editsOverlap(a, b []check.Edit) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x.Start < y.End && y.Start < x.End || x.Start == y.Start {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // replacement applies edits to the whole lines they touch and returns the

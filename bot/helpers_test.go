@@ -54,7 +54,7 @@ func TestSuggestionsOnlyOnDiffLines(t *testing.T) {
 		{Rule: "placeholder", Path: "p.md", Line: 5, Message: "no fix"},
 	}
 	got := suggestionsFor(findings, map[string]*content.Post{"p.md": post}, map[string][]forge.LineRange{"p.md": {{Start: 4, End: 5}}}, "sha")
-	if len(got) != 1 || got[0].comment.Line != 5 || got[0].finding != 0 || !strings.Contains(got[0].comment.Body, "```suggestion\nthe one\n```") {
+	if len(got) != 1 || got[0].comment.Line != 5 || len(got[0].findings) != 1 || got[0].findings[0] != 0 || !strings.Contains(got[0].comment.Body, "```suggestion\nthe one\n```") {
 		t.Fatalf("suggestions = %+v", got)
 	}
 	if key, _, ok := forge.ParseMarker(got[0].comment.Body); !ok || key != got[0].key || !strings.HasPrefix(key, suggestionPrefix) {

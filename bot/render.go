@@ -16,20 +16,35 @@ import (
 //go:embed templates/*.tmpl
 var templateFS embed.FS
 
-// mdText keeps text from being read as HTML in Markdown (a message quoting
-// "<!-- truncate -->" would vanish).
+// mdEscaper keeps text from being read as HTML or Markdown: a message
+// quoting "<!-- truncate -->" would vanish, one quoting "[text](url)" would
+// turn into a link, and an author named john_doe_jr would be set in italics.
+var mdEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;",
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "~", `\~`)
+
+// mdText writes s as literal text in Markdown.
 func mdText(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	return mdEscaper.Replace(s)
 }
+
+// maxOpenFindings is how many findings of one file the summary comment
+// lists before it folds the rest away; errors are always listed.
+const maxOpenFindings = 10
 
 // templates holds each template parsed on its own, by file name.
 type templates map[string]*template.Template
 
 func parseTemplates() templates {
 	funcs := template.FuncMap{
+		// cell is text in a table cell; codecell is the text of a code span
+		// in one, where only the pipe needs its escape.
 		"cell": func(s string) string {
-			s = strings.NewReplacer("|", `\|`, "&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+			s = strings.ReplaceAll(mdText(s), "|", `\|`)
 			return strings.Join(strings.Fields(s), " ")
+		},
+		"codecell": func(s string) string {
+			s = strings.ReplaceAll(s, "|", `\|`)
+			return strings.Join(strings.Fields(strings.ReplaceAll(s, "`", "'")), " ")
 		},
 		"join": strings.Join,
 		"md":   mdText,
@@ -85,11 +100,52 @@ type postView struct {
 	Relative    string // "in 3 days"
 	Draft       bool
 	DateProblem string
+	// Errors counts the post's error-level findings: it is not published
+	// until they are fixed.
+	Errors int
+}
+
+// Blocked says what keeps the post from going live at its date.
+func (v postView) Blocked() string {
+	switch {
+	case v.Errors == 1:
+		return "blocked by 1 error"
+	case v.Errors > 1:
+		return fmt.Sprintf("blocked by %d errors", v.Errors)
+	}
+	return ""
+}
+
+// MoreSummary names the folded findings: "6 more warnings".
+func (f fileView) MoreSummary() string {
+	var w, n int
+	for _, v := range f.More {
+		if v.Severity == "warning" {
+			w++
+		} else {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return fmt.Sprintf("%d more %s", w, pluralWord(w, "warning"))
+	case w == 0:
+		return fmt.Sprintf("%d more %s", n, pluralWord(n, "note"))
+	}
+	return fmt.Sprintf("%d more warnings and notes", w+n)
+}
+
+func pluralWord(n int, w string) string {
+	if n == 1 {
+		return w
+	}
+	return w + "s"
 }
 
 type fileView struct {
-	Path     string
-	Findings []findingView
+	Path string
+	// Findings are listed; More, past maxOpenFindings, are folded away.
+	Findings, More []findingView
 }
 
 type findingView struct {
@@ -160,7 +216,46 @@ func newReport(sha string, posts []*content.Post, loc *time.Location, findings [
 			Message: f.Message, Line: f.Line, Column: f.Column, Suggested: suggested[i]})
 	}
 	r.AllClear = len(findings) == 0
+	errs := map[string]int{}
+	for _, f := range findings {
+		if f.Severity == "error" {
+			errs[f.Path]++
+		}
+	}
+	for i := range r.Posts {
+		r.Posts[i].Errors = errs[r.Posts[i].Path]
+	}
+	for i := range r.Files {
+		r.Files[i].Findings, r.Files[i].More = fold(r.Files[i].Findings, maxOpenFindings)
+	}
 	return r
+}
+
+// fold keeps the first n findings in line order, and every error, and
+// returns the others apart, so a long list stays readable and no error is
+// hidden.
+func fold(fs []findingView, n int) (open, more []findingView) {
+	if len(fs) <= n {
+		return fs, nil
+	}
+	errors := 0
+	for _, f := range fs {
+		if f.Severity == "error" {
+			errors++
+		}
+	}
+	room := max(n-errors, 0)
+	for _, f := range fs {
+		if f.Severity == "error" || room > 0 {
+			if f.Severity != "error" {
+				room--
+			}
+			open = append(open, f)
+			continue
+		}
+		more = append(more, f)
+	}
+	return open, more
 }
 
 // Title is the check run's title.

@@ -3,8 +3,10 @@ package bot
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/content/check"
+	"github.com/heraldhq/herald/forge"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -89,6 +92,15 @@ func TestFeedbackGolden(t *testing.T) {
 		{"draft", func(s string) string {
 			return replaceOnce(fixes(s), "type: \"blog\"\n", "type: \"blog\"\ndraft: true\n")
 		}, false},
+		// Many findings: past ten, warnings are folded away and errors
+		// stay listed; Markdown in titles and messages stays literal.
+		{"long", func(s string) string {
+			s = replaceOnce(fixes(s), "title: Looking back at FOSDEM 2026", "title: \"Looking back at *FOSDEM* 2026 | part_one\"")
+			for i := range 14 {
+				s += fmt.Sprintf("\nTODO: item %d.\n", i+1)
+			}
+			return s + "\nAnd the the end, see (the docs)[https://example.com].\n"
+		}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			site, paths := fixtureSite(t, tc.edit)
@@ -114,6 +126,19 @@ func TestFeedbackGolden(t *testing.T) {
 				golden(t, tc.name+"."+tmpl+".md", got)
 			}
 			golden(t, tc.name+".title.txt", rep.Title()+"\n")
+			// The inline suggestions, as posted on a diff that shows every
+			// line: each replaces whole lines of the file.
+			var sb strings.Builder
+			all := map[string][]forge.LineRange{post.Path: {{Start: 1, End: post.Lines.Count()}}}
+			for _, sg := range suggestionsFor(findings, map[string]*content.Post{post.Path: post}, all, "0123456") {
+				c := sg.comment
+				lines := fmt.Sprint(c.Line)
+				if c.StartLine != 0 {
+					lines = fmt.Sprintf("%d-%d", c.StartLine, c.Line)
+				}
+				fmt.Fprintf(&sb, "=== %s, line %s\n%s\n\n", c.Path, lines, c.Body)
+			}
+			golden(t, tc.name+".suggestions.md", sb.String())
 		})
 	}
 }
