@@ -76,7 +76,7 @@ func waitStarted(t *testing.T, g *gatedHandler, want string) {
 		if r.String() != want {
 			t.Fatalf("started %s, want %s", r, want)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatalf("no reconcile started, want %s", want)
 	}
 }
@@ -169,7 +169,7 @@ func TestQueueSerialisesPerRepository(t *testing.T) {
 		mu.Unlock()
 		select { // hold the first ones until both repositories run together
 		case <-bothRunning:
-		case <-time.After(5 * time.Second):
+		case <-time.After(30 * time.Second):
 		}
 		time.Sleep(time.Millisecond)
 		mu.Lock()
@@ -269,7 +269,7 @@ func TestQueueDrains(t *testing.T) {
 	dispatch(t, q, "o/r", 1, 2, 3)
 	waitStarted(t, g, "o/r#1")
 	cancel()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	// Probe with a request that merges into one waiting, until refused.
 	for !errors.Is(q.Dispatch(context.Background(), webhook.Request{Repo: "o/r", PR: 3}), webhook.ErrQueueClosed) {
 		if time.Now().After(deadline) {
@@ -334,9 +334,11 @@ func TestQueueSurvivesPanicsAndErrors(t *testing.T) {
 }
 
 func TestQueueRunTwice(t *testing.T) {
-	q := webhook.NewQueue(newGated())
+	g := newGated()
+	q := webhook.NewQueue(g)
 	runQueue(t, q)
-	time.Sleep(10 * time.Millisecond)
+	dispatch(t, q, "o/r", 1)
+	waitStarted(t, g, "o/r#1") // Run is running
 	if err := q.Run(context.Background()); err == nil || err.Error() != "reconcile queue: Run called twice" {
 		t.Errorf("second Run = %v", err)
 	}

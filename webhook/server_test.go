@@ -61,7 +61,7 @@ func TestServeShutsDownGracefully(t *testing.T) {
 		<-release
 		w.WriteHeader(http.StatusAccepted)
 	})
-	srv, err := webhook.NewServer(slow, webhook.WithShutdownTimeout(5*time.Second))
+	srv, err := webhook.NewServer(slow, webhook.WithShutdownTimeout(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,9 +87,15 @@ func TestServeShutsDownGracefully(t *testing.T) {
 	}()
 	<-entered
 	cancel()
-	time.Sleep(50 * time.Millisecond)
+	// Serve marks itself draining once it sees the context end: poll.
 	rec := &statusRecorder{}
-	srv.ServeHTTP(rec, mustRequest(t, "/readyz"))
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(time.Millisecond) {
+		rec = &statusRecorder{}
+		srv.ServeHTTP(rec, mustRequest(t, "/readyz"))
+		if rec.status != http.StatusOK || time.Now().After(deadline) {
+			break
+		}
+	}
 	if rec.status != 503 || rec.body != "shutting down\n" {
 		t.Errorf("/readyz while stopping = %d %q, want 503 shutting down", rec.status, rec.body)
 	}

@@ -129,7 +129,7 @@ func startServeProc(t *testing.T, env []string, args ...string) *proc {
 		}
 	})
 	listen := regexp.MustCompile(`"msg":"herald serve starting".*?"listen":"([^"]+)"`)
-	p.waitFor("herald serve to listen", 20*time.Second, func() bool {
+	p.waitFor("herald serve to listen", time.Minute, func() bool {
 		select {
 		case <-p.done:
 			t.Fatalf("herald serve exited with %d:\n%s", p.code, p.logs.String())
@@ -319,7 +319,7 @@ func TestServeLocalMode(t *testing.T) {
 	seed := repo.Ref("refs/heads/main")
 	p := startServeProc(t, []string{"HERALD_WEBHOOK_SECRET=local-secret"}, "--repo", repo.URL, "--poll", "1m")
 	p.secret = "local-secret"
-	p.waitFor("/readyz", 20*time.Second, func() bool { code, _ := p.get("/readyz"); return code == 200 })
+	p.waitFor("/readyz", time.Minute, func() bool { code, _ := p.get("/readyz"); return code == 200 })
 
 	code, body := p.get("/schedule")
 	var doc struct {
@@ -337,7 +337,7 @@ func TestServeLocalMode(t *testing.T) {
 	}
 
 	// At its time: one publish commit.
-	p.waitFor("the publish commit", 20*time.Second, func() bool { return repo.Ref("refs/heads/main") != seed })
+	p.waitFor("the publish commit", time.Minute, func() bool { return repo.Ref("refs/heads/main") != seed })
 	latency := time.Since(due)
 	published := repo.Ref("refs/heads/main")
 	t.Logf("publish commit seen %s after the due time", latency.Round(time.Millisecond))
@@ -360,7 +360,7 @@ func TestServeLocalMode(t *testing.T) {
 	}
 	sent := time.Now()
 	p.deliver("push", body2)
-	p.waitFor("the publish commit of the pushed draft", 15*time.Second, func() bool { return repo.Ref("refs/heads/main") != pushed })
+	p.waitFor("the publish commit of the pushed draft", time.Minute, func() bool { return repo.Ref("refs/heads/main") != pushed })
 	t.Logf("pushed draft published %s after the delivery", time.Since(sent).Round(time.Millisecond))
 	if msg := repo.Git("log", "-1", "--format=%s", "refs/heads/main"); msg != "publish: Hotfix 1.4.1" {
 		t.Errorf("commit message = %q", msg)
@@ -548,7 +548,7 @@ func testServeGitHub(t *testing.T, mode string) {
 	fake, repo, head, instID, env := w.fake, w.repo, w.head, w.instID, w.env
 	p := startServeProc(t, env, "--log-level", "debug")
 	p.secret = secret
-	p.waitFor("/readyz", 20*time.Second, func() bool { code, _ := p.get("/readyz"); return code == 200 })
+	p.waitFor("/readyz", time.Minute, func() bool { code, _ := p.get("/readyz"); return code == 200 })
 
 	// Feedback on the delivery.
 	p.deliver("pull_request", prPayload(t, "pull_request", "opened", full, repo.URL, head, instID))
@@ -564,7 +564,7 @@ func testServeGitHub(t *testing.T, mode string) {
 		}
 		return false
 	}
-	p.waitFor("feedback on the pull request", 15*time.Second, feedback)
+	p.waitFor("feedback on the pull request", time.Minute, feedback)
 	summaries := func() int {
 		n := 0
 		for _, c := range fake.Comments(full, 5) {
@@ -574,7 +574,7 @@ func testServeGitHub(t *testing.T, mode string) {
 		}
 		return n
 	}
-	p.waitFor("the summary comment", 5*time.Second, func() bool { return summaries() == 1 })
+	p.waitFor("the summary comment", time.Minute, func() bool { return summaries() == 1 })
 	if len(fake.Merges()) != 0 {
 		t.Fatal("merged before its time")
 	}
@@ -582,7 +582,7 @@ func testServeGitHub(t *testing.T, mode string) {
 	// Approval, then the time comes: merged once.
 	fake.AddReview(full, fakegithub.Review{PR: 5, User: "maintainer", State: "APPROVED", CommitID: head})
 	p.deliver("pull_request_review", prPayload(t, "pull_request_review", "submitted", full, repo.URL, head, instID))
-	p.waitFor("the merge", 30*time.Second, func() bool { return len(fake.Merges()) > 0 })
+	p.waitFor("the merge", time.Minute, func() bool { return len(fake.Merges()) > 0 })
 	t.Logf("%s mode: merged %s after the due time", mode, time.Since(due).Round(time.Millisecond))
 	time.Sleep(1500 * time.Millisecond)
 	if ms := fake.Merges(); len(ms) != 1 || ms[0].PR != 5 || ms[0].SHA != head {
@@ -815,7 +815,7 @@ func TestServeSecondSignalForcesExit(t *testing.T) {
 	}))
 	p := startServeProc(t, []string{"HERALD_WEBHOOK_SECRET=s"}, "--repo", repo.URL, "--poll", "1h")
 	p.secret = "s"
-	p.waitFor("/readyz", 20*time.Second, func() bool { code, _ := p.get("/readyz"); return code == 200 })
+	p.waitFor("/readyz", time.Minute, func() bool { code, _ := p.get("/readyz"); return code == 200 })
 
 	arrived, release := make(chan struct{}, 8), make(chan struct{})
 	t.Cleanup(func() { close(release) })
@@ -843,8 +843,8 @@ func TestServeSecondSignalForcesExit(t *testing.T) {
 	}
 	select {
 	case <-p.done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("herald serve did not exit within 5s of a second SIGTERM")
+	case <-time.After(30 * time.Second):
+		t.Fatal("herald serve did not exit within 30s of a second SIGTERM")
 	}
 	if p.code != 130 {
 		t.Errorf("exit code = %d, want 130", p.code)
@@ -913,8 +913,8 @@ func TestServeLocalDryRun(t *testing.T) {
 		"blog/roadmap-2027/index.md": far,
 	}))
 	p := startServeProc(t, []string{"HERALD_DRY_RUN=true"}, "--repo", repo.URL)
-	p.waitFor("/readyz", 20*time.Second, func() bool { code, _ := p.get("/readyz"); return code == 200 })
-	p.waitFor("the dry-run log of the draft flip", 10*time.Second, func() bool { return strings.Contains(p.logs.String(), `"msg":"dry run: `) })
+	p.waitFor("/readyz", time.Minute, func() bool { code, _ := p.get("/readyz"); return code == 200 })
+	p.waitFor("the dry-run log of the draft flip", time.Minute, func() bool { return strings.Contains(p.logs.String(), `"msg":"dry run: `) })
 	if code := p.stop(); code != 0 {
 		t.Errorf("exit code = %d", code)
 	}

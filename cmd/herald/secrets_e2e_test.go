@@ -44,13 +44,13 @@ func TestServeKeepsSecretsOutOfLogs(t *testing.T) {
 	p := startServeProc(t, []string{"HERALD_WEBHOOK_SECRET=" + secret, "HERALD_REPO_TOKEN=" + token},
 		"--repo", url, "--poll", "1s", "--log-level", "debug")
 	p.secret = secret
-	p.waitFor("/readyz", 20*time.Second, func() bool { code, _ := p.get("/readyz"); return code == 200 })
-	p.waitFor("the publish commit", 20*time.Second, func() bool { return repo.Ref("refs/heads/main") != seed })
+	p.waitFor("/readyz", time.Minute, func() bool { code, _ := p.get("/readyz"); return code == 200 })
+	p.waitFor("the publish commit", time.Minute, func() bool { return repo.Ref("refs/heads/main") != seed })
 
 	// A fetch that fails is logged, with the remote, and no credentials.
 	srv.InjectFault(gittest.Fault{Kind: gittest.Status500, Match: "git-upload-pack", Times: 2})
 	repo.Commit("refs/heads/main", map[string]string{"blog/other/index.md": "---\ntitle: Other\ndate: " + far + "\ndraft: true\n---\n\nText.\n"})
-	p.waitFor("a failed reconcile in the log", 20*time.Second, func() bool { return strings.Contains(p.logs.String(), `"level":"ERROR"`) })
+	p.waitFor("a failed reconcile in the log", time.Minute, func() bool { return strings.Contains(p.logs.String(), `"level":"ERROR"`) })
 
 	// A delivery signed with another secret is refused and logged.
 	body := []byte(`{"ref":"refs/heads/main"}`)

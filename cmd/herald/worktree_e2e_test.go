@@ -150,8 +150,8 @@ func TestServeWorkTree(t *testing.T) {
 	clone := filepath.Join(t.TempDir(), "blog")
 	gitIn(t, ".", "clone", "--quiet", origin.URL, clone)
 	p := startServeProc(t, nil, "--repo", clone, "--poll", "1m")
-	p.waitFor("the publish commit on the origin", 20*time.Second, func() bool { return origin.CommitCount("refs/heads/main") == 2 })
-	p.waitFor("/readyz", 10*time.Second, func() bool { code, _ := p.get("/readyz"); return code == 200 })
+	p.waitFor("the publish commit on the origin", time.Minute, func() bool { return origin.CommitCount("refs/heads/main") == 2 })
+	p.waitFor("/readyz", time.Minute, func() bool { code, _ := p.get("/readyz"); return code == 200 })
 	want := `"msg":"--repo is a work tree: acting on the repository it was cloned from","repo":"` + clone + `","remote":"origin","url":"` + origin.URL + `"`
 	if !strings.Contains(p.logs.String(), want) {
 		t.Errorf("logs lack %s", want)
