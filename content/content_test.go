@@ -294,3 +294,49 @@ func TestPostURL(t *testing.T) {
 		})
 	}
 }
+
+// TestGeneratorTimezone: without timezone: in .herald.yml, dates without
+// an offset are read in the zone the generator reads them in.
+func TestGeneratorTimezone(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		post  string
+		zone  string
+		from  string
+		utc   string // the post's date in UTC
+	}{
+		{"jekyll timezone", map[string]string{"_config.yml": "title: x\ntimezone: America/New_York\n",
+			"_posts/2026-02-03-a.md": "---\ntitle: A\ndate: 2026-02-03 10:00:00\n---\n"}, "_posts/2026-02-03-a.md",
+			"America/New_York", "_config.yml", "2026-02-03T15:00:00Z"},
+		{"hugo timeZone", map[string]string{"hugo.toml": "title = 'x'\ntimeZone = 'Europe/Berlin'\n",
+			"content/posts/a.md": "---\ntitle: A\ndate: 2026-02-03T10:00:00\n---\n"}, "content/posts/a.md",
+			"Europe/Berlin", "hugo.toml", "2026-02-03T09:00:00Z"},
+		{".herald.yml wins", map[string]string{".herald.yml": "version: 1\ntimezone: Asia/Tokyo\n", "_config.yml": "timezone: America/New_York\n",
+			"_posts/2026-02-03-a.md": "---\ntitle: A\ndate: 2026-02-03 10:00:00\n---\n"}, "_posts/2026-02-03-a.md",
+			"Asia/Tokyo", ".herald.yml", "2026-02-03T01:00:00Z"},
+		{"unknown zone in the generator: UTC", map[string]string{"_config.yml": "timezone: Mars/Olympus\n",
+			"_posts/2026-02-03-a.md": "---\ntitle: A\ndate: 2026-02-03 10:00:00\n---\n"}, "_posts/2026-02-03-a.md",
+			"UTC", "", "2026-02-03T10:00:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for k, v := range tt.files {
+				fsys[k] = &fstest.MapFile{Data: []byte(v)}
+			}
+			site, err := LoadSite(context.Background(), fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := site.ReadPost(context.Background(), tt.post)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := []string{site.Location().String(), site.TimezoneFrom, p.Date.UTC().Format(time.RFC3339)}
+			if diff := cmp.Diff([]string{tt.zone, tt.from, tt.utc}, got); diff != "" {
+				t.Errorf("zone, source, date (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -62,6 +62,10 @@ type Site struct {
 	ConfigPath string
 	// ConfigProblems are the defects of the configuration.
 	ConfigProblems []ConfigProblem
+	// TimezoneFrom names the file the site's time zone comes from:
+	// .herald.yml (timezone:), else the generator's configuration (Jekyll's
+	// timezone:, Hugo's timeZone), empty when none sets it (UTC).
+	TimezoneFrom string
 	// Authors and Tags are the site's registries.
 	Authors, Tags *Registry
 	// Files lists every regular file of the repository, sorted.
@@ -187,6 +191,14 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 		}
 	}
 
+	// The time zone: .herald.yml, else the generator's own setting, which
+	// is how the generator reads dates without an offset.
+	if s.Config.Line["timezone"] > 0 && s.ConfigPath != "" {
+		s.TimezoneFrom = s.ConfigPath
+	} else if loc, ok := generatorZone(fsys, s.Profile, s.Marker); ok {
+		s.Config.Timezone, s.TimezoneFrom = loc, s.Marker
+	}
+
 	// Content globs.
 	if len(s.Config.Content) > 0 {
 		s.globs = s.Config.Content
@@ -253,7 +265,50 @@ func (s *Site) matchPost(p string) bool {
 // HasFile reports whether the repository has a regular file at p.
 func (s *Site) HasFile(p string) bool { return s.files[p] }
 
-// Location returns the site's time zone.
+// generatorZone reads the time zone the site generator applies to dates
+// without an offset: Jekyll's timezone: in _config.yml, Hugo's timeZone
+// in its configuration file. A zone that is not a known IANA name is
+// ignored (UTC, as without one).
+func generatorZone(fsys fs.FS, prof *Profile, marker string) (*time.Location, bool) {
+	if marker == "" || prof == nil || (prof.Name != "jekyll" && prof.Name != "hugo") {
+		return nil, false
+	}
+	src, err := fs.ReadFile(fsys, marker)
+	if err != nil {
+		return nil, false
+	}
+	var m map[string]any
+	switch path.Ext(marker) {
+	case ".toml":
+		if _, err := toml.Decode(string(src), &m); err != nil {
+			return nil, false
+		}
+	case ".json":
+		if err := json.Unmarshal(src, &m); err != nil {
+			return nil, false
+		}
+	default:
+		if err := yaml.Unmarshal(src, &m); err != nil {
+			return nil, false
+		}
+	}
+	key := "timezone"
+	if prof.Name == "hugo" {
+		key = "timeZone" // Hugo's keys are case-insensitive
+	}
+	for k, v := range m {
+		name, ok := v.(string)
+		if !ok || !strings.EqualFold(k, key) || name == "" || name == "Local" {
+			continue
+		}
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc, true
+		}
+	}
+	return nil, false
+}
+
+// Location returns the site's time zone (see TimezoneFrom).
 func (s *Site) Location() *time.Location {
 	if s.Config != nil && s.Config.Timezone != nil {
 		return s.Config.Timezone

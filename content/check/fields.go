@@ -191,7 +191,7 @@ func (r *run) dates() {
 	}
 	f := p.DateField
 	loc := r.site.Location()
-	zoneSet := r.c.cfg.Timezone != nil && r.site.ConfigPath != "" && r.c.cfg.Line["timezone"] > 0
+	zoneSet := r.site.TimezoneFrom != ""
 	if p.DateErr != nil {
 		var de *content.DateError
 		if errors.As(p.DateErr, &de) && (de.Kind == content.DateNonexistent || de.Kind == content.DateAmbiguous) {
