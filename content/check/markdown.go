@@ -375,6 +375,9 @@ var (
 	reversedLinkRE = regexp.MustCompile(`\(([^()\[\]\n]+)\)\[((?:https?://|/|\./|\.\./|#)[^\]\s]*)\]`)
 	bareBracketRE  = regexp.MustCompile(`\[((?:https?://|www\.)[^\]\s]+)\]`)
 	unclosedLinkRE = regexp.MustCompile(`\[[^\[\]\n]*\]\(((?:https?://|/|\./|\.\./|#)[^)\s]*)(?:\s|$)`)
+	// undefinedRefRE is a reference link [text][label] left as text: its
+	// label has no definition. Not after a word character (a[i][j]).
+	undefinedRefRE = regexp.MustCompile(`(?:^|[^\w\]])(\[[^\[\]\n]+\]\[([^\[\]\n]*)\])`)
 	spacedLinkRE   = regexp.MustCompile(`\[[^\]\n]+\] \(((?:https?://|/|\./|\.\./)[^)\s]*)\)`)
 	htmlIDRE       = regexp.MustCompile(`(?i)\b(?:id|name)\s*=\s*["']([^"']+)["']`)
 )
@@ -411,6 +414,16 @@ func (r *run) markdown(d *doc) {
 		if strings.Contains(run.text, "](") {
 			for _, m := range unclosedLinkRE.FindAllStringSubmatchIndex(run.text, -1) {
 				r.add(RuleLinkSyntax, run.start+m[0], run.start+m[3], nil, "this link is never closed, so it renders as text; add ) after %s", run.text[m[2]:m[3]])
+			}
+		}
+		if strings.Contains(run.text, "][") {
+			for _, m := range undefinedRefRE.FindAllStringSubmatchIndex(run.text, -1) {
+				label := run.text[m[4]:m[5]]
+				if label == "" {
+					label = run.text[m[2]+1 : m[4]-2] // [text][] uses the text
+				}
+				r.add(RuleLinkSyntax, run.start+m[2], run.start+m[3], nil,
+					"no link reference definition for [%s], so this renders as text; add a line \"[%s]: URL\" or write [text](URL)", label, label)
 			}
 		}
 		for _, m := range spacedLinkRE.FindAllStringIndex(run.text, -1) {

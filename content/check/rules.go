@@ -112,7 +112,7 @@ func Rules() []Rule {
 			Example: "---\ntags: [news, News]\n---"},
 		{ID: RuleLinkSyntax, Severity: "error", Family: "links and images",
 			Summary: "A link that Markdown will not render as a link.",
-			Details: "Reversed syntax `(text)[url]`, a bracketed URL with no target `[https://example.com]` (rendered as text with brackets), unbalanced brackets such as `[text](https://example.com` with no closing parenthesis, and `[text] (url)` with a space. The reversed form comes with a fix.",
+			Details: "Reversed syntax `(text)[url]`, a bracketed URL with no target `[https://example.com]` (rendered as text with brackets), unbalanced brackets such as `[text](https://example.com` with no closing parenthesis, `[text] (url)` with a space, and a reference link `[text][label]` whose label has no definition. The reversed form comes with a fix.",
 			Example: "See (the docs)[https://example.com] and [https://containerlab.dev/].", Fixable: true},
 		{ID: RuleBrokenRelativeLink, Severity: "error", Family: "links and images",
 			Summary: "A relative link or image points to a file or anchor that does not exist.",
