@@ -20,6 +20,10 @@ const DefaultResyncSpec = "*/5 * * * *"
 // DefaultJobTimeout bounds one scheduled job when no timeout is configured.
 const DefaultJobTimeout = 5 * time.Minute
 
+// DefaultDrainTimeout is how long Run lets running jobs finish once its
+// context is done, when no drain timeout is configured.
+const DefaultDrainTimeout = 25 * time.Second
+
 // DefaultHorizon is how far ahead entries are handed to cron; later ones wait
 // in the scheduler's own table and are handed over as they come within it.
 const DefaultHorizon = time.Hour
@@ -57,6 +61,7 @@ type schedulerOptions struct {
 	resyncSpec string
 	now        func() time.Time
 	timeout    time.Duration
+	drain      time.Duration
 	horizon    time.Duration
 	logger     *slog.Logger
 }
@@ -77,6 +82,13 @@ func WithClock(now func() time.Time) SchedulerOption {
 // WithJobTimeout bounds each job and each resync.
 func WithJobTimeout(d time.Duration) SchedulerOption {
 	return func(o *schedulerOptions) { o.timeout = d }
+}
+
+// WithDrainTimeout sets how long Run lets running jobs and a running resync
+// finish once its context is done (default 25s). Past it their context is
+// cancelled, so that a stop is not held up by a job timeout of minutes.
+func WithDrainTimeout(d time.Duration) SchedulerOption {
+	return func(o *schedulerOptions) { o.drain = d }
 }
 
 // WithHorizon sets how far ahead entries are handed to cron (at least 2s).
@@ -114,6 +126,9 @@ type Scheduler struct {
 	state   runState
 	stop    chan struct{}
 	stopped chan struct{}
+	// abort is closed when the drain deadline passes: running jobs'
+	// contexts are cancelled.
+	abort chan struct{}
 }
 
 type runState int
@@ -138,7 +153,7 @@ func NewScheduler(job Job, resync Resync, opts ...SchedulerOption) (*Scheduler, 
 	if job == nil {
 		return nil, errors.New("new scheduler: job is nil")
 	}
-	o := schedulerOptions{resyncSpec: DefaultResyncSpec, now: time.Now, timeout: DefaultJobTimeout, horizon: DefaultHorizon}
+	o := schedulerOptions{resyncSpec: DefaultResyncSpec, now: time.Now, timeout: DefaultJobTimeout, drain: DefaultDrainTimeout, horizon: DefaultHorizon}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -147,6 +162,9 @@ func NewScheduler(job Job, resync Resync, opts ...SchedulerOption) (*Scheduler, 
 	}
 	if o.timeout <= 0 {
 		return nil, fmt.Errorf("new scheduler: job timeout %s is not positive", o.timeout)
+	}
+	if o.drain <= 0 {
+		return nil, fmt.Errorf("new scheduler: drain timeout %s is not positive", o.drain)
 	}
 	if o.horizon < 2*time.Second {
 		return nil, fmt.Errorf("new scheduler: horizon %s is shorter than 2s", o.horizon)
@@ -161,6 +179,7 @@ func NewScheduler(job Job, resync Resync, opts ...SchedulerOption) (*Scheduler, 
 		fired:   map[string]map[string]time.Time{},
 		stop:    make(chan struct{}),
 		stopped: make(chan struct{}),
+		abort:   make(chan struct{}),
 	}
 	s.cron.Schedule(cron.Every(o.horizon/4), cron.NewChain(cron.SkipIfStillRunning(logger)).Then(cron.FuncJob(s.promote)))
 	if resync != nil {
@@ -174,7 +193,7 @@ func NewScheduler(job Job, resync Resync, opts ...SchedulerOption) (*Scheduler, 
 }
 
 func (s *Scheduler) runResync() {
-	ctx, cancel := context.WithTimeout(context.Background(), s.opts.timeout)
+	ctx, cancel := s.jobContext()
 	defer cancel()
 	s.opts.logger.Debug("resync")
 	s.resync(ctx)
@@ -298,10 +317,29 @@ func (s *Scheduler) fireFunc(e Entry, gen uint64) func() {
 
 		now := s.opts.now()
 		late := max(now.Sub(e.At), 0)
-		ctx, cancel := context.WithTimeout(context.Background(), s.opts.timeout)
+		ctx, cancel := s.jobContext()
 		defer cancel()
 		s.opts.logger.Info("scheduled entry fired", "repo", e.Repo, "key", e.Key, "due", e.At, "late", late)
 		s.job(ctx, Firing{Entry: e, Fired: now, Late: late})
+	}
+}
+
+// jobContext returns the context of one job: bounded by the job timeout,
+// and cancelled when the drain deadline passes. The goroutine watching for
+// the latter belongs to the job and ends with cancel.
+func (s *Scheduler) jobContext() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(context.Background(), s.opts.timeout)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-s.abort:
+			cancel()
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		close(done)
+		cancel()
 	}
 }
 
@@ -328,8 +366,10 @@ func (s *Scheduler) Entries() []Entry {
 }
 
 // Run starts the timers and blocks until ctx is done or Stop is called, then
-// stops them and waits for running jobs to finish (each is bounded by the
-// job timeout). A Scheduler runs once.
+// stops them and waits for running jobs to finish, for up to the drain
+// timeout: past it, their context is cancelled and, once they have returned,
+// Run returns an error saying so (what they left undone is planned again at
+// the next start). A Scheduler runs once.
 func (s *Scheduler) Run(ctx context.Context) error {
 	s.mu.Lock()
 	if s.state != stateNew {
@@ -346,15 +386,27 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	case <-s.stop:
 	}
-	<-s.cron.Stop().Done()
+	jobs := s.cron.Stop()
+	timer := time.NewTimer(s.opts.drain)
+	defer timer.Stop()
+	var err error
+	select {
+	case <-jobs.Done():
+	case <-timer.C:
+		s.opts.logger.Warn("scheduler drain deadline passed; cancelling running jobs", "timeout", s.opts.drain.String())
+		close(s.abort)
+		<-jobs.Done()
+		err = fmt.Errorf("scheduler: drain deadline of %s passed; running jobs were cancelled", s.opts.drain)
+	}
 	s.mu.Lock()
 	s.state = stateStopped
 	s.mu.Unlock()
 	s.opts.logger.Info("scheduler stopped")
-	return nil
+	return err
 }
 
-// Stop makes Run return and waits until it has, running jobs included. It is
+// Stop makes Run return and waits until it has, running jobs included (for
+// up to the drain timeout). It is
 // safe to call more than once, and before Run (then Run returns at once). A
 // job must not call Stop: Stop would wait for the job that calls it.
 func (s *Scheduler) Stop() {

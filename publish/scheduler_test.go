@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -101,6 +102,9 @@ func TestNewSchedulerRejectsBadOptions(t *testing.T) {
 	}
 	if _, err := NewScheduler(newRecorder().job, nil, WithJobTimeout(-time.Second)); err == nil || err.Error() != "new scheduler: job timeout -1s is not positive" {
 		t.Errorf("NewScheduler(timeout -1s) error = %v", err)
+	}
+	if _, err := NewScheduler(newRecorder().job, nil, WithDrainTimeout(0)); err == nil || err.Error() != "new scheduler: drain timeout 0s is not positive" {
+		t.Errorf("NewScheduler(drain 0s) error = %v", err)
 	}
 }
 
@@ -214,6 +218,69 @@ func TestSchedulerRebuildRejectsBadEntries(t *testing.T) {
 			}
 			if got := s.Entries(); len(got) != 1 || got[0] != kept {
 				t.Errorf("Entries() after a rejected Rebuild = %v, want the old schedule %v", got, kept)
+			}
+		})
+	}
+}
+
+// TestSchedulerDrainDeadlineCancelsJobs: once Run's context ends, a running
+// job (a publication or a long resync) may finish within the drain timeout;
+// past it, its context is cancelled, Run returns an error saying so, and
+// the process can stop in time (a job timeout of minutes does not hold it).
+func TestSchedulerDrainDeadlineCancelsJobs(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name    string
+		resync  bool
+		drain   time.Duration
+		release bool // the job ends by itself soon after the stop
+		wantErr string
+	}{
+		{name: "a job that finishes within the drain", drain: time.Minute, release: true},
+		{name: "a job still running at the deadline", drain: 100 * time.Millisecond, wantErr: "scheduler: drain deadline of 100ms passed; running jobs were cancelled"},
+		{name: "a resync still running at the deadline", resync: true, drain: 100 * time.Millisecond, wantErr: "scheduler: drain deadline of 100ms passed; running jobs were cancelled"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			started, release, cancelled := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+			work := func(ctx context.Context) {
+				close(started)
+				select {
+				case <-release:
+					cancelled <- nil
+				case <-ctx.Done():
+					cancelled <- ctx.Err()
+				}
+			}
+			job, resync := func(ctx context.Context, _ Firing) { work(ctx) }, Resync(nil)
+			opts := []SchedulerOption{WithJobTimeout(time.Hour), WithDrainTimeout(tt.drain)}
+			if tt.resync {
+				job, resync = func(context.Context, Firing) {}, work
+				opts = append(opts, WithResyncSpec("@every 1s"))
+			}
+			s, err := NewScheduler(job, resync, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.resync {
+				if err := s.Rebuild("o/r", []Entry{{Repo: "o/r", Key: "k", At: time.Now().Add(-time.Second)}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- s.Run(ctx) }()
+			<-started
+			cancel()
+			if tt.release {
+				close(release)
+			}
+			err = <-done
+			if got := fmt.Sprint(err); (tt.wantErr == "" && err != nil) || (tt.wantErr != "" && got != tt.wantErr) {
+				t.Errorf("Run() = %v, want %q", err, tt.wantErr)
+			}
+			if got := <-cancelled; (got == nil) != tt.release {
+				t.Errorf("the job ended with %v; want its context cancelled only past the deadline", got)
 			}
 		})
 	}

@@ -164,7 +164,7 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 				log.Error("resync failed", "err", err)
 			}
 		},
-		publish.WithResyncSpec(cfg.resyncSpec()), publish.WithLogger(log))
+		publish.WithResyncSpec(cfg.resyncSpec()), publish.WithLogger(log), publish.WithDrainTimeout(cfg.shutdownTimeout))
 	if err != nil {
 		fmt.Fprintf(deps.stderr, "herald serve: %s: %v (want a cron spec such as \"*/5 * * * *\" or \"@every 2m\")\n", resyncSetting(cfg), err)
 		return exitUsage
@@ -252,9 +252,10 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 	}
 
 	// One owner for every goroutine. On SIGTERM the HTTP server stops
-	// first (answering what is in flight), then the start-up reconcile and
-	// the scheduler (waiting for running jobs), then the queue drains, and
-	// the bot's background checks stop last.
+	// first (answering what is in flight); then the start-up reconcile
+	// stops, and the scheduler (its running jobs) and the queue drain side
+	// by side, each within the shutdown timeout; the bot's background
+	// checks stop last.
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
 	queueCtx, stopQueue := context.WithCancel(context.WithoutCancel(ctx))
@@ -289,12 +290,12 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		code = exitFindings
 	}
 	stopRun()
+	stopQueue()
 	<-startDone
 	if err := <-schedDone; err != nil {
 		log.Error("scheduler", "error", err)
 		code = exitFindings
 	}
-	stopQueue()
 	if err := <-queueDone; err != nil {
 		log.Error("reconcile queue", "error", err)
 		code = exitFindings
@@ -400,7 +401,7 @@ func serveFlagSet(cfg *serveConfig) (*flag.FlagSet, *stringList, *string) {
 	fs.DurationVar(&cfg.poll, "poll", 30*time.Second, "local mode: how often to read the branch again (`DURATION`)")
 	fs.StringVar(&cfg.configFile, "config", "", "YAML `FILE` of settings named like the flags; flags win over "+envName("")+"* variables, which win over the file")
 	fs.IntVar(&cfg.workers, "workers", webhook.DefaultWorkers, "how many (`N`) reconciles run at once (one per repository at a time)")
-	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 25*time.Second, "on SIGTERM, how long to finish requests and queued reconciles")
+	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 25*time.Second, "on SIGTERM, how long to answer requests in flight, then to finish queued reconciles and running publications and resyncs (past it they are cancelled)")
 	level := fs.String("log-level", "info", "`LEVEL` of logs: debug, info, warn or error")
 	return fs, secrets, level
 }

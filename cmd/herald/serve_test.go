@@ -138,6 +138,11 @@ type fakeBot struct {
 	hold      int
 	holding   chan struct{}
 	release   chan struct{}
+	// stuck, when set, makes every ReconcileAll after the first block
+	// until its context ends, and receives that context's error; stuckIn
+	// receives a value when one starts to block.
+	stuck   chan error
+	stuckIn chan struct{}
 }
 
 func (b *fakeBot) Reconcile(_ context.Context, r webhook.Request) error {
@@ -151,9 +156,17 @@ func (b *fakeBot) Reconcile(_ context.Context, r webhook.Request) error {
 	return nil
 }
 
-func (b *fakeBot) ReconcileAll(context.Context) error {
+func (b *fakeBot) ReconcileAll(ctx context.Context) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.stuck != nil && b.all > 0 {
+		b.mu.Unlock()
+		b.stuckIn <- struct{}{}
+		<-ctx.Done()
+		b.stuck <- ctx.Err()
+		b.mu.Lock()
+		return ctx.Err()
+	}
 	b.all++
 	if b.all <= b.failFirst {
 		return errors.New("forge unreachable")
@@ -395,6 +408,34 @@ func TestServeDrainsOnStop(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr.String(), `"msg":"reconcile queue drained"`) {
 		t.Errorf("no drain in the logs:\n%s", r.stderr.String())
+	}
+}
+
+// TestServeStopCancelsLongResync: a resync still running at SIGTERM gets
+// the shutdown timeout, not the scheduler's job timeout of minutes, and is
+// then cancelled; herald serve exits 1 and says why.
+func TestServeStopCancelsLongResync(t *testing.T) {
+	bot := &fakeBot{stuck: make(chan error, 10), stuckIn: make(chan struct{}, 10)}
+	r := startServe(t, []string{"--insecure-no-signature", "--repo", "/srv/site.git", "--poll", "1s", "--shutdown-timeout", "200ms"}, nil, bot)
+	waitFor(t, "/readyz", func() bool { code, _ := r.get(t, "/readyz"); return code == 200 })
+	select { // the next resync blocks until its context ends
+	case <-bot.stuckIn:
+	case <-time.After(time.Minute):
+		t.Fatal("no resync within a minute on a 1s poll")
+	}
+	if code := r.stop(); code != exitFindings {
+		t.Errorf("exit code = %d, want %d (the drain deadline passed)", code, exitFindings)
+	}
+	select {
+	case err := <-bot.stuck:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("the resync's context ended with %v, want it cancelled", err)
+		}
+	default:
+		t.Fatalf("no resync was running at the stop:\n%s", r.stderr.String())
+	}
+	if !strings.Contains(r.stderr.String(), "scheduler: drain deadline of 200ms passed; running jobs were cancelled") {
+		t.Errorf("the log does not say why the stop was cut short:\n%s", r.stderr.String())
 	}
 }
 
