@@ -251,6 +251,23 @@ func yamlSyntaxError(err error, firstLine int, lines *Lines) error {
 		msg = strings.TrimPrefix(msg, ": ")
 	}
 	fileLine := firstLine + line - 1
+	if strings.Contains(msg, "tab character") || strings.Contains(msg, "cannot start any token") {
+		// yaml.v3 names the line before the tab as often as the tab's own:
+		// point at the first tab indenting a line from the one named on.
+		for l := max(fileLine-1, firstLine); l <= lines.Count(); l++ {
+			start := lines.Start(l)
+			i := start
+			for i < len(lines.src) && (lines.src[i] == ' ' || lines.src[i] == '\t') {
+				if lines.src[i] == '\t' {
+					return &SyntaxError{Pos: lines.Pos(i), Message: "invalid YAML in front matter: a tab indents this line; YAML indents with spaces only"}
+				}
+				i++
+			}
+			if t := bytes.TrimSpace(lines.src[start:lines.Start(l+1)]); string(t) == "---" || string(t) == "+++" {
+				break // the end of the front matter
+			}
+		}
+	}
 	off := lines.Offset(fileLine, col)
 	if col == 1 { // point at the first non-blank character of the line
 		for off < len(lines.src) && (lines.src[off] == ' ' || lines.src[off] == '\t') {

@@ -29,6 +29,10 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"malformed yaml", "---\ntitle: Hello\ntags: [a, b\ndate: 2026-01-01\n---\nbody\n", "",
 			"blog/post.md:3:1: error frontmatter-syntax: invalid YAML in front matter: did not find expected ',' or ']'"},
+		{"tab indenting a key", "---\ntitle: Hello\ndate: 2026-01-01\n\tauthor: x\n---\nbody\n", "",
+			"blog/post.md:4:1: error frontmatter-syntax: invalid YAML in front matter: a tab indents this line; YAML indents with spaces only"},
+		{"tab indenting a nested key", "---\ntitle: Hello\nauthors:\n  a: 1\n  \tb: 2\n---\nbody\n", "",
+			"blog/post.md:5:3: error frontmatter-syntax: invalid YAML in front matter: a tab indents this line; YAML indents with spaces only"},
 		{"unclosed front matter", "---\ntitle: Hello\n\nbody\n", "",
 			`blog/post.md:1:1: error frontmatter-syntax: the front matter opened with "---" on line 1 is never closed`},
 		{"alias bomb", bomb, "", "blog/post.md:6:1: warning unknown-field"},
