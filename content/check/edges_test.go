@@ -59,6 +59,13 @@ func TestAuthorEdgeCases(t *testing.T) {
 		{"--- inside a code block later in the post", docusaurus(post,
 			"---\ntitle: T\ndate: 2026-02-03\n---\n\nText.\n\n```yaml\n---\nfoo: the the\n---\n```\n\n---\n\nA thematic break above.\n"), post,
 			nil, ""},
+		{"fixes: a spaced link, a duplicate tag in a flow list", docusaurus(post,
+			"---\ntitle: T\ndate: 2026-02-03\ntags: [news, events, 'events']\n---\n\nSee [the docs] (https://example.com).\n"), post,
+			[]string{
+				post + `:4:23: warning duplicate-tag: the tag "events" is listed twice | remove the second "events"`,
+				post + `:7:5: error link-syntax: a space between ] and ( breaks the link; remove it | remove the space between ] and (`,
+			},
+			"---\ntitle: T\ndate: 2026-02-03\ntags: [news, events]\n---\n\nSee [the docs](https://example.com).\n"},
 		{"empty post", docusaurus(post, ""), post,
 			[]string{post + ":1:1: error frontmatter-missing: the post has no front matter; start it with a --- block holding at least its title and date"}, ""},
 		{"front matter only", docusaurus(post, "---\ntitle: T\ndate: 2026-02-03\n---\n"), post, nil, ""},

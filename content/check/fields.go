@@ -311,13 +311,18 @@ func (r *run) registries() {
 			if e, ok := r.removeListItem(t.Value); ok {
 				fix = &Fix{Description: fmt.Sprintf("remove the second %q", t.Name), Edits: []Edit{e}}
 			}
-			r.add(RuleDuplicateTag, t.Value.Pos.Offset, t.Value.Pos.Offset+len(t.Name), fix, "the tag %q is listed twice", t.Name)
+			start := t.Value.Pos.Offset
+			if t.Value.TextStart >= 0 {
+				start = t.Value.TextStart // inside the quotes
+			}
+			r.add(RuleDuplicateTag, start, start+len(t.Name), fix, "the tag %q is listed twice", t.Name)
 		}
 		seen[k] = true
 	}
 }
 
-// removeListItem returns an edit deleting a block-style list item ("  - x\n").
+// removeListItem returns an edit deleting a list item: its line in a
+// block list ("  - x\n"), the item and its comma in a flow list.
 func (r *run) removeListItem(v content.Value) (Edit, bool) {
 	if v.TextStart < 0 {
 		return Edit{}, false
@@ -326,10 +331,24 @@ func (r *run) removeListItem(v content.Value) (Edit, bool) {
 	ls := lines.Start(v.Pos.Line)
 	le := lines.Start(v.Pos.Line + 1)
 	line := strings.TrimSpace(string(r.post.Raw[ls:le]))
-	if !strings.HasPrefix(line, "- ") {
+	if strings.HasPrefix(line, "- ") {
+		return Edit{Start: ls, End: le}, true
+	}
+	// A flow list ([a, b] in YAML or TOML): the item and the comma before
+	// it. A duplicate is never the first item, so the comma is there.
+	raw := r.post.Raw
+	start, end := v.Pos.Offset, v.TextEnd
+	if start < len(raw) && (raw[start] == '"' || raw[start] == '\'') {
+		end++ // the closing quote
+	}
+	c := start - 1
+	for c >= 0 && (raw[c] == ' ' || raw[c] == '\t') {
+		c--
+	}
+	if c < 0 || raw[c] != ',' || end > len(raw) {
 		return Edit{}, false
 	}
-	return Edit{Start: ls, End: le}, true
+	return Edit{Start: c, End: end}, true
 }
 
 func (r *run) unknownRef(rule, what string, ref content.Ref, reg *content.Registry) {

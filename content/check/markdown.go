@@ -427,7 +427,10 @@ func (r *run) markdown(d *doc) {
 			}
 		}
 		for _, m := range spacedLinkRE.FindAllStringIndex(run.text, -1) {
-			r.add(RuleLinkSyntax, run.start+m[0], run.start+m[1], nil, "a space between ] and ( breaks the link; remove it")
+			s, e := run.start+m[0], run.start+m[1]
+			sp := strings.Index(run.text[m[0]:m[1]], "] (") + 1 // the space
+			fix := &Fix{Description: "remove the space between ] and (", Edits: []Edit{{Start: s + sp, End: s + sp + 1}}}
+			r.add(RuleLinkSyntax, s, e, fix, "a space between ] and ( breaks the link; remove it")
 		}
 	}
 	r.links(d)

@@ -89,7 +89,7 @@ func TestRules(t *testing.T) {
 			[]string{
 				post + `:8:5: error link-syntax: reversed link syntax: Markdown links are [text](url), not (text)[url] | swap the brackets: [the docs](https://example.com)`,
 				post + `:8:41: error link-syntax: [https://containerlab.dev/] has no target, so it renders as text in brackets; write <https://containerlab.dev/> or [text](https://containerlab.dev/) | make it a link: <https://containerlab.dev/> (review)`,
-				post + `:8:73: error link-syntax: a space between ] and ( breaks the link; remove it`,
+				post + `:8:73: error link-syntax: a space between ] and ( breaks the link; remove it | remove the space between ] and (`,
 			}},
 		{"broken-relative-link", RuleBrokenRelativeLink, map[string]string{post: fm + "## Setup Steps\n\n[ok](#setup-steps) [bad](#nowhere) ![pic](../img.png) ![gone](./gone.png) [page](/blog/other) [doc](./notes.pdf)\n\n```\n![in code](./nope.png)\n```\n"},
 			[]string{
