@@ -1,5 +1,12 @@
 # syntax=docker/dockerfile:1
 # Build a static herald binary, then ship it on a minimal non-root image.
+#
+# The image has no git command (distroless has no shell and no git): it serves
+# GitHub (App or token, over HTTPS) and local mode on an http(s) URL, which
+# herald speaks itself. Local mode on a repository given by path (--repo
+# /srv/site.git, or a file:// URL) runs git-upload-pack and git-receive-pack,
+# so it needs an image with git, such as one built FROM debian:bookworm-slim
+# with git installed; herald says so at start when git is missing.
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -8,14 +15,22 @@ COPY . .
 ARG VERSION=dev
 # CGO off for a static binary; time zone data is embedded by the binary itself (time/tzdata).
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/herald ./cmd/herald
+# The data directory, to be copied owned by the user herald runs as.
+RUN mkdir -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/herald /usr/local/bin/herald
 # Mirrors of content repositories are cached here; deleting it loses nothing.
+# The directory is in the image, owned by nonroot, so that a named volume
+# mounted on it starts with that owner (an empty mount point would be root's,
+# and herald could not clone into it). A bind mount keeps the host's owner:
+# make it writable by uid 65532.
+COPY --from=build --chown=nonroot:nonroot /out/data /var/lib/herald
 VOLUME ["/var/lib/herald"]
 ENV HERALD_DATA_DIR=/var/lib/herald
 USER nonroot:nonroot
 EXPOSE 8080
+# herald healthcheck probes /healthz; with another --listen port, override it.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD ["/usr/local/bin/herald", "healthcheck", "--url", "http://127.0.0.1:8080/healthz"]
 ENTRYPOINT ["/usr/local/bin/herald"]
