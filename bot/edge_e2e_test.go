@@ -67,29 +67,72 @@ func TestBadInputIsReportedOnThePullRequest(t *testing.T) {
 	}
 }
 
+// TestDryRunChangesNothing reconciles pull requests in a dry run through
+// every kind of side effect the bot has (feedback, inline suggestions,
+// commands that label, push a new date or merge, the scheduled merge, in
+// check-run and commit-status mode) and finds no write on the forge, no
+// moved ref in Git, and each side effect in the log.
 func TestDryRunChangesNothing(t *testing.T) {
-	base, post := cleanPost(t)
-	w := newWorld(t, base, bot.WithDryRun(true))
-	head := w.openPR(2, post)
-	w.fake.AddReview(fullName, fakeReview(head))
-	w.fake.SetPermission(fullName, "maintainer", "write")
-	w.fake.AddComment(fullName, fakeComment(2, "maintainer", "/herald hold"))
-	w.clock.Set(time.Date(2026, 2, 3, 9, 30, 0, 0, time.UTC))
-	for range 2 {
-		if err := w.reconcile(); err != nil {
-			t.Fatal(err)
-		}
+	tests := []struct {
+		name     string
+		clean    bool // the post has no finding with a fix
+		statuses bool
+		comments []string
+		want     []string
+		early    bool // the clock stands before the post's time
+	}{
+		{"due and approved, on hold", true, false, []string{"/herald hold"},
+			[]string{"dry run: would upsert the summary comment", "dry run: would write the check run", "dry run: would react", "dry run: would answer commands"}, false},
+		{"suggestions, reschedule and unhold", false, false,
+			[]string{"/herald schedule 2026-03-02 09:30 Europe/Berlin", "/herald unhold"},
+			[]string{"dry run: would post inline suggestions", "dry run: would reschedule", "dry run: set-label", "dry run: would react"}, false},
+		{"publish now before the time", true, false, []string{"/herald publish now"},
+			[]string{"dry run: merge", "dry run: would answer commands"}, true},
+		{"commit statuses", true, true, nil,
+			[]string{"dry run: would set a commit status", "dry run: merge"}, false},
 	}
-	for _, r := range w.fake.Requests() {
-		if r.Method != http.MethodGet && r.Op != "apps/create-installation-access-token" {
-			t.Errorf("dry run sent %s %s (%s)", r.Method, r.Path, r.Op)
-		}
-	}
-	logs := w.logs.String()
-	for _, want := range []string{"dry run: would upsert the summary comment", "dry run: would write the check run", "dry run: would react"} {
-		if !strings.Contains(logs, want) {
-			t.Errorf("logs lack %q", want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base, post := basicSite(t)
+			if tt.clean {
+				base, post = cleanPost(t)
+			}
+			opts := []bot.Option{bot.WithDryRun(true)}
+			if tt.statuses {
+				opts = append(opts, bot.WithCommitStatuses())
+			}
+			w := newWorld(t, base, opts...)
+			head := w.openPR(2, post)
+			w.fake.AddReview(fullName, fakeReview(head))
+			w.fake.SetPermission(fullName, "maintainer", "write")
+			for _, c := range tt.comments {
+				w.fake.AddComment(fullName, fakeComment(2, "maintainer", c))
+			}
+			w.clock.Set(time.Date(2026, 2, 3, 9, 30, 0, 0, time.UTC))
+			if tt.early {
+				w.clock.Set(time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC))
+			}
+			refs := w.git.Git("for-each-ref")
+			for range 2 {
+				if err := w.reconcile(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, r := range w.fake.Requests() {
+				if r.Method != http.MethodGet && r.Op != "apps/create-installation-access-token" {
+					t.Errorf("dry run sent %s %s (%s)", r.Method, r.Path, r.Op)
+				}
+			}
+			if got := w.git.Git("for-each-ref"); got != refs {
+				t.Errorf("dry run moved refs:\nbefore:\n%s\nafter:\n%s", refs, got)
+			}
+			logs := w.logs.String()
+			for _, want := range tt.want {
+				if !strings.Contains(logs, want) {
+					t.Errorf("logs lack %q", want)
+				}
+			}
+		})
 	}
 }
 
