@@ -183,7 +183,14 @@ func (d *demo) run(ctx context.Context) (code int) {
 		fmt.Fprintln(d.out)
 	}
 	pushedc := make(chan pushed, 4)
-	eng.events.onPush = func(p pushed) { pushedc <- p }
+	// Never blocks: a push after the demo stopped reading (a fifth one)
+	// would otherwise hold the scheduler's job, and the stop waiting for it.
+	eng.events.onPush = func(p pushed) {
+		select {
+		case pushedc <- p:
+		default:
+		}
+	}
 
 	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
 	schedDone := make(chan error, 1)
