@@ -205,7 +205,6 @@ func (r *rawRule) UnmarshalYAML(n *yaml.Node) error {
 
 var (
 	yamlErrLineRE   = regexp.MustCompile(`^line (\d+): (.*)$`)
-	unknownFieldRE  = regexp.MustCompile(`field (\S+) not found in type \S+`)
 	configKeys      = []string{"version", "profile", "root", "timezone", "content", "exclude", "required", "fields", "words", "rules", "publish", "approvals", "resync", "site_url", "commands"}
 	publishKeys     = []string{"strategy", "rebuild"}
 	rebuildKeys     = []string{"trigger", "workflow", "ref", "event_type", "url"}
