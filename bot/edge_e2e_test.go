@@ -418,8 +418,8 @@ func TestCheckRunEvents(t *testing.T) {
 	if got := len(w.fake.CheckRuns(fullName, head)); got != 2 {
 		t.Errorf("check runs after a re-run = %d, want 2", got)
 	}
-	if got := len(w.fake.ReviewComments(fullName, 2)); got != 6 {
-		t.Errorf("suggestions after a re-run = %d, want the same 6", got)
+	if got := len(w.fake.ReviewComments(fullName, 2)); got != 7 {
+		t.Errorf("suggestions after a re-run = %d, want the same 7", got)
 	}
 }
 

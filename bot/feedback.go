@@ -399,7 +399,9 @@ func suggestionsFor(findings []check.Finding, posts map[string]*content.Post, ra
 			msg += "\n\nSuggested fixes, together: " + strings.Join(fixes, "; ") + "."
 		}
 		c := forge.ReviewComment{Path: g.path, Line: last, CommitID: sha,
-			Body: forge.SuggestionBody(msg, repl) + "\n" + forge.Marker(key, 1)}
+			// SuggestionBody drops one final newline: the added one, so a
+			// replacement that ends in an empty line keeps it.
+			Body: forge.SuggestionBody(msg, repl+"\n") + "\n" + forge.Marker(key, 1)}
 		if first != last {
 			c.StartLine = first
 		}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,6 +45,9 @@ type doc struct {
 	runs     []textRun // prose without URLs: what the text rules read
 	links    []linkRef
 	headings []heading
+	// firstParaEnd is the file offset of the end of the first paragraph's
+	// text (before its line break), -1 when the post has none.
+	firstParaEnd int
 }
 
 // words counts the words of the prose, stopping at limit.
@@ -70,7 +74,7 @@ func (c *Checker) parse(p *content.Post) *doc {
 	root := c.md.Parser().Parse(text.NewReader(body))
 	// Room for the runs, links and headings of a typical post, so the
 	// slices do not grow step by step.
-	d := &doc{rawRuns: make([]textRun, 0, 128), links: make([]linkRef, 0, 32), headings: make([]heading, 0, 16)}
+	d := &doc{rawRuns: make([]textRun, 0, 128), links: make([]linkRef, 0, 32), headings: make([]heading, 0, 16), firstParaEnd: -1}
 	// Runs are built as offsets and cut, at flush, from one string of the
 	// file: one copy of the file instead of one per run.
 	raw := string(p.Raw)
@@ -104,6 +108,13 @@ func (c *Checker) parse(p *content.Post) *doc {
 			return ast.WalkSkipChildren, nil
 		case *ast.Paragraph, *ast.TextBlock, *ast.Heading:
 			flush()
+			if p, ok := n.(*ast.Paragraph); ok && entering && d.firstParaEnd < 0 && n.Parent() != nil && n.Parent().Kind() == ast.KindDocument && p.Lines().Len() > 0 {
+				end := p.Lines().At(p.Lines().Len() - 1).Stop
+				for end > 0 && (body[end-1] == '\n' || body[end-1] == '\r') {
+					end--
+				}
+				d.firstParaEnd = base + end
+			}
 		case *ast.Text:
 			if entering {
 				seg := n.Segment
@@ -460,7 +471,34 @@ func (r *run) markdown(d *doc) {
 			}
 		}
 		if !found {
-			r.add(RuleMissingExcerptMarker, p.BodyStart, p.BodyStart, nil, "no excerpt marker: add %s after the first paragraph, or the blog index shows the whole post", markers[0])
+			marker := markers[0]
+			if strings.HasSuffix(p.Path, ".mdx") && slices.Contains(markers, "{/* truncate */}") {
+				marker = "{/* truncate */}" // MDX 2 has no HTML comments
+			}
+			var fix *Fix
+			if d.firstParaEnd >= 0 {
+				nl := "\n"
+				if bytes.Contains(p.Raw[:d.firstParaEnd+min(2, len(p.Raw)-d.firstParaEnd)], []byte("\r\n")) {
+					nl = "\r\n"
+				}
+				// Into the blank line after the paragraph when there is one,
+				// so the suggestion stands on a line of its own.
+				at, text := d.firstParaEnd, nl+nl+marker
+				raw := p.Raw
+				next := at
+				if next < len(raw) && raw[next] == '\r' {
+					next++
+				}
+				if next < len(raw) && raw[next] == '\n' {
+					next++
+					if e := bytes.IndexByte(raw[next:], '\n'); e >= 0 && isBlank(raw[next:next+e]) {
+						at, text = next, nl+marker+nl
+					}
+				}
+				fix = &Fix{Description: "add " + marker + " after the first paragraph", Review: true,
+					Edits: []Edit{{Start: at, End: at, NewText: text}}}
+			}
+			r.add(RuleMissingExcerptMarker, p.BodyStart, p.BodyStart, fix, "no excerpt marker: add %s after the first paragraph, or the blog index shows the whole post", marker)
 		}
 	}
 	r.text(d)

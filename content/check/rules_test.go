@@ -104,7 +104,9 @@ func TestRules(t *testing.T) {
 		{"image-size", RuleImageSize, map[string]string{".herald.yml": "version: 1\nrules:\n  image-size: {max_kb: 2}\n", post: fm + "![a picture](../img.png)\n"},
 			[]string{post + ":8:1: warning image-size: the image blog/2026/img.png is 2 KB (more than 2 KB); resize or compress it"}},
 		{"missing-excerpt-marker", RuleMissingExcerptMarker, map[string]string{".herald.yml": "version: 1\nrules:\n  missing-excerpt-marker: {min_words: 3}\n", post: fm + "One two three four.\n"},
-			[]string{post + ":7:1: warning missing-excerpt-marker: no excerpt marker: add <!-- truncate --> after the first paragraph, or the blog index shows the whole post"}},
+			[]string{post + ":7:1: warning missing-excerpt-marker: no excerpt marker: add <!-- truncate --> after the first paragraph, or the blog index shows the whole post | add <!-- truncate --> after the first paragraph (review)"}},
+		{"missing-excerpt-marker in MDX", RuleMissingExcerptMarker, map[string]string{".herald.yml": "version: 1\nrules:\n  missing-excerpt-marker: {min_words: 3}\n", "blog/2026-02-05-x.mdx": fm + "One two three four.\n"},
+			[]string{"blog/2026-02-05-x.mdx:7:1: warning missing-excerpt-marker: no excerpt marker: add {/* truncate */} after the first paragraph, or the blog index shows the whole post | add {/* truncate */} after the first paragraph (review)"}},
 		{"excerpt marker present", RuleMissingExcerptMarker, map[string]string{".herald.yml": "version: 1\nrules:\n  missing-excerpt-marker: {min_words: 3}\n", post: fm + "One two.\n\n<!-- truncate -->\n\nthree four five.\n"}, nil},
 		{"heading-jump", RuleHeadingJump, map[string]string{post: fm + "## A\n\n#### B\n\n### C\n"},
 			[]string{post + ":10:1: warning heading-jump: heading level 4 follows level 2; use level 3"}},
@@ -120,7 +122,7 @@ func TestRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fs := runRules(t, testSite(tt.files), post, "blog/2026-02-05-x.md")
+			fs := runRules(t, testSite(tt.files), post, "blog/2026-02-05-x.md", "blog/2026-02-05-x.mdx")
 			var got []string
 			for _, f := range fs {
 				if !strings.HasPrefix(f.Rule, tt.rule) {
