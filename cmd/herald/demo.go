@@ -137,7 +137,7 @@ func (d *demo) run(ctx context.Context) (code int) {
 		fmt.Fprintf(d.stderr, "herald demo: %v\n", err)
 		return exitUsage
 	}
-	log := slog.New(slog.NewJSONHandler(d.logFile, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := slog.New(slog.NewJSONHandler(d.logFile, logOptions(slog.LevelDebug)))
 
 	due := start.Add(d.dueIn).Truncate(time.Second).Add(time.Second)
 	d.bare = filepath.Join(d.dir, "site.git")

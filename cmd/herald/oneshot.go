@@ -58,7 +58,7 @@ func (o *oneShot) parse(args []string, getenv func(string) string, stderr io.Wri
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
 		return fmt.Errorf("--log-level %q: want debug, info, warn or error", o.logLevel)
 	}
-	o.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	o.log = slog.New(slog.NewTextHandler(stderr, logOptions(level)))
 	if o.forge.repo == "" && o.forge.appID == 0 && o.forge.appKeyFile == "" && o.forge.token == "" && o.forge.repos == "" {
 		o.forge.repo = "." // the repository of the current directory
 	}

@@ -111,7 +111,7 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
 		return exitUsage
 	}
-	log := slog.New(slog.NewJSONHandler(deps.stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	log := slog.New(slog.NewJSONHandler(deps.stderr, logOptions(cfg.logLevel)))
 	gogc := deps.getenv("GOGC")
 	if gogc == "" {
 		debug.SetGCPercent(serveGCPercent)
@@ -312,6 +312,19 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		return exitUsage
 	}
 	return code
+}
+
+// logOptions are the options of herald's log handlers: the level, and
+// durations written as text ("1.5s") wherever they come from, so that a key
+// such as "duration" has one type in every line (JSON would otherwise hold
+// nanoseconds in some lines and text in others, which log stores refuse).
+func logOptions(level slog.Leveler) *slog.HandlerOptions {
+	return &slog.HandlerOptions{Level: level, ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Value.Kind() == slog.KindDuration {
+			return slog.String(a.Key, a.Value.Duration().String())
+		}
+		return a
+	}}
 }
 
 // lateSource is the schedule feed's source, set once the bot exists.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -359,6 +360,23 @@ func noGoroutinesLeft(t *testing.T, before int) {
 			t.Fatalf("%d goroutines after herald serve stopped, %d before:\n%s", runtime.NumGoroutine(), before, stacks.String())
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestLogDurationsAsText: a duration is logged as text, whichever package
+// logs it and however deep in a group, so each key keeps one type.
+func TestLogDurationsAsText(t *testing.T) {
+	var b bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&b, logOptions(slog.LevelInfo)))
+	log.Info("fetched", "duration", 1500*time.Millisecond, slog.Group("would", "wait", 2*time.Minute), "count", 3)
+	var line map[string]any
+	if err := json.Unmarshal(b.Bytes(), &line); err != nil {
+		t.Fatal(err)
+	}
+	got := []any{line["duration"], line["would"], line["count"]}
+	want := []any{"1.5s", map[string]any{"wait": "2m0s"}, 3.0}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("logged values (-want +got):\n%s", diff)
 	}
 }
 
