@@ -546,6 +546,15 @@ func (r *run) links(d *doc) {
 		if !isFileName(target) {
 			continue // a page URL, not a file: cannot be decided from the tree
 		}
+		if strings.HasPrefix(target, "/") {
+			switch strings.ToLower(path.Ext(target)) {
+			case ".md", ".mdx", ".markdown":
+				// A site-root link to a Markdown file names a page, which
+				// generators resolve through their content folders, render
+				// hooks and mounted modules: not decidable from the tree.
+				continue
+			}
+		}
 		var candidates []string
 		if strings.HasPrefix(target, "/") {
 			for _, dir := range r.site.Profile.StaticDirs {

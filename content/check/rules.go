@@ -116,7 +116,7 @@ func Rules() []Rule {
 			Example: "See (the docs)[https://example.com] and [https://containerlab.dev/].", Fixable: true},
 		{ID: RuleBrokenRelativeLink, Severity: "error", Family: "links and images",
 			Summary: "A relative link or image points to a file or anchor that does not exist.",
-			Details: "Relative targets are resolved against the post's folder (and site-root targets against the site's static folder) and looked up in the repository tree of the commit being checked. `#anchor` links must match a heading of the post. External links are not fetched.",
+			Details: "Relative targets are resolved against the post's folder (and site-root targets against the site's static folder) and looked up in the repository tree of the commit being checked. `#anchor` links must match a heading of the post. Page URLs (no file extension, `.html`, or a site-root link to a Markdown file, which the generator resolves through its content folders and modules) cannot be decided from the tree and are not reported. External links are not fetched.",
 			Example: "![diagram](./diagram.png)   # no such file\n[see below](#setup)       # no such heading"},
 		{ID: RuleImageAlt, Severity: "warning", Family: "links and images",
 			Summary: "An image has no alternative text.",

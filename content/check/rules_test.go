@@ -91,7 +91,7 @@ func TestRules(t *testing.T) {
 				post + `:8:41: error link-syntax: [https://containerlab.dev/] has no target, so it renders as text in brackets; write <https://containerlab.dev/> or [text](https://containerlab.dev/) | make it a link: <https://containerlab.dev/> (review)`,
 				post + `:8:73: error link-syntax: a space between ] and ( breaks the link; remove it | remove the space between ] and (`,
 			}},
-		{"broken-relative-link", RuleBrokenRelativeLink, map[string]string{post: fm + "## Setup Steps\n\n[ok](#setup-steps) [bad](#nowhere) ![pic](../img.png) ![gone](./gone.png) [page](/blog/other) [doc](./notes.pdf)\n\n```\n![in code](./nope.png)\n```\n"},
+		{"broken-relative-link", RuleBrokenRelativeLink, map[string]string{post: fm + "## Setup Steps\n\n[ok](#setup-steps) [bad](#nowhere) ![pic](../img.png) ![gone](./gone.png) [page](/blog/other) [doc](./notes.pdf) [docs](/docs/intro.md#setup)\n\n```\n![in code](./nope.png)\n```\n"},
 			[]string{
 				post + ":10:20: error broken-relative-link: no heading of this post has the anchor #nowhere",
 				post + ":10:55: error broken-relative-link: the image ./gone.png points to blog/2026/02-x/gone.png, which is not in the repository",
