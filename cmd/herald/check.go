@@ -101,15 +101,15 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 
 	var fsys fs.FS = os.DirFS(root)
-	var changed []string
+	var changed, moved []string
 	if *diff != "" {
-		tree, files, cleanup, err := gitDiffTree(ctx, root, *diff)
+		tree, files, renamed, cleanup, err := gitDiffTree(ctx, root, *diff)
 		if err != nil {
 			fmt.Fprintf(stderr, "herald check: --diff %s: %v\n", *diff, err)
 			return exitUsage
 		}
 		defer cleanup()
-		fsys, changed = tree, files
+		fsys, changed, moved = tree, files, renamed
 	}
 	site, err := content.LoadSite(ctx, fsys, opts...)
 	if err != nil {
@@ -128,7 +128,26 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			check.SortFindings(out)
 			return out, nil
 		case *diff != "":
-			return checker.CheckPaths(ctx, site, changed)
+			out, err := checker.CheckPaths(ctx, site, changed)
+			if err != nil || len(moved) == 0 {
+				return out, err
+			}
+			// Posts only moved are not new: no date-backdated for them.
+			more, err := checker.CheckMoved(ctx, site, moved)
+			if err != nil {
+				return nil, err
+			}
+			isMoved := map[string]bool{}
+			for _, p := range moved {
+				isMoved[p] = true
+			}
+			for _, f := range more {
+				if isMoved[f.Path] { // the configuration findings are in out already
+					out = append(out, f)
+				}
+			}
+			check.SortFindings(out)
+			return out, nil
 		}
 		return checker.CheckSite(ctx, site)
 	}
@@ -167,7 +186,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		posts = 1
 	case *diff != "":
 		posts = 0 // the posts the diff changed
-		for _, p := range changed {
+		for _, p := range append(changed, moved...) {
 			if site.IsPost(p) && site.HasFile(p) {
 				posts++
 			}
@@ -556,15 +575,16 @@ func sarifURI(p string) string {
 
 // gitDiffTree reads the commit HEAD of spec (BASE..HEAD or BASE...HEAD)
 // of the repository at root into a temporary folder with `git archive`
-// and lists the files changed between BASE (or the merge base) and HEAD.
-func gitDiffTree(ctx context.Context, root, spec string) (fs.FS, []string, func(), error) {
+// and lists the files changed between BASE (or the merge base) and HEAD,
+// and apart, the files only moved there (renamed with the same content).
+func gitDiffTree(ctx context.Context, root, spec string) (fs.FS, []string, []string, func(), error) {
 	base, head, ok := strings.Cut(spec, "...")
 	mergeBase := ok
 	if !ok {
 		base, head, ok = strings.Cut(spec, "..")
 	}
 	if !ok || base == "" || head == "" || strings.HasPrefix(base, "-") || strings.HasPrefix(head, "-") {
-		return nil, nil, nil, fmt.Errorf("want BASE..HEAD or BASE...HEAD, got %q", spec)
+		return nil, nil, nil, nil, fmt.Errorf("want BASE..HEAD or BASE...HEAD, got %q", spec)
 	}
 	git := func(args ...string) ([]byte, error) {
 		cmd := exec.CommandContext(ctx, "git", append([]string{"-C", root}, args...)...)
@@ -578,57 +598,80 @@ func gitDiffTree(ctx context.Context, root, spec string) (fs.FS, []string, func(
 	}
 	for _, rev := range []string{base, head} {
 		if _, err := git("rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
-			return nil, nil, nil, fmt.Errorf("%s is not a commit of %s", rev, root)
+			return nil, nil, nil, nil, fmt.Errorf("%s is not a commit of %s", rev, root)
 		}
 	}
 	from := base
 	if mergeBase {
 		out, err := git("merge-base", base, head)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		from = strings.TrimSpace(string(out))
 	}
-	out, err := git("diff", "--name-only", "-z", "--no-renames", "--diff-filter=ACMRT", from, head, "--")
+	// Exact renames (R100) are moves; any other rename counts as an added
+	// file, as without rename detection.
+	out, err := git("diff", "--name-status", "-z", "-M100%", "--diff-filter=ACMRT", from, head, "--")
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	var changed []string
-	for _, p := range strings.Split(string(out), "\x00") {
-		if p != "" {
-			changed = append(changed, p)
+	var changed, moved []string
+	fields := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+	for i := 0; i < len(fields); i++ {
+		status := fields[i]
+		switch {
+		case status == "":
+		case strings.HasPrefix(status, "R") || strings.HasPrefix(status, "C"):
+			if i+2 >= len(fields) {
+				return nil, nil, nil, nil, fmt.Errorf("git diff: a rename without its two paths")
+			}
+			if status == "R100" {
+				moved = append(moved, fields[i+2])
+			} else {
+				changed = append(changed, fields[i+2])
+			}
+			i += 2
+		default:
+			if i+1 >= len(fields) {
+				return nil, nil, nil, nil, fmt.Errorf("git diff: status %q without a path", status)
+			}
+			changed = append(changed, fields[i+1])
+			i++
 		}
 	}
 	prefix, err := git("rev-parse", "--show-prefix")
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	archive, err := git("archive", "--format=tar", head)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	dir, err := os.MkdirTemp("", "herald-check-*")
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	cleanup := func() { os.RemoveAll(dir) }
 	if err := untar(dir, bytes.NewReader(archive)); err != nil {
 		cleanup()
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	// PATH may be a folder inside the repository: git archive then holds
 	// that folder only, and git diff names paths from the repository root.
 	sub := strings.TrimSuffix(strings.TrimSpace(string(prefix)), "/")
 	if sub != "" {
-		var inSub []string
-		for _, p := range changed {
-			if rel, ok := strings.CutPrefix(p, sub+"/"); ok {
-				inSub = append(inSub, rel)
+		inSub := func(paths []string) []string {
+			var out []string
+			for _, p := range paths {
+				if rel, ok := strings.CutPrefix(p, sub+"/"); ok {
+					out = append(out, rel)
+				}
 			}
+			return out
 		}
-		changed = inSub
+		changed, moved = inSub(changed), inSub(moved)
 	}
-	return os.DirFS(dir), changed, cleanup, nil
+	return os.DirFS(dir), changed, moved, cleanup, nil
 }
 
 // untar extracts a git archive into dir. Symbolic links are recreated as

@@ -482,9 +482,10 @@ func TestCheckFixUntilDone(t *testing.T) {
 	}
 }
 
-// TestCheckDiffRenameDelete: a renamed post is checked at its new path, a
-// deleted one is not checked at all, and the summary counts the posts the
-// diff changed, not the whole site.
+// TestCheckDiffRenameDelete: a post only moved is checked at its new path
+// as a post already published (no date-backdated), a post moved and
+// edited as a new one, a deleted one not at all; the summary counts the
+// posts the diff changed, not the whole site.
 func TestCheckDiffRenameDelete(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS(fosdem)); err != nil {
@@ -497,25 +498,34 @@ func TestCheckDiffRenameDelete(t *testing.T) {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
-	for _, p := range []string{"blog/2099/03-a/index.md", "blog/2099/03-b/index.md"} {
+	src := "---\ntitle: T\ndate: 2020-03-01T10:00:00+01:00\nauthors: [gerrit91]\n---\n\nA post with the the slip, about %s.\n"
+	for _, p := range []string{"blog/2020/03-a/index.md", "blog/2020/03-b/index.md", "blog/2020/03-c/index.md"} {
 		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		src := "---\ntitle: T\ndate: 2099-03-01T10:00:00+01:00\nauthors: [gerrit91]\n---\n\nA post with the the slip.\n"
-		if err := os.WriteFile(filepath.Join(dir, p), []byte(src), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(fmt.Sprintf(src, filepath.Base(filepath.Dir(p)))), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	gitRun("init", "-q", "-b", "main")
 	gitRun("add", ".")
 	gitRun("commit", "-q", "-m", "base")
-	gitRun("mv", "blog/2099/03-a", "blog/2099/03-renamed")
-	gitRun("rm", "-q", "-r", "blog/2099/03-b")
-	gitRun("commit", "-q", "-m", "rename and delete")
+	gitRun("mv", "blog/2020/03-a", "blog/2020/03-moved")
+	gitRun("mv", "blog/2020/03-c", "blog/2020/03-moved-and-edited")
+	edited := filepath.Join(dir, "blog/2020/03-moved-and-edited/index.md")
+	b, _ := os.ReadFile(edited)
+	if err := os.WriteFile(edited, append(b, "\nOne more line.\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitRun("rm", "-q", "-r", "blog/2020/03-b")
+	gitRun("commit", "-q", "-am", "move, edit and delete")
 	out, stderr, code := runCheckArgs(t, dir, "--diff", "HEAD~1..HEAD")
-	want := "blog/2099/03-renamed/index.md:7:13: error repeated-word: \"the\" is repeated; remove the second one\n"
-	if code != exitFindings || out != want || stderr != "herald check: 1 error in 1 of 1 post\n" {
-		t.Errorf("exit %d\nout:\n%s\nwant:\n%s\nstderr: %s", code, out, want, stderr)
+	want := "blog/2020/03-moved-and-edited/index.md:3:7: warning date-backdated: the date is "
+	if code != exitFindings || !strings.HasPrefix(strings.SplitN(out, "\n", 2)[0], want) ||
+		!strings.Contains(out, "blog/2020/03-moved-and-edited/index.md:7:13: error repeated-word") ||
+		!strings.Contains(out, "blog/2020/03-moved/index.md:7:13: error repeated-word") ||
+		strings.Count(out, "\n") != 3 || stderr != "herald check: 2 errors, 1 warning in 2 of 2 posts\n" {
+		t.Errorf("exit %d\nout:\n%s\nstderr: %s", code, out, stderr)
 	}
 	out, stderr, code = runCheckArgs(t, dir, "--diff", "HEAD..HEAD")
 	if code != exitOK || out != "" || stderr != "herald check: HEAD..HEAD changes no posts\n" {

@@ -381,6 +381,13 @@ func (c *Checker) CheckPaths(ctx context.Context, site *content.Site, paths []st
 	return c.checkPaths(ctx, site, paths, true)
 }
 
+// CheckMoved checks the posts at paths as posts already in the repository
+// that a change only moved or renamed: like CheckPaths, but date-backdated
+// is left out, since a moved post is not a new one.
+func (c *Checker) CheckMoved(ctx context.Context, site *content.Site, paths []string) ([]Finding, error) {
+	return c.checkPaths(ctx, site, paths, false)
+}
+
 func (c *Checker) checkPaths(ctx context.Context, site *content.Site, paths []string, changed bool) ([]Finding, error) {
 	var kept *keptPosts
 	if !changed { // the whole site: read and parse each post once
