@@ -181,13 +181,12 @@ func (b *Bot) lock(ctx context.Context, repo string) (func(), error) {
 // its head is new, commands are handled, and the publishing plan is carried
 // out. It implements webhook.Handler.
 func (b *Bot) Reconcile(ctx context.Context, r webhook.Request) error {
-	log := b.log.With("repo", r.Repo, "delivery_id", r.DeliveryID, "event", r.Event)
-	if r.PR != 0 {
-		log = log.With("pr", r.PR)
-	}
+	// The request's pull request is not a key of the log: the lines about
+	// a pull request, the one asked for or another, name it themselves.
+	log := b.log.With("delivery_id", r.DeliveryID, "event", r.Event)
 	echo, recheck := b.hint(r)
 	if echo {
-		log.Debug("event caused by herald itself; nothing to reconcile", "action", r.Action)
+		log.Debug("event caused by herald itself; nothing to reconcile", "repo", r.Repo, "pr", r.PR, "action", r.Action)
 		b.metrics.skipped(TriggerWebhook)
 		return nil
 	}
@@ -204,7 +203,7 @@ func (b *Bot) ReconcileAll(ctx context.Context, targets []Target) error {
 			errs = append(errs, err)
 			break
 		}
-		if err := b.reconcile(ctx, b.log.With("repo", t.Repo), TriggerResync, t, 0, ""); err != nil {
+		if err := b.reconcile(ctx, b.log, TriggerResync, t, 0, ""); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -214,10 +213,10 @@ func (b *Bot) ReconcileAll(ctx context.Context, targets []Target) error {
 // OnFire is the scheduler's job: a publication time came, so the repository
 // is reconciled (and what is due published).
 func (b *Bot) OnFire(ctx context.Context, f publish.Firing) {
-	log := b.log.With("repo", f.Repo, "entry", f.Key)
-	log.Info("scheduled entry fired", "at", f.At, "late", f.Late)
+	log := b.log.With("entry", f.Key)
+	log.Info("scheduled entry fired", "repo", f.Repo, "at", f.At, "late", f.Late)
 	if err := b.reconcile(ctx, log, TriggerTimer, b.targetOf(f.Repo), 0, ""); err != nil {
-		log.Error("reconcile after firing failed", "err", err)
+		log.Error("reconcile after firing failed", "repo", f.Repo, "err", err)
 	}
 }
 
@@ -251,8 +250,10 @@ func (b *Bot) targetOf(repo string) Target {
 
 // reconcile reconciles t (only the pull request pr when not zero), checking
 // again the pull request whose head is recheck; trigger names what asked
-// for it, for the metrics.
-func (b *Bot) reconcile(ctx context.Context, log *slog.Logger, trigger string, t Target, pr int, recheck string) (err error) {
+// for it, for the metrics. base is the logger of the request, without the
+// repository, which reconcile adds.
+func (b *Bot) reconcile(ctx context.Context, base *slog.Logger, trigger string, t Target, pr int, recheck string) (err error) {
+	log := base.With("repo", t.Repo)
 	start := time.Now()
 	defer func() { b.metrics.reconciled(trigger, time.Since(start), err) }()
 	unlock, err := b.lock(ctx, t.Repo)
@@ -267,7 +268,7 @@ func (b *Bot) reconcile(ctx context.Context, log *slog.Logger, trigger string, t
 	} else {
 		t = b.targetOf(t.Repo)
 	}
-	if err := b.reconcileLocked(ctx, log, t, pr, recheck); err != nil {
+	if err := b.reconcileLocked(ctx, base, log, t, pr, recheck); err != nil {
 		log.Error("reconcile failed", "err", err)
 		return fmt.Errorf("reconcile %s: %w", t.Repo, err)
 	}

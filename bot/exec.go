@@ -16,7 +16,7 @@ func (b *Bot) publisher(e *env) *publish.Publisher {
 		publish.WithIdentity(publish.Signature{Name: b.committer.Name, Email: b.committer.Email}),
 		publish.WithDryRun(b.dryRun),
 		publish.WithPublisherClock(b.now),
-		publish.WithPublisherLogger(e.log),
+		publish.WithPublisherLogger(e.baseLog),
 	}
 	if e.prs != nil {
 		fa := adapter.NewForge(e.prs)

@@ -19,12 +19,15 @@ import (
 // env is one repository being reconciled: its clients, mirror and default
 // branch as read at the start.
 type env struct {
-	t      Target
-	log    *slog.Logger
-	f      Forge
-	prs    PullRequests // nil for a forge without pull requests
-	repo   forge.Repo
-	mirror Mirror
+	t   Target
+	log *slog.Logger
+	// baseLog is log without the repository, for the publisher, which
+	// names it itself.
+	baseLog *slog.Logger
+	f       Forge
+	prs     PullRequests // nil for a forge without pull requests
+	repo    forge.Repo
+	mirror  Mirror
 	// base is the tip of the default branch, site the site there.
 	base gitrepo.Hash
 	site *content.Site
@@ -133,11 +136,12 @@ func (b *Bot) loadBase(ctx context.Context, e *env) error {
 	return nil
 }
 
-func (b *Bot) reconcileLocked(ctx context.Context, log *slog.Logger, t Target, only int, recheck string) error {
+func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Target, only int, recheck string) error {
 	e, err := b.open(ctx, log, t)
 	if err != nil {
 		return err
 	}
+	e.baseLog = base
 	// A request about one pull request reconciles that one only, when the
 	// rest of the repository's schedule is known from an earlier reconcile;
 	// the resync looks at every pull request.
