@@ -21,6 +21,8 @@ const (
 	DefaultMaxPending = 4096
 	// DefaultDrainTimeout is how long Run keeps working after its context ends.
 	DefaultDrainTimeout = 25 * time.Second
+	// DefaultReconcileTimeout bounds one reconcile.
+	DefaultReconcileTimeout = 10 * time.Minute
 )
 
 // Queue is a Dispatcher that coalesces requests per repository and runs them
@@ -43,6 +45,7 @@ type Queue struct {
 	maxPerRepo   int
 	maxPending   int
 	drainTimeout time.Duration
+	timeout      time.Duration
 	logger       *slog.Logger
 	metrics      *Metrics
 
@@ -95,6 +98,12 @@ func WithMaxPending(n int) QueueOption { return func(q *Queue) { q.maxPending = 
 // cancelled and the requests still waiting are dropped (default 25s).
 func WithDrainTimeout(d time.Duration) QueueOption { return func(q *Queue) { q.drainTimeout = d } }
 
+// WithReconcileTimeout bounds each reconcile (default 10 minutes): past it
+// the reconcile's context is cancelled, so that I/O that never answers (a
+// Git server that accepts a connection and then stalls) cannot hold a worker
+// and its repository for ever. The resync retries what it left undone.
+func WithReconcileTimeout(d time.Duration) QueueOption { return func(q *Queue) { q.timeout = d } }
+
 // WithQueueLogger sets the queue's logger; by default nothing is logged.
 func WithQueueLogger(l *slog.Logger) QueueOption { return func(q *Queue) { q.logger = l } }
 
@@ -110,6 +119,7 @@ func NewQueue(h Handler, opts ...QueueOption) *Queue {
 		maxPerRepo:   DefaultMaxPendingPerRepo,
 		maxPending:   DefaultMaxPending,
 		drainTimeout: DefaultDrainTimeout,
+		timeout:      DefaultReconcileTimeout,
 		logger:       slog.New(slog.DiscardHandler),
 		repos:        make(map[string]*repoQueue),
 	}
@@ -120,6 +130,9 @@ func NewQueue(h Handler, opts ...QueueOption) *Queue {
 	q.workers = max(q.workers, 1)
 	q.maxPerRepo = max(q.maxPerRepo, 1)
 	q.maxPending = max(q.maxPending, 1)
+	if q.timeout <= 0 {
+		q.timeout = DefaultReconcileTimeout
+	}
 	return q
 }
 
@@ -318,8 +331,11 @@ func (q *Queue) work(ctx context.Context) {
 	}
 }
 
-// reconcile runs the handler for r, turning a panic into an error.
+// reconcile runs the handler for r within the reconcile timeout, turning a
+// panic into an error.
 func (q *Queue) reconcile(ctx context.Context, r Request) (err error) {
+	ctx, cancel := context.WithTimeout(ctx, q.timeout)
+	defer cancel()
 	start := time.Now()
 	log := q.logger.With("repo", r.Repo, "pr", r.PR, "event", r.Event, "delivery_id", r.DeliveryID)
 	outcome := "ok"

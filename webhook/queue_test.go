@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/heraldhq/herald/webhook"
 )
 
@@ -330,6 +331,48 @@ func TestQueueSurvivesPanicsAndErrors(t *testing.T) {
 	}
 	if s := q.Stats(); s.Reconciled != 3 || s.Failed != 2 {
 		t.Errorf("stats = %+v, want 3 reconciled, 2 failed", s)
+	}
+}
+
+// TestQueueReconcileTimeout: a reconcile stuck on I/O that never answers
+// (a Git server that accepts and then stalls) is cancelled at the reconcile
+// timeout, counted as failed, and the repository's next request runs.
+func TestQueueReconcileTimeout(t *testing.T) {
+	var mu sync.Mutex
+	var errs []error
+	h := webhook.HandlerFunc(func(ctx context.Context, r webhook.Request) error {
+		if r.PR == 1 {
+			<-ctx.Done() // stuck until cancelled
+			mu.Lock()
+			errs = append(errs, ctx.Err())
+			mu.Unlock()
+			return ctx.Err()
+		}
+		mu.Lock()
+		errs = append(errs, nil)
+		mu.Unlock()
+		return nil
+	})
+	q := webhook.NewQueue(h, webhook.WithWorkers(1), webhook.WithReconcileTimeout(50*time.Millisecond))
+	stop := runQueue(t, q)
+	dispatch(t, q, "o/r", 1, 2)
+	deadline := time.Now().Add(time.Minute)
+	for q.Stats().Reconciled < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("stats = %+v: the stuck reconcile was not cancelled", q.Stats())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if diff := cmp.Diff([]error{context.DeadlineExceeded, nil}, errs, cmpopts.EquateErrors()); diff != "" {
+		t.Errorf("reconciles ended with (-want +got):\n%s", diff)
+	}
+	if s := q.Stats(); s.Failed != 1 {
+		t.Errorf("stats = %+v, want 1 failed", s)
 	}
 }
 

@@ -77,12 +77,15 @@ type serveConfig struct {
 	maxBody         int64
 	workers         int
 	shutdownTimeout time.Duration
-	logLevel        slog.Level
-	forge           forgeFlags
-	resync          string
-	timezone        string
-	poll            time.Duration
-	configFile      string
+	// reconcileTimeout bounds one reconcile, and one resync or publication
+	// of the scheduler.
+	reconcileTimeout time.Duration
+	logLevel         slog.Level
+	forge            forgeFlags
+	resync           string
+	timezone         string
+	poll             time.Duration
+	configFile       string
 }
 
 // resyncSpec is the cron spec of the full reconcile: the --poll interval in
@@ -164,7 +167,8 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 				log.Error("resync failed", "err", err)
 			}
 		},
-		publish.WithResyncSpec(cfg.resyncSpec()), publish.WithLogger(log), publish.WithDrainTimeout(cfg.shutdownTimeout))
+		publish.WithResyncSpec(cfg.resyncSpec()), publish.WithLogger(log), publish.WithDrainTimeout(cfg.shutdownTimeout),
+		publish.WithJobTimeout(cfg.reconcileTimeout))
 	if err != nil {
 		fmt.Fprintf(deps.stderr, "herald serve: %s: %v (want a cron spec such as \"*/5 * * * *\" or \"@every 2m\")\n", resyncSetting(cfg), err)
 		return exitUsage
@@ -178,6 +182,7 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 	queue := webhook.NewQueue(webhook.HandlerFunc(func(ctx context.Context, r webhook.Request) error { return rec.Reconcile(ctx, r) }),
 		webhook.WithWorkers(cfg.workers),
 		webhook.WithDrainTimeout(cfg.shutdownTimeout),
+		webhook.WithReconcileTimeout(cfg.reconcileTimeout),
 		webhook.WithQueueLogger(log),
 		webhook.WithQueueMetrics(metrics))
 	recvOpts := []webhook.ReceiverOption{
@@ -415,6 +420,7 @@ func serveFlagSet(cfg *serveConfig) (*flag.FlagSet, *stringList, *string) {
 	fs.StringVar(&cfg.configFile, "config", "", "YAML `FILE` of settings named like the flags; flags win over "+envName("")+"* variables, which win over the file")
 	fs.IntVar(&cfg.workers, "workers", webhook.DefaultWorkers, "how many (`N`) reconciles run at once (one per repository at a time)")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 25*time.Second, "on SIGTERM, how long to answer requests in flight, then to finish queued reconciles and running publications and resyncs (past it they are cancelled)")
+	fs.DurationVar(&cfg.reconcileTimeout, "reconcile-timeout", webhook.DefaultReconcileTimeout, "how long one reconcile, one scheduled publication or one resync may take before it is cancelled (the next resync retries)")
 	level := fs.String("log-level", "info", "`LEVEL` of logs: debug, info, warn or error")
 	return fs, secrets, level
 }
@@ -461,6 +467,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	if cfg.shutdownTimeout <= 0 {
 		return cfg, fmt.Errorf("--shutdown-timeout %s: want a positive duration", cfg.shutdownTimeout)
+	}
+	if cfg.reconcileTimeout <= 0 {
+		return cfg, fmt.Errorf("--reconcile-timeout %s: want a positive duration", cfg.reconcileTimeout)
 	}
 
 	cfg.secrets, cfg.secretSource = *secrets, "--webhook-secret"

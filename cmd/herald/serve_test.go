@@ -69,6 +69,8 @@ func TestServeRefusesBadSettings(t *testing.T) {
 			"herald serve: --webhook-path: webhook path \"/metrics\" is taken by herald's own endpoint\n"},
 		{"bad log level", []string{"--webhook-secret", "s", "--log-level", "loud"}, nil,
 			"herald serve: --log-level \"loud\": want debug, info, warn or error\n"},
+		{"zero reconcile timeout", []string{"--webhook-secret", "s", "--reconcile-timeout", "0s"}, nil,
+			"herald serve: --reconcile-timeout 0s: want a positive duration\n"},
 		{"stray argument", []string{"--webhook-secret", "s", "now"}, nil,
 			"herald serve: unexpected argument \"now\" (herald serve takes flags only)\n"},
 		{"unknown flag", []string{"--secret", "s"}, nil,
