@@ -301,22 +301,28 @@ func applyFixPass(root string, findings []check.Finding, stderr io.Writer) (int,
 }
 
 // repositoryOf finds the repository a file belongs to: the nearest folder
-// above it holding .git or .herald.yml, else the file's folder. It returns
-// that folder and the file's slash path inside it.
+// above it holding .git or .herald.yml, else the nearest holding a site
+// generator's marker (docusaurus.config.js, hugo.toml, _config.yml), else
+// the file's folder. It returns that folder and the file's slash path
+// inside it.
 func repositoryOf(file string) (root, rel string, err error) {
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return "", "", err
 	}
 	root = filepath.Dir(abs)
+	site := ""
 	for dir := root; ; {
 		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
-			root = dir
+			site = dir
 			break
 		}
 		if _, err := os.Lstat(filepath.Join(dir, content.ConfigFile)); err == nil {
-			root = dir
+			site = dir
 			break
+		}
+		if site == "" && hasMarker(dir) {
+			site = dir // a site outside any repository; keep looking for one
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
@@ -324,11 +330,26 @@ func repositoryOf(file string) (root, rel string, err error) {
 		}
 		dir = parent
 	}
+	if site != "" {
+		root = site
+	}
 	rel, err = filepath.Rel(root, abs)
 	if err != nil {
 		return "", "", err
 	}
 	return root, filepath.ToSlash(rel), nil
+}
+
+// hasMarker reports whether dir holds the marker file of a site profile.
+func hasMarker(dir string) bool {
+	for _, p := range content.Profiles() {
+		for _, m := range p.Markers {
+			if fi, err := os.Stat(filepath.Join(dir, m)); err == nil && fi.Mode().IsRegular() {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // repoPrefix returns the slash path of the folder dir inside the Git

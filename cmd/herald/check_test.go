@@ -532,3 +532,25 @@ func TestCheckDiffRenameDelete(t *testing.T) {
 		t.Errorf("empty diff: exit %d, out %q, stderr %q", code, out, stderr)
 	}
 }
+
+// TestCheckOneFileOutsideRepository: a post of a site that is in no Git
+// repository and has no .herald.yml is checked within the site its
+// generator's marker shows, with paths from there.
+func TestCheckOneFileOutsideRepository(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "_config.yml"), []byte("title: x\ntimezone: Europe/Berlin\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "_posts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	post := filepath.Join(dir, "_posts", "2099-02-03-p.md")
+	if err := os.WriteFile(post, []byte("---\ntitle: P\ndate: 2099-02-05 10:00\n---\n\nA post.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runCheckArgs(t, post)
+	want := "_posts/2099-02-03-p.md:3:7: warning date-path-mismatch: the date 2099-02-05 (in Europe/Berlin) does not match 2099-02-03 in the path _posts/2099-02-03-p.md\n"
+	if code != exitOK || out != want {
+		t.Errorf("exit %d\nout:\n%s\nwant:\n%s\nstderr: %s", code, out, want, stderr)
+	}
+}
