@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/heraldhq/herald/bot"
 )
@@ -20,6 +21,7 @@ type oneShot struct {
 	forge    forgeFlags
 	config   string
 	logLevel string
+	timeout  time.Duration
 	log      *slog.Logger
 }
 
@@ -31,6 +33,7 @@ func newOneShot(name string) *oneShot {
 	o.forge.define(o.fs)
 	o.fs.StringVar(&o.config, "config", "", "YAML `FILE` of settings named like the flags (the file herald serve reads)")
 	o.fs.StringVar(&o.logLevel, "log-level", "warn", "`LEVEL` of the logs written to stderr: debug, info, warn or error")
+	o.fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this `DURATION` (a Git server or forge that stops answering cannot hold a cron job for ever)")
 	return o
 }
 
@@ -54,6 +57,9 @@ func (o *oneShot) parse(args []string, getenv func(string) string, stderr io.Wri
 	if err := layer(o.fs, getenv, func(k string) bool { return serveFlags.Lookup(k) != nil }); err != nil {
 		return err
 	}
+	if o.timeout <= 0 {
+		return fmt.Errorf("--timeout %s: want a positive duration", o.timeout)
+	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
 		return fmt.Errorf("--log-level %q: want debug, info, warn or error", o.logLevel)
@@ -63,6 +69,11 @@ func (o *oneShot) parse(args []string, getenv func(string) string, stderr io.Wri
 		o.forge.repo = "." // the repository of the current directory
 	}
 	return nil
+}
+
+// bound returns ctx bounded by --timeout.
+func (o *oneShot) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(ctx, o.timeout, fmt.Errorf("--timeout %s passed", o.timeout))
 }
 
 // engine wires the bot for one run.

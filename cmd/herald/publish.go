@@ -43,6 +43,8 @@ func publishDue(ctx context.Context, args []string, getenv func(string) string, 
 	if !*due {
 		return o.fail(stderr, exitUsage, errors.New("--due is required: herald publish --due publishes what is due now (see herald publish -h)"))
 	}
+	ctx, cancel := o.bound(ctx)
+	defer cancel()
 	eng, err := o.engine(ctx)
 	if err != nil {
 		return o.fail(stderr, exitUsage, err)

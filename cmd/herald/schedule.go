@@ -43,6 +43,8 @@ func schedule(ctx context.Context, args []string, getenv func(string) string, st
 	// A dry run: the schedule is derived as the bot derives it, and
 	// nothing is published, commented or pushed.
 	o.forge.dryRun = true
+	ctx, cancel := o.bound(ctx)
+	defer cancel()
 	eng, err := o.engine(ctx)
 	if err != nil {
 		return o.fail(stderr, exitUsage, err)
