@@ -14,6 +14,7 @@ import (
 	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/forge/github"
 	"github.com/heraldhq/herald/internal/fakegithub"
+	"github.com/heraldhq/herald/internal/gittest"
 )
 
 // TestReachErrClassification shows which errors met reaching GitHub at start
@@ -202,5 +203,31 @@ func TestOneShotFailsFastWhenGitHubIsDown(t *testing.T) {
 				t.Errorf("took %s to give up", took)
 			}
 		})
+	}
+}
+
+// TestOneShotTimeout: a Git server that accepts and never answers does not
+// hold herald publish --due (run from cron) for ever: --timeout ends it with
+// a line that says so.
+func TestOneShotTimeout(t *testing.T) {
+	t.Parallel()
+	srv := gittest.NewServer(t)
+	repo := srv.NewRepo("site", siteFiles("", nil))
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	srv.InjectFault(gittest.Fault{Kind: gittest.Block, Arrived: make(chan struct{}, 16), Release: release})
+	for _, cmd := range []string{"publish", "schedule"} {
+		args := []string{cmd, "--repo", repo.URL, "--data-dir", t.TempDir(), "--timeout", "1s"}
+		if cmd == "publish" {
+			args = append(args, "--due")
+		}
+		r := herald(t, nil, args...)
+		if r.code == 0 || !strings.Contains(r.stderr, "--timeout 1s passed") {
+			t.Errorf("herald %s against a stalled server: exit %d, stderr %q; want a failure naming --timeout", cmd, r.code, r.stderr)
+		}
+	}
+	r := herald(t, nil, "publish", "--due", "--repo", repo.URL, "--timeout", "0s")
+	if r.code != exitUsage || r.stderr != "herald publish: --timeout 0s: want a positive duration\n" {
+		t.Errorf("--timeout 0s: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
