@@ -449,7 +449,19 @@ func (r *run) markdown(d *doc) {
 	prev := 0
 	for _, h := range d.headings {
 		if prev > 0 && h.level > prev+1 {
-			r.add(RuleHeadingJump, h.start, h.start, nil, "heading level %d follows level %d; use level %d", h.level, prev, prev+1)
+			// An ATX heading's #s can be cut to the level wanted; a guess,
+			// since the headings below it may need to move too.
+			var fix *Fix
+			i := h.start
+			for i < len(p.Raw) && i-h.start < 3 && p.Raw[i] == ' ' {
+				i++
+			}
+			if strings.HasPrefix(string(p.Raw[i:min(i+h.level+1, len(p.Raw))]), strings.Repeat("#", h.level)) {
+				want := strings.Repeat("#", prev+1)
+				fix = &Fix{Description: "make it a level " + strconv.Itoa(prev+1) + " heading: " + want, Review: true,
+					Edits: []Edit{{Start: i, End: i + h.level, NewText: want}}}
+			}
+			r.add(RuleHeadingJump, h.start, h.start, fix, "heading level %d follows level %d; use level %d", h.level, prev, prev+1)
 		}
 		prev = h.level
 	}
