@@ -336,6 +336,22 @@ func (d *demo) tail() {
 	}
 }
 
+// nineNearest returns nine in the morning in loc nearest to t: the other
+// drafts go out at a plausible hour, and the demo says "in 3 days" for a
+// draft due three days after it starts, whatever the time of day (nine
+// o'clock on the third day may be two and a half days away in the evening).
+func nineNearest(t time.Time, loc *time.Location) time.Time {
+	day := t.In(loc)
+	at := time.Date(day.Year(), day.Month(), day.Day(), 9, 0, 0, 0, loc)
+	switch {
+	case at.Sub(t) > 12*time.Hour:
+		at = at.AddDate(0, 0, -1)
+	case t.Sub(at) > 12*time.Hour:
+		at = at.AddDate(0, 0, 1)
+	}
+	return at
+}
+
 // seedDemoRepo creates the bare repository at dir with one commit holding
 // the example site, the drafts dated relative to start (the one that goes
 // out during the demo at due), and returns the commit.
@@ -366,9 +382,7 @@ func seedDemoRepo(dir string, start, due time.Time) (string, error) {
 		if after >= 0 {
 			at := due
 			if after > 0 {
-				// Other drafts at nine in the morning, site time.
-				day := start.Add(after).In(berlin)
-				at = time.Date(day.Year(), day.Month(), day.Day(), 9, 0, 0, 0, berlin)
+				at = nineNearest(start.Add(after), berlin)
 			}
 			src = dateLine.ReplaceAll(src, []byte("date: "+at.In(berlin).Format(time.RFC3339)))
 		}
