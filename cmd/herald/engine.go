@@ -563,7 +563,41 @@ func (e *engine) ReconcileAll(ctx context.Context) error {
 	}
 	err = e.current().ReconcileAll(ctx, ts)
 	e.checkLocal(ctx)
-	return err
+	return partial(ctx, err, len(ts))
+}
+
+// partialError is a full reconcile in which some repositories failed and
+// at least one did not: the forge answers, and the failures are the
+// repositories' own.
+type partialError struct {
+	failed, total int
+	err           error // the failures, one per repository
+}
+
+func (p *partialError) Error() string { return p.err.Error() }
+
+// Unwrap returns each repository's failure.
+func (p *partialError) Unwrap() []error {
+	if j, ok := p.err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{p.err}
+}
+
+// partial returns err, the joined failures of a reconcile of total
+// repositories, as a *partialError when fewer than total failed.
+func partial(ctx context.Context, err error, total int) error {
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	failed := 1
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		failed = len(j.Unwrap())
+	}
+	if failed >= total {
+		return err
+	}
+	return &partialError{failed: failed, total: total, err: err}
 }
 
 // checkLocal checks the posts of the local repository's default branch when

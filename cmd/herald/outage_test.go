@@ -231,3 +231,28 @@ func TestOneShotTimeout(t *testing.T) {
 		t.Errorf("--timeout 0s: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestServeReadyWithOneBrokenRepository: one repository of the App's
+// installation cannot be reconciled (its Git server refuses connections);
+// herald serve still reports ready, since a load balancer would otherwise
+// keep every webhook from it, and the other repository gets its feedback.
+// The log names the broken one.
+func TestServeReadyWithOneBrokenRepository(t *testing.T) {
+	t.Parallel()
+	w := newGHWorld(t, "app", time.Now().Add(72*time.Hour))
+	w.fake.AddRepo(fakegithub.Repo{Owner: "acme", Name: "broken", CloneURL: gittest.RefusedURL(t)})
+	p := startServeProc(t, w.env)
+	p.secret = ghSecret
+	p.waitFor("/readyz", time.Minute, func() bool { code, _ := p.get("/readyz"); return code == 200 })
+	p.deliver("pull_request", prPayload(t, "pull_request", "opened", ghFull, w.repo.URL, w.head, w.instID))
+	p.waitFor("the check run", time.Minute, func() bool { return len(w.fake.CheckRuns(ghFull, w.head)) == 1 })
+	logs := p.logs.String()
+	for _, want := range []string{`"msg":"ready, but some repositories failed their first reconcile; the resync retries them"`, `"failed":1`, `"repositories":2`, `acme/broken`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %s", want)
+		}
+	}
+	if code := p.stop(); code != 0 {
+		t.Errorf("exit code after SIGTERM = %d, want 0", code)
+	}
+}

@@ -368,7 +368,8 @@ func resyncSetting(c serveConfig) string {
 
 // reconcileAtStart reconciles everything once, retrying with a backoff that
 // grows from a second (or retryEvery when shorter) to retryEvery until it
-// succeeds or ctx ends, and then marks the server ready. Meanwhile webhooks
+// succeeds (or fails for some repositories only) or ctx ends, and then
+// marks the server ready. Meanwhile webhooks
 // are answered and queued. It returns an error only for a setting the forge
 // refused once it could be reached (bad credentials, an unknown App or
 // repository): herald serve then stops with exit status 2.
@@ -388,6 +389,16 @@ func reconcileAtStart(ctx context.Context, rec reconciler, srv *webhook.Server, 
 		var bad *configError
 		if errors.As(err, &bad) {
 			return bad
+		}
+		// Some repositories failed, others did not: the forge answers, so
+		// herald is ready (not ready would keep every webhook from it);
+		// the resync retries the failed ones.
+		var part *partialError
+		if errors.As(err, &part) {
+			srv.SetReady(true)
+			log.Error("ready, but some repositories failed their first reconcile; the resync retries them",
+				"failed", part.failed, "repositories", part.total, "error", err, "duration", time.Since(start).String(), "attempt", attempt)
+			return nil
 		}
 		log.Error("first full reconcile failed; not ready yet", "error", err, "attempt", attempt, "retry_in", wait.String())
 		t := time.NewTimer(wait)
