@@ -332,9 +332,12 @@ func TestServeLocalMode(t *testing.T) {
 	if code, ics := p.get("/schedule.ics"); code != 200 || !strings.Contains(ics, "BEGIN:VCALENDAR") || strings.Count(ics, "BEGIN:VEVENT") != 3 {
 		t.Errorf("/schedule.ics: %d\n%s", code, ics)
 	}
-	if !strings.Contains(p.logs.String(), `"msg":"finding"`) || !strings.Contains(p.logs.String(), `"rule":"repeated-word"`) {
-		t.Errorf("the findings of the default branch are not logged")
-	}
+	// The process's log reaches the buffer through a pipe, so it may lag
+	// behind what /readyz already says.
+	p.waitFor("the findings of the default branch in the log", time.Minute, func() bool {
+		logs := p.logs.String()
+		return strings.Contains(logs, `"msg":"finding"`) && strings.Contains(logs, `"rule":"repeated-word"`)
+	})
 
 	// At its time: one publish commit.
 	p.waitFor("the publish commit", time.Minute, func() bool { return repo.Ref("refs/heads/main") != seed })

@@ -133,13 +133,16 @@ func TestServeWaitsForGitHub(t *testing.T) {
 	p.deliver("pull_request", prPayload(t, "pull_request", "opened", ghFull, w.repo.URL, w.head, w.instID))
 	p.waitFor("/readyz", time.Minute, func() bool { code, _ := p.get("/readyz"); return code == 200 })
 	p.waitFor("the check run", time.Minute, func() bool { return len(w.fake.CheckRuns(ghFull, w.head)) == 1 })
+	// Read the log once the process has exited: until then it reaches the
+	// buffer through a pipe and may lag.
+	stopCode := p.stop()
 	logs := p.logs.String()
 	for _, want := range []string{`"msg":"cannot reach GitHub at start: serving webhooks, not ready until it answers"`, `"msg":"first full reconcile failed; not ready yet"`, `forge unavailable: GitHub answered 502`, `"msg":"ready: first full reconcile done"`} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("logs lack %s", want)
 		}
 	}
-	if code := p.stop(); code != 0 {
+	if code := stopCode; code != 0 {
 		t.Errorf("exit code after SIGTERM = %d, want 0", code)
 	}
 }
@@ -246,13 +249,16 @@ func TestServeReadyWithOneBrokenRepository(t *testing.T) {
 	p.waitFor("/readyz", time.Minute, func() bool { code, _ := p.get("/readyz"); return code == 200 })
 	p.deliver("pull_request", prPayload(t, "pull_request", "opened", ghFull, w.repo.URL, w.head, w.instID))
 	p.waitFor("the check run", time.Minute, func() bool { return len(w.fake.CheckRuns(ghFull, w.head)) == 1 })
+	// Read the log once the process has exited: until then it reaches the
+	// buffer through a pipe and may lag.
+	stopCode := p.stop()
 	logs := p.logs.String()
 	for _, want := range []string{`"msg":"ready, but some repositories failed their first reconcile; the resync retries them"`, `"failed":1`, `"repositories":2`, `acme/broken`} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("logs lack %s", want)
 		}
 	}
-	if code := p.stop(); code != 0 {
+	if code := stopCode; code != 0 {
 		t.Errorf("exit code after SIGTERM = %d, want 0", code)
 	}
 }

@@ -153,9 +153,7 @@ func TestServeWorkTree(t *testing.T) {
 	p.waitFor("the publish commit on the origin", time.Minute, func() bool { return origin.CommitCount("refs/heads/main") == 2 })
 	p.waitFor("/readyz", time.Minute, func() bool { code, _ := p.get("/readyz"); return code == 200 })
 	want := `"msg":"--repo is a work tree: acting on the repository it was cloned from","repo":"` + clone + `","remote":"origin","url":"` + origin.URL + `"`
-	if !strings.Contains(p.logs.String(), want) {
-		t.Errorf("logs lack %s", want)
-	}
+	p.waitFor("the remote's URL in the log", time.Minute, func() bool { return strings.Contains(p.logs.String(), want) })
 	if code := p.stop(); code != 0 {
 		t.Errorf("exit code after SIGTERM = %d", code)
 	}
