@@ -177,13 +177,7 @@ func (s *Server) AddReview(repo string, r Review) int64 {
 func (s *Server) Reviews(repo string, pr int) []Review {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Review
-	for _, r := range s.repoLocked(repo).reviews {
-		if r.PR == pr {
-			out = append(out, *r)
-		}
-	}
-	return out
+	return matching(s.repoLocked(repo).reviews, func(r *Review) bool { return r.PR == pr })
 }
 
 // AddComment adds an issue comment and returns its ID.
@@ -205,13 +199,9 @@ func (s *Server) AddComment(repo string, c Comment) int64 {
 func (s *Server) Comments(repo string, number int) []Comment {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Comment
-	for _, c := range s.repoLocked(repo).comments {
-		if c.Issue == number {
-			cp := *c
-			cp.Reactions = slices.Clone(c.Reactions)
-			out = append(out, cp)
-		}
+	out := matching(s.repoLocked(repo).comments, func(c *Comment) bool { return c.Issue == number })
+	for i := range out {
+		out[i].Reactions = slices.Clone(out[i].Reactions)
 	}
 	return out
 }
@@ -230,13 +220,7 @@ func (s *Server) AddReviewComment(repo string, c ReviewComment) int64 {
 func (s *Server) ReviewComments(repo string, pr int) []ReviewComment {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []ReviewComment
-	for _, c := range s.repoLocked(repo).reviewComments {
-		if c.PR == pr {
-			out = append(out, *c)
-		}
-	}
-	return out
+	return matching(s.repoLocked(repo).reviewComments, func(c *ReviewComment) bool { return c.PR == pr })
 }
 
 // AddCheckRun adds a check run and returns its ID.
@@ -253,13 +237,9 @@ func (s *Server) AddCheckRun(repo string, cr CheckRun) int64 {
 func (s *Server) CheckRuns(repo, sha string) []CheckRun {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []CheckRun
-	for _, cr := range s.repoLocked(repo).checkRuns {
-		if cr.HeadSHA == sha {
-			cp := *cr
-			cp.Annotations = slices.Clone(cr.Annotations)
-			out = append(out, cp)
-		}
+	out := matching(s.repoLocked(repo).checkRuns, func(cr *CheckRun) bool { return cr.HeadSHA == sha })
+	for i := range out {
+		out[i].Annotations = slices.Clone(out[i].Annotations)
 	}
 	return out
 }
@@ -277,13 +257,7 @@ func (s *Server) AddStatus(repo string, st Status) {
 func (s *Server) Statuses(repo, sha string) []Status {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Status
-	for _, st := range s.repoLocked(repo).statuses {
-		if st.SHA == sha {
-			out = append(out, *st)
-		}
-	}
-	return out
+	return matching(s.repoLocked(repo).statuses, func(st *Status) bool { return st.SHA == sha })
 }
 
 // SetPermission gives user a permission level on repo: admin, maintain,
@@ -306,6 +280,18 @@ func (s *Server) Dispatches(repo string) []Dispatch {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.repoLocked(repo).dispatches)
+}
+
+// matching returns a shallow copy of each stored item keep accepts, oldest
+// first, or nil when none does. Callers clone the slices a copy shares.
+func matching[T any](items []*T, keep func(*T) bool) []T {
+	var out []T
+	for _, it := range items {
+		if keep(it) {
+			out = append(out, *it)
+		}
+	}
+	return out
 }
 
 // --- JSON shapes ---
