@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -90,14 +89,8 @@ func (b *Bot) headOf(ctx context.Context, e *env, p forge.PullRequest) (*headInf
 			continue
 		}
 		h.changed = append(h.changed, c.To)
-		if c.Op == gitrepo.Renamed && site.IsPost(c.To) {
-			same, err := sameContent(ctx, e.mirror, mb, c.From, head, c.To)
-			if err != nil {
-				return nil, err
-			}
-			if same {
-				h.moved = append(h.moved, c.To)
-			}
+		if c.Moved && site.IsPost(c.To) {
+			h.moved = append(h.moved, c.To)
 		}
 	}
 	sort.Strings(h.changed)
@@ -403,18 +396,4 @@ func shortSHA(s string) string {
 		return s[:7]
 	}
 	return s
-}
-
-// sameContent reports whether the file at from in commit a has the same bytes
-// as the file at to in commit b: a rename that changed nothing else.
-func sameContent(ctx context.Context, m Mirror, a gitrepo.Hash, from string, b gitrepo.Hash, to string) (bool, error) {
-	before, err := m.ReadFile(ctx, a, from)
-	if err != nil {
-		return false, fmt.Errorf("read %s at %s: %w", from, shortSHA(a.String()), err)
-	}
-	after, err := m.ReadFile(ctx, b, to)
-	if err != nil {
-		return false, fmt.Errorf("read %s at %s: %w", to, shortSHA(b.String()), err)
-	}
-	return bytes.Equal(before, after), nil
 }

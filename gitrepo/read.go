@@ -142,6 +142,9 @@ func (o Op) String() string {
 type Change struct {
 	Op       Op
 	From, To string
+	// Moved reports a Renamed file whose content is byte for byte the same:
+	// a pure move, told from the blob names without reading either file.
+	Moved bool
 }
 
 // Diff returns the files that differ from base to head, with renames
@@ -181,7 +184,7 @@ func (m *Mirror) Diff(ctx context.Context, base, head Hash) ([]Change, error) {
 		case action == merkletrie.Delete:
 			out = append(out, Change{Op: Deleted, From: c.From.Name})
 		case c.From.Name != c.To.Name:
-			out = append(out, Change{Op: Renamed, From: c.From.Name, To: c.To.Name})
+			out = append(out, Change{Op: Renamed, From: c.From.Name, To: c.To.Name, Moved: c.From.TreeEntry.Hash == c.To.TreeEntry.Hash})
 		default:
 			out = append(out, Change{Op: Modified, From: c.From.Name, To: c.To.Name})
 		}

@@ -219,7 +219,7 @@ func TestDiff(t *testing.T) {
 				Delete: []string{"blog/2026/move/index.md"},
 				Files:  map[string]string{"blog/2026/moved/index.md": longPost},
 			},
-			want: []gitrepo.Change{{Op: gitrepo.Renamed, From: "blog/2026/move/index.md", To: "blog/2026/moved/index.md"}},
+			want: []gitrepo.Change{{Op: gitrepo.Renamed, From: "blog/2026/move/index.md", To: "blog/2026/moved/index.md", Moved: true}},
 		},
 		{
 			name: "rename with an edit",
@@ -305,7 +305,8 @@ func TestDiff(t *testing.T) {
 				case f[0] == "M", f[0] == "T":
 					fromGit = append(fromGit, gitrepo.Change{Op: gitrepo.Modified, From: f[1], To: f[1]})
 				case strings.HasPrefix(f[0], "R"):
-					fromGit = append(fromGit, gitrepo.Change{Op: gitrepo.Renamed, From: f[1], To: f[2]})
+					// R100: git's similarity score for content left as it was.
+					fromGit = append(fromGit, gitrepo.Change{Op: gitrepo.Renamed, From: f[1], To: f[2], Moved: f[0] == "R100"})
 				default:
 					t.Fatalf("git diff line %q", line)
 				}
