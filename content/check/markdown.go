@@ -198,14 +198,35 @@ func (c *Checker) parse(p *content.Post) *doc {
 	return d
 }
 
-var (
-	// hugoCodeOpenRE is a Hugo shortcode whose body is code:
-	// {{< highlight go >}}, {{% code lang="sh" %}}.
-	hugoCodeOpenRE = regexp.MustCompile(`\{\{[<%]-?\s*(highlight|code|codeblock|mermaid|chart)\b[^}]*?[>%]\}\}`)
-	// liquidCodeOpenRE is a Jekyll (Liquid) block whose body is code or
-	// not text: {% highlight ruby %}, {% raw %}, {% comment %}.
-	liquidCodeOpenRE = regexp.MustCompile(`\{%-?\s*(highlight|raw|comment)\b[^%]*?-?%\}`)
-)
+// templateBlock is a kind of template block whose body is code: the
+// pattern of its opening tag (the block's name in group 1), and the
+// pattern of the closing tag of each name the opening pattern allows.
+type templateBlock struct {
+	marker string // the opening tag starts with it; a body without it is skipped
+	open   *regexp.Regexp
+	close  map[string]*regexp.Regexp
+}
+
+// templateBlocks are the template blocks templateCode cuts out:
+//   - Hugo shortcodes: {{< highlight go >}}, {{% code lang="sh" %}}.
+//   - Jekyll (Liquid) blocks whose body is code or not text:
+//     {% highlight ruby %}, {% raw %}, {% comment %}.
+var templateBlocks = []templateBlock{
+	newTemplateBlock("{{", `\{\{[<%]-?\s*(highlight|code|codeblock|mermaid|chart)\b[^}]*?[>%]\}\}`,
+		`\{\{[<%]-?\s*/\s*NAME\s*-?[>%]\}\}`, "highlight", "code", "codeblock", "mermaid", "chart"),
+	newTemplateBlock("{%", `\{%-?\s*(highlight|raw|comment)\b[^%]*?-?%\}`,
+		`\{%-?\s*endNAME\s*-?%\}`, "highlight", "raw", "comment"),
+}
+
+// newTemplateBlock compiles the patterns of a templateBlock; closeRE holds
+// NAME where each of names goes.
+func newTemplateBlock(marker, openRE, closeRE string, names ...string) templateBlock {
+	b := templateBlock{marker: marker, open: regexp.MustCompile(openRE), close: map[string]*regexp.Regexp{}}
+	for _, n := range names {
+		b.close[n] = regexp.MustCompile(strings.ReplaceAll(closeRE, "NAME", n))
+	}
+	return b
+}
 
 // templateCode returns the byte ranges (file offsets, body starting at
 // base) of the bodies of Hugo shortcodes and Liquid blocks that hold code,
@@ -214,34 +235,19 @@ var (
 // generators read it.
 func templateCode(body []byte, base int) [][2]int {
 	var out [][2]int
-	if bytes.Contains(body, []byte("{{")) {
-		for off := 0; off < len(body); {
-			m := hugoCodeOpenRE.FindSubmatchIndex(body[off:])
-			if m == nil {
-				break
-			}
-			name := string(body[off+m[2] : off+m[3]])
-			start, from := off+m[0], off+m[1]
-			end := len(body)
-			closeRE := regexp.MustCompile(`\{\{[<%]-?\s*/\s*` + name + `\s*-?[>%]\}\}`)
-			if c := closeRE.FindIndex(body[from:]); c != nil {
-				end = from + c[1]
-			}
-			out = append(out, [2]int{base + start, base + end})
-			off = end
+	for _, b := range templateBlocks {
+		if !bytes.Contains(body, []byte(b.marker)) {
+			continue
 		}
-	}
-	if bytes.Contains(body, []byte("{%")) {
 		for off := 0; off < len(body); {
-			m := liquidCodeOpenRE.FindSubmatchIndex(body[off:])
+			m := b.open.FindSubmatchIndex(body[off:])
 			if m == nil {
 				break
 			}
 			name := string(body[off+m[2] : off+m[3]])
 			start, from := off+m[0], off+m[1]
 			end := len(body)
-			closeRE := regexp.MustCompile(`\{%-?\s*end` + name + `\s*-?%\}`)
-			if c := closeRE.FindIndex(body[from:]); c != nil {
+			if c := b.close[name].FindIndex(body[from:]); c != nil {
 				end = from + c[1]
 			}
 			out = append(out, [2]int{base + start, base + end})
