@@ -178,20 +178,23 @@ func annotations(as []forge.Annotation) []*gh.CheckRunAnnotation {
 			end = a.StartLine
 		}
 		out[i] = &gh.CheckRunAnnotation{Path: gh.String(a.Path), StartLine: gh.Int(a.StartLine), EndLine: gh.Int(end),
-			AnnotationLevel: gh.String(string(a.Level)), Message: gh.String(a.Message)}
-		if a.Title != "" {
-			out[i].Title = gh.String(a.Title)
-		}
+			AnnotationLevel: gh.String(string(a.Level)), Message: gh.String(a.Message), Title: optional(a.Title)}
 	}
 	return out
 }
 
 func output(o forge.CheckRunOptions, batch []forge.Annotation) *gh.CheckRunOutput {
-	out := &gh.CheckRunOutput{Title: gh.String(o.Title), Summary: gh.String(truncate(o.Summary)), Annotations: annotations(batch)}
-	if o.Text != "" {
-		out.Text = gh.String(truncate(o.Text))
+	return &gh.CheckRunOutput{Title: gh.String(o.Title), Summary: gh.String(truncate(o.Summary)),
+		Text: optional(truncate(o.Text)), Annotations: annotations(batch)}
+}
+
+// optional returns a pointer to s, or nil for "" so that the field is left
+// out of the request.
+func optional[S ~string](s S) *string {
+	if s == "" {
+		return nil
 	}
-	return out
+	return gh.String(string(s))
 }
 
 const truncated = "\n\n… (truncated: too long for a check run)"
@@ -226,19 +229,9 @@ func (c *Client) CreateCheckRun(ctx context.Context, opts forge.CheckRunOptions)
 		return forge.CheckRun{}, fmt.Errorf("create check run on %s: name and head SHA are required", c.name())
 	}
 	bs := batches(opts.Annotations)
-	req := gh.CreateCheckRunOptions{Name: opts.Name, HeadSHA: opts.HeadSHA, Output: output(opts, bs[0])}
-	if opts.DetailsURL != "" {
-		req.DetailsURL = gh.String(opts.DetailsURL)
-	}
-	if opts.ExternalID != "" {
-		req.ExternalID = gh.String(opts.ExternalID)
-	}
-	if opts.Status != "" {
-		req.Status = gh.String(string(opts.Status))
-	}
-	if opts.Conclusion != "" {
-		req.Conclusion = gh.String(string(opts.Conclusion))
-	}
+	req := gh.CreateCheckRunOptions{Name: opts.Name, HeadSHA: opts.HeadSHA, Output: output(opts, bs[0]),
+		DetailsURL: optional(opts.DetailsURL), ExternalID: optional(opts.ExternalID),
+		Status: optional(opts.Status), Conclusion: optional(opts.Conclusion)}
 	var run *gh.CheckRun
 	err := c.call(ctx, fmt.Sprintf("create check run %q on %s@%s", opts.Name, c.name(), opts.HeadSHA), func(ctx context.Context) (resp *gh.Response, err error) {
 		run, resp, err = c.gh.Checks.CreateCheckRun(ctx, c.owner, c.repo, req)
@@ -276,18 +269,8 @@ func (c *Client) UpdateCheckRun(ctx context.Context, id int64, opts forge.CheckR
 func (c *Client) updateCheckRun(ctx context.Context, id int64, opts forge.CheckRunOptions, batch []forge.Annotation, full bool) (*gh.CheckRun, error) {
 	req := gh.UpdateCheckRunOptions{Name: opts.Name, Output: output(opts, batch)}
 	if full {
-		if opts.DetailsURL != "" {
-			req.DetailsURL = gh.String(opts.DetailsURL)
-		}
-		if opts.ExternalID != "" {
-			req.ExternalID = gh.String(opts.ExternalID)
-		}
-		if opts.Status != "" {
-			req.Status = gh.String(string(opts.Status))
-		}
-		if opts.Conclusion != "" {
-			req.Conclusion = gh.String(string(opts.Conclusion))
-		}
+		req.DetailsURL, req.ExternalID = optional(opts.DetailsURL), optional(opts.ExternalID)
+		req.Status, req.Conclusion = optional(opts.Status), optional(opts.Conclusion)
 	}
 	var run *gh.CheckRun
 	err := c.call(ctx, fmt.Sprintf("update check run %d on %s", id, c.name()), func(ctx context.Context) (resp *gh.Response, err error) {
@@ -515,13 +498,8 @@ func (c *Client) CreateReview(ctx context.Context, number int, r forge.ReviewReq
 	if event == "" {
 		event = forge.ReviewEventComment
 	}
-	req := &gh.PullRequestReviewRequest{CommitID: gh.String(r.CommitID), Event: gh.String(string(event)), Comments: drafts}
-	if r.CommitID == "" {
-		req.CommitID = nil
-	}
-	if r.Body != "" {
-		req.Body = gh.String(r.Body)
-	}
+	req := &gh.PullRequestReviewRequest{CommitID: optional(r.CommitID), Body: optional(r.Body),
+		Event: gh.String(string(event)), Comments: drafts}
 	attempt := 0
 	err = c.call(ctx, "create review on "+c.pr(number), func(ctx context.Context) (resp *gh.Response, err error) {
 		attempt++
@@ -663,13 +641,8 @@ func (c *Client) SetStatus(ctx context.Context, sha string, st forge.Status) (bo
 			break
 		}
 	}
-	rs := &gh.RepoStatus{State: gh.String(string(st.State)), Context: gh.String(st.Context)}
-	if st.Description != "" {
-		rs.Description = gh.String(st.Description)
-	}
-	if st.TargetURL != "" {
-		rs.TargetURL = gh.String(st.TargetURL)
-	}
+	rs := &gh.RepoStatus{State: gh.String(string(st.State)), Context: gh.String(st.Context),
+		Description: optional(st.Description), TargetURL: optional(st.TargetURL)}
 	err = c.call(ctx, fmt.Sprintf("set status %q on %s@%s", st.Context, c.name(), sha), func(ctx context.Context) (*gh.Response, error) {
 		_, resp, err := c.gh.Repositories.CreateStatus(ctx, c.owner, c.repo, sha, rs)
 		return resp, err
