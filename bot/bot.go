@@ -48,10 +48,10 @@ type Bot struct {
 	remoteURL func(forge.Repo) string
 	committer gitrepo.Signature
 	cacheSize int
-	branch    *lru[[]publish.Post] // default-branch posts by commit
-	sites     *lru[*content.Site]  // the default branch's site by commit
-	heads     *lru[*headInfo]      // a pull request's posts by head and merge base
-	indexes   *lru[*siteIndex]     // check indexes by commit, and each repository's latest
+	branch    *lru[*branchPosts]  // default-branch posts by commit
+	sites     *lru[*content.Site] // the default branch's site by commit
+	heads     *lru[*headInfo]     // a pull request's posts by head and merge base
+	indexes   *lru[*siteIndex]    // check indexes by commit, and each repository's latest
 	indexSize int
 
 	mu       sync.Mutex
@@ -150,7 +150,7 @@ func New(clients Clients, mirrors Mirrors, opts ...Option) (*Bot, error) {
 	for _, o := range opts {
 		o(b)
 	}
-	b.branch = newLRU[[]publish.Post](min(b.cacheSize, 16))
+	b.branch = newLRU[*branchPosts](min(b.cacheSize, 16))
 	b.sites = newLRU[*content.Site](min(b.cacheSize, 16))
 	b.heads = newLRU[*headInfo](b.cacheSize)
 	b.indexes = newLRU[*siteIndex](b.indexSize)

@@ -313,7 +313,7 @@ func (b *Bot) publishNow(ctx context.Context, e *env, log *slog.Logger, st *publ
 		case publish.OutcomeDone, publish.OutcomeAlreadyDone, publish.OutcomeDryRun:
 			e.merged = append(e.merged, st.Number)
 			if o.Status == publish.OutcomeDone {
-				b.afterPublish(ctx, e, o.Action)
+				b.afterPublish(e, o.Action)
 			}
 			return "Published.", true
 		default:

@@ -36,6 +36,9 @@ type env struct {
 	merged []int
 	// heads are the pull requests' heads read in this reconcile.
 	heads map[int]*headInfo
+	// urls are the URL paths of the default branch's posts, by path, when
+	// branchPosts read them.
+	urls map[string]string
 }
 
 // open reads the repository's facts, opens and fetches its mirror (the
@@ -204,10 +207,11 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Tar
 		state.PRs = append(state.PRs, st)
 	}
 	if needsBranchPosts(cfg) {
-		state.Posts, err = b.branchPosts(ctx, e)
+		bp, err := b.branchPosts(ctx, e)
 		if err != nil {
 			return errors.Join(append(errs, err)...)
 		}
+		state.Posts, e.urls = bp.posts, bp.urls
 	}
 	pub := b.publisher(e)
 	if cfg.Trigger != publish.TriggerNone || cfg.Strategy == publish.StrategyRebuild {
@@ -225,7 +229,7 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Tar
 			state = afterDone(state, o.Action)
 		}
 		if o.Status == publish.OutcomeDone {
-			b.afterPublish(ctx, e, o.Action)
+			b.afterPublish(e, o.Action)
 		}
 		switch o.Status {
 		case publish.OutcomeFailed:
@@ -237,7 +241,7 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Tar
 	for _, bl := range res.Blocked {
 		log.Info("publication blocked", "pr", bl.PR, "paths", bl.Paths, "reasons", bl.Reasons)
 	}
-	b.rememberSchedule(ctx, e, state, now, func(pr int) bool {
+	b.rememberSchedule(e, state, now, func(pr int) bool {
 		if scoped {
 			return pr != only
 		}
@@ -247,7 +251,7 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Tar
 }
 
 // afterPublish starts the live check of what an action published.
-func (b *Bot) afterPublish(ctx context.Context, e *env, a publish.Action) {
+func (b *Bot) afterPublish(e *env, a publish.Action) {
 	switch a := a.(type) {
 	case publish.Merge:
 		head := e.heads[a.PR]
@@ -263,13 +267,7 @@ func (b *Bot) afterPublish(ctx context.Context, e *env, a publish.Action) {
 			return ""
 		})
 	case publish.CommitDraftFlip:
-		b.queueLive(e, 0, []string{a.Path}, func(p string) string {
-			post, err := e.site.ReadPost(ctx, p)
-			if err != nil {
-				return ""
-			}
-			return post.URLPath
-		})
+		b.queueLive(e, 0, []string{a.Path}, func(p string) string { return e.urls[p] })
 	}
 }
 
@@ -304,21 +302,32 @@ func needsBranchPosts(c publish.Config) bool {
 	return c.Strategy == publish.StrategyDraft || c.Strategy == publish.StrategyRebuild || c.Trigger != publish.TriggerNone
 }
 
-// branchPosts reads every post on the default branch, cached by commit.
-func (b *Bot) branchPosts(ctx context.Context, e *env) ([]publish.Post, error) {
-	if ps, ok := b.branch.get(e.t.Repo + "@" + e.base.String()); ok {
-		return ps, nil
+// branchPosts are the posts of the default branch at one commit: their
+// schedule and where each is served.
+type branchPosts struct {
+	posts []publish.Post
+	urls  map[string]string // URL path by post path
+}
+
+// branchPosts reads every post on the default branch once per commit.
+func (b *Bot) branchPosts(ctx context.Context, e *env) (*branchPosts, error) {
+	key := e.t.Repo + "@" + e.base.String()
+	if bp, ok := b.branch.get(key); ok {
+		return bp, nil
 	}
-	out := make([]publish.Post, 0, len(e.site.Posts))
+	bp := &branchPosts{posts: make([]publish.Post, 0, len(e.site.Posts)), urls: make(map[string]string, len(e.site.Posts))}
 	for _, p := range e.site.Posts {
 		post, err := e.site.ReadPost(ctx, p)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", p, err)
 		}
-		out = append(out, schedulePost(post))
+		bp.posts = append(bp.posts, schedulePost(post))
+		if post.URLPath != "" {
+			bp.urls[p] = post.URLPath
+		}
 	}
-	b.branch.put(e.t.Repo+"@"+e.base.String(), out)
-	return out, nil
+	b.branch.put(key, bp)
+	return bp, nil
 }
 
 // schedulePost is the schedule's view of a post.
@@ -356,7 +365,7 @@ func publishConfig(site *content.Site) publish.Config {
 // its entries to the scheduler.
 // The items of the pull requests keep names (the ones this reconcile did not
 // read, or could not) are kept from the last reconcile.
-func (b *Bot) rememberSchedule(ctx context.Context, e *env, state publish.State, now time.Time, keep func(pr int) bool) {
+func (b *Bot) rememberSchedule(e *env, state publish.State, now time.Time, keep func(pr int) bool) {
 	items := publish.Upcoming(state, now)
 	b.mu.Lock()
 	kept := 0
@@ -378,7 +387,7 @@ func (b *Bot) rememberSchedule(ctx context.Context, e *env, state publish.State,
 	entries := make([]feed.Entry, 0, len(items))
 	loc := e.site.Location()
 	for _, it := range items {
-		entries = append(entries, feed.Entry{Repo: e.t.Repo, URL: b.itemURL(ctx, e, it), Location: loc, Item: it})
+		entries = append(entries, feed.Entry{Repo: e.t.Repo, URL: itemURL(e, it), Location: loc, Item: it})
 	}
 	counts := countSchedule(items)
 	b.mu.Lock()
@@ -396,7 +405,7 @@ func (b *Bot) rememberSchedule(ctx context.Context, e *env, state publish.State,
 
 // itemURL is where a person follows an item: the post's live address when
 // the site's URL is known, else the pull request.
-func (b *Bot) itemURL(ctx context.Context, e *env, it publish.Item) string {
+func itemURL(e *env, it publish.Item) string {
 	if u := e.site.Config.SiteURL; u != "" {
 		if h := e.heads[it.PR]; it.PR != 0 && h != nil {
 			for _, post := range h.posts {
@@ -404,8 +413,8 @@ func (b *Bot) itemURL(ctx context.Context, e *env, it publish.Item) string {
 					return strings.TrimSuffix(u, "/") + post.URLPath
 				}
 			}
-		} else if post, err := e.site.ReadPost(ctx, it.Path); it.PR == 0 && err == nil && post.URLPath != "" {
-			return strings.TrimSuffix(u, "/") + post.URLPath
+		} else if up := e.urls[it.Path]; it.PR == 0 && up != "" {
+			return strings.TrimSuffix(u, "/") + up
 		}
 	}
 	if it.PR != 0 && e.repo.HTMLURL != "" {
