@@ -128,26 +128,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			check.SortFindings(out)
 			return out, nil
 		case *diff != "":
-			out, err := checker.CheckPaths(ctx, site, changed)
-			if err != nil || len(moved) == 0 {
-				return out, err
-			}
 			// Posts only moved are not new: no date-backdated for them.
-			more, err := checker.CheckMoved(ctx, site, moved)
-			if err != nil {
-				return nil, err
-			}
-			isMoved := map[string]bool{}
-			for _, p := range moved {
-				isMoved[p] = true
-			}
-			for _, f := range more {
-				if isMoved[f.Path] { // the configuration findings are in out already
-					out = append(out, f)
-				}
-			}
-			check.SortFindings(out)
-			return out, nil
+			return checker.CheckChange(ctx, site, changed, moved)
 		}
 		return checker.CheckSite(ctx, site)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -388,6 +389,30 @@ func (c *Checker) CheckMoved(ctx context.Context, site *content.Site, paths []st
 	return c.checkPaths(ctx, site, paths, false)
 }
 
+// CheckChange checks what a change (a pull request, a range of commits)
+// did to the site: the posts at changed as new or changed posts (as
+// CheckPaths), the posts at moved as posts the change only moved or renamed
+// (as CheckMoved), and the site's configuration once. A path in both lists
+// counts as moved.
+func (c *Checker) CheckChange(ctx context.Context, site *content.Site, changed, moved []string) ([]Finding, error) {
+	isMoved := make(map[string]bool, len(moved))
+	for _, p := range moved {
+		isMoved[p] = true
+	}
+	fresh := slices.DeleteFunc(slices.Clone(changed), func(p string) bool { return isMoved[p] })
+	out, err := c.checkPaths(ctx, site, fresh, true)
+	if err != nil || len(moved) == 0 {
+		return out, err
+	}
+	more, err := c.checkPosts(ctx, site, moved, false, nil)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, more...)
+	SortFindings(out)
+	return out, nil
+}
+
 func (c *Checker) checkPaths(ctx context.Context, site *content.Site, paths []string, changed bool) ([]Finding, error) {
 	var kept *keptPosts
 	if !changed { // the whole site: read and parse each post once
@@ -396,6 +421,19 @@ func (c *Checker) checkPaths(ctx context.Context, site *content.Site, paths []st
 	if _, err := c.index(ctx, site, kept); err != nil {
 		return nil, err
 	}
+	posts, err := c.checkPosts(ctx, site, paths, changed, kept)
+	if err != nil {
+		return nil, err
+	}
+	out := append(c.ConfigFindings(site), posts...)
+	SortFindings(out)
+	return out, nil
+}
+
+// checkPosts checks the posts of site at paths, without the configuration;
+// the findings are not sorted. Paths that are not posts of the site, or
+// that the site no longer has, are ignored.
+func (c *Checker) checkPosts(ctx context.Context, site *content.Site, paths []string, changed bool, kept *keptPosts) ([]Finding, error) {
 	var posts []string
 	skipped := map[string]bool{}
 	for _, sk := range site.Skipped {
@@ -406,7 +444,7 @@ func (c *Checker) checkPaths(ctx context.Context, site *content.Site, paths []st
 			posts = append(posts, p)
 		}
 	}
-	out := c.ConfigFindings(site)
+	var out []Finding
 	var mu sync.Mutex
 	err := c.each(ctx, site, posts, kept, func(p *content.Post) {
 		fs := c.check(ctx, site, p, changed)
@@ -417,7 +455,6 @@ func (c *Checker) checkPaths(ctx context.Context, site *content.Site, paths []st
 	if err != nil {
 		return nil, err
 	}
-	SortFindings(out)
 	return out, nil
 }
 

@@ -226,3 +226,38 @@ func TestNothingInCode(t *testing.T) {
 		t.Errorf("text findings (-want +got):\n%s", diff)
 	}
 }
+
+// TestCheckChange: the posts a change adds are new (date-backdated), the
+// posts it only moves are not, and the configuration's findings come once.
+func TestCheckChange(t *testing.T) {
+	ctx := context.Background()
+	const (
+		added = "blog/2025/02-added/index.md"
+		moved = "blog/2025/02-moved/index.md"
+	)
+	old := "---\ntitle: T\ndate: 2025-02-03\n---\n"
+	site, err := content.LoadSite(ctx, testSite(map[string]string{
+		".herald.yml": "version: 1\nrules:\n  no-such-rule: {severity: off}\n",
+		added:         old,
+		moved:         old,
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := New(site.Config, WithNow(func() time.Time { return time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC) }))
+	// moved is in both lists: it counts as moved.
+	fs, err := c.CheckChange(ctx, site, []string{added, moved}, []string{moved})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range fs {
+		if f.Rule == RuleDateBackdated || f.Rule == RuleInvalidConfig {
+			got = append(got, f.Path+" "+f.Rule)
+		}
+	}
+	want := []string{".herald.yml " + RuleInvalidConfig, added + " " + RuleDateBackdated}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
