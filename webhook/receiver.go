@@ -60,6 +60,7 @@ type Receiver struct {
 	verifier   *verifier // nil when signatures are not checked
 	maxBody    int64
 	events     map[string]bool // nil: every event
+	known      map[string]bool // the event names go-github parses
 	seen       *deliveries
 	retryAfter time.Duration
 	logger     *slog.Logger
@@ -132,6 +133,10 @@ func NewReceiver(d Dispatcher, secrets []string, opts ...ReceiverOption) (*Recei
 		retryAfter: DefaultRetryAfter,
 		logger:     slog.New(slog.DiscardHandler),
 		now:        time.Now,
+		known:      make(map[string]bool),
+	}
+	for _, name := range github.MessageTypes() {
+		r.known[name] = true
 	}
 	for _, o := range opts {
 		o(r)
@@ -293,10 +298,9 @@ func (rc *Receiver) handle(req *http.Request, buf *bytes.Buffer, event string) (
 	if name == "" {
 		return fail(errNoEvent), event
 	}
-	if github.EventForType(name) == nil && name != "ping" {
+	event = name
+	if !rc.known[name] {
 		event = "other" // a bounded label even for names GitHub adds later
-	} else {
-		event = name
 	}
 	log = log.With("event", name)
 	payload, err := payloadOf(req.Header.Get("Content-Type"), body)
