@@ -1,5 +1,7 @@
 package check
 
+import "github.com/heraldhq/herald/content/prose"
+
 // RuleOption is a configurable option of a rule.
 type RuleOption struct {
 	Name        string
@@ -42,15 +44,16 @@ const (
 	RuleMissingExcerptMarker = "missing-excerpt-marker"
 	RuleHeadingJump          = "heading-jump"
 	RuleUnclosedFence        = "unclosed-fence"
-	RuleRepeatedWord         = "repeated-word"
-	RuleMisspelling          = "misspelling"
-	RuleMojibake             = "mojibake"
-	RuleBidiControl          = "bidi-control"
-	RuleInvisibleChar        = "invisible-char"
-	RulePlaceholder          = "placeholder"
-	RuleDuplicateSlug        = "duplicate-slug"
-	RuleUnreadableFile       = "unreadable-file"
-	RuleInvalidConfig        = "invalid-config"
+	// The text rules are those of content/prose: its issues carry these IDs.
+	RuleRepeatedWord   = prose.RuleRepeatedWord
+	RuleMisspelling    = prose.RuleMisspelling
+	RuleMojibake       = prose.RuleMojibake
+	RuleBidiControl    = prose.RuleBidiControl
+	RuleInvisibleChar  = prose.RuleInvisibleChar
+	RulePlaceholder    = prose.RulePlaceholder
+	RuleDuplicateSlug  = "duplicate-slug"
+	RuleUnreadableFile = "unreadable-file"
+	RuleInvalidConfig  = "invalid-config"
 )
 
 // Rules returns every rule, in documentation order.
