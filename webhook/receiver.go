@@ -134,6 +134,7 @@ func NewReceiver(d Dispatcher, secrets []string, opts ...ReceiverOption) (*Recei
 		logger:     slog.New(slog.DiscardHandler),
 		now:        time.Now,
 		known:      make(map[string]bool),
+		bufs:       sync.Pool{New: func() any { return new(bytes.Buffer) }},
 	}
 	for _, name := range github.MessageTypes() {
 		r.known[name] = true
@@ -210,16 +211,13 @@ func status(err error) answer {
 func (rc *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	start := time.Now()
 	event := "unverified" // the metric label until the signature is checked
-	buf := rc.bufs.Get()
-	if buf == nil {
-		buf = new(bytes.Buffer)
-	}
+	buf := rc.bufs.Get().(*bytes.Buffer)
 	defer func() {
-		if b := buf.(*bytes.Buffer); b.Cap() <= maxPooledBuffer {
-			rc.bufs.Put(b)
+		if buf.Cap() <= maxPooledBuffer {
+			rc.bufs.Put(buf)
 		}
 	}()
-	a, event := rc.handleSafely(req, buf.(*bytes.Buffer), event)
+	a, event := rc.handleSafely(req, buf, event)
 	if a.status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", strconv.Itoa(int(rc.retryAfter.Round(time.Second)/time.Second)))
 	}
