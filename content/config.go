@@ -205,6 +205,7 @@ func (r *rawRule) UnmarshalYAML(n *yaml.Node) error {
 
 var (
 	yamlErrLineRE   = regexp.MustCompile(`^line (\d+): (.*)$`)
+	yamlIntoTypeRE  = regexp.MustCompile(` into \S+`)
 	configKeys      = []string{"version", "profile", "root", "timezone", "content", "exclude", "required", "fields", "words", "rules", "publish", "approvals", "resync", "site_url", "commands"}
 	publishKeys     = []string{"strategy", "rebuild"}
 	rebuildKeys     = []string{"trigger", "workflow", "ref", "event_type", "url"}
@@ -277,7 +278,7 @@ func DecodeConfig(src []byte) (*Config, []ConfigProblem) {
 			msg = strings.ReplaceAll(msg, "!!seq", "a list")
 			msg = strings.ReplaceAll(msg, "!!map", "a map")
 			msg = strings.ReplaceAll(msg, "!!int", "a number")
-			add(line, "", "wrong type: %s", regexp.MustCompile(` into \S+`).ReplaceAllString(msg, " where another type is expected"))
+			add(line, "", "wrong type: %s", yamlIntoTypeRE.ReplaceAllString(msg, " where another type is expected"))
 		}
 	}
 
