@@ -37,13 +37,18 @@ func (b *Bot) indexFor(ctx context.Context, e *env, mb gitrepo.Hash) (*check.Ind
 		return si.idx, nil
 	}
 	start := time.Now()
-	fsys, err := e.mirror.FS(ctx, mb)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", shortSHA(mb.String()), err)
-	}
-	site, err := content.LoadSite(ctx, fsys)
-	if err != nil {
-		return nil, fmt.Errorf("load site at %s: %w", shortSHA(mb.String()), err)
+	// A merge base is a commit of the default branch, most often its tip,
+	// whose site this reconcile has loaded already.
+	site, ok := b.sites.get(key)
+	if !ok {
+		fsys, err := e.mirror.FS(ctx, mb)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", shortSHA(mb.String()), err)
+		}
+		site, err = content.LoadSite(ctx, fsys)
+		if err != nil {
+			return nil, fmt.Errorf("load site at %s: %w", shortSHA(mb.String()), err)
+		}
 	}
 	idx, err := check.New(site.Config).Index(ctx, site)
 	if err != nil {
