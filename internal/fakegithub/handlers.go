@@ -2,6 +2,7 @@ package fakegithub
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -593,11 +594,7 @@ func (s *Server) listPulls(c *call) (int, any) {
 	if state == "" {
 		state = "open"
 	}
-	nums := make([]int, 0, len(c.repo.prs))
-	for n := range c.repo.prs {
-		nums = append(nums, n)
-	}
-	slices.Sort(nums)
+	nums := slices.Sorted(maps.Keys(c.repo.prs))
 	slices.Reverse(nums) // newest first, as GitHub's default sort by created desc
 	var items []any
 	for _, n := range nums {
