@@ -3,10 +3,11 @@ package gittest
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -140,15 +141,15 @@ func (r *Repo) Apply(c Change) string {
 	for _, p := range c.Delete {
 		fmt.Fprintf(&s, "D %s\n", r.fiPath(p))
 	}
-	for _, p := range sortedKeys(c.Files) {
+	for _, p := range slices.Sorted(maps.Keys(c.Files)) {
 		fmt.Fprintf(&s, "M 100644 inline %s\n", r.fiPath(p))
 		writeData(&s, c.Files[p])
 	}
-	for _, p := range sortedKeys(c.Executables) {
+	for _, p := range slices.Sorted(maps.Keys(c.Executables)) {
 		fmt.Fprintf(&s, "M 100755 inline %s\n", r.fiPath(p))
 		writeData(&s, c.Executables[p])
 	}
-	for _, p := range sortedKeys(c.Symlinks) {
+	for _, p := range slices.Sorted(maps.Keys(c.Symlinks)) {
 		fmt.Fprintf(&s, "M 120000 inline %s\n", r.fiPath(p))
 		writeData(&s, c.Symlinks[p])
 	}
@@ -238,15 +239,6 @@ func (r *Repo) fiPath(p string) string {
 
 func writeData(b *bytes.Buffer, s string) {
 	fmt.Fprintf(b, "data %d\n%s\n", len(s), s)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // gitEnv isolates git from the user's and system's configuration.
