@@ -186,9 +186,7 @@ func TestDraftFlipConcurrentReplicas(t *testing.T) {
 func TestDraftFlipBranchMovedMidPublish(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	_, repo := newRepo(t, draftFiles())
-	m := openMirror(t, repo.URL)
-	acts := publish.Plan(draftState(t, m, docusaurus(t)), now)
+	repo, m, acts := plannedDrafts(t)
 	// A person pushes an unrelated change between herald's read and push.
 	hb := &hookBranch{Branch: adapter.NewBranch(m, "main"), before: func() {
 		repo.Commit("refs/heads/main", map[string]string{"blog/b.md": "---\ntitle: Old, edited\n---\n"})
@@ -212,9 +210,7 @@ func TestDraftFlipBranchMovedMidPublish(t *testing.T) {
 func TestDraftFlipKeepsMovingGivesUp(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	_, repo := newRepo(t, draftFiles())
-	m := openMirror(t, repo.URL)
-	acts := publish.Plan(draftState(t, m, docusaurus(t)), now)
+	repo, m, acts := plannedDrafts(t)
 	n := 0
 	b := &movingBranch{Branch: adapter.NewBranch(m, "main"), move: func() {
 		n++
@@ -320,9 +316,7 @@ func TestDraftFlipReplicasSameSecond(t *testing.T) {
 func TestDraftFlipDateMovedMeanwhile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	_, repo := newRepo(t, draftFiles())
-	m := openMirror(t, repo.URL)
-	acts := publish.Plan(draftState(t, m, docusaurus(t)), now)
+	repo, m, acts := plannedDrafts(t)
 	hb := &hookBranch{Branch: adapter.NewBranch(m, "main"), before: func() {
 		repo.Commit("refs/heads/main", map[string]string{"blog/a.md": strings.Replace(draftPost, "2026-03-02T09:00:00Z", "2026-03-09T09:00:00Z", 1)})
 	}}

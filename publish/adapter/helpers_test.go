@@ -242,6 +242,15 @@ func (b *hookBranch) Push(ctx context.Context, c, old string) error {
 	return b.Branch.Push(ctx, c, old)
 }
 
+// plannedDrafts serves the draft site, opens a mirror of it and plans its
+// publication at now.
+func plannedDrafts(t *testing.T) (*gittest.Repo, *gitrepo.Mirror, []publish.Action) {
+	t.Helper()
+	_, repo := newRepo(t, draftFiles())
+	m := openMirror(t, repo.URL)
+	return repo, m, publish.Plan(draftState(t, m, docusaurus(t)), now)
+}
+
 func newRepo(t *testing.T, files map[string]string) (*gittest.Server, *gittest.Repo) {
 	t.Helper()
 	srv := gittest.NewServer(t)
