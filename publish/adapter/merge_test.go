@@ -80,12 +80,7 @@ func TestMergeHeadMovedIsRefused(t *testing.T) {
 	// The author pushes after herald planned.
 	f.fake.SetHead(ownerRepo, n, strings.Repeat("d", 40), nil)
 	res := mergePublisher(f, nil).Publish(ctx, acts)
-	var merge publish.Outcome
-	for _, o := range res.Outcomes {
-		if _, ok := o.Action.(publish.Merge); ok {
-			merge = o
-		}
-	}
+	merge := mergeOutcome(t, res)
 	if merge.Status != publish.OutcomeDeferred || !errors.Is(merge.Err, publish.ErrHeadMoved) {
 		t.Fatalf("merge outcome %s %v, want deferred with ErrHeadMoved", merge.Status, merge.Err)
 	}
@@ -109,12 +104,7 @@ func TestMergeNotMergeable(t *testing.T) {
 	no := false
 	f.fake.SetMergeable(ownerRepo, n, &no, "dirty")
 	res := mergePublisher(f, nil).Publish(ctx, acts)
-	var merge publish.Outcome
-	for _, o := range res.Outcomes {
-		if _, ok := o.Action.(publish.Merge); ok {
-			merge = o
-		}
-	}
+	merge := mergeOutcome(t, res)
 	if merge.Status != publish.OutcomeFailed || !errors.Is(merge.Err, publish.ErrNotMergeable) {
 		t.Fatalf("merge outcome %s %v", merge.Status, merge.Err)
 	}
@@ -269,4 +259,16 @@ func TestStraightThroughActions(t *testing.T) {
 	if !errors.Is(res.Outcomes[0].Err, publish.ErrNotConfigured) {
 		t.Errorf("error %v", res.Outcomes[0].Err)
 	}
+}
+
+// mergeOutcome is the outcome of the merge in res.
+func mergeOutcome(t *testing.T, res publish.Result) publish.Outcome {
+	t.Helper()
+	for _, o := range res.Outcomes {
+		if _, ok := o.Action.(publish.Merge); ok {
+			return o
+		}
+	}
+	t.Fatalf("no merge among the outcomes %+v", res.Outcomes)
+	return publish.Outcome{}
 }
