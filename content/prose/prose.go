@@ -2,6 +2,7 @@ package prose
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 	"strings"
 	"unicode"
@@ -704,14 +705,8 @@ var placeholders = [...]string{"TODO", "TBD", "FIXME", "XXX", "TKTK"}
 
 func checkPlaceholders(text string, issues []Issue) []Issue {
 	for _, p := range placeholders {
-		for off := 0; ; {
-			j := strings.Index(text[off:], p)
-			if j < 0 {
-				break
-			}
-			s := off + j
+		for s := range indexAll(text, p) {
 			e := s + len(p)
-			off = e
 			if s > 0 && isWordByte(text[s-1]) || e < len(text) && isWordByte(text[e]) {
 				continue
 			}
@@ -724,13 +719,7 @@ func checkPlaceholders(text string, issues []Issue) []Issue {
 		}
 	}
 	for _, p := range [...]string{"lorem ipsum", "Lorem ipsum", "Lorem Ipsum", "LOREM IPSUM"} {
-		for off := 0; ; {
-			j := strings.Index(text[off:], p)
-			if j < 0 {
-				break
-			}
-			s := off + j
-			off = s + len(p)
+		for s := range indexAll(text, p) {
 			if s > 0 && isWordByte(text[s-1]) {
 				continue
 			}
@@ -746,13 +735,8 @@ func checkPlaceholders(text string, issues []Issue) []Issue {
 		case '{':
 			closer = '}'
 		}
-		for off := 0; ; {
-			j := strings.Index(text[off:], p)
-			if j < 0 {
-				break
-			}
-			s := off + j
-			off = s + len(p)
+		for s := range indexAll(text, p) {
+			off := s + len(p)
 			rest := text[off:min(len(text), off+120)]
 			e := strings.IndexByte(rest, closer)
 			if e < 0 || strings.IndexByte(rest[:e], '\n') >= 0 {
@@ -764,6 +748,20 @@ func checkPlaceholders(text string, issues []Issue) []Issue {
 		}
 	}
 	return issues
+}
+
+// indexAll yields the offset of each occurrence of sub in text, left to
+// right, without overlaps.
+func indexAll(text, sub string) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for off := 0; ; {
+			j := strings.Index(text[off:], sub)
+			if j < 0 || !yield(off+j) {
+				return
+			}
+			off += j + len(sub)
+		}
+	}
 }
 
 // looksLikeNote reports whether text[s:e] stands as a note: at the start
