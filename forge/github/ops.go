@@ -339,41 +339,21 @@ func (c *Client) UpsertComment(ctx context.Context, number int, key, body string
 	for i, text := range parts {
 		old, ok := byPart[i+1]
 		delete(byPart, i+1)
-		switch {
-		case ok && old.Body == text:
+		if ok && old.Body == text {
 			out = append(out, old)
-		case ok:
-			var ic *gh.IssueComment
-			err := c.call(ctx, fmt.Sprintf("edit comment %d on %s", old.ID, c.pr(number)), func(ctx context.Context) (resp *gh.Response, err error) {
-				ic, resp, err = c.gh.Issues.EditComment(ctx, c.owner, c.repo, old.ID, &gh.IssueComment{Body: gh.String(text)})
-				return resp, err
-			})
-			if err != nil {
-				return out, err
-			}
-			out = append(out, CommentFrom(ic))
-		default:
-			var ic *gh.IssueComment
-			attempt := 0
-			err := c.call(ctx, "post comment on "+c.pr(number), func(ctx context.Context) (resp *gh.Response, err error) {
-				attempt++
-				if attempt > 1 {
-					// An earlier attempt may have posted the comment and lost
-					// the answer: look before posting again.
-					var found *gh.IssueComment
-					if found, resp, err = c.findComment(ctx, number, text); err != nil || found != nil {
-						ic = found
-						return resp, err
-					}
-				}
-				ic, resp, err = c.gh.Issues.CreateComment(ctx, c.owner, c.repo, number, &gh.IssueComment{Body: gh.String(text)})
-				return resp, err
-			})
-			if err != nil {
-				return out, err
-			}
-			out = append(out, CommentFrom(ic))
+			continue
 		}
+		var ic *gh.IssueComment
+		var err error
+		if ok {
+			ic, err = c.editComment(ctx, number, old.ID, text)
+		} else {
+			ic, err = c.postComment(ctx, number, text)
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, CommentFrom(ic))
 	}
 	for _, cm := range byPart {
 		extra = append(extra, cm)
@@ -384,6 +364,38 @@ func (c *Client) UpsertComment(ctx context.Context, number int, key, body string
 		}
 	}
 	return out, nil
+}
+
+// editComment replaces the body of comment id on pull request number.
+func (c *Client) editComment(ctx context.Context, number int, id int64, body string) (*gh.IssueComment, error) {
+	var ic *gh.IssueComment
+	err := c.call(ctx, fmt.Sprintf("edit comment %d on %s", id, c.pr(number)), func(ctx context.Context) (resp *gh.Response, err error) {
+		ic, resp, err = c.gh.Issues.EditComment(ctx, c.owner, c.repo, id, &gh.IssueComment{Body: gh.String(body)})
+		return resp, err
+	})
+	return ic, err
+}
+
+// postComment posts body on pull request number once, even when an attempt
+// is retried after the comment was posted but the answer was lost.
+func (c *Client) postComment(ctx context.Context, number int, body string) (*gh.IssueComment, error) {
+	var ic *gh.IssueComment
+	attempt := 0
+	err := c.call(ctx, "post comment on "+c.pr(number), func(ctx context.Context) (resp *gh.Response, err error) {
+		attempt++
+		if attempt > 1 {
+			// An earlier attempt may have posted the comment and lost the
+			// answer: look before posting again.
+			var found *gh.IssueComment
+			if found, resp, err = c.findComment(ctx, number, body); err != nil || found != nil {
+				ic = found
+				return resp, err
+			}
+		}
+		ic, resp, err = c.gh.Issues.CreateComment(ctx, c.owner, c.repo, number, &gh.IssueComment{Body: gh.String(body)})
+		return resp, err
+	})
+	return ic, err
 }
 
 // findComment looks for a comment with exactly body, without retries of
