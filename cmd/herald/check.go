@@ -580,6 +580,11 @@ func sarifURI(p string) string {
 // of the repository at root into a temporary folder with `git archive`
 // and lists the files changed between BASE (or the merge base) and HEAD,
 // and apart, the files only moved there (renamed with the same content).
+//
+// It runs git rather than the gitrepo package: BASE and HEAD are any
+// revision git reads (HEAD~1, origin/main, a short hash) of the local
+// repository, where gitrepo.Mirror.Resolve takes refs and full hashes of
+// a mirror it would first clone.
 func gitDiffTree(ctx context.Context, root, spec string) (fs.FS, []string, []string, func(), error) {
 	base, head, ok := strings.Cut(spec, "...")
 	mergeBase := ok
