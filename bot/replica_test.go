@@ -254,16 +254,7 @@ func TestTwoProcessesPublishOnce(t *testing.T) {
 
 		runs := runReplicas(t, 2, fake.URL(), fullName, due)
 		checkReplicas(t, runs, "published")
-		if got := repo.CommitCount("refs/heads/main") - repo.CommitCount(before); got != 1 {
-			t.Fatalf("publish commits = %d, want 1", got)
-		}
-		if msg := repo.Git("log", "-1", "--format=%s", "refs/heads/main"); msg != "publish: Looking back at FOSDEM 2026" {
-			t.Errorf("commit message = %q", msg)
-		}
-		diff := repo.Git("diff", "--unified=0", before, "refs/heads/main")
-		if !strings.Contains(diff, "-draft: true\n+draft: false") || strings.Count(diff, "\n+") != 2 {
-			t.Errorf("the publish commit changes more than the draft line:\n%s", diff)
-		}
+		checkDraftFlipped(t, repo, before)
 	})
 }
 
