@@ -3,6 +3,7 @@ package forge
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 )
 
@@ -75,14 +76,7 @@ type PullRequest struct {
 }
 
 // HasLabel reports whether the pull request carries the label name.
-func (p PullRequest) HasLabel(name string) bool {
-	for _, l := range p.Labels {
-		if l == name {
-			return true
-		}
-	}
-	return false
-}
+func (p PullRequest) HasLabel(name string) bool { return slices.Contains(p.Labels, name) }
 
 // FileStatus is how a pull request changes one file.
 type FileStatus string
