@@ -2,6 +2,7 @@ package github
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -746,10 +747,11 @@ func (c *Client) Merge(ctx context.Context, number int, opts forge.MergeOptions)
 func (c *Client) RepositoryDispatch(ctx context.Context, eventType string, payload map[string]any) error {
 	req := gh.DispatchRequestOptions{EventType: eventType}
 	if payload != nil {
-		raw, err := jsonRaw(payload)
+		b, err := json.Marshal(payload)
 		if err != nil {
 			return fmt.Errorf("repository dispatch %q on %s: %w", eventType, c.name(), err)
 		}
+		raw := json.RawMessage(b)
 		req.ClientPayload = &raw
 	}
 	return c.call(ctx, fmt.Sprintf("repository dispatch %q on %s", eventType, c.name()), func(ctx context.Context) (*gh.Response, error) {

@@ -1,8 +1,0 @@
-package github
-
-import "encoding/json"
-
-func jsonRaw(v any) (json.RawMessage, error) {
-	b, err := json.Marshal(v)
-	return json.RawMessage(b), err
-}
