@@ -1,6 +1,7 @@
 package github
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -91,6 +92,15 @@ func (o Options) baseURL() (*url.URL, error) {
 	return u, nil
 }
 
+// ghClient returns a go-github client over hc for the API root base,
+// sending o.UserAgent or else "herald".
+func (o Options) ghClient(hc *http.Client, base *url.URL) *gh.Client {
+	g := gh.NewClient(hc)
+	g.BaseURL = base
+	g.UserAgent = cmp.Or(o.UserAgent, "herald")
+	return g
+}
+
 func (o Options) logger() *slog.Logger {
 	if o.Logger == nil {
 		return slog.Default()
@@ -133,13 +143,7 @@ func newClient(hc *http.Client, owner, repo string, o Options) (*Client, error) 
 	if err != nil {
 		return nil, err
 	}
-	g := gh.NewClient(hc)
-	g.BaseURL = base
-	g.UserAgent = "herald"
-	if o.UserAgent != "" {
-		g.UserAgent = o.UserAgent
-	}
-	return &Client{gh: g, owner: owner, repo: repo, r: &retrier{log: o.logger().With("repo", owner+"/"+repo), policy: o.Retry.withDefaults()}}, nil
+	return &Client{gh: o.ghClient(hc, base), owner: owner, repo: repo, r: &retrier{log: o.logger().With("repo", owner+"/"+repo), policy: o.Retry.withDefaults()}}, nil
 }
 
 // NewTokenClient returns a client for owner/repo authenticated with a
@@ -219,14 +223,8 @@ func NewApp(appID int64, privateKeyPEM []byte, o Options) (*App, error) {
 		return nil, fmt.Errorf("GitHub App %d: read private key: %w", appID, err)
 	}
 	atr.BaseURL = strings.TrimSuffix(base.String(), "/")
-	g := gh.NewClient(&http.Client{Transport: atr})
-	g.BaseURL = base
-	g.UserAgent = "herald"
-	if o.UserAgent != "" {
-		g.UserAgent = o.UserAgent
-	}
 	return &App{
-		id: appID, opts: o, apps: atr, gh: g,
+		id: appID, opts: o, apps: atr, gh: o.ghClient(&http.Client{Transport: atr}, base),
 		r:     &retrier{log: o.logger().With("app_id", appID), policy: o.Retry.withDefaults()},
 		insts: map[int64]*ghinstallation.Transport{},
 	}, nil
