@@ -207,7 +207,7 @@ func (c *Checker) index(ctx context.Context, site *content.Site, keep *keptPosts
 		sort.Strings(ps)
 	}
 	c.site, c.idx = site, idx
-	c.prose = prose.NewChecker(prose.Options{Words: c.cfg.Words, Vocabulary: idx.vocab, MinDocs: c.intOption(RuleMisspelling, "min_docs", 0)})
+	c.prose = c.newProse(idx.vocab)
 	return idx, nil
 }
 
@@ -221,7 +221,13 @@ func (c *Checker) UseIndex(site *content.Site, idx *Index) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.site, c.idx = site, idx
-	c.prose = prose.NewChecker(prose.Options{Words: c.cfg.Words, Vocabulary: idx.vocab, MinDocs: c.intOption(RuleMisspelling, "min_docs", 0)})
+	c.prose = c.newProse(idx.vocab)
+}
+
+// newProse returns the text checker for the site's words and vocabulary
+// (nil for none).
+func (c *Checker) newProse(vocab *prose.Vocabulary) *prose.Checker {
+	return prose.NewChecker(prose.Options{Words: c.cfg.Words, Vocabulary: vocab, MinDocs: c.intOption(RuleMisspelling, "min_docs", 0)})
 }
 
 // vocabularyText returns the prose of a Markdown body for the site
@@ -472,7 +478,7 @@ func (c *Checker) check(ctx context.Context, site *content.Site, post *content.P
 	c.mu.Unlock()
 	if err != nil || pc == nil {
 		idx = &Index{urls: map[string][]string{}, fields: map[string]int{}}
-		pc = prose.NewChecker(prose.Options{Words: c.cfg.Words})
+		pc = c.newProse(nil)
 	}
 	r := &run{c: c, site: site, post: post, idx: idx, prose: pc, changed: changed}
 	r.all()
