@@ -56,10 +56,8 @@ type Bot struct {
 
 	mu       sync.Mutex
 	locks    map[string]*repoLock
-	schedule map[string][]feed.Entry
-	items    map[string][]publish.Item // each repository's schedule, as last derived
-	known    map[string]Target         // the installation each repository was last reached through
-	counts   map[string]scheduleCounts // each repository's part of the schedule gauges
+	schedule map[string][]feed.Entry // each repository's schedule, as last derived
+	known    map[string]Target       // the installation each repository was last reached through
 
 	metrics *Metrics
 
@@ -141,9 +139,7 @@ func New(clients Clients, mirrors Mirrors, opts ...Option) (*Bot, error) {
 		indexSize:  8,
 		locks:      map[string]*repoLock{},
 		schedule:   map[string][]feed.Entry{},
-		items:      map[string][]publish.Item{},
 		known:      map[string]Target{},
-		counts:     map[string]scheduleCounts{},
 		liveClient: &http.Client{Timeout: 30 * time.Second},
 		liveJobs:   make(chan liveJob, liveQueueSize),
 	}

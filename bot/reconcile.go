@@ -149,7 +149,7 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Tar
 	// rest of the repository's schedule is known from an earlier reconcile;
 	// the resync looks at every pull request.
 	b.mu.Lock()
-	_, known := b.items[t.Repo]
+	_, known := b.schedule[t.Repo]
 	b.mu.Unlock()
 	scoped := only != 0 && e.prs != nil && known
 	var open []forge.PullRequest
@@ -369,9 +369,9 @@ func (b *Bot) rememberSchedule(e *env, state publish.State, now time.Time, keep 
 	items := publish.Upcoming(state, now)
 	b.mu.Lock()
 	kept := 0
-	for _, it := range b.items[e.t.Repo] {
-		if it.PR != 0 && keep(it.PR) {
-			items = append(items, it)
+	for _, es := range b.schedule[e.t.Repo] {
+		if es.PR != 0 && keep(es.PR) {
+			items = append(items, es.Item)
 			kept++
 		}
 	}
@@ -389,18 +389,26 @@ func (b *Bot) rememberSchedule(e *env, state publish.State, now time.Time, keep 
 	for _, it := range items {
 		entries = append(entries, feed.Entry{Repo: e.t.Repo, URL: itemURL(e, it), Location: loc, Item: it})
 	}
-	counts := countSchedule(items)
 	b.mu.Lock()
+	// The gauges move by the difference between the repository's last
+	// schedule and this one.
+	b.metrics.moveSchedule(countSchedule(itemsOf(b.schedule[e.t.Repo])), countSchedule(items))
 	b.schedule[e.t.Repo] = entries
-	b.items[e.t.Repo] = items
-	b.metrics.moveSchedule(b.counts[e.t.Repo], counts)
-	b.counts[e.t.Repo] = counts
 	b.mu.Unlock()
 	if b.scheduler != nil {
 		if err := b.scheduler.Rebuild(e.t.Repo, publish.EntriesOf(e.t.Repo, items)); err != nil {
 			e.log.Error("scheduler rebuild failed", "err", err)
 		}
 	}
+}
+
+// itemsOf returns the schedule's items of entries.
+func itemsOf(entries []feed.Entry) []publish.Item {
+	items := make([]publish.Item, len(entries))
+	for i, es := range entries {
+		items[i] = es.Item
+	}
+	return items
 }
 
 // itemURL is where a person follows an item: the post's live address when
