@@ -56,7 +56,7 @@ type Queue struct {
 	abandon bool // drain deadline passed: start nothing more
 	repos   map[string]*repoQueue
 	ready   []string // repositories with requests waiting and no reconcile running, oldest first
-	stats   QueueStats
+	stats   QueueStats // Repos is not kept here: it is len(repos)
 }
 
 // repoQueue is the state of one repository with work queued or running.
@@ -212,8 +212,7 @@ func (q *Queue) reject() {
 
 // observe publishes the gauges; mu is held.
 func (q *Queue) observe() {
-	q.stats.Repos = len(q.repos)
-	q.metrics.queue(q.stats.Pending, q.stats.Running, q.stats.Repos)
+	q.metrics.queue(q.stats.Pending, q.stats.Running, len(q.repos))
 }
 
 // Stats returns the queue's counters.
