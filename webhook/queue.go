@@ -55,7 +55,7 @@ type Queue struct {
 	closed  bool // no more Dispatch
 	abandon bool // drain deadline passed: start nothing more
 	repos   map[string]*repoQueue
-	ready   []string // repositories with requests waiting and no reconcile running, oldest first
+	ready   []string   // repositories with requests waiting and no reconcile running, oldest first
 	stats   QueueStats // Repos is not kept here: it is len(repos)
 }
 
