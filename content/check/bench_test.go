@@ -119,16 +119,8 @@ func BenchmarkGoldmarkParse(b *testing.B) {
 // BenchmarkCheckPost checks one realistic post at a time on one core:
 // front matter, every rule, prose included.
 func BenchmarkCheckPost(b *testing.B) {
-	site, fsys := benchSite(b, 64)
-	c := New(site.Config, WithWorkers(1))
+	site, c, raws := benchPosts(b)
 	ctx := context.Background()
-	if _, err := c.Index(ctx, site); err != nil {
-		b.Fatal(err)
-	}
-	raws := make([][]byte, len(site.Posts))
-	for i, p := range site.Posts {
-		raws[i] = fsys[p].Data
-	}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(raws[0])))
 	b.ResetTimer()
@@ -141,6 +133,22 @@ func BenchmarkCheckPost(b *testing.B) {
 		}
 	}
 	reportRates(b, b.N, cpuTime()-cpu0)
+}
+
+// benchPosts returns a 64-post site, a one-core checker with its index
+// built, and the text of each post of the site (in site.Posts order).
+func benchPosts(b *testing.B) (*content.Site, *Checker, [][]byte) {
+	b.Helper()
+	site, fsys := benchSite(b, 64)
+	c := New(site.Config, WithWorkers(1))
+	if _, err := c.Index(context.Background(), site); err != nil {
+		b.Fatal(err)
+	}
+	raws := make([][]byte, len(site.Posts))
+	for i, p := range site.Posts {
+		raws[i] = fsys[p].Data
+	}
+	return site, c, raws
 }
 
 // BenchmarkCheckSite10000 checks a generated 10,000-post repository from
@@ -193,16 +201,8 @@ func BenchmarkIndex10000(b *testing.B) {
 // and reports the ratio of their times: the cost of the checks in units of
 // the Markdown parse, which holds while the load of the machine changes.
 func BenchmarkCheckVsParse(b *testing.B) {
-	site, fsys := benchSite(b, 64)
-	c := New(site.Config, WithWorkers(1))
+	site, c, raws := benchPosts(b)
 	ctx := context.Background()
-	if _, err := c.Index(ctx, site); err != nil {
-		b.Fatal(err)
-	}
-	raws := make([][]byte, len(site.Posts))
-	for i, p := range site.Posts {
-		raws[i] = fsys[p].Data
-	}
 	md := goldmark.New()
 	var parse, check time.Duration
 	b.ReportAllocs()
