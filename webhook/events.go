@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/google/go-github/v60/github"
@@ -45,17 +46,9 @@ func requestsFor(event, deliveryID string, payload any) ([]Request, string) {
 		}
 		return withRepo(base, e.GetRepo(), e.GetIssue().GetNumber())
 	case *github.PullRequestEvent:
-		n := e.GetNumber()
-		if n == 0 {
-			n = e.GetPullRequest().GetNumber()
-		}
-		return withRepo(base, e.GetRepo(), n)
+		return withRepo(base, e.GetRepo(), prNumber(e))
 	case *github.PullRequestTargetEvent:
-		n := e.GetNumber()
-		if n == 0 {
-			n = e.GetPullRequest().GetNumber()
-		}
-		return withRepo(base, e.GetRepo(), n)
+		return withRepo(base, e.GetRepo(), prNumber(e))
 	case *github.PullRequestReviewEvent:
 		return withRepo(base, e.GetRepo(), e.GetPullRequest().GetNumber())
 	case *github.PullRequestReviewCommentEvent:
@@ -86,6 +79,15 @@ func requestsFor(event, deliveryID string, payload any) ([]Request, string) {
 		return withRepo(base, e.GetRepo(), 0)
 	}
 	return nil, "the event names no repository"
+}
+
+// prNumber is the event's pull request number: the top-level "number", or
+// the pull request's own when that is missing.
+func prNumber(e interface {
+	GetNumber() int
+	GetPullRequest() *github.PullRequest
+}) int {
+	return cmp.Or(e.GetNumber(), e.GetPullRequest().GetNumber())
 }
 
 // repoName returns "owner/name" for r, or "" when the payload lacks it.
