@@ -1,10 +1,10 @@
 package gittest
 
 import (
-	"bytes"
 	"context"
 	"crypto/subtle"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/cgi"
@@ -319,7 +319,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case CloseMidResponse:
 		rec := httptest.NewRecorder()
 		s.cgi.ServeHTTP(rec, r)
-		copyHeader(cw.Header(), rec.Header())
+		maps.Copy(cw.Header(), rec.Header().Clone())
 		cw.Header().Del("Content-Length")
 		cw.WriteHeader(rec.Code)
 		b := rec.Body.Bytes()
@@ -335,12 +335,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case TruncatePack:
 		rec := httptest.NewRecorder()
 		s.cgi.ServeHTTP(rec, r)
-		copyHeader(cw.Header(), rec.Header())
+		maps.Copy(cw.Header(), rec.Header().Clone())
 		b := rec.Body.Bytes()
 		b = b[:len(b)/2]
 		cw.Header().Set("Content-Length", strconv.Itoa(len(b)))
 		cw.WriteHeader(rec.Code)
-		_, _ = io.Copy(cw, bytes.NewReader(b))
+		_, _ = cw.Write(b)
 	default:
 		s.cgi.ServeHTTP(cw, r)
 	}
@@ -359,12 +359,6 @@ func RefusedURL(tb testing.TB) string {
 		tb.Fatalf("gittest: close listener: %v", err)
 	}
 	return "http://" + addr + "/refused.git"
-}
-
-func copyHeader(dst, src http.Header) {
-	for k, v := range src {
-		dst[k] = append([]string(nil), v...)
-	}
 }
 
 type countingReader struct {
