@@ -164,8 +164,11 @@ func (f *Forge) Merge(ctx context.Context, pr int, headSHA string, method publis
 			if perr == nil && cur.HeadSHA != headSHA {
 				return fmt.Errorf("%w: %w", publish.ErrHeadMoved, err)
 			}
+			if perr != nil {
+				return fmt.Errorf("%w: %w (reading the pull request again: %v)", publish.ErrNotMergeable, err, perr)
+			}
 			refused := cur.Mergeable != nil && !*cur.Mergeable || cur.MergeableState == "dirty" || cur.MergeableState == "blocked"
-			if perr != nil || cur.State != forge.PROpen || refused || i == len(refusalRereads) {
+			if cur.State != forge.PROpen || refused || i == len(refusalRereads) {
 				return fmt.Errorf("%w: %w", publish.ErrNotMergeable, err)
 			}
 			select {

@@ -113,6 +113,28 @@ func TestMergeNotMergeable(t *testing.T) {
 	}
 }
 
+// TestMergeRefusedAndUnreadable: the forge refuses the merge, and the pull
+// request cannot be read to tell why; the error says both.
+func TestMergeRefusedAndUnreadable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newForge(t)
+	n := f.addPR(t)
+	acts := publish.Plan(f.prState(t, n), now)
+	no := false
+	f.fake.SetMergeable(ownerRepo, n, &no, "dirty")
+	f.fake.FailNext("pulls/get", 1, 404)
+	merge := mergeOutcome(t, mergePublisher(f, nil).Publish(ctx, acts))
+	if merge.Status != publish.OutcomeFailed || !errors.Is(merge.Err, publish.ErrNotMergeable) {
+		t.Fatalf("merge outcome %s %v", merge.Status, merge.Err)
+	}
+	for _, want := range []string{"merge acme/blog#7 at ccccccc: not mergeable", "reading the pull request again: "} {
+		if !strings.Contains(merge.Err.Error(), want) {
+			t.Errorf("error %q, want it to hold %q", merge.Err, want)
+		}
+	}
+}
+
 func TestMergeStatusFailureStopsMerge(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
