@@ -181,13 +181,3 @@ func Rules() []Rule {
 			Example: "version: 1\ntimezone: Europe/Berln\nrulez: {}"},
 	}
 }
-
-// RuleByID returns the rule with the given ID.
-func RuleByID(id string) (Rule, bool) {
-	for _, r := range Rules() {
-		if r.ID == id {
-			return r, true
-		}
-	}
-	return Rule{}, false
-}
