@@ -9,11 +9,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -584,9 +584,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, orr *ro
 	// Record before answering, so a test that inspects the fake right after
 	// the client returns sees this request.
 	s.record(Request{Op: rt.opID, Method: r.Method, Path: r.URL.Path, Status: status})
-	for k, v := range hdr {
-		w.Header()[k] = v
-	}
+	maps.Copy(w.Header(), hdr)
 	w.WriteHeader(status)
 	_, _ = w.Write(out)
 }
@@ -766,13 +764,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // never fails since Go 1.24
 	return hex.EncodeToString(b)
-}
-
-func sortedKeys[M ~map[string]V, V any](m M) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -1291,7 +1291,7 @@ func (s *Server) listInstallationRepos(c *call) (int, any) {
 		return http.StatusForbidden, ghError("This endpoint requires an installation access token")
 	}
 	var items []any
-	for _, key := range sortedKeys(s.repos) {
+	for _, key := range slices.Sorted(maps.Keys(s.repos)) {
 		rs := s.repos[key]
 		if len(inst.repos) == 0 && strings.EqualFold(rs.info.Owner, inst.account) || slices.ContainsFunc(inst.repos, func(r string) bool { return strings.EqualFold(r, rs.info.FullName()) }) {
 			items = append(items, s.repoJSON(rs))
