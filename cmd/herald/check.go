@@ -139,7 +139,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	if *fix {
-		findings, err = applyFixes(ctx, root, site, checkSite, findings, stderr)
+		findings, err = applyFixes(ctx, root, opts, checkSite, findings, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "herald check: --fix: %v\n", err)
 			return exitUsage
@@ -200,15 +200,16 @@ const maxFixPasses = 5
 
 // applyFixes writes the safe fixes into the files under root, checks the
 // fixed files again, and repeats while fixes remain (at most maxFixPasses
-// rounds); it returns the findings that remain.
-func applyFixes(ctx context.Context, root string, site *content.Site, recheck func(*content.Site) ([]check.Finding, error), findings []check.Finding, stderr io.Writer) ([]check.Finding, error) {
+// rounds); it returns the findings that remain. opts are the options the
+// site was first loaded with.
+func applyFixes(ctx context.Context, root string, opts []content.LoadOption, recheck func(*content.Site) ([]check.Finding, error), findings []check.Finding, stderr io.Writer) ([]check.Finding, error) {
 	for range maxFixPasses {
 		n, err := applyFixPass(root, findings, stderr)
 		if err != nil || n == 0 {
 			return findings, err
 		}
 		// Re-check from disk: what is left is what the author still has to do.
-		site, err = content.LoadSite(ctx, os.DirFS(root), reloadOpts(site)...)
+		site, err := content.LoadSite(ctx, os.DirFS(root), opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -387,15 +388,6 @@ func profileSource(site *content.Site) string {
 		return "detected from " + site.Marker
 	}
 	return "the default: no docusaurus.config.*, hugo.toml or _config.yml found"
-}
-
-func reloadOpts(site *content.Site) []content.LoadOption {
-	if site.ConfigPath != "" && site.ConfigPath != content.ConfigFile {
-		if src, err := os.ReadFile(site.ConfigPath); err == nil {
-			return []content.LoadOption{content.WithConfig(site.ConfigPath, src)}
-		}
-	}
-	return nil
 }
 
 func useColor(mode string, w io.Writer) bool {

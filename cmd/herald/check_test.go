@@ -554,3 +554,31 @@ func TestCheckOneFileOutsideRepository(t *testing.T) {
 		t.Errorf("exit %d\nout:\n%s\nwant:\n%s\nstderr: %s", code, out, want, stderr)
 	}
 }
+
+// TestCheckFixKeepsConfig: the re-check after --fix reads the site with
+// the --config file the first check used.
+func TestCheckFixKeepsConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(t.TempDir(), "herald.yml")
+	post := filepath.Join(dir, "blog", "2026-12-03-a.md")
+	for name, data := range map[string]string{
+		filepath.Join(dir, "docusaurus.config.js"): "",
+		cfg:  "version: 1\nrequired: [title, description]\n",
+		post: "---\ntitle: T\ndate: 2026-12-03\n---\n\nIt was the the best.\n",
+	} {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, stderr, code := runCheckArgs(t, dir, "--fix", "--config", cfg)
+	if code != exitFindings || !strings.Contains(out, `blog/2026-12-03-a.md:1:1: error required-field: the required field "description" is missing`) ||
+		strings.Contains(out, "repeated-word") {
+		t.Errorf("exit %d, want %d with only the missing description left; out:\n%s\nstderr:\n%s", code, exitFindings, out, stderr)
+	}
+	if got, _ := os.ReadFile(post); !strings.Contains(string(got), "It was the best.") {
+		t.Errorf("post after --fix:\n%s", got)
+	}
+}
