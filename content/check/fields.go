@@ -57,25 +57,25 @@ func (r *run) frontMatter() {
 		}
 	}
 	for _, f := range fm.Fields {
-		if kinds, ok := fieldKinds[f.Key]; ok && f.Value.Kind != content.KindNull {
-			if !containsKind(kinds, f.Value.Kind) {
-				if b, ok := yaml11Bool(f.Value); ok && containsKind(kinds, content.KindBool) && f.Value.TextStart == f.Value.Pos.Offset {
-					// YAML 1.1 booleans: Jekyll reads "yes" as true, while
-					// Docusaurus, Hugo and herald (YAML 1.2) read text, so
-					// the post is not a draft to them.
-					var fix *Fix
-					if f.Value.TextStart >= 0 && f.Value.TextEnd > f.Value.TextStart {
-						fix = &Fix{Description: fmt.Sprintf("replace %q with %s", f.Value.Text, b),
-							Edits: []Edit{{Start: f.Value.TextStart, End: f.Value.TextEnd, NewText: b}}}
-					}
-					r.add(RuleFieldType, f.Value.Pos.Offset, f.Value.Pos.Offset+len(f.Value.Text), fix,
-						"%q must be true or false; write %s: %q means %s only to YAML 1.1 readers such as Jekyll, and is text to Docusaurus, Hugo and herald",
-						f.Key, b, f.Value.Text, b)
-					continue
-				}
-				r.addAt(RuleFieldType, f.Value.Pos, nil, "%q must be %s, not %s", f.Key, kindList(kinds), f.Value.Kind)
-			}
+		kinds, ok := fieldKinds[f.Key]
+		if !ok || f.Value.Kind == content.KindNull || containsKind(kinds, f.Value.Kind) {
+			continue
 		}
+		if b, ok := yaml11Bool(f.Value); ok && containsKind(kinds, content.KindBool) && f.Value.TextStart == f.Value.Pos.Offset {
+			// YAML 1.1 booleans: Jekyll reads "yes" as true, while
+			// Docusaurus, Hugo and herald (YAML 1.2) read text, so the
+			// post is not a draft to them.
+			var fix *Fix
+			if f.Value.TextStart >= 0 && f.Value.TextEnd > f.Value.TextStart {
+				fix = &Fix{Description: fmt.Sprintf("replace %q with %s", f.Value.Text, b),
+					Edits: []Edit{{Start: f.Value.TextStart, End: f.Value.TextEnd, NewText: b}}}
+			}
+			r.add(RuleFieldType, f.Value.Pos.Offset, f.Value.Pos.Offset+len(f.Value.Text), fix,
+				"%q must be true or false; write %s: %q means %s only to YAML 1.1 readers such as Jekyll, and is text to Docusaurus, Hugo and herald",
+				f.Key, b, f.Value.Text, b)
+			continue
+		}
+		r.addAt(RuleFieldType, f.Value.Pos, nil, "%q must be %s, not %s", f.Key, kindList(kinds), f.Value.Kind)
 	}
 	r.unknownFields()
 }
