@@ -95,43 +95,42 @@ func TestMergeHeadMovedIsRefused(t *testing.T) {
 	}
 }
 
+// TestMergeNotMergeable: the forge refuses the merge (conflicts); the error
+// says so, and says too when the pull request could not be read again to
+// tell why.
 func TestMergeNotMergeable(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	f := newForge(t)
-	n := f.addPR(t)
-	acts := publish.Plan(f.prState(t, n), now)
-	no := false
-	f.fake.SetMergeable(ownerRepo, n, &no, "dirty")
-	res := mergePublisher(f, nil).Publish(ctx, acts)
-	merge := mergeOutcome(t, res)
-	if merge.Status != publish.OutcomeFailed || !errors.Is(merge.Err, publish.ErrNotMergeable) {
-		t.Fatalf("merge outcome %s %v", merge.Status, merge.Err)
+	tests := []struct {
+		name       string
+		unreadable bool
+		want       []string
+	}{
+		{name: "conflicts", want: []string{"merge acme/blog#7 at ccccccc: not mergeable"}},
+		{name: "conflicts and the pull request cannot be read again", unreadable: true,
+			want: []string{"merge acme/blog#7 at ccccccc: not mergeable", "reading the pull request again: "}},
 	}
-	if !strings.Contains(merge.Err.Error(), "merge acme/blog#7 at ccccccc: not mergeable") {
-		t.Errorf("error %q", merge.Err)
-	}
-}
-
-// TestMergeRefusedAndUnreadable: the forge refuses the merge, and the pull
-// request cannot be read to tell why; the error says both.
-func TestMergeRefusedAndUnreadable(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	f := newForge(t)
-	n := f.addPR(t)
-	acts := publish.Plan(f.prState(t, n), now)
-	no := false
-	f.fake.SetMergeable(ownerRepo, n, &no, "dirty")
-	f.fake.FailNext("pulls/get", 1, 404)
-	merge := mergeOutcome(t, mergePublisher(f, nil).Publish(ctx, acts))
-	if merge.Status != publish.OutcomeFailed || !errors.Is(merge.Err, publish.ErrNotMergeable) {
-		t.Fatalf("merge outcome %s %v", merge.Status, merge.Err)
-	}
-	for _, want := range []string{"merge acme/blog#7 at ccccccc: not mergeable", "reading the pull request again: "} {
-		if !strings.Contains(merge.Err.Error(), want) {
-			t.Errorf("error %q, want it to hold %q", merge.Err, want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			f := newForge(t)
+			n := f.addPR(t)
+			acts := publish.Plan(f.prState(t, n), now)
+			no := false
+			f.fake.SetMergeable(ownerRepo, n, &no, "dirty")
+			if tt.unreadable {
+				f.fake.FailNext("pulls/get", 1, 404)
+			}
+			merge := mergeOutcome(t, mergePublisher(f, nil).Publish(ctx, acts))
+			if merge.Status != publish.OutcomeFailed || !errors.Is(merge.Err, publish.ErrNotMergeable) {
+				t.Fatalf("merge outcome %s %v", merge.Status, merge.Err)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(merge.Err.Error(), want) {
+					t.Errorf("error %q, want it to hold %q", merge.Err, want)
+				}
+			}
+		})
 	}
 }
 
