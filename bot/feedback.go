@@ -47,28 +47,11 @@ func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 		}
 		checker.UseIndex(site, idx)
 	}
-	fresh := slices.DeleteFunc(slices.Clone(h.changed), func(p string) bool {
-		_, moved := slices.BinarySearch(h.moved, p)
-		return moved
-	})
-	findings, err := checker.CheckPaths(ctx, site, fresh)
+	// A post only moved is not a new one: it is checked without
+	// date-backdated.
+	findings, err := checker.CheckChange(ctx, site, h.changed, h.moved)
 	if err != nil {
 		return 0, fmt.Errorf("check posts: %w", err)
-	}
-	if len(h.moved) > 0 {
-		// A post only moved is not a new one: it is checked without
-		// date-backdated. The configuration's findings came with the
-		// first call.
-		more, err := checker.CheckMoved(ctx, site, h.moved)
-		if err != nil {
-			return 0, fmt.Errorf("check moved posts: %w", err)
-		}
-		more = slices.DeleteFunc(more, func(f check.Finding) bool {
-			_, moved := slices.BinarySearch(h.moved, f.Path)
-			return !moved
-		})
-		findings = append(findings, more...)
-		check.SortFindings(findings)
 	}
 	// A defect of the configuration or a registry is reported on the pull
 	// request that changes the file, not on every pull request after it.
