@@ -244,10 +244,9 @@ func templateCode(body []byte, base int) [][2]int {
 			if m == nil {
 				break
 			}
-			name := string(body[off+m[2] : off+m[3]])
 			start, from := off+m[0], off+m[1]
 			end := len(body)
-			if c := b.close[name].FindIndex(body[from:]); c != nil {
+			if c := b.close[string(body[off+m[2]:off+m[3]])].FindIndex(body[from:]); c != nil {
 				end = from + c[1]
 			}
 			out = append(out, [2]int{base + start, base + end})
