@@ -7,7 +7,24 @@
 # /srv/site.git, or a file:// URL) runs git-upload-pack and git-receive-pack,
 # so it needs an image with git, such as one built FROM debian:bookworm-slim
 # with git installed; herald says so at start when git is missing.
-FROM golang:1.26-bookworm AS build
+#
+# Base images. Both should be pinned by digest (name:tag@sha256:...), so that a
+# rebuild takes the exact image that was reviewed. The digests are not filled in
+# yet: the machine this was written on could not reach a registry, and a made-up
+# digest would only break the build. To pin (or refresh a pin), on a machine
+# with registry access run
+#   docker buildx imagetools inspect golang:1.27.3-bookworm --format '{{.Manifest.Digest}}'
+#   docker buildx imagetools inspect gcr.io/distroless/static-debian12:nonroot --format '{{.Manifest.Digest}}'
+# and append each as @sha256:... to the default below (or pass
+# --build-arg GO_IMAGE=golang:1.27.3-bookworm@sha256:... at build time).
+# Raise GO_IMAGE with the go line of go.mod and GOTOOLCHAIN below.
+ARG GO_IMAGE=golang:1.27.3-bookworm
+ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot
+
+FROM ${GO_IMAGE} AS build
+# The Go release herald is built with (go.mod names it). Set explicitly so that
+# an older base image downloads it instead of failing or building with itself.
+ENV GOTOOLCHAIN=go1.27.3
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
@@ -18,7 +35,7 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}"
 # The data directory, to be copied owned by the user herald runs as.
 RUN mkdir -p /out/data
 
-FROM gcr.io/distroless/static-debian12:nonroot
+FROM ${RUNTIME_IMAGE}
 COPY --from=build /out/herald /usr/local/bin/herald
 # Mirrors of content repositories are cached here; deleting it loses nothing.
 # The directory is in the image, owned by nonroot, so that a named volume
