@@ -110,6 +110,12 @@ func TestDetectProfile(t *testing.T) {
 		{"jekyll", []string{"_config.yml", "_posts/2026-01-01-x.md"}, "jekyll", "."},
 		{"shallower wins", []string{"_config.yml", "docs/website/docusaurus.config.js"}, "jekyll", "."},
 		{"too deep", []string{"a/b/c/hugo.toml"}, "", ""},
+		// https://gohugo.io/getting-started/configuration/#configuration-directory
+		{"hugo config directory", []string{"config/_default/hugo.yaml", "config/_default/params.yaml", "content/en/blog/x.md"}, "hugo", "."},
+		{"hugo legacy config directory", []string{"site/config/_default/config.toml", "site/content/posts/x.md"}, "hugo", "site"},
+		{"hugo legacy config.yaml beside content", []string{"config.yaml", "content/en/blog/x.md"}, "hugo", "."},
+		{"a config.yaml without content is not hugo", []string{"config.yaml", "blog/x.md"}, "", ""},
+		{"a config.yaml of another tool beside a docusaurus site", []string{"config.yaml", "website/docusaurus.config.js"}, "docusaurus", "website"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"io/fs"
 	"path"
 	"sort"
 	"strings"
@@ -11,8 +12,14 @@ import (
 type Profile struct {
 	// Name is "docusaurus", "hugo" or "jekyll".
 	Name string
-	// Markers are the files whose presence identifies the generator.
+	// Markers are the files whose presence identifies the generator, as
+	// paths relative to the site root (Hugo's config/_default/hugo.toml
+	// puts the root two folders above the file).
 	Markers []string
+	// LooseMarkers are markers with a generic name (Hugo's legacy
+	// config.yaml): they identify the generator only beside a content/
+	// folder.
+	LooseMarkers []string
 	// Content are the default globs of post files, relative to the site root.
 	Content []string
 	// DateFields are the fields holding the publish date, first found wins.
@@ -69,7 +76,14 @@ func Profiles() []*Profile {
 		},
 		{
 			Name:             "hugo",
-			Markers:          []string{"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml"},
+			// https://gohugo.io/getting-started/configuration/: hugo.* at the
+			// root (config.* before v0.110), or a configuration directory
+			// whose config/_default/ holds hugo.* or config.*.
+			// The directory's markers come first: MarkerRoot takes the first match.
+			Markers: []string{"config/_default/hugo.toml", "config/_default/hugo.yaml", "config/_default/hugo.yml", "config/_default/hugo.json",
+				"config/_default/config.toml", "config/_default/config.yaml", "config/_default/config.yml", "config/_default/config.json",
+				"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"},
+			LooseMarkers:     []string{"config.toml", "config.yaml", "config.yml", "config.json"},
 			Content:          []string{"content/**/blog/**/*.md", "content/**/posts/**/*.md", "content/**/news/**/*.md"},
 			DateFields:       []string{"publishDate", "publishdate", "pubdate", "date"},
 			DraftField:       "draft",
@@ -131,38 +145,105 @@ type Detection struct {
 	Marker  string // the marker file found, relative to the repository root
 }
 
+// MarkerRoot reports whether the repository file f is a marker of
+// profile p and, if so, the site root it marks ("." for the repository
+// root). hasContent reports whether a folder holds a content/ folder; it
+// decides the generic names of LooseMarkers.
+func (p *Profile) MarkerRoot(f string, hasContent func(root string) bool) (root string, ok bool) {
+	match := func(m string) (string, bool) {
+		if f == m {
+			return ".", true
+		}
+		if strings.HasSuffix(f, "/"+m) {
+			return strings.TrimSuffix(f, "/"+m), true
+		}
+		return "", false
+	}
+	for _, m := range p.Markers {
+		if r, ok := match(m); ok {
+			return r, true
+		}
+	}
+	for _, m := range p.LooseMarkers {
+		if r, ok := match(m); ok && !strings.HasSuffix(r, "/config/_default") && r != "config/_default" && hasContent(r) {
+			return r, true
+		}
+	}
+	return "", false
+}
+
 // DetectProfile finds the site generator from its marker files (files is
-// the repository's file list, slash-separated), at the
-// root or in a folder up to two levels down. A marker at a shallower depth
-// wins; at equal depth Docusaurus wins over Hugo over Jekyll. ok is false
-// when no marker is found.
+// the repository's file list, slash-separated, sorted), with the site
+// root at the repository root or in a folder up to two levels down. A
+// shallower root wins; at equal depth Docusaurus wins over Hugo over
+// Jekyll. ok is false when no marker is found.
 func DetectProfile(files []string) (d Detection, ok bool) {
 	best := -1
 	profiles := Profiles()
+	hasContent := contentFolders(files)
 	for _, f := range files {
-		dir, base := path.Split(f)
-		depth := strings.Count(dir, "/")
-		if depth > maxMarkerDepth {
-			continue
-		}
 		for pi, p := range profiles {
-			for _, m := range p.Markers {
-				if base != m {
-					continue
-				}
-				score := depth*len(profiles) + pi
-				if best < 0 || score < best {
-					best = score
-					root := strings.TrimSuffix(dir, "/")
-					if root == "" {
-						root = "."
-					}
-					d = Detection{Profile: p, Root: root, Marker: f}
-				}
+			root, ok := p.MarkerRoot(f, hasContent)
+			if !ok {
+				continue
+			}
+			depth := 0
+			if root != "." {
+				depth = strings.Count(root, "/") + 1
+			}
+			if depth > maxMarkerDepth {
+				continue
+			}
+			if score := depth*len(profiles) + pi; best < 0 || score < best {
+				best = score
+				d = Detection{Profile: p, Root: root, Marker: f}
 			}
 		}
 	}
 	return d, best >= 0
+}
+
+// contentFolders returns a test of whether a site root (as MarkerRoot
+// gives it) has a content/ folder among files.
+func contentFolders(files []string) func(root string) bool {
+	roots := map[string]bool{}
+	for _, f := range files {
+		for rest, root := f, ""; ; {
+			i := strings.Index(rest, "content/")
+			if i < 0 || strings.Count(root+rest[:i], "/") > maxMarkerDepth+1 {
+				break
+			}
+			if i == 0 || rest[i-1] == '/' {
+				r := strings.TrimSuffix(root+rest[:i], "/")
+				if r == "" {
+					r = "."
+				}
+				roots[r] = true
+			}
+			root, rest = root+rest[:i+len("content/")], rest[i+len("content/"):]
+		}
+	}
+	return func(root string) bool { return roots[root] }
+}
+
+// HasSiteMarker reports whether the folder fsys is the root of a site: it
+// holds a marker file of some profile.
+func HasSiteMarker(fsys fs.FS) bool {
+	for _, p := range Profiles() {
+		for _, m := range p.Markers {
+			if fi, err := fs.Stat(fsys, m); err == nil && fi.Mode().IsRegular() {
+				return true
+			}
+		}
+		for _, m := range p.LooseMarkers {
+			if fi, err := fs.Stat(fsys, m); err == nil && fi.Mode().IsRegular() {
+				if ci, err := fs.Stat(fsys, "content"); err == nil && ci.IsDir() {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // MatchGlob reports whether the slash-separated path name matches pattern,

@@ -157,13 +157,10 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 		s.Profile, _ = ProfileByName(s.Config.Profile)
 		s.ProfileSource = "config"
 		s.Root = "."
+		hasContent := contentFolders(s.Files)
 		for _, f := range s.Files { // the marker locates the root
-			dir, base := path.Split(f)
-			if strings.Count(dir, "/") <= maxMarkerDepth && contains(s.Profile.Markers, base) {
-				if r := strings.TrimSuffix(dir, "/"); r != "" {
-					s.Root = r
-				}
-				s.Marker = f
+			if r, ok := s.Profile.MarkerRoot(f, hasContent); ok && (r == "." || strings.Count(r, "/") < maxMarkerDepth) {
+				s.Root, s.Marker = r, f
 				break
 			}
 		}

@@ -174,13 +174,17 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 		}
 	}
+	if posts == 0 && *diff == "" {
+		// A wrong path or an unknown layout must not pass CI as a clean site.
+		fmt.Fprintf(stderr, "herald check: no posts found: the %s profile (%s) looks for %s; "+
+			"point herald check at the site's folder, or set content: in %s\n",
+			site.Profile.Name, profileSource(site), strings.Join(site.ContentGlobs(), ", "), content.ConfigFile)
+		return exitUsage
+	}
 	if *format == "text" {
 		switch {
-		case posts == 0 && *diff != "":
-			fmt.Fprintf(stderr, "herald check: %s changes no posts\n", *diff)
 		case posts == 0:
-			fmt.Fprintf(stderr, "herald check: no posts found: the %s profile (%s) looks for %s\n",
-				site.Profile.Name, profileSource(site), strings.Join(site.ContentGlobs(), ", "))
+			fmt.Fprintf(stderr, "herald check: %s changes no posts\n", *diff)
 		case len(findings) == 0:
 			fmt.Fprintf(stderr, "herald check: %s, no findings\n", plural(posts, "post"))
 		default:
@@ -324,16 +328,7 @@ func repositoryOf(file string) (root, rel string, err error) {
 }
 
 // hasMarker reports whether dir holds the marker file of a site profile.
-func hasMarker(dir string) bool {
-	for _, p := range content.Profiles() {
-		for _, m := range p.Markers {
-			if fi, err := os.Stat(filepath.Join(dir, m)); err == nil && fi.Mode().IsRegular() {
-				return true
-			}
-		}
-	}
-	return false
-}
+func hasMarker(dir string) bool { return content.HasSiteMarker(os.DirFS(dir)) }
 
 // repoPrefix returns the slash path of the folder dir inside the Git
 // work tree that holds it: "" when dir is the top of the work tree or in
@@ -387,7 +382,7 @@ func profileSource(site *content.Site) string {
 	case "detected":
 		return "detected from " + site.Marker
 	}
-	return "the default: no docusaurus.config.*, hugo.toml or _config.yml found"
+	return "the default: no docusaurus.config.*, hugo.toml, config/_default/hugo.toml or _config.yml found"
 }
 
 func useColor(mode string, w io.Writer) bool {

@@ -232,8 +232,8 @@ func TestCheckConfigFlag(t *testing.T) {
 func TestCheckEmptySite(t *testing.T) {
 	dir := t.TempDir()
 	out, stderr, code := runCheckArgs(t, dir)
-	want := "herald check: no posts found: the docusaurus profile (the default: no docusaurus.config.*, hugo.toml or _config.yml found) looks for blog/**/*.md, blog/**/*.mdx\n"
-	if code != exitOK || out != "" || stderr != want {
+	want := "herald check: no posts found: the docusaurus profile (the default: no docusaurus.config.*, hugo.toml, config/_default/hugo.toml or _config.yml found) looks for blog/**/*.md, blog/**/*.mdx; point herald check at the site's folder, or set content: in .herald.yml\n"
+	if code != exitUsage || out != "" || stderr != want {
 		t.Errorf("exit %d, out %q, stderr %q", code, out, stderr)
 	}
 }
