@@ -66,6 +66,8 @@ type Site struct {
 	// .herald.yml (timezone:), else the generator's configuration (Jekyll's
 	// timezone:, Hugo's timeZone), empty when none sets it (UTC).
 	TimezoneFrom string
+	// Generator holds the generator's own settings read from Marker.
+	Generator Generator
 	// Authors and Tags are the site's registries.
 	Authors, Tags *Registry
 	// Files lists every regular file of the repository, sorted.
@@ -174,25 +176,18 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 		s.Root = s.Config.Root
 	}
 
-	// Jekyll: a site-wide excerpt_separator replaces the first-paragraph
-	// excerpt, and a post without it is shown in full.
-	if s.Profile.Name == "jekyll" && s.Marker != "" && strings.HasSuffix(s.Marker, ".yml") {
-		if src, err := fs.ReadFile(fsys, s.Marker); err == nil {
-			var jc struct {
-				ExcerptSeparator string `yaml:"excerpt_separator"`
-			}
-			if yaml.Unmarshal(src, &jc) == nil && strings.TrimSpace(jc.ExcerptSeparator) != "" {
-				s.Profile.ExcerptMarkers = []string{jc.ExcerptSeparator}
-				s.Profile.ExcerptRequired = true
-			}
-		}
+	// The generator's own settings: a site-wide Jekyll excerpt_separator
+	// replaces the first-paragraph excerpt (and a post without it is shown
+	// in full); the generator's time zone is how it reads dates without an
+	// offset, unless .herald.yml sets one.
+	s.Generator = readGenerator(fsys, s.Profile, s.Marker)
+	if sep := s.Generator.ExcerptSeparator; s.Profile.Name == "jekyll" && sep != "" {
+		s.Profile.ExcerptMarkers = []string{sep}
+		s.Profile.ExcerptRequired = true
 	}
-
-	// The time zone: .herald.yml, else the generator's own setting, which
-	// is how the generator reads dates without an offset.
 	if s.Config.Line["timezone"] > 0 && s.ConfigPath != "" {
 		s.TimezoneFrom = s.ConfigPath
-	} else if loc, ok := generatorZone(fsys, s.Profile, s.Marker); ok {
+	} else if loc := s.Generator.TimeZone; loc != nil {
 		s.Config.Timezone, s.TimezoneFrom = loc, s.Marker
 	}
 
@@ -261,49 +256,6 @@ func (s *Site) matchPost(p string) bool {
 
 // HasFile reports whether the repository has a regular file at p.
 func (s *Site) HasFile(p string) bool { return s.files[p] }
-
-// generatorZone reads the time zone the site generator applies to dates
-// without an offset: Jekyll's timezone: in _config.yml, Hugo's timeZone
-// in its configuration file. A zone that is not a known IANA name is
-// ignored (UTC, as without one).
-func generatorZone(fsys fs.FS, prof *Profile, marker string) (*time.Location, bool) {
-	if marker == "" || prof == nil || (prof.Name != "jekyll" && prof.Name != "hugo") {
-		return nil, false
-	}
-	src, err := fs.ReadFile(fsys, marker)
-	if err != nil {
-		return nil, false
-	}
-	var m map[string]any
-	switch path.Ext(marker) {
-	case ".toml":
-		if _, err := toml.Decode(string(src), &m); err != nil {
-			return nil, false
-		}
-	case ".json":
-		if err := json.Unmarshal(src, &m); err != nil {
-			return nil, false
-		}
-	default:
-		if err := yaml.Unmarshal(src, &m); err != nil {
-			return nil, false
-		}
-	}
-	key := "timezone"
-	if prof.Name == "hugo" {
-		key = "timeZone" // Hugo's keys are case-insensitive
-	}
-	for k, v := range m {
-		name, ok := v.(string)
-		if !ok || !strings.EqualFold(k, key) || name == "" || name == "Local" {
-			continue
-		}
-		if loc, err := time.LoadLocation(name); err == nil {
-			return loc, true
-		}
-	}
-	return nil, false
-}
 
 // Location returns the site's time zone (see TimezoneFrom).
 func (s *Site) Location() *time.Location {

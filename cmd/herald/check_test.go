@@ -549,7 +549,7 @@ func TestCheckOneFileOutsideRepository(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, stderr, code := runCheckArgs(t, post)
-	want := "_posts/2099-02-03-p.md:3:7: warning date-path-mismatch: the date 2099-02-05 (in Europe/Berlin) does not match 2099-02-03 in the path _posts/2099-02-03-p.md\n"
+	want := "_posts/2099-02-03-p.md:3:7: info date-path-mismatch: the date 2099-02-05 (in Europe/Berlin) does not match 2099-02-03 in the path _posts/2099-02-03-p.md\n"
 	if code != exitOK || out != want {
 		t.Errorf("exit %d\nout:\n%s\nwant:\n%s\nstderr: %s", code, out, want, stderr)
 	}

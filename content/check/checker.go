@@ -500,7 +500,7 @@ type run struct {
 }
 
 func (r *run) add(rule string, start, end int, fix *Fix, format string, args ...any) {
-	sev := r.c.severity[rule]
+	sev := r.severity(rule)
 	if sev == "" || sev == string(content.SeverityOff) {
 		return
 	}
@@ -537,7 +537,7 @@ func (r *run) addAt(rule string, pos content.Pos, fix *Fix, format string, args 
 }
 
 func (r *run) enabled(rule string) bool {
-	s := r.c.severity[rule]
+	s := r.severity(rule)
 	return s != "" && s != string(content.SeverityOff)
 }
 

@@ -74,10 +74,10 @@ func TestAuthorEdgeCases(t *testing.T) {
 			[]string{`content/posts/a.md:8:6: error repeated-word: "the" is repeated; remove the second one | replace "the the" with "the"`}, ""},
 		{"date as a YAML timestamp", jekyll("_posts/2026-02-05-a.md",
 			"---\ntitle: A\ndate: 2026-02-03 10:00:00 +0000\n---\n"), "_posts/2026-02-05-a.md",
-			[]string{"_posts/2026-02-05-a.md:3:7: warning date-path-mismatch: the date 2026-02-03 (in UTC) does not match 2026-02-05 in the path _posts/2026-02-05-a.md"}, ""},
+			[]string{"_posts/2026-02-05-a.md:3:7: info date-path-mismatch: the date 2026-02-03 (in UTC) does not match 2026-02-05 in the path _posts/2026-02-05-a.md"}, ""},
 		{"date as a quoted string reads the same", jekyll("_posts/2026-02-05-a.md",
 			"---\ntitle: A\ndate: \"2026-02-03 10:00:00 +0000\"\n---\n"), "_posts/2026-02-05-a.md",
-			[]string{"_posts/2026-02-05-a.md:3:7: warning date-path-mismatch: the date 2026-02-03 (in UTC) does not match 2026-02-05 in the path _posts/2026-02-05-a.md"}, ""},
+			[]string{"_posts/2026-02-05-a.md:3:7: info date-path-mismatch: the date 2026-02-03 (in UTC) does not match 2026-02-05 in the path _posts/2026-02-05-a.md"}, ""},
 		{"draft: yes (YAML 1.1) is an error with a fix", docusaurus(post,
 			"---\ntitle: T\ndate: 2026-02-03\ndraft: yes\nunlisted: \"no\"\n---\n"), post,
 			[]string{

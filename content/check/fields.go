@@ -83,7 +83,7 @@ func (r *run) frontMatter() {
 // addWarning reports a finding of rule at warning level at most (used for
 // softer variants of error rules).
 func (c *Checker) addWarning(r *run, rule string, pos content.Pos, format string, args ...any) {
-	sev := c.severity[rule]
+	sev := r.severity(rule)
 	if sev == "" || sev == string(content.SeverityOff) {
 		return
 	}
@@ -224,7 +224,10 @@ func (r *run) dates() {
 	if _, ok := p.FrontMatter.Field("permalink"); ok {
 		ownURL = true
 	}
-	if pd := p.PathDate; pd != nil && !ownURL {
+	// The generator reads the date from the front matter; the path's date
+	// matters only where the post's URL shows a date (Docusaurus' dated
+	// names, a Jekyll or Hugo permalink with :year and the like).
+	if pd := p.PathDate; pd != nil && !ownURL && r.site.Generator.PermalinkHasDate(r.site.Profile, p.Path) {
 		ld := d.In(loc)
 		if ld.Year() != pd.Year || int(ld.Month()) != pd.Month || (pd.Day != 0 && ld.Day() != pd.Day) {
 			want := fmt.Sprintf("%04d-%02d", pd.Year, pd.Month)
@@ -235,7 +238,7 @@ func (r *run) dates() {
 		}
 	}
 	days := r.c.intOption(RuleDateBackdated, "days", 14)
-	if now := r.c.now(); r.changed && !p.Draft && d.Before(now.Add(-time.Duration(days)*24*time.Hour)) && r.c.severity[RuleDateBackdated] != "" {
+	if now := r.c.now(); r.changed && !p.Draft && d.Before(now.Add(-time.Duration(days)*24*time.Hour)) && r.enabled(RuleDateBackdated) {
 		r.addAt(RuleDateBackdated, f.Value.Pos, nil, "the date is %d days in the past; the post will appear below newer posts, not on top", int(now.Sub(d).Hours()/24))
 	}
 }
@@ -272,7 +275,7 @@ func (r *run) zoneFix(v content.Value, loc *time.Location) *Fix {
 }
 
 func (c *Checker) addInfo(r *run, rule string, pos content.Pos, format string, args ...any) {
-	if sev := c.severity[rule]; sev == "" || sev == string(content.SeverityOff) {
+	if sev := r.severity(rule); sev == "" || sev == string(content.SeverityOff) {
 		return
 	}
 	r.out = append(r.out, Finding{Rule: rule, Severity: string(content.SeverityInfo), Path: r.post.Path, Line: pos.Line, Column: pos.Column,

@@ -74,7 +74,7 @@ func TestRules(t *testing.T) {
 		{"date-dst overlap", RuleDateDST, map[string]string{".herald.yml": "version: 1\ntimezone: Europe/Berlin\n", post: "---\ntitle: T\ndate: 2026-10-25 02:30\n---\n"},
 			[]string{post + `:3:7: error date-dst: "2026-10-25 02:30" occurs twice in Europe/Berlin (daylight saving time ends): it could be 2026-10-25T02:30:00+02:00 or 2026-10-25T02:30:00+01:00; add an offset`}},
 		{"date-path-mismatch", RuleDatePathMismatch, map[string]string{"blog/2026-02-05-x.md": "---\ntitle: T\ndate: 2026-02-03\n---\n"},
-			[]string{"blog/2026-02-05-x.md:3:7: warning date-path-mismatch: the date 2026-02-03 (in UTC) does not match 2026-02-05 in the path blog/2026-02-05-x.md"}},
+			[]string{"blog/2026-02-05-x.md:3:7: info date-path-mismatch: the date 2026-02-03 (in UTC) does not match 2026-02-05 in the path blog/2026-02-05-x.md"}},
 		{"date-backdated", RuleDateBackdated, map[string]string{post: "---\ntitle: T\ndate: 2025-02-03\n---\n"},
 			[]string{post + ":3:7: warning date-backdated: the date is 363 days in the past; the post will appear below newer posts, not on top"}},
 		{"unknown-author and tag with fixes", "unknown-", map[string]string{post: "---\ntitle: T\nauthors: [gerit91, nobody]\ntags: [event, conferences]\n---\n"},
