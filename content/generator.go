@@ -33,6 +33,10 @@ type Generator struct {
 	// DefaultLanguage its defaultContentLanguage (default "en").
 	Languages       []string
 	DefaultLanguage string
+	// ExternalStatic reports that files served at the site root may come
+	// from outside the repository: a Hugo theme or imported module brings
+	// its own static/ folder (https://gohugo.io/hugo-modules/configuration/#module-configuration-mounts).
+	ExternalStatic bool
 	// OnUntruncatedBlogPosts and OnInlineTags are Docusaurus' blog
 	// settings: "ignore", "log", "warn" or "throw"; empty when the
 	// configuration does not say (Docusaurus' default is "warn").
@@ -174,6 +178,14 @@ func (g *Generator) readHugo(m map[string]any) {
 					}
 				}
 			}
+		}
+	}
+	if theme, ok := m["theme"]; ok && theme != nil && theme != "" {
+		g.ExternalStatic = true
+	}
+	if mod, ok := m["module"].(map[string]any); ok {
+		if imports, ok := mod["imports"].([]any); ok && len(imports) > 0 {
+			g.ExternalStatic = true
 		}
 	}
 	g.DefaultLanguage = "en"

@@ -40,11 +40,11 @@ func TestGeneratorSettings(t *testing.T) {
 			map[string]string{dpost: untruncated}), dpost,
 			[]string{dpost + ":6:1: info missing-excerpt-marker: no excerpt marker: add <!-- truncate --> after the first paragraph, or the blog index shows the whole post | add <!-- truncate --> after the first paragraph (review)"}},
 		{"jekyll permalink without a date: the path's date is only a name", fstest.MapFS{
-			"_config.yml": {Data: []byte("defaults:\n  - scope:\n      type: posts\n    values:\n      permalink: /blog/:title/\n")},
+			"_config.yml":            {Data: []byte("defaults:\n  - scope:\n      type: posts\n    values:\n      permalink: /blog/:title/\n")},
 			"_posts/2026-02-03-x.md": {Data: []byte("---\ntitle: T\ndate: 2026-02-05\n---\n\nText.\n")},
 		}, "_posts/2026-02-03-x.md", nil},
 		{"jekyll default permalink shows the date", fstest.MapFS{
-			"_config.yml": {Data: []byte("title: x\n")},
+			"_config.yml":            {Data: []byte("title: x\n")},
 			"_posts/2026-02-03-x.md": {Data: []byte("---\ntitle: T\ndate: 2026-02-05\n---\n\nText.\n")},
 		}, "_posts/2026-02-03-x.md",
 			[]string{"_posts/2026-02-03-x.md:3:7: info date-path-mismatch: the date 2026-02-05 (in UTC) does not match 2026-02-03 in the path _posts/2026-02-03-x.md"}},
@@ -58,6 +58,18 @@ func TestGeneratorSettings(t *testing.T) {
 			"hugo.toml":                       {Data: []byte("title = 'x'\n")},
 			"content/en/blog/2026-01-31-x.md": {Data: []byte("---\ntitle: T\ndate: 2026-02-05\n---\n\nText.\n")},
 		}, "content/en/blog/2026-01-31-x.md", nil},
+		{"hugo translation shares the bundle's images with the default language", fstest.MapFS{
+			"hugo.yaml":                   {Data: []byte("languages:\n  en: {}\n  ja: {}\n")},
+			"content/en/blog/x/index.md":  {Data: []byte("---\ntitle: T\n---\n\n![Chart](chart.png)\n")},
+			"content/en/blog/x/chart.png": {Data: []byte("png")},
+			"content/ja/blog/x/index.md":  {Data: []byte("---\ntitle: T\n---\n\n![Chart](chart.png) ![Gone](gone.png)\n")},
+		}, "content/ja/blog/x/index.md",
+			[]string{"content/ja/blog/x/index.md:5:21: error broken-relative-link: the image gone.png points to content/ja/blog/x/gone.png, which is not in the repository"}},
+		{"hugo theme may serve site-root files; relative ones are still checked", fstest.MapFS{
+			"hugo.toml":                  {Data: []byte("theme = 'docsy'\n")},
+			"content/en/blog/x/index.md": {Data: []byte("---\ntitle: T\n---\n\n![Logo](/img/logo.svg) ![Gone](gone.png)\n")},
+		}, "content/en/blog/x/index.md",
+			[]string{"content/en/blog/x/index.md:5:24: error broken-relative-link: the image gone.png points to content/en/blog/x/gone.png, which is not in the repository"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

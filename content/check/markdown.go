@@ -591,6 +591,7 @@ func (r *run) links(d *doc) {
 				}
 			}
 		}
+		candidates = append(candidates, r.translationCandidates(target)...)
 		found := ""
 		for _, cnd := range candidates {
 			if strings.HasPrefix(cnd, "../") || cnd == ".." {
@@ -604,6 +605,9 @@ func (r *run) links(d *doc) {
 		what := "link"
 		if l.image {
 			what = "image"
+		}
+		if found == "" && strings.HasPrefix(target, "/") && r.site.Generator.ExternalStatic {
+			continue // a theme or module may serve it: cannot be decided from the tree
 		}
 		if found == "" {
 			if strings.HasPrefix(candidates[0], "..") {
@@ -619,6 +623,36 @@ func (r *run) links(d *doc) {
 			}
 		}
 	}
+}
+
+// translationCandidates are where a relative link of a translated Hugo
+// bundle may also resolve: Hugo shares a bundle's page resources between
+// its translations, so content/ja/blog/x/index.md may show an image kept
+// only in content/en/blog/x/ (https://gohugo.io/content-management/multilingual/#page-resources).
+func (r *run) translationCandidates(target string) []string {
+	if r.site.Profile.Name != "hugo" || strings.HasPrefix(target, "/") {
+		return nil
+	}
+	contentDir := siteJoin(r.site, "content") + "/"
+	rest, ok := strings.CutPrefix(r.post.Path, contentDir)
+	if !ok {
+		return nil
+	}
+	lang, inLang, ok := strings.Cut(rest, "/")
+	if !ok {
+		return nil
+	}
+	langs := append([]string{r.site.Generator.DefaultLanguage}, r.site.Generator.Languages...)
+	if !slices.Contains(langs, strings.ToLower(lang)) {
+		return nil // not a language folder
+	}
+	var out []string
+	for _, l := range langs {
+		if l != "" && l != strings.ToLower(lang) {
+			out = append(out, path.Join(contentDir+l, path.Dir(inLang), target))
+		}
+	}
+	return out
 }
 
 // hasScheme reports whether dest starts with a URL scheme and its colon
