@@ -558,7 +558,7 @@ func (r *run) all() {
 	r.dates()
 	r.registries()
 	r.slug()
-	doc := r.c.parse(p)
+	doc := r.c.parse(p, postSyntax(r.site, p))
 	r.markdown(doc)
 }
 

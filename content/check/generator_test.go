@@ -80,3 +80,57 @@ func TestGeneratorSettings(t *testing.T) {
 		})
 	}
 }
+
+// TestTemplateSyntax: templates the generator runs before or around the
+// Markdown are read as the generator reads them, on text written like the
+// real posts of each generator.
+func TestTemplateSyntax(t *testing.T) {
+	jekyll := func(src string) fstest.MapFS {
+		return fstest.MapFS{"_config.yml": {Data: []byte("title: x\n")}, "_posts/2026-02-03-x.md": {Data: []byte(src)}}
+	}
+	hugo := func(src string) fstest.MapFS {
+		return fstest.MapFS{"hugo.toml": {Data: []byte("title = 'x'\n")}, "content/en/blog/x.md": {Data: []byte(src)}}
+	}
+	mdx := func(src string) fstest.MapFS {
+		return fstest.MapFS{"docusaurus.config.js": {Data: []byte("module.exports = {};")}, "blog/2026-02-03-x.mdx": {Data: []byte(src)}}
+	}
+	const fm = "---\ntitle: T\ndate: 2026-02-03\n---\n\n"
+	tests := []struct {
+		name string
+		fsys fstest.MapFS
+		path string
+		want []string
+	}{
+		{"liquid: definitions written by a loop and URLs built from site variables", jekyll(fm +
+			"See [the issue][1349], [the release][rel] and [the old post]({% post_url 2010-07-21-name %}).\n\n" +
+			"{% for r in page.refs %}\n[{{ r.id }}]: {{ r.url }}\n{% endfor %}\n[1349]: {{ site.repository }}/issues/1349\n"),
+			"_posts/2026-02-03-x.md", nil},
+		{"liquid: a real slip next to liquid is still found", jekyll(fm +
+			"Read {{ page.title }} at (the docs)[https://example.com].\n"),
+			"_posts/2026-02-03-x.md",
+			[]string{"_posts/2026-02-03-x.md:6:26: error link-syntax: reversed link syntax: Markdown links are [text](url), not (text)[url] | swap the brackets: [the docs](https://example.com)"}},
+		{"liquid raw keeps its text literal", jekyll(fm + "{% raw %}\nThe the {{ x }} template.\n{% endraw %}\n"),
+			"_posts/2026-02-03-x.md", nil},
+		{"hugo: a shortcode in a definition does not end the definitions", hugo(fm +
+			"The [GA][ga], [2023 updates][updates2023] and [the build](https://github.com/grpc/grpc/blob/{{< param grpc_vers.core >}}/src/cpp/README.md).\n\n" +
+			"[ga]: {{< relref grpc-on-dotnetcore >}}\n[updates2023]: https://example.com/2023\n"),
+			"content/en/blog/x.md", nil},
+		{"hugo: an undefined reference is still found", hugo(fm + "The [GA][ga] and [missing][nope].\n\n[ga]: {{< relref ga >}}\n"),
+			"content/en/blog/x.md",
+			[]string{`content/en/blog/x.md:6:18: error link-syntax: no link reference definition for [nope], so this renders as text; add a line "[nope]: URL" or write [text](URL)`}},
+		{"mdx: comments and imports are not text", mdx(fm +
+			"import Tabs from '@theme/Tabs';\n\nIntro.\n\n{/* TODO: the the numbers */}\n\n{/* truncate */}\n\nText.\n"),
+			"blog/2026-02-03-x.mdx", nil},
+		{"mdx: a comment in a code block is code", mdx(fm + "```jsx\n{/* TODO */}\n```\n\nTODO: finish.\n"),
+			"blog/2026-02-03-x.mdx",
+			[]string{"blog/2026-02-03-x.mdx:10:1: warning placeholder: \"TODO\" is a placeholder; finish the text or remove it before publishing"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := runRules(t, tt.fsys, tt.path)
+			if diff := cmp.Diff(tt.want, findingLines(got)); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

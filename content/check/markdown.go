@@ -45,6 +45,9 @@ type doc struct {
 	runs     []textRun // prose without URLs: what the text rules read
 	links    []linkRef
 	headings []heading
+	// generatedDefs reports link reference definitions written by a
+	// template: references to labels not defined may be defined by it.
+	generatedDefs bool
 	// firstParaEnd is the file offset of the end of the first paragraph's
 	// text (before its line break), -1 when the post has none.
 	firstParaEnd int
@@ -68,13 +71,17 @@ var (
 )
 
 // parse parses the Markdown body of p once.
-func (c *Checker) parse(p *content.Post) *doc {
-	body := p.Body()
+func (c *Checker) parse(p *content.Post, s syntax) *doc {
+	file := p.Body()
 	base := p.BodyStart
+	// goldmark reads the body as the generator's Markdown reader sees it,
+	// templates masked; prose and destinations are cut from the file.
+	body, templateSpans, generatedDefs := maskTemplates(file, base, s)
 	root := c.md.Parser().Parse(text.NewReader(body))
 	// Room for the runs, links and headings of a typical post, so the
 	// slices do not grow step by step.
-	d := &doc{rawRuns: make([]textRun, 0, 128), links: make([]linkRef, 0, 32), headings: make([]heading, 0, 16), firstParaEnd: -1}
+	d := &doc{rawRuns: make([]textRun, 0, 128), links: make([]linkRef, 0, 32), headings: make([]heading, 0, 16), firstParaEnd: -1,
+		generatedDefs: generatedDefs}
 	// Runs are built as offsets and cut, at flush, from one string of the
 	// file: one copy of the file instead of one per run.
 	raw := string(p.Raw)
@@ -123,17 +130,17 @@ func (c *Checker) parse(p *content.Post) *doc {
 		case *ast.Link:
 			if entering {
 				flush()
-				dest := string(n.Destination)
-				d.links = append(d.links, linkRef{dest: dest, start: c.nodeStart(p, n, body, base, dest, false)})
+				dest := original(body, file, n.Destination)
+				d.links = append(d.links, linkRef{dest: dest, start: c.nodeStart(p, n, body, base, string(n.Destination), false)})
 			} else {
 				flush()
 			}
 		case *ast.Image:
 			if entering {
 				flush()
-				dest := string(n.Destination)
+				dest := original(body, file, n.Destination)
 				d.links = append(d.links, linkRef{dest: dest, image: true, alt: nodeText(n, body),
-					start: c.nodeStart(p, n, body, base, dest, true)})
+					start: c.nodeStart(p, n, body, base, string(n.Destination), true)})
 			} else {
 				flush()
 			}
@@ -167,7 +174,8 @@ func (c *Checker) parse(p *content.Post) *doc {
 		return ast.WalkContinue, nil
 	})
 	flush()
-	if cut := templateCode(body, base); len(cut) > 0 {
+	if cut := append(templateCode(file, base), templateSpans...); len(cut) > 0 {
+		sort.Slice(cut, func(i, j int) bool { return cut[i][0] < cut[j][0] })
 		d.rawRuns = cutRuns(d.rawRuns, cut)
 	}
 	// Split runs around URLs and e-mail addresses.
@@ -208,12 +216,13 @@ type templateBlock struct {
 }
 
 // templateBlocks are the template blocks templateCode cuts out:
-//   - Hugo shortcodes: {{< highlight go >}}, {{% code lang="sh" %}}.
+//   - Hugo shortcodes: {{< highlight go >}}, {{% code lang="sh" %}}, and
+//     {{< comment >}} (Docsy's, whose body is never rendered).
 //   - Jekyll (Liquid) blocks whose body is code or not text:
 //     {% highlight ruby %}, {% raw %}, {% comment %}.
 var templateBlocks = []templateBlock{
-	newTemplateBlock("{{", `\{\{[<%]-?\s*(highlight|code|codeblock|mermaid|chart)\b[^}]*?[>%]\}\}`,
-		`\{\{[<%]-?\s*/\s*NAME\s*-?[>%]\}\}`, "highlight", "code", "codeblock", "mermaid", "chart"),
+	newTemplateBlock("{{", `\{\{[<%]-?\s*(highlight|code|codeblock|mermaid|chart|comment)\b[^}]*?[>%]\}\}`,
+		`\{\{[<%]-?\s*/\s*NAME\s*-?[>%]\}\}`, "highlight", "code", "codeblock", "mermaid", "chart", "comment"),
 	newTemplateBlock("{%", `\{%-?\s*(highlight|raw|comment)\b[^%]*?-?%\}`,
 		`\{%-?\s*endNAME\s*-?%\}`, "highlight", "raw", "comment"),
 }
@@ -432,7 +441,7 @@ func (r *run) markdown(d *doc) {
 				r.add(RuleLinkSyntax, run.start+m[0], run.start+m[3], nil, "this link is never closed, so it renders as text; add ) after %s", run.text[m[2]:m[3]])
 			}
 		}
-		if strings.Contains(run.text, "][") {
+		if strings.Contains(run.text, "][") && !d.generatedDefs {
 			for _, m := range undefinedRefRE.FindAllStringSubmatchIndex(run.text, -1) {
 				label := run.text[m[4]:m[5]]
 				if label == "" {

@@ -1,0 +1,192 @@
+package check
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	"github.com/heraldhq/herald/content"
+)
+
+// syntax is the template language a site generator runs over a post
+// before (or while) it reads the Markdown.
+type syntax int
+
+const (
+	syntaxNone syntax = iota
+	// syntaxHugo: shortcodes {{< name >}} and {{% name %}}. Hugo puts a
+	// placeholder token in their place, reads the Markdown, then puts the
+	// output back (https://gohugo.io/content-management/shortcodes/).
+	syntaxHugo
+	// syntaxLiquid: Jekyll renders Liquid ({{ output }}, {% tag %})
+	// before Markdown (https://jekyllrb.com/docs/liquid/); tags render to
+	// nothing, outputs to text.
+	syntaxLiquid
+	// syntaxMDX: Docusaurus compiles posts as MDX unless format: md says
+	// otherwise (https://docusaurus.io/docs/markdown-features/react):
+	// {/* comments */} and import/export lines are not text.
+	syntaxMDX
+)
+
+// postSyntax is the template language of post p on site.
+func postSyntax(site *content.Site, p *content.Post) syntax {
+	if site == nil || site.Profile == nil {
+		return syntaxNone
+	}
+	switch site.Profile.Name {
+	case "hugo":
+		return syntaxHugo
+	case "jekyll":
+		return syntaxLiquid
+	case "docusaurus":
+		if f, ok := p.FrontMatter.Field("format"); ok && f.Value.Text == "md" {
+			return syntaxNone
+		}
+		return syntaxMDX
+	}
+	return syntaxNone
+}
+
+// The template spans, bounded so that an unclosed one cannot make a scan
+// quadratic.
+var (
+	hugoShortcodeRE = regexp.MustCompile(`(?s)\{\{[<%].{0,1000}?[>%]\}\}`)
+	liquidOutputRE  = regexp.MustCompile(`(?s)\{\{.{0,1000}?\}\}`)
+	liquidTagRE     = regexp.MustCompile(`(?s)\{%.{0,1000}?%\}`)
+	liquidRawRE     = regexp.MustCompile(`(?s)\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}`)
+	mdxCommentRE    = regexp.MustCompile(`(?s)\{/\*.{0,1000}?\*/\}`)
+	mdxESMRE        = regexp.MustCompile(`(?m)^(?:import|export)\s.*$`)
+	// templatedDefRE is a link reference definition whose label a
+	// template writes ([{{ item.id }}]: ...): the labels it defines cannot
+	// be known.
+	templatedDefRE = regexp.MustCompile(`(?m)^ {0,3}\[[^\]\n]*(?:\{\{|\{%)[^\]\n]*\]:`)
+)
+
+// maskTemplates returns body with the template spans of syntax s
+// overwritten byte for byte, so that goldmark reads what the generator's
+// Markdown reader reads and every offset stays the file's: output that
+// stays in the text becomes x (a token, as Hugo's placeholder), what
+// renders to nothing becomes spaces. Line breaks are kept. spans are the
+// overwritten ranges as file offsets (body starts at base); the text
+// rules skip them. generatedDefs reports link reference definitions
+// written by a template.
+func maskTemplates(body []byte, base int, s syntax) (masked []byte, spans [][2]int, generatedDefs bool) {
+	masked = body
+	copied := false
+	fill := func(start, end int, c byte) {
+		if !copied {
+			masked, copied = bytes.Clone(body), true
+		}
+		for i := start; i < end; i++ {
+			if masked[i] != '\n' && masked[i] != '\r' {
+				masked[i] = c
+			}
+		}
+		spans = append(spans, [2]int{base + start, base + end})
+	}
+	switch s {
+	case syntaxHugo:
+		if !bytes.Contains(body, []byte("{{")) {
+			return body, nil, false
+		}
+		for _, m := range hugoShortcodeRE.FindAllIndex(body, -1) {
+			fill(m[0], m[1], 'x')
+		}
+	case syntaxLiquid:
+		if !bytes.Contains(body, []byte("{{")) && !bytes.Contains(body, []byte("{%")) {
+			return body, nil, false
+		}
+		raw := liquidRawRE.FindAllIndex(body, -1)
+		inRaw := func(m []int) bool {
+			for _, r := range raw {
+				if m[0] >= r[0] && m[1] <= r[1] && !(m[0] == r[0] || m[1] == r[1]) {
+					return true
+				}
+			}
+			return false
+		}
+		for _, m := range liquidTagRE.FindAllIndex(body, -1) {
+			if !inRaw(m) {
+				fill(m[0], m[1], ' ')
+			}
+		}
+		for _, m := range liquidOutputRE.FindAllIndex(body, -1) {
+			if !inRaw(m) && masked[m[0]] == '{' {
+				fill(m[0], m[1], 'x')
+			}
+		}
+		generatedDefs = templatedDefRE.Match(body)
+	case syntaxMDX:
+		hasComment := bytes.Contains(body, []byte("{/*"))
+		hasESM := bytes.Contains(body, []byte("import ")) || bytes.Contains(body, []byte("export "))
+		if !hasComment && !hasESM {
+			return body, nil, false
+		}
+		fences := fencedRanges(body)
+		inFence := func(off int) bool {
+			for _, f := range fences {
+				if off >= f[0] && off < f[1] {
+					return true
+				}
+			}
+			return false
+		}
+		if hasComment {
+			for _, m := range mdxCommentRE.FindAllIndex(body, -1) {
+				if !inFence(m[0]) {
+					fill(m[0], m[1], ' ')
+				}
+			}
+		}
+		if hasESM {
+			for _, m := range mdxESMRE.FindAllIndex(body, -1) {
+				if !inFence(m[0]) {
+					fill(m[0], m[1], ' ')
+				}
+			}
+		}
+	}
+	return masked, spans, generatedDefs
+}
+
+// fencedRanges returns the byte ranges of fenced code blocks (``` and
+// ~~~), found line by line; an unclosed fence runs to the end.
+func fencedRanges(body []byte) [][2]int {
+	var out [][2]int
+	open, start := "", 0
+	for off := 0; off < len(body); {
+		end := bytes.IndexByte(body[off:], '\n')
+		if end < 0 {
+			end = len(body)
+		} else {
+			end += off + 1
+		}
+		line := strings.TrimLeft(string(body[off:end]), " ")
+		switch {
+		case open == "" && (strings.HasPrefix(line, "```") || strings.HasPrefix(line, "~~~")):
+			open, start = line[:3], off
+		case open != "" && strings.HasPrefix(line, open):
+			out = append(out, [2]int{start, end})
+			open = ""
+		}
+		off = end
+	}
+	if open != "" {
+		out = append(out, [2]int{start, len(body)})
+	}
+	return out
+}
+
+// original returns the bytes of body where b lies in masked (a copy of
+// body made by maskTemplates): goldmark hands out slices of the source it
+// read, and a link's destination must be read from the file, templates
+// included.
+func original(masked, body, b []byte) string {
+	if len(b) == 0 || len(masked) == 0 || &masked[0] == &body[0] {
+		return string(b)
+	}
+	if off := cap(masked) - cap(b); off >= 0 && off+len(b) <= len(masked) && &masked[off] == &b[0] {
+		return string(body[off : off+len(b)])
+	}
+	return string(b) // goldmark built it (escapes): no template in it to find
+}
