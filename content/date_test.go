@@ -28,6 +28,7 @@ func TestParseDate(t *testing.T) {
 		{"minutes only", "2026-07-03 11:00", "2026-07-03T09:00:00Z", 0},
 		{"one-digit hour", "2026-07-03 9:05:00", "2026-07-03T07:05:00Z", 0},
 		{"one-digit month", "2026-7-03 09:05:00", "2026-07-03T07:05:00Z", 0},
+		{"YAML timestamp with a one-digit month (a real Electron post)", "2023-2-07T00:00:00.000Z", "2023-02-07T00:00:00Z", 0},
 		{"date only", "2026-02-03", "2026-02-02T23:00:00Z", 0},
 		{"rfc1123 gmt", "Fri, 05 Apr 2024 10:00:00 GMT", "2024-04-05T10:00:00Z", 0},
 		{"dst gap", "2026-03-29 02:30:00", "", DateNonexistent},

@@ -86,12 +86,24 @@ type FrontMatter struct {
 	Start, End int
 	// Fields are the top-level keys in source order.
 	Fields []Field
+	// canon maps a key to the name the generator reads it as (Hugo's keys
+	// are case-insensitive and have aliases); nil compares keys as written.
+	canon func(string) string
 }
 
-// Field returns the top-level field named key.
+// Field returns the top-level field named key, as the site's generator
+// reads keys: for Hugo, Field("publishDate") also finds "PublishDate" and
+// its alias "published".
 func (fm *FrontMatter) Field(key string) (Field, bool) {
+	if fm.canon != nil {
+		key = fm.canon(key)
+	}
 	for _, f := range fm.Fields {
-		if f.Key == key {
+		k := f.Key
+		if fm.canon != nil {
+			k = fm.canon(k)
+		}
+		if k == key {
 			return f, true
 		}
 	}

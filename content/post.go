@@ -180,6 +180,9 @@ func invalidUTF8(b []byte) int {
 
 func (p *Post) interpret(prof *Profile, loc *time.Location) {
 	fm := &p.FrontMatter
+	if prof.FoldKeys {
+		fm.canon = prof.CanonicalKey
+	}
 	if f, ok := fm.Field("title"); ok {
 		p.Title = f.Value.Text
 	}

@@ -45,6 +45,10 @@ type Profile struct {
 	// StaticDirs are the folders (relative to the site root) served at the
 	// site's root URL, first match wins.
 	StaticDirs []string
+	// FoldKeys reports that front-matter keys are case-insensitive, and
+	// Aliases maps other names of a key (lower case) to its own.
+	FoldKeys bool
+	Aliases  map[string]string
 	// ExcerptRequired reports whether a post without an excerpt marker is
 	// shown in full on the blog index (Docusaurus). Hugo and Jekyll cut an
 	// automatic summary instead.
@@ -85,7 +89,13 @@ func Profiles() []*Profile {
 				"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"},
 			LooseMarkers:     []string{"config.toml", "config.yaml", "config.yml", "config.json"},
 			Content:          []string{"content/**/blog/**/*.md", "content/**/posts/**/*.md", "content/**/news/**/*.md"},
-			DateFields:       []string{"publishDate", "publishdate", "pubdate", "date"},
+			// https://gohugo.io/content-management/front-matter/#fields:
+			// keys are case-insensitive; published and pubdate are aliases
+			// of publishDate, unpublishdate of expiryDate, modified of lastmod.
+			DateFields: []string{"publishDate", "date"},
+			FoldKeys:   true,
+			Aliases: map[string]string{"pubdate": "publishdate", "published": "publishdate",
+				"unpublishdate": "expirydate", "modified": "lastmod"},
 			DraftField:       "draft",
 			ExpiryField:      "expiryDate",
 			ExcerptMarkers:   []string{"<!--more-->"},
@@ -120,6 +130,19 @@ func Profiles() []*Profile {
 			StaticDirs: []string{"."},
 		},
 	}
+}
+
+// CanonicalKey is the name the generator reads a front-matter key as:
+// lower case with aliases resolved for Hugo, the key itself otherwise.
+func (p *Profile) CanonicalKey(k string) string {
+	if !p.FoldKeys {
+		return k
+	}
+	k = strings.ToLower(k)
+	if a, ok := p.Aliases[k]; ok {
+		return a
+	}
+	return k
 }
 
 // ProfileByName returns the built-in profile called name.

@@ -57,7 +57,11 @@ func (r *run) frontMatter() {
 		}
 	}
 	for _, f := range fm.Fields {
-		kinds, ok := fieldKinds[f.Key]
+		key := r.site.Profile.CanonicalKey(f.Key)
+		if key == "published" && r.site.Profile.PublishedField != "published" {
+			continue // Jekyll's boolean; other generators read it otherwise
+		}
+		kinds, ok := fieldKinds[key]
 		if !ok || f.Value.Kind == content.KindNull || containsKind(kinds, f.Value.Kind) {
 			continue
 		}
@@ -114,9 +118,18 @@ func (r *run) unknownFields() {
 			addKnown(k)
 		}
 	}
+	canon := r.site.Profile.CanonicalKey
+	if r.site.Profile.FoldKeys {
+		for _, k := range list {
+			known[canon(k)] = true
+		}
+		for a := range r.site.Profile.Aliases {
+			known[a] = true
+		}
+	}
 	strict := r.c.boolOption(RuleUnknownField, "strict")
 	for _, f := range r.post.FrontMatter.Fields {
-		if known[f.Key] {
+		if known[f.Key] || known[canon(f.Key)] {
 			continue
 		}
 		s := content.Nearest(f.Key, list)

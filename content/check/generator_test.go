@@ -134,3 +134,31 @@ func TestTemplateSyntax(t *testing.T) {
 		})
 	}
 }
+
+// TestHugoFrontMatter: Hugo's front-matter keys are case-insensitive and
+// have aliases (https://gohugo.io/content-management/front-matter/#fields).
+func TestHugoFrontMatter(t *testing.T) {
+	site := func(src string) fstest.MapFS {
+		return fstest.MapFS{"hugo.toml": {Data: []byte("title = 'x'\n")}, "content/en/blog/x.md": {Data: []byte(src)}}
+	}
+	tests := []struct {
+		name string
+		src  string
+		want []string
+	}{
+		{"published is an alias of publishDate, a date", "---\ntitle: T\npublished: 2099-03-20\n---\n\nText.\n", nil},
+		{"keys in any case", "---\nTitle: T\nDate: 2099-03-20\nDraft: false\nPublishDate: 2099-03-21\nunpublishdate: 2099-12-01\nmodified: 2099-03-22\n---\n\nText.\n", nil},
+		{"a typed key in another case is still checked", "---\ntitle: T\nDraft: maybe\n---\n\nText.\n",
+			[]string{`content/en/blog/x.md:3:8: error field-type: "Draft" must be true or false, not a string`}},
+		{"a date alias is the publish date", "---\ntitle: T\npubdate: next week\n---\n\nText.\n",
+			[]string{`content/en/blog/x.md:3:10: error date-format: "pubdate": "next week" is not a date; write it as 2006-01-02, 2006-01-02T15:04:05 or 2006-01-02T15:04:05+01:00`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := runRules(t, site(tt.src), "content/en/blog/x.md")
+			if diff := cmp.Diff(tt.want, findingLines(got)); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
