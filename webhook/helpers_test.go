@@ -48,9 +48,11 @@ func (r *recorder) take() []webhook.Request {
 	return out
 }
 
-// env is a running webhook server over a real loopback listener.
+// env is a running webhook server over a real loopback listener, with its
+// admin server on another one.
 type env struct {
 	url      string
+	adminURL string
 	registry *prometheus.Registry
 	server   *webhook.Server
 }
@@ -68,13 +70,19 @@ func start(t testing.TB, d webhook.Dispatcher, opts ...webhook.ReceiverOption) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := webhook.NewServer(recv, webhook.WithGatherer(reg))
+	srv, err := webhook.NewServer(recv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := webhook.NewAdmin(srv, webhook.WithGatherer(reg))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return &env{url: ts.URL, registry: reg, server: srv}
+	as := httptest.NewServer(admin)
+	t.Cleanup(as.Close)
+	return &env{url: ts.URL, adminURL: as.URL, registry: reg, server: srv}
 }
 
 // delivery is one webhook request as GitHub would send it.
@@ -144,10 +152,21 @@ func (e *env) sendFull(t *testing.T, d delivery) (int, string, http.Header) {
 	return resp.StatusCode, string(text), resp.Header
 }
 
-// get fetches path from the server.
+// get fetches path from the public server.
 func (e *env) get(t *testing.T, path string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(e.url + path)
+	return getURL(t, e.url+path)
+}
+
+// getAdmin fetches path from the admin server.
+func (e *env) getAdmin(t *testing.T, path string) (int, string) {
+	t.Helper()
+	return getURL(t, e.adminURL+path)
+}
+
+func getURL(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ func loadReceiver(b *testing.B, body []byte, rate, seconds int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := webhook.NewServer(recv, webhook.WithGatherer(reg))
+	srv, err := webhook.NewServer(recv)
 	if err != nil {
 		b.Fatal(err)
 	}

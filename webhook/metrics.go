@@ -13,6 +13,9 @@ type Metrics struct {
 	deliveries        *prometheus.CounterVec
 	signatureFailures *prometheus.CounterVec
 	answerSeconds     *prometheus.HistogramVec
+	shedTotal         *prometheus.CounterVec
+	requestsInFlight  prometheus.Gauge
+	bodyBytesHeld     prometheus.Gauge
 	queueDepth        prometheus.Gauge
 	queueRunning      prometheus.Gauge
 	queueRepos        prometheus.Gauge
@@ -38,6 +41,18 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help:    "Time from the start of a webhook request to its answer, by outcome.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"outcome"}),
+		shedTotal: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "herald", Subsystem: "webhook", Name: "shed_total",
+			Help: "Webhook requests answered 503 with Retry-After instead of being handled, by reason: in_flight (too many requests at once), body_bytes (too many body bytes being read), queue (the reconcile queue was full or shutting down).",
+		}, []string{"reason"}),
+		requestsInFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "herald", Subsystem: "webhook", Name: "requests_in_flight",
+			Help: "Webhook requests being handled now (shed ones are not counted).",
+		}),
+		bodyBytesHeld: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "herald", Subsystem: "webhook", Name: "body_bytes_in_flight",
+			Help: "Body bytes reserved by webhook requests being read now, signed or not; bounded by the body budget.",
+		}),
 		queueDepth: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: "herald", Subsystem: "queue", Name: "pending",
 			Help: "Reconcile requests waiting in the queue, after coalescing.",
@@ -65,7 +80,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}, []string{"outcome"}),
 	}
 	for _, c := range []prometheus.Collector{
-		m.deliveries, m.signatureFailures, m.answerSeconds,
+		m.deliveries, m.signatureFailures, m.answerSeconds, m.shedTotal, m.requestsInFlight, m.bodyBytesHeld,
 		m.queueDepth, m.queueRunning, m.queueRepos, m.queueCoalesced, m.queueRejected, m.reconcileSeconds,
 	} {
 		if err := reg.Register(c); err != nil {
@@ -88,6 +103,24 @@ func (m *Metrics) signatureFailure(reason string) {
 		return
 	}
 	m.signatureFailures.WithLabelValues(reason).Inc()
+}
+
+func (m *Metrics) shed(reason string) {
+	if m != nil {
+		m.shedTotal.WithLabelValues(reason).Inc()
+	}
+}
+
+func (m *Metrics) inFlight(delta float64) {
+	if m != nil {
+		m.requestsInFlight.Add(delta)
+	}
+}
+
+func (m *Metrics) bodyBytes(delta float64) {
+	if m != nil {
+		m.bodyBytesHeld.Add(delta)
+	}
 }
 
 func (m *Metrics) queue(pending, running, repos int) {

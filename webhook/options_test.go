@@ -103,26 +103,32 @@ func TestLogsAndQueueMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := webhook.NewServer(recv, webhook.WithGatherer(reg), webhook.WithServerLogger(log))
+	srv, err := webhook.NewServer(recv, webhook.WithServerLogger(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := webhook.NewAdmin(srv, webhook.WithGatherer(reg))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	e := &env{url: ts.URL}
+	as := httptest.NewServer(admin)
+	defer as.Close()
+	e := &env{url: ts.URL, adminURL: as.URL}
 	body := fixture(t, "pull_request/synchronize.json")
 	for i := range 5 {
 		e.send(t, signed("pull_request", "d"+itoa(i), body))
 	}
 	e.send(t, delivery{event: "pull_request", id: "bad", body: body})
 	e.send(t, signed("issues", "iss", []byte(`{"action":"opened","repository":{"full_name":"o/r"}}`)))
-	_, before := e.get(t, "/metrics")
+	_, before := e.getAdmin(t, "/metrics")
 	close(done)
 	cancel()
 	if err := <-ran; err != nil {
 		t.Fatal(err)
 	}
-	_, after := e.get(t, "/metrics")
+	_, after := e.getAdmin(t, "/metrics")
 	for _, line := range []string{
 		"herald_queue_pending 1", "herald_queue_running 1", "herald_queue_repositories 1", "herald_queue_coalesced_total 3",
 		`herald_webhook_answer_duration_seconds_count{outcome="accepted"} 5`,

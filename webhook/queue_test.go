@@ -248,7 +248,7 @@ func TestQueueFullAnswers503(t *testing.T) {
 		text != "queue reconcile of Codertocat/Hello-World#2: reconcile queue is full: Codertocat/Hello-World has 1 requests waiting\n" {
 		t.Errorf("third: %d Retry-After %q %q, want 503 with Retry-After 90", status, h.Get("Retry-After"), text)
 	}
-	_, metrics := e.get(t, "/metrics")
+	_, metrics := e.getAdmin(t, "/metrics")
 	for _, line := range []string{
 		`herald_webhook_deliveries_total{event="pull_request",outcome="accepted"} 2`,
 		`herald_webhook_deliveries_total{event="pull_request",outcome="unavailable"} 1`,

@@ -1,7 +1,6 @@
 package webhook
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,7 +12,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -30,10 +29,6 @@ const (
 	// DefaultRetryAfter is the Retry-After sent with 503 answers.
 	DefaultRetryAfter = 30 * time.Second
 )
-
-// maxPooledBuffer is the largest body buffer kept for reuse; rare large
-// deliveries do not pin their memory.
-const maxPooledBuffer = 1 << 20
 
 // Headers GitHub sends with every delivery.
 const (
@@ -66,7 +61,15 @@ type Receiver struct {
 	logger     *slog.Logger
 	metrics    *Metrics
 	now        func() time.Time
-	bufs       sync.Pool
+	// budget bounds the body bytes held for deliveries being read, before
+	// their signature is known; inFlight bounds the requests handled at once.
+	budget      *budget
+	maxInFlight int64
+	inFlight    atomic.Int64
+	// refusals an outsider can cause at will are logged once per interval.
+	logInterval time.Duration
+	sigLog      quietLog
+	shedLog     quietLog
 }
 
 // ReceiverOption configures a Receiver.
@@ -107,6 +110,25 @@ func WithLogger(l *slog.Logger) ReceiverOption { return func(r *Receiver) { r.lo
 // WithMetrics records deliveries, signature failures and answer latency.
 func WithMetrics(m *Metrics) ReceiverOption { return func(r *Receiver) { r.metrics = m } }
 
+// WithBodyBudget sets the most body bytes the receiver holds at once for
+// deliveries being read (default DefaultBodyBudget). A delivery whose body
+// would not fit is answered 503 with Retry-After before its body is read.
+// The last 16 MiB are kept for bodies of up to 1 MiB, so that large bodies
+// cannot crowd out ordinary deliveries; the budget must hold the body limit
+// and that reserve.
+func WithBodyBudget(n int64) ReceiverOption { return func(r *Receiver) { r.budget.limit = n } }
+
+// WithMaxInFlight sets how many requests the receiver handles at once
+// (default DefaultMaxInFlight); past it, it answers 503 with Retry-After at
+// once. GitHub redelivers and the resync catches up, so shedding loses
+// nothing, while letting requests wait would let a flood slow every answer.
+func WithMaxInFlight(n int) ReceiverOption { return func(r *Receiver) { r.maxInFlight = int64(n) } }
+
+// WithLogInterval sets how often a line is logged about bad signatures and
+// about shed requests (default DefaultLogInterval); the others are counted in
+// the next line and in the metrics.
+func WithLogInterval(d time.Duration) ReceiverOption { return func(r *Receiver) { r.logInterval = d } }
+
 // WithClock sets the clock used for deduplication.
 func WithClock(now func() time.Time) ReceiverOption { return func(r *Receiver) { r.now = now } }
 
@@ -132,9 +154,11 @@ func NewReceiver(d Dispatcher, secrets []string, opts ...ReceiverOption) (*Recei
 		seen:       newDeliveries(DefaultDedupeCapacity, DefaultDedupeTTL),
 		retryAfter: DefaultRetryAfter,
 		logger:     slog.New(slog.DiscardHandler),
-		now:        time.Now,
-		known:      make(map[string]bool),
-		bufs:       sync.Pool{New: func() any { return new(bytes.Buffer) }},
+		now:         time.Now,
+		known:       make(map[string]bool),
+		budget:      &budget{limit: DefaultBodyBudget, reserve: bodyReserve},
+		maxInFlight: DefaultMaxInFlight,
+		logInterval: DefaultLogInterval,
 	}
 	for _, name := range github.MessageTypes() {
 		r.known[name] = true
@@ -148,6 +172,18 @@ func NewReceiver(d Dispatcher, secrets []string, opts ...ReceiverOption) (*Recei
 	if r.maxBody <= 0 {
 		return nil, fmt.Errorf("webhook receiver: body limit %d is not positive", r.maxBody)
 	}
+	if need := roundUp(r.maxBody) + bodyReserve; r.budget.limit < need {
+		return nil, fmt.Errorf("webhook receiver: body budget of %d bytes cannot hold one body of the limit (%d bytes) and the %d bytes kept for ordinary deliveries: want at least %d",
+			r.budget.limit, r.maxBody, bodyReserve, need)
+	}
+	if r.maxInFlight < 1 {
+		return nil, fmt.Errorf("webhook receiver: %d requests in flight: want at least 1", r.maxInFlight)
+	}
+	if r.logInterval < 0 {
+		return nil, fmt.Errorf("webhook receiver: log interval %s is negative", r.logInterval)
+	}
+	r.budget.metrics = r.metrics
+	r.sigLog.interval, r.shedLog.interval = r.logInterval, r.logInterval
 	return r, nil
 }
 
@@ -200,7 +236,7 @@ func status(err error) answer {
 		return answer{http.StatusUnsupportedMediaType, err.Error(), outcomeMediaType}
 	case errors.Is(err, errNoEvent), errors.Is(err, errNoPayload), errors.Is(err, errBadPayload), errors.Is(err, errReadBody):
 		return answer{http.StatusBadRequest, err.Error(), outcomeBadRequest}
-	case errors.Is(err, ErrQueueFull), errors.Is(err, ErrQueueClosed),
+	case errors.Is(err, errBusy), errors.Is(err, ErrQueueFull), errors.Is(err, ErrQueueClosed),
 		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return answer{http.StatusServiceUnavailable, err.Error(), outcomeUnavailable}
 	}
@@ -211,13 +247,15 @@ func status(err error) answer {
 func (rc *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	start := time.Now()
 	event := "unverified" // the metric label until the signature is checked
-	buf := rc.bufs.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= maxPooledBuffer {
-			rc.bufs.Put(buf)
-		}
-	}()
-	a, event := rc.handleSafely(req, buf, event)
+	var a answer
+	if n := rc.inFlight.Add(1); n > rc.maxInFlight {
+		a = rc.refuse(req, &shedError{"in_flight", fmt.Sprintf("too many webhook requests at once (limit %d); try again later", rc.maxInFlight)})
+	} else {
+		rc.metrics.inFlight(1)
+		a, event = rc.handleSafely(req, event)
+		rc.metrics.inFlight(-1)
+	}
+	rc.inFlight.Add(-1)
 	if a.status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", strconv.Itoa(int(rc.retryAfter.Round(time.Second)/time.Second)))
 	}
@@ -233,7 +271,7 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 // handleSafely is handle, answering 500 instead of letting a panic end the
 // connection.
-func (rc *Receiver) handleSafely(req *http.Request, buf *bytes.Buffer, event string) (a answer, label string) {
+func (rc *Receiver) handleSafely(req *http.Request, event string) (a answer, label string) {
 	defer func() {
 		if p := recover(); p != nil {
 			rc.logger.Error("webhook delivery panicked", "delivery_id", req.Header.Get(headerDelivery),
@@ -241,55 +279,88 @@ func (rc *Receiver) handleSafely(req *http.Request, buf *bytes.Buffer, event str
 			a, label = answer{http.StatusInternalServerError, "internal error", outcomeError}, event
 		}
 	}()
-	return rc.handle(req, buf, event)
+	b := &body{budget: rc.budget}
+	defer b.release()
+	return rc.handle(req, b, event)
+}
+
+// refuse turns err into its answer, counts it and logs it. Refusals an
+// outsider can cause at will (a bad signature, a shed request) are logged
+// once per interval, with the count of those not logged since.
+func (rc *Receiver) refuse(req *http.Request, err error) answer {
+	a := status(err)
+	log := rc.logger.With("delivery_id", req.Header.Get(headerDelivery))
+	var sig *signatureError
+	var shed *shedError
+	switch {
+	case errors.As(err, &sig):
+		rc.metrics.signatureFailure(sig.reason)
+		if ok, held := rc.sigLog.allow(rc.now()); ok {
+			log.Warn("webhook delivery refused", "status", a.status, "error", err, "remote_addr", req.RemoteAddr,
+				"not_logged", held, "log_interval", rc.logInterval.String())
+		}
+	case errors.As(err, &shed), a.status == http.StatusServiceUnavailable:
+		reason := "queue"
+		if shed != nil {
+			reason = shed.reason
+		}
+		rc.metrics.shed(reason)
+		if ok, held := rc.shedLog.allow(rc.now()); ok {
+			log.Warn("webhook delivery shed", "status", a.status, "reason", reason, "error", err,
+				"not_logged", held, "log_interval", rc.logInterval.String())
+		}
+	case a.status >= 500:
+		log.Error("webhook delivery failed", "status", a.status, "error", err)
+	default:
+		log.Info("webhook delivery refused", "status", a.status, "error", err)
+	}
+	return a
 }
 
 // handle does the work of ServeHTTP and returns the answer and the event
-// label for the metrics.
-func (rc *Receiver) handle(req *http.Request, buf *bytes.Buffer, event string) (answer, string) {
+// label for the metrics. Everything that can be refused without the body is
+// refused before it is read; the body is then read into b within the budget,
+// through the signature check, and a wrong signature is known (and b
+// released) as the last byte arrives.
+func (rc *Receiver) handle(req *http.Request, b *body, event string) (answer, string) {
 	deliveryID := req.Header.Get(headerDelivery)
 	log := rc.logger.With("delivery_id", deliveryID)
-	fail := func(err error) answer {
-		a := status(err)
-		var sig *signatureError
-		if errors.As(err, &sig) {
-			rc.metrics.signatureFailure(sig.reason)
-			log.Warn("webhook delivery refused", "status", a.status, "error", err, "remote_addr", req.RemoteAddr)
-		} else if a.status >= 500 {
-			log.Error("webhook delivery failed", "status", a.status, "error", err)
-		} else {
-			log.Info("webhook delivery refused", "status", a.status, "error", err)
-		}
-		buf.Reset()
-		return a
-	}
+	fail := func(err error) answer { return rc.refuse(req, err) }
 
 	if req.Method != http.MethodPost {
 		return fail(errMethod), event
 	}
-	sigHeader := req.Header.Get(headerSignature256)
-	if rc.verifier != nil && sigHeader == "" {
-		if req.Header.Get(headerSignatureSHA1) != "" {
-			return fail(&signatureError{"sha1_only", errSignatureSHA1Only}), event
+	var check *sigCheck
+	if rc.verifier != nil {
+		sigHeader := req.Header.Get(headerSignature256)
+		if sigHeader == "" {
+			if req.Header.Get(headerSignatureSHA1) != "" {
+				return fail(&signatureError{"sha1_only", errSignatureSHA1Only}), event
+			}
+			return fail(&signatureError{"missing", errSignatureMissing}), event
 		}
-		return fail(&signatureError{"missing", errSignatureMissing}), event
+		var err error
+		if check, err = rc.verifier.start(sigHeader); err != nil {
+			return fail(err), event
+		}
 	}
 	if req.ContentLength > rc.maxBody {
 		return fail(fmt.Errorf("%w: Content-Length %d, limit %d bytes", errTooLarge, req.ContentLength, rc.maxBody)), event
 	}
-	buf.Reset()
-	if _, err := buf.ReadFrom(io.LimitReader(req.Body, rc.maxBody+1)); err != nil {
-		return fail(fmt.Errorf("%w: %v", errReadBody, err)), event
+	var sink io.Writer = io.Discard
+	if check != nil {
+		sink = check
 	}
-	if int64(buf.Len()) > rc.maxBody {
-		return fail(fmt.Errorf("%w: limit %d bytes", errTooLarge, rc.maxBody)), event
+	if err := b.read(req.Body, req.ContentLength, rc.maxBody, sink); err != nil {
+		return fail(err), event
 	}
-	body := buf.Bytes()
-	if rc.verifier != nil {
-		if err := rc.verifier.verify(sigHeader, body); err != nil {
+	if check != nil {
+		if err := check.verify(); err != nil {
+			b.release()
 			return fail(err), event
 		}
 	}
+	body := b.bytes()
 
 	// From here on the delivery comes from someone who knows the secret.
 	name := req.Header.Get(headerEvent)

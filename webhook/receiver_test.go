@@ -243,7 +243,7 @@ func TestBadDeliveries(t *testing.T) {
 			body: []byte("data=1"), headers: sign([]byte("data=1"))}, 400, "form-encoded body has no payload field"},
 		{"truncated JSON", nil, signed("pull_request", "trunc", pull[:100]), 400, "payload is not valid: pull_request payload: unexpected end of JSON input"},
 		{"JSON of the wrong shape", nil, signed("pull_request", "shape", []byte(`{"number":"two"}`)), 400,
-			"payload is not valid: pull_request payload: json: cannot unmarshal string into Go struct field PullRequestEvent.number of type int"},
+			"payload is not valid: pull_request payload: json: cannot unmarshal string into Go struct field .number of type int"},
 		{"event go-github does not know", nil, signed("herald_future_event", "future", []byte(`{"repository":{"full_name":"a/b"}}`)), 202,
 			`event "herald_future_event" ignored: not one herald handles`},
 		{"event not subscribed", []webhook.ReceiverOption{webhook.WithEvents("push")}, signed("pull_request", "unsub", pull), 202,

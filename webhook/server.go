@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Defaults of the server's options.
@@ -23,13 +21,14 @@ const (
 	DefaultShutdownTimeout = 10 * time.Second
 )
 
-// Server is herald's HTTP face: the webhook endpoint, /healthz (the process
-// is up), /readyz (the owner called SetReady(true) and no shutdown has begun)
-// and /metrics (when a gatherer is given).
+// Server is herald's public HTTP face, the one GitHub and load balancers
+// reach: the webhook endpoint, /healthz (the process is up) and /readyz (the
+// owner called SetReady(true) and no shutdown has begun), and nothing else
+// unless the owner adds it with WithHandler. Metrics and the schedule are
+// served by an Admin on a listener of their own.
 type Server struct {
 	receiver        http.Handler
 	path            string
-	gatherer        prometheus.Gatherer
 	shutdownTimeout time.Duration
 	logger          *slog.Logger
 	ready           atomic.Bool
@@ -50,9 +49,6 @@ type ServerOption func(*Server)
 // WithPath sets the webhook endpoint's path (default "/webhook").
 func WithPath(p string) ServerOption { return func(s *Server) { s.path = p } }
 
-// WithGatherer serves g's metrics on /metrics.
-func WithGatherer(g prometheus.Gatherer) ServerOption { return func(s *Server) { s.gatherer = g } }
-
 // WithShutdownTimeout sets how long Serve waits for requests in flight once
 // its context is done (default 10s).
 func WithShutdownTimeout(d time.Duration) ServerOption {
@@ -63,7 +59,9 @@ func WithShutdownTimeout(d time.Duration) ServerOption {
 func WithServerLogger(l *slog.Logger) ServerOption { return func(s *Server) { s.logger = l } }
 
 // WithHandler serves h on pattern (an http.ServeMux pattern such as
-// "GET /schedule") next to herald's own endpoints.
+// "GET /feeds/{token}/schedule.ics") next to the webhook and health
+// endpoints. Whatever is added here is public: serve what only operators
+// may see on the Admin.
 func WithHandler(pattern string, h http.Handler) ServerOption {
 	return func(s *Server) { s.extra = append(s.extra, route{pattern, h}) }
 }
@@ -90,11 +88,8 @@ func NewServer(receiver http.Handler, opts ...ServerOption) (*Server, error) {
 	if err := handle(s.mux, s.path, receiver); err != nil {
 		return nil, err
 	}
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { text(w, http.StatusOK, "ok") })
+	s.mux.HandleFunc("GET /healthz", healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
-	if s.gatherer != nil {
-		s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{ErrorLog: slogPrinter{s.logger}}))
-	}
 	for _, r := range s.extra {
 		if err := handle(s.mux, r.pattern, r.h); err != nil {
 			return nil, err
@@ -109,6 +104,8 @@ func (s *Server) SetReady(ready bool) { s.ready.Store(ready) }
 
 // ServeHTTP routes one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func healthz(w http.ResponseWriter, _ *http.Request) { text(w, http.StatusOK, "ok") }
 
 func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
 	switch {
@@ -125,26 +122,32 @@ func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
 // connections, marks itself not ready and waits up to the shutdown timeout
 // for requests in flight. It returns nil after a clean shutdown.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	return serveHTTP(ctx, l, s, s.logger, s.shutdownTimeout, "listening", []any{"webhook_path", s.path}, func() { s.draining.Store(true) })
+}
+
+// serveHTTP serves h on l until ctx is done, calls onStop, and shuts down
+// within timeout.
+func serveHTTP(ctx context.Context, l net.Listener, h http.Handler, log *slog.Logger, timeout time.Duration, msg string, attrs []any, onStop func()) error {
 	hs := &http.Server{
-		Handler:           s,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second, // a 25 MiB body on a slow link
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelDebug),
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(l) }()
-	s.logger.Info("listening", "addr", l.Addr().String(), "webhook_path", s.path)
+	log.Info(msg, append([]any{"addr", l.Addr().String()}, attrs...)...)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve %s: %w", l.Addr(), err)
 	case <-ctx.Done():
 	}
-	s.draining.Store(true)
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.shutdownTimeout)
+	onStop()
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
 	err := hs.Shutdown(sctx)
 	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
@@ -152,9 +155,9 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	}
 	if err != nil {
 		hs.Close()
-		return fmt.Errorf("shut down HTTP server within %s: %w", s.shutdownTimeout, err)
+		return fmt.Errorf("shut down HTTP server within %s: %w", timeout, err)
 	}
-	s.logger.Info("HTTP server stopped")
+	log.Info("HTTP server stopped", "addr", l.Addr().String())
 	return nil
 }
 
@@ -176,7 +179,3 @@ func text(w http.ResponseWriter, status int, msg string) {
 	io.WriteString(w, msg+"\n")
 }
 
-// slogPrinter lets promhttp report errors through slog.
-type slogPrinter struct{ l *slog.Logger }
-
-func (p slogPrinter) Println(v ...any) { p.l.Error("serve metrics", "error", fmt.Sprint(v...)) }

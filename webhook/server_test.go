@@ -12,25 +12,37 @@ import (
 	"github.com/heraldhq/herald/webhook"
 )
 
+// TestServerEndpoints shows what each listener answers: the public one only
+// the webhook and the health endpoints, the admin one health and metrics.
 func TestServerEndpoints(t *testing.T) {
 	e := start(t, &recorder{})
 	tests := []struct {
 		name   string
+		admin  bool
 		ready  bool
 		path   string
 		status int
 		text   string
 	}{
-		{"alive while starting", false, "/healthz", 200, "ok\n"},
-		{"not ready before the first reconcile", false, "/readyz", 503, "starting: first reconcile not finished\n"},
-		{"ready after it", true, "/readyz", 200, "ready\n"},
-		{"metrics", true, "/metrics", 200, "# HELP herald_queue_coalesced_total"},
-		{"unknown path", true, "/nothing", 404, "404 page not found\n"},
+		{"alive while starting", false, false, "/healthz", 200, "ok\n"},
+		{"not ready before the first reconcile", false, false, "/readyz", 503, "starting: first reconcile not finished\n"},
+		{"ready after it", false, true, "/readyz", 200, "ready\n"},
+		{"no metrics on the public listener", false, true, "/metrics", 404, "404 page not found\n"},
+		{"unknown path", false, true, "/nothing", 404, "404 page not found\n"},
+		{"admin: alive while starting", true, false, "/healthz", 200, "ok\n"},
+		{"admin: not ready before the first reconcile", true, false, "/readyz", 503, "starting: first reconcile not finished\n"},
+		{"admin: ready after it", true, true, "/readyz", 200, "ready\n"},
+		{"admin: metrics", true, true, "/metrics", 200, "# HELP herald_queue_coalesced_total"},
+		{"admin: no webhook", true, true, "/webhook", 404, "404 page not found\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e.server.SetReady(tt.ready)
-			status, text := e.get(t, tt.path)
+			get := e.get
+			if tt.admin {
+				get = e.getAdmin
+			}
+			status, text := get(t, tt.path)
 			if status != tt.status || !strings.HasPrefix(text, tt.text) {
 				t.Errorf("GET %s = %d %q, want %d %q", tt.path, status, text, tt.status, tt.text)
 			}

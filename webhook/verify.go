@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"strings"
 )
 
@@ -37,25 +38,48 @@ type verifier struct {
 	secrets [][]byte
 }
 
-// verify reports whether header is a valid "sha256=<hex>" HMAC of body under
-// any of the secrets. Each comparison is constant time.
-func (v *verifier) verify(header string, body []byte) error {
+// start parses header, which must be "sha256=<64 hex digits>", and returns
+// the check to write the body through. A malformed header is refused here,
+// before any of the body is read.
+func (v *verifier) start(header string) (*sigCheck, error) {
 	hexSum, ok := strings.CutPrefix(header, signaturePrefix)
 	if !ok {
-		return &signatureError{"invalid", fmt.Errorf("%s must start with %q", headerSignature256, signaturePrefix)}
+		return nil, &signatureError{"invalid", fmt.Errorf("%s must start with %q", headerSignature256, signaturePrefix)}
 	}
 	if len(hexSum) != 2*sha256.Size {
-		return &signatureError{"invalid", fmt.Errorf("%s must hold %d hex digits, got %d characters", headerSignature256, 2*sha256.Size, len(hexSum))}
+		return nil, &signatureError{"invalid", fmt.Errorf("%s must hold %d hex digits, got %d characters", headerSignature256, 2*sha256.Size, len(hexSum))}
 	}
-	var want [sha256.Size]byte
-	if _, err := hex.Decode(want[:], []byte(hexSum)); err != nil {
-		return &signatureError{"invalid", fmt.Errorf("%s is not hexadecimal", headerSignature256)}
+	c := &sigCheck{macs: make([]hash.Hash, len(v.secrets))}
+	if _, err := hex.Decode(c.want[:], []byte(hexSum)); err != nil {
+		return nil, &signatureError{"invalid", fmt.Errorf("%s is not hexadecimal", headerSignature256)}
 	}
-	for _, s := range v.secrets {
-		m := hmac.New(sha256.New, s)
-		m.Write(body)
+	for i, s := range v.secrets {
+		c.macs[i] = hmac.New(sha256.New, s)
+	}
+	return c, nil
+}
+
+// sigCheck computes the HMAC of a body under every secret as the body
+// streams in, so that the answer is known the moment the last byte arrives.
+type sigCheck struct {
+	macs []hash.Hash
+	want [sha256.Size]byte
+}
+
+// Write adds p to every HMAC. It never fails.
+func (c *sigCheck) Write(p []byte) (int, error) {
+	for _, m := range c.macs {
+		m.Write(p)
+	}
+	return len(p), nil
+}
+
+// verify reports whether the body written matches the signature under any
+// of the secrets. Each comparison is constant time.
+func (c *sigCheck) verify() error {
+	for _, m := range c.macs {
 		var got [sha256.Size]byte
-		if hmac.Equal(m.Sum(got[:0]), want[:]) {
+		if hmac.Equal(m.Sum(got[:0]), c.want[:]) {
 			return nil
 		}
 	}

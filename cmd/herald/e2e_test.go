@@ -98,9 +98,10 @@ type proc struct {
 	cmd    *exec.Cmd
 	logs   *syncBuffer
 	done   chan struct{}
-	code   int
-	url    string
-	secret string
+	code     int
+	url      string // the public listener
+	adminURL string // the admin listener
+	secret   string
 }
 
 // startServe starts herald serve on a free loopback port and waits until
@@ -108,7 +109,7 @@ type proc struct {
 func startServeProc(t *testing.T, env []string, args ...string) *proc {
 	t.Helper()
 	p := &proc{t: t, logs: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(heraldBin, append([]string{"serve", "--listen", "127.0.0.1:0", "--data-dir", t.TempDir()}, args...)...)
+	p.cmd = exec.Command(heraldBin, append([]string{"serve", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--data-dir", t.TempDir()}, args...)...)
 	p.cmd.Env = append(cleanEnv(), env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {
@@ -128,7 +129,7 @@ func startServeProc(t *testing.T, env []string, args ...string) *proc {
 			t.Logf("herald serve logs:\n%s", p.logs.String())
 		}
 	})
-	listen := regexp.MustCompile(`"msg":"herald serve starting".*?"listen":"([^"]+)"`)
+	listen := regexp.MustCompile(`"msg":"herald serve starting".*?"listen":"([^"]+)","admin_listen":"([^"]+)"`)
 	p.waitFor("herald serve to listen", time.Minute, func() bool {
 		select {
 		case <-p.done:
@@ -139,7 +140,7 @@ func startServeProc(t *testing.T, env []string, args ...string) *proc {
 		if m == nil {
 			return false
 		}
-		p.url = "http://" + m[1]
+		p.url, p.adminURL = "http://"+m[1], "http://"+m[2]
 		return true
 	})
 	return p
@@ -174,9 +175,21 @@ func (p *proc) waitFor(what string, d time.Duration, cond func() bool) {
 	}
 }
 
+// get fetches path from the public listener.
 func (p *proc) get(path string) (int, string) {
 	p.t.Helper()
-	resp, err := http.Get(p.url + path)
+	return p.getURL(p.url + path)
+}
+
+// getAdmin fetches path from the admin listener.
+func (p *proc) getAdmin(path string) (int, string) {
+	p.t.Helper()
+	return p.getURL(p.adminURL + path)
+}
+
+func (p *proc) getURL(url string) (int, string) {
+	p.t.Helper()
+	resp, err := http.Get(url)
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -321,7 +334,7 @@ func TestServeLocalMode(t *testing.T) {
 	p.secret = "local-secret"
 	p.waitFor("/readyz", time.Minute, func() bool { code, _ := p.get("/readyz"); return code == 200 })
 
-	code, body := p.get("/schedule")
+	code, body := p.getAdmin("/schedule")
 	var doc struct {
 		Entries []struct{ Path, Status, Zone string }
 	}
@@ -329,7 +342,7 @@ func TestServeLocalMode(t *testing.T) {
 		doc.Entries[0].Path != "blog/release-1-4/index.md" || doc.Entries[0].Status != "scheduled" || doc.Entries[0].Zone != "Europe/Berlin" {
 		t.Errorf("/schedule: %d %v\n%s", code, err, body)
 	}
-	if code, ics := p.get("/schedule.ics"); code != 200 || !strings.Contains(ics, "BEGIN:VCALENDAR") || strings.Count(ics, "BEGIN:VEVENT") != 3 {
+	if code, ics := p.getAdmin("/schedule.ics"); code != 200 || !strings.Contains(ics, "BEGIN:VCALENDAR") || strings.Count(ics, "BEGIN:VEVENT") != 3 {
 		t.Errorf("/schedule.ics: %d\n%s", code, ics)
 	}
 	// The process's log reaches the buffer through a pipe, so it may lag
@@ -375,7 +388,7 @@ func TestServeLocalMode(t *testing.T) {
 		t.Errorf("commits on main = %d, want 4 (seed, publish, push, publish)", n)
 	}
 	// The operator sees it on /metrics, next to the webhook's metrics.
-	code, metrics := p.get("/metrics")
+	code, metrics := p.getAdmin("/metrics")
 	if code != 200 {
 		t.Fatalf("/metrics answered %d", code)
 	}
@@ -597,7 +610,7 @@ func testServeGitHub(t *testing.T, mode string) {
 	if time.Now().Before(due) {
 		t.Errorf("merged before the due time")
 	}
-	code, body := p.get("/schedule")
+	code, body := p.getAdmin("/schedule")
 	if code != 200 || !strings.Contains(body, `"entries"`) {
 		t.Errorf("/schedule: %d %s", code, body)
 	}

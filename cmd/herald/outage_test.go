@@ -158,7 +158,7 @@ func TestServeUnknownRepositoryAfterOutage(t *testing.T) {
 	var stderr syncBuffer
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	code := serve(ctx, []string{"--listen", "127.0.0.1:0", "--data-dir", t.TempDir(), "--github-token", "tok", "--repos", "acme/blog", "--github-url", fake.URL()},
+	code := serve(ctx, []string{"--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--data-dir", t.TempDir(), "--github-token", "tok", "--repos", "acme/blog", "--github-url", fake.URL()},
 		serveDeps{getenv: env(map[string]string{"HERALD_WEBHOOK_SECRET": "s"}), stderr: &stderr, retryEvery: 50 * time.Millisecond})
 	if code != exitUsage {
 		t.Errorf("exit code = %d, want %d", code, exitUsage)

@@ -87,7 +87,7 @@ func TestServeKeepsSecretsOutOfLogs(t *testing.T) {
 	for _, args := range [][]string{
 		{"publish", "--due", "--repo", withUser, "--data-dir", t.TempDir()},
 		{"schedule", "--repo", withUser, "--data-dir", t.TempDir()},
-		{"serve", "--repo", withUser, "--data-dir", t.TempDir(), "--listen", "127.0.0.1:0"},
+		{"serve", "--repo", withUser, "--data-dir", t.TempDir(), "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"},
 	} {
 		r := herald(t, nil, args...)
 		if r.code == 0 {

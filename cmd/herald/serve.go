@@ -59,8 +59,10 @@ var _ reconciler = (*engine)(nil)
 type serveDeps struct {
 	getenv func(string) string
 	stderr io.Writer
-	// listener, when set, is used instead of listening on --listen.
-	listener net.Listener
+	// listener, when set, is used instead of listening on --listen, and
+	// adminListener instead of listening on --admin-listen.
+	listener      net.Listener
+	adminListener net.Listener
 	// reconciler, when set, replaces the one serve builds.
 	reconciler reconciler
 	// retryEvery is the pause between failed start-up reconciles.
@@ -70,6 +72,11 @@ type serveDeps struct {
 // serveConfig is the validated command line of herald serve.
 type serveConfig struct {
 	listen          string
+	adminListen     string // "" or "off": no admin listener
+	feedTokenFile   string
+	feedToken       string // read from feedTokenFile
+	maxInFlight     int
+	bodyBudget      int64
 	secrets         []string
 	secretSource    string // where the secrets came from, for messages
 	insecure        bool
@@ -87,6 +94,13 @@ type serveConfig struct {
 	poll             time.Duration
 	configFile       string
 }
+
+// defaultAdminListen is the admin listener's address: loopback, so that it is
+// reached only from the host (or the pod) unless the operator says otherwise.
+const defaultAdminListen = "127.0.0.1:9090"
+
+// adminOn reports whether an admin listener is wanted.
+func (c serveConfig) adminOn() bool { return c.adminListen != "" && c.adminListen != "off" }
 
 // resyncSpec is the cron spec of the full reconcile: the --poll interval in
 // local mode, else --resync in the --timezone zone.
@@ -187,6 +201,8 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		webhook.WithQueueMetrics(metrics))
 	recvOpts := []webhook.ReceiverOption{
 		webhook.WithMaxBodyBytes(cfg.maxBody),
+		webhook.WithMaxInFlight(cfg.maxInFlight),
+		webhook.WithBodyBudget(cfg.bodyBudget),
 		webhook.WithLogger(log),
 		webhook.WithMetrics(metrics),
 	}
@@ -205,18 +221,25 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 	}
 	srvOpts := []webhook.ServerOption{
 		webhook.WithPath(cfg.path),
-		webhook.WithGatherer(reg),
 		webhook.WithShutdownTimeout(cfg.shutdownTimeout),
 		webhook.WithServerLogger(log),
 	}
 	feedSrc := &lateSource{}
+	var schedule http.Handler
 	if rec == nil {
-		h := feed.NewHandler(feedSrc, feed.WithLogger(log))
-		srvOpts = append(srvOpts, webhook.WithHandler("GET /schedule", h), webhook.WithHandler("GET /schedule.ics", h))
+		schedule = feed.NewHandler(feedSrc, feed.WithLogger(log))
+		if cfg.feedToken != "" {
+			srvOpts = append(srvOpts, webhook.WithHandler(sharedFeedPattern, sharedFeed(cfg.feedToken, schedule)))
+		}
 	}
 	srv, err := webhook.NewServer(recv, srvOpts...)
 	if err != nil {
 		fmt.Fprintf(deps.stderr, "herald serve: --webhook-path: %v\n", err)
+		return exitUsage
+	}
+	admin, err := newAdmin(srv, reg, schedule)
+	if err != nil {
+		fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
 		return exitUsage
 	}
 	ln := deps.listener
@@ -229,6 +252,18 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		}
 	}
 	defer ln.Close()
+	adminLn := deps.adminListener
+	if adminLn == nil && cfg.adminOn() {
+		var lc net.ListenConfig
+		adminLn, err = lc.Listen(ctx, "tcp", cfg.adminListen)
+		if err != nil {
+			fmt.Fprintf(deps.stderr, "herald serve: --admin-listen %s: %v (another herald on this host? give each its own port, or --admin-listen off)\n", cfg.adminListen, err)
+			return exitUsage
+		}
+	}
+	if adminLn != nil {
+		defer adminLn.Close()
+	}
 	if rec == nil {
 		eng, err = newEngine(ctx, cfg.forge, log, true, bot.WithScheduler(sched), bot.WithMetrics(botMetrics))
 		if err != nil {
@@ -246,11 +281,18 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 	if eng != nil {
 		mode = eng.mode
 	}
-	log.Info("herald serve starting", "version", version, "listen", ln.Addr().String(), "webhook_path", cfg.path,
+	adminAddr := "off"
+	if adminLn != nil {
+		adminAddr = adminLn.Addr().String()
+	}
+	log.Info("herald serve starting", "version", version, "listen", ln.Addr().String(), "admin_listen", adminAddr, "webhook_path", cfg.path,
 		"max_body", cfg.maxBody, "secrets", len(cfg.secrets), "secret_source", cfg.secretSource,
 		"workers", cfg.workers, "mode", mode, "repo", cfg.forge.shownRepo(), "resync", cfg.resyncSpec(), "dry_run", cfg.forge.dryRun, "gogc", gogc, "gomemlimit", memLimit)
 	if len(cfg.secrets) == 0 && !cfg.insecure {
 		log.Info("webhooks are off (no "+envWebhookSecret+"): pushes are seen by polling", "poll", cfg.poll.String())
+	}
+	if cfg.feedToken != "" && schedule != nil {
+		log.Info("shared calendar served on the public listener at "+strings.Replace(sharedFeedPattern[len("GET "):], "{token}", "<token of "+cfg.feedTokenFile+">", 1))
 	}
 	if cfg.insecure {
 		log.Warn("webhook signatures are NOT checked (--insecure-no-signature): anyone who can reach " + cfg.path + " can trigger work")
@@ -279,6 +321,18 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		}
 		bgDone <- eng.Run(bgCtx)
 	}()
+	adminDone := make(chan error, 1)
+	go func() {
+		if adminLn == nil {
+			adminDone <- nil
+			return
+		}
+		err := admin.Serve(runCtx, adminLn)
+		if err != nil {
+			stopRun() // the admin listener failed: stop rather than run half seen
+		}
+		adminDone <- err
+	}()
 	startDone := make(chan struct{})
 	var fatal error // a setting GitHub refused once it answered; read after startDone
 	go func() {
@@ -295,6 +349,10 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		code = exitFindings
 	}
 	stopRun()
+	if err := <-adminDone; err != nil {
+		log.Error("admin HTTP server", "error", err)
+		code = exitFindings
+	}
 	stopQueue()
 	<-startDone
 	if err := <-schedDone; err != nil {
@@ -418,7 +476,12 @@ func serveFlagSet(cfg *serveConfig) (*flag.FlagSet, *stringList, *string) {
 	fs := flag.NewFlagSet("herald serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported in one line by the caller
 	secrets := &stringList{}
-	fs.StringVar(&cfg.listen, "listen", ":8080", "host:port `ADDR` to serve HTTP on: webhooks, /healthz, /readyz, /metrics")
+	fs.StringVar(&cfg.listen, "listen", ":8080", "host:port `ADDR` of the public listener: the webhook, /healthz and /readyz, nothing else (the port an Ingress exposes)")
+	fs.StringVar(&cfg.adminListen, "admin-listen", defaultAdminListen, "host:port `ADDR` of the admin listener: /metrics, /schedule, /schedule.ics, /healthz, /readyz; keep it inside the cluster, the schedule names embargoed posts (off: none)")
+	fs.StringVar(&cfg.feedTokenFile, "feed-token-file", "", "`FILE` holding a secret token (at least 32 characters, such as from openssl rand -hex 32); the calendar is then also served on the public listener at /feeds/TOKEN/schedule.ics, to share with calendar apps")
+	fs.IntVar(&cfg.maxInFlight, "max-in-flight", webhook.DefaultMaxInFlight, "how many (`N`) webhook requests are handled at once; past it they are answered 503 with Retry-After")
+	bodyBudget := sizeFlag{&cfg.bodyBudget}
+	fs.Var(bodyBudget, "body-budget", "`SIZE` of all webhook bodies held at once before their signature is checked (past it: 503 with Retry-After); at least --max-body plus 16MiB")
 	fs.Var(secrets, "webhook-secret", "`SECRET` to verify X-Hub-Signature-256 with; repeat it to accept several while rotating; when given, "+envWebhookSecret+" (comma-separated, preferred: flags show in the process list) is not read")
 	fs.BoolVar(&cfg.insecure, "insecure-no-signature", false, "accept webhook deliveries without checking their signature (local testing only)")
 	fs.StringVar(&cfg.path, "webhook-path", webhook.DefaultPath, "`PATH` of the webhook endpoint's URL")
@@ -438,7 +501,7 @@ func serveFlagSet(cfg *serveConfig) (*flag.FlagSet, *stringList, *string) {
 
 // parseServeFlags parses and checks herald serve's command line.
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
-	cfg := serveConfig{maxBody: webhook.DefaultMaxBodyBytes}
+	cfg := serveConfig{maxBody: webhook.DefaultMaxBodyBytes, bodyBudget: webhook.DefaultBodyBudget}
 	fs, secrets, level := serveFlagSet(&cfg)
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
@@ -475,6 +538,19 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	if cfg.workers < 1 {
 		return cfg, fmt.Errorf("--workers %d: want at least 1", cfg.workers)
+	}
+	if cfg.maxInFlight < 1 {
+		return cfg, fmt.Errorf("--max-in-flight %d: want at least 1", cfg.maxInFlight)
+	}
+	if cfg.adminOn() && cfg.adminListen == cfg.listen && !strings.HasSuffix(cfg.listen, ":0") {
+		return cfg, fmt.Errorf("--admin-listen %s is the --listen address: the admin listener must be another one (or off)", cfg.adminListen)
+	}
+	if cfg.feedTokenFile != "" {
+		tok, err := readFeedToken(cfg.feedTokenFile)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.feedToken = tok
 	}
 	if cfg.shutdownTimeout <= 0 {
 		return cfg, fmt.Errorf("--shutdown-timeout %s: want a positive duration", cfg.shutdownTimeout)

@@ -188,11 +188,13 @@ func (b *fakeBot) requests() []string {
 	return out
 }
 
-// running is a herald serve started on a loopback listener.
+// running is a herald serve started on loopback listeners: the public one
+// at url, the admin one at adminURL.
 type running struct {
-	url    string
-	stderr *syncBuffer
-	stop   func() int
+	url      string
+	adminURL string
+	stderr   *syncBuffer
+	stop     func() int
 }
 
 func startServe(t *testing.T, args []string, vars map[string]string, bot *fakeBot) *running {
@@ -201,11 +203,15 @@ func startServe(t *testing.T, args []string, vars map[string]string, bot *fakeBo
 	if err != nil {
 		t.Fatal(err)
 	}
+	adminLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	stderr := &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- serve(ctx, args, serveDeps{getenv: env(vars), stderr: stderr, listener: ln, reconciler: bot, retryEvery: 10 * time.Millisecond})
+		done <- serve(ctx, args, serveDeps{getenv: env(vars), stderr: stderr, listener: ln, adminListener: adminLn, reconciler: bot, retryEvery: 10 * time.Millisecond})
 	}()
 	var once sync.Once
 	code := -1
@@ -221,12 +227,24 @@ func startServe(t *testing.T, args []string, vars map[string]string, bot *fakeBo
 		return code
 	}
 	t.Cleanup(func() { stop() })
-	return &running{url: "http://" + ln.Addr().String(), stderr: stderr, stop: stop}
+	return &running{url: "http://" + ln.Addr().String(), adminURL: "http://" + adminLn.Addr().String(), stderr: stderr, stop: stop}
 }
 
+// get fetches path from the public listener.
 func (r *running) get(t *testing.T, path string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(r.url + path)
+	return getURL(t, r.url+path)
+}
+
+// getAdmin fetches path from the admin listener.
+func (r *running) getAdmin(t *testing.T, path string) (int, string) {
+	t.Helper()
+	return getURL(t, r.adminURL+path)
+}
+
+func getURL(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +329,10 @@ func TestServe(t *testing.T) {
 	}
 	waitFor(t, "two reconciles", func() bool { return len(bot.requests()) == 2 })
 
-	code, metrics := r.get(t, "/metrics")
+	if code, _ := r.get(t, "/metrics"); code != 404 {
+		t.Errorf("/metrics on the public listener answered %d, want 404", code)
+	}
+	code, metrics := r.getAdmin(t, "/metrics")
 	if code != 200 {
 		t.Fatalf("/metrics: %d", code)
 	}
@@ -536,7 +557,7 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			args := append([]string{"--listen", "127.0.0.1:0", "--data-dir", t.TempDir()}, tt.args...)
+			args := append([]string{"--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--data-dir", t.TempDir()}, tt.args...)
 			var stderr syncBuffer
 			code := serve(context.Background(), args, serveDeps{getenv: env(tt.env), stderr: &stderr})
 			if code != exitUsage {

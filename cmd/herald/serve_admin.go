@@ -1,0 +1,73 @@
+package main
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/heraldhq/herald/webhook"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// newAdmin builds the admin listener's server: every route meant for
+// operators, and only for them, is listed here. Next to /healthz and
+// /readyz it serves /metrics and, when herald runs its own engine, the
+// schedule as JSON and iCalendar, which can name embargoed posts. The
+// dashboard (a later issue) goes here too, at "GET /{$}".
+func newAdmin(srv *webhook.Server, reg prometheus.Gatherer, schedule http.Handler) (*webhook.Admin, error) {
+	opts := []webhook.AdminOption{webhook.WithGatherer(reg)}
+	if schedule != nil {
+		opts = append(opts,
+			webhook.WithAdminHandler("GET /schedule", schedule),
+			webhook.WithAdminHandler("GET /schedule.ics", schedule))
+	}
+	return webhook.NewAdmin(srv, opts...)
+}
+
+// sharedFeedPattern is the public route of the shared calendar.
+const sharedFeedPattern = "GET /feeds/{token}/schedule.ics"
+
+// minFeedToken is the shortest token accepted: 32 characters, such as 16
+// random bytes in hex, cannot be guessed.
+const minFeedToken = 32
+
+// sharedFeed serves the calendar to whoever knows token, the way calendar
+// services share a feed: the URL is the secret. A wrong token is answered
+// like any unknown path, after a comparison in constant time.
+func sharedFeed(token string, schedule http.Handler) http.Handler {
+	want := sha256.Sum256([]byte(token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Hashing first makes the comparison's time independent of the
+		// length of what was sent, too.
+		got := sha256.Sum256([]byte(r.PathValue("token")))
+		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "private, max-age=300")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		schedule.ServeHTTP(w, r)
+	})
+}
+
+// readFeedToken reads the token of --feed-token-file: one line of at least
+// minFeedToken characters that a URL path carries as is.
+func readFeedToken(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("--feed-token-file: %w", err)
+	}
+	tok := strings.TrimSpace(string(b))
+	if len(tok) < minFeedToken {
+		return "", fmt.Errorf("--feed-token-file %s: the token has %d characters, want at least %d that nobody can guess (make one with: openssl rand -hex 32 > %s)", path, len(tok), minFeedToken, path)
+	}
+	for _, c := range tok {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~') {
+			return "", fmt.Errorf("--feed-token-file %s: the token holds %q; use letters, digits, '-', '_', '.' and '~' only, so that it goes in a URL as is (make one with: openssl rand -hex 32 > %s)", path, c, path)
+		}
+	}
+	return tok, nil
+}
