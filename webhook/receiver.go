@@ -148,12 +148,12 @@ func NewReceiver(d Dispatcher, secrets []string, opts ...ReceiverOption) (*Recei
 		v.secrets = append(v.secrets, []byte(s))
 	}
 	r := &Receiver{
-		dispatcher: d,
-		verifier:   v,
-		maxBody:    DefaultMaxBodyBytes,
-		seen:       newDeliveries(DefaultDedupeCapacity, DefaultDedupeTTL),
-		retryAfter: DefaultRetryAfter,
-		logger:     slog.New(slog.DiscardHandler),
+		dispatcher:  d,
+		verifier:    v,
+		maxBody:     DefaultMaxBodyBytes,
+		seen:        newDeliveries(DefaultDedupeCapacity, DefaultDedupeTTL),
+		retryAfter:  DefaultRetryAfter,
+		logger:      slog.New(slog.DiscardHandler),
 		now:         time.Now,
 		known:       make(map[string]bool),
 		budget:      &budget{limit: DefaultBodyBudget, reserve: bodyReserve},

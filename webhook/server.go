@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
-
 )
 
 // Defaults of the server's options.
@@ -178,4 +177,3 @@ func text(w http.ResponseWriter, status int, msg string) {
 	w.WriteHeader(status)
 	io.WriteString(w, msg+"\n")
 }
-

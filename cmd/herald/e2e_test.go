@@ -94,10 +94,10 @@ func cleanEnv() []string {
 
 // proc is a herald serve running as a process.
 type proc struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	logs   *syncBuffer
-	done   chan struct{}
+	t        *testing.T
+	cmd      *exec.Cmd
+	logs     *syncBuffer
+	done     chan struct{}
 	code     int
 	url      string // the public listener
 	adminURL string // the admin listener

@@ -292,7 +292,7 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		log.Info("webhooks are off (no "+envWebhookSecret+"): pushes are seen by polling", "poll", cfg.poll.String())
 	}
 	if cfg.feedToken != "" && schedule != nil {
-		log.Info("shared calendar served on the public listener at "+strings.Replace(sharedFeedPattern[len("GET "):], "{token}", "<token of "+cfg.feedTokenFile+">", 1))
+		log.Info("shared calendar served on the public listener at " + strings.Replace(sharedFeedPattern[len("GET "):], "{token}", "<token of "+cfg.feedTokenFile+">", 1))
 	}
 	if cfg.insecure {
 		log.Warn("webhook signatures are NOT checked (--insecure-no-signature): anyone who can reach " + cfg.path + " can trigger work")
