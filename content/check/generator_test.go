@@ -162,3 +162,18 @@ func TestHugoFrontMatter(t *testing.T) {
 		})
 	}
 }
+
+// TestFrontMatterProse: the title and description are text readers see,
+// checked like the body.
+func TestFrontMatterProse(t *testing.T) {
+	fsys := testSite(map[string]string{"blog/2099-02-03-x.md": "---\ntitle: How we recieve the the release\ndescription: \"How we recieve updates\"\ndate: 2099-02-03\n---\n\nText.\n"})
+	got := findingLines(runRules(t, fsys, "blog/2099-02-03-x.md"))
+	want := []string{
+		`blog/2099-02-03-x.md:2:15: warning misspelling: "recieve" is a common misspelling of "receive" | replace "recieve" with "receive" (review)`,
+		`blog/2099-02-03-x.md:2:23: error repeated-word: "the" is repeated; remove the second one | replace "the the" with "the"`,
+		`blog/2099-02-03-x.md:3:22: warning misspelling: "recieve" is a common misspelling of "receive" | replace "recieve" with "receive" (review)`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}

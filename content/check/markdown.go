@@ -729,9 +729,10 @@ func (r *run) text(d *doc) {
 	// One prose call per post: the runs joined by blank lines, which prose
 	// treats as a break (no repeated word or sentence spans them).
 	const sep = "\n\n"
-	starts := make([]int, len(d.runs)) // offset of each run in joined
+	runs := append(r.frontMatterText(), d.runs...)
+	starts := make([]int, len(runs)) // offset of each run in joined
 	var jb strings.Builder
-	for i, run := range d.runs {
+	for i, run := range runs {
 		if i > 0 {
 			jb.WriteString(sep)
 		}
@@ -744,10 +745,10 @@ func (r *run) text(d *doc) {
 			continue
 		}
 		i := sort.Search(len(starts), func(i int) bool { return starts[i] > is.Start }) - 1
-		if i < 0 || is.End > starts[i]+len(d.runs[i].text) {
+		if i < 0 || is.End > starts[i]+len(runs[i].text) {
 			continue // spans two runs: cannot be placed in the file
 		}
-		run := d.runs[i]
+		run := runs[i]
 		s, e := run.start+is.Start-starts[i], run.start+is.End-starts[i]
 		var fix *Fix
 		if is.HasFix {
@@ -772,8 +773,8 @@ func (r *run) text(d *doc) {
 	// Control characters outside the prose runs.
 	raw := r.post.Raw
 	covered := func(off int) bool {
-		i := sort.Search(len(d.runs), func(i int) bool { return d.runs[i].start+len(d.runs[i].text) > off })
-		return i < len(d.runs) && d.runs[i].start <= off
+		i := sort.Search(len(runs), func(i int) bool { return runs[i].start+len(runs[i].text) > off })
+		return i < len(runs) && runs[i].start <= off
 	}
 	for i := 0; i < len(raw); {
 		// Every character of interest starts with 0xD8, 0xE2 or 0xEF:
@@ -807,6 +808,27 @@ func (r *run) text(d *doc) {
 				"a bidirectional control character U+%04X is hidden here (in code or front matter): it can make the text read differently from what it does (Trojan Source)", rn)
 		}
 	}
+}
+
+// proseFields are the front-matter fields readers see as text: the
+// title, and the description or summary shown on the index and in search
+// results.
+var proseFields = []string{"title", "description", "summary", "excerpt"}
+
+// frontMatterText returns the prose of the front matter's text fields, in
+// file order, when the file spells them verbatim (so findings and fixes
+// can point into the file).
+func (r *run) frontMatterText() []textRun {
+	var out []textRun
+	for _, name := range proseFields {
+		f, ok := r.post.FrontMatter.Field(name)
+		if !ok || f.Value.Kind != content.KindString || f.Value.TextStart < 0 || f.Value.TextEnd <= f.Value.TextStart {
+			continue
+		}
+		out = append(out, textRun{start: f.Value.TextStart, text: string(r.post.Raw[f.Value.TextStart:f.Value.TextEnd])})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	return out
 }
 
 // isControl reports the bidirectional and invisible characters reported
