@@ -26,6 +26,9 @@ type Generator struct {
 	// Permalink is Jekyll's permalink for posts (the site's permalink:, or
 	// a defaults: entry scoped to posts), such as "/blog/:title/".
 	Permalink string
+	// RelativeLinksPlugin reports Jekyll's jekyll-relative-links plugin,
+	// which turns links to Markdown files into their pages' URLs.
+	RelativeLinksPlugin bool
 	// Permalinks are Hugo's permalinks: by section ("blog" ->
 	// "/:section/:year/:month/:slug/").
 	Permalinks map[string]string
@@ -143,6 +146,14 @@ func (g *Generator) readJekyll(m map[string]any) {
 	}
 	if s, ok := m["permalink"].(string); ok {
 		g.Permalink = s
+	}
+	for _, key := range []string{"plugins", "gems"} {
+		list, _ := m[key].([]any)
+		for _, p := range list {
+			if p == "jekyll-relative-links" {
+				g.RelativeLinksPlugin = true
+			}
+		}
 	}
 	defaults, _ := m["defaults"].([]any)
 	for _, d := range defaults {

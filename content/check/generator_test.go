@@ -177,3 +177,53 @@ func TestFrontMatterProse(t *testing.T) {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }
+
+// TestLinkTarget: link targets that cannot work, and their look-alikes
+// that do.
+func TestLinkTarget(t *testing.T) {
+	const fm = "---\ntitle: T\ndate: 2099-02-03\n---\n\n"
+	jekyll := func(config, src string) fstest.MapFS {
+		return fstest.MapFS{"_config.yml": {Data: []byte(config)}, "_posts/2099-02-03-x.md": {Data: []byte(src)},
+			"_posts/2099-01-01-older.md": {Data: []byte(fm + "Older.\n")}, "install.sh": {Data: []byte("#!/bin/sh\n")}}
+	}
+	tests := []struct {
+		name  string
+		fsys  fstest.MapFS
+		path  string
+		want  []string
+		fixed string
+	}{
+		{"no scheme and doubled parentheses", testSite(map[string]string{"blog/2099-02-03-x.md": fm +
+			"See [docs](www.example.com/docs), [repo](github.com/org/repo) and [spec]((https://example.com/spec)).\n"}),
+			"blog/2099-02-03-x.md",
+			[]string{
+				"blog/2099-02-03-x.md:6:5: error link-target: the target www.example.com/docs has no scheme, so it is read as a path on this site; write https://www.example.com/docs | add https:// (review)",
+				"blog/2099-02-03-x.md:6:35: error link-target: the target github.com/org/repo has no scheme, so it is read as a path on this site; write https://github.com/org/repo | add https:// (review)",
+				"blog/2099-02-03-x.md:6:67: error link-target: the target (https://example.com/spec) is in doubled parentheses, so they become part of the address; write (https://example.com/spec) | remove the extra parentheses",
+			},
+			fm + "See [docs](www.example.com/docs), [repo](github.com/org/repo) and [spec](https://example.com/spec).\n"},
+		{"files that look like domains are files", jekyll("title: x\n", fm+"Run [the script](/install.sh) and read [the older post]({% post_url 2099-01-01-older %}).\n"),
+			"_posts/2099-02-03-x.md", nil, ""},
+		{"jekyll: a link to a post's source file", jekyll("title: x\n", fm+"As in [the older post](2099-01-01-older.md).\n"),
+			"_posts/2099-02-03-x.md",
+			[]string{"_posts/2099-02-03-x.md:6:7: warning link-target: 2099-01-01-older.md links to the source file of a post; jekyll publishes it at another URL, so the link breaks on the site: link to the post's URL instead"}, ""},
+		{"jekyll-relative-links resolves it", jekyll("plugins:\n  - jekyll-relative-links\n", fm+"As in [the older post](2099-01-01-older.md).\n"),
+			"_posts/2099-02-03-x.md", nil, ""},
+		{"docusaurus maps source files to URLs", testSite(map[string]string{"blog/2099-02-03-x.md": fm + "As in [the older post](2099-01-01-older.md).\n",
+			"blog/2099-01-01-older.md": fm + "Older.\n"}), "blog/2099-02-03-x.md", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := runRules(t, tt.fsys, tt.path)
+			if diff := cmp.Diff(tt.want, findingLines(got)); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+			if tt.fixed != "" {
+				out, _ := ApplyFixes(tt.fsys[tt.path].Data, got)
+				if diff := cmp.Diff(tt.fixed, string(out)); diff != "" {
+					t.Errorf("fixed file (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+}

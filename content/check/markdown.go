@@ -558,6 +558,9 @@ func (r *run) links(d *doc) {
 			}
 			continue
 		}
+		if r.linkTarget(l, dest) {
+			continue
+		}
 		if hasScheme(dest) {
 			continue // an absolute URL (url.Parse would find its scheme)
 		}
@@ -632,6 +635,74 @@ func (r *run) links(d *doc) {
 			}
 		}
 	}
+}
+
+// webAddressRE is a relative link target that is a web address without
+// its scheme: www.anything, or a first segment ending in a common web
+// domain.
+var webAddressRE = regexp.MustCompile(`^(?:www\.[A-Za-z0-9-]+\.[A-Za-z0-9.-]+|(?:[A-Za-z0-9-]+\.)+(?:com|org|net|io|dev|gov|edu|info))(?:[/?#:]|$)`)
+
+// linkTarget reports link targets that cannot work as written (see
+// RuleLinkTarget) and whether it reported one.
+func (r *run) linkTarget(l linkRef, dest string) bool {
+	raw := r.post.Raw
+	// The destination's place in the file, for the fixes.
+	at := -1
+	if l.start >= 0 && l.start < len(raw) {
+		if i := strings.Index(string(raw[l.start:min(len(raw), l.start+4096)]), "]("+dest); i >= 0 {
+			at = l.start + i + 2
+		}
+	}
+	switch {
+	case len(dest) > 2 && dest[0] == '(' && dest[len(dest)-1] == ')' && !strings.ContainsAny(dest[1:len(dest)-1], "()"):
+		var fix *Fix
+		if at >= 0 {
+			fix = &Fix{Description: "remove the extra parentheses", Edits: []Edit{{Start: at, End: at + 1}, {Start: at + len(dest) - 1, End: at + len(dest)}}}
+		}
+		r.add(RuleLinkTarget, l.start, l.start, fix, "the target %s is in doubled parentheses, so they become part of the address; write (%s)", dest, dest[1:len(dest)-1])
+		return true
+	case !hasScheme(dest) && webAddressRE.MatchString(dest):
+		var fix *Fix
+		if at >= 0 {
+			fix = &Fix{Description: "add https://", Review: true, Edits: []Edit{{Start: at, End: at, NewText: "https://"}}}
+		}
+		r.add(RuleLinkTarget, l.start, l.start, fix, "the target %s has no scheme, so it is read as a path on this site; write https://%s", dest, dest)
+		return true
+	}
+	target, _, _ := strings.Cut(dest, "#")
+	if ext := strings.ToLower(path.Ext(target)); (ext == ".md" || ext == ".markdown") && !strings.HasPrefix(target, "/") && !hasScheme(target) && !r.resolvesSourceLinks() {
+		if p := path.Join(path.Dir(r.post.Path), target); r.site.IsPost(p) {
+			r.c.addWarning(r, RuleLinkTarget, r.post.Lines.Pos(l.start),
+				"%s links to the source file of a post; %s publishes it at another URL, so the link breaks on the site: link to the post's URL instead", dest, r.site.Profile.Name)
+			return true
+		}
+	}
+	return false
+}
+
+// resolvesSourceLinks reports whether the site turns links to Markdown
+// source files into page URLs: Docusaurus does by itself
+// (https://docusaurus.io/docs/markdown-features/links); Jekyll with the
+// jekyll-relative-links plugin; Hugo with a render-link hook in the
+// repository or a theme, or its own hook, on by default on multilingual
+// sites (https://gohugo.io/render-hooks/links/#default).
+func (r *run) resolvesSourceLinks() bool {
+	g := r.site.Generator
+	switch r.site.Profile.Name {
+	case "jekyll":
+		return g.RelativeLinksPlugin
+	case "hugo":
+		if g.ExternalStatic || len(g.Languages) > 1 {
+			return true
+		}
+		for _, hook := range []string{"layouts/_default/_markup/render-link.html", "layouts/_markup/render-link.html"} {
+			if r.site.HasFile(siteJoin(r.site, hook)) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }
 
 // translationCandidates are where a relative link of a translated Hugo

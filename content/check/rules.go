@@ -39,6 +39,7 @@ const (
 	RuleDuplicateTag         = "duplicate-tag"
 	RuleLinkSyntax           = "link-syntax"
 	RuleBrokenRelativeLink   = "broken-relative-link"
+	RuleLinkTarget           = "link-target"
 	RuleImageAlt             = "image-alt"
 	RuleImageSize            = "image-size"
 	RuleMissingExcerptMarker = "missing-excerpt-marker"
@@ -117,6 +118,10 @@ func Rules() []Rule {
 			Summary: "A link that Markdown will not render as a link.",
 			Details: "Reversed syntax `(text)[url]`, a bracketed URL with no target `[https://example.com]` (rendered as text with brackets), unbalanced brackets such as `[text](https://example.com` with no closing parenthesis, `[text] (url)` with a space, and a reference link `[text][label]` whose label has no definition. The reversed and the spaced forms come with a fix.",
 			Example: "See (the docs)[https://example.com] and [https://containerlab.dev/].", Fixable: true},
+		{ID: RuleLinkTarget, Severity: "error", Family: "links and images",
+			Summary: "A link target that cannot work as written.",
+			Details: "A web address without its scheme (`[docs](www.example.com/docs)`, `[repo](github.com/org/repo)`) is read as a path on this site and leads nowhere; the suggested fix adds `https://`. Doubled parentheses (`[docs]((https://example.com))`) make the parentheses part of the address; the fix removes them. A link to another post's source file (`[recap](2026-02-03-recap.md)`) works on Docusaurus, which maps files to URLs, but Jekyll and Hugo publish the post at another URL: a warning there, unless the site resolves such links (Jekyll's jekyll-relative-links plugin, a Hugo render-link hook or theme, or Hugo's own hook on multilingual sites). Only names ending in a common web domain (.com, .org, .net, .io, .dev, .gov, .edu, .info) count as addresses, so `install.sh` or `diagram.ai` stay files.",
+			Example: "[docs](www.example.com/docs) and [spec]((https://example.com/spec))", Fixable: true},
 		{ID: RuleBrokenRelativeLink, Severity: "error", Family: "links and images",
 			Summary: "A relative link or image points to a file or anchor that does not exist.",
 			Details: "Relative targets are resolved against the post's folder (and site-root targets against the site's static folder) and looked up in the repository tree of the commit being checked. `#anchor` links must match a heading of the post. Page URLs (no file extension, `.html`, or a site-root link to a Markdown file, which the generator resolves through its content folders and modules) cannot be decided from the tree and are not reported. External links are not fetched.",
