@@ -3,12 +3,14 @@ package webhook_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -43,7 +45,7 @@ func BenchmarkLoad(b *testing.B) {
 			w.WriteHeader(http.StatusAccepted)
 		})
 		for range b.N {
-			runLoad(b, h, body, rate, seconds)
+			runLoad(b, h, body, rate, seconds, false)
 		}
 	})
 	// herald serve runs with GOGC=400 unless told otherwise: the live heap is
@@ -53,16 +55,48 @@ func BenchmarkLoad(b *testing.B) {
 		b.Run("receiver/gogc="+strconv.Itoa(gogc), func(b *testing.B) {
 			defer debug.SetGCPercent(debug.SetGCPercent(gogc))
 			for range b.N {
-				loadReceiver(b, body, rate, seconds)
+				loadReceiver(b, body, rate, seconds, false)
 			}
 		})
 	}
 }
 
+// BenchmarkFlood sends signed deliveries at 4,000/s (HERALD_LOAD_RATE),
+// more than two cores answer, to the receiver with its default cap on
+// requests in flight, next to a bare HMAC-and-202 server in the same run:
+// past capacity, the receiver answers 503 with Retry-After at once instead
+// of letting requests wait.
+//
+//	go test ./webhook -run '^$' -bench Flood -benchtime 1x
+func BenchmarkFlood(b *testing.B) {
+	rate := envInt(b, "HERALD_LOAD_RATE", 4000)
+	seconds := envInt(b, "HERALD_LOAD_SECONDS", 5)
+	body := fixture(b, "pull_request/opened.json")
+	b.Run("baseline=hmac-answer-202", func(b *testing.B) {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			data, _ := io.ReadAll(r.Body)
+			if !hmac.Equal([]byte(webhook.Sign([]byte(secret), data)), []byte(r.Header.Get("X-Hub-Signature-256"))) {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			w.WriteHeader(http.StatusAccepted)
+		})
+		for range b.N {
+			runLoad(b, h, body, rate, seconds, true)
+		}
+	})
+	b.Run("receiver", func(b *testing.B) {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+		for range b.N {
+			loadReceiver(b, body, rate, seconds, true)
+		}
+	})
+}
+
 // loadReceiver runs the load against the server as herald serve builds it:
 // metrics, JSON logs (discarded), the mux, a real queue whose reconciles take
 // 20ms.
-func loadReceiver(b *testing.B, body []byte, rate, seconds int) {
+func loadReceiver(b *testing.B, body []byte, rate, seconds int, shed bool, opts ...webhook.ReceiverOption) {
 	var reconciles atomic.Int64
 	q := webhook.NewQueue(webhook.HandlerFunc(func(ctx context.Context, r webhook.Request) error {
 		reconciles.Add(1)
@@ -78,7 +112,7 @@ func loadReceiver(b *testing.B, body []byte, rate, seconds int) {
 		b.Fatal(err)
 	}
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	recv, err := webhook.NewReceiver(q, []string{secret}, webhook.WithMetrics(m), webhook.WithLogger(log))
+	recv, err := webhook.NewReceiver(q, []string{secret}, append([]webhook.ReceiverOption{webhook.WithMetrics(m), webhook.WithLogger(log)}, opts...)...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -86,7 +120,7 @@ func loadReceiver(b *testing.B, body []byte, rate, seconds int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	runLoad(b, srv, body, rate, seconds)
+	runLoad(b, srv, body, rate, seconds, shed)
 	cancel()
 	if err := <-done; err != nil {
 		b.Fatal(err)
@@ -98,8 +132,10 @@ func loadReceiver(b *testing.B, body []byte, rate, seconds int) {
 
 // runLoad serves h on a loopback listener and sends rate signed deliveries
 // per second for the given seconds, each with its own delivery id, then
-// reports answer latency percentiles and the process's CPU use.
-func runLoad(b *testing.B, h http.Handler, body []byte, rate, seconds int) {
+// reports answer latency percentiles, the share of 503 answers, the peak
+// heap and the process's CPU use. With shed, 503 answers with Retry-After
+// are expected; otherwise every answer must be 202.
+func runLoad(b *testing.B, h http.Handler, body []byte, rate, seconds int, shed bool) {
 	b.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -130,7 +166,27 @@ func runLoad(b *testing.B, h http.Handler, body []byte, rate, seconds int) {
 
 	total := rate * seconds
 	latencies := make([]int64, total)
-	var failures atomic.Int64
+	var failures, shed503 atomic.Int64
+	var peakHeap atomic.Uint64
+	sampleDone := make(chan struct{})
+	sampling := make(chan struct{})
+	go func() {
+		defer close(sampleDone)
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		var ms runtime.MemStats
+		for {
+			select {
+			case <-sampling:
+				return
+			case <-t.C:
+				runtime.ReadMemStats(&ms)
+				if ms.HeapInuse > peakHeap.Load() {
+					peakHeap.Store(ms.HeapInuse)
+				}
+			}
+		}
+	}()
 	var wg sync.WaitGroup
 	interval := time.Second / time.Duration(rate)
 	cpu0 := cpuTime(b)
@@ -155,20 +211,28 @@ func runLoad(b *testing.B, h http.Handler, body []byte, rate, seconds int) {
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
 			latencies[i] = time.Since(t0).Nanoseconds()
-			if resp.StatusCode != http.StatusAccepted {
+			switch {
+			case resp.StatusCode == http.StatusAccepted:
+			case shed && resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "":
+				shed503.Add(1)
+			default:
 				failures.Add(1)
 			}
 		})
 	}
 	wg.Wait()
 	wall := time.Since(start)
+	close(sampling)
+	<-sampleDone
 	cpu := cpuTime(b) - cpu0
 	client.CloseIdleConnections()
 
 	ms := func(ns int64) float64 { return float64(ns) / 1e6 }
 	if n := failures.Load(); n > 0 {
-		b.Errorf("%d of %d deliveries failed or were not answered 202", n, total)
+		b.Errorf("%d of %d deliveries failed or were not answered 202 (or 503 when shedding)", n, total)
 	}
+	b.ReportMetric(100*float64(shed503.Load())/float64(total), "%-503")
+	b.ReportMetric(float64(peakHeap.Load())/1e6, "peak-heap-MB")
 	// p99 of each second, to tell a slow receiver from a neighbour taking the
 	// CPU for a moment: on a shared machine the median second is the figure.
 	var secondP99s []int64
