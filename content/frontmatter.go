@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -243,9 +244,51 @@ func parseYAML(data []byte, firstLine int, lines *Lines) ([]Field, error) {
 			Message: fmt.Sprintf("the front matter must be a map of keys and values, not %s", yamlKind(root)),
 		}
 	}
+	if n, alias := expandedSize(root, map[*yaml.Node]int{}); n > maxExpanded {
+		return nil, &SyntaxError{
+			Pos: nodePos(alias, firstLine, lines),
+			Message: fmt.Sprintf("the front matter's aliases expand to more than %d values (a \"billion laughs\"): "+
+				"the generator's YAML reader refuses it or runs out of memory, so the site does not build; write the values out", maxExpanded),
+		}
+	}
 	w := yamlWalker{firstLine: firstLine, lines: lines}
 	v := w.value(root, 0)
 	return v.Fields, w.err
+}
+
+// maxExpanded bounds the values front matter may hold once its aliases
+// are expanded, as YAML readers do (go-yaml, which Hugo uses, refuses
+// "excessive aliasing"; js-yaml and Ruby's Psych expand it all).
+const maxExpanded = 10000
+
+// expandedSize counts the values of n with every alias expanded, stopping
+// past maxExpanded, and the first alias node met (where to report). memo
+// holds the size of anchored nodes already counted.
+func expandedSize(n *yaml.Node, memo map[*yaml.Node]int) (int, *yaml.Node) {
+	if n == nil {
+		return 0, nil
+	}
+	if n.Kind == yaml.AliasNode {
+		if s, ok := memo[n.Alias]; ok {
+			return s, n
+		}
+		memo[n.Alias] = maxExpanded + 1 // a cycle counts as too large
+		s, _ := expandedSize(n.Alias, memo)
+		memo[n.Alias] = s
+		return s, n
+	}
+	size, first := 1, (*yaml.Node)(nil)
+	for _, c := range n.Content {
+		s, a := expandedSize(c, memo)
+		size += s
+		if first == nil {
+			first = a
+		}
+		if size > maxExpanded {
+			return size, cmp.Or(first, n)
+		}
+	}
+	return size, first
 }
 
 func yamlSyntaxError(err error, firstLine int, lines *Lines) error {
