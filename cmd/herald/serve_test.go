@@ -505,7 +505,10 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 	garbageKey := filepath.Join(dir, "garbage.pem")
 	badYAML := filepath.Join(dir, "bad.yml")
 	unknownKey := filepath.Join(dir, "unknown.yml")
-	for name, body := range map[string]string{garbageKey: "not a key\n", badYAML: "listen: [1,\n", unknownKey: "listen: 127.0.0.1:0\nsecret: x\n"} {
+	shortToken := filepath.Join(dir, "short-token")
+	oddToken := filepath.Join(dir, "odd-token")
+	for name, body := range map[string]string{garbageKey: "not a key\n", badYAML: "listen: [1,\n", unknownKey: "listen: 127.0.0.1:0\nsecret: x\n",
+		shortToken: "calendar\n", oddToken: strings.Repeat("a", 32) + "/../x\n"} {
 		if err := os.WriteFile(name, []byte(body), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -552,6 +555,18 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 			"herald serve: --config " + missing + ": cannot read it: no such file or directory\n"},
 		{"config file not YAML", []string{"--config", badYAML}, nil,
 			"herald serve: --config " + badYAML + ": not YAML: "},
+		{"feed token file missing", []string{"--repo", missing, "--feed-token-file", missing}, nil,
+			"herald serve: --feed-token-file: open " + missing + ": no such file or directory\n"},
+		{"feed token too short", []string{"--repo", missing, "--feed-token-file", shortToken}, nil,
+			"herald serve: --feed-token-file " + shortToken + ": the token has 8 characters, want at least 32 that nobody can guess (make one with: openssl rand -hex 32 > " + shortToken + ")\n"},
+		{"feed token not for a URL", []string{"--repo", missing, "--feed-token-file", oddToken}, nil,
+			"herald serve: --feed-token-file " + oddToken + ": the token holds '/'; use letters, digits, '-', '_', '.' and '~' only, so that it goes in a URL as is (make one with: openssl rand -hex 32 > " + oddToken + ")\n"},
+		{"admin listener on the public address", []string{"--repo", missing, "--listen", "127.0.0.1:8089", "--admin-listen", "127.0.0.1:8089"}, nil,
+			"herald serve: --admin-listen 127.0.0.1:8089 is the --listen address: the admin listener must be another one (or off)\n"},
+		{"no requests in flight", []string{"--repo", missing, "--max-in-flight", "0"}, nil,
+			"herald serve: --max-in-flight 0: want at least 1\n"},
+		{"body budget too small", []string{"--webhook-secret", "s", "--repo", missing, "--body-budget", "20MiB"}, nil,
+			"herald serve: webhook receiver: body budget of 20971520 bytes cannot hold one body of the limit (26214400 bytes) and the 16777216 bytes kept for ordinary deliveries: want at least 42991616\n"},
 		{"unknown key in the config file", []string{"--config", unknownKey}, nil,
 			"herald serve: --config " + unknownKey + ": unknown setting \"secret\" (the keys are flag names, such as listen or github-app-id)\n"},
 	}
