@@ -54,6 +54,10 @@ func TestBadInput(t *testing.T) {
 			`blog/post.md:3:7: error date-dst: "2026-03-29 02:30" does not exist in Europe/Berlin`},
 		{"unclosed fence", "---\ntitle: x\n---\n\n```go\nfunc main() {}\n", "",
 			"blog/post.md:5:1: error unclosed-fence: this code fence is never closed"},
+		{"lists nested 50,000 deep in 100 KB", "---\ntitle: x\n---\n\n" + strings.Repeat("- ", 50000) + "x\n", "",
+			"blog/post.md:5:1: error unreadable-file: too deeply nested to check: lists or quotes 50000 levels deep here, limit 100"},
+		{"a paragraph of 25,000 unclosed links", "---\ntitle: x\n---\n\n" + strings.Repeat("[a](", 25000) + "\n", "",
+			"blog/post.md:5:1: error unreadable-file: too complex to check: 25000 [ brackets in one paragraph, limit 2000"},
 		{"trojan source in code", "---\ntitle: x\n---\n\n```go\nif admin \u202e{\n```\n", "",
 			"blog/post.md:6:10: error bidi-control: a bidirectional control character U+202E"},
 	}

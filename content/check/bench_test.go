@@ -221,3 +221,34 @@ func BenchmarkCheckVsParse(b *testing.B) {
 	b.ReportMetric(float64(b.N)/check.Seconds(), "checks/s")
 	b.ReportMetric(float64(b.N)/parse.Seconds(), "parses/s")
 }
+
+// BenchmarkHostilePost checks 100 KB posts built to be expensive (lists
+// nested 50,000 deep, 25,000 unclosed links in one paragraph, emphasis
+// nested 25,000 deep) against a 100 KB realistic post as the baseline in
+// the same run: the budget per post keeps each within a small multiple
+// of an honest post of the same size.
+func BenchmarkHostilePost(b *testing.B) {
+	site, c, raws := benchPosts(b)
+	ctx := context.Background()
+	var honest []byte
+	for len(honest) < 100_000 {
+		honest = append(honest, raws[len(honest)%len(raws)][len("---\n"):]...)
+	}
+	fm := "---\ntitle: x\n---\n\n"
+	posts := []struct{ name, body string }{
+		{"honest-100KB", fm + string(honest[:100_000])},
+		{"nested-lists", fm + strings.Repeat("- ", 50000) + "x\n"},
+		{"unclosed-links", fm + strings.Repeat("[a](", 25000) + "\n"},
+		{"nested-emphasis", fm + strings.Repeat("*_", 25000) + "x" + strings.Repeat("_*", 25000) + "\n"},
+	}
+	for _, p := range posts {
+		b.Run(p.name, func(b *testing.B) {
+			raw := []byte(p.body)
+			b.SetBytes(int64(len(raw)))
+			for b.Loop() {
+				post := content.ParsePost(site.Posts[0], raw, site.Profile, site.Location())
+				c.Check(ctx, site, post)
+			}
+		})
+	}
+}

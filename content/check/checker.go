@@ -558,6 +558,11 @@ func (r *run) all() {
 	r.dates()
 	r.registries()
 	r.slug()
+	if msg, at := tooComplex(p.Body()); msg != "" {
+		// Refuse rather than spend minutes: the rest is not checked.
+		r.add(RuleUnreadableFile, p.BodyStart+at, p.BodyStart+at, nil, "%s", msg)
+		return
+	}
 	doc := r.c.parse(p, postSyntax(r.site, p))
 	r.markdown(doc)
 }

@@ -178,7 +178,7 @@ func Rules() []Rule {
 			Example: "blog/2026-02-03-recap.md and blog/recap/index.md both with slug: recap"},
 		{ID: RuleUnreadableFile, Severity: "error", Family: "site",
 			Summary: "A post that cannot be read as text.",
-			Details: "A binary file, a file that is not valid UTF-8, a file larger than 10 MB, or a symbolic link that leaves the repository (never followed).",
+			Details: "A binary file, a file that is not valid UTF-8, a file larger than 10 MB, a symbolic link that leaves the repository (never followed), or a post built too deep to check in bounded time: lists or block quotes nested more than 100 levels, or more than 2,000 `[` in one paragraph (Markdown parsers slow down with the square of both; no real post comes near). Such a post is refused, not checked for minutes.",
 			Example: "blog/photo.md that is really a JPEG"},
 		{ID: RuleInvalidConfig, Severity: "error", Family: "site",
 			Summary: "`.herald.yml` has a defect.",
