@@ -218,7 +218,10 @@ func (r *run) dates() {
 	if p.DateHasOffset {
 		_, off := d.Zone()
 		_, siteOff := d.In(loc).Zone()
-		if off != siteOff && zoneSet {
+		// Only the zone's own other offset is a slip (the DST copy-paste:
+		// +02:00 in February in Berlin); any other offset is the author's
+		// choice of zone (+05:30 for a talk in India) and exact.
+		if off != siteOff && zoneSet && zoneUses(loc, d, off) {
 			msg := fmt.Sprintf("the offset %s is not the site's: %s is at %s on %s, so this date is %s there",
 				offsetString(off), loc, offsetString(siteOff), d.In(loc).Format("2006-01-02"), d.In(loc).Format("15:04 MST"))
 			fix := r.zoneFix(f.Value, loc)
@@ -254,6 +257,17 @@ func (r *run) dates() {
 	if now := r.c.now(); r.changed && !p.Draft && d.Before(now.Add(-time.Duration(days)*24*time.Hour)) && r.enabled(RuleDateBackdated) {
 		r.addAt(RuleDateBackdated, f.Value.Pos, nil, "the date is %d days in the past; the post will appear below newer posts, not on top", int(now.Sub(d).Hours()/24))
 	}
+}
+
+// zoneUses reports whether loc is at offset off (seconds east of UTC) at
+// some time within a year of t: its standard or its daylight offset.
+func zoneUses(loc *time.Location, t time.Time, off int) bool {
+	for m := -12; m <= 12; m++ {
+		if _, o := t.AddDate(0, m, 0).In(loc).Zone(); o == off {
+			return true
+		}
+	}
+	return false
 }
 
 var offsetSuffixRE = regexp.MustCompile(`\s*(Z|[+-]\d\d:?\d\d)$`)
