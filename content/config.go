@@ -282,9 +282,9 @@ func DecodeConfig(src []byte) (*Config, []ConfigProblem) {
 		}
 	}
 
-	if raw.Version == nil {
-		add(1, "version", "`version: 1` is missing; herald assumes version 1")
-	} else if *raw.Version != 1 {
+	// Without version: the file is version 1, the only one there is; a
+	// future version 2 will be what needs saying.
+	if raw.Version != nil && *raw.Version != 1 {
 		add(cfg.Line["version"], "version", "version %d is not supported; this herald reads version 1", *raw.Version)
 	}
 	if raw.Profile != "" {

@@ -173,7 +173,7 @@ func TestDecodeConfig(t *testing.T) {
 				"6:1: approvals must be between 0 and 100, not -1",
 				`7:1: resync "every minute" is not a cron spec of five fields (such as "*/5 * * * *")`}},
 		{"wrong type", "version: 1\nwords: herald\n", []string{"2:1: wrong type: cannot unmarshal a string `herald` where another type is expected"}},
-		{"missing version", "timezone: UTC\n", []string{"1:1: `version: 1` is missing; herald assumes version 1"}},
+		{"no version: 1 is the only one", "timezone: UTC\n", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
