@@ -142,6 +142,10 @@ type LiveResult struct {
 	Waited   time.Duration
 	// Last is the last status seen or the last error, for logs.
 	Last string
+	// Refused says why a request was not made, when the live check would
+	// have left the site (a redirect to another host, an internal address);
+	// the check stops there.
+	Refused string
 }
 
 // Message is the sentence for the pull request: "Live at <url>." or "Not
@@ -150,12 +154,22 @@ func (r LiveResult) Message() string {
 	if r.Live {
 		return "Live at " + r.URL + "."
 	}
+	if r.Refused != "" {
+		return "Not checked: " + r.URL + " " + r.Refused + "."
+	}
 	return fmt.Sprintf("Not live yet after %s: %s answered %s. It may still be deploying.", HumanDuration(r.Waited), r.URL, r.Last)
 }
 
 // CheckLive polls the post's public URL until it answers 2xx, within the
-// bounds of lc. Redirects are followed by client as it is configured. Only
-// http and https URLs are polled.
+// bounds of lc. Only http and https URLs are polled, and the check reaches
+// only the site: redirects are followed within the URL's host only (at most
+// five), no connection goes to a loopback, private, link-local (cloud
+// metadata) or otherwise internal address unless the URL's host is such an
+// address itself (a site served locally for testing), each request is
+// bounded by the shorter of lc.Interval and 30 seconds, and at most 64 KiB
+// of each answer is read. A request that would leave the site ends the
+// check with LiveResult.Refused set. client provides the transport settings
+// (TLS, timeouts); it must use an *http.Transport, or none.
 func CheckLive(ctx context.Context, client *http.Client, postURL string, lc LiveCheck) (LiveResult, error) {
 	u, err := url.Parse(postURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -183,13 +197,15 @@ func CheckLive(ctx context.Context, client *http.Client, postURL string, lc Live
 			}
 		}
 	}
-	if client == nil {
-		client = http.DefaultClient
+	client, closeIdle, err := liveClient(ctx, client, u)
+	if err != nil {
+		return LiveResult{}, err
 	}
+	defer closeIdle()
 	res := LiveResult{URL: postURL}
 	for res.Attempts < lc.Attempts {
 		res.Attempts++
-		reqCtx, cancel := context.WithTimeout(ctx, lc.Interval)
+		reqCtx, cancel := context.WithTimeout(ctx, min(lc.Interval, liveRequestTimeout))
 		req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, postURL, nil)
 		if err != nil {
 			cancel()
@@ -197,6 +213,14 @@ func CheckLive(ctx context.Context, client *http.Client, postURL string, lc Live
 		}
 		req.Header.Set("User-Agent", "herald")
 		resp, err := client.Do(req)
+		if r, ok := refusal(err); ok {
+			cancel()
+			if resp != nil {
+				resp.Body.Close()
+			}
+			res.Refused, res.Last = r.why, "refused: "+r.why
+			return res, nil
+		}
 		if err != nil {
 			var ue *url.Error
 			if errors.As(err, &ue) {
@@ -204,7 +228,7 @@ func CheckLive(ctx context.Context, client *http.Client, postURL string, lc Live
 			}
 			res.Last = "no answer (" + err.Error() + ")"
 		} else {
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, liveMaxRead))
 			resp.Body.Close()
 			res.Last = resp.Status
 			if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
