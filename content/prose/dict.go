@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"hash/maphash"
 	"math/bits"
+	"slices"
 	"strings"
 	"sync"
 
@@ -18,6 +19,8 @@ var (
 	scowlExtra string
 	//go:embed words/scowl-british-70-extra.txt
 	scowlBritish string
+	//go:embed words/scowl-80-extra.txt
+	scowlRare string
 	//go:embed words/herald-terms.txt
 	heraldTerms string
 	//go:embed words/cspell-software-terms.txt
@@ -29,6 +32,7 @@ const (
 	flagKnown    uint8 = 1 << iota // a correctly spelled word
 	flagCommon                     // a common English word: eligible as a suggestion
 	flagMisspelt                   // a known misspelling; entry.fix holds the correction
+	flagRare                       // in the SCOWL size-80 list: known unless a known misspelling
 )
 
 // entry is a dictionary entry: flags in the low byte, and for a known
@@ -73,7 +77,7 @@ var loadDictionary = sync.OnceValue(buildDictionary)
 
 func buildDictionary() *dictionary {
 	d := &dictionary{seed: maphash.MakeSeed()}
-	words := make(map[string]entry, 180000)
+	words := make(map[string]entry, 340000)
 	add := func(list string, flags uint8) {
 		for line := range strings.Lines(list) {
 			w := strings.TrimSpace(line)
@@ -85,6 +89,9 @@ func buildDictionary() *dictionary {
 				continue
 			}
 			w = strings.ToLower(w)
+			if flags == flagRare && words[w].flags()&flagKnown != 0 {
+				continue // "Native" in the size-80 list is "native" of the others
+			}
 			words[w] |= entry(flags)
 		}
 	}
@@ -93,15 +100,23 @@ func buildDictionary() *dictionary {
 	add(scowlBritish, flagKnown)
 	add(softwareTerms, flagKnown)
 	add(heraldTerms, flagKnown)
+	add(scowlRare, flagRare)
 	for i := 0; i+1 < len(misspell.DictMain); i += 2 {
 		wrong, right := strings.ToLower(misspell.DictMain[i]), strings.ToLower(misspell.DictMain[i+1])
 		e := words[wrong]
 		if e.flags()&(flagKnown|flagMisspelt) != 0 {
-			// A word the dictionaries know is not flagged on the word of one list.
+			// A word the dictionaries up to size 70 know is not flagged on
+			// the word of one list; a word only the size-80 list has
+			// ("dependancies", "everwhere", "supercede") is a misspelling.
 			continue
 		}
 		d.fixes = append(d.fixes, right)
-		words[wrong] = e | entry(flagMisspelt) | entry(len(d.fixes))<<8
+		words[wrong] = e&^entry(flagRare) | entry(flagMisspelt) | entry(len(d.fixes))<<8
+	}
+	for w, e := range words {
+		if e.flags()&flagRare != 0 {
+			words[w] = e | entry(flagKnown)
+		}
 	}
 	nShort := 0
 	for w := range words {
@@ -210,26 +225,62 @@ func letterMask(w string) uint32 {
 	return m
 }
 
-// suggestions returns the common words nearest to w (lower-case ASCII) at
-// edit distance 1, or, when there are none and w is long enough, at edit
-// distance 2 (with the same first letter). It returns at most limit+1
-// words, so a caller can tell "exactly one" from "several".
-func (d *dictionary) suggestions(w string, limit int) []string {
+// suggestions returns the words nearest to w (lower-case ASCII): the common
+// words at edit distance 1, else the other known words at distance 1
+// ("diagnositcs"), with near true; else, when w has minFarLen letters or
+// more, the common words at distance 2 with the same first letter, with near
+// false. Words only the size-80 list knows are never suggested. It returns
+// at most limit+1 words, so a caller can tell "exactly one" from "several".
+func (d *dictionary) suggestions(w string, limit int) (out []string, near bool) {
+	if out := d.doubling(w, limit); len(out) == 1 {
+		// A letter doubled or not doubled ("occured", "commiters",
+		// "targetting"): the commonest slip, to any known word.
+		return out, true
+	}
 	if out := d.nearby(w, limit, flagCommon); len(out) > 0 {
-		return out
+		return out, true
 	}
-	// Then the rarer known words at distance 1 ("diagnositcs").
-	if out := d.nearby(w, limit, flagKnown); len(out) > 0 || len(w) < 7 || len(w) > maxSuggestLen {
-		return out
+	if out := d.nearby(w, limit, flagKnown); len(out) > 0 {
+		return out, true
 	}
-	return d.distance2(w, limit)
+	if len(w) < minFarLen || len(w) > maxSuggestLen {
+		return nil, false
+	}
+	return d.distance2(w, limit), false
 }
+
+// doubling returns the known words that w becomes when one of its letters
+// is doubled or a doubled letter is made single.
+func (d *dictionary) doubling(w string, limit int) []string {
+	var out []string
+	var stack [64]byte
+	if len(w) >= len(stack) {
+		return nil
+	}
+	try := func(b []byte) {
+		if e, ok := d.lookupBytes(b); ok && e.flags()&flagKnown != 0 && !slices.Contains(out, string(b)) {
+			out = append(out, string(b))
+		}
+	}
+	for i := 1; i < len(w) && len(out) <= limit; i++ {
+		if w[i] == w[i-1] {
+			try(append(append(stack[:0], w[:i]...), w[i+1:]...))
+		} else if isLetterByte(w[i]) && !isVowel(w[i]) || w[i] == 'e' || w[i] == 'o' {
+			try(append(append(append(stack[:0], w[:i+1]...), w[i]), w[i+1:]...))
+		}
+	}
+	return out
+}
+
+// minFarLen is the shortest unknown word reported for being two edits from
+// a common word: shorter ones are more often names or terms.
+const minFarLen = 7
 
 // nearby returns the words with any of flags at edit distance 1 of w.
 func (d *dictionary) nearby(w string, limit int, flags uint8) []string {
 	return editsOf(w, limit, func(b []byte) bool {
 		e, ok := d.lookupBytes(b)
-		return ok && e.flags()&flags != 0
+		return ok && e.flags()&flags != 0 && e.flags()&flagRare == 0
 	})
 }
 

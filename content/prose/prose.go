@@ -1,6 +1,7 @@
 package prose
 
 import (
+	"bytes"
 	"cmp"
 	"iter"
 	"slices"
@@ -17,15 +18,26 @@ const (
 	RuleBidiControl   = "bidi-control"
 	RuleInvisibleChar = "invisible-char"
 	RulePlaceholder   = "placeholder"
+	// RuleRepeatedPhrase is a phrase of three words or more, or a
+	// sentence, written twice in a row ("in the cluster in the cluster").
+	RuleRepeatedPhrase = "repeated-phrase"
 )
 
 // Issue is one slip in a run of plain text.
 type Issue struct {
-	Rule        string // "repeated-word" | "misspelling" | "mojibake" | "bidi-control" | "invisible-char" | "placeholder"
+	Rule        string // "repeated-word" | "repeated-phrase" | "misspelling" | "mojibake" | "bidi-control" | "invisible-char" | "placeholder"
 	Start, End  int    // byte offsets in the text passed to Check
 	Message     string // written for the author
-	Replacement string // the fixed text for [Start,End)
-	HasFix      bool   // Replacement is a safe one-click fix
+	Replacement string // the fixed text for [Start,End); with HasFix false, a suggestion for the author to review
+	HasFix      bool   // Replacement is a certain fix: it cannot change the meaning, --fix may apply it
+	// Tentative marks a finding that may be what the author meant ("he
+	// had had enough", a mojibake whose repair is a guess): the caller
+	// reports it at most as a warning, even for a rule whose default is
+	// an error. A Tentative issue never has HasFix.
+	Tentative bool
+
+	listed   bool // a misspelling on the list of common misspellings
+	repoTerm bool // a slip in a term the repository's posts use
 }
 
 // Options configures a Checker.
@@ -33,6 +45,32 @@ type Options struct {
 	Words      []string    // project vocabulary (.herald.yml `words:`), case-insensitive
 	Vocabulary *Vocabulary // words seen in the repository's other posts; nil for none
 	MinDocs    int         // a word in >= MinDocs documents of Vocabulary counts as known (0 = default 3)
+	// Language is the language of the site's texts, a BCP 47 tag ("en",
+	// "en-US", "ja"), used when CheckText is not told a text's own
+	// language. "" means unknown: each text is then spell-checked only
+	// when DetectLanguage finds it English (or too short to tell). Only
+	// English is spell-checked; the other rules run in every language.
+	Language string
+}
+
+// TextOptions describes one text passed to CheckText.
+type TextOptions struct {
+	// Language is the text's own language (front matter `lang:`, Hugo's
+	// content/<lang>/ folder or file.<lang>.md, Docusaurus
+	// i18n/<locale>/): a BCP 47 tag; "" falls back to Options.Language,
+	// then to DetectLanguage.
+	Language string
+	// Title marks a title, heading or description, often in Title Case:
+	// a capitalised word there is not taken for a name by its capital
+	// alone and is spell-checked when it is a near slip of a common word.
+	// Pass each field as its own text. A title word that the
+	// Vocabulary has seen in any document (the post's own body, added
+	// with AddDocument) is taken as meant.
+	Title bool
+	// Words are known in this text only, case-insensitive: the post's
+	// own list, such as cspell's `cSpell:ignore:` front-matter key or a
+	// `<!-- cspell:ignore ... -->` comment.
+	Words []string
 }
 
 // DefaultMinDocs is the number of documents of a Vocabulary a word must
@@ -46,6 +84,7 @@ type Checker struct {
 	words   map[string]struct{} // Options.Words, normalised by normWord
 	vocab   *Vocabulary
 	minDocs int
+	lang    string
 }
 
 // NewChecker returns a Checker configured by opts. The embedded dictionaries
@@ -57,6 +96,7 @@ func NewChecker(opts Options) *Checker {
 		words:   make(map[string]struct{}, len(opts.Words)),
 		vocab:   opts.Vocabulary,
 		minDocs: opts.MinDocs,
+		lang:    opts.Language,
 	}
 	if c.minDocs <= 0 {
 		c.minDocs = DefaultMinDocs
@@ -71,13 +111,40 @@ func NewChecker(opts Options) *Checker {
 
 // Check runs every rule over text and returns the issues sorted by Start.
 // Issues never overlap within one rule; issues of different rules may.
+// The language is Options.Language, or detected (see TextOptions).
 func (c *Checker) Check(text string) []Issue {
+	return c.CheckText(text, TextOptions{})
+}
+
+// CheckText is Check with the language and kind of the text stated.
+func (c *Checker) CheckText(text string, opts TextOptions) []Issue {
+	lang := opts.Language
+	if lang == "" {
+		lang = c.lang
+	}
 	var issues []Issue
 	issues = c.checkChars(text, issues)
-	issues = c.checkWords(text, issues)
+	issues = c.checkWords(text, wordMode{spell: spellLanguage(text, lang), title: opts.Title}, issues)
+	if len(opts.Words) > 0 {
+		issues = dropWords(text, issues, opts.Words)
+	}
 	issues = checkPlaceholders(text, issues)
 	slices.SortStableFunc(issues, func(a, b Issue) int { return cmp.Compare(a.Start, b.Start) })
 	return issues
+}
+
+// dropWords removes the misspelling findings of the words of words.
+func dropWords(text string, issues []Issue, words []string) []Issue {
+	out := issues[:0]
+	for _, is := range issues {
+		if is.Rule == RuleMisspelling && slices.ContainsFunc(words, func(w string) bool {
+			return strings.EqualFold(strings.TrimSpace(w), text[is.Start:is.End])
+		}) {
+			continue
+		}
+		out = append(out, is)
+	}
+	return out
 }
 
 // normWord lower-cases w, writes apostrophes as ' and drops a possessive
@@ -336,8 +403,8 @@ func (k *chunk) analyse(text string) {
 }
 
 // allowedRepeats are words that English repeats on purpose ("he had had
-// enough", "that that is", "what it is is").
-var allowedRepeats = [...]string{"had", "that", "is", "bye", "ha", "no", "knock", "very", "really", "so", "much", "many", "long", "more", "far", "again", "over", "round", "blah", "bla", "go", "ho", "tsk", "chop", "now", "there", "hip", "yeah", "dum", "la", "pom", "tut", "boo"}
+// enough", "that that is", "bye bye", "really really"): never reported.
+var allowedRepeats = [...]string{"had", "that", "bye", "ha", "no", "knock", "very", "really", "so", "much", "many", "long", "more", "far", "again", "over", "round", "blah", "bla", "go", "ho", "tsk", "chop", "now", "there", "hip", "yeah", "dum", "la", "pom", "tut", "boo", "yes", "hey", "hi", "oh", "wow", "ok", "okay", "yay", "woo", "shh", "hmm", "mm", "uh", "ah", "sure", "here", "well", "hello", "thanks", "please", "quickly", "slowly", "bit", "way", "one", "two", "step", "day", "side", "by", "little", "less", "yada", "tick", "tock", "tom", "bling", "rah", "ding", "dong", "beep", "boop", "cha", "na", "da", "doo", "bang", "choo", "zoom", "clap", "etc", "lots"}
 
 func allowedRepeat(w string) bool {
 	for _, a := range allowedRepeats {
@@ -348,13 +415,73 @@ func allowedRepeat(w string) bool {
 	return false
 }
 
-func (c *Checker) checkWords(text string, issues []Issue) []Issue {
+// certainRepeats are function words that grammatical English never writes
+// twice in a row: "the the", "a a", "to to", "of of". Their repetition is
+// certainly a slip, reported with a fix; any other repeated word may be
+// meant ("has has", "in in" as in "log in in the corner", a chat transcript,
+// a lyric) and is reported as Tentative, without a fix. "is is" and "was
+// was" are certain too, except after a pronoun or "what", where they are
+// grammatical ("what it is is a tool") and not reported.
+var certainRepeats = [...]string{"the", "a", "an", "to", "of", "for", "with", "from", "at", "into", "onto", "and", "or", "nor", "but", "than", "our", "their", "my", "your", "its", "these", "those", "we", "they", "should", "would", "could", "must", "if", "been", "be", "are", "were", "also", "via", "is", "was"}
+
+func certainRepeat(w string) bool {
+	for _, a := range certainRepeats {
+		if strings.EqualFold(a, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// copulaSubjects are the words after which "is is" and "was was" can be
+// grammatical ("what it is is", "all that was was").
+var copulaSubjects = [...]string{"it", "this", "that", "what", "which", "he", "she", "there", "here", "thing", "all", "one", "problem", "point", "question", "issue", "reason"}
+
+// wordMode is how checkWords treats one text.
+type wordMode struct {
+	spell bool // English: spell-check the words
+	title bool // a title: capitalised words are checked too
+}
+
+// phraseToken is a word of the current block, kept for the repeated-phrase
+// rule.
+type phraseToken struct {
+	start, cs, ce, end int
+	lead, trail        bool
+	sentenceStart      bool
+	afterRepeat        bool // the token after a collapsed repeated word
+}
+
+// maxPhraseWords is the longest phrase or sentence the repeated-phrase
+// rule finds doubled; beyond minPhraseNoEnd words only whole sentences are
+// compared.
+const (
+	maxPhraseWords = 32
+	minPhraseWords = 3
+	minPhraseNoEnd = 8
+)
+
+func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue {
 	var chunks [2]chunk // the current chunk and the one before, swapped
 	k, prev := &chunks[0], &chunks[1]
 	havePrev, prevSentenceStart := false, false
 	first, budget := len(issues), maxSearches
 	sentenceStart := true
 	braces := 0 // depth of {...}: template tags, shortcodes, attribute lists
+	var toks [2 * maxPhraseWords]phraseToken
+	ntoks := 0
+	stutters := 0
+	before := [2]int{-1, -1} // the core of the word before prev, for "what it is is"
+	// The block's words and English function words, and its first
+	// misspelling, to drop the misspellings of a block that is not
+	// English prose (a quotation in another language, a list of names).
+	blockFirst, blockWords, blockStops := len(issues), 0, 0
+	endBlock := func() {
+		if mode.spell && blockWords >= minBlockWords && blockStops*blockStopRatio < blockWords {
+			issues = dropMisspellings(issues, blockFirst)
+		}
+		blockFirst, blockWords, blockStops = len(issues), 0, 0
+	}
 	for i := 0; ; {
 		newlines, ok := nextChunk(text, i, k)
 		if !ok {
@@ -365,23 +492,79 @@ func (c *Checker) checkWords(text string, issues []Issue) []Issue {
 			sentenceStart = true
 			havePrev = false
 			braces = 0
+			ntoks = 0
+			endBlock()
 		}
 		if k.open+k.closed > 0 || braces > 0 {
 			braces = max(0, braces+k.open-k.closed)
 			havePrev = false
+			ntoks = 0
 			continue
 		}
 		word := k.isWord()
+		if word {
+			blockWords++
+			if !k.nonASCII && isStopWord(text[k.cs:k.ce]) {
+				blockStops++
+			}
+		} else if k.hasAnyLetter || k.digit {
+			blockWords++
+		}
 		wasSentenceStart := sentenceStart
+		collapsed := false
+		if word && havePrev && prev.trail && prev.end-prev.ce == 1 && text[prev.ce] == ',' && k.start == prev.end+1 && strings.EqualFold(text[prev.cs:prev.ce], text[k.cs:k.ce]) {
+			stutters++ // "the, the": speech
+		}
 		if word && havePrev && c.repeated(text, prev, k, prevSentenceStart) {
 			w := text[prev.cs:prev.ce]
-			issues = append(issues, Issue{Rule: RuleRepeatedWord, Start: prev.cs, End: k.ce,
-				Message:     `"` + w + `" is repeated; remove the second one`,
-				Replacement: w, HasFix: true})
-			// "the the the": one finding; the next check finds the rest.
-			k.trail = true
-		} else if word && !k.quoted && !k.nonASCII && (k.hyphen || spellable(k, sentenceStart)) {
-			issues = c.spellChunk(text, k, sentenceStart, &budget, issues)
+			is := Issue{Rule: RuleRepeatedWord, Start: prev.cs, End: k.ce, Replacement: w}
+			switch {
+			case !mode.spell || !certainRepeat(w):
+				is.Tentative = true
+				is.Message = `"` + w + `" is written twice; if that is a slip, remove the second one`
+			case (strings.EqualFold(w, "is") || strings.EqualFold(w, "was")) && before[0] >= 0 && copulaSubject(text[before[0]:before[1]]):
+				is.Rule = "" // "what it is is": grammatical
+			default:
+				is.HasFix = true
+				is.Message = `"` + w + `" is repeated; remove the second one`
+			}
+			if is.Rule != "" {
+				issues = append(issues, is)
+				// "the the the": one finding; the next check finds the rest.
+				k.trail = true
+				collapsed = true
+			}
+		} else if mode.spell && word && !k.quoted && !k.nonASCII && (k.hyphen || spellable(k, sentenceStart)) {
+			issues = c.spellChunk(text, k, spellCtx{sentenceStart: sentenceStart, title: mode.title}, &budget, issues)
+		}
+		if word && !k.quoted {
+			if collapsed && ntoks > 0 {
+				// "in the the cluster in the cluster": the phrase rule
+				// reads the text as its repeated-word fix leaves it.
+				toks[ntoks-1].trail = k.trail && k.ce < k.end
+				toks[ntoks-1].end = k.end
+				toks[ntoks-1].afterRepeat = true
+			} else {
+				if ntoks == len(toks) {
+					copy(toks[:], toks[maxPhraseWords:])
+					ntoks = maxPhraseWords
+				}
+				toks[ntoks] = phraseToken{start: k.start, cs: k.cs, ce: k.ce, end: k.end, lead: k.lead, trail: k.trail, sentenceStart: wasSentenceStart}
+				ntoks++
+				if ntoks >= 2*minPhraseWords {
+					if is, ok := repeatedPhrase(text, toks[:ntoks]); ok {
+						issues = append(issues, is)
+						ntoks = 0
+					}
+				}
+			}
+		} else {
+			ntoks = 0
+		}
+		if havePrev {
+			before = [2]int{prev.cs, prev.ce}
+		} else {
+			before = [2]int{-1, -1}
 		}
 		if k.hasAnyLetter || k.digit {
 			sentenceStart = k.sentenceEnd
@@ -391,7 +574,355 @@ func (c *Checker) checkWords(text string, issues []Issue) []Issue {
 		k, prev = prev, k
 		havePrev, prevSentenceStart = true, wasSentenceStart
 	}
+	endBlock()
+	issues = dropTranscriptRepeats(issues, first, stutters)
+	issues = dropNames(text, issues, first)
 	return dropRepeatedSpellings(text, issues, first)
+}
+
+// dropNames removes the misspelling findings of issues[first:] that their
+// context shows to be a name, a handle or a term rather than a slip: a word
+// alone in parentheses ("Microsoft Entra ID (azuread)"); an item of a list
+// next to names ("Thanks to Jane Doe, lehnerj and @foo"); a word the text
+// also writes with a capital inside a sentence ("Voltra ... voltra"), or
+// three times or more in any case. Known misspellings and slips in the
+// repository's terms are kept.
+func dropNames(text string, issues []Issue, first int) []Issue {
+	var lower []byte // text in ASCII lower case, made on first use
+	out := issues[:first]
+	for _, is := range issues[first:] {
+		if is.Rule != RuleMisspelling || is.listed || is.repoTerm {
+			out = append(out, is)
+			continue
+		}
+		s, e := is.Start, is.End
+		if s > 0 && e < len(text) && text[s-1] == '(' && text[e] == ')' {
+			continue
+		}
+		if listItemNearName(text, s, e) || afterFullName(text, s, e) {
+			continue
+		}
+		if lower == nil {
+			lower = make([]byte, len(text))
+			for i := 0; i < len(text); i++ {
+				b := text[i]
+				if 'A' <= b && b <= 'Z' {
+					b += 'a' - 'A'
+				}
+				lower[i] = b
+			}
+		}
+		if meantElsewhere(text, lower, s, e) {
+			continue
+		}
+		out = append(out, is)
+	}
+	return out
+}
+
+// listItemNearName reports whether text[s:e] is a whole item of a list (a
+// comma, semicolon or "and" before it, and after it one of those, a full
+// stop or the end of the line, maybe after a capitalised word: "orchit
+// GmbH,") with a name near it: a capitalised word next to a comma, or an
+// @handle, within a line or so.
+func listItemNearName(text string, s, e int) bool {
+	i := s
+	for i > 0 && text[i-1] == ' ' {
+		i--
+	}
+	left := i > 0 && (text[i-1] == ',' || text[i-1] == ';' || text[i-1] == '&') ||
+		i >= 4 && strings.EqualFold(text[i-4:i], " and")
+	if !left {
+		return false
+	}
+	separator := func(j int) bool {
+		for j < len(text) && text[j] == ' ' {
+			j++
+		}
+		return j == len(text) || strings.IndexByte(",;&.\n)", text[j]) >= 0 ||
+			len(text)-j >= 4 && strings.EqualFold(text[j:j+4], "and ")
+	}
+	right := separator(e)
+	if !right {
+		j := e
+		for j < len(text) && text[j] == ' ' {
+			j++
+		}
+		if j < len(text) && 'A' <= text[j] && text[j] <= 'Z' {
+			for j < len(text) && isLetterByte(text[j]) {
+				j++
+			}
+			right = separator(j)
+		}
+	}
+	if !right {
+		return false
+	}
+	lo, hi := max(0, s-100), min(len(text), e+100)
+	for k := lo; k < hi; k++ {
+		switch b := text[k]; {
+		case b == '@':
+			return true
+		case b == ',' && k+2 < hi && text[k+1] == ' ' && 'A' <= text[k+2] && text[k+2] <= 'Z':
+			return true
+		case b == ',' && k > lo:
+			// "Simek, ": a capitalised word before a comma.
+			p := k
+			for p > lo && isLetterByte(text[p-1]) {
+				p--
+			}
+			if p < k && 'A' <= text[p] && text[p] <= 'Z' && p > 0 && (text[p-1] == ' ' || text[p-1] == '\n') {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// afterFullName reports whether text[s:e] follows two capitalised words
+// and ends its line or comes before a parenthesis: a handle after a name,
+// as in contributor lists ("Diego Hurtado ocelotl (Elastic)").
+func afterFullName(text string, s, e int) bool {
+	j := e
+	for j < len(text) && text[j] == ' ' {
+		j++
+	}
+	if j < len(text) && text[j] != '\n' && text[j] != '(' && text[j] != ',' && text[j] != ';' {
+		return false
+	}
+	p := s
+	for n := 0; n < 2; n++ {
+		if p == 0 || text[p-1] != ' ' {
+			return false
+		}
+		p--
+		q := p
+		for q > 0 && (isLetterByte(text[q-1]) || text[q-1] == '-' || text[q-1] == '\'') {
+			q--
+		}
+		if q == p || text[q] < 'A' || text[q] > 'Z' {
+			return false
+		}
+		p = q
+	}
+	return true
+}
+
+// meantElsewhere reports whether the word text[s:e] occurs in text three
+// times or more in any case, or once with a capital after a word or comma
+// (a name: "Voltra is a player ... voltra"). lower is text in lower case.
+func meantElsewhere(text string, lower []byte, s, e int) bool {
+	w := lower[s:e]
+	n := 0
+	for off := 0; off < len(lower); {
+		j := bytes.Index(lower[off:], w)
+		if j < 0 {
+			break
+		}
+		at := off + j
+		off = at + len(w)
+		if at > 0 && isWordByte(lower[at-1]) || off < len(lower) && isWordByte(lower[off]) {
+			continue
+		}
+		n++
+		if n >= 3 {
+			return true
+		}
+		if at == s || text[at] < 'A' || text[at] > 'Z' {
+			continue
+		}
+		p := at
+		for p > 0 && (text[p-1] == ' ' || text[p-1] == '[' || text[p-1] == '*' || text[p-1] == '_') {
+			p--
+		}
+		if p > 0 && p < at && (isWordByte(text[p-1]) || text[p-1] == ',') {
+			return true
+		}
+	}
+	return false
+}
+
+// A block of minBlockWords words or more in which under one word in
+// blockStopRatio is an English function word is not English prose: a
+// quotation in another language, a list of names or of terms. Its
+// misspelling findings are dropped.
+const (
+	minBlockWords  = 8
+	blockStopRatio = 12
+)
+
+// A text with transcriptStutters words repeated across a comma ("so, so",
+// "the, the") or transcriptRepeats repeated words is a transcript of
+// speech, which repeats words as the speakers did: its repeated words and
+// phrases are not reported.
+const (
+	transcriptStutters = 2
+	transcriptRepeats  = 4
+)
+
+func dropTranscriptRepeats(issues []Issue, first, stutters int) []Issue {
+	n := 0
+	for _, is := range issues[first:] {
+		if is.Rule == RuleRepeatedWord || is.Rule == RuleRepeatedPhrase {
+			n++
+		}
+	}
+	if n == 0 || stutters < transcriptStutters && n < transcriptRepeats {
+		return issues
+	}
+	out := issues[:first]
+	for _, is := range issues[first:] {
+		if is.Rule != RuleRepeatedWord && is.Rule != RuleRepeatedPhrase {
+			out = append(out, is)
+		}
+	}
+	return out
+}
+
+// dropMisspellings removes the misspelling findings from issues[first:],
+// but for known misspellings and slips in the repository's terms.
+func dropMisspellings(issues []Issue, first int) []Issue {
+	out := issues[:first]
+	for _, is := range issues[first:] {
+		if is.Rule != RuleMisspelling || is.listed || is.repoTerm {
+			out = append(out, is)
+		}
+	}
+	return out
+}
+
+func copulaSubject(w string) bool {
+	for _, a := range copulaSubjects {
+		if strings.EqualFold(a, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// repeatedPhrase reports a phrase of minPhraseWords words or more, or a
+// whole sentence, that toks ends with and that is written twice in a row:
+// "in the cluster in the cluster", "We are excited. We are excited."
+// A phrase is compared word by word ignoring case, with nothing but white
+// space inside and between its copies; a sentence (the first copy starts
+// one, each ends with . ! or ?) may hold punctuation, the same in both.
+// A comma between the copies ("let it go, let it go") is a refrain, not
+// a slip.
+func repeatedPhrase(text string, toks []phraseToken) (Issue, bool) {
+	last := len(toks) - 1
+	lt := toks[last]
+	endsSentence := lt.trail && strictSentenceEnd(text[lt.ce:lt.end])
+	for n := minPhraseWords; 2*n <= len(toks) && n <= maxPhraseWords; n++ {
+		if n > minPhraseNoEnd && !endsSentence {
+			break
+		}
+		if !sameWord(text, toks[last], toks[last-n]) {
+			continue
+		}
+		a, b := toks[len(toks)-2*n:len(toks)-n], toks[len(toks)-n:]
+		same := true
+		for j := 0; j < n && same; j++ {
+			same = sameWord(text, a[j], b[j])
+		}
+		if !same {
+			continue
+		}
+		sentence := a[0].sentenceStart && b[0].sentenceStart && endsSentence && a[n-1].trail && strictSentenceEnd(text[a[n-1].ce:a[n-1].end])
+		ok := true
+		if sentence {
+			// The same punctuation inside both copies.
+			for j := 0; j < n-1 && ok; j++ {
+				ok = text[a[j].ce:a[j].end] == text[b[j].ce:b[j].end] && text[a[j].start:a[j].cs] == text[b[j].start:b[j].cs]
+			}
+		} else {
+			for j := 0; j < 2*n-1 && ok; j++ {
+				t := toks[len(toks)-2*n+j]
+				ok = !t.trail && (j == 0 || !t.lead)
+			}
+			ok = ok && !b[0].lead && gapOK(text[a[n-1].end:b[0].start])
+		}
+		if !ok || wholeLines(text, a[0].start, a[n-1].end, b[0].start, b[n-1].end) {
+			// Two lines alike ("![Screenshot of x](x.png)" over its
+			// caption "_Screenshot of x_", a refrain) are meant.
+			continue
+		}
+		is := Issue{Rule: RuleRepeatedPhrase, Start: a[0].cs, End: b[n-1].ce}
+		first, second := text[a[0].cs:a[n-1].ce], text[b[0].cs:b[n-1].ce]
+		is.Replacement = first
+		for _, t := range a {
+			if t.afterRepeat {
+				is.Replacement = second
+			}
+		}
+		is.HasFix = first == second
+		what := "phrase"
+		if sentence {
+			what = "sentence"
+		}
+		is.Message = "this " + what + ` is written twice in a row: "` + clip(second, 60) + `"; remove one copy`
+		return is, true
+	}
+	return Issue{}, false
+}
+
+// wholeLines reports whether text[as:ae] and text[bs:be] are each a whole
+// line, one after the other.
+func wholeLines(text string, as, ae, bs, be int) bool {
+	if !strings.Contains(text[ae:bs], "\n") {
+		return false
+	}
+	lineStart := func(i int) bool {
+		for i > 0 && (text[i-1] == ' ' || text[i-1] == '\t') {
+			i--
+		}
+		return i == 0 || text[i-1] == '\n'
+	}
+	lineEnd := func(i int) bool {
+		for i < len(text) && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r') {
+			i++
+		}
+		return i == len(text) || text[i] == '\n'
+	}
+	return lineStart(as) && lineEnd(ae) && lineStart(bs) && lineEnd(be)
+}
+
+// clip shortens s to about n bytes at a word boundary, with an ellipsis.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut <= 0 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return s[:cut] + "…"
+}
+
+func sameWord(text string, a, b phraseToken) bool {
+	return a.ce-a.cs == b.ce-b.cs && strings.EqualFold(text[a.cs:a.ce], text[b.cs:b.ce])
+}
+
+func strictSentenceEnd(punct string) bool {
+	return strings.ContainsAny(punct, ".!?")
+}
+
+// gapOK reports whether the white space between two words is a space or
+// two, or one line break: a sentence, not the columns of a table.
+func gapOK(gap string) bool {
+	spaces, breaks := 0, 0
+	for j := 0; j < len(gap); j++ {
+		switch gap[j] {
+		case ' ', '\t':
+			spaces++
+		case '\n':
+			spaces = 0
+			breaks++
+		}
+	}
+	return spaces <= 2 && breaks <= 1
 }
 
 // repeated reports whether chunk k repeats the word of chunk prev as a slip:
@@ -416,18 +947,11 @@ func (c *Checker) repeated(text string, prev, k *chunk, sentenceStart bool) bool
 	if k.upper > 1 {
 		return false // acronyms and names in capitals
 	}
-	gap := text[prev.end:k.start]
-	spaces := 0
-	for j := 0; j < len(gap); j++ {
-		switch gap[j] {
-		case ' ', '\t':
-			spaces++
-		case '\n':
-			spaces = 0
-		}
+	if prev.firstUpper && !k.firstUpper && !sentenceStart {
+		return false // "Gregor Zeitlinger zeitlinger": a name and its handle
 	}
 	// Wide gaps are columns of a plain-text table, not a sentence.
-	return spaces <= 2
+	return gapOK(text[prev.end:k.start])
 }
 
 // spellable reports whether a word without hyphens is one spellWord
@@ -439,12 +963,19 @@ func spellable(k *chunk, sentenceStart bool) bool {
 	return true
 }
 
+// spellCtx is where a word to spell stands.
+type spellCtx struct {
+	sentenceStart bool // the word starts a sentence: its capital says nothing
+	title         bool // a title: a capitalised word may be a slip too
+	part          bool // a part of a hyphenated word ("react-native-opentok")
+}
+
 // spellChunk checks the spelling of a word chunk, part by part when it is
 // hyphenated and unknown as a whole.
-func (c *Checker) spellChunk(text string, k *chunk, sentenceStart bool, budget *int, issues []Issue) []Issue {
+func (c *Checker) spellChunk(text string, k *chunk, sc spellCtx, budget *int, issues []Issue) []Issue {
 	core := text[k.cs:k.ce]
 	if !k.hyphen {
-		return c.spellWord(text, k.cs, k.ce, sentenceStart, budget, issues)
+		return c.spellWord(text, k.cs, k.ce, sc, budget, issues)
 	}
 	if k.upper == 0 || k.upper == 1 && k.firstUpper {
 		var buf [64]byte
@@ -461,7 +992,10 @@ func (c *Checker) spellChunk(text string, k *chunk, sentenceStart bool, budget *
 			e += s
 		}
 		if e > s && !(e < k.ce && isPrefix(text[s:e])) {
-			issues = c.spellWord(text, s, e, sentenceStart && first, budget, issues)
+			psc := sc
+			psc.sentenceStart = sc.sentenceStart && first
+			psc.part = true
+			issues = c.spellWord(text, s, e, psc, budget, issues)
 		}
 		first = false
 		s = e + 1
@@ -499,7 +1033,7 @@ func (c *Checker) projectWord(w []byte) bool {
 
 // spellWord checks the word text[s:e] (letters, apostrophes).
 // budget counts down the suggestion searches left for this text.
-func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, budget *int, issues []Issue) []Issue {
+func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *int, issues []Issue) []Issue {
 	// The finding and its fix leave a possessive alone.
 	if strings.HasSuffix(text[s:e], "'s") {
 		e -= 2
@@ -529,13 +1063,15 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, budget *i
 		return issues
 	}
 	// A capitalised word inside a sentence is a name: it is only compared
-	// with the repository's own terms ("Kuberentes" for "Kubernetes").
-	name := firstUpper && !sentenceStart
+	// with the repository's own terms ("Kuberentes" for "Kubernetes"). In
+	// a title, capitals say nothing: every word is checked, but only for
+	// near slips (see below).
+	name := firstUpper && !sc.sentenceStart && !sc.title
 	var buf [64]byte
 	lw := appendNorm(buf[:0], w)
 	en, ok := c.dict.lookupBytes(lw)
 	if ok && en.flags()&flagMisspelt != 0 && !name {
-		if c.projectWord(lw) {
+		if c.projectWord(lw) || sc.title && c.vocab != nil && c.vocab.documents(lw) > 0 || c.agentNoun(lw) {
 			return issues
 		}
 		fix := c.dict.fix(en)
@@ -544,12 +1080,17 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, budget *i
 		}
 		return append(issues, Issue{Rule: RuleMisspelling, Start: s, End: e,
 			Message:     `"` + w + `" is a common misspelling of "` + fix + `"`,
-			Replacement: fix, HasFix: true})
+			Replacement: fix, HasFix: true, listed: true})
 	}
 	if ok && en.flags()&flagKnown != 0 || c.projectWord(lw) {
 		return issues
 	}
-	if !firstUpper && c.derivedWord(lw) {
+	if sc.title && c.vocab != nil && c.vocab.documents(lw) > 0 {
+		// A title word that the post's own body (or another post) uses is
+		// meant: "mirrord", "nftables" in the title of a post about them.
+		return issues
+	}
+	if (!firstUpper || sc.title) && c.derivedWord(lw) {
 		return issues
 	}
 	if letters >= minUnknownLen+1 && c.vocab != nil && isLowerASCIIBytes(lw) && *budget > 0 {
@@ -567,10 +1108,10 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, budget *i
 			}
 			return append(issues, Issue{Rule: RuleMisspelling, Start: s, End: e,
 				Message:     `"` + w + `" looks misspelled; did you mean "` + fix + `", as other posts write it?`,
-				Replacement: fix, HasFix: true})
+				Replacement: fix, HasFix: true, repoTerm: true})
 		}
 	}
-	if firstUpper {
+	if firstUpper && !sc.title {
 		// An unknown capitalised word is most often a name; only known
 		// misspellings and slips in the repository's terms are reported.
 		return issues
@@ -585,19 +1126,35 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, budget *i
 		return issues
 	}
 	*budget--
-	sugg := c.dict.suggestions(string(lw), 3)
-	is := Issue{Rule: RuleMisspelling, Start: s, End: e}
-	switch len(sugg) {
-	case 0:
+	sugg, near := c.dict.suggestions(string(lw), 3)
+	if len(sugg) == 0 || !near && (sc.title || sc.part || len(sugg) > 1) {
 		// Nothing in the dictionary is close: a name, a term or a
-		// handle far more often than a slip.
+		// handle far more often than a slip. Titles and parts of
+		// hyphenated names ("react-native-opentok") are held to near
+		// slips only.
 		return issues
-	case 1:
-		is.Message = `"` + w + `" looks misspelled; did you mean "` + sugg[0] + `"?`
+	}
+	if len(sugg) > 1 && (letters < minFarLen || sc.title) {
+		// A short word near several words sits among them by chance more
+		// often than by a slip ("gradle": grade, cradle; "godoc").
+		return issues
+	}
+	is := Issue{Rule: RuleMisspelling, Start: s, End: e}
+	switch {
+	case !near:
+		// Two edits away: too far to name a word (a suggestion far from
+		// the word is worse than none), near enough to ask.
+		is.Message = `"` + w + `" is not in the dictionary; check its spelling`
+	case len(sugg) == 1:
+		fix := sugg[0]
+		if firstUpper {
+			fix = strings.ToUpper(fix[:1]) + fix[1:]
+		}
+		is.Message = `"` + w + `" looks misspelled; did you mean "` + fix + `"?`
 		// Short words are more often names close to a word by chance
 		// ("kpack", "knack"): suggest, but offer no one-click fix.
 		if len(w) >= minFixLen {
-			is.Replacement, is.HasFix = sugg[0], true
+			is.Replacement, is.HasFix = fix, true
 		}
 	default:
 		if len(sugg) > 3 {
@@ -610,7 +1167,7 @@ func (c *Checker) spellWord(text string, s, e int, sentenceStart bool, budget *i
 
 // minUnknownLen is the shortest word reported for not being in the
 // dictionaries (known misspellings are reported from 3 letters).
-const minUnknownLen = 5
+const minUnknownLen = 6
 
 // minFixLen is the shortest unknown word offered a one-click fix.
 const minFixLen = 6
@@ -657,25 +1214,62 @@ func isLowerASCIIBytes(w []byte) bool {
 	return true
 }
 
-// suffixes are stripped to find the stem of an inflected technical word
-// ("configs", "kubeconfigs", "containerized"); the stem must be known.
-var suffixes = [...]string{"s", "es", "ed", "d", "ing", "er", "ers", "ly", "able", "ability"}
+// suffixes are stripped to find the stem of an inflected or derived
+// technical word ("configs", "kubeconfigs", "containerized", "sheetify");
+// the stem must be known. Suffixes that turn a slip into a stem, such as
+// "-ation" ("reconcilation" = "reconcile" + "-ation"), are left out.
+var suffixes = [...]string{"s", "es", "ed", "d", "ing", "er", "ers", "ly", "able", "ability", "ify", "ified", "ifies", "ifying", "ivity", "ness", "less", "ful"}
 
-// derivedWord reports whether w is an inflection, a prefixed form or a
-// compound of two known words ("multicluster", "dataplane").
+// dropsE are the suffixes before which a stem drops its final e
+// ("configurable", "substituters", "inclusivity").
+var dropsE = [...]string{"ing", "ed", "er", "ers", "able", "ability", "ivity"}
+
+// derivedWord reports whether w is an inflection, a derivation, a prefixed
+// form or a compound of known words ("multicluster", "dataplane", "severities",
+// "embedders", "devdocs").
 func (c *Checker) derivedWord(w []byte) bool {
+	var buf [64]byte
 	for _, suf := range suffixes {
-		if n := len(w) - len(suf); n >= 3 && string(w[n:]) == suf {
-			if c.knownWord(w[:n]) {
+		n := len(w) - len(suf)
+		if n < 3 || string(w[n:]) != suf {
+			continue
+		}
+		stem := w[:n]
+		if isVowel(suf[0]) && n >= 3 && !isVowel(stem[n-1]) && isVowel(stem[n-2]) && !isVowel(stem[n-3]) && stem[n-1] != 'w' && stem[n-1] != 'x' && stem[n-1] != 'y' {
+			// A stem ending consonant-vowel-consonant that the dictionary
+			// doubles before this suffix: "occured" and "begining" are
+			// slips of "occurred" and "beginning", not derivations.
+			dbl := append(append(append(buf[:0], stem...), stem[n-1]), suf...)
+			if c.commonOrKnown(dbl) {
+				return false
+			}
+		}
+		if c.knownWord(stem) {
+			return true
+		}
+		if suf == "ivity" {
+			// "inclusivity" -> "inclusive".
+			if c.knownWord(append(append(buf[:0], w[:n]...), "ive"...)) {
 				return true
 			}
-			if suf == "ing" || suf == "ed" || suf == "er" || suf == "able" {
-				// Dropped e: "configurable" -> "configure".
-				var buf [64]byte
-				stem := append(append(buf[:0], w[:n]...), 'e')
-				if c.knownWord(stem) {
-					return true
-				}
+			continue
+		}
+		if slices.Contains(dropsE[:], suf) && c.knownWord(append(append(buf[:0], stem...), 'e')) {
+			return true // dropped e: "configurable" -> "configure"
+		}
+		if suf == "es" || suf == "ed" || suf == "er" || suf == "ers" {
+			// y -> i: "severities" -> "severity", "copied" -> "copy".
+			if stem[n-1] == 'i' && c.knownWord(append(append(buf[:0], stem[:n-1]...), 'y')) {
+				return true
+			}
+		}
+		// A doubled final consonant, when the stem doubles it in a word the
+		// dictionary knows: "embedders" (embedded), "moddable" (modded);
+		// not "targetting" (targeted).
+		if n >= 4 && stem[n-1] == stem[n-2] && !isVowel(stem[n-1]) && c.knownWord(stem[:n-1]) {
+			dbl := append(buf[:0], stem...)
+			if c.commonOrKnown(append(dbl, "ed"...)) || c.commonOrKnown(append(dbl[:n], "ing"...)) {
+				return true
 			}
 		}
 	}
@@ -685,13 +1279,53 @@ func (c *Checker) derivedWord(w []byte) bool {
 		}
 	}
 	// Compounds: parts of three letters or more, seven in all, so that a
-	// short slip ("natvie" = "nat" + "vie") is not taken for one.
+	// short slip ("natvie" = "nat" + "vie") is not taken for one. The first
+	// part may be any known word of the main lists ("dev" + "docs"), when
+	// the second is a common word of four letters or more (or its plural).
 	for i := 3; len(w) >= 7 && i+3 <= len(w); i++ {
-		if c.commonWord(w[:i]) && (c.commonWord(w[i:]) || c.knownWord(w[i:]) && i >= 4) {
+		if c.commonWord(w[:i]) && (c.commonWord(w[i:]) || c.mainWord(w[i:]) && i >= 4) {
+			return true
+		}
+		if len(w)-i >= 4 && c.mainWord(w[:i]) && (c.commonWord(w[i:]) || w[len(w)-1] == 's' && len(w)-i >= 5 && c.commonWord(w[i:len(w)-1])) {
 			return true
 		}
 	}
 	return false
+}
+
+// agentNoun reports whether w is a known verb ending in e with -r or -rs
+// ("substituters"): the list of common misspellings has a few such words
+// that are English all the same.
+func (c *Checker) agentNoun(w []byte) bool {
+	n := len(w)
+	switch {
+	case n > 5 && w[n-1] == 's' && w[n-2] == 'r' && w[n-3] == 'e':
+		return c.mainWord(w[:n-2])
+	case n > 4 && w[n-1] == 'r' && w[n-2] == 'e':
+		return c.mainWord(w[:n-1])
+	}
+	return false
+}
+
+func isVowel(b byte) bool {
+	switch b {
+	case 'a', 'e', 'i', 'o', 'u':
+		return true
+	}
+	return false
+}
+
+// mainWord reports whether w is known to the lists other than SCOWL's
+// size-80 one, whose rare words ("asy", "dicus") are too easily part of a
+// slip.
+func (c *Checker) mainWord(w []byte) bool {
+	e, ok := c.dict.lookupBytes(w)
+	return ok && e.flags()&flagKnown != 0 && e.flags()&flagRare == 0
+}
+
+func (c *Checker) commonOrKnown(w []byte) bool {
+	e, ok := c.dict.lookupBytes(w)
+	return ok && e.flags()&flagKnown != 0
 }
 
 func (c *Checker) commonWord(w []byte) bool {
