@@ -351,6 +351,9 @@ func postURL(p *Post, prof *Profile) (slug, urlPath string) {
 		slug, explicit = f.Value.Text, true
 	}
 	name = prof.nameOrEmpty()
+	if u, ok := permalinkURL(p, prof, dir, slug, explicit); ok {
+		return path.Base(u), u
+	}
 	switch name {
 	case "docusaurus":
 		if explicit {
@@ -381,6 +384,124 @@ func postURL(p *Post, prof *Profile) (slug, urlPath string) {
 		}
 	}
 	return slug, "/" + slug
+}
+
+// jekyllStyles are Jekyll's built-in permalink styles
+// (https://jekyllrb.com/docs/permalinks/#built-in-formats).
+var jekyllStyles = map[string]string{
+	"date":     "/:categories/:year/:month/:day/:title:output_ext",
+	"pretty":   "/:categories/:year/:month/:day/:title/",
+	"ordinal":  "/:categories/:year/:y_day/:title:output_ext",
+	"weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
+	"none":     "/:categories/:title:output_ext",
+}
+
+var permalinkTokenRE = regexp.MustCompile(`:[a-z_]+`)
+
+// permalinkURL expands the site's permalink pattern for p: Jekyll's
+// (https://jekyllrb.com/docs/permalinks/) or the Hugo one of p's section
+// (https://gohugo.io/content-management/urls/#tokens). ok is false when
+// no pattern applies or it uses a token herald does not know.
+func permalinkURL(p *Post, prof *Profile, dir, slug string, explicitSlug bool) (string, bool) {
+	d := p.Date
+	if d.IsZero() && p.PathDate != nil && p.PathDate.Day > 0 { // Jekyll's date from the file name
+		d = time.Date(p.PathDate.Year, time.Month(p.PathDate.Month), p.PathDate.Day, 0, 0, 0, 0, time.UTC)
+	}
+	if len(prof.Permalinks) == 0 || p.DateErr != nil || d.IsZero() {
+		return "", false
+	}
+	var pattern, section string
+	switch prof.Name {
+	case "jekyll":
+		pattern = prof.Permalinks[""]
+		if s, ok := jekyllStyles[pattern]; ok {
+			pattern = s
+		}
+	case "hugo":
+		rel := strings.TrimSuffix(dir, "/")
+		if i := strings.Index("/"+rel, "/content/"); i >= 0 {
+			rel = ("/" + rel)[i+len("/content/"):]
+		}
+		segs := strings.Split(rel, "/")
+		for _, s := range segs {
+			if _, ok := prof.Permalinks[s]; ok {
+				section = s
+				break
+			}
+		}
+		if section == "" {
+			return "", false
+		}
+		pattern = prof.Permalinks[section]
+	default:
+		return "", false
+	}
+	title := slug
+	if prof.Name == "hugo" && !explicitSlug && p.Title != "" {
+		title = urlize(p.Title) // Hugo's :slug falls back to the title
+	}
+	known := true
+	u := permalinkTokenRE.ReplaceAllStringFunc(pattern, func(tok string) string {
+		switch tok {
+		case ":year":
+			return fmt.Sprintf("%04d", d.Year())
+		case ":month":
+			return fmt.Sprintf("%02d", int(d.Month()))
+		case ":i_month":
+			return strconv.Itoa(int(d.Month()))
+		case ":day":
+			return fmt.Sprintf("%02d", d.Day())
+		case ":i_day":
+			return strconv.Itoa(d.Day())
+		case ":short_year":
+			return fmt.Sprintf("%02d", d.Year()%100)
+		case ":y_day":
+			return fmt.Sprintf("%03d", d.YearDay())
+		case ":title", ":slug", ":slugorfilename", ":slugorcontentbasename":
+			if prof.Name == "hugo" && tok == ":title" && p.Title != "" {
+				return urlize(p.Title)
+			}
+			if prof.Name == "hugo" && tok == ":slug" {
+				return title
+			}
+			return slug
+		case ":filename", ":contentbasename":
+			return slug
+		case ":section":
+			return section
+		case ":categories":
+			return "" // the categories come from front matter; none is the common case
+		case ":output_ext":
+			return ".html"
+		}
+		known = false
+		return tok
+	})
+	if !known {
+		return "", false
+	}
+	u = path.Clean("/" + u)
+	return strings.TrimSuffix(u, ".html"), true
+}
+
+// urlize is Hugo's title-to-URL transformation, for ASCII titles: lower
+// case, runs of other characters become one hyphen.
+func urlize(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127:
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+	}
+	return b.String()
 }
 
 func (p *Profile) nameOrEmpty() string {

@@ -45,6 +45,10 @@ type Profile struct {
 	// StaticDirs are the folders (relative to the site root) served at the
 	// site's root URL, first match wins.
 	StaticDirs []string
+	// Permalinks are the URL patterns the site's configuration sets for
+	// posts: Jekyll's under "" (posts), Hugo's by section. Empty: the
+	// generator's default URLs.
+	Permalinks map[string]string
 	// FoldKeys reports that front-matter keys are case-insensitive, and
 	// Aliases maps other names of a key (lower case) to its own.
 	FoldKeys bool

@@ -181,6 +181,12 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 	// in full); the generator's time zone is how it reads dates without an
 	// offset, unless .herald.yml sets one.
 	s.Generator = readGenerator(fsys, s.Profile, s.Marker)
+	switch {
+	case s.Profile.Name == "jekyll" && s.Generator.Permalink != "":
+		s.Profile.Permalinks = map[string]string{"": s.Generator.Permalink}
+	case s.Profile.Name == "hugo" && len(s.Generator.Permalinks) > 0:
+		s.Profile.Permalinks = s.Generator.Permalinks
+	}
 	if sep := s.Generator.ExcerptSeparator; s.Profile.Name == "jekyll" && sep != "" {
 		s.Profile.ExcerptMarkers = []string{sep}
 		s.Profile.ExcerptRequired = true

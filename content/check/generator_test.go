@@ -227,3 +227,45 @@ func TestLinkTarget(t *testing.T) {
 		})
 	}
 }
+
+// TestPermalinks: the site's permalink settings decide each post's URL,
+// and so whether two posts collide.
+func TestPermalinks(t *testing.T) {
+	const a, b = "_posts/2099-01-05-release.md", "_posts/2099-03-07-release.md"
+	jekyll := func(config string) fstest.MapFS {
+		return fstest.MapFS{"_config.yml": {Data: []byte(config)},
+			a: {Data: []byte("---\ntitle: Release\n---\n\nOne.\n")}, b: {Data: []byte("---\ntitle: Release\n---\n\nTwo.\n")}}
+	}
+	hugo := fstest.MapFS{"hugo.toml": {Data: []byte("[permalinks]\nblog = '/:section/:year/:slug/'\n")},
+		"content/blog/jan/x.md": {Data: []byte("---\ntitle: Our Plans\ndate: 2099-01-05\n---\n\nOne.\n")},
+		"content/blog/feb/y.md": {Data: []byte("---\ntitle: Our plans!\ndate: 2099-02-05\n---\n\nTwo.\n")},
+		"content/blog/mar/z.md": {Data: []byte("---\ntitle: Our plans\nslug: plans-2\ndate: 2099-03-05\n---\n\nThree.\n")},
+	}
+	tests := []struct {
+		name string
+		fsys fstest.MapFS
+		path string
+		want []string
+	}{
+		{"jekyll default: the date keeps them apart", jekyll("title: x\n"), b, nil},
+		{"jekyll /blog/:title/: one URL for both", jekyll("permalink: /blog/:title/\n"), b,
+			[]string{"_posts/2099-03-07-release.md:1:1: error duplicate-slug: this post is served at /blog/release, like _posts/2099-01-05-release.md; one of them would be hidden"}},
+		{"hugo :slug falls back to the title", hugo, "content/blog/feb/y.md",
+			[]string{"content/blog/feb/y.md:1:1: error duplicate-slug: this post is served at /blog/2099/our-plans, like content/blog/jan/x.md; one of them would be hidden"}},
+		{"hugo: an explicit slug", hugo, "content/blog/mar/z.md", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := runRules(t, tt.fsys, tt.path)
+			var dup []string
+			for _, f := range findingLines(got) {
+				if strings.Contains(f, "duplicate-slug") {
+					dup = append(dup, f)
+				}
+			}
+			if diff := cmp.Diff(tt.want, dup); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
