@@ -111,7 +111,7 @@ func Profiles() []*Profile {
 				"lastmod", "draft", "description", "summary", "tags", "categories", "authors", "author", "slug",
 				"url", "aliases", "weight", "type", "layout", "images", "image", "keywords", "linkTitle",
 				"markup", "outputs", "params", "resources", "series", "toc", "headless", "isCJKLanguage",
-				"build", "cascade", "menu", "sitemap", "translationKey", "featured_image"},
+				"build", "cascade", "menu", "menus", "sitemap", "translationKey", "featured_image", "expiryDate"},
 			BlogBase:   "",
 			StaticDirs: []string{"static", "assets"},
 		},

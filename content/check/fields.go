@@ -25,6 +25,18 @@ var fieldKinds = map[string][]content.Kind{
 	"keywords":    {content.KindList, content.KindString, content.KindNull},
 }
 
+// profileFieldKinds are the kinds one generator's schema demands where
+// it is stricter than fieldKinds: Docusaurus validates blog front matter
+// with Joi and fails the build on a single string where a list is due
+// (https://docusaurus.io/docs/api/plugins/@docusaurus/plugin-content-blog#markdown-front-matter).
+var profileFieldKinds = map[string]map[string][]content.Kind{
+	"docusaurus": {
+		"tags":                   {content.KindList, content.KindNull},
+		"keywords":               {content.KindList, content.KindNull},
+		"hide_table_of_contents": {content.KindBool},
+	},
+}
+
 func (r *run) frontMatter() {
 	p := r.post
 	fm := &p.FrontMatter
@@ -62,6 +74,9 @@ func (r *run) frontMatter() {
 			continue // Jekyll's boolean; other generators read it otherwise
 		}
 		kinds, ok := fieldKinds[key]
+		if k, o := profileFieldKinds[r.site.Profile.Name][key]; o {
+			kinds, ok = k, true
+		}
 		if !ok || f.Value.Kind == content.KindNull || containsKind(kinds, f.Value.Kind) {
 			continue
 		}

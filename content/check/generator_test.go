@@ -36,6 +36,8 @@ func TestGeneratorSettings(t *testing.T) {
 			"export default {presets: [['classic', {blog: {onUntruncatedBlogPosts: 'ignore', onInlineTags: \"throw\"}}]]};",
 			map[string]string{dpost: untruncated}), dpost,
 			[]string{dpost + `:4:8: error unknown-tag: unknown tag "release": it is not in blog/tags.yml`}},
+		{"docusaurus: tags as one string fail its schema", docusaurus("module.exports = {};", map[string]string{dpost: "---\ntitle: T\ndate: 2026-02-03\ntags: news\n---\n\nShort.\n"}), dpost,
+			[]string{dpost + `:4:7: error field-type: "tags" must be a list, not a string`}},
 		{"docusaurus log is a note", docusaurus("module.exports = {presets: [['classic', {blog: {onUntruncatedBlogPosts: 'log', onInlineTags: 'ignore'}}]]};",
 			map[string]string{dpost: untruncated}), dpost,
 			[]string{dpost + ":6:1: info missing-excerpt-marker: no excerpt marker: add <!-- truncate --> after the first paragraph, or the blog index shows the whole post | add <!-- truncate --> after the first paragraph (review)"}},

@@ -60,7 +60,7 @@ func TestRules(t *testing.T) {
 				post + `:3:1: error required-field: the required field "description" is empty`}},
 		{"field-type", RuleFieldType, map[string]string{post: "---\ntitle: T\ndraft: maybe\ntags: {a: 1}\n---\n"},
 			[]string{post + `:3:8: error field-type: "draft" must be true or false, not a string`,
-				post + `:4:7: error field-type: "tags" must be a list or a string, not a map`}},
+				post + `:4:7: error field-type: "tags" must be a list, not a map`}},
 		{"unknown-field typo", RuleUnknownField, map[string]string{post: "---\ntitel: T\nwatermark: x\n---\n"},
 			[]string{post + `:2:1: warning unknown-field: unknown field "titel"; did you mean "title"? | rename "titel" to "title" (review)`}},
 		{"unknown-field strict", RuleUnknownField, map[string]string{".herald.yml": "version: 1\nrules:\n  unknown-field: {strict: true}\n", post: "---\ntitle: T\nwatermark: x\n---\n"},
