@@ -67,6 +67,11 @@ func TestGeneratorSettings(t *testing.T) {
 			"content/ja/blog/x/index.md":  {Data: []byte("---\ntitle: T\n---\n\n![Chart](chart.png) ![Gone](gone.png)\n")},
 		}, "content/ja/blog/x/index.md",
 			[]string{"content/ja/blog/x/index.md:5:21: error broken-relative-link: the image gone.png points to content/ja/blog/x/gone.png, which is not in the repository"}},
+		{"hugo single-file page: relative links resolve against its own URL", fstest.MapFS{
+			"hugo.toml":                  {Data: []byte("title = 'x'\n")},
+			"content/blog/post.md":       {Data: []byte("---\ntitle: T\n---\n\n![Chart](chart.png)\n")},
+			"static/blog/post/chart.png": {Data: []byte("png")},
+		}, "content/blog/post.md", nil},
 		{"hugo theme may serve site-root files; relative ones are still checked", fstest.MapFS{
 			"hugo.toml":                  {Data: []byte("theme = 'docsy'\n")},
 			"content/en/blog/x/index.md": {Data: []byte("---\ntitle: T\n---\n\n![Logo](/img/logo.svg) ![Gone](gone.png)\n")},

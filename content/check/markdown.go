@@ -603,6 +603,14 @@ func (r *run) links(d *doc) {
 				}
 			}
 		}
+		if r.site.Profile.Name == "hugo" && !strings.HasPrefix(target, "/") && p.URLPath != "" {
+			// A Hugo page that is a single file is served at a folder of its
+			// own (/blog/post/), which relative links resolve against
+			// (https://gohugo.io/content-management/urls/).
+			for _, dir := range r.site.Profile.StaticDirs {
+				candidates = append(candidates, siteJoin(r.site, path.Join(dir, p.URLPath, target)))
+			}
+		}
 		candidates = append(candidates, r.translationCandidates(target)...)
 		found := ""
 		for _, cnd := range candidates {
