@@ -48,8 +48,14 @@ var (
 )
 
 // Cache keeps one bare mirror per remote under a data directory. Deleting
-// the directory loses nothing: mirrors are cloned again on demand. A data
-// directory belongs to one process at a time.
+// the directory loses nothing: mirrors are cloned again on demand.
+//
+// Several processes may share a data directory, as overlapping runs of
+// `herald publish --due` from cron do: cloning a mirror, checking it and
+// fetching into it hold a lock file per mirror (.locks/<mirror>.lock,
+// flock on Unix), so the second process waits and then uses the first one's clone
+// instead of racing it. Reads are not locked across processes; Git's own
+// files make them safe beside a fetch.
 type Cache struct {
 	dir       string
 	log       *slog.Logger
@@ -277,10 +283,67 @@ func dirName(remote string) string {
 	return s + "-" + hex.EncodeToString(sum[:6])
 }
 
-// load opens the mirror on disk, or clones it. Called with the lock held.
+// locksDir is the folder of the data directory holding the mirrors' lock
+// files.
+const locksDir = ".locks"
+
+// lockProcess takes the mirror's lock file, waiting (while ctx allows) for
+// another process that holds it: cloning, checking and fetching into a
+// mirror happen in one process at a time. Call it with the in-process lock
+// held; call the returned function to release it.
+func (st *mirrorState) lockProcess(ctx context.Context) (func(), error) {
+	locks := filepath.Join(st.cache.dir, locksDir)
+	if err := os.MkdirAll(locks, 0o755); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	// Lock files are never removed: removing one while another process
+	// waits on it would let a third process lock a new file of that name.
+	path := filepath.Join(locks, filepath.Base(st.dir)+".lock")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open lock file: %w", err)
+	}
+	wait, waited := 2*time.Millisecond, false
+	for {
+		ok, err := tryLock(f)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		if ok {
+			break
+		}
+		if !waited {
+			st.cache.log.Debug("waiting for another process using the mirror", "mirror", st.dir)
+			waited = true
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			f.Close()
+			return nil, fmt.Errorf("wait for another process using %s: %w", st.dir, context.Cause(ctx))
+		case <-t.C:
+		}
+		wait = min(2*wait, 100*time.Millisecond)
+	}
+	return func() {
+		_ = unlock(f)
+		f.Close()
+	}, nil
+}
+
+// load opens the mirror on disk, or clones it. Called with the lock held;
+// it takes the mirror's lock file, so that a process finding no mirror
+// waits for another one cloning it and then uses that clone.
 func (m *Mirror) load(ctx context.Context) error {
 	st := m.st
 	log := st.cache.log.With("remote", st.remote, "mirror", st.dir)
+	unlockProcess, err := st.lockProcess(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlockProcess()
 	if _, err := os.Stat(st.dir); err == nil {
 		repo, storage, verr := st.cache.verifyMirror(st.dir, st.remote)
 		if verr == nil {
@@ -316,7 +379,8 @@ func (m *Mirror) clone(ctx context.Context) error {
 		return fmt.Errorf("create data directory: %w", err)
 	}
 	base := filepath.Base(st.dir)
-	// Leftovers of an interrupted clone of this remote.
+	// Leftovers of an interrupted clone of this remote (no other process
+	// is cloning it: load holds the lock file).
 	if old, err := filepath.Glob(filepath.Join(st.cache.dir, ".clone-"+base+"-*")); err == nil {
 		for _, o := range old {
 			_ = os.RemoveAll(o)

@@ -44,6 +44,11 @@ func (m *Mirror) Fetch(ctx context.Context, refs ...string) error {
 		return fmt.Errorf("fetch %s from %s: %w", what, m.st.remote, err)
 	}
 	defer m.st.release()
+	unlockProcess, err := m.st.lockProcess(ctx)
+	if err != nil {
+		return fmt.Errorf("fetch %s from %s: %w", what, m.st.remote, err)
+	}
+	defer unlockProcess()
 	start := time.Now()
 	remote, err := m.st.repo.Remote("origin")
 	if err != nil {

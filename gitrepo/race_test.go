@@ -116,3 +116,70 @@ func TestPushIsCheckedByServer(t *testing.T) {
 		t.Errorf("mirror main = %s, want untouched %s", got, tip)
 	}
 }
+
+// TestSharedDataDirProcesses starts opener processes (this test binary in
+// opener mode) together on one fresh data directory, as overlapping cron
+// runs of herald publish --due do: each must clone or reuse the mirror and
+// fetch, and none may fail. Each round starts from an empty directory.
+func TestSharedDataDirProcesses(t *testing.T) {
+	t.Parallel()
+	srv := gittest.NewServer(t)
+	repo := srv.NewRepo("site", map[string]string{"a.md": "draft: true\n"})
+	want := repo.Ref("refs/heads/main")
+	const rounds, procs = 4, 3
+	for round := range rounds {
+		data := t.TempDir()
+		type proc struct {
+			cmd   *exec.Cmd
+			stdin io.WriteCloser
+			out   *bufio.Reader
+		}
+		var ps []proc
+		for range procs {
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), openerEnv+"=1", "OPENER_REMOTE="+repo.URL, "OPENER_DATA="+data)
+			cmd.Stderr = os.Stderr
+			stdin, err := cmd.StdinPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			p := proc{cmd, stdin, bufio.NewReader(stdout)}
+			if line, err := p.out.ReadString('\n'); err != nil || line != "ready\n" {
+				t.Fatalf("opener said %q, %v", line, err)
+			}
+			ps = append(ps, p)
+		}
+		for _, p := range ps { // all at once
+			io.WriteString(p.stdin, "go\n")
+		}
+		for i, p := range ps {
+			var res struct {
+				Head  string `json:"head"`
+				Error string `json:"error"`
+			}
+			err := json.NewDecoder(p.out).Decode(&res)
+			p.stdin.Close()
+			if werr := p.cmd.Wait(); werr != nil && err == nil {
+				err = werr
+			}
+			if err != nil || res.Error != "" || res.Head != want {
+				t.Errorf("round %d, process %d: head %q, error %q (%v); want head %s and no error", round, i, res.Head, res.Error, err, want)
+			}
+		}
+		entries, _ := os.ReadDir(data)
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		if len(names) != 2 || names[0] != ".locks" {
+			t.Errorf("round %d: data directory holds %v, want the lock files and one mirror", round, names)
+		}
+	}
+}
