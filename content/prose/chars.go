@@ -2,6 +2,7 @@ package prose
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -59,6 +60,21 @@ func (c *Checker) checkChars(text string, issues []Issue) []Issue {
 			issues = append(issues, Issue{Rule: RuleMojibake, Start: i, End: end,
 				Message:     fmt.Sprintf("%q looks like mojibake (UTF-8 read as Windows-1252); it should read %q", text[i:end], fixed),
 				Replacement: fixed, HasFix: true})
+			i = end
+			continue
+		}
+		if r == 'â' && strings.HasPrefix(text[i+size:], "€") {
+			// "â€" then no third byte: ” (E2 80 9D) or another
+			// punctuation mark whose last byte Windows-1252 has no
+			// character for, lost on the way (or turned into U+FFFD). The
+			// repair is a guess, so it is offered for review only.
+			end := i + size + len("€")
+			if strings.HasPrefix(text[end:], "\uFFFD") {
+				end += len("\uFFFD")
+			}
+			issues = append(issues, Issue{Rule: RuleMojibake, Start: i, End: end,
+				Message:     fmt.Sprintf("%q looks like mojibake of a punctuation mark whose last byte was lost, most likely ” (a closing quote); restore it", text[i:end]),
+				Replacement: "”", Tentative: true})
 			i = end
 			continue
 		}

@@ -246,7 +246,29 @@ func (d *dictionary) suggestions(w string, limit int) (out []string, near bool) 
 	if len(w) < minFarLen || len(w) > maxSuggestLen {
 		return nil, false
 	}
-	return d.distance2(w, limit), false
+	// Two edits away, only a word that w holds with two letters added
+	// ("observated", "policitical": a repeated syllable): two letters
+	// changed ("exfiltrate", "exhilarate"; "wunderbar", "wonderbra") is a
+	// different word far more often than a slip.
+	var out2 []string
+	for _, cand := range d.distance2(w, limit) {
+		if len(cand) == len(w)-2 && isSubsequence(cand, w) && !strings.HasPrefix(w, cand) {
+			// Not two letters at the end: "pointerup" is "pointer" + "up".
+			out2 = append(out2, cand)
+		}
+	}
+	return out2, false
+}
+
+// isSubsequence reports whether a's letters appear in b in order.
+func isSubsequence(a, b string) bool {
+	i := 0
+	for j := 0; j < len(b) && i < len(a); j++ {
+		if a[i] == b[j] {
+			i++
+		}
+	}
+	return i == len(a)
 }
 
 // doubling returns the known words that w becomes when one of its letters

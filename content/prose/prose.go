@@ -1407,7 +1407,9 @@ func looksLikeNote(text string, s, e int) bool {
 		i--
 	}
 	if i < 0 || text[i] == '\n' || text[i] == '(' || text[i] == '[' {
-		return true
+		// "TODO: write this", "TODO write this", but not the noun at the
+		// start of a title or item: "TODO list app", "TODO items".
+		return !nounAfter(text[e:])
 	}
 	j := e
 	for j < len(text) && (text[j] == ' ' || text[j] == '\t') {
@@ -1421,6 +1423,28 @@ func looksLikeNote(text string, s, e int) bool {
 		return true
 	}
 	return strings.HasPrefix(text[j:], "—") || strings.HasPrefix(text[j:], "–")
+}
+
+// todoNouns are the words that TODO, TBD or XXX modify as an adjective
+// ("TODO list", "TBD items").
+var todoNouns = [...]string{"list", "lists", "app", "apps", "application", "applications", "item", "items", "manager", "tracker", "comment", "comments", "file", "files", "entry", "entries", "task", "tasks", "note", "notes", "marker", "markers", "section"}
+
+// nounAfter reports whether rest starts with a space and one of todoNouns.
+func nounAfter(rest string) bool {
+	if len(rest) < 2 || rest[0] != ' ' {
+		return false
+	}
+	rest = rest[1:]
+	n := 0
+	for n < len(rest) && isLetterByte(rest[n]) {
+		n++
+	}
+	for _, w := range todoNouns {
+		if strings.EqualFold(w, rest[:n]) {
+			return true
+		}
+	}
+	return false
 }
 
 func isWordByte(b byte) bool {

@@ -332,6 +332,242 @@ func TestPlaceholder(t *testing.T) {
 		{"longer words", "TODOS, XXXL, TBDs, FIXMEs", nil},
 		{"status word", "43% were still TODO, 21% WIP", nil},
 		{"insert without a closing bracket", "[insert the\nthing]", nil},
+		{"TODO list app, a title", "TODO list app with React Native", nil},
+		{"TODO items at the start of a line", "TODO items are kept in a file.", nil},
+		{"todo app in a sentence", "We built a todo app, and the todo list syncs.", nil},
+		{"TODO note without a colon", "TODO write the intro", []finding{{RulePlaceholder, "TODO", noFix}}},
+	})
+}
+
+// TestMisspellingNamesAndHandles runs real sentences of contributor lists
+// and acknowledgements: handles and names are not slips.
+func TestMisspellingNamesAndHandles(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	runCases(t, c, RuleMisspelling, []ruleCase{
+		{"thanks list", "Thanks to @foo, Jane Doe, Bartosz Mikulski, lehnerj and netthier for their help.", nil},
+		{"list of handles after names", "Vincent Van der Kussen, Wiliam Brode, netthier.", nil},
+		{"tools list", "Tools like Flux, Tekton, kpack, Knative, and Argo are used in various stages.", nil},
+		{"company list", "automotiveMastermind, Divid, Evrone, FACEIT, orchit GmbH, RingCentral", nil},
+		{"name then handle", "Diego Hurtado ocelotl (Elastic)\nBrett McBride brettmc", nil},
+		{"identifier in parentheses", "Microsoft Entra ID (azuread) holds the identities.", nil},
+		{"product written with a capital elsewhere", "We love Voltra as a music player. With voltra you own your music.", nil},
+		{"capitalised name mid-sentence", "We met Kaewkasi and Mikulski at the booth.", nil},
+		{"typo next to a list is still one", "We used Flux, Helm and Argo, and it was straighforward to set up.", []finding{{RuleMisspelling, "straighforward", "straightforward"}}},
+		{"typo after and", "on AKS, and observated a difference", []finding{{RuleMisspelling, "observated", noFix}}},
+	})
+}
+
+// TestMisspellingTechnicalWords: informal, technical and derived words
+// are English; suggestions far from the word are not made.
+func TestMisspellingTechnicalWords(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	runCases(t, c, RuleMisspelling, []ruleCase{
+		{"exfiltrate: no far suggestion", "The malware tries to exfiltrate data from the cluster.", nil},
+		{"wunderbar: no far suggestion", "The new release is simply wunderbar for our team.", nil},
+		{"rare word of SCOWL 80", "An explorative study of the severities of incidents.", nil},
+		{"derived: -ify, -ivity, doubled consonant", "We sheetify the data, value inclusivity, and the embedders are moddable.", nil},
+		{"agent noun of a verb", "Nix substituters serve the builds.", nil},
+		{"compound with a tech prefix", "The devdocs and devstats pages.", nil},
+		{"part of a package name", "We use react-native-opentok for video.", nil},
+		{"short unknown word", "Run godoc or gradle first.", nil},
+	})
+}
+
+func TestMisspellingPostWords(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	text := "Photo of Julia skydiving over a deserty area"
+	if got := c.CheckText(text, TextOptions{}); len(got) != 1 {
+		t.Fatalf("without the post's words: %d findings, want 1", len(got))
+	}
+	if got := c.CheckText(text, TextOptions{Words: []string{"Deserty", "fangirling"}}); len(got) != 0 {
+		t.Errorf("with the post's words: %+v, want none", got)
+	}
+}
+
+// TestMisspellingRecall: plain-word slips with one letter swapped, dropped
+// or doubled are caught, with the fix offered for review.
+func TestMisspellingRecall(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	runCases(t, c, RuleMisspelling, []ruleCase{
+		{"recieve", "You will recieve an email.", []finding{{RuleMisspelling, "recieve", "receive"}}},
+		{"seperate", "Keep them in seperate files.", []finding{{RuleMisspelling, "seperate", "separate"}}},
+		{"occured", "An error occured during the build.", []finding{{RuleMisspelling, "occured", "occurred"}}},
+		{"begining", "From the begining of the project.", []finding{{RuleMisspelling, "begining", "beginning"}}},
+		{"dropped letter", "Store it in a temporay file.", []finding{{RuleMisspelling, "temporay", "temporary"}}},
+		{"dropped letter, plural", "Build applicatons faster.", []finding{{RuleMisspelling, "applicatons", "applications"}}},
+		{"undoubled, to a rare word", "Thanks to all commiters.", []finding{{RuleMisspelling, "commiters", "committers"}}},
+		{"doubled", "We are targetting ARM.", []finding{{RuleMisspelling, "targetting", "targeting"}}},
+		{"swapped", "Pick a langauge first.", []finding{{RuleMisspelling, "langauge", "language"}}},
+		{"capitalised at the start", "Seperate them.", []finding{{RuleMisspelling, "Seperate", "Separate"}}},
+	})
+}
+
+// TestMisspellingTitle: a title in Title Case is checked word by word for
+// near slips, and its words the post's body uses are meant.
+func TestMisspellingTitle(t *testing.T) {
+	t.Parallel()
+	vocab := NewVocabulary()
+	vocab.AddDocument("mirrord lets you run your process in the cluster; mirrord is open source.")
+	c := NewChecker(Options{Vocabulary: vocab})
+	tests := []struct {
+		name, title string
+		want        []finding
+	}{
+		{"title case slip", "How to Recieve Webhooks", []finding{{RuleMisspelling, "Recieve", "Receive"}}},
+		{"title case dropped letter", "Faster Applicatons with Electron", []finding{{RuleMisspelling, "Applicatons", "Applications"}}},
+		{"product of the body", "Fast local development with mirrord on AKS", nil},
+		{"names in a title", "Meet Kaewkasi and Onyekwere at KubeCon", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []Issue
+			for _, is := range c.CheckText(tt.title, TextOptions{Title: true, Language: "en"}) {
+				if is.Rule == RuleMisspelling {
+					got = append(got, is)
+				}
+			}
+			if diff := cmp.Diff(tt.want, findings(tt.title, got)); diff != "" {
+				t.Errorf("CheckText(%q, title) (-want +got):\n%s", tt.title, diff)
+			}
+		})
+	}
+}
+
+// TestLanguage: only English is spell-checked, whether the caller names
+// the language or leaves it to DetectLanguage.
+func TestLanguage(t *testing.T) {
+	t.Parallel()
+	spanish := "OpenTelemetry se basa en variables de entorno para la configuración desde el principio. Los usuarios pueden configurar los exportadores, los procesadores y las muestras sin cambiar el código de la aplicación."
+	portuguese := "Desde o início, o OpenTelemetry se baseia em variáveis de ambiente para configuração. Estamos animados e gratos por todos que continuam a investir na comunidade."
+	japanese := "OpenTelemetryは、オブザーバビリティのためのオープンソースのフレームワークです。トレース、メトリクス、ログを収集し、バックエンドにエクスポートします。"
+	chinese := "OpenTelemetry 是一个开源的可观测性框架，用于生成、收集和导出遥测数据，例如追踪、指标和日志。我们很高兴地宣布新的版本已经发布。"
+	ukrainian := "OpenTelemetry — це фреймворк з відкритим кодом для спостережуваності. Він збирає трасування, метрики та журнали і надсилає їх до бекенду."
+	english := "OpenTelemetry is an open source observability framework. It collects traces, metrics and logs, and exports them to the backend of your choice, which makes it easy to switch vendors."
+	for _, tt := range []struct {
+		text, want string
+	}{{spanish, "und-Latn"}, {portuguese, "und-Latn"}, {japanese, "ja"}, {chinese, "zh"}, {ukrainian, "und-Cyrl"}, {english, "en"}, {"Too short.", ""}} {
+		if got := DetectLanguage(tt.text); got != tt.want {
+			t.Errorf("DetectLanguage(%.30q...) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	c := NewChecker(Options{})
+	for _, text := range []string{spanish, portuguese, japanese, chinese, ukrainian} {
+		for _, is := range c.Check(text) {
+			if is.Rule == RuleMisspelling {
+				t.Errorf("Check(%.30q...) spell-checks a text that is not English: %q", text, text[is.Start:is.End])
+			}
+		}
+	}
+	// Stated languages win over detection: an English site that says so,
+	// and a Spanish post in an English site.
+	slip := "You will recieve it."
+	if got := NewChecker(Options{Language: "es"}).CheckText(slip, TextOptions{}); len(got) != 0 {
+		t.Errorf("Language es: got %d findings, want none", len(got))
+	}
+	if got := NewChecker(Options{Language: "es"}).CheckText(slip, TextOptions{Language: "en-GB"}); len(got) != 1 {
+		t.Errorf("TextOptions.Language en-GB: got %d findings, want 1", len(got))
+	}
+	// A Spanish quotation inside an English post is not spell-checked.
+	mixed := english + "\n\n" + "La observabilidad es una propiedad del sistema que permite entender su estado interno a partir de sus datos."
+	for _, is := range c.Check(mixed) {
+		if is.Rule == RuleMisspelling {
+			t.Errorf("a Spanish paragraph of an English post is spell-checked: %q", mixed[is.Start:is.End])
+		}
+	}
+	for _, tag := range []string{"en", "EN", "en-US", "en_GB"} {
+		if !IsEnglish(tag) {
+			t.Errorf("IsEnglish(%q) = false", tag)
+		}
+	}
+	for _, tag := range []string{"", "es", "eng", "ja", "enx"} {
+		if IsEnglish(tag) {
+			t.Errorf("IsEnglish(%q) = true", tag)
+		}
+	}
+}
+
+// TestRepeatedWordClasses: an error with a certain fix only for function
+// words never doubled; other doublings a tentative suggestion, or nothing.
+func TestRepeatedWordClasses(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	type want struct {
+		text      string
+		tentative bool
+		fix       bool
+	}
+	for _, tt := range []struct {
+		name, text string
+		want       []want
+	}{
+		{"the the", "The Electron project will pause for the the month of December.", []want{{"the the", false, true}}},
+		{"a a", "Our goal is to be a a powerful data sharing system.", []want{{"a a", false, true}}},
+		{"to to", "You need to to restart it.", []want{{"to to", false, true}}},
+		{"of of", "One of of the best.", []want{{"of of", false, true}}},
+		{"is is", "The cluster is is ready.", []want{{"is is", false, true}}},
+		{"what it is is", "What it is is a tool for builds.", nil},
+		{"had had", "By then he had had enough of it.", nil},
+		{"that that", "He said that that was fine.", nil},
+		{"has has", "Radio has has always had a big share of listeners.", []want{{"has has", true, false}}},
+		{"have have", "We have have decided to make Forge official.", []want{{"have have", true, false}}},
+		{"in in, a particle", "Log in in the top right corner.", []want{{"in in", true, false}}},
+		{"bye bye", "Bye bye, old API!", nil},
+		{"chat", "> yeah yeah, sure sure", nil},
+		{"name and handle", "Gregor Zeitlinger zeitlinger (Grafana Labs)", nil},
+		{"transcript of speech", "So, so the, the telemetry that I have been able to, to see is is good and it it works.", nil},
+		{"Spanish: never certain", "Los datos de de la aplicación se envían al servidor de la empresa cada hora y se guardan.", []want{{"de de", true, false}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []want
+			for _, is := range c.Check(tt.text) {
+				if is.Rule == RuleRepeatedWord {
+					if is.Tentative && is.HasFix {
+						t.Errorf("a tentative issue with a certain fix: %+v", is)
+					}
+					got = append(got, want{tt.text[is.Start:is.End], is.Tentative, is.HasFix})
+				}
+			}
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(want{})); diff != "" {
+				t.Errorf("Check(%q) (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+// TestRepeatedPhrase: a phrase or sentence written twice in a row.
+func TestRepeatedPhrase(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	runCases(t, c, RuleRepeatedPhrase, []ruleCase{
+		{"sentence", "We are excited to announce. We are excited to announce. The release is out.", []finding{{RuleRepeatedPhrase, "We are excited to announce. We are excited to announce", "We are excited to announce"}}},
+		{"phrase", "As an alternative, please use the please use the popup menu package.", []finding{{RuleRepeatedPhrase, "please use the please use the", "please use the"}}},
+		{"phrase around a doubled word", "Run it in the the cluster in the cluster today.", []finding{{RuleRepeatedPhrase, "in the the cluster in the cluster", "(unsafe) in the cluster"}}},
+		{"phrase in another case", "In the cluster in the cluster it runs.", []finding{{RuleRepeatedPhrase, "In the cluster in the cluster", "(unsafe) In the cluster"}}},
+		{"refrain with a comma", "Let it go, let it go, can't hold it back anymore.", nil},
+		{"over and over", "We ran it over and over and over again.", nil},
+		{"two words", "It is what it is.", nil},
+		{"image alt over its caption", "Screenshot of tuned model response\nScreenshot of tuned model response", nil},
+		{"paragraphs apart", "We are excited to announce.\n\nWe are excited to announce.", nil},
+	})
+}
+
+// TestMojibakeLatin1 runs accented names and words read as Windows-1252.
+func TestMojibakeLatin1(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	runCases(t, c, RuleMojibake, []ruleCase{
+		{"name", "Thanks to JosÃ© for the talk.", []finding{{RuleMojibake, "Ã©", "é"}}},
+		{"word", "We met in a cafÃ©.", []finding{{RuleMojibake, "Ã©", "é"}}},
+		{"apostrophe", "donâ€™t", []finding{{RuleMojibake, "â€™", "’"}}},
+		{"capital at the start", "Ã¼ber cool", []finding{{RuleMojibake, "Ã¼", "ü"}}},
+		{"city", "SÃ£o Paulo and ZÃ¼rich", []finding{{RuleMojibake, "Ã£", "ã"}, {RuleMojibake, "Ã¼", "ü"}}},
+		{"lost last byte: a guess", "a â€œquoteâ€ here", []finding{{RuleMojibake, "â€œ", "“"}, {RuleMojibake, "â€", "(unsafe) ”"}}},
+		{"real accented text", "Café, naïve, São Paulo, Zürich, Ångström, Ørsted.", nil},
+		{"Portuguese capitals", "SÃO PAULO", nil},
 	})
 }
 
