@@ -37,7 +37,11 @@ func RulesMarkdown() []byte {
 		if r.Fixable {
 			b.WriteString(" Findings can carry a fix (`herald check --fix`, or a suggestion on the pull request).")
 		}
-		fmt.Fprintf(&b, "\n\n%s\n\nExample:\n\n```markdown\n%s\n```\n\n", r.Details, r.Example)
+		fmt.Fprintf(&b, "\n\n%s\n\n", r.Details)
+		if r.NotFlagged != "" {
+			fmt.Fprintf(&b, "Not flagged: %s\n\n", r.NotFlagged)
+		}
+		fmt.Fprintf(&b, "Example:\n\n```markdown\n%s\n```\n\n", r.Example)
 		fmt.Fprintf(&b, "Configure:\n\n```yaml\nrules:\n  %s: %s\n", r.ID, r.Severity)
 		b.WriteString("```\n")
 		if len(r.Options) > 0 {
