@@ -128,6 +128,11 @@ func TestTemplateSyntax(t *testing.T) {
 		{"mdx: comments and imports are not text", mdx(fm +
 			"import Tabs from '@theme/Tabs';\n\nIntro.\n\n{/* TODO: the the numbers */}\n\n{/* truncate */}\n\nText.\n"),
 			"blog/2026-02-03-x.mdx", nil},
+		{"mdx: expressions are not text, braces in code are code", mdx(fm + "Install {props.verison} with `npm i {pkg}`.\n\nThe the end.\n"),
+			"blog/2026-02-03-x.mdx",
+			[]string{`blog/2026-02-03-x.mdx:8:1: error repeated-word: "The" is repeated; remove the second one | replace "The the" with "The"`}},
+		{"kramdown attribute lists are not text", jekyll(fm + "* TOC\n{:toc}\n\nA note.\n{: .note}\n"),
+			"_posts/2026-02-03-x.md", nil},
 		{"mdx: a comment in a code block is code", mdx(fm + "```jsx\n{/* TODO */}\n```\n\nTODO: finish.\n"),
 			"blog/2026-02-03-x.mdx",
 			[]string{"blog/2026-02-03-x.mdx:10:1: warning placeholder: \"TODO\" is a placeholder; finish the text or remove it before publishing"}},

@@ -56,6 +56,14 @@ var (
 	liquidRawRE     = regexp.MustCompile(`(?s)\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}`)
 	mdxCommentRE    = regexp.MustCompile(`(?s)\{/\*.{0,1000}?\*/\}`)
 	mdxESMRE        = regexp.MustCompile(`(?m)^(?:import|export)\s.*$`)
+	// mdxExprRE is an MDX expression on one line ({props.version}): its
+	// output is text nobody can know from the source.
+	mdxExprRE = regexp.MustCompile(`\{[^{}\n]{1,200}\}`)
+	// kramdownIALRE is a kramdown attribute list or extension ({: .note},
+	// {:toc}, {::options ... /}), which Jekyll's default Markdown reader
+	// (https://kramdown.gettalong.org/syntax.html#attribute-list-definitions)
+	// turns into attributes, never text.
+	kramdownIALRE = regexp.MustCompile(`\{:[^}\n]{0,200}\}`)
 	// templatedDefRE is a link reference definition whose label a
 	// template writes ([{{ item.id }}]: ...): the labels it defines cannot
 	// be known.
@@ -115,11 +123,17 @@ func maskTemplates(body []byte, base int, s syntax) (masked []byte, spans [][2]i
 				fill(m[0], m[1], 'x')
 			}
 		}
+		if bytes.Contains(body, []byte("{:")) {
+			for _, m := range kramdownIALRE.FindAllIndex(body, -1) {
+				fill(m[0], m[1], ' ')
+			}
+		}
 		generatedDefs = templatedDefRE.Match(body)
 	case syntaxMDX:
 		hasComment := bytes.Contains(body, []byte("{/*"))
 		hasESM := bytes.Contains(body, []byte("import ")) || bytes.Contains(body, []byte("export "))
-		if !hasComment && !hasESM {
+		hasExpr := bytes.IndexByte(body, '{') >= 0
+		if !hasComment && !hasESM && !hasExpr {
 			return body, nil, false
 		}
 		fences := fencedRanges(body)
@@ -145,8 +159,23 @@ func maskTemplates(body []byte, base int, s syntax) (masked []byte, spans [][2]i
 				}
 			}
 		}
+		if hasExpr {
+			for _, m := range mdxExprRE.FindAllIndex(masked, -1) {
+				if !inFence(m[0]) && !inCodeSpan(body, m[0]) {
+					fill(m[0], m[1], 'x')
+				}
+			}
+		}
 	}
 	return masked, spans, generatedDefs
+}
+
+// inCodeSpan reports whether off lies in a `code span` of its line (an
+// odd number of backticks before it on the line): MDX leaves braces in
+// code alone.
+func inCodeSpan(body []byte, off int) bool {
+	start := bytes.LastIndexByte(body[:off], '\n') + 1
+	return bytes.Count(body[start:off], []byte("`"))%2 == 1
 }
 
 // fencedRanges returns the byte ranges of fenced code blocks (``` and
