@@ -57,8 +57,9 @@ var (
 	mdxCommentRE    = regexp.MustCompile(`(?s)\{/\*.{0,1000}?\*/\}`)
 	mdxESMRE        = regexp.MustCompile(`(?m)^(?:import|export)\s.*$`)
 	// mdxExprRE is an MDX expression on one line ({props.version}): its
-	// output is text nobody can know from the source.
-	mdxExprRE = regexp.MustCompile(`\{[^{}\n]{1,200}\}`)
+	// output is text nobody can know from the source. A heading ID
+	// ({#custom-id}) is Docusaurus syntax, read before MDX.
+	mdxExprRE = regexp.MustCompile(`\{[^{}\n#][^{}\n]{0,199}\}`)
 	// kramdownIALRE is a kramdown attribute list or extension ({: .note},
 	// {:toc}, {::options ... /}), which Jekyll's default Markdown reader
 	// (https://kramdown.gettalong.org/syntax.html#attribute-list-definitions)
