@@ -532,6 +532,16 @@ func (r *run) add(rule string, start, end int, fix *Fix, format string, args ...
 	r.out = append(r.out, f)
 }
 
+// addCapped reports like add, at warning level at most: a finding that
+// may be what the author meant never blocks publishing.
+func (r *run) addCapped(rule string, start, end int, fix *Fix, msg string) {
+	n := len(r.out)
+	r.add(rule, start, end, fix, "%s", msg)
+	if len(r.out) > n && r.out[n].Severity == string(content.SeverityError) {
+		r.out[n].Severity = string(content.SeverityWarning)
+	}
+}
+
 func (r *run) addAt(rule string, pos content.Pos, fix *Fix, format string, args ...any) {
 	r.add(rule, pos.Offset, pos.Offset, fix, format, args...)
 }

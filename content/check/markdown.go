@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/content/prose"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
 )
@@ -45,6 +46,9 @@ type doc struct {
 	runs     []textRun // prose without URLs: what the text rules read
 	links    []linkRef
 	headings []heading
+	// linkWords are link texts that their own address spells (a
+	// contributor's handle linked to their profile): names, not slips.
+	linkWords []string
 	// generatedDefs reports link reference definitions written by a
 	// template: references to labels not defined may be defined by it.
 	generatedDefs bool
@@ -132,6 +136,12 @@ func (c *Checker) parse(p *content.Post, s syntax) *doc {
 				flush()
 				dest := original(body, file, n.Destination)
 				d.links = append(d.links, linkRef{dest: dest, start: c.nodeStart(p, n, body, base, string(n.Destination), false)})
+				// [slorber](https://github.com/slorber): a handle or name,
+				// spelled as the address spells it.
+				if t := nodeText(n, body); t != "" && !strings.ContainsAny(t, " \t") && len(t) > 2 &&
+					strings.Contains(strings.ToLower(dest), strings.ToLower(t)) {
+					d.linkWords = append(d.linkWords, t)
+				}
 			} else {
 				flush()
 			}
@@ -805,50 +815,18 @@ func (r *run) fences() {
 // text runs the plain-text rules on the prose, and the control-character
 // rules on everything else (code and front matter).
 func (r *run) text(d *doc) {
-	// One prose call per post: the runs joined by blank lines, which prose
+	opts := prose.TextOptions{Language: postLanguage(r.site, r.post), Words: append(postWords(r.post), d.linkWords...)}
+	// The title and description each on their own, as titles; the body
+	// in one prose call: the runs joined by blank lines, which prose
 	// treats as a break (no repeated word or sentence spans them).
-	const sep = "\n\n"
-	runs := append(r.frontMatterText(), d.runs...)
-	starts := make([]int, len(runs)) // offset of each run in joined
-	var jb strings.Builder
-	for i, run := range runs {
-		if i > 0 {
-			jb.WriteString(sep)
-		}
-		starts[i] = jb.Len()
-		jb.WriteString(run.text)
+	front := r.frontMatterText()
+	title := opts
+	title.Title = true
+	for _, run := range front {
+		r.proseIssues([]textRun{run}, title)
 	}
-	joined := jb.String()
-	for _, is := range r.prose.Check(joined) {
-		if _, ok := r.c.rules[is.Rule]; !ok {
-			continue
-		}
-		i := sort.Search(len(starts), func(i int) bool { return starts[i] > is.Start }) - 1
-		if i < 0 || is.End > starts[i]+len(runs[i].text) {
-			continue // spans two runs: cannot be placed in the file
-		}
-		run := runs[i]
-		s, e := run.start+is.Start-starts[i], run.start+is.End-starts[i]
-		var fix *Fix
-		if is.HasFix {
-			// The fix and its one edit in one allocation.
-			fe := &struct {
-				fix  Fix
-				edit [1]Edit
-			}{}
-			fe.edit[0] = Edit{Start: s, End: e, NewText: is.Replacement}
-			desc := "replace " + strconv.Quote(joined[is.Start:is.End]) + " with " + strconv.Quote(is.Replacement)
-			if is.Replacement == "" {
-				desc = "remove " + strconv.Quote(joined[is.Start:is.End])
-			}
-			fe.fix = Fix{Description: desc,
-				Edits: fe.edit[:],
-				// A spelling suggestion is a guess; the other text fixes are certain.
-				Review: is.Rule == RuleMisspelling}
-			fix = &fe.fix
-		}
-		r.add(is.Rule, s, e, fix, "%s", is.Message)
-	}
+	r.proseIssues(d.runs, opts)
+	runs := append(front, d.runs...)
 	// Control characters outside the prose runs.
 	raw := r.post.Raw
 	covered := func(off int) bool {
@@ -886,6 +864,61 @@ func (r *run) text(d *doc) {
 			r.add(RuleBidiControl, off, off+size, nil,
 				"a bidirectional control character U+%04X is hidden here (in code or front matter): it can make the text read differently from what it does (Trojan Source)", rn)
 		}
+	}
+}
+
+// proseIssues runs the text rules over runs (in file order) and reports
+// their issues at their place in the file.
+func (r *run) proseIssues(runs []textRun, opts prose.TextOptions) {
+	const sep = "\n\n"
+	starts := make([]int, len(runs)) // offset of each run in joined
+	var jb strings.Builder
+	for i, run := range runs {
+		if i > 0 {
+			jb.WriteString(sep)
+		}
+		starts[i] = jb.Len()
+		jb.WriteString(run.text)
+	}
+	joined := jb.String()
+	for _, is := range r.prose.CheckText(joined, opts) {
+		if _, ok := r.c.rules[is.Rule]; !ok {
+			continue
+		}
+		i := sort.Search(len(starts), func(i int) bool { return starts[i] > is.Start }) - 1
+		if i < 0 || is.End > starts[i]+len(runs[i].text) {
+			continue // spans two runs: cannot be placed in the file
+		}
+		run := runs[i]
+		s, e := run.start+is.Start-starts[i], run.start+is.End-starts[i]
+		var fix *Fix
+		if is.Replacement != "" || is.HasFix {
+			// The fix and its one edit in one allocation.
+			fe := &struct {
+				fix  Fix
+				edit [1]Edit
+			}{}
+			fe.edit[0] = Edit{Start: s, End: e, NewText: is.Replacement}
+			desc := "replace " + strconv.Quote(joined[is.Start:is.End]) + " with " + strconv.Quote(is.Replacement)
+			if is.Replacement == "" {
+				desc = "remove " + strconv.Quote(joined[is.Start:is.End])
+			}
+			fe.fix = Fix{Description: desc,
+				Edits: fe.edit[:],
+				// Only a certain fix is applied by --fix; a spelling
+				// suggestion is always a guess for a person to accept.
+				Review: !is.HasFix || is.Rule == RuleMisspelling}
+			fix = &fe.fix
+		}
+		if is.Tentative {
+			// What may be meant is said, never blocking and never fixed.
+			if fix != nil {
+				fix.Review = true
+			}
+			r.addCapped(is.Rule, s, e, fix, is.Message)
+			continue
+		}
+		r.add(is.Rule, s, e, fix, "%s", is.Message)
 	}
 }
 

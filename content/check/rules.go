@@ -50,6 +50,7 @@ const (
 	RuleUnclosedFence        = "unclosed-fence"
 	// The text rules are those of content/prose: its issues carry these IDs.
 	RuleRepeatedWord   = prose.RuleRepeatedWord
+	RuleRepeatedPhrase = prose.RuleRepeatedPhrase
 	RuleMisspelling    = prose.RuleMisspelling
 	RuleMojibake       = prose.RuleMojibake
 	RuleBidiControl    = prose.RuleBidiControl
@@ -176,6 +177,11 @@ func Rules() []Rule {
 			Summary: "The same word twice in a row.",
 			Details: "`the the`. The fix removes the repetition.",
 			Example: "through the the internet", Fixable: true},
+		{ID: RuleRepeatedPhrase, Severity: "warning", Family: "text",
+			Summary: "A phrase or sentence written twice in a row.",
+			Details: "`We are excited to announce. We are excited to announce.` or `in the cluster in the cluster`: a copy-paste or an edit left half done. Reported with a fix that removes the second copy when the two are the same.",
+			Example: "Deploy it in the cluster in the cluster.", Fixable: true,
+			NotFlagged: "Repetition across paragraphs, list items or table cells; refrains in quoted lyrics and chat logs of one or two words (see repeated-word)."},
 		{ID: RuleMisspelling, Severity: "warning", Family: "text",
 			Summary: "A word that looks misspelt.",
 			Details: "Checked against an English word list, a software vocabulary, the project's `words:` in `.herald.yml`, and the words used in other posts of the repository (a word in three or more other posts is known). Code, URLs and HTML are not checked. A fix is offered when there is one clear suggestion.",
