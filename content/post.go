@@ -407,7 +407,7 @@ func permalinkURL(p *Post, prof *Profile, dir, slug string, explicitSlug bool) (
 	if d.IsZero() && p.PathDate != nil && p.PathDate.Day > 0 { // Jekyll's date from the file name
 		d = time.Date(p.PathDate.Year, time.Month(p.PathDate.Month), p.PathDate.Day, 0, 0, 0, 0, time.UTC)
 	}
-	if len(prof.Permalinks) == 0 || p.DateErr != nil || d.IsZero() {
+	if prof == nil || len(prof.Permalinks) == 0 || p.DateErr != nil || d.IsZero() {
 		return "", false
 	}
 	var pattern, section string
