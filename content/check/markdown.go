@@ -665,23 +665,25 @@ var webAddressRE = regexp.MustCompile(`^(?:www\.[A-Za-z0-9-]+\.[A-Za-z0-9.-]+|(?
 func (r *run) linkTarget(l linkRef, dest string) bool {
 	raw := r.post.Raw
 	// The destination's place in the file, for the fixes.
-	at := -1
-	if l.start >= 0 && l.start < len(raw) {
-		if i := strings.Index(string(raw[l.start:min(len(raw), l.start+4096)]), "]("+dest); i >= 0 {
-			at = l.start + i + 2
+	destAt := func() int {
+		if l.start >= 0 && l.start < len(raw) {
+			if i := bytes.Index(raw[l.start:min(len(raw), l.start+4096)], []byte("]("+dest)); i >= 0 {
+				return l.start + i + 2
+			}
 		}
+		return -1
 	}
 	switch {
 	case len(dest) > 2 && dest[0] == '(' && dest[len(dest)-1] == ')' && !strings.ContainsAny(dest[1:len(dest)-1], "()"):
 		var fix *Fix
-		if at >= 0 {
+		if at := destAt(); at >= 0 {
 			fix = &Fix{Description: "remove the extra parentheses", Edits: []Edit{{Start: at, End: at + 1}, {Start: at + len(dest) - 1, End: at + len(dest)}}}
 		}
 		r.add(RuleLinkTarget, l.start, l.start, fix, "the target %s is in doubled parentheses, so they become part of the address; write (%s)", dest, dest[1:len(dest)-1])
 		return true
 	case !hasScheme(dest) && webAddressRE.MatchString(dest):
 		var fix *Fix
-		if at >= 0 {
+		if at := destAt(); at >= 0 {
 			fix = &Fix{Description: "add https://", Review: true, Edits: []Edit{{Start: at, End: at, NewText: "https://"}}}
 		}
 		r.add(RuleLinkTarget, l.start, l.start, fix, "the target %s has no scheme, so it is read as a path on this site; write https://%s", dest, dest)

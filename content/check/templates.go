@@ -3,7 +3,6 @@ package check
 import (
 	"bytes"
 	"regexp"
-	"strings"
 
 	"github.com/heraldhq/herald/content"
 )
@@ -191,11 +190,11 @@ func fencedRanges(body []byte) [][2]int {
 		} else {
 			end += off + 1
 		}
-		line := strings.TrimLeft(string(body[off:end]), " ")
+		line := bytes.TrimLeft(body[off:end], " ")
 		switch {
-		case open == "" && (strings.HasPrefix(line, "```") || strings.HasPrefix(line, "~~~")):
-			open, start = line[:3], off
-		case open != "" && strings.HasPrefix(line, open):
+		case open == "" && (bytes.HasPrefix(line, []byte("```")) || bytes.HasPrefix(line, []byte("~~~"))):
+			open, start = string(line[:3]), off
+		case open != "" && bytes.HasPrefix(line, []byte(open)):
 			out = append(out, [2]int{start, end})
 			open = ""
 		}
