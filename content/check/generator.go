@@ -9,8 +9,19 @@ import "github.com/heraldhq/herald/content"
 // (https://docusaurus.io/docs/api/plugins/@docusaurus/plugin-content-blog#configuration):
 // "ignore" is off, "log" a note, "warn" a warning and "throw" a broken
 // build, an error.
+//
+// An author missing from the registry fails a Docusaurus build ("Blog
+// author with key ... not found"), an error; Jekyll and Hugo themes look
+// authors up in their data files and show nothing for a missing one, so
+// there it is a warning.
 func generatorSeverity(site *content.Site, rule string) (string, bool) {
-	if site == nil || site.Profile == nil || site.Profile.Name != "docusaurus" {
+	if site == nil || site.Profile == nil {
+		return "", false
+	}
+	if rule == RuleUnknownAuthor && site.Profile.Name != "docusaurus" {
+		return string(content.SeverityWarning), true
+	}
+	if site.Profile.Name != "docusaurus" {
 		return "", false
 	}
 	var setting string

@@ -579,6 +579,13 @@ func (r *run) links(d *doc) {
 			continue
 		}
 		target := u.Path
+		if rest, ok := strings.CutPrefix(target, "@site/"); ok && r.site.Profile.Name == "docusaurus" {
+			// Docusaurus' alias of the site folder (https://docusaurus.io/docs/markdown-features/links).
+			if !r.site.HasFile(siteJoin(r.site, rest)) {
+				r.add(RuleBrokenRelativeLink, l.start, l.start, nil, "the %s %s points to %s, which is not in the repository", linkWhat(l), dest, siteJoin(r.site, rest))
+			}
+			continue
+		}
 		if strings.Contains(target, "{{") || strings.Contains(target, "%") {
 			continue // template or escaped path: cannot decide
 		}
@@ -632,10 +639,7 @@ func (r *run) links(d *doc) {
 				break
 			}
 		}
-		what := "link"
-		if l.image {
-			what = "image"
-		}
+		what := linkWhat(l)
 		if found == "" && strings.HasPrefix(target, "/") && r.site.Generator.ExternalStatic {
 			continue // a theme or module may serve it: cannot be decided from the tree
 		}
@@ -653,6 +657,13 @@ func (r *run) links(d *doc) {
 			}
 		}
 	}
+}
+
+func linkWhat(l linkRef) string {
+	if l.image {
+		return "image"
+	}
+	return "link"
 }
 
 // webAddressRE is a relative link target that is a web address without

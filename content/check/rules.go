@@ -118,7 +118,7 @@ func Rules() []Rule {
 			NotFlagged: "Posts already in the repository (a whole-repository check), drafts, and posts only moved to another path."},
 		{ID: RuleUnknownAuthor, Severity: "error", Family: "registries",
 			Summary: "An author is not in the authors registry.",
-			Details: "Docusaurus `blog/authors.yml`, Hugo `data/authors.*`, Jekyll `_data/authors.yml`. Reported with the nearest key and a fix when one is close. Sites without a registry are not checked.",
+			Details: "Docusaurus `blog/authors.yml`, Hugo `data/authors.*`, Jekyll `_data/authors.yml`. Reported with the nearest key and a fix when one is close. An error on Docusaurus, whose build fails on an unknown author key; a warning on Jekyll and Hugo, whose themes show nothing for one. Sites without a registry are not checked.",
 			Example: "---\nauthors: [gerit91]\n---", Fixable: true,
 			NotFlagged: "Sites without an authors registry; inline author maps (`authors: [{name: ...}]`), which Docusaurus accepts."},
 		{ID: RuleUnknownTag, Severity: "warning", Family: "registries",

@@ -186,7 +186,7 @@ func TestRulesOtherProfiles(t *testing.T) {
 			"_data/authors.yml":      "alice:\n  name: Alice\n",
 			"_posts/2026-02-05-x.md": "---\nlayout: post\ntitle: X\ndate: 2026-02-05 10:00:00 +0000\nauthor: [alice, bob]\npublished: true\n---\n\nText.\n",
 		}, []string{"_posts/2026-02-05-x.md"}, []string{
-			`_posts/2026-02-05-x.md:5:17: error unknown-author: unknown author "bob": it is not in _data/authors.yml`,
+			`_posts/2026-02-05-x.md:5:17: warning unknown-author: unknown author "bob": it is not in _data/authors.yml`,
 		}},
 	}
 	for _, tt := range tests {
