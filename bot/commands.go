@@ -221,6 +221,16 @@ func (b *Bot) runCommand(ctx context.Context, e *env, log *slog.Logger, p forge.
 	return "herald does not know this command.", false
 }
 
+// fromFork reports whether the head branch of p may live outside repo: in
+// a fork, or in a repository the forge no longer names (a deleted fork).
+// herald never pushes to such a branch: it is an outsider's, and a push
+// to a branch of that name in repo would land on the wrong branch (a
+// fork's "main" is not the base repository's). Only a head known to be in
+// repo itself is pushed to.
+func fromFork(p forge.PullRequest, repo forge.Repo) bool {
+	return p.HeadCloneURL == "" || repo.CloneURL == "" || p.HeadCloneURL != repo.CloneURL
+}
+
 // reschedule commits the new date into every dated post of the pull request
 // on its head branch.
 func (b *Bot) reschedule(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, st *publish.PR, c pending) (string, bool) {
@@ -230,7 +240,7 @@ func (b *Bot) reschedule(ctx context.Context, e *env, log *slog.Logger, p forge.
 	if c.cmd.ZoneGiven {
 		zone = c.cmd.Zone
 	}
-	if p.HeadCloneURL != "" && e.repo.CloneURL != "" && p.HeadCloneURL != e.repo.CloneURL {
+	if fromFork(p, e.repo) {
 		return "The branch of this pull request lives in a fork, where herald cannot push; change the date in the post's front matter instead.", false
 	}
 	var dated []*content.Post

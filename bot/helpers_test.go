@@ -127,3 +127,26 @@ func TestPublishConfig(t *testing.T) {
 		t.Errorf("default config = %+v", got)
 	}
 }
+
+// TestFromFork: herald pushes to a pull request's branch only when the forge
+// says it is in the repository itself; a fork, or a head repository the
+// forge no longer names (a deleted fork), is an outsider's branch.
+func TestFromFork(t *testing.T) {
+	repo := forge.Repo{CloneURL: "https://github.com/acme/blog.git"}
+	tests := []struct {
+		name string
+		head string
+		repo forge.Repo
+		fork bool
+	}{
+		{"same repository", "https://github.com/acme/blog.git", repo, false},
+		{"a fork", "https://github.com/eve/blog.git", repo, true},
+		{"the fork was deleted", "", repo, true},
+		{"the repository's own URL unknown", "https://github.com/acme/blog.git", forge.Repo{}, true},
+	}
+	for _, tt := range tests {
+		if got := fromFork(forge.PullRequest{HeadCloneURL: tt.head}, tt.repo); got != tt.fork {
+			t.Errorf("%s: fromFork = %v, want %v", tt.name, got, tt.fork)
+		}
+	}
+}
