@@ -79,6 +79,18 @@
 // (webhook, resync, timer) with their outcome, duration and error cause,
 // and the checks run with their findings by severity.
 //
+// # Pull requests from forks
+//
+// The author of a fork's pull request is an outsider. herald checks such a
+// pull request and comments on it like any other (the head is read from the
+// base repository's refs/pull/N/head; the fork is never contacted), but it
+// never pushes to the fork's branch: /herald schedule is refused with the
+// reason, and a head the forge does not place in the repository itself (a
+// deleted fork) counts as a fork. It never runs anything from a pull
+// request: no hook, script or generator; a .herald.yml in a pull request
+// is read as data for that pull request's checks, while publishing, build
+// hooks and the live check take the default branch's.
+//
 // It refuses to keep state of its own beyond caches: deleting them loses
 // nothing. It never merges without the expected head SHA or pushes without
 // the expected old commit, never posts a comment twice, and in dry-run mode
