@@ -183,10 +183,23 @@ func isStopWord(w string) bool {
 	return false
 }
 
+// detectSample is the number of bytes at the start of a text that
+// spellLanguage reads to detect its language.
+const detectSample = 2048
+
 // spellLanguage reports whether text, whose language is tag ("" for
 // unknown), is English and so spell-checked.
 func spellLanguage(text, tag string) bool {
 	if tag == "" {
+		// A sample of the start is enough to tell, and bounds the cost;
+		// checkWords looks at the function words of each block again.
+		if len(text) > detectSample {
+			cut := detectSample
+			for cut < len(text) && text[cut] != ' ' && cut < detectSample+64 {
+				cut++
+			}
+			text = text[:cut]
+		}
 		tag = DetectLanguage(text)
 		return tag == "" || tag == "en"
 	}

@@ -449,7 +449,13 @@ type phraseToken struct {
 	start, cs, ce, end int
 	lead, trail        bool
 	sentenceStart      bool
-	afterRepeat        bool // the token after a collapsed repeated word
+	afterRepeat        bool   // the token after a collapsed repeated word
+	key                uint32 // length and first and last letters in lower case, to compare words fast
+}
+
+// tokenKey returns the phraseToken key of the word w.
+func tokenKey(w string) uint32 {
+	return uint32(len(w))<<16 | uint32(w[0]|0x20)<<8 | uint32(w[len(w)-1]|0x20)
 }
 
 // maxPhraseWords is the longest phrase or sentence the repeated-phrase
@@ -549,7 +555,7 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 					copy(toks[:], toks[maxPhraseWords:])
 					ntoks = maxPhraseWords
 				}
-				toks[ntoks] = phraseToken{start: k.start, cs: k.cs, ce: k.ce, end: k.end, lead: k.lead, trail: k.trail, sentenceStart: wasSentenceStart}
+				toks[ntoks] = phraseToken{start: k.start, cs: k.cs, ce: k.ce, end: k.end, lead: k.lead, trail: k.trail, sentenceStart: wasSentenceStart, key: tokenKey(text[k.cs:k.ce])}
 				ntoks++
 				if ntoks >= 2*minPhraseWords {
 					if is, ok := repeatedPhrase(text, toks[:ntoks]); ok {
@@ -812,11 +818,12 @@ func repeatedPhrase(text string, toks []phraseToken) (Issue, bool) {
 	last := len(toks) - 1
 	lt := toks[last]
 	endsSentence := lt.trail && strictSentenceEnd(text[lt.ce:lt.end])
-	for n := minPhraseWords; 2*n <= len(toks) && n <= maxPhraseWords; n++ {
-		if n > minPhraseNoEnd && !endsSentence {
-			break
-		}
-		if !sameWord(text, toks[last], toks[last-n]) {
+	maxN := min(len(toks)/2, maxPhraseWords)
+	if !endsSentence {
+		maxN = min(maxN, minPhraseNoEnd)
+	}
+	for n := minPhraseWords; n <= maxN; n++ {
+		if toks[last].key != toks[last-n].key || !sameWord(text, toks[last], toks[last-n]) {
 			continue
 		}
 		a, b := toks[len(toks)-2*n:len(toks)-n], toks[len(toks)-n:]
