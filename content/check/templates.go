@@ -46,15 +46,44 @@ func postSyntax(site *content.Site, p *content.Post) syntax {
 	return syntaxNone
 }
 
-// The template spans, bounded so that an unclosed one cannot make a scan
-// quadratic.
+// maxSpan bounds a template span: an opening without its close within it
+// is text, as a scan that must stay linear in the post's size reads it.
+const maxSpan = 1000
+
+// delimited returns the spans [open ... close] of body, the shortest from
+// each opening, at most maxSpan bytes, not overlapping; in one pass, so a
+// post of nothing but openings costs what its length does.
+func delimited(body []byte, open, close string) [][]int {
+	var out [][]int
+	next := -1 // the next close at or after the search point, or len(body)
+	for i := 0; i < len(body); {
+		k := bytes.Index(body[i:], []byte(open))
+		if k < 0 {
+			break
+		}
+		i += k
+		from := i + len(open)
+		if next < from {
+			if c := bytes.Index(body[from:], []byte(close)); c >= 0 {
+				next = from + c
+			} else {
+				next = len(body)
+			}
+		}
+		if next < len(body) && next+len(close)-i <= maxSpan {
+			out = append(out, []int{i, next + len(close)})
+			i = next + len(close)
+			continue
+		}
+		i = from
+	}
+	return out
+}
+
+// The other template spans, bounded so that no scan is quadratic.
 var (
-	hugoShortcodeRE = regexp.MustCompile(`(?s)\{\{[<%].{0,1000}?[>%]\}\}`)
-	liquidOutputRE  = regexp.MustCompile(`(?s)\{\{.{0,1000}?\}\}`)
-	liquidTagRE     = regexp.MustCompile(`(?s)\{%.{0,1000}?%\}`)
-	liquidRawRE     = regexp.MustCompile(`(?s)\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}`)
-	mdxCommentRE    = regexp.MustCompile(`(?s)\{/\*.{0,1000}?\*/\}`)
-	mdxESMRE        = regexp.MustCompile(`(?m)^(?:import|export)\s.*$`)
+	liquidRawRE = regexp.MustCompile(`(?s)\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}`)
+	mdxESMRE    = regexp.MustCompile(`(?m)^(?:import|export)\s.*$`)
 	// mdxExprRE is an MDX expression on one line ({props.version}): its
 	// output is text nobody can know from the source. A heading ID
 	// ({#custom-id}) is Docusaurus syntax, read before MDX.
@@ -97,8 +126,10 @@ func maskTemplates(body []byte, base int, s syntax) (masked []byte, spans [][2]i
 		if !bytes.Contains(body, []byte("{{")) {
 			return body, nil, false
 		}
-		for _, m := range hugoShortcodeRE.FindAllIndex(body, -1) {
-			fill(m[0], m[1], 'x')
+		for _, d := range [][2]string{{"{{<", ">}}"}, {"{{%", "%}}"}} {
+			for _, m := range delimited(body, d[0], d[1]) {
+				fill(m[0], m[1], 'x')
+			}
 		}
 	case syntaxLiquid:
 		if !bytes.Contains(body, []byte("{{")) && !bytes.Contains(body, []byte("{%")) {
@@ -113,12 +144,12 @@ func maskTemplates(body []byte, base int, s syntax) (masked []byte, spans [][2]i
 			}
 			return false
 		}
-		for _, m := range liquidTagRE.FindAllIndex(body, -1) {
+		for _, m := range delimited(body, "{%", "%}") {
 			if !inRaw(m) {
 				fill(m[0], m[1], ' ')
 			}
 		}
-		for _, m := range liquidOutputRE.FindAllIndex(body, -1) {
+		for _, m := range delimited(body, "{{", "}}") {
 			if !inRaw(m) && masked[m[0]] == '{' {
 				fill(m[0], m[1], 'x')
 			}
@@ -146,7 +177,7 @@ func maskTemplates(body []byte, base int, s syntax) (masked []byte, spans [][2]i
 			return false
 		}
 		if hasComment {
-			for _, m := range mdxCommentRE.FindAllIndex(body, -1) {
+			for _, m := range delimited(body, "{/*", "*/}") {
 				if !inFence(m[0]) {
 					fill(m[0], m[1], ' ')
 				}
