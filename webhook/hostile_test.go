@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,6 +19,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/webhook"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // heldBody is a request body that sends its first bytes, then waits for
@@ -321,5 +326,79 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestConnectionCap holds as many idle connections as the public listener
+// allows, and shows that the next one is closed at once, counted as shed,
+// and that a place freed is taken again.
+func TestConnectionCap(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m, err := webhook.NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recv, err := webhook.NewReceiver(&recorder{}, []string{secret}, webhook.WithMetrics(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := webhook.NewServer(recv, webhook.WithMaxConns(2), webhook.WithServerMetrics(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := webhook.NewAdmin(srv, webhook.WithGatherer(reg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := httptest.NewServer(admin)
+	t.Cleanup(as.Close)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	defer func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Error(err)
+		}
+	}()
+	e := &env{url: "http://" + ln.Addr().String(), adminURL: as.URL}
+
+	var held []net.Conn
+	for range 2 {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		held = append(held, c)
+	}
+	waitUntil(t, "two connections open", func() bool { return e.metric(t, "herald_webhook_connections_open") == 2 })
+	third, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer third.Close()
+	third.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := third.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("third connection: read %d bytes, %v; want it closed at once", n, err)
+	}
+	if v := e.metric(t, `herald_webhook_shed_total{reason="connections"}`); v != 1 {
+		t.Errorf("shed connections = %v, want 1", v)
+	}
+	held[0].Close()
+	waitUntil(t, "one connection open", func() bool { return e.metric(t, "herald_webhook_connections_open") == 1 })
+	client := &http.Client{Timeout: 10 * time.Second}
+	defer client.CloseIdleConnections()
+	resp, err := client.Get(e.url + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("/healthz after a place was freed: %d", resp.StatusCode)
 	}
 }

@@ -16,6 +16,7 @@ type Metrics struct {
 	shedTotal         *prometheus.CounterVec
 	requestsInFlight  prometheus.Gauge
 	bodyBytesHeld     prometheus.Gauge
+	connsOpen         prometheus.Gauge
 	queueDepth        prometheus.Gauge
 	queueRunning      prometheus.Gauge
 	queueRepos        prometheus.Gauge
@@ -43,7 +44,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}, []string{"outcome"}),
 		shedTotal: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "herald", Subsystem: "webhook", Name: "shed_total",
-			Help: "Webhook requests answered 503 with Retry-After instead of being handled, by reason: in_flight (too many requests at once), body_bytes (too many body bytes being read), queue (the reconcile queue was full or shutting down).",
+			Help: "Webhook requests answered 503 with Retry-After instead of being handled, by reason: connections (a connection past the public listener's cap, closed at once), in_flight (too many requests at once), body_bytes (too many body bytes being read), queue (the reconcile queue was full or shutting down).",
 		}, []string{"reason"}),
 		requestsInFlight: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: "herald", Subsystem: "webhook", Name: "requests_in_flight",
@@ -52,6 +53,10 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		bodyBytesHeld: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: "herald", Subsystem: "webhook", Name: "body_bytes_in_flight",
 			Help: "Body bytes reserved by webhook requests being read now, signed or not; bounded by the body budget.",
+		}),
+		connsOpen: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "herald", Subsystem: "webhook", Name: "connections_open",
+			Help: "Connections open on the public listener; bounded by its connection cap.",
 		}),
 		queueDepth: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: "herald", Subsystem: "queue", Name: "pending",
@@ -80,7 +85,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}, []string{"outcome"}),
 	}
 	for _, c := range []prometheus.Collector{
-		m.deliveries, m.signatureFailures, m.answerSeconds, m.shedTotal, m.requestsInFlight, m.bodyBytesHeld,
+		m.deliveries, m.signatureFailures, m.answerSeconds, m.shedTotal, m.requestsInFlight, m.bodyBytesHeld, m.connsOpen,
 		m.queueDepth, m.queueRunning, m.queueRepos, m.queueCoalesced, m.queueRejected, m.reconcileSeconds,
 	} {
 		if err := reg.Register(c); err != nil {
@@ -114,6 +119,12 @@ func (m *Metrics) shed(reason string) {
 func (m *Metrics) inFlight(delta float64) {
 	if m != nil {
 		m.requestsInFlight.Add(delta)
+	}
+}
+
+func (m *Metrics) conns(delta float64) {
+	if m != nil {
+		m.connsOpen.Add(delta)
 	}
 }
 

@@ -34,6 +34,8 @@ type Server struct {
 	draining        atomic.Bool
 	mux             *http.ServeMux
 	extra           []route
+	maxConns        int
+	metrics         *Metrics
 }
 
 // route is an extra endpoint given with WithHandler.
@@ -65,6 +67,14 @@ func WithHandler(pattern string, h http.Handler) ServerOption {
 	return func(s *Server) { s.extra = append(s.extra, route{pattern, h}) }
 }
 
+// WithMaxConns sets how many connections Serve keeps open at once (default
+// DefaultMaxConns); connections past it are closed as soon as they are
+// accepted, and counted as shed.
+func WithMaxConns(n int) ServerOption { return func(s *Server) { s.maxConns = n } }
+
+// WithServerMetrics records the connections open and shed.
+func WithServerMetrics(m *Metrics) ServerOption { return func(s *Server) { s.metrics = m } }
+
 // NewServer returns a Server that routes webhook deliveries to receiver.
 func NewServer(receiver http.Handler, opts ...ServerOption) (*Server, error) {
 	s := &Server{
@@ -72,9 +82,13 @@ func NewServer(receiver http.Handler, opts ...ServerOption) (*Server, error) {
 		path:            DefaultPath,
 		shutdownTimeout: DefaultShutdownTimeout,
 		logger:          slog.New(slog.DiscardHandler),
+		maxConns:        DefaultMaxConns,
 	}
 	for _, o := range opts {
 		o(s)
+	}
+	if s.maxConns < 1 {
+		return nil, fmt.Errorf("webhook server: %d connections: want at least 1", s.maxConns)
 	}
 	if len(s.path) == 0 || s.path[0] != '/' {
 		return nil, fmt.Errorf("webhook path %q must start with /", s.path)
@@ -117,11 +131,13 @@ func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
 	}
 }
 
-// Serve answers HTTP on l until ctx is done, then stops accepting
+// Serve answers HTTP on l until ctx is done, with at most the connection cap
+// open at once (see WithMaxConns), then stops accepting
 // connections, marks itself not ready and waits up to the shutdown timeout
 // for requests in flight. It returns nil after a clean shutdown.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
-	return serveHTTP(ctx, l, s, s.logger, s.shutdownTimeout, "listening", []any{"webhook_path", s.path}, func() { s.draining.Store(true) })
+	capped := &capListener{Listener: l, max: int64(s.maxConns), metrics: s.metrics}
+	return serveHTTP(ctx, capped, s, s.logger, s.shutdownTimeout, "listening", []any{"webhook_path", s.path, "max_conns", s.maxConns}, func() { s.draining.Store(true) })
 }
 
 // serveHTTP serves h on l until ctx is done, calls onStop, and shuts down

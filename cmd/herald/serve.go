@@ -76,6 +76,7 @@ type serveConfig struct {
 	feedTokenFile   string
 	feedToken       string // read from feedTokenFile
 	maxInFlight     int
+	maxConns        int
 	bodyBudget      int64
 	secrets         []string
 	secretSource    string // where the secrets came from, for messages
@@ -223,6 +224,8 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		webhook.WithPath(cfg.path),
 		webhook.WithShutdownTimeout(cfg.shutdownTimeout),
 		webhook.WithServerLogger(log),
+		webhook.WithMaxConns(cfg.maxConns),
+		webhook.WithServerMetrics(metrics),
 	}
 	feedSrc := &lateSource{}
 	var schedule http.Handler
@@ -480,6 +483,7 @@ func serveFlagSet(cfg *serveConfig) (*flag.FlagSet, *stringList, *string) {
 	fs.StringVar(&cfg.adminListen, "admin-listen", defaultAdminListen, "host:port `ADDR` of the admin listener: /metrics, /schedule, /schedule.ics, /healthz, /readyz; keep it inside the cluster, the schedule names embargoed posts (off: none)")
 	fs.StringVar(&cfg.feedTokenFile, "feed-token-file", "", "`FILE` holding a secret token (at least 32 characters, such as from openssl rand -hex 32); the calendar is then also served on the public listener at /feeds/TOKEN/schedule.ics, to share with calendar apps")
 	fs.IntVar(&cfg.maxInFlight, "max-in-flight", webhook.DefaultMaxInFlight, "how many (`N`) webhook requests are handled at once; past it they are answered 503 with Retry-After")
+	fs.IntVar(&cfg.maxConns, "max-connections", webhook.DefaultMaxConns, "how many (`N`) connections the public listener keeps open at once; past it, new ones are closed at once")
 	bodyBudget := sizeFlag{&cfg.bodyBudget}
 	fs.Var(bodyBudget, "body-budget", "`SIZE` of all webhook bodies held at once before their signature is checked (past it: 503 with Retry-After); at least --max-body plus 16MiB")
 	fs.Var(secrets, "webhook-secret", "`SECRET` to verify X-Hub-Signature-256 with; repeat it to accept several while rotating; when given, "+envWebhookSecret+" (comma-separated, preferred: flags show in the process list) is not read")
@@ -541,6 +545,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	if cfg.maxInFlight < 1 {
 		return cfg, fmt.Errorf("--max-in-flight %d: want at least 1", cfg.maxInFlight)
+	}
+	if cfg.maxConns < 1 {
+		return cfg, fmt.Errorf("--max-connections %d: want at least 1", cfg.maxConns)
 	}
 	if cfg.adminOn() && cfg.adminListen == cfg.listen && !strings.HasSuffix(cfg.listen, ":0") {
 		return cfg, fmt.Errorf("--admin-listen %s is the --listen address: the admin listener must be another one (or off)", cfg.adminListen)
