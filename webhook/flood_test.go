@@ -43,6 +43,7 @@ func TestFloodServerProcess(t *testing.T) {
 	debug.SetGCPercent(400)
 	debug.SetMemoryLimit(128 << 20)
 	var h http.Handler
+	var herald *webhook.Server
 	switch mode {
 	case "baseline":
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -74,11 +75,11 @@ func TestFloodServerProcess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, err := webhook.NewServer(recv)
+		srv, err := webhook.NewServer(recv, webhook.WithServerMetrics(m))
 		if err != nil {
 			t.Fatal(err)
 		}
-		h = srv
+		herald = srv
 	default:
 		t.Fatalf("%s=%q: want herald or baseline", envFloodServer, mode)
 	}
@@ -88,9 +89,16 @@ func TestFloodServerProcess(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { io.Copy(io.Discard, os.Stdin); cancel() }()
+	fmt.Println("addr", ln.Addr().String())
+	if herald != nil {
+		// As herald serve runs it: its own timeouts and connection cap.
+		if err := herald.Serve(ctx, ln); err != nil {
+			t.Error(err)
+		}
+		return
+	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second}
 	go srv.Serve(ln)
-	fmt.Println("addr", ln.Addr().String())
 	<-ctx.Done()
 	srv.Close()
 }
@@ -139,7 +147,9 @@ type floodResult struct {
 	flood                map[int]int // status, or -1 when the connection closed first
 }
 
-func flood(b *testing.B, mode string, clients int, big []byte, wrong string, legit []byte) floodResult {
+// floodServer starts the server process in mode and returns its address and
+// process; stop ends it.
+func floodServer(b *testing.B, mode string) (addr string, proc *os.Process, stop func()) {
 	b.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestFloodServerProcess$", "-test.bench=^$")
 	cmd.Env = append(os.Environ(), envFloodServer+"="+mode)
@@ -155,12 +165,11 @@ func flood(b *testing.B, mode string, clients int, big []byte, wrong string, leg
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	defer func() {
+	stop = func() {
 		stdin.Close()
 		cmd.Wait()
-	}()
+	}
 	sc := bufio.NewScanner(stdout)
-	var addr string
 	for sc.Scan() {
 		if a, ok := strings.CutPrefix(sc.Text(), "addr "); ok {
 			addr = a
@@ -168,9 +177,17 @@ func flood(b *testing.B, mode string, clients int, big []byte, wrong string, leg
 		}
 	}
 	if addr == "" {
+		stop()
 		b.Fatal("the server process did not say where it listens")
 	}
 	go io.Copy(io.Discard, stdout)
+	return addr, cmd.Process, stop
+}
+
+func flood(b *testing.B, mode string, clients int, big []byte, wrong string, legit []byte) floodResult {
+	b.Helper()
+	addr, proc, stop := floodServer(b, mode)
+	defer stop()
 	url := "http://" + addr + "/webhook"
 	send := func(client *http.Client, body []byte, sig, id string) int {
 		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
@@ -223,8 +240,66 @@ func flood(b *testing.B, mode string, clients int, big []byte, wrong string, leg
 	}
 	flooding.Store(false)
 	<-legitDone
-	res.peakMB = vmHWM(b, cmd.Process.Pid) / 1e6
+	res.peakMB = vmHWM(b, proc.Pid) / 1e6
 	return res
+}
+
+// BenchmarkIdleConnections opens 8,000 connections to a server in another
+// process, each sending half a request's headers and then nothing (as a
+// slow client does, within the 10s header timeout), while one sender
+// delivers signed deliveries, and reports the server's peak resident memory
+// and how many deliveries were answered 202, next to a baseline server
+// without a connection cap, in the same run:
+//
+//	go test ./webhook -run '^$' -bench IdleConnections -benchtime 1x
+func BenchmarkIdleConnections(b *testing.B) {
+	const conns = 8000
+	legit := fixture(b, "pull_request/opened.json")
+	sig := webhook.Sign([]byte(secret), legit)
+	for _, mode := range []string{"baseline", "herald"} {
+		b.Run(mode, func(b *testing.B) {
+			for range b.N {
+				addr, proc, stop := floodServer(b, mode)
+				var open []net.Conn
+				refused := 0
+				for range conns {
+					c, err := net.Dial("tcp", addr)
+					if err != nil { // closed by the server's cap at once
+						refused++
+						continue
+					}
+					io.WriteString(c, "POST /webhook HTTP/1.1\r\nHost: herald\r\n")
+					open = append(open, c)
+				}
+				time.Sleep(time.Second) // let the server take them all
+				ok := 0
+				client := &http.Client{Timeout: 5 * time.Second}
+				for i := range 20 {
+					req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/webhook", bytes.NewReader(legit))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("X-GitHub-Event", "pull_request")
+					req.Header.Set("X-GitHub-Delivery", "idle-"+strconv.Itoa(i))
+					req.Header.Set("X-Hub-Signature-256", sig)
+					if resp, err := client.Do(req); err == nil {
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+						if resp.StatusCode == 202 {
+							ok++
+						}
+					}
+					client.CloseIdleConnections()
+				}
+				b.ReportMetric(vmHWM(b, proc.Pid)/1e6, "peak-RSS-MB")
+				b.ReportMetric(float64(ok), "signed-202-of-20")
+				b.ReportMetric(float64(refused), "dials-reset")
+				b.ReportMetric(0, "ns/op")
+				for _, c := range open {
+					c.Close()
+				}
+				stop()
+			}
+		})
+	}
 }
 
 // vmHWM reads a process's peak resident set size, in bytes.

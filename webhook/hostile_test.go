@@ -329,16 +329,16 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// TestConnectionCap holds as many idle connections as the public listener
-// allows, and shows that the next one is closed at once, counted as shed,
-// and that a place freed is taken again.
-func TestConnectionCap(t *testing.T) {
+// cappedServer serves a receiver dispatching to d behind a public server
+// keeping at most two connections open, with metrics on an admin server.
+func cappedServer(t *testing.T, d webhook.Dispatcher) (e *env, addr string) {
+	t.Helper()
 	reg := prometheus.NewRegistry()
 	m, err := webhook.NewMetrics(reg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	recv, err := webhook.NewReceiver(&recorder{}, []string{secret}, webhook.WithMetrics(m))
+	recv, err := webhook.NewReceiver(d, []string{secret}, webhook.WithMetrics(m))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,46 +359,89 @@ func TestConnectionCap(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, ln) }()
-	defer func() {
+	t.Cleanup(func() {
 		cancel()
 		if err := <-served; err != nil {
 			t.Error(err)
 		}
-	}()
-	e := &env{url: "http://" + ln.Addr().String(), adminURL: as.URL}
+	})
+	return &env{url: "http://" + ln.Addr().String(), adminURL: as.URL}, ln.Addr().String()
+}
 
-	var held []net.Conn
-	for range 2 {
-		c, err := net.Dial("tcp", ln.Addr().String())
-		if err != nil {
-			t.Fatal(err)
+// closedSoon reports whether the server closes c within five seconds.
+func closedSoon(c net.Conn) bool {
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, err := c.Read(make([]byte, 1))
+	return err != nil && !errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+// TestConnectionCap fills the public listener's two places with connections
+// that send half their headers and wait: a new connection takes the place
+// of the oldest of them and is answered, while a connection whose request is
+// being handled is never the one closed; when both places hold requests
+// being handled, a new connection is closed at once.
+func TestConnectionCap(t *testing.T) {
+	t.Run("a slow connection gives way", func(t *testing.T) {
+		e, addr := cappedServer(t, &recorder{})
+		var slow []net.Conn
+		for range 2 {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { c.Close() })
+			io.WriteString(c, "POST /webhook HTTP/1.1\r\nHost: herald\r\n")
+			slow = append(slow, c)
 		}
-		defer c.Close()
-		held = append(held, c)
-	}
-	waitUntil(t, "two connections open", func() bool { return e.metric(t, "herald_webhook_connections_open") == 2 })
-	third, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer third.Close()
-	third.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if n, err := third.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
-		t.Errorf("third connection: read %d bytes, %v; want it closed at once", n, err)
-	}
-	if v := e.metric(t, `herald_webhook_shed_total{reason="connections"}`); v != 1 {
-		t.Errorf("shed connections = %v, want 1", v)
-	}
-	held[0].Close()
-	waitUntil(t, "one connection open", func() bool { return e.metric(t, "herald_webhook_connections_open") == 1 })
-	client := &http.Client{Timeout: 10 * time.Second}
-	defer client.CloseIdleConnections()
-	resp, err := client.Get(e.url + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Errorf("/healthz after a place was freed: %d", resp.StatusCode)
-	}
+		waitUntil(t, "two connections open", func() bool { return e.metric(t, "herald_webhook_connections_open") == 2 })
+		client := &http.Client{Timeout: 10 * time.Second}
+		defer client.CloseIdleConnections()
+		body := fixture(t, "pull_request/opened.json")
+		if a := post(t, client, e.url, bytes.NewReader(body), int64(len(body)), webhook.Sign([]byte(secret), body), "new"); a.status != 202 {
+			t.Errorf("a new connection's delivery: %+v, want 202", a)
+		}
+		if !closedSoon(slow[0]) {
+			t.Error("the oldest slow connection was not closed")
+		}
+		if v := e.metric(t, `herald_webhook_shed_total{reason="connections"}`); v != 1 {
+			t.Errorf("shed connections = %v, want 1", v)
+		}
+	})
+	t.Run("a connection being answered is kept", func(t *testing.T) {
+		entered, release := make(chan struct{}, 2), make(chan struct{})
+		slowDispatch := webhook.DispatchFunc(func(ctx context.Context, r webhook.Request) error {
+			entered <- struct{}{}
+			<-release
+			return nil
+		})
+		e, addr := cappedServer(t, slowDispatch)
+		body := fixture(t, "pull_request/opened.json")
+		sig := webhook.Sign([]byte(secret), body)
+		client := &http.Client{Timeout: 10 * time.Second}
+		defer client.CloseIdleConnections()
+		answers := make(chan answer, 2)
+		for i := range 2 {
+			go func() {
+				answers <- post(t, client, e.url, bytes.NewReader(body), int64(len(body)), sig, fmt.Sprint("busy-", i))
+			}()
+		}
+		<-entered
+		<-entered
+		third, err := net.Dial("tcp", addr)
+		if err == nil {
+			defer third.Close()
+			if !closedSoon(third) {
+				t.Error("a third connection while both places are busy was not closed")
+			}
+		}
+		close(release)
+		for range 2 {
+			if a := <-answers; a.status != 202 {
+				t.Errorf("a delivery being handled: %+v, want 202", a)
+			}
+		}
+		if v := e.metric(t, `herald_webhook_shed_total{reason="connections"}`); v != 1 {
+			t.Errorf("shed connections = %v, want 1", v)
+		}
+	})
 }

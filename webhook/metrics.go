@@ -44,7 +44,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}, []string{"outcome"}),
 		shedTotal: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "herald", Subsystem: "webhook", Name: "shed_total",
-			Help: "Webhook requests answered 503 with Retry-After instead of being handled, by reason: connections (a connection past the public listener's cap, closed at once), in_flight (too many requests at once), body_bytes (too many body bytes being read), queue (the reconcile queue was full or shutting down).",
+			Help: "Webhook requests answered 503 with Retry-After instead of being handled, by reason: connections (at the public listener's cap, the oldest connection not in a handler was closed for a new one, or the new one when all were busy), in_flight (too many requests at once), body_bytes (too many body bytes being read), queue (the reconcile queue was full or shutting down).",
 		}, []string{"reason"}),
 		requestsInFlight: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: "herald", Subsystem: "webhook", Name: "requests_in_flight",

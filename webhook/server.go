@@ -68,8 +68,9 @@ func WithHandler(pattern string, h http.Handler) ServerOption {
 }
 
 // WithMaxConns sets how many connections Serve keeps open at once (default
-// DefaultMaxConns); connections past it are closed as soon as they are
-// accepted, and counted as shed.
+// DefaultMaxConns). At the cap, a new connection takes the place of the
+// oldest one not in a handler (slow or idle); when all are in a handler, the
+// new one is closed at once. Both are counted as shed.
 func WithMaxConns(n int) ServerOption { return func(s *Server) { s.maxConns = n } }
 
 // WithServerMetrics records the connections open and shed.
@@ -136,8 +137,8 @@ func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
 // connections, marks itself not ready and waits up to the shutdown timeout
 // for requests in flight. It returns nil after a clean shutdown.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
-	capped := &capListener{Listener: l, max: int64(s.maxConns), metrics: s.metrics}
-	return serveHTTP(ctx, capped, s, s.logger, s.shutdownTimeout, "listening", []any{"webhook_path", s.path, "max_conns", s.maxConns}, func() { s.draining.Store(true) })
+	capped := &capListener{Listener: l, max: s.maxConns, metrics: s.metrics}
+	return serveHTTP(ctx, capped, markBusy(s), s.logger, s.shutdownTimeout, "listening", []any{"webhook_path", s.path, "max_conns", s.maxConns}, func() { s.draining.Store(true) })
 }
 
 // serveHTTP serves h on l until ctx is done, calls onStop, and shuts down
@@ -152,6 +153,7 @@ func serveHTTP(ctx context.Context, l net.Listener, h http.Handler, log *slog.Lo
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ConnContext:       withConn,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(l) }()

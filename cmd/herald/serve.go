@@ -483,7 +483,7 @@ func serveFlagSet(cfg *serveConfig) (*flag.FlagSet, *stringList, *string) {
 	fs.StringVar(&cfg.adminListen, "admin-listen", defaultAdminListen, "host:port `ADDR` of the admin listener: /metrics, /schedule, /schedule.ics, /healthz, /readyz; keep it inside the cluster, the schedule names embargoed posts (off: none)")
 	fs.StringVar(&cfg.feedTokenFile, "feed-token-file", "", "`FILE` holding a secret token (at least 32 characters, such as from openssl rand -hex 32); the calendar is then also served on the public listener at /feeds/TOKEN/schedule.ics, to share with calendar apps")
 	fs.IntVar(&cfg.maxInFlight, "max-in-flight", webhook.DefaultMaxInFlight, "how many (`N`) webhook requests are handled at once; past it they are answered 503 with Retry-After")
-	fs.IntVar(&cfg.maxConns, "max-connections", webhook.DefaultMaxConns, "how many (`N`) connections the public listener keeps open at once; past it, new ones are closed at once")
+	fs.IntVar(&cfg.maxConns, "max-connections", webhook.DefaultMaxConns, "how many (`N`) connections the public listener keeps open at once; at the cap, the oldest one not being answered makes way for a new one")
 	bodyBudget := sizeFlag{&cfg.bodyBudget}
 	fs.Var(bodyBudget, "body-budget", "`SIZE` of all webhook bodies held at once before their signature is checked (past it: 503 with Retry-After); at least --max-body plus 16MiB")
 	fs.Var(secrets, "webhook-secret", "`SECRET` to verify X-Hub-Signature-256 with; repeat it to accept several while rotating; when given, "+envWebhookSecret+" (comma-separated, preferred: flags show in the process list) is not read")
