@@ -55,6 +55,7 @@ type dictionary struct {
 	seed  maphash.Seed
 	words hashTable // hash of a lower-case word -> entry, words of shortLen bytes or more
 	short hashTable // the same for shorter words: the most frequent, in a table small enough to stay in cache
+	rare  hashTable // the words only SCOWL's size-80 list has, read only for a word the others lack
 	fixes []string  // corrections of known misspellings
 	// byFirst[c][n] lists the common words of n bytes starting with letter
 	// c, with a mask of the letters each contains, for suggestions at edit
@@ -77,33 +78,69 @@ var loadDictionary = sync.OnceValue(buildDictionary)
 
 func buildDictionary() *dictionary {
 	d := &dictionary{seed: maphash.MakeSeed()}
-	words := make(map[string]entry, 340000)
-	add := func(list string, flags uint8) {
-		for line := range strings.Lines(list) {
-			w := strings.TrimSpace(line)
-			if w == "" || strings.HasPrefix(w, "#") {
-				continue
+	lists := [...]struct {
+		text  string
+		flags uint8
+	}{
+		{scowlCommon, flagKnown | flagCommon},
+		{scowlExtra, flagKnown},
+		{scowlBritish, flagKnown},
+		{softwareTerms, flagKnown},
+		{heraldTerms, flagKnown},
+		{scowlRare, flagRare},
+	}
+	// Size the tables by the lines of each length class (a bound: the
+	// same word in two lists or two cases is counted twice).
+	nShort, nLong, nRare := len(misspell.DictMain)/2, len(misspell.DictMain)/2, 0
+	for _, l := range lists {
+		for line := range strings.Lines(l.text) {
+			if l.flags == flagRare {
+				nRare++
+			} else if len(strings.TrimSpace(line)) < shortLen {
+				nShort++
+			} else {
+				nLong++
 			}
-			// Possessives are stripped before lookup; skip them here.
-			if strings.HasSuffix(w, "'s") {
-				continue
-			}
-			w = strings.ToLower(w)
-			if flags == flagRare && words[w].flags()&flagKnown != 0 {
-				continue // "Native" in the size-80 list is "native" of the others
-			}
-			words[w] |= entry(flags)
 		}
 	}
-	add(scowlCommon, flagKnown|flagCommon)
-	add(scowlExtra, flagKnown)
-	add(scowlBritish, flagKnown)
-	add(softwareTerms, flagKnown)
-	add(heraldTerms, flagKnown)
-	add(scowlRare, flagRare)
+	d.short = newHashTable(nShort)
+	d.words = newHashTable(nLong)
+	d.rare = newHashTable(nRare)
+	var common strings.Builder
+	var buf [64]byte
+	for _, l := range lists {
+		for line := range strings.Lines(l.text) {
+			w := strings.TrimSpace(line)
+			if w == "" || w[0] == '#' || len(w) > len(buf) || strings.HasSuffix(w, "'s") {
+				// Possessives are stripped before lookup; skip them here.
+				continue
+			}
+			lw := appendLower(buf[:0], w)
+			t, h := d.table(lw)
+			old := t.get0(h)
+			if l.flags == flagRare {
+				if old.flags()&flagKnown == 0 {
+					// Not "Native" of the size-80 list, "native" of the others.
+					d.rare.put(h, entry(flagKnown|flagRare))
+				}
+				continue
+			}
+			t.put(h, old|entry(l.flags))
+			if l.flags&flagCommon != 0 && old.flags()&flagCommon == 0 && len(lw) >= 2 && len(lw) <= maxSuggestLen+2 && isLowerASCIIBytes(lw) {
+				c := lw[0] - 'a'
+				d.byFirst[c][len(lw)] = append(d.byFirst[c][len(lw)], maskedWord{uint32(common.Len()), letterMask(string(lw))})
+				common.Write(lw)
+			}
+		}
+	}
 	for i := 0; i+1 < len(misspell.DictMain); i += 2 {
-		wrong, right := strings.ToLower(misspell.DictMain[i]), strings.ToLower(misspell.DictMain[i+1])
-		e := words[wrong]
+		wrong, right := misspell.DictMain[i], strings.ToLower(misspell.DictMain[i+1])
+		if len(wrong) > len(buf) {
+			continue
+		}
+		lw := appendLower(buf[:0], wrong)
+		t, h := d.table(lw)
+		e := t.get0(h)
 		if e.flags()&(flagKnown|flagMisspelt) != 0 {
 			// A word the dictionaries up to size 70 know is not flagged on
 			// the word of one list; a word only the size-80 list has
@@ -111,39 +148,31 @@ func buildDictionary() *dictionary {
 			continue
 		}
 		d.fixes = append(d.fixes, right)
-		words[wrong] = e&^entry(flagRare) | entry(flagMisspelt) | entry(len(d.fixes))<<8
-	}
-	for w, e := range words {
-		if e.flags()&flagRare != 0 {
-			words[w] = e | entry(flagKnown)
-		}
-	}
-	nShort := 0
-	for w := range words {
-		if len(w) < shortLen {
-			nShort++
-		}
-	}
-	d.short = newHashTable(nShort)
-	d.words = newHashTable(len(words) - nShort)
-	for w, e := range words {
-		if len(w) < shortLen {
-			d.short.put(d.hash(w), e)
-		} else {
-			d.words.put(d.hash(w), e)
-		}
-	}
-	var common strings.Builder
-	for w, e := range words {
-		if e.flags()&flagCommon == 0 || len(w) < 2 || len(w) > maxSuggestLen+2 || !isLowerASCII(w) {
-			continue
-		}
-		c := w[0] - 'a'
-		d.byFirst[c][len(w)] = append(d.byFirst[c][len(w)], maskedWord{uint32(common.Len()), letterMask(w)})
-		common.WriteString(w)
+		// In the main table, read before the rare one.
+		t.put(h, e|entry(flagMisspelt)|entry(len(d.fixes))<<8)
 	}
 	d.common = common.String()
 	return d
+}
+
+// table returns the table and the hash of a lower-case word.
+func (d *dictionary) table(w []byte) (*hashTable, uint64) {
+	if len(w) < shortLen {
+		return &d.short, maphash.Bytes(d.seed, w)
+	}
+	return &d.words, maphash.Bytes(d.seed, w)
+}
+
+// appendLower appends w in ASCII lower case (other bytes as they are).
+func appendLower(dst []byte, w string) []byte {
+	for i := 0; i < len(w); i++ {
+		b := w[i]
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		dst = append(dst, b)
+	}
+	return dst
 }
 
 // shortLen is the length from which words go to dictionary.words.
@@ -153,10 +182,11 @@ func (d *dictionary) hash(w string) uint64 { return maphash.String(d.seed, w) }
 
 // lookupBytes returns the entry of a lower-case word.
 func (d *dictionary) lookupBytes(w []byte) (entry, bool) {
-	if len(w) < shortLen {
-		return d.short.get(maphash.Bytes(d.seed, w))
+	t, h := d.table(w)
+	if e, ok := t.get(h); ok {
+		return e, true
 	}
-	return d.words.get(maphash.Bytes(d.seed, w))
+	return d.rare.get(h)
 }
 
 // hashTable maps word hashes to entries: open addressing with linear
@@ -189,6 +219,12 @@ func (t *hashTable) put(h uint64, e entry) {
 			return
 		}
 	}
+}
+
+// get0 returns the entry of h, or 0.
+func (t *hashTable) get0(h uint64) entry {
+	e, _ := t.get(h)
+	return e
 }
 
 func (t *hashTable) get(h uint64) (entry, bool) {

@@ -446,7 +446,7 @@ type wordMode struct {
 // phraseToken is a word of the current block, kept for the repeated-phrase
 // rule.
 type phraseToken struct {
-	start, cs, ce, end int
+	start, cs, ce, end int32
 	lead, trail        bool
 	sentenceStart      bool
 	afterRepeat        bool   // the token after a collapsed repeated word
@@ -481,12 +481,16 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 	// The block's words and English function words, and its first
 	// misspelling, to drop the misspellings of a block that is not
 	// English prose (a quotation in another language, a list of names).
-	blockFirst, blockWords, blockStops := len(issues), 0, 0
-	endBlock := func() {
-		if mode.spell && blockWords >= minBlockWords && blockStops*blockStopRatio < blockWords {
-			issues = dropMisspellings(issues, blockFirst)
+	// The function words are counted only for a block with a finding,
+	// which is rare, so that the count costs nothing on most blocks.
+	blockFirst, blockStart := len(issues), 0
+	endBlock := func(end int) {
+		if mode.spell && len(issues) > blockFirst {
+			if words, stops := englishStopRatio(text[blockStart:end]); words >= minBlockWords && stops*blockStopRatio < words {
+				issues = dropMisspellings(issues, blockFirst)
+			}
 		}
-		blockFirst, blockWords, blockStops = len(issues), 0, 0
+		blockFirst = len(issues)
 	}
 	for i := 0; ; {
 		newlines, ok := nextChunk(text, i, k)
@@ -499,7 +503,8 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 			havePrev = false
 			braces = 0
 			ntoks = 0
-			endBlock()
+			endBlock(k.start)
+			blockStart = k.start
 		}
 		if k.open+k.closed > 0 || braces > 0 {
 			braces = max(0, braces+k.open-k.closed)
@@ -508,14 +513,6 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 			continue
 		}
 		word := k.isWord()
-		if word {
-			blockWords++
-			if !k.nonASCII && isStopWord(text[k.cs:k.ce]) {
-				blockStops++
-			}
-		} else if k.hasAnyLetter || k.digit {
-			blockWords++
-		}
 		wasSentenceStart := sentenceStart
 		collapsed := false
 		if word && havePrev && prev.trail && prev.end-prev.ce == 1 && text[prev.ce] == ',' && k.start == prev.end+1 && strings.EqualFold(text[prev.cs:prev.ce], text[k.cs:k.ce]) {
@@ -548,16 +545,19 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 				// "in the the cluster in the cluster": the phrase rule
 				// reads the text as its repeated-word fix leaves it.
 				toks[ntoks-1].trail = k.trail && k.ce < k.end
-				toks[ntoks-1].end = k.end
+				toks[ntoks-1].end = int32(k.end)
 				toks[ntoks-1].afterRepeat = true
 			} else {
 				if ntoks == len(toks) {
 					copy(toks[:], toks[maxPhraseWords:])
 					ntoks = maxPhraseWords
 				}
-				toks[ntoks] = phraseToken{start: k.start, cs: k.cs, ce: k.ce, end: k.end, lead: k.lead, trail: k.trail, sentenceStart: wasSentenceStart, key: tokenKey(text[k.cs:k.ce])}
+				t := &toks[ntoks]
+				t.start, t.cs, t.ce, t.end = int32(k.start), int32(k.cs), int32(k.ce), int32(k.end)
+				t.key = tokenKey(text[k.cs:k.ce])
+				t.lead, t.trail, t.sentenceStart, t.afterRepeat = k.lead, k.trail, wasSentenceStart, false
 				ntoks++
-				if ntoks >= 2*minPhraseWords {
+				if ntoks >= 2*minPhraseWords && phraseCandidate(toks[:ntoks], k.sentenceEnd) {
 					if is, ok := repeatedPhrase(text, toks[:ntoks]); ok {
 						issues = append(issues, is)
 						ntoks = 0
@@ -580,7 +580,7 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 		k, prev = prev, k
 		havePrev, prevSentenceStart = true, wasSentenceStart
 	}
-	endBlock()
+	endBlock(len(text))
 	issues = dropTranscriptRepeats(issues, first, stutters)
 	issues = dropNames(text, issues, first)
 	return dropRepeatedSpellings(text, issues, first)
@@ -848,12 +848,12 @@ func repeatedPhrase(text string, toks []phraseToken) (Issue, bool) {
 			}
 			ok = ok && !b[0].lead && gapOK(text[a[n-1].end:b[0].start])
 		}
-		if !ok || wholeLines(text, a[0].start, a[n-1].end, b[0].start, b[n-1].end) {
+		if !ok || wholeLines(text, int(a[0].start), int(a[n-1].end), int(b[0].start), int(b[n-1].end)) {
 			// Two lines alike ("![Screenshot of x](x.png)" over its
 			// caption "_Screenshot of x_", a refrain) are meant.
 			continue
 		}
-		is := Issue{Rule: RuleRepeatedPhrase, Start: a[0].cs, End: b[n-1].ce}
+		is := Issue{Rule: RuleRepeatedPhrase, Start: int(a[0].cs), End: int(b[n-1].ce)}
 		first, second := text[a[0].cs:a[n-1].ce], text[b[0].cs:b[n-1].ce]
 		is.Replacement = first
 		for _, t := range a {
@@ -891,6 +891,24 @@ func wholeLines(text string, as, ae, bs, be int) bool {
 		return i == len(text) || text[i] == '\n'
 	}
 	return lineStart(as) && lineEnd(ae) && lineStart(bs) && lineEnd(be)
+}
+
+// phraseCandidate reports whether the last word of toks is the same, by
+// its key, as a word minPhraseWords or more before it, as the end of a
+// repeated phrase must be: a cheap test before repeatedPhrase.
+func phraseCandidate(toks []phraseToken, sentenceEnd bool) bool {
+	last := len(toks) - 1
+	maxN := min(len(toks)/2, minPhraseNoEnd)
+	if sentenceEnd {
+		maxN = min(len(toks)/2, maxPhraseWords)
+	}
+	key := toks[last].key
+	for n := minPhraseWords; n <= maxN; n++ {
+		if toks[last-n].key == key {
+			return true
+		}
+	}
+	return false
 }
 
 // clip shortens s to about n bytes at a word boundary, with an ellipsis.
