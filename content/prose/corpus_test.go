@@ -416,6 +416,9 @@ func TestCorpusNoise(t *testing.T) {
 			current = append(current, f)
 		})
 	}
+	if len(postsBySite) != corpusSites {
+		t.Errorf("corpus has %d sites, want %d", len(postsBySite), corpusSites)
+	}
 	for _, rest := range judged {
 		for _, f := range rest {
 			if f.verdict == "true" || f.verdict == "true-bad-fix" {

@@ -151,6 +151,9 @@ func buildDictionary() *dictionary {
 		// In the main table, read before the rare one.
 		t.put(h, e|entry(flagMisspelt)|entry(len(d.fixes))<<8)
 	}
+	// The tables were sized by a bound; fit them to what they hold, so
+	// that lookups touch less memory.
+	d.short, d.words, d.rare = d.short.fit(), d.words.fit(), d.rare.fit()
 	d.common = common.String()
 	return d
 }
@@ -219,6 +222,27 @@ func (t *hashTable) put(h uint64, e entry) {
 			return
 		}
 	}
+}
+
+// fit returns t in a table of the size newHashTable gives for the entries
+// it holds.
+func (t *hashTable) fit() hashTable {
+	n := 0
+	for _, s := range t.slots {
+		if s.h != 0 {
+			n++
+		}
+	}
+	out := newHashTable(n)
+	if len(out.slots) >= len(t.slots) {
+		return *t
+	}
+	for _, s := range t.slots {
+		if s.h != 0 {
+			out.put(s.h, s.e)
+		}
+	}
+	return out
 }
 
 // get0 returns the entry of h, or 0.
