@@ -181,8 +181,6 @@ func appendLower(dst []byte, w string) []byte {
 // shortLen is the length from which words go to dictionary.words.
 const shortLen = 5
 
-func (d *dictionary) hash(w string) uint64 { return maphash.String(d.seed, w) }
-
 // lookupBytes returns the entry of a lower-case word.
 func (d *dictionary) lookupBytes(w []byte) (entry, bool) {
 	t, h := d.table(w)
@@ -266,15 +264,6 @@ func (t *hashTable) get(h uint64) (entry, bool) {
 // fix returns the correction of a known misspelling.
 func (d *dictionary) fix(e entry) string {
 	return d.fixes[e>>8-1]
-}
-
-func isLowerASCII(w string) bool {
-	for i := 0; i < len(w); i++ {
-		if w[i] < 'a' || w[i] > 'z' {
-			return false
-		}
-	}
-	return true
 }
 
 func letterMask(w string) uint32 {
