@@ -46,6 +46,10 @@ COPY --from=build --chown=nonroot:nonroot /out/data /var/lib/herald
 VOLUME ["/var/lib/herald"]
 ENV HERALD_DATA_DIR=/var/lib/herald
 USER nonroot:nonroot
+# 8080 is the public listener (the webhook, /healthz, /readyz). The admin
+# listener (/metrics, /schedule) is on the container's loopback, 127.0.0.1:9090,
+# and not exposed: set HERALD_ADMIN_LISTEN=0.0.0.0:9090 for a scraper in
+# another container, and keep that port off any Ingress.
 EXPOSE 8080
 # herald healthcheck probes /healthz; with another --listen port, override it.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
