@@ -582,7 +582,7 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 	}
 	endBlock(len(text))
 	issues = dropTranscriptRepeats(issues, first, stutters)
-	issues = dropNames(text, issues, first)
+	issues = dropNames(text, issues, first, mode.title)
 	return dropRepeatedSpellings(text, issues, first)
 }
 
@@ -593,10 +593,13 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 // also writes with a capital inside a sentence ("Voltra ... voltra"), or
 // three times or more in any case. Known misspellings and slips in the
 // repository's terms are kept.
-func dropNames(text string, issues []Issue, first int) []Issue {
+func dropNames(text string, issues []Issue, first int, title bool) []Issue {
 	var lower []byte // text in ASCII lower case, made on first use
 	out := issues[:first]
 	for _, is := range issues[first:] {
+		if is.Rule == RuleMisspelling && is.listed && !title && 'A' <= text[is.Start] && text[is.Start] <= 'Z' && beforeCapital(text, is.End) {
+			continue // "Sebastiaan Deckers": a first name, not "Sebastian"
+		}
 		if is.Rule != RuleMisspelling || is.listed || is.repoTerm {
 			out = append(out, is)
 			continue
@@ -683,6 +686,12 @@ func listItemNearName(text string, s, e int) bool {
 		}
 	}
 	return false
+}
+
+// beforeCapital reports whether a capitalised word follows text[:e] after
+// one space.
+func beforeCapital(text string, e int) bool {
+	return e+1 < len(text) && text[e] == ' ' && 'A' <= text[e+1] && text[e+1] <= 'Z'
 }
 
 // afterFullName reports whether text[s:e] follows two capitalised words
@@ -1115,7 +1124,7 @@ func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *int, iss
 		// meant: "mirrord", "nftables" in the title of a post about them.
 		return issues
 	}
-	if (!firstUpper || sc.title) && c.derivedWord(lw) {
+	if (!firstUpper || sc.title) && (c.derivedWord(lw) || c.identifier(lw)) {
 		return issues
 	}
 	if letters >= minUnknownLen+1 && c.vocab != nil && isLowerASCIIBytes(lw) && *budget > 0 {
@@ -1332,6 +1341,27 @@ func (c *Checker) agentNoun(w []byte) bool {
 	return false
 }
 
+// identifier reports whether w is a word of four letters or more with a
+// prefix or suffix of one or two consonants, the way C and Go names are
+// formed ("fprint", "gcustom", "wcwidth", "peekfd"), or "go" before a word
+// ("golint"): a name of code, not a slip.
+func (c *Checker) identifier(w []byte) bool {
+	consonants := func(b []byte) bool {
+		for _, x := range b {
+			if isVowel(x) || x == 'y' {
+				return false
+			}
+		}
+		return true
+	}
+	for n := 1; n <= 2 && n+4 <= len(w); n++ {
+		if consonants(w[:n]) && c.mainWord(w[n:]) || consonants(w[len(w)-n:]) && c.mainWord(w[:len(w)-n]) {
+			return true
+		}
+	}
+	return len(w) >= 6 && w[0] == 'g' && w[1] == 'o' && c.commonWord(w[2:])
+}
+
 func isVowel(b byte) bool {
 	switch b {
 	case 'a', 'e', 'i', 'o', 'u':
@@ -1373,13 +1403,16 @@ func checkPlaceholders(text string, issues []Issue) []Issue {
 				// "our TODO list", "a TBD date": the word, not a note.
 				continue
 			}
+			if mentioned(text, s, e) {
+				continue
+			}
 			issues = append(issues, Issue{Rule: RulePlaceholder, Start: s, End: e,
 				Message: `"` + p + `" is a placeholder; finish the text or remove it before publishing`})
 		}
 	}
 	for _, p := range [...]string{"lorem ipsum", "Lorem ipsum", "Lorem Ipsum", "LOREM IPSUM"} {
 		for s := range indexAll(text, p) {
-			if s > 0 && isWordByte(text[s-1]) {
+			if s > 0 && isWordByte(text[s-1]) || mentioned(text, s, s+len(p)) {
 				continue
 			}
 			issues = append(issues, Issue{Rule: RulePlaceholder, Start: s, End: s + len(p),
@@ -1407,6 +1440,34 @@ func checkPlaceholders(text string, issues []Issue) []Issue {
 		}
 	}
 	return issues
+}
+
+// mentioned reports whether the placeholder text[s:e] is named in a list of
+// placeholders ("TODO, TBD, FIXME, lorem ipsum"), as a text about them
+// does, rather than left in the post.
+func mentioned(text string, s, e int) bool {
+	isPlaceholder := func(w string) bool {
+		return slices.Contains(placeholders[:], w) || strings.EqualFold(w, "lorem ipsum")
+	}
+	if rest, ok := strings.CutPrefix(text[e:], ", "); ok {
+		for _, p := range placeholders {
+			if strings.HasPrefix(rest, p) {
+				return true
+			}
+		}
+		if len(rest) >= 11 && isPlaceholder(rest[:11]) {
+			return true
+		}
+	}
+	if before, ok := strings.CutSuffix(text[:s], ", "); ok {
+		i := len(before)
+		for i > 0 && (isWordByte(before[i-1]) || before[i-1] == ' ') && len(before)-i < 11 {
+			i--
+		}
+		w := strings.TrimSpace(before[i:])
+		return w != "" && (isPlaceholder(w) || len(w) > 5 && isPlaceholder(w[len(w)-5:]) || len(w) > 4 && isPlaceholder(w[len(w)-4:]) || len(w) > 3 && isPlaceholder(w[len(w)-3:]))
+	}
+	return false
 }
 
 // indexAll yields the offset of each occurrence of sub in text, left to
@@ -1444,8 +1505,11 @@ func looksLikeNote(text string, s, e int) bool {
 		return true
 	}
 	switch text[j] {
-	case ':', ')', ']', '-', '!':
+	case ':', '-', '!':
 		return true
+	case ')', ']':
+		// "(TODO)", "[TBD]": a note in brackets; not "such as TODO)".
+		return i >= 0 && (text[i] == '(' && text[j] == ')' || text[i] == '[' && text[j] == ']')
 	}
 	return strings.HasPrefix(text[j:], "—") || strings.HasPrefix(text[j:], "–")
 }

@@ -336,6 +336,9 @@ func TestPlaceholder(t *testing.T) {
 		{"TODO items at the start of a line", "TODO items are kept in a file.", nil},
 		{"todo app in a sentence", "We built a todo app, and the todo list syncs.", nil},
 		{"TODO note without a colon", "TODO write the intro", []finding{{RulePlaceholder, "TODO", noFix}}},
+		{"named in a list", "TODO, TBD, FIXME, XXX, lorem ipsum, outside code.", nil},
+		{"named as an example", "placeholder text such as TODO). Markdown is parsed", nil},
+		{"TODO in brackets", "The speaker is (TODO) for now.", []finding{{RulePlaceholder, "TODO", noFix}}},
 	})
 }
 
@@ -372,6 +375,8 @@ func TestMisspellingTechnicalWords(t *testing.T) {
 		{"compound with a tech prefix", "The devdocs and devstats pages.", nil},
 		{"part of a package name", "We use react-native-opentok for video.", nil},
 		{"short unknown word", "Run godoc or gradle first.", nil},
+		{"code names of a short prefix or suffix", "Use fprint, gcustom matchers, wcwidth and peekfd with golint.", nil},
+		{"a first name", "Sebastiaan Deckers is a collaborator.", nil},
 	})
 }
 
@@ -403,6 +408,11 @@ func TestMisspellingRecall(t *testing.T) {
 		{"doubled", "We are targetting ARM.", []finding{{RuleMisspelling, "targetting", "targeting"}}},
 		{"swapped", "Pick a langauge first.", []finding{{RuleMisspelling, "langauge", "language"}}},
 		{"capitalised at the start", "Seperate them.", []finding{{RuleMisspelling, "Seperate", "Separate"}}},
+		// Slips of published changelogs and READMEs no rule was tuned on.
+		{"changelog slips", "Bump dependecies, fix precendence of flags, events emmitted twice, an optmized path.",
+			[]finding{{RuleMisspelling, "dependecies", "dependencies"}, {RuleMisspelling, "precendence", "precedence"}, {RuleMisspelling, "emmitted", "emitted"}, {RuleMisspelling, "optmized", "optimized"}}},
+		{"readme slips", "Report it upsteam; under these condintions the initalization is compliated.",
+			[]finding{{RuleMisspelling, "upsteam", "upstream"}, {RuleMisspelling, "condintions", "conditions"}, {RuleMisspelling, "initalization", "initialization"}, {RuleMisspelling, "compliated", "complicated"}}},
 	})
 }
 
