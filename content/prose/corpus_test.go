@@ -486,3 +486,28 @@ func TestCorpusNoise(t *testing.T) {
 		}
 	}
 }
+
+// TestCorpusDetectLanguage checks DetectLanguage, on the sample Check
+// reads, against the language each corpus post is known to be in: the
+// Hugo content/<lang>/ folder, else English (every post of the Docusaurus
+// and Jekyll sites is). A text too short to tell ("") passes.
+func TestCorpusDetectLanguage(t *testing.T) {
+	for _, p := range loadCorpus(t) {
+		txt := strings.Join(p.texts, "\n\n")
+		if len(txt) > detectSample {
+			txt = txt[:detectSample]
+		}
+		got := DetectLanguage(txt)
+		want := p.lang
+		if want == "" {
+			want = "en"
+		}
+		switch {
+		case got == "":
+		case want == "en" && got != "en":
+			t.Errorf("%s: DetectLanguage = %q, want en", p.path, got)
+		case want != "en" && got == "en":
+			t.Errorf("%s (%s): DetectLanguage = en", p.path, want)
+		}
+	}
+}

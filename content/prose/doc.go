@@ -17,7 +17,7 @@
 //
 // Only English is spell-checked. Options.Language gives the site's
 // language and TextOptions.Language a text's own (BCP 47 tags: "en",
-// "en-US", "ja"); with neither, DetectLanguage reads a 2 KB sample of the
+// "en-US", "ja"); with neither, DetectLanguage reads a 1 KB sample of the
 // text (scripts, and the share of English function words such as "the",
 // "of", "and") and a text in Japanese, Chinese, Korean, Cyrillic or
 // another script, or in a Latin-script language other than English
@@ -179,7 +179,7 @@
 // # Cost
 //
 // Check makes one pass over the bytes for the character rules (printable
-// ASCII eight bytes at a time), one over at most 2 KB for the language
+// ASCII eight bytes at a time), one over at most 1 KB for the language
 // when it is not stated, and one over the words, with one table lookup per
 // word it spells. It allocates nothing for a known word, only for the
 // issues it returns and the suggestion search of an unknown word. The

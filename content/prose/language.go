@@ -185,7 +185,7 @@ func isStopWord(w string) bool {
 
 // detectSample is the number of bytes at the start of a text that
 // spellLanguage reads to detect its language.
-const detectSample = 2048
+const detectSample = 1024
 
 // spellLanguage reports whether text, whose language is tag ("" for
 // unknown), is English and so spell-checked.
