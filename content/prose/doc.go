@@ -184,14 +184,15 @@
 // word it spells. It allocates nothing for a known word, only for the
 // issues it returns and the suggestion search of an unknown word. The
 // embedded lists are parsed once per process, on the first NewChecker
-// (about 100 ms, 10.6 MB of heap with the size-80 words; the size-70 lists
-// alone took 50 ms and 6.4 MB). The dictionary and the Vocabulary key words
+// (about 70 ms and 10.6 MB of heap with the size-80 words; the size-70
+// lists alone took 44 ms and 6.4 MB). The dictionary and the Vocabulary key words
 // by a 64-bit hash and hold no pointers, so the garbage collector never
 // scans them. On the 2-core machine the project is developed on, a
-// realistic 9 KB post of 1,500 words takes 130 to 150 µs of CPU, 1.25 to
-// 1.4 times the previous rules measured in the same run (the repeated-phrase
-// rule and the language sample), 6,000 to 7,000 posts a second on one core;
-// the corpus runs at 1.8 times the previous speed, since posts that are not
+// realistic 9 KB English post of 1,537 words takes about 125 µs of CPU,
+// 1.25 times the previous rules (99 µs) measured in the same run, the cost
+// of the repeated-phrase rule and of the language sample: 8,000 posts a
+// second on one core. The .md posts of the corpus run at twice the previous
+// speed (6,900 posts a second against 3,500), since posts that are not
 // English skip the spelling rule (BenchmarkCheck, BenchmarkCheckEnglish,
 // BenchmarkCheckCorpus, BenchmarkLoadDictionary). Unknown words cost more
 // (suggestion search), still linear (BenchmarkCheckUnknownWords).
