@@ -80,8 +80,12 @@ func (c *Checker) checkChars(text string, issues []Issue) []Issue {
 		}
 		switch {
 		case r == utf8.RuneError:
+			// In a word ("caf\uFFFD") a letter was lost; alone it may be
+			// named on purpose ("the replacement character \uFFFD"), so
+			// it is only a warning.
 			issues = append(issues, Issue{Rule: RuleMojibake, Start: i, End: i + size,
-				Message: "U+FFFD REPLACEMENT CHARACTER marks a character lost in an encoding conversion; restore the original character"})
+				Message:   "U+FFFD REPLACEMENT CHARACTER marks a character lost in an encoding conversion; restore the original character",
+				Tentative: !nextToLetter(text, i, i+size)})
 		case r == 0x202A || r == 0x202B || r == 0x202C || r == 0x202D || r == 0x202E ||
 			r == 0x2066 || r == 0x2067 || r == 0x2068 || r == 0x2069:
 			// Embeddings, overrides and isolates reorder what a reader sees
@@ -210,6 +214,21 @@ func charName(r rune) string {
 var cp1252High = [32]rune{
 	0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
 	0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+}
+
+// nextToLetter reports whether text[s:e] touches a letter on either side.
+func nextToLetter(text string, s, e int) bool {
+	if s > 0 {
+		if r, _ := utf8.DecodeLastRuneInString(text[:s]); unicode.IsLetter(r) {
+			return true
+		}
+	}
+	if e < len(text) {
+		if r, _ := utf8.DecodeRuneInString(text[e:]); unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // cp1252Byte returns the Windows-1252 byte of r, if it has one above 0x7F.

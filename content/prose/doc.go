@@ -96,8 +96,8 @@
 // ID (azuread)"), a whole item of a list next to a capitalised name or an
 // @handle ("Thanks to Jane Doe, lehnerj and @foo"), a word after a full
 // name at the end of a line ("Diego Hurtado ocelotl"), a word the text also
-// writes with a capital inside a sentence ("Voltra ... voltra") or three
-// times or more in any case; a part of a hyphenated word ("react-native-
+// writes with a capital inside a sentence ("Voltra ... voltra") or twice
+// or more in any case (a known misspelling: three times); a part of a hyphenated word ("react-native-
 // opentok") only for near slips. In a title (TextOptions.Title) capitals
 // say nothing, so every word is checked, but only for known misspellings
 // and near slips, and a word the Vocabulary has seen at all (the post's own
@@ -116,7 +116,9 @@
 // UTF-8: the round trip is exact, so the fix is certain. "â€" with its
 // last byte lost (” is E2 80 9D, and 9D has no Windows-1252 character) is
 // reported as Tentative, with ” as a suggestion. A byte that is not UTF-8
-// and U+FFFD REPLACEMENT CHARACTER are reported without a fix.
+// and U+FFFD REPLACEMENT CHARACTER are reported without a fix; U+FFFD that
+// touches no letter (named on purpose: "the character � is used") is
+// Tentative.
 //
 // bidi-control: the embeddings, overrides and isolates U+202A–U+202E and
 // U+2066–U+2069 (Trojan Source), always; the marks U+200E, U+200F and

@@ -591,7 +591,9 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 // alone in parentheses ("Microsoft Entra ID (azuread)"); an item of a list
 // next to names ("Thanks to Jane Doe, lehnerj and @foo"); a word the text
 // also writes with a capital inside a sentence ("Voltra ... voltra"), or
-// three times or more in any case. Known misspellings and slips in the
+// twice or more in any case: a slip is rarely repeated letter for letter,
+// a name or a term ("certifi", "squircle") often is. Known misspellings
+// (reported unless written three times) and slips in the
 // repository's terms are kept.
 func dropNames(text string, issues []Issue, first int, title bool) []Issue {
 	var lower []byte // text in ASCII lower case, made on first use
@@ -723,8 +725,8 @@ func afterFullName(text string, s, e int) bool {
 	return true
 }
 
-// meantElsewhere reports whether the word text[s:e] occurs in text three
-// times or more in any case, or once with a capital after a word or comma
+// meantElsewhere reports whether the word text[s:e] occurs in text twice
+// or more in any case, or once with a capital after a word or comma
 // (a name: "Voltra is a player ... voltra"). lower is text in lower case.
 func meantElsewhere(text string, lower []byte, s, e int) bool {
 	w := lower[s:e]
@@ -740,7 +742,7 @@ func meantElsewhere(text string, lower []byte, s, e int) bool {
 			continue
 		}
 		n++
-		if n >= 3 {
+		if n >= 2 {
 			return true
 		}
 		if at == s || text[at] < 'A' || text[at] > 'Z' {

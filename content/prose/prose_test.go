@@ -377,6 +377,7 @@ func TestMisspellingTechnicalWords(t *testing.T) {
 		{"short unknown word", "Run godoc or gradle first.", nil},
 		{"code names of a short prefix or suffix", "Use fprint, gcustom matchers, wcwidth and peekfd with golint.", nil},
 		{"a first name", "Sebastiaan Deckers is a collaborator.", nil},
+		{"a package named twice", "Use the system store instead of the bundled certifi certificates; without certifi it works.", nil},
 	})
 }
 
@@ -565,6 +566,20 @@ func TestRepeatedPhrase(t *testing.T) {
 	})
 }
 
+func TestReplacementCharacterNamed(t *testing.T) {
+	t.Parallel()
+	c := NewChecker(Options{})
+	for text, tentative := range map[string]bool{
+		"the Unicode replacement character \uFFFD will be used": true,
+		"Thanks to Jos\uFFFD for the talk":                      false,
+	} {
+		is := c.Check(text)
+		if len(is) != 1 || is[0].Rule != RuleMojibake || is[0].Tentative != tentative {
+			t.Errorf("Check(%q) = %+v, want one mojibake issue, Tentative %v", text, is, tentative)
+		}
+	}
+}
+
 // TestMojibakeLatin1 runs accented names and words read as Windows-1252.
 func TestMojibakeLatin1(t *testing.T) {
 	t.Parallel()
@@ -577,6 +592,7 @@ func TestMojibakeLatin1(t *testing.T) {
 		{"city", "SÃ£o Paulo and ZÃ¼rich", []finding{{RuleMojibake, "Ã£", "ã"}, {RuleMojibake, "Ã¼", "ü"}}},
 		{"lost last byte: a guess", "a â€œquoteâ€ here", []finding{{RuleMojibake, "â€œ", "“"}, {RuleMojibake, "â€", "(unsafe) ”"}}},
 		{"real accented text", "Café, naïve, São Paulo, Zürich, Ångström, Ørsted.", nil},
+		{"a lost letter", "Jos\uFFFD and the caf\uFFFD", []finding{{RuleMojibake, "\uFFFD", noFix}, {RuleMojibake, "\uFFFD", noFix}}},
 		{"Portuguese capitals", "SÃO PAULO", nil},
 	})
 }
