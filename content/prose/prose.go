@@ -474,7 +474,15 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 	first, budget := len(issues), maxSearches
 	sentenceStart := true
 	braces := 0 // depth of {...}: template tags, shortcodes, attribute lists
-	var toks [2 * maxPhraseWords]phraseToken
+	// The words of the block for the repeated-phrase rule: a key, the
+	// start and two flags each, the least that tells a candidate; the
+	// tokens are read again from the text for a candidate only.
+	var (
+		pkeys   [2 * maxPhraseWords]uint32
+		pstarts [2 * maxPhraseWords]int32
+		pflags  [2 * maxPhraseWords]uint8
+		scratch [2 * maxPhraseWords]phraseToken
+	)
 	ntoks := 0
 	stutters := 0
 	before := [2]int{-1, -1} // the core of the word before prev, for "what it is is"
@@ -544,21 +552,24 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 			if collapsed && ntoks > 0 {
 				// "in the the cluster in the cluster": the phrase rule
 				// reads the text as its repeated-word fix leaves it.
-				toks[ntoks-1].trail = k.trail && k.ce < k.end
-				toks[ntoks-1].end = int32(k.end)
-				toks[ntoks-1].afterRepeat = true
+				pflags[ntoks-1] |= phraseCollapsed
 			} else {
-				if ntoks == len(toks) {
-					copy(toks[:], toks[maxPhraseWords:])
+				if ntoks == len(pkeys) {
+					copy(pkeys[:], pkeys[maxPhraseWords:])
+					copy(pstarts[:], pstarts[maxPhraseWords:])
+					copy(pflags[:], pflags[maxPhraseWords:])
 					ntoks = maxPhraseWords
 				}
-				t := &toks[ntoks]
-				t.start, t.cs, t.ce, t.end = int32(k.start), int32(k.cs), int32(k.ce), int32(k.end)
-				t.key = tokenKey(text[k.cs:k.ce])
-				t.lead, t.trail, t.sentenceStart, t.afterRepeat = k.lead, k.trail, wasSentenceStart, false
+				pkeys[ntoks] = tokenKey(text[k.cs:k.ce])
+				pstarts[ntoks] = int32(k.start)
+				pflags[ntoks] = 0
+				if wasSentenceStart {
+					pflags[ntoks] = phraseSentenceStart
+				}
 				ntoks++
-				if ntoks >= 2*minPhraseWords && phraseCandidate(toks[:ntoks], k.sentenceEnd) {
-					if is, ok := repeatedPhrase(text, toks[:ntoks]); ok {
+				if ntoks >= 2*minPhraseWords && phraseCandidate(pkeys[:ntoks], k.sentenceEnd) {
+					toks := phraseTokens(text, pstarts[:ntoks], pflags[:ntoks], scratch[:0])
+					if is, ok := repeatedPhrase(text, toks); ok {
 						issues = append(issues, is)
 						ntoks = 0
 					}
@@ -904,22 +915,45 @@ func wholeLines(text string, as, ae, bs, be int) bool {
 	return lineStart(as) && lineEnd(ae) && lineStart(bs) && lineEnd(be)
 }
 
-// phraseCandidate reports whether the last word of toks is the same, by
-// its key, as a word minPhraseWords or more before it, as the end of a
-// repeated phrase must be: a cheap test before repeatedPhrase.
-func phraseCandidate(toks []phraseToken, sentenceEnd bool) bool {
-	last := len(toks) - 1
-	maxN := min(len(toks)/2, minPhraseNoEnd)
+// Flags of a word kept for the repeated-phrase rule.
+const (
+	phraseSentenceStart uint8 = 1 << iota // the word starts a sentence
+	phraseCollapsed                       // the next word repeats it and is read as one with it
+)
+
+// phraseCandidate reports whether the last two words of a block, by their
+// keys, are the same as two words minPhraseWords or more before them, as
+// the end of a repeated phrase must be: a cheap test before repeatedPhrase.
+func phraseCandidate(keys []uint32, sentenceEnd bool) bool {
+	last := len(keys) - 1
+	maxN := min(len(keys)/2, minPhraseNoEnd)
 	if sentenceEnd {
-		maxN = min(len(toks)/2, maxPhraseWords)
+		maxN = min(len(keys)/2, maxPhraseWords)
 	}
-	key := toks[last].key
+	k1, k2 := keys[last], keys[last-1]
 	for n := minPhraseWords; n <= maxN; n++ {
-		if toks[last-n].key == key {
+		if keys[last-n] == k1 && keys[last-n-1] == k2 {
 			return true
 		}
 	}
 	return false
+}
+
+// phraseTokens reads the words starting at starts again from text, as
+// repeatedPhrase needs them, appending them to dst.
+func phraseTokens(text string, starts []int32, flags []uint8, dst []phraseToken) []phraseToken {
+	var k, next chunk
+	for j, s := range starts {
+		nextChunk(text, int(s), &k)
+		t := phraseToken{start: int32(k.start), cs: int32(k.cs), ce: int32(k.ce), end: int32(k.end),
+			key: tokenKey(text[k.cs:k.ce]), lead: k.lead, trail: k.trail, sentenceStart: flags[j]&phraseSentenceStart != 0}
+		if flags[j]&phraseCollapsed != 0 {
+			nextChunk(text, k.end, &next)
+			t.end, t.trail, t.afterRepeat = int32(next.end), next.ce < next.end, true
+		}
+		dst = append(dst, t)
+	}
+	return dst
 }
 
 // clip shortens s to about n bytes at a word boundary, with an ellipsis.
