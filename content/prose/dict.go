@@ -343,6 +343,38 @@ func (d *dictionary) doubling(w string, limit int) []string {
 	return out
 }
 
+// slipOfCommon reports whether w is a common word of six letters or more
+// with one letter dropped (not the first) or two neighbouring letters
+// swapped.
+func (d *dictionary) slipOfCommon(w []byte) bool {
+	if len(w)+1 < 6 || len(w) >= 63 {
+		return false
+	}
+	var buf [64]byte
+	common := func(b []byte) bool {
+		e, ok := d.lookupBytes(b)
+		return ok && e.flags()&flagCommon != 0
+	}
+	for i := 1; i+1 < len(w); i++ {
+		if w[i] != w[i+1] {
+			b := append(buf[:0], w...)
+			b[i], b[i+1] = b[i+1], b[i]
+			if common(b) {
+				return true
+			}
+		}
+	}
+	for i := 1; i <= len(w); i++ {
+		for ch := byte('a'); ch <= 'z'; ch++ {
+			b := append(append(append(buf[:0], w[:i]...), ch), w[i:]...)
+			if common(b) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // minFarLen is the shortest unknown word reported for being two edits from
 // a common word: shorter ones are more often names or terms.
 const minFarLen = 7

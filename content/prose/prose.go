@@ -1160,7 +1160,7 @@ func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *int, iss
 		// meant: "mirrord", "nftables" in the title of a post about them.
 		return issues
 	}
-	if (!firstUpper || sc.title) && (c.derivedWord(lw) || c.identifier(lw)) {
+	if (!firstUpper || sc.title) && (c.derivedWord(lw, sc.part) || c.identifier(lw)) {
 		return issues
 	}
 	if letters >= minUnknownLen+1 && c.vocab != nil && isLowerASCIIBytes(lw) && *budget > 0 {
@@ -1296,8 +1296,21 @@ var dropsE = [...]string{"ing", "ed", "er", "ers", "able", "ability", "ivity"}
 
 // derivedWord reports whether w is an inflection, a derivation, a prefixed
 // form or a compound of known words ("multicluster", "dataplane", "severities",
-// "embedders", "devdocs").
-func (c *Checker) derivedWord(w []byte) bool {
+// "embedders", "devdocs"). A common word with a letter dropped or two
+// letters swapped is a slip, never a derivation (see slipOfCommon), but in
+// a part of a hyphenated word ("no-brainer"), which is often a word of its
+// compound only.
+func (c *Checker) derivedWord(w []byte, part bool) bool {
+	if !part && c.dict.slipOfCommon(w) {
+		// "misleding", "likenes", "granchild": a letter dropped from, or
+		// two swapped in, a common word is a slip before it is a
+		// derivation ("misled" + "-ing") or a compound ("gran" + "child").
+		return false
+	}
+	return c.derived(w)
+}
+
+func (c *Checker) derived(w []byte) bool {
 	var buf [64]byte
 	for _, suf := range suffixes {
 		n := len(w) - len(suf)
@@ -1327,8 +1340,8 @@ func (c *Checker) derivedWord(w []byte) bool {
 		if slices.Contains(dropsE[:], suf) && c.knownWord(append(append(buf[:0], stem...), 'e')) {
 			return true // dropped e: "configurable" -> "configure"
 		}
-		if suf == "es" || suf == "ed" || suf == "er" || suf == "ers" {
-			// y -> i: "severities" -> "severity", "copied" -> "copy".
+		if suf == "es" {
+			// y -> i: "severities" -> "severity".
 			if stem[n-1] == 'i' && c.knownWord(append(append(buf[:0], stem[:n-1]...), 'y')) {
 				return true
 			}
@@ -1338,7 +1351,7 @@ func (c *Checker) derivedWord(w []byte) bool {
 		// not "targetting" (targeted).
 		if n >= 4 && stem[n-1] == stem[n-2] && !isVowel(stem[n-1]) && c.knownWord(stem[:n-1]) {
 			dbl := append(buf[:0], stem...)
-			if c.commonOrKnown(append(dbl, "ed"...)) || c.commonOrKnown(append(dbl[:n], "ing"...)) {
+			if c.mainWord(append(dbl, "ed"...)) || c.mainWord(append(dbl[:n], "ing"...)) {
 				return true
 			}
 		}

@@ -409,6 +409,9 @@ func TestMisspellingRecall(t *testing.T) {
 		{"doubled", "We are targetting ARM.", []finding{{RuleMisspelling, "targetting", "targeting"}}},
 		{"swapped", "Pick a langauge first.", []finding{{RuleMisspelling, "langauge", "language"}}},
 		{"capitalised at the start", "Seperate them.", []finding{{RuleMisspelling, "Seperate", "Separate"}}},
+		{"dropped letters that look like derivations", "It is misleding; the likenes to a granchild.",
+			[]finding{{RuleMisspelling, "misleding", "misleading"}, {RuleMisspelling, "likenes", "likeness"}, {RuleMisspelling, "granchild", "grandchild"}}},
+		{"part of a hyphenated word", "Upgrading is a no-brainer.", nil},
 		// Slips of published changelogs and READMEs no rule was tuned on.
 		{"changelog slips", "Bump dependecies, fix precendence of flags, events emmitted twice, an optmized path.",
 			[]finding{{RuleMisspelling, "dependecies", "dependencies"}, {RuleMisspelling, "precendence", "precedence"}, {RuleMisspelling, "emmitted", "emitted"}, {RuleMisspelling, "optmized", "optimized"}}},
