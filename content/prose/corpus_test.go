@@ -261,7 +261,7 @@ func corpusVocabulary(posts []corpusPost) *Vocabulary {
 var corpusLimits = map[string]int{
 	RuleRepeatedWord:   13,
 	RuleRepeatedPhrase: 1,
-	RuleMisspelling:    34,
+	RuleMisspelling:    35,
 	RuleMojibake:       0,
 	RuleBidiControl:    0,
 	RuleInvisibleChar:  37,

@@ -344,8 +344,8 @@ func (d *dictionary) doubling(w string, limit int) []string {
 }
 
 // slipOfCommon reports whether w is a common word of six letters or more
-// with one letter dropped (not the first) or two neighbouring letters
-// swapped.
+// with one letter dropped (not the first), one doubled, or two neighbouring
+// letters swapped.
 func (d *dictionary) slipOfCommon(w []byte) bool {
 	if len(w)+1 < 6 || len(w) >= 63 {
 		return false
@@ -354,6 +354,11 @@ func (d *dictionary) slipOfCommon(w []byte) bool {
 	common := func(b []byte) bool {
 		e, ok := d.lookupBytes(b)
 		return ok && e.flags()&flagCommon != 0
+	}
+	for i := 1; i < len(w); i++ {
+		if w[i] == w[i-1] && common(append(append(buf[:0], w[:i]...), w[i+1:]...)) {
+			return true // "difffused"
+		}
 	}
 	for i := 1; i+1 < len(w); i++ {
 		if w[i] != w[i+1] {

@@ -1160,7 +1160,7 @@ func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *int, iss
 		// meant: "mirrord", "nftables" in the title of a post about them.
 		return issues
 	}
-	if (!firstUpper || sc.title) && (c.derivedWord(lw, sc.part) || c.identifier(lw)) {
+	if (!firstUpper || sc.title) && (c.derivedWord(lw, sc.part) || c.identifier(lw) && !c.dict.slipOfCommon(lw)) {
 		return issues
 	}
 	if letters >= minUnknownLen+1 && c.vocab != nil && isLowerASCIIBytes(lw) && *budget > 0 {
@@ -1301,13 +1301,11 @@ var dropsE = [...]string{"ing", "ed", "er", "ers", "able", "ability", "ivity"}
 // a part of a hyphenated word ("no-brainer"), which is often a word of its
 // compound only.
 func (c *Checker) derivedWord(w []byte, part bool) bool {
-	if !part && c.dict.slipOfCommon(w) {
-		// "misleding", "likenes", "granchild": a letter dropped from, or
-		// two swapped in, a common word is a slip before it is a
-		// derivation ("misled" + "-ing") or a compound ("gran" + "child").
-		return false
-	}
-	return c.derived(w)
+	// "misleding", "likenes", "granchild": a letter dropped from, or two
+	// swapped in, a common word is a slip before it is a derivation
+	// ("misled" + "-ing") or a compound ("gran" + "child"). The slip test
+	// costs a search, so it runs only for a word that derives.
+	return c.derived(w) && (part || !c.dict.slipOfCommon(w))
 }
 
 func (c *Checker) derived(w []byte) bool {
@@ -1318,6 +1316,9 @@ func (c *Checker) derived(w []byte) bool {
 			continue
 		}
 		stem := w[:n]
+		if suf[0] == 'e' && stem[n-1] == 'e' {
+			continue // "bicycleed": English writes "bicycled"
+		}
 		if isVowel(suf[0]) && n >= 3 && !isVowel(stem[n-1]) && isVowel(stem[n-2]) && !isVowel(stem[n-3]) && stem[n-1] != 'w' && stem[n-1] != 'x' && stem[n-1] != 'y' {
 			// A stem ending consonant-vowel-consonant that the dictionary
 			// doubles before this suffix: "occured" and "begining" are
