@@ -1305,6 +1305,9 @@ func (c *Checker) derivedWord(w []byte, part bool) bool {
 	// swapped in, a common word is a slip before it is a derivation
 	// ("misled" + "-ing") or a compound ("gran" + "child"). The slip test
 	// costs a search, so it runs only for a word that derives.
+	if n := len(w); n > 4 && w[n-1] == 's' && w[n-2] != 's' && c.commonWord(w[:n-1]) {
+		return true // a plural of a common word ("nestings"), not "nestlings"
+	}
 	return c.derived(w) && (part || !c.dict.slipOfCommon(w))
 }
 

@@ -412,6 +412,7 @@ func TestMisspellingRecall(t *testing.T) {
 		{"dropped letters that look like derivations", "It is misleding; the likenes to a granchild.",
 			[]finding{{RuleMisspelling, "misleding", "misleading"}, {RuleMisspelling, "likenes", "likeness"}, {RuleMisspelling, "granchild", "grandchild"}}},
 		{"part of a hyphenated word", "Upgrading is a no-brainer.", nil},
+		{"plural of a common word", "The number of nestings should be small.", nil},
 		{"doubled letters that look like derivations", "One can embedd the handlers; the gas difffused.",
 			[]finding{{RuleMisspelling, "embedd", "embed"}, {RuleMisspelling, "difffused", "diffused"}}},
 		// Slips of published changelogs and READMEs no rule was tuned on.
