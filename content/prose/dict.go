@@ -158,6 +158,9 @@ func buildDictionary() *dictionary {
 	return d
 }
 
+// hashOf returns the hash of a lower-case word, as the tables key it.
+func (d *dictionary) hashOf(w []byte) uint64 { return maphash.Bytes(d.seed, w) }
+
 // table returns the table and the hash of a lower-case word.
 func (d *dictionary) table(w []byte) (*hashTable, uint64) {
 	if len(w) < shortLen {
@@ -369,15 +372,30 @@ func (d *dictionary) slipOfCommon(w []byte) bool {
 			}
 		}
 	}
-	for i := 1; i <= len(w); i++ {
-		for ch := byte('a'); ch <= 'z'; ch++ {
-			b := append(append(append(buf[:0], w[:i]...), ch), w[i:]...)
-			if common(b) {
-				return true
-			}
+	// A dropped letter: a common word one letter longer, with the same
+	// first letter and every letter of w, that w is with one deleted.
+	if !isLowerASCIIBytes(w) || len(w)+1 > maxSuggestLen+2 {
+		return false
+	}
+	m := letterMask(string(w))
+	for _, cand := range d.byFirst[w[0]-'a'][len(w)+1] {
+		if m&^cand.mask != 0 || bits.OnesCount32(m^cand.mask) > 1 {
+			continue
+		}
+		if c := d.common[cand.off : int(cand.off)+len(w)+1]; oneDeleted(c, w) {
+			return true
 		}
 	}
 	return false
+}
+
+// oneDeleted reports whether w is long with one letter deleted.
+func oneDeleted[S string | []byte](long string, w S) bool {
+	i := 0
+	for i < len(w) && long[i] == w[i] {
+		i++
+	}
+	return long[i+1:] == string(w[i:])
 }
 
 // minFarLen is the shortest unknown word reported for being two edits from

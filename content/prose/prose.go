@@ -1,7 +1,6 @@
 package prose
 
 import (
-	"bytes"
 	"cmp"
 	"iter"
 	"slices"
@@ -471,7 +470,8 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 	var chunks [2]chunk // the current chunk and the one before, swapped
 	k, prev := &chunks[0], &chunks[1]
 	havePrev, prevSentenceStart := false, false
-	first, budget := len(issues), maxSearches
+	first := len(issues)
+	budget := spellState{left: maxSearches}
 	sentenceStart := true
 	braces := 0 // depth of {...}: template tags, shortcodes, attribute lists
 	// The words of the block for the repeated-phrase rule: a key, the
@@ -607,7 +607,6 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 // (reported unless written three times) and slips in the
 // repository's terms are kept.
 func dropNames(text string, issues []Issue, first int, title bool) []Issue {
-	var lower []byte // text in ASCII lower case, made on first use
 	out := issues[:first]
 	for _, is := range issues[first:] {
 		if is.Rule == RuleMisspelling && is.listed && !title && 'A' <= text[is.Start] && text[is.Start] <= 'Z' && beforeCapital(text, is.End) {
@@ -624,17 +623,7 @@ func dropNames(text string, issues []Issue, first int, title bool) []Issue {
 		if listItemNearName(text, s, e) || afterFullName(text, s, e) {
 			continue
 		}
-		if lower == nil {
-			lower = make([]byte, len(text))
-			for i := 0; i < len(text); i++ {
-				b := text[i]
-				if 'A' <= b && b <= 'Z' {
-					b += 'a' - 'A'
-				}
-				lower[i] = b
-			}
-		}
-		if meantElsewhere(text, lower, s, e) {
+		if meantElsewhere(text, s, e) {
 			continue
 		}
 		out = append(out, is)
@@ -737,34 +726,40 @@ func afterFullName(text string, s, e int) bool {
 }
 
 // meantElsewhere reports whether the word text[s:e] occurs in text twice
-// or more in any case, or once with a capital after a word or comma
-// (a name: "Voltra is a player ... voltra"). lower is text in lower case.
-func meantElsewhere(text string, lower []byte, s, e int) bool {
-	w := lower[s:e]
+// or more, in lower case or capitalised, or once capitalised after a word
+// or comma (a name: "Voltra is a player ... voltra").
+func meantElsewhere(text string, s, e int) bool {
+	lw := strings.ToLower(text[s:e])
+	cw := strings.ToUpper(lw[:1]) + lw[1:]
 	n := 0
-	for off := 0; off < len(lower); {
-		j := bytes.Index(lower[off:], w)
-		if j < 0 {
+	for _, w := range [...]string{lw, cw} {
+		for off := 0; off < len(text); {
+			j := strings.Index(text[off:], w)
+			if j < 0 {
+				break
+			}
+			at := off + j
+			off = at + len(w)
+			if at > 0 && isWordByte(text[at-1]) || off < len(text) && isWordByte(text[off]) {
+				continue
+			}
+			n++
+			if n >= 2 {
+				return true
+			}
+			if at == s || w == lw {
+				continue
+			}
+			p := at
+			for p > 0 && (text[p-1] == ' ' || text[p-1] == '[' || text[p-1] == '*' || text[p-1] == '_') {
+				p--
+			}
+			if p > 0 && p < at && (isWordByte(text[p-1]) || text[p-1] == ',') {
+				return true
+			}
+		}
+		if lw == cw {
 			break
-		}
-		at := off + j
-		off = at + len(w)
-		if at > 0 && isWordByte(lower[at-1]) || off < len(lower) && isWordByte(lower[off]) {
-			continue
-		}
-		n++
-		if n >= 2 {
-			return true
-		}
-		if at == s || text[at] < 'A' || text[at] > 'Z' {
-			continue
-		}
-		p := at
-		for p > 0 && (text[p-1] == ' ' || text[p-1] == '[' || text[p-1] == '*' || text[p-1] == '_') {
-			p--
-		}
-		if p > 0 && p < at && (isWordByte(text[p-1]) || text[p-1] == ',') {
-			return true
 		}
 	}
 	return false
@@ -1033,6 +1028,27 @@ func spellable(k *chunk, sentenceStart bool) bool {
 	return true
 }
 
+// spellState is what the spelling rule keeps for one text: the suggestion
+// searches left, and the words already searched.
+type spellState struct {
+	left     int
+	searched [32]uint64
+	n        int
+}
+
+// seen reports whether the word of hash h was searched before, and notes
+// it (the 32 most recent words are kept).
+func (st *spellState) seen(h uint64) bool {
+	for _, s := range st.searched[:min(st.n, len(st.searched))] {
+		if s == h {
+			return true
+		}
+	}
+	st.searched[st.n%len(st.searched)] = h
+	st.n++
+	return false
+}
+
 // spellCtx is where a word to spell stands.
 type spellCtx struct {
 	sentenceStart bool // the word starts a sentence: its capital says nothing
@@ -1042,7 +1058,7 @@ type spellCtx struct {
 
 // spellChunk checks the spelling of a word chunk, part by part when it is
 // hyphenated and unknown as a whole.
-func (c *Checker) spellChunk(text string, k *chunk, sc spellCtx, budget *int, issues []Issue) []Issue {
+func (c *Checker) spellChunk(text string, k *chunk, sc spellCtx, budget *spellState, issues []Issue) []Issue {
 	core := text[k.cs:k.ce]
 	if !k.hyphen {
 		return c.spellWord(text, k.cs, k.ce, sc, budget, issues)
@@ -1103,7 +1119,7 @@ func (c *Checker) projectWord(w []byte) bool {
 
 // spellWord checks the word text[s:e] (letters, apostrophes).
 // budget counts down the suggestion searches left for this text.
-func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *int, issues []Issue) []Issue {
+func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *spellState, issues []Issue) []Issue {
 	// The finding and its fix leave a possessive alone.
 	if strings.HasSuffix(text[s:e], "'s") {
 		e -= 2
@@ -1163,11 +1179,11 @@ func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *int, iss
 	if (!firstUpper || sc.title) && (c.derivedWord(lw, sc.part) || c.identifier(lw) && !c.dict.slipOfCommon(lw)) {
 		return issues
 	}
-	if letters >= minUnknownLen+1 && c.vocab != nil && isLowerASCIIBytes(lw) && *budget > 0 {
+	if letters >= minUnknownLen+1 && c.vocab != nil && isLowerASCIIBytes(lw) && budget.left > 0 {
 		// A slip in a term of the repository: one edit from a word its
 		// posts use often. Swaps alone cost little and are not counted.
 		if !firstUpper {
-			*budget--
+			budget.left--
 		}
 		// For a capitalised word only swapped letters count: a name one
 		// letter away from a word or another name is most often right.
@@ -1190,12 +1206,17 @@ func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *int, iss
 		// Short unknown words are mostly abbreviations (libc, objc, ptr).
 		return issues
 	}
-	if *budget <= 0 {
+	if budget.left <= 0 {
 		// A text with this many unknown words is not English prose (a
 		// data dump, another language); stop before it costs time.
 		return issues
 	}
-	*budget--
+	if budget.seen(c.dict.hashOf(lw)) {
+		// Searched before in this text: a word written twice is meant
+		// (dropNames drops the first finding too), so spare the search.
+		return issues
+	}
+	budget.left--
 	sugg, near := c.dict.suggestions(string(lw), 3)
 	if len(sugg) == 0 || !near && (sc.title || sc.part || len(sugg) > 1) {
 		// Nothing in the dictionary is close: a name, a term or a
