@@ -360,7 +360,7 @@ func TestActionRun(t *testing.T) {
 	}
 	a := readAction(t)
 	newRun := func(t *testing.T, dir string, github, inputs map[string]string) *actionRun {
-		github["github.action_path"] = repoRoot
+		github["github.action_path"] = mustAbs(t, repoRoot)
 		github["github.action_ref"] = ""
 		return &actionRun{t: t, a: a, dir: dir, temp: t.TempDir(), github: github, inputs: inputs, outputs: map[string]map[string]string{}}
 	}
@@ -498,6 +498,21 @@ func TestActionRun(t *testing.T) {
 					t.Errorf("exit %d, want %d and %q:\n%s", code, tt.code, tt.want, out)
 				}
 			})
+		}
+	})
+
+	t.Run("built from the action's source", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("-short: not building herald again")
+		}
+		r := newRun(t, t.TempDir(), pr("", ""), map[string]string{})
+		r.github["github.action_ref"] = "v9.8.7"
+		code, out := r.step("install")
+		if code != 0 || !strings.Contains(out, "herald v9.8.7\n") {
+			t.Fatalf("install: exit %d, want it to build and print herald v9.8.7:\n%s", code, out)
+		}
+		if got := r.outputs["install"]["herald"]; got != filepath.Join(r.temp, "herald-bin", "herald") {
+			t.Errorf("herald output %q", got)
 		}
 	})
 
