@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -11,7 +12,11 @@ import (
 // TestGeneratorSettings: what the site generator's own configuration says
 // decides what herald reports, each case with every finding of the post.
 func TestGeneratorSettings(t *testing.T) {
-	long := strings.Repeat("A sentence of the post that goes on. ", 40)
+	var lb strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&lb, "Sentence number %d of the post goes on. ", i)
+	}
+	long := lb.String()
 	docusaurus := func(config string, files map[string]string) fstest.MapFS {
 		m := fstest.MapFS{"docusaurus.config.js": {Data: []byte(config)}, "blog/tags.yml": {Data: []byte("news:\n  label: News\n")}}
 		for p, s := range files {

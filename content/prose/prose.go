@@ -793,9 +793,13 @@ func dropTranscriptRepeats(issues []Issue, first, stutters int) []Issue {
 	if n == 0 || stutters < transcriptStutters && n < transcriptRepeats {
 		return issues
 	}
+	// Stutters mark speech, where even "the the" is what was said; many
+	// repeats alone do not: a sloppy post has as many certain slips, and
+	// only the repeats that may be meant are dropped.
+	speech := stutters >= transcriptStutters
 	out := issues[:first]
 	for _, is := range issues[first:] {
-		if is.Rule != RuleRepeatedWord && is.Rule != RuleRepeatedPhrase {
+		if is.Rule != RuleRepeatedWord && is.Rule != RuleRepeatedPhrase || !speech && !is.Tentative && is.HasFix {
 			out = append(out, is)
 		}
 	}
