@@ -83,7 +83,7 @@ func Profiles() []*Profile {
 			ExcerptRequired: true,
 		},
 		{
-			Name:             "hugo",
+			Name: "hugo",
 			// https://gohugo.io/getting-started/configuration/: hugo.* at the
 			// root (config.* before v0.110), or a configuration directory
 			// whose config/_default/ holds hugo.* or config.*.
@@ -91,8 +91,8 @@ func Profiles() []*Profile {
 			Markers: []string{"config/_default/hugo.toml", "config/_default/hugo.yaml", "config/_default/hugo.yml", "config/_default/hugo.json",
 				"config/_default/config.toml", "config/_default/config.yaml", "config/_default/config.yml", "config/_default/config.json",
 				"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"},
-			LooseMarkers:     []string{"config.toml", "config.yaml", "config.yml", "config.json"},
-			Content:          []string{"content/**/blog/**/*.md", "content/**/posts/**/*.md", "content/**/news/**/*.md"},
+			LooseMarkers: []string{"config.toml", "config.yaml", "config.yml", "config.json"},
+			Content:      []string{"content/**/blog/**/*.md", "content/**/posts/**/*.md", "content/**/news/**/*.md"},
 			// https://gohugo.io/content-management/front-matter/#fields:
 			// keys are case-insensitive; published and pubdate are aliases
 			// of publishDate, unpublishdate of expiryDate, modified of lastmod.
