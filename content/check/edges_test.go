@@ -106,17 +106,23 @@ func TestAuthorEdgeCases(t *testing.T) {
 			[]string{post + ":10:53: error broken-relative-link: no heading of this post has the anchor #custom"}, ""},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := runRules(t, tt.fsys, tt.path)
-			if diff := cmp.Diff(tt.want, findingLines(got)); diff != "" {
-				t.Errorf("findings (-want +got):\n%s", diff)
-			}
-			if tt.fixed != "" {
-				out, _ := ApplyFixes(tt.fsys[tt.path].Data, got)
-				if diff := cmp.Diff(tt.fixed, string(out)); diff != "" {
-					t.Errorf("fixed file (-want +got):\n%s", diff)
-				}
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkCase(t, tt.fsys, tt.path, tt.want, tt.fixed) })
+	}
+}
+
+// checkCase runs every rule on the post at path and compares all its
+// findings with want and, when fixed is not empty, the file after
+// ApplyFixes with fixed.
+func checkCase(t *testing.T, fsys fstest.MapFS, path string, want []string, fixed string) {
+	t.Helper()
+	got := runRules(t, fsys, path)
+	if diff := cmp.Diff(want, findingLines(got)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	if fixed != "" {
+		out, _ := ApplyFixes(fsys[path].Data, got)
+		if diff := cmp.Diff(fixed, string(out)); diff != "" {
+			t.Errorf("fixed file (-want +got):\n%s", diff)
+		}
 	}
 }

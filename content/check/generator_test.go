@@ -90,12 +90,7 @@ func TestGeneratorSettings(t *testing.T) {
 			[]string{"content/en/blog/x/index.md:5:24: error broken-relative-link: the image gone.png points to content/en/blog/x/gone.png, which is not in the repository"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := runRules(t, tt.fsys, tt.path)
-			if diff := cmp.Diff(tt.want, findingLines(got)); diff != "" {
-				t.Errorf("findings (-want +got):\n%s", diff)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkCase(t, tt.fsys, tt.path, tt.want, "") })
 	}
 }
 
@@ -149,12 +144,7 @@ func TestTemplateSyntax(t *testing.T) {
 			[]string{"blog/2026-02-03-x.mdx:10:1: warning placeholder: \"TODO\" is a placeholder; finish the text or remove it before publishing"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := runRules(t, tt.fsys, tt.path)
-			if diff := cmp.Diff(tt.want, findingLines(got)); diff != "" {
-				t.Errorf("findings (-want +got):\n%s", diff)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkCase(t, tt.fsys, tt.path, tt.want, "") })
 	}
 }
 
@@ -236,18 +226,7 @@ func TestLinkTarget(t *testing.T) {
 			"blog/2099-01-01-older.md": fm + "Older.\n"}), "blog/2099-02-03-x.md", nil, ""},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := runRules(t, tt.fsys, tt.path)
-			if diff := cmp.Diff(tt.want, findingLines(got)); diff != "" {
-				t.Errorf("findings (-want +got):\n%s", diff)
-			}
-			if tt.fixed != "" {
-				out, _ := ApplyFixes(tt.fsys[tt.path].Data, got)
-				if diff := cmp.Diff(tt.fixed, string(out)); diff != "" {
-					t.Errorf("fixed file (-want +got):\n%s", diff)
-				}
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkCase(t, tt.fsys, tt.path, tt.want, tt.fixed) })
 	}
 }
 
