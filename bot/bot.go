@@ -264,10 +264,13 @@ func (b *Bot) reconcile(ctx context.Context, base *slog.Logger, trigger string, 
 	} else {
 		t = b.targetOf(t.Repo)
 	}
-	if err := b.reconcileLocked(ctx, base, log, t, pr, recheck); err != nil {
+	var n reconcileCounts
+	if err := b.reconcileLocked(ctx, base, log, t, pr, recheck, &n); err != nil {
 		log.Error("reconcile failed", "err", err)
 		return fmt.Errorf("reconcile %s: %w", t.Repo, err)
 	}
-	log.Debug("reconciled", "took", time.Since(start))
+	// The one line an operator reads per reconcile: what it looked at and did.
+	log.Info("reconciled", "trigger", trigger, "prs", n.prs, "published", n.published, "blocked", n.blocked,
+		"failed", n.failed, "took", time.Since(start))
 	return nil
 }

@@ -139,7 +139,12 @@ func (b *Bot) loadBase(ctx context.Context, e *env) error {
 	return nil
 }
 
-func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Target, only int, recheck string) error {
+// reconcileCounts is what one reconcile did, for its one log line.
+type reconcileCounts struct {
+	prs, published, blocked, failed int
+}
+
+func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Target, only int, recheck string, n *reconcileCounts) error {
 	e, err := b.open(ctx, log, t)
 	if err != nil {
 		return err
@@ -240,6 +245,12 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Tar
 	}
 	for _, bl := range res.Blocked {
 		log.Info("publication blocked", "pr", bl.PR, "paths", bl.Paths, "reasons", bl.Reasons)
+	}
+	n.prs, n.blocked, n.failed = len(open), len(res.Blocked), len(failed)
+	for _, o := range res.Outcomes {
+		if o.Status == publish.OutcomeDone {
+			n.published++
+		}
 	}
 	b.rememberSchedule(e, state, now, func(pr int) bool {
 		if scoped {

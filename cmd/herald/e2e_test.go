@@ -347,10 +347,14 @@ func TestServeLocalMode(t *testing.T) {
 	}
 	// The process's log reaches the buffer through a pipe, so it may lag
 	// behind what /readyz already says.
+	// Findings are counted by rule on one line; each is a debug line only.
 	p.waitFor("the findings of the default branch in the log", time.Minute, func() bool {
 		logs := p.logs.String()
-		return strings.Contains(logs, `"msg":"finding"`) && strings.Contains(logs, `"rule":"repeated-word"`)
+		return strings.Contains(logs, `"msg":"checked the default branch"`) && strings.Contains(logs, `"repeated-word":`)
 	})
+	if strings.Contains(p.logs.String(), `"msg":"finding"`) {
+		t.Errorf("a finding was logged at info level or above:\n%s", p.logs.String())
+	}
 
 	// At its time: one publish commit.
 	p.waitFor("the publish commit", time.Minute, func() bool { return repo.Ref("refs/heads/main") != seed })

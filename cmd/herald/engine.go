@@ -618,11 +618,14 @@ func (e *engine) checkLocal(ctx context.Context) {
 		return
 	}
 	e.metrics.ObserveCheck("branch", findings)
+	// Each finding is a debug line: a large site has hundreds of thousands,
+	// and the operator reads the one summary line with the counts by rule.
 	for _, f := range findings {
-		e.log.Warn("finding", "repo", e.local.Name(), "commit", commit, "path", f.Path, "line", f.Line, "column", f.Column,
+		e.log.Debug("finding", "repo", e.local.Name(), "commit", commit, "path", f.Path, "line", f.Line, "column", f.Column,
 			"rule", f.Rule, "severity", f.Severity, "message", f.Message)
 	}
-	e.log.Info("checked the default branch", "repo", e.local.Name(), "commit", commit, "posts", posts, "findings", len(findings))
+	e.log.Info("checked the default branch", "repo", e.local.Name(), "commit", commit, "posts", posts,
+		"findings", len(findings), "errors", countSeverity(findings, "error"), "by_rule", countByRule(findings))
 	if e.onFinding != nil {
 		e.onFinding(commit, posts, findings)
 	}
@@ -733,3 +736,23 @@ var (
 	_ bot.Forge           = (*local.Repo)(nil)
 	_ bot.GitCredentialer = (*local.Repo)(nil)
 )
+
+// countSeverity counts the findings of severity sev.
+func countSeverity(findings []check.Finding, sev string) int {
+	n := 0
+	for _, f := range findings {
+		if f.Severity == sev {
+			n++
+		}
+	}
+	return n
+}
+
+// countByRule counts the findings of each rule, for a summary line.
+func countByRule(findings []check.Finding) map[string]int {
+	out := map[string]int{}
+	for _, f := range findings {
+		out[f.Rule]++
+	}
+	return out
+}
