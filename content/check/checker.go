@@ -7,7 +7,6 @@ import (
 	"path"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -129,7 +128,8 @@ func (c *Checker) ConfigFindings(site *content.Site) []Finding {
 // Index is what the checks need to know about the whole site: the URL of
 // every post, the vocabulary of the posts, and the front-matter keys in use.
 type Index struct {
-	urls   map[string][]string // URL path -> post paths
+	mu     sync.Mutex          // guards urls and fields while posts are added or removed
+	urls   map[string][]string // URL path -> post paths, sorted
 	fields map[string]int      // front-matter key -> number of posts using it
 	vocab  *prose.Vocabulary
 }
@@ -137,74 +137,17 @@ type Index struct {
 // Index reads every post of site and builds its index. Check builds it on
 // first use; call Index to control when the reading happens.
 func (c *Checker) Index(ctx context.Context, site *content.Site) (*Index, error) {
-	return c.index(ctx, site, nil)
-}
-
-// keepLimit bounds the bytes of posts CheckSite keeps in memory between
-// building the index and checking, so each post is read and parsed once.
-const keepLimit = 256 << 20
-
-// keptPosts holds posts read while building the index.
-type keptPosts struct {
-	mu    sync.Mutex
-	posts map[string]*content.Post
-	bytes int
-}
-
-func (k *keptPosts) put(p *content.Post) {
-	if k == nil {
-		return
-	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.bytes+len(p.Raw) <= keepLimit {
-		k.posts[p.Path] = p
-		k.bytes += len(p.Raw)
-	}
-}
-
-func (k *keptPosts) take(path string) *content.Post {
-	if k == nil {
-		return nil
-	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	p := k.posts[path]
-	delete(k.posts, path)
-	return p
-}
-
-// index builds the index of site, keeping the posts it reads in keep when
-// keep is not nil.
-func (c *Checker) index(ctx context.Context, site *content.Site, keep *keptPosts) (*Index, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.site == site && c.idx != nil {
 		return c.idx, nil
 	}
-	idx := &Index{urls: map[string][]string{}, fields: map[string]int{}, vocab: prose.NewVocabulary()}
-	// The vocabulary only serves the spelling rule.
-	spelling := c.severity[RuleMisspelling] != string(content.SeverityOff)
-	var mu sync.Mutex
-	err := c.each(ctx, site, site.Posts, nil, func(p *content.Post) {
-		keep.put(p)
-		if spelling && p.Readable() {
-			idx.vocab.AddDocument(vocabularyText(p.Body()))
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if p.URLPath != "" && p.Readable() && !p.Draft {
-			idx.urls[p.URLPath] = append(idx.urls[p.URLPath], p.Path)
-		}
-		for _, f := range p.FrontMatter.Fields {
-			idx.fields[f.Key]++
-		}
-	})
+	// One post at a time per worker: each is parsed, added and dropped, so
+	// the memory does not grow with the number of posts.
+	idx := c.NewIndex()
+	err := c.each(ctx, site, site.Posts, func(p *content.Post) { c.AddPost(idx, p) })
 	if err != nil {
 		return nil, err
-	}
-	for _, ps := range idx.urls {
-		sort.Strings(ps)
 	}
 	c.site, c.idx = site, idx
 	c.prose = c.newProse(idx.vocab)
@@ -333,7 +276,7 @@ func vocabularyText(body []byte) string {
 
 // each reads the posts at paths with c.workers goroutines and calls fn for
 // each; it stops at the first I/O error.
-func (c *Checker) each(ctx context.Context, site *content.Site, paths []string, kept *keptPosts, fn func(*content.Post)) error {
+func (c *Checker) each(ctx context.Context, site *content.Site, paths []string, fn func(*content.Post)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	work := make(chan string)
@@ -345,10 +288,6 @@ func (c *Checker) each(ctx context.Context, site *content.Site, paths []string, 
 		go func() {
 			defer wg.Done()
 			for p := range work {
-				if post := kept.take(p); post != nil {
-					fn(post)
-					continue
-				}
 				post, err := site.ReadPost(ctx, p)
 				if err != nil {
 					once.Do(func() { firstErr = err; cancel() })
@@ -410,7 +349,7 @@ func (c *Checker) CheckChange(ctx context.Context, site *content.Site, changed, 
 	if err != nil || len(moved) == 0 {
 		return out, err
 	}
-	more, err := c.checkPosts(ctx, site, moved, false, nil)
+	more, err := c.checkPosts(ctx, site, moved, false)
 	if err != nil {
 		return nil, err
 	}
@@ -420,14 +359,13 @@ func (c *Checker) CheckChange(ctx context.Context, site *content.Site, changed, 
 }
 
 func (c *Checker) checkPaths(ctx context.Context, site *content.Site, paths []string, changed bool) ([]Finding, error) {
-	var kept *keptPosts
-	if !changed { // the whole site: read and parse each post once
-		kept = &keptPosts{posts: map[string]*content.Post{}}
-	}
-	if _, err := c.index(ctx, site, kept); err != nil {
+	if _, err := c.Index(ctx, site); err != nil {
 		return nil, err
 	}
-	posts, err := c.checkPosts(ctx, site, paths, changed, kept)
+	// Each post is read again and parsed here rather than kept from the
+	// index pass: keeping them made the memory grow with the site (about
+	// 90 KB a post), and the front matter is a small part of a check.
+	posts, err := c.checkPosts(ctx, site, paths, changed)
 	if err != nil {
 		return nil, err
 	}
@@ -439,7 +377,7 @@ func (c *Checker) checkPaths(ctx context.Context, site *content.Site, paths []st
 // checkPosts checks the posts of site at paths, without the configuration;
 // the findings are not sorted. Paths that are not posts of the site, or
 // that the site no longer has, are ignored.
-func (c *Checker) checkPosts(ctx context.Context, site *content.Site, paths []string, changed bool, kept *keptPosts) ([]Finding, error) {
+func (c *Checker) checkPosts(ctx context.Context, site *content.Site, paths []string, changed bool) ([]Finding, error) {
 	var posts []string
 	skipped := map[string]bool{}
 	for _, sk := range site.Skipped {
@@ -452,7 +390,7 @@ func (c *Checker) checkPosts(ctx context.Context, site *content.Site, paths []st
 	}
 	var out []Finding
 	var mu sync.Mutex
-	err := c.each(ctx, site, posts, kept, func(p *content.Post) {
+	err := c.each(ctx, site, posts, func(p *content.Post) {
 		fs := c.check(ctx, site, p, changed)
 		mu.Lock()
 		out = append(out, fs...)
