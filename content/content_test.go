@@ -348,3 +348,52 @@ func TestGeneratorTimezone(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadSiteWithListing loads the same repository by walking it and
+// from a listing given to LoadSite: the sites agree, links included.
+func TestLoadSiteWithListing(t *testing.T) {
+	fsys := fstest.MapFS{
+		"docusaurus.config.js":     {Data: nil},
+		"blog/authors.yml":         {Data: []byte("ada: {}\n")},
+		"blog/real/index.md":       {Data: []byte("---\ntitle: real\n---\n")},
+		"blog/inside.md":           {Data: []byte("real/index.md"), Mode: fs.ModeSymlink},
+		"blog/escape.md":           {Data: []byte("../../etc/passwd"), Mode: fs.ModeSymlink},
+		"node_modules/x/index.md":  {Data: []byte("not the site")},
+		"blog/node_modules/a.md":   {Data: []byte("not the site either")},
+		"static/img/a-b/c.png":     {Data: []byte("png")},
+		"static/img/a/c.png":       {Data: []byte("png")},
+		"static/img/a.c/index.png": {Data: []byte("png")},
+	}
+	ctx := context.Background()
+	walked, err := LoadSite(ctx, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listing := Listing{
+		Files: []string{"blog/authors.yml", "blog/real/index.md", "docusaurus.config.js", "static/img/a-b/c.png", "static/img/a.c/index.png", "static/img/a/c.png"},
+		Links: []string{"blog/escape.md", "blog/inside.md"},
+	}
+	listed, err := LoadSite(ctx, fsys, WithListing(listing))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"node_modules", ".git"} {
+		if !SkipDir(name) {
+			t.Errorf("SkipDir(%q) = false", name)
+		}
+	}
+	type view struct {
+		Files, Posts, Authors []string
+		Skipped               []Skipped
+		Profile, Root, Marker string
+	}
+	viewOf := func(s *Site) view {
+		return view{s.Files, s.Posts, s.Authors.Names, s.Skipped, s.Profile.Name, s.Root, s.Marker}
+	}
+	if diff := cmp.Diff(viewOf(walked), viewOf(listed)); diff != "" {
+		t.Errorf("site from a listing (-walked +listed):\n%s", diff)
+	}
+	if !listed.HasFile("blog/inside.md") || listed.HasFile("blog/escape.md") {
+		t.Errorf("links: inside %v, escape %v", listed.HasFile("blog/inside.md"), listed.HasFile("blog/escape.md"))
+	}
+}

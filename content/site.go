@@ -87,7 +87,27 @@ type LoadOption func(*loadOptions)
 type loadOptions struct {
 	configPath string
 	configSrc  []byte
+	listing    *Listing
 }
+
+// Listing is what LoadSite reads of a repository's folders: the paths of
+// its regular files and of its symbolic links, each in the order
+// fs.WalkDir visits them, leaving out the folders SkipDir names.
+type Listing struct {
+	Files, Links []string
+}
+
+// WithListing makes LoadSite take the repository's files from l instead of
+// walking fsys: for a caller that keeps the listing of each Git tree and
+// so reads only the folders that changed. The links of l are resolved
+// against fsys as in a walk.
+func WithListing(l Listing) LoadOption {
+	return func(o *loadOptions) { o.listing = &l }
+}
+
+// SkipDir reports whether LoadSite leaves out a folder named name below the
+// root: Git's own folder and installed dependencies are not the site.
+func SkipDir(name string) bool { return name == ".git" || name == "node_modules" }
 
 // WithConfig makes LoadSite use src (read from name) as the repository
 // configuration instead of .herald.yml.
@@ -104,38 +124,16 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 		opt(&o)
 	}
 	s := &Site{FS: fsys, files: map[string]bool{}}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("walk %s: %w", p, err)
+	if o.listing != nil {
+		s.Files = make([]string, 0, len(o.listing.Files)+len(o.listing.Links))
+		for _, p := range o.listing.Files {
+			s.Files = append(s.Files, p)
+			s.files[p] = true
 		}
-		if d.IsDir() {
-			if p != "." && (d.Name() == ".git" || d.Name() == "node_modules") {
-				return fs.SkipDir
-			}
-			if p != "." {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			return nil
+		for _, p := range o.listing.Links {
+			s.addLink(p)
 		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			target, why := resolveLink(fsys, p)
-			if why != "" {
-				s.Skipped = append(s.Skipped, Skipped{Path: p, Reason: why})
-				return nil
-			}
-			if fi, err := fs.Stat(fsys, target); err != nil || fi.IsDir() {
-				return nil // a link to a folder or a dangling link: not a file
-			}
-		} else if !d.Type().IsRegular() {
-			return nil
-		}
-		s.Files = append(s.Files, p)
-		s.files[p] = true
-		return nil
-	})
-	if err != nil {
+	} else if err := s.walk(ctx); err != nil {
 		return nil, err
 	}
 	sort.Strings(s.Files)
@@ -218,6 +216,7 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 	sort.Strings(s.Posts)
 
 	// Registries.
+	var err error
 	if s.Authors, err = s.loadRegistry(s.Profile.AuthorRegistries); err != nil {
 		return nil, err
 	}
@@ -225,6 +224,50 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 		return nil, err
 	}
 	return s, nil
+}
+
+// walk lists the files of the repository into s.
+func (s *Site) walk(ctx context.Context) error {
+	return fs.WalkDir(s.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("walk %s: %w", p, err)
+		}
+		if d.IsDir() {
+			if p != "." && SkipDir(d.Name()) {
+				return fs.SkipDir
+			}
+			if p != "." {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			s.addLink(p)
+			return nil
+		} else if !d.Type().IsRegular() {
+			return nil
+		}
+		s.Files = append(s.Files, p)
+		s.files[p] = true
+		return nil
+	})
+}
+
+// addLink adds the symbolic link at p: as a file when it leads to a file
+// inside the repository, as skipped when it leaves it or cannot be read.
+func (s *Site) addLink(p string) {
+	target, why := resolveLink(s.FS, p)
+	if why != "" {
+		s.Skipped = append(s.Skipped, Skipped{Path: p, Reason: why})
+		return
+	}
+	if fi, err := fs.Stat(s.FS, target); err != nil || fi.IsDir() {
+		return // a link to a folder or a dangling link: not a file
+	}
+	s.Files = append(s.Files, p)
+	s.files[p] = true
 }
 
 // join puts a site-relative path under the site root.

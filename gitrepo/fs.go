@@ -22,7 +22,10 @@ import (
 // as such (fs.ModeSymlink) and never followed: opening one reads its
 // target text, and a path through a symlinked directory does not exist.
 // Submodules appear as fs.ModeIrregular entries with no content. Every
-// file's modification time is the commit's committer time.
+// file's modification time is the commit's committer time. Directory
+// entries have an ObjectID method giving their Git object id, and so has
+// the FS for its root tree: a reader that keeps what it read of a tree by
+// its id reads only the folders a later commit changed.
 //
 // The FS stays valid after later fetches (objects are never removed).
 // Each call takes the mirror's lock, so it is safe for concurrent use.
@@ -50,6 +53,9 @@ var (
 	_ fs.StatFS     = (*treeFS)(nil)
 	_ fs.ReadLinkFS = (*treeFS)(nil)
 )
+
+// ObjectID returns the id of the root tree (see dirEntry.ObjectID).
+func (t *treeFS) ObjectID() [20]byte { return t.root.Hash }
 
 // lookup finds name; for "." it returns the root as a directory entry.
 func (t *treeFS) lookup(op, name string) (object.TreeEntry, error) {
@@ -262,6 +268,11 @@ func (d *dirEntry) Info() (fs.FileInfo, error) {
 }
 
 func (d *dirEntry) String() string { return fs.FormatDirEntry(d) }
+
+// ObjectID returns the Git object id of the entry: the tree of a folder,
+// the blob of a file or link. Equal ids mean equal content, so a reader can
+// skip a folder whose tree it has read before.
+func (d *dirEntry) ObjectID() [20]byte { return d.entry.Hash }
 
 type fileInfo struct {
 	name string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"path"
 	"strconv"
 	"strings"
 	"testing"
@@ -341,5 +342,45 @@ func TestMergeBase(t *testing.T) {
 	_, err = m.MergeBase(ctx, hash(t, main), hash(t, orphan))
 	if !errors.Is(err, gitrepo.ErrNoMergeBase) {
 		t.Errorf("MergeBase(main, orphan) = %v, want ErrNoMergeBase", err)
+	}
+}
+
+// TestFSObjectID checks that the entries of a tree report Git's own object
+// ids (what `git rev-parse commit:path` prints), and the FS its root tree's.
+func TestFSObjectID(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	repo := gittest.NewBareRepo(t, nil)
+	tip := repo.Apply(gittest.Change{Ref: "refs/heads/main", Files: map[string]string{
+		"blog/a/index.md": "a\n", "blog/b/index.md": "b\n", "README.md": "r\n",
+	}})
+	m := open(t, newCache(t), repo.URL)
+	fsys, err := m.FS(ctx, hash(t, tip))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type objectIDer interface{ ObjectID() [20]byte }
+	idOf := func(v any) string {
+		o, ok := v.(objectIDer)
+		if !ok {
+			t.Fatalf("%T has no ObjectID", v)
+		}
+		id := o.ObjectID()
+		return gitrepo.Hash(id).String()
+	}
+	if got, want := idOf(fsys), strings.TrimSpace(repo.Git("rev-parse", tip+"^{tree}")); got != want {
+		t.Errorf("root ObjectID = %s, want %s", got, want)
+	}
+	for _, dir := range []string{".", "blog", "blog/a"} {
+		entries, err := fs.ReadDir(fsys, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			p := path.Join(dir, e.Name())
+			if got, want := idOf(e), strings.TrimSpace(repo.Git("rev-parse", tip+":"+p)); got != want {
+				t.Errorf("ObjectID of %s = %s, want %s", p, got, want)
+			}
+		}
 	}
 }
