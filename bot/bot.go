@@ -180,13 +180,12 @@ func (b *Bot) Reconcile(ctx context.Context, r webhook.Request) error {
 	// The request's pull request is not a key of the log: the lines about
 	// a pull request, the one asked for or another, name it themselves.
 	log := b.log.With("delivery_id", r.DeliveryID, "event", r.Event)
-	echo, recheck := b.hint(r)
-	if echo {
+	if b.causedByHerald(r) {
 		log.Debug("event caused by herald itself; nothing to reconcile", "repo", r.Repo, "pr", r.PR, "action", r.Action)
 		b.metrics.skipped(TriggerWebhook)
 		return nil
 	}
-	return b.reconcile(ctx, log, TriggerWebhook, Target{Repo: r.Repo, InstallationID: r.InstallationID}, r.PR, recheck)
+	return b.reconcile(ctx, log, TriggerWebhook, Target{Repo: r.Repo, InstallationID: r.InstallationID}, r.PR, b.rerunHead(r))
 }
 
 // ReconcileAll reconciles every repository in targets, one after the other,

@@ -21,16 +21,19 @@
 // (25 MiB by default: 413 past it), verifies X-Hub-Signature-256 (HMAC-SHA256,
 // constant-time comparison, any of several secrets for rotation) before it
 // parses anything (401 when missing, SHA-1 only or wrong), accepts JSON and
-// form-encoded (payload=) bodies (415 for other types), parses the payload
-// with go-github into its typed event (400 when it does not decode), answers
-// ping with 200 and events go-github does not know with 202, and remembers the
+// form-encoded (payload=) bodies (415 for other types), reads from the
+// payload only the fields herald uses (400 when they do not decode; the rest
+// of the body is skipped, never built into values), answers ping with 200
+// and events GitHub does not document with 202, and remembers the
 // X-GitHub-Delivery of accepted deliveries in a bounded, expiring cache so a
 // redelivery is answered 200 without queueing anything again. Each delivery
 // becomes one Request per repository (installation events name several),
 // with the pull request number when the event is about one (pull_request,
 // pull_request_review*, issue_comment on a pull request, check_suite and
 // check_run with pull requests). Events about plain issues and events naming
-// no repository are answered 202 and not dispatched.
+// no repository are answered 202 and not dispatched. A Request carries, as
+// hints, the sender, the head commit and the check run's or status's name:
+// neutral fields, so the reconciler never sees GitHub's wire types.
 //
 // Dispatcher is what the receiver hands requests to. Queue is the production
 // Dispatcher: it coalesces requests per repository (see Queue), serialises the

@@ -31,7 +31,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	m := &Metrics{
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "herald", Subsystem: "webhook", Name: "deliveries_total",
-			Help: "Webhook deliveries answered, by event (\"unverified\" before the signature is checked, \"other\" for events go-github does not know) and outcome.",
+			Help: "Webhook deliveries answered, by event (\"unverified\" before the signature is checked, \"other\" for events GitHub does not document) and outcome.",
 		}, []string{"event", "outcome"}),
 		signatureFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "herald", Subsystem: "webhook", Name: "signature_failures_total",

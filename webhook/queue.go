@@ -34,7 +34,8 @@ const (
 // every request for that repository; a new repository-wide request replaces
 // the pull-request ones waiting. So ten pushes to one pull request while its
 // reconcile runs give one more reconcile, not ten. The merged request carries
-// the newest delivery's Event, Action, DeliveryID and Payload.
+// the newest delivery's Event, Action, DeliveryID and hints (Sender, HeadSHA
+// and the check and status fields).
 //
 // Dispatch answers ErrQueueFull when a repository already has the maximum of
 // distinct requests waiting, or when the whole queue has; the periodic resync
@@ -89,8 +90,8 @@ func WithWorkers(n int) QueueOption { return func(q *Queue) { q.workers = n } }
 func WithMaxPendingPerRepo(n int) QueueOption { return func(q *Queue) { q.maxPerRepo = n } }
 
 // WithMaxPending sets how many distinct requests (after coalescing) may wait
-// in all (default 4,096). Each holds its typed payload, about 32 KiB for a
-// pull_request event, so this bounds the queue's memory.
+// in all (default 4,096). Each holds a few short strings read from its
+// payload, never the payload itself.
 func WithMaxPending(n int) QueueOption { return func(q *Queue) { q.maxPending = n } }
 
 // WithDrainTimeout sets how long Run keeps working through the queue after

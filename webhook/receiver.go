@@ -14,8 +14,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-
-	"github.com/google/go-github/v60/github"
 )
 
 // Defaults of the receiver's options.
@@ -38,7 +36,7 @@ const (
 
 // Receiver is the http.Handler for GitHub webhook deliveries. For each POST
 // it reads at most the body limit, verifies X-Hub-Signature-256 before
-// looking at the body, parses the payload into a typed go-github event, skips
+// looking at the body, reads the few fields herald uses from the payload, skips
 // deliveries it has already accepted, and hands one reconcile Request per
 // repository (or pull request) to its Dispatcher. It answers:
 //
@@ -55,7 +53,6 @@ type Receiver struct {
 	verifier   *verifier // nil when signatures are not checked
 	maxBody    int64
 	events     map[string]bool // nil: every event
-	known      map[string]bool // the event names go-github parses
 	seen       *deliveries
 	retryAfter time.Duration
 	logger     *slog.Logger
@@ -155,13 +152,9 @@ func NewReceiver(d Dispatcher, secrets []string, opts ...ReceiverOption) (*Recei
 		retryAfter:  DefaultRetryAfter,
 		logger:      slog.New(slog.DiscardHandler),
 		now:         time.Now,
-		known:       make(map[string]bool),
 		budget:      &budget{limit: DefaultBodyBudget, reserve: bodyReserve},
 		maxInFlight: DefaultMaxInFlight,
 		logInterval: DefaultLogInterval,
-	}
-	for _, name := range github.MessageTypes() {
-		r.known[name] = true
 	}
 	for _, o := range opts {
 		o(r)
@@ -368,7 +361,7 @@ func (rc *Receiver) handle(req *http.Request, b *body, event string) (answer, st
 		return fail(errNoEvent), event
 	}
 	event = name
-	if !rc.known[name] {
+	if !knownEvent(name) {
 		event = "other" // a bounded label even for names GitHub adds later
 	}
 	log = log.With("event", name)
@@ -377,15 +370,15 @@ func (rc *Receiver) handle(req *http.Request, b *body, event string) (answer, st
 		return fail(err), event
 	}
 	if event == "other" {
-		log.Debug("webhook event ignored: go-github does not know it")
+		log.Debug("webhook event ignored: not one GitHub documents")
 		return answer{http.StatusAccepted, fmt.Sprintf("event %q ignored: not one herald handles", name), outcomeIgnored}, event
 	}
-	parsed, err := github.ParseWebHook(name, payload)
+	parsed, err := decodePayload(name, payload)
 	if err != nil {
-		return fail(fmt.Errorf("%w: %s payload: %v", errBadPayload, name, err)), event
+		return fail(err), event
 	}
 	if name == "ping" {
-		log.Info("webhook ping", "zen", parsed.(*github.PingEvent).GetZen())
+		log.Info("webhook ping", "zen", parsed.Zen)
 		return answer{http.StatusOK, "pong", outcomePing}, event
 	}
 	if rc.events != nil && !rc.events[name] {

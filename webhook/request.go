@@ -26,10 +26,25 @@ type Request struct {
 	Action string
 	// DeliveryID is the X-GitHub-Delivery identifier of the delivery.
 	DeliveryID string
-	// Payload is the typed go-github event (for example
-	// *github.PullRequestEvent). It describes the newest delivery merged into
-	// this request and is a hint only.
-	Payload any
+
+	// The fields below are what the delivery says beyond its target, read
+	// from the payload. They describe the newest delivery merged into this
+	// request and are hints only.
+
+	// Sender is the login of the account whose action sent the event, ""
+	// when the payload names none.
+	Sender string
+	// HeadSHA is the commit the event is about: a pull request's head
+	// (pull_request and pull_request_review events), a check run's or
+	// suite's head, a status's commit, a push's new tip; "" for the others.
+	HeadSHA string
+	// CheckName is the name of a check_run event's check run.
+	CheckName string
+	// CheckApp is the slug of the GitHub App that owns a check_run or
+	// check_suite event's run or suite.
+	CheckApp string
+	// StatusContext is the context of a status event's commit status.
+	StatusContext string
 	// Coalesced counts the later requests that were merged into this one
 	// while it waited.
 	Coalesced int
