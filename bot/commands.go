@@ -252,11 +252,11 @@ func (b *Bot) reschedule(ctx context.Context, e *env, log *slog.Logger, p forge.
 	if len(dated) == 0 {
 		return "This pull request changes no post to reschedule.", false
 	}
-	branch := adapter.NewBranch(e.mirror, p.HeadRef)
+	branch := adapter.NewBranch(e.mirror, p.HeadRef, b.committer)
 	var commits []string
 	for _, post := range dated {
 		r := publish.Reschedule{Path: post.Path, At: at, Zone: zone, Profile: h.profile, Location: loc,
-			Author: publish.Signature{Name: b.committer.Name, Email: b.committer.Email}, By: c.user, Now: b.now()}
+			By: c.user, Now: b.now()}
 		if b.dryRun {
 			log.Info("dry run: would reschedule", "post", post.Path, "at", at)
 			continue

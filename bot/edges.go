@@ -105,7 +105,7 @@ type Mirror interface {
 	Diff(ctx context.Context, base, head gitrepo.Hash) ([]gitrepo.Change, error)
 	MergeBase(ctx context.Context, a, b gitrepo.Hash) (gitrepo.Hash, error)
 	ReadFile(ctx context.Context, commit gitrepo.Hash, path string) ([]byte, error)
-	CommitEdits(ctx context.Context, req gitrepo.CommitRequest) (gitrepo.Hash, error)
+	Commit(ctx context.Context, req gitrepo.CommitRequest) (gitrepo.Hash, error)
 	Push(ctx context.Context, branch string, newCommit, expectedOld gitrepo.Hash) error
 }
 

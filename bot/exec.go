@@ -9,11 +9,10 @@ import (
 func (b *Bot) publisher(e *env) *publish.Publisher {
 	rb := e.site.Config.Publish.Rebuild
 	opts := []publish.Option{
-		publish.WithDefaultBranch(adapter.NewBranch(e.mirror, e.repo.DefaultBranch), e.repo.DefaultBranch),
-		publish.WithRecords(adapter.NewBranch(e.mirror, publish.RecordRef)),
+		publish.WithDefaultBranch(adapter.NewBranch(e.mirror, e.repo.DefaultBranch, b.committer), e.repo.DefaultBranch),
+		publish.WithRecords(adapter.NewBranch(e.mirror, publish.RecordRef, b.committer)),
 		publish.WithSite(e.site.Profile, e.site.Location()),
 		publish.WithTrigger(publish.RebuildTrigger{Workflow: rb.Workflow, Ref: rb.Ref, EventType: rb.EventType, HookURL: rb.URL}),
-		publish.WithIdentity(publish.Signature{Name: b.committer.Name, Email: b.committer.Email}),
 		publish.WithDryRun(b.dryRun),
 		publish.WithPublisherClock(b.now),
 		publish.WithPublisherLogger(e.baseLog),

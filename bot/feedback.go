@@ -14,7 +14,6 @@ import (
 	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/content/check"
 	"github.com/heraldhq/herald/forge"
-	"github.com/heraldhq/herald/gitrepo"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -325,7 +324,7 @@ func suggestionsFor(findings []check.Finding, posts map[string]*content.Post, ra
 	type group struct {
 		path        string
 		first, last int
-		edits       []check.Edit
+		edits       []content.Edit
 		idx         []int
 	}
 	var groups []*group
@@ -413,7 +412,7 @@ func suggestionsFor(findings []check.Finding, posts map[string]*content.Post, ra
 }
 
 // editsOverlap reports whether an edit of a overlaps one of b.
-func editsOverlap(a, b []check.Edit) bool {
+func editsOverlap(a, b []content.Edit) bool {
 	for _, x := range a {
 		for _, y := range b {
 			if x.Start < y.End && y.Start < x.End || x.Start == y.Start {
@@ -426,7 +425,7 @@ func editsOverlap(a, b []check.Edit) bool {
 
 // replacement applies edits to the whole lines they touch and returns the
 // line range, its old text and its new text (without the final newline).
-func replacement(raw []byte, lines *content.Lines, edits []check.Edit) (first, last int, old, repl string, ok bool) {
+func replacement(raw []byte, lines *content.Lines, edits []content.Edit) (first, last int, old, repl string, ok bool) {
 	start, end := edits[0].Start, edits[0].End
 	for _, ed := range edits[1:] {
 		start, end = min(start, ed.Start), max(end, ed.End)
@@ -445,11 +444,11 @@ func replacement(raw []byte, lines *content.Lines, edits []check.Edit) (first, l
 		to = len(raw)
 	}
 	seg := raw[from:to]
-	var ge []gitrepo.Edit
+	shifted := make([]content.Edit, 0, len(edits))
 	for _, ed := range edits {
-		ge = append(ge, gitrepo.Edit{Start: ed.Start - from, End: ed.End - from, NewText: ed.NewText})
+		shifted = append(shifted, content.Edit{Start: ed.Start - from, End: ed.End - from, NewText: ed.NewText})
 	}
-	out, err := gitrepo.ApplyEdits(seg, ge)
+	out, err := content.ApplyEdits(seg, shifted)
 	if err != nil {
 		return 0, 0, "", "", false
 	}

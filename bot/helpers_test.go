@@ -16,17 +16,17 @@ func TestReplacement(t *testing.T) {
 	at := func(s string) int { return strings.Index(src, s) }
 	for _, tc := range []struct {
 		name              string
-		edits             []check.Edit
+		edits             []content.Edit
 		first, last       int
 		wantOld, wantRepl string
 	}{
-		{"one word on one line", []check.Edit{{Start: at("the the") + 3, End: at("the the") + 7}}, 5, 5,
+		{"one word on one line", []content.Edit{{Start: at("the the") + 3, End: at("the the") + 7}}, 5, 5,
 			"through the the internet", "through the internet"},
-		{"two edits on one line", []check.Edit{{Start: at("(text)"), End: at("(text)") + 6, NewText: "[text]"}, {Start: at("[url]"), End: at("[url]") + 5, NewText: "(url)"}}, 7, 7,
+		{"two edits on one line", []content.Edit{{Start: at("(text)"), End: at("(text)") + 6, NewText: "[text]"}, {Start: at("[url]"), End: at("[url]") + 5, NewText: "(url)"}}, 7, 7,
 			"third (text)[url] end", "third [text](url) end"},
-		{"across lines, CRLF kept inside", []check.Edit{{Start: at("internet"), End: at("second") + 6, NewText: "web\nfirst"}}, 5, 6,
+		{"across lines, CRLF kept inside", []content.Edit{{Start: at("internet"), End: at("second") + 6, NewText: "web\nfirst"}}, 5, 6,
 			"through the the internet\nsecond line", "through the the web\nfirst line"},
-		{"insertion", []check.Edit{{Start: at("end"), End: at("end"), NewText: "the "}}, 7, 7,
+		{"insertion", []content.Edit{{Start: at("end"), End: at("end"), NewText: "the "}}, 7, 7,
 			"third (text)[url] end", "third (text)[url] the end"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -39,7 +39,7 @@ func TestReplacement(t *testing.T) {
 			}
 		})
 	}
-	if _, _, _, _, ok := replacement([]byte(src), content.NewLines([]byte(src)), []check.Edit{{Start: 5, End: 500}}); ok {
+	if _, _, _, _, ok := replacement([]byte(src), content.NewLines([]byte(src)), []content.Edit{{Start: 5, End: 500}}); ok {
 		t.Error("an edit past the end was accepted")
 	}
 }
@@ -49,8 +49,8 @@ func TestSuggestionsOnlyOnDiffLines(t *testing.T) {
 	post := &content.Post{Path: "p.md", Raw: src, Lines: content.NewLines(src)}
 	i1, i2 := strings.Index(string(src), "the the one"), strings.Index(string(src), "the the two")
 	findings := []check.Finding{
-		{Rule: "repeated-word", Path: "p.md", Line: 5, Message: "m", Fix: &check.Fix{Edits: []check.Edit{{Start: i1 + 3, End: i1 + 7}}}},
-		{Rule: "repeated-word", Path: "p.md", Line: 7, Message: "m", Fix: &check.Fix{Edits: []check.Edit{{Start: i2 + 3, End: i2 + 7}}}},
+		{Rule: "repeated-word", Path: "p.md", Line: 5, Message: "m", Fix: &check.Fix{Edits: []content.Edit{{Start: i1 + 3, End: i1 + 7}}}},
+		{Rule: "repeated-word", Path: "p.md", Line: 7, Message: "m", Fix: &check.Fix{Edits: []content.Edit{{Start: i2 + 3, End: i2 + 7}}}},
 		{Rule: "placeholder", Path: "p.md", Line: 5, Message: "no fix"},
 	}
 	got := suggestionsFor(findings, map[string]*content.Post{"p.md": post}, map[string][]forge.LineRange{"p.md": {{Start: 4, End: 5}}}, "sha")

@@ -53,8 +53,8 @@ func TestTokenAuth(t *testing.T) {
 		t.Fatal(err)
 	}
 	tip := resolve(t, m, "main")
-	commit, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
-		Parent: tip, Edits: map[string][]gitrepo.Edit{"post.md": {{Start: 7, End: 11, NewText: "false"}}},
+	commit, err := m.Commit(ctx, gitrepo.CommitRequest{
+		Parent: tip, Files: map[string][]byte{"post.md": []byte("draft: false\n")},
 		Message: "publish", Author: bot, Committer: bot,
 	})
 	if err != nil {
@@ -232,8 +232,8 @@ func TestSSHKeyAuth(t *testing.T) {
 		t.Fatal(err)
 	}
 	tip := resolve(t, m, "main")
-	commit, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
-		Parent: tip, Edits: map[string][]gitrepo.Edit{"post.md": {{Start: 7, End: 11, NewText: "false"}}},
+	commit, err := m.Commit(ctx, gitrepo.CommitRequest{
+		Parent: tip, Files: map[string][]byte{"post.md": []byte("draft: false\n")},
 		Message: "publish", Author: bot, Committer: bot,
 	})
 	if err != nil {

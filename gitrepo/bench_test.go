@@ -286,9 +286,13 @@ func BenchmarkCommitAndPush(b *testing.B) {
 	for i := range b.N {
 		tip := resolve(b, m, "main")
 		p := postPath(i % benchPosts)
-		c, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
+		old, err := m.ReadFile(ctx, tip, p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c, err := m.Commit(ctx, gitrepo.CommitRequest{
 			Parent:  tip,
-			Edits:   map[string][]gitrepo.Edit{p: {{Start: 4, End: 4, NewText: "draft: false\n"}}},
+			Files:   map[string][]byte{p: append(old[:4:4], append([]byte("draft: false\n"), old[4:]...)...)},
 			Message: "publish: " + p, Author: bot, Committer: bot,
 		})
 		if err != nil {

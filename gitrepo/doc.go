@@ -31,11 +31,12 @@
 //
 // # Writing
 //
-// Mirror.CommitEdits builds a commit in the object store without a work
-// tree: byte-range edits applied to blobs (every other byte kept, see
-// ApplyEdits), whole files written or deleted, author and committer given
-// by the caller. Mirror.CommitEmpty makes the empty commit that triggers a
-// site rebuild.
+// Mirror.Commit builds a commit in the object store without a work tree:
+// whole files written (keeping their mode) or deleted, author and committer
+// given by the caller. It takes file contents, not text edits: the caller
+// read the file at the parent already and applies its edits itself
+// (content.ApplyEdits), so the Git layer knows nothing of text.
+// Mirror.CommitEmpty makes the empty commit that triggers a site rebuild.
 // Mirror.Push publishes it only if the remote branch is still at the
 // expected old commit: the ref update command carries that old value and
 // git's receive-pack applies it atomically, so a branch that moves between

@@ -154,8 +154,8 @@ func TestPushFault(t *testing.T) {
 	repo := srv.NewRepo("site", map[string]string{"post.md": "draft: true\n"})
 	m := open(t, newCache(t), repo.URL)
 	tip := resolve(t, m, "main")
-	commit, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
-		Parent: tip, Edits: map[string][]gitrepo.Edit{"post.md": {{Start: 7, End: 11, NewText: "false"}}},
+	commit, err := m.Commit(ctx, gitrepo.CommitRequest{
+		Parent: tip, Files: map[string][]byte{"post.md": []byte("draft: false\n")},
 		Message: "publish", Author: bot, Committer: bot,
 	})
 	if err != nil {

@@ -1,7 +1,6 @@
 package gitrepo
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -23,27 +22,19 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 )
 
-// Edit replaces the bytes [Start, End) of a file with NewText. Offsets are
-// byte offsets into the file's content at the parent commit; Start == End
-// inserts.
-type Edit struct {
-	Start, End int
-	NewText    string
-}
-
 // Signature is a commit author or committer identity.
 type Signature struct {
 	Name, Email string
 }
 
 // CommitRequest describes a commit built on Parent without a work tree.
+//
+// Files are whole contents, not edits: whoever changes a file has read it
+// already, at Parent, and applies its own edits (content.ApplyEdits), so
+// the Git layer needs no notion of a text edit and reads no blob twice.
 type CommitRequest struct {
 	// Parent is the commit the new one builds on; it must be in the mirror.
 	Parent Hash
-	// Edits maps a path to byte-range edits of that file at Parent. Every
-	// byte outside the edits is kept as it is, line endings included, and
-	// the file keeps its mode.
-	Edits map[string][]Edit
 	// Files maps a path to content written whole: created with mode 0644
 	// when missing, replaced (keeping the mode) when present.
 	Files map[string][]byte
@@ -60,13 +51,13 @@ type CommitRequest struct {
 	AllowEmpty bool
 }
 
-// CommitEdits writes a commit to the mirror's object store (no work tree,
-// no ref changes) and returns its hash; Push publishes it. Invalid
-// requests (unknown parent, overlapping or out-of-range edits, a path both
-// edited and written, a path outside the tree) change nothing and get an
-// error naming the path and edit. Written objects no ref points at are
+// Commit writes a commit to the mirror's object store (no work tree, no
+// ref changes) and returns its hash; Push publishes it. Invalid requests
+// (unknown parent, a path both written and deleted, a path outside the
+// tree, a write over a directory) change nothing and get an error naming
+// the path. Written objects no ref points at are
 // harmless and never pushed unless pushed explicitly.
-func (m *Mirror) CommitEdits(ctx context.Context, req CommitRequest) (Hash, error) {
+func (m *Mirror) Commit(ctx context.Context, req CommitRequest) (Hash, error) {
 	if err := validateIdentity("author", req.Author); err != nil {
 		return Hash{}, fmt.Errorf("commit: %w", err)
 	}
@@ -91,9 +82,9 @@ func (m *Mirror) CommitEdits(ctx context.Context, req CommitRequest) (Hash, erro
 }
 
 // CommitEmpty writes a commit on parent with parent's tree, the usual way
-// to make a static site rebuild. It is CommitEdits with AllowEmpty.
+// to make a static site rebuild. It is Commit with AllowEmpty.
 func (m *Mirror) CommitEmpty(ctx context.Context, parent Hash, message string, author, committer Signature, when time.Time) (Hash, error) {
-	return m.CommitEdits(ctx, CommitRequest{
+	return m.Commit(ctx, CommitRequest{
 		Parent: parent, Message: message, Author: author, Committer: committer, Time: when, AllowEmpty: true,
 	})
 }
@@ -145,34 +136,9 @@ func (m *Mirror) writeCommitLocked(req CommitRequest) (Hash, error) {
 			return err
 		}
 		if _, dup := changes[p]; dup {
-			return fmt.Errorf("%s: more than one change (edit, write or delete) names it", p)
+			return fmt.Errorf("%s: more than one change (write or delete) names it", p)
 		}
 		return nil
-	}
-	for _, p := range sortedKeys(req.Edits) {
-		if err := seen(p); err != nil {
-			return Hash{}, err
-		}
-		e, err := root.FindEntry(p)
-		if err != nil {
-			return Hash{}, fmt.Errorf("edit %s: the file does not exist at %s", p, req.Parent)
-		}
-		if !e.Mode.IsFile() || e.Mode == filemode.Symlink {
-			return Hash{}, fmt.Errorf("edit %s: not a regular file", p)
-		}
-		old, err := readBlob(s, e.Hash)
-		if err != nil {
-			return Hash{}, fmt.Errorf("edit %s: %w", p, err)
-		}
-		content, err := ApplyEdits(old, req.Edits[p])
-		if err != nil {
-			return Hash{}, fmt.Errorf("edit %s: %w", p, err)
-		}
-		h, err := writeBlob(s, content)
-		if err != nil {
-			return Hash{}, fmt.Errorf("edit %s: %w", p, err)
-		}
-		changes[p] = newEntry{hash: h, mode: e.Mode}
 	}
 	for _, p := range sortedKeys(req.Files) {
 		if err := seen(p); err != nil {
@@ -236,50 +202,6 @@ func (m *Mirror) writeCommitLocked(req CommitRequest) (Hash, error) {
 		return Hash{}, fmt.Errorf("store commit: %w", err)
 	}
 	return h, nil
-}
-
-// ApplyEdits applies byte-range edits to content and returns the result.
-// Edits may come in any order; they must lie within content and must not
-// overlap (insertions at the same offset apply in the order given). Every
-// byte outside the edits is kept.
-func ApplyEdits(content []byte, edits []Edit) ([]byte, error) {
-	idx := make([]int, len(edits))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return edits[idx[a]].Start < edits[idx[b]].Start })
-	var out bytes.Buffer
-	out.Grow(len(content))
-	pos := 0
-	for _, i := range idx {
-		e := edits[i]
-		switch {
-		case e.Start < 0 || e.End < e.Start:
-			return nil, fmt.Errorf("edit %d [%d,%d): bad range", i, e.Start, e.End)
-		case e.End > len(content):
-			return nil, fmt.Errorf("edit %d [%d,%d): past the end of the file (%d bytes)", i, e.Start, e.End, len(content))
-		case e.Start < pos:
-			return nil, fmt.Errorf("edit %d [%d,%d): overlaps an earlier edit ending at %d", i, e.Start, e.End, pos)
-		}
-		out.Write(content[pos:e.Start])
-		out.WriteString(e.NewText)
-		pos = e.End
-	}
-	out.Write(content[pos:])
-	return out.Bytes(), nil
-}
-
-func readBlob(s storer.EncodedObjectStorer, h Hash) ([]byte, error) {
-	b, err := object.GetBlob(s, h)
-	if err != nil {
-		return nil, err
-	}
-	r, err := b.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	return io.ReadAll(r)
 }
 
 func writeBlob(s storer.EncodedObjectStorer, content []byte) (Hash, error) {

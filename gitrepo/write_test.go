@@ -1,7 +1,6 @@
 package gitrepo_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -16,71 +15,7 @@ import (
 	"github.com/heraldhq/herald/internal/gittest"
 )
 
-func TestApplyEdits(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name    string
-		content string
-		edits   []gitrepo.Edit
-		want    string
-		wantErr string
-	}{
-		{"none", "abc", nil, "abc", ""},
-		{"replace", "draft: true\n", []gitrepo.Edit{{Start: 7, End: 11, NewText: "false"}}, "draft: false\n", ""},
-		{"delete line keeps CRLF elsewhere", "a\r\ndraft: true\r\nb\r\n", []gitrepo.Edit{{Start: 3, End: 16}}, "a\r\nb\r\n", ""},
-		{"insert at start and end", "x", []gitrepo.Edit{{Start: 1, End: 1, NewText: "]"}, {Start: 0, End: 0, NewText: "["}}, "[x]", ""},
-		{"two inserts at one offset keep their order", "ab", []gitrepo.Edit{{Start: 1, End: 1, NewText: "1"}, {Start: 1, End: 1, NewText: "2"}}, "a12b", ""},
-		{"unordered", "the the cat", []gitrepo.Edit{{Start: 8, End: 11, NewText: "dog"}, {Start: 0, End: 4}}, "the dog", ""},
-		{"multibyte kept", "héllo wörld", []gitrepo.Edit{{Start: 0, End: 6, NewText: "hi"}}, "hi wörld", ""},
-		{"overlap", "abcdef", []gitrepo.Edit{{Start: 0, End: 3}, {Start: 2, End: 4}}, "", "edit 1 [2,4): overlaps an earlier edit ending at 3"},
-		{"past end", "abc", []gitrepo.Edit{{Start: 1, End: 4}}, "", "edit 0 [1,4): past the end of the file (3 bytes)"},
-		{"reversed", "abc", []gitrepo.Edit{{Start: 2, End: 1}}, "", "edit 0 [2,1): bad range"},
-		{"negative", "abc", []gitrepo.Edit{{Start: -1, End: 1}}, "", "edit 0 [-1,1): bad range"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := gitrepo.ApplyEdits([]byte(tt.content), tt.edits)
-			if tt.wantErr != "" {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("error = %v, want %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(got) != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
-// FuzzApplyEdits checks that one edit changes exactly its range: the bytes
-// before and after it are kept as they were.
-func FuzzApplyEdits(f *testing.F) {
-	f.Add([]byte("---\ndraft: true\n---\nbody\r\n"), 4, 16, "")
-	f.Add([]byte("\xff\xfe binary \x00"), 0, 0, "x")
-	f.Fuzz(func(t *testing.T, content []byte, start, end int, text string) {
-		got, err := gitrepo.ApplyEdits(content, []gitrepo.Edit{{Start: start, End: end, NewText: text}})
-		valid := start >= 0 && start <= end && end <= len(content)
-		if !valid {
-			if err == nil {
-				t.Fatalf("edit [%d,%d) on %d bytes accepted", start, end, len(content))
-			}
-			return
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.HasPrefix(got, content[:start]) || !bytes.HasSuffix(got, content[end:]) ||
-			string(got[start:len(got)-(len(content)-end)]) != text {
-			t.Fatalf("edit [%d,%d) %q on %q gave %q", start, end, text, content, got)
-		}
-	})
-}
-
-func TestCommitEditsAndPush(t *testing.T) {
+func TestCommitAndPush(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	srv := gittest.NewServer(t)
@@ -93,12 +28,11 @@ func TestCommitEditsAndPush(t *testing.T) {
 	m := open(t, newCache(t), repo.URL)
 	tip := resolve(t, m, "main")
 
-	start := strings.Index(post, "draft: true")
+	wantPost := strings.Replace(post, "draft: true", "draft: false", 1)
 	when := time.Date(2026, 2, 3, 10, 0, 0, 0, time.FixedZone("CET", 3600))
-	commit, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
+	commit, err := m.Commit(ctx, gitrepo.CommitRequest{
 		Parent:    tip,
-		Edits:     map[string][]gitrepo.Edit{"blog/2026/fosdem/index.md": {{Start: start, End: start + len("draft: true"), NewText: "draft: false"}}},
-		Files:     map[string][]byte{"static/new/file.txt": []byte("new\n")},
+		Files:     map[string][]byte{"blog/2026/fosdem/index.md": []byte(wantPost), "static/new/file.txt": []byte("new\n")},
 		Delete:    []string{"blog/2026/other/index.md"},
 		Message:   "publish: FOSDEM recap",
 		Author:    author,
@@ -123,7 +57,6 @@ func TestCommitEditsAndPush(t *testing.T) {
 	}
 
 	// The server's git sees exactly the intended change.
-	wantPost := strings.Replace(post, "draft: true", "draft: false", 1)
 	if got := repo.ReadFile("main", "blog/2026/fosdem/index.md"); got != wantPost {
 		t.Errorf("post on server:\n%q\nwant\n%q", got, wantPost)
 	}
@@ -171,7 +104,7 @@ func TestPushCreatesBranchOnlyIfAbsent(t *testing.T) {
 	repo := gittest.NewBareRepo(t, map[string]string{"a.md": "a\n"})
 	m := open(t, newCache(t), repo.URL)
 	tip := resolve(t, m, "main")
-	c, err := m.CommitEdits(ctx, gitrepo.CommitRequest{Parent: tip, Files: map[string][]byte{"b.md": []byte("b\n")}, Message: "b", Author: bot, Committer: bot})
+	c, err := m.Commit(ctx, gitrepo.CommitRequest{Parent: tip, Files: map[string][]byte{"b.md": []byte("b\n")}, Message: "b", Author: bot, Committer: bot})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,8 +131,8 @@ func TestStalePushIsRejected(t *testing.T) {
 	repo := srv.NewRepo("site", map[string]string{"post.md": "draft: true\n"})
 	m := open(t, newCache(t), repo.URL)
 	stale := resolve(t, m, "main")
-	commit, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
-		Parent: stale, Edits: map[string][]gitrepo.Edit{"post.md": {{Start: 7, End: 11, NewText: "false"}}},
+	commit, err := m.Commit(ctx, gitrepo.CommitRequest{
+		Parent: stale, Files: map[string][]byte{"post.md": []byte("draft: false\n")},
 		Message: "publish: post", Author: bot, Committer: bot,
 	})
 	if err != nil {
@@ -231,8 +164,8 @@ func TestStalePushIsRejected(t *testing.T) {
 		t.Fatal(err)
 	}
 	tip := resolve(t, m, "main")
-	commit, err = m.CommitEdits(ctx, gitrepo.CommitRequest{
-		Parent: tip, Edits: map[string][]gitrepo.Edit{"post.md": {{Start: 7, End: 11, NewText: "false"}}},
+	commit, err = m.Commit(ctx, gitrepo.CommitRequest{
+		Parent: tip, Files: map[string][]byte{"post.md": []byte("draft: false\n")},
 		Message: "publish: post", Author: bot, Committer: bot,
 	})
 	if err != nil {
@@ -246,7 +179,7 @@ func TestStalePushIsRejected(t *testing.T) {
 	}
 }
 
-func TestCommitEditsRefusesBadRequests(t *testing.T) {
+func TestCommitRefusesBadRequests(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	repo := gittest.NewBareRepo(t, nil)
@@ -275,22 +208,16 @@ func TestCommitEditsRefusesBadRequests(t *testing.T) {
 		{"no parent", with(func(r *gitrepo.CommitRequest) { r.Parent = gitrepo.Hash{} }), "commit: parent is not set"},
 		{"unknown parent", with(func(r *gitrepo.CommitRequest) { r.Parent = unknown }), "commit on " + unknown.String() + ": commit " + unknown.String() + ": not found"},
 		{"nothing changes", ok, "commit on " + tip.String() + ": the changes leave the tree as it is; nothing to commit"},
-		{"edit leaves content equal", with(func(r *gitrepo.CommitRequest) {
-			r.Edits = map[string][]gitrepo.Edit{"post.md": {{Start: 0, End: 5, NewText: "draft"}}}
+		{"write leaves content equal", with(func(r *gitrepo.CommitRequest) {
+			r.Files = map[string][]byte{"post.md": []byte("draft: true\n")}
 		}), "commit on " + tip.String() + ": the changes leave the tree as it is; nothing to commit"},
-		{"edit missing file", with(func(r *gitrepo.CommitRequest) {
-			r.Edits = map[string][]gitrepo.Edit{"nope.md": {{Start: 0, End: 0, NewText: "x"}}}
-		}), "commit on " + tip.String() + ": edit nope.md: the file does not exist at " + tip.String()},
-		{"edit out of range", with(func(r *gitrepo.CommitRequest) {
-			r.Edits = map[string][]gitrepo.Edit{"post.md": {{Start: 7, End: 99, NewText: "x"}}}
-		}), "commit on " + tip.String() + ": edit post.md: edit 0 [7,99): past the end of the file (12 bytes)"},
-		{"edit a symlink", with(func(r *gitrepo.CommitRequest) {
-			r.Edits = map[string][]gitrepo.Edit{"link.md": {{Start: 0, End: 0, NewText: "x"}}}
-		}), "commit on " + tip.String() + ": edit link.md: not a regular file"},
-		{"edit and write one path", with(func(r *gitrepo.CommitRequest) {
-			r.Edits = map[string][]gitrepo.Edit{"post.md": {{Start: 0, End: 0, NewText: "x"}}}
+		{"write over a symlink", with(func(r *gitrepo.CommitRequest) {
+			r.Files = map[string][]byte{"link.md": []byte("x")}
+		}), "commit on " + tip.String() + ": write link.md: a directory, symlink or submodule is there"},
+		{"write and delete one path", with(func(r *gitrepo.CommitRequest) {
 			r.Files = map[string][]byte{"post.md": []byte("y")}
-		}), "commit on " + tip.String() + ": post.md: more than one change (edit, write or delete) names it"},
+			r.Delete = []string{"post.md"}
+		}), "commit on " + tip.String() + ": post.md: more than one change (write or delete) names it"},
 		{"write over a directory", with(func(r *gitrepo.CommitRequest) { r.Files = map[string][]byte{"dir": []byte("y")} }),
 			"commit on " + tip.String() + ": write dir: a directory, symlink or submodule is there"},
 		{"write under a file", with(func(r *gitrepo.CommitRequest) { r.Files = map[string][]byte{"post.md/x": []byte("y")} }),
@@ -306,7 +233,7 @@ func TestCommitEditsRefusesBadRequests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := m.CommitEdits(ctx, tt.req)
+			_, err := m.Commit(ctx, tt.req)
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("error = %v\nwant    %s", err, tt.want)
 			}
@@ -328,9 +255,9 @@ func TestCommitKeepsModesAndDropsEmptyDirectories(t *testing.T) {
 	})
 	m := open(t, newCache(t), repo.URL)
 	tip := resolve(t, m, "main")
-	c, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
+	c, err := m.Commit(ctx, gitrepo.CommitRequest{
 		Parent: tip, Delete: []string{"only/one.md"},
-		Edits:   map[string][]gitrepo.Edit{"run.sh": {{Start: 0, End: 4, NewText: "printf"}}},
+		Files:   map[string][]byte{"run.sh": []byte("printf\n")},
 		Message: "m", Author: bot, Committer: bot,
 	})
 	if err != nil {
@@ -397,8 +324,8 @@ func publish(ctx context.Context, m *gitrepo.Mirror, file string, ready func()) 
 			res.Err = err.Error()
 			return res
 		}
-		commit, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
-			Parent: tip, Edits: map[string][]gitrepo.Edit{file: {{Start: 7, End: 11, NewText: "false"}}},
+		commit, err := m.Commit(ctx, gitrepo.CommitRequest{
+			Parent: tip, Files: map[string][]byte{file: []byte("draft: false\n")},
 			Message: "publish: " + file, Author: bot, Committer: bot,
 		})
 		if err != nil {
@@ -463,15 +390,15 @@ func TestPushChainOfCommits(t *testing.T) {
 	repo := srv.NewRepo("site", map[string]string{"blog/a/index.md": "a\n", "blog/b/index.md": "b\n"})
 	m := open(t, newCache(t), repo.URL)
 	tip := resolve(t, m, "main")
-	c1, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
+	c1, err := m.Commit(ctx, gitrepo.CommitRequest{
 		Parent: tip, Files: map[string][]byte{"blog/c/deep/index.md": []byte("c\n"), "blog/c/img.png": []byte("png")},
 		Message: "one", Author: bot, Committer: bot,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c2, err := m.CommitEdits(ctx, gitrepo.CommitRequest{
-		Parent: c1, Edits: map[string][]gitrepo.Edit{"blog/c/deep/index.md": {{Start: 0, End: 1, NewText: "C"}}},
+	c2, err := m.Commit(ctx, gitrepo.CommitRequest{
+		Parent: c1, Files: map[string][]byte{"blog/c/deep/index.md": []byte("C\n")},
 		Delete: []string{"blog/a/index.md"}, Message: "two", Author: bot, Committer: bot,
 	})
 	if err != nil {

@@ -9,37 +9,6 @@ import (
 	"github.com/heraldhq/herald/content"
 )
 
-// Edit replaces the bytes [Start, End) of a file with NewText. Offsets are
-// byte offsets into the file as read at the parent commit; Start == End
-// inserts. Every byte outside the edits is kept.
-type Edit struct {
-	Start, End int
-	NewText    string
-}
-
-// ApplyEdits applies non-overlapping edits to src and returns the result. It
-// is the same operation the Git side performs when it commits them, for
-// checking an edit before committing it.
-func ApplyEdits(src []byte, edits []Edit) ([]byte, error) {
-	sorted := append([]Edit(nil), edits...)
-	for i := 1; i < len(sorted); i++ {
-		for j := i; j > 0 && sorted[j].Start < sorted[j-1].Start; j-- {
-			sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
-		}
-	}
-	var out []byte
-	at := 0
-	for _, e := range sorted {
-		if e.Start < at || e.End < e.Start || e.End > len(src) {
-			return nil, fmt.Errorf("edit [%d,%d) is out of range or overlaps another", e.Start, e.End)
-		}
-		out = append(out, src[at:e.Start]...)
-		out = append(out, e.NewText...)
-		at = e.End
-	}
-	return append(out, src[at:]...), nil
-}
-
 // ErrNotDraft means a post that was to be flipped is not a draft (any
 // more): another replica, or a person, published it already.
 var ErrNotDraft = errors.New("the post is not a draft")
@@ -89,7 +58,7 @@ func flipWord(written, to string) string {
 // A post that is not a draft gives ErrNotDraft. A draft whose flag cannot be
 // edited in place (written over several lines, through an alias) is an error
 // naming the field.
-func DraftFlipEdits(post *content.Post, prof *content.Profile, loc *time.Location) ([]Edit, error) {
+func DraftFlipEdits(post *content.Post, prof *content.Profile, loc *time.Location) ([]content.Edit, error) {
 	if prof == nil {
 		return nil, errors.New("no site profile: the draft and published fields are unknown")
 	}
@@ -99,7 +68,7 @@ func DraftFlipEdits(post *content.Post, prof *content.Profile, loc *time.Locatio
 	if !post.Draft {
 		return nil, fmt.Errorf("%s: %w", post.Path, ErrNotDraft)
 	}
-	var edits []Edit
+	var edits []content.Edit
 	flip := func(field, from, to string) error {
 		f, ok := post.FrontMatter.Field(field)
 		if !ok || f.Value.Kind != content.KindBool || !strings.EqualFold(f.Value.Text, from) {
@@ -109,7 +78,7 @@ func DraftFlipEdits(post *content.Post, prof *content.Profile, loc *time.Locatio
 		if !ok {
 			return fmt.Errorf("%s: the %q field (line %d) is not written on one line, so herald cannot change it without rewriting the front matter", post.Path, field, f.KeyPos.Line)
 		}
-		edits = append(edits, Edit{Start: s, End: e, NewText: flipWord(string(post.Raw[s:e]), to)})
+		edits = append(edits, content.Edit{Start: s, End: e, NewText: flipWord(string(post.Raw[s:e]), to)})
 		return nil
 	}
 	if prof.DraftField != "" {
@@ -125,7 +94,7 @@ func DraftFlipEdits(post *content.Post, prof *content.Profile, loc *time.Locatio
 	if len(edits) == 0 {
 		return nil, fmt.Errorf("%s: the post reads as a draft but has no %q field herald can change", post.Path, prof.DraftField)
 	}
-	out, err := ApplyEdits(post.Raw, edits)
+	out, err := content.ApplyEdits(post.Raw, edits)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", post.Path, err)
 	}
@@ -147,12 +116,12 @@ func DraftFlipEdits(post *content.Post, prof *content.Profile, loc *time.Locatio
 // gets one, written as the profile's first date field at the end of its front
 // matter. The result is checked by parsing it again in loc: it must resolve
 // to exactly at.
-func DateEdit(post *content.Post, prof *content.Profile, at time.Time, zone, loc *time.Location) (Edit, error) {
+func DateEdit(post *content.Post, prof *content.Profile, at time.Time, zone, loc *time.Location) (content.Edit, error) {
 	if prof == nil || len(prof.DateFields) == 0 {
-		return Edit{}, errors.New("no site profile: the date field is unknown")
+		return content.Edit{}, errors.New("no site profile: the date field is unknown")
 	}
 	if post == nil || post.Raw == nil {
-		return Edit{}, errors.New("the post could not be read")
+		return content.Edit{}, errors.New("the post could not be read")
 	}
 	if loc == nil {
 		loc = time.UTC
@@ -162,30 +131,30 @@ func DateEdit(post *content.Post, prof *content.Profile, at time.Time, zone, loc
 	}
 	for _, pr := range post.Problems {
 		if pr.Kind == content.ProblemSyntax {
-			return Edit{}, fmt.Errorf("%s:%d: the front matter does not parse (%s); fix it before rescheduling", post.Path, pr.Pos.Line, pr.Message)
+			return content.Edit{}, fmt.Errorf("%s:%d: the front matter does not parse (%s); fix it before rescheduling", post.Path, pr.Pos.Line, pr.Message)
 		}
 	}
 	value := at.In(zone).Format(time.RFC3339)
-	var e Edit
+	var e content.Edit
 	if f := post.DateField; f != nil {
 		s, end, ok := valueSpan(post.Raw, f.Value)
 		if !ok {
-			return Edit{}, fmt.Errorf("%s: the %q field (line %d) is not written on one line, so herald cannot change it in place", post.Path, f.Key, f.KeyPos.Line)
+			return content.Edit{}, fmt.Errorf("%s: the %q field (line %d) is not written on one line, so herald cannot change it in place", post.Path, f.Key, f.KeyPos.Line)
 		}
 		old := string(post.Raw[s:end])
 		if len(strings.TrimSpace(old)) == len("2006-01-02") && isMidnight(at.In(loc)) {
 			value = at.In(loc).Format("2006-01-02")
 		}
-		e = Edit{Start: s, End: end, NewText: value}
+		e = content.Edit{Start: s, End: end, NewText: value}
 	} else {
 		fm := post.FrontMatter
 		if fm.Format == "" {
-			return Edit{}, fmt.Errorf("%s: the post has no front matter to hold a date", post.Path)
+			return content.Edit{}, fmt.Errorf("%s: the post has no front matter to hold a date", post.Path)
 		}
 		// Insert before the closing delimiter line.
 		closing := strings.LastIndex(string(post.Raw[:fm.End]), "\n"+delimiter(fm.Format))
 		if closing < 0 {
-			return Edit{}, fmt.Errorf("%s: the end of the front matter was not found", post.Path)
+			return content.Edit{}, fmt.Errorf("%s: the end of the front matter was not found", post.Path)
 		}
 		sep := ": "
 		if fm.Format == "toml" {
@@ -196,15 +165,15 @@ func DateEdit(post *content.Post, prof *content.Profile, at time.Time, zone, loc
 			closing--
 			nl = "\r\n"
 		}
-		e = Edit{Start: closing, End: closing, NewText: nl + prof.DateFields[0] + sep + value}
+		e = content.Edit{Start: closing, End: closing, NewText: nl + prof.DateFields[0] + sep + value}
 	}
-	out, err := ApplyEdits(post.Raw, []Edit{e})
+	out, err := content.ApplyEdits(post.Raw, []content.Edit{e})
 	if err != nil {
-		return Edit{}, fmt.Errorf("%s: %w", post.Path, err)
+		return content.Edit{}, fmt.Errorf("%s: %w", post.Path, err)
 	}
 	after := content.ParsePost(post.Path, out, prof, loc)
 	if after.DateErr != nil || !after.Date.Equal(at) {
-		return Edit{}, fmt.Errorf("%s: the new date %s would not read back as %s; refusing", post.Path, value, at.UTC().Format(time.RFC3339))
+		return content.Edit{}, fmt.Errorf("%s: the new date %s would not read back as %s; refusing", post.Path, value, at.UTC().Format(time.RFC3339))
 	}
 	return e, nil
 }

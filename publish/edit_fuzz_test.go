@@ -37,7 +37,7 @@ func FuzzDraftFlipEdits(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			out, err := publish.ApplyEdits([]byte(src), edits)
+			out, err := content.ApplyEdits([]byte(src), edits)
 			if err != nil {
 				t.Fatalf("%s: edits do not apply: %v", prof.Name, err)
 			}
@@ -83,7 +83,7 @@ func FuzzDateEdit(f *testing.F) {
 		if err != nil {
 			return
 		}
-		out, err := publish.ApplyEdits([]byte(src), []publish.Edit{e})
+		out, err := content.ApplyEdits([]byte(src), []content.Edit{e})
 		if err != nil {
 			t.Fatalf("the edit does not apply: %v", err)
 		}

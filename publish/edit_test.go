@@ -86,7 +86,7 @@ func TestDraftFlipEdits(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := publish.ApplyEdits([]byte(tt.src), edits)
+			out, err := content.ApplyEdits([]byte(tt.src), edits)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -175,7 +175,7 @@ func TestDateEdit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := publish.ApplyEdits([]byte(tt.src), []publish.Edit{e})
+			out, err := content.ApplyEdits([]byte(tt.src), []content.Edit{e})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -67,29 +67,6 @@ type Dispatcher interface {
 	WorkflowDispatch(ctx context.Context, workflow, ref string, inputs map[string]any) error
 }
 
-// Signature is a commit author and committer identity.
-type Signature struct {
-	Name, Email string
-}
-
-// CommitRequest is a commit to build on Parent without a work tree.
-type CommitRequest struct {
-	// Parent is the commit to build on.
-	Parent string
-	// Edits are byte-range edits per path, against the files at Parent.
-	Edits map[string][]Edit
-	// Files are written whole (created or replaced).
-	Files map[string][]byte
-	// Message is the whole commit message.
-	Message string
-	// Author is both author and committer.
-	Author Signature
-	// Time is the commit time.
-	Time time.Time
-	// AllowEmpty permits a commit that changes no file.
-	AllowEmpty bool
-}
-
 // Branch is one ref of the repository (the default branch, a pull request's
 // head branch, or herald's record ref) as the publisher reads and pushes it.
 type Branch interface {
@@ -98,8 +75,14 @@ type Branch interface {
 	Tip(ctx context.Context) (string, error)
 	// ReadFile returns a file at commit; a missing file wraps fs.ErrNotExist.
 	ReadFile(ctx context.Context, commit, path string) ([]byte, error)
-	// Commit builds a commit (locally, not pushed) and returns its hash.
-	Commit(ctx context.Context, req CommitRequest) (string, error)
+	// Commit builds a commit on parent (locally, not pushed) that writes
+	// files whole, created or replaced, and returns its hash. With no files
+	// it is an empty commit, parent's tree again, the commit that makes a
+	// site rebuild. Whole contents, not edits: the publisher has read each
+	// file at parent and applied its edits (content.ApplyEdits) itself. The
+	// branch commits as the identity it was made with; author and committer
+	// are no business of the publisher's.
+	Commit(ctx context.Context, parent string, files map[string][]byte, message string, when time.Time) (string, error)
 	// Push sets the ref to commit only if it is still at expectedOld (""
 	// means: only if it does not exist). A moved ref is an error matching
 	// ErrBranchMoved and changes nothing.
@@ -166,9 +149,6 @@ func WithSite(prof *content.Profile, loc *time.Location) Option {
 	return func(p *Publisher) { p.profile, p.loc = prof, loc }
 }
 
-// WithIdentity sets the author and committer of herald's commits.
-func WithIdentity(s Signature) Option { return func(p *Publisher) { p.identity = s } }
-
 // WithDryRun makes every decision run and every side effect be logged
 // instead of done.
 func WithDryRun(dry bool) Option { return func(p *Publisher) { p.dryRun = dry } }
@@ -201,7 +181,6 @@ type Publisher struct {
 	trigger     RebuildTrigger
 	profile     *content.Profile
 	loc         *time.Location
-	identity    Signature
 	dryRun      bool
 	log         *slog.Logger
 	now         func() time.Time
@@ -215,7 +194,6 @@ func NewPublisher(repo string, opts ...Option) *Publisher {
 	p := &Publisher{
 		repo:        repo,
 		loc:         time.UTC,
-		identity:    Signature{Name: "herald", Email: "herald@users.noreply.github.com"},
 		log:         slog.New(slog.DiscardHandler),
 		now:         time.Now,
 		maxAttempts: DefaultMaxPushAttempts,
@@ -521,8 +499,11 @@ func (p *Publisher) draftFlip(ctx context.Context, a CommitDraftFlip) Outcome {
 		if p.dry(ctx, l, "commit and push the draft flip", "parent", tip, "edits", fmt.Sprint(edits), "message", msg) {
 			return Outcome{Action: a, Status: OutcomeDryRun}
 		}
-		commit, err := p.branch.Commit(ctx, CommitRequest{Parent: tip, Edits: map[string][]Edit{a.Path: edits},
-			Message: msg, Author: p.identity, Time: now})
+		flipped, err := content.ApplyEdits(raw, edits)
+		if err != nil {
+			return fail(fmt.Errorf("publish %s in %s: %w", a.Path, p.repo, err))
+		}
+		commit, err := p.branch.Commit(ctx, tip, map[string][]byte{a.Path: flipped}, msg, now)
 		if err != nil {
 			return fail(fmt.Errorf("publish %s in %s: commit: %w", a.Path, p.repo, err))
 		}

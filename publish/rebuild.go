@@ -137,8 +137,7 @@ func (p *Publisher) writeRecord(ctx context.Context, r record, parent, expectedO
 			return "", fmt.Errorf("read the branch: %w", err)
 		}
 	}
-	c, err := p.records.Commit(ctx, CommitRequest{Parent: parent, Files: map[string][]byte{recordFile: r.format()},
-		Message: message, Author: p.identity, Time: p.now()})
+	c, err := p.records.Commit(ctx, parent, map[string][]byte{recordFile: r.format()}, message, p.now())
 	if err != nil {
 		return "", fmt.Errorf("record: %w", err)
 	}
@@ -298,7 +297,7 @@ func (p *Publisher) emptyCommit(ctx context.Context, a TriggerRebuild, at time.T
 		if err != nil {
 			return "", fmt.Errorf("read the branch: %w", err)
 		}
-		c, err := p.branch.Commit(ctx, CommitRequest{Parent: tip, Message: msg, Author: p.identity, Time: at, AllowEmpty: true})
+		c, err := p.branch.Commit(ctx, tip, nil, msg, at)
 		if err != nil {
 			return "", fmt.Errorf("empty commit: %w", err)
 		}

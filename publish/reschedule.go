@@ -26,10 +26,9 @@ type Reschedule struct {
 	// dates without an offset).
 	Profile  *content.Profile
 	Location *time.Location
-	// Author is the commit's author and committer; By is the person who
-	// asked, named in the message.
-	Author Signature
-	By     string
+	// By is the person who asked, named in the message. The commit's
+	// author is the branch's own identity.
+	By string
 	// Now is the commit time.
 	Now time.Time
 	// MaxAttempts bounds the retries when the branch moves; zero means
@@ -85,7 +84,11 @@ func RescheduleOnBranch(ctx context.Context, branch Branch, r Reschedule) (strin
 		if now.IsZero() {
 			now = time.Now()
 		}
-		c, err := branch.Commit(ctx, CommitRequest{Parent: tip, Edits: map[string][]Edit{r.Path: {e}}, Message: msg, Author: r.Author, Time: now})
+		out, err := content.ApplyEdits(raw, []content.Edit{e})
+		if err != nil {
+			return "", fmt.Errorf("reschedule %s: %w", r.Path, err)
+		}
+		c, err := branch.Commit(ctx, tip, map[string][]byte{r.Path: out}, msg, now)
 		if err != nil {
 			return "", fmt.Errorf("reschedule %s: commit: %w", r.Path, err)
 		}

@@ -87,7 +87,7 @@ func (r *run) frontMatter() {
 			var fix *Fix
 			if f.Value.TextStart >= 0 && f.Value.TextEnd > f.Value.TextStart {
 				fix = &Fix{Description: fmt.Sprintf("replace %q with %s", f.Value.Text, b),
-					Edits: []Edit{{Start: f.Value.TextStart, End: f.Value.TextEnd, NewText: b}}}
+					Edits: []content.Edit{{Start: f.Value.TextStart, End: f.Value.TextEnd, NewText: b}}}
 			}
 			r.add(RuleFieldType, f.Value.Pos.Offset, f.Value.Pos.Offset+len(f.Value.Text), fix,
 				"%q must be true or false; write %s: %q means %s only to YAML 1.1 readers such as Jekyll, and is text to Docusaurus, Hugo and herald",
@@ -151,7 +151,7 @@ func (r *run) unknownFields() {
 		switch {
 		case s != "":
 			fix := &Fix{Description: fmt.Sprintf("rename %q to %q", f.Key, s),
-				Edits: []Edit{{Start: f.KeyPos.Offset, End: f.KeyPos.Offset + len(f.Key), NewText: s}}, Review: true}
+				Edits: []content.Edit{{Start: f.KeyPos.Offset, End: f.KeyPos.Offset + len(f.Key), NewText: s}}, Review: true}
 			if !strings.HasPrefix(string(r.post.Raw[f.KeyPos.Offset:]), f.Key) {
 				fix = nil
 			}
@@ -313,7 +313,7 @@ func (r *run) zoneFix(v content.Value, loc *time.Location) *Fix {
 	}
 	start := v.TextStart + m[2]
 	return &Fix{Description: fmt.Sprintf("use the offset of %s: %s", loc, newOff), Review: true,
-		Edits: []Edit{{Start: start, End: v.TextStart + m[3], NewText: newOff}}}
+		Edits: []content.Edit{{Start: start, End: v.TextStart + m[3], NewText: newOff}}}
 }
 
 func (c *Checker) addInfo(r *run, rule string, pos content.Pos, format string, args ...any) {
@@ -354,7 +354,7 @@ func (r *run) registries() {
 		if seen[k] {
 			var fix *Fix
 			if e, ok := r.removeListItem(t.Value); ok {
-				fix = &Fix{Description: fmt.Sprintf("remove the second %q", t.Name), Edits: []Edit{e}}
+				fix = &Fix{Description: fmt.Sprintf("remove the second %q", t.Name), Edits: []content.Edit{e}}
 			}
 			start := t.Value.Pos.Offset
 			if t.Value.TextStart >= 0 {
@@ -368,16 +368,16 @@ func (r *run) registries() {
 
 // removeListItem returns an edit deleting a list item: its line in a
 // block list ("  - x\n"), the item and its comma in a flow list.
-func (r *run) removeListItem(v content.Value) (Edit, bool) {
+func (r *run) removeListItem(v content.Value) (content.Edit, bool) {
 	if v.TextStart < 0 {
-		return Edit{}, false
+		return content.Edit{}, false
 	}
 	lines := r.post.Lines
 	ls := lines.Start(v.Pos.Line)
 	le := lines.Start(v.Pos.Line + 1)
 	line := strings.TrimSpace(string(r.post.Raw[ls:le]))
 	if strings.HasPrefix(line, "- ") {
-		return Edit{Start: ls, End: le}, true
+		return content.Edit{Start: ls, End: le}, true
 	}
 	// A flow list ([a, b] in YAML or TOML): the item and the comma before
 	// it. A duplicate is never the first item, so the comma is there.
@@ -391,9 +391,9 @@ func (r *run) removeListItem(v content.Value) (Edit, bool) {
 		c--
 	}
 	if c < 0 || raw[c] != ',' || end > len(raw) {
-		return Edit{}, false
+		return content.Edit{}, false
 	}
-	return Edit{Start: c, End: end}, true
+	return content.Edit{Start: c, End: end}, true
 }
 
 func (r *run) unknownRef(rule, what string, ref content.Ref, reg *content.Registry) {
@@ -406,7 +406,7 @@ func (r *run) unknownRef(rule, what string, ref content.Ref, reg *content.Regist
 	var fix *Fix
 	if ref.Value.TextStart >= 0 {
 		start, end = ref.Value.TextStart, ref.Value.TextEnd
-		fix = &Fix{Description: fmt.Sprintf("replace %q with %q", ref.Name, s), Edits: []Edit{{Start: start, End: end, NewText: s}}, Review: true}
+		fix = &Fix{Description: fmt.Sprintf("replace %q with %q", ref.Name, s), Edits: []content.Edit{{Start: start, End: end, NewText: s}}, Review: true}
 	}
 	r.add(rule, start, end, fix, "unknown %s %q: it is not in %s; did you mean %q?", what, ref.Name, reg.Path, s)
 }

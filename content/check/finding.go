@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+
+	"github.com/heraldhq/herald/content"
 )
 
 // Finding is one problem in one file.
@@ -22,18 +24,12 @@ type Finding struct {
 // Fix is a change that resolves a finding.
 type Fix struct {
 	Description string // what the fix does ("replace “the the” with “the”")
-	Edits       []Edit
+	Edits       []content.Edit
 	// Review marks a fix that is a likely guess rather than a certainty (a
 	// spelling suggestion, the nearest registered tag): the bot offers it
 	// as a one-click suggestion for a person to accept, and ApplyFixes
 	// (herald check --fix) leaves it alone.
 	Review bool
-}
-
-// Edit replaces the bytes [Start, End) of the file with NewText.
-type Edit struct {
-	Start, End int // byte offsets in the file
-	NewText    string
 }
 
 // String formats the finding as path:line:col: severity rule: message.
@@ -64,45 +60,48 @@ func HasErrors(fs []Finding) bool {
 // findings whose fix was applied. A fix
 // whose edits overlap an earlier applied fix is skipped, so the result is
 // always well-formed; run again to apply it.
+//
+// It only chooses which fixes go together; content.ApplyEdits, the one
+// applier, writes them, keeping every other byte.
 func ApplyFixes(src []byte, findings []Finding) ([]byte, []Finding) {
-	type edit struct {
-		Edit
-		owner int
-	}
-	var accepted []edit
+	var accepted []content.Edit
 	var applied []Finding
-	for i, f := range findings {
+	for _, f := range findings {
 		if f.Fix == nil || f.Fix.Review || len(f.Fix.Edits) == 0 {
 			continue
 		}
+		earlier := len(accepted)
 		ok := true
 		for _, e := range f.Fix.Edits {
 			if e.Start < 0 || e.End < e.Start || e.End > len(src) {
 				ok = false
 				break
 			}
-			for _, a := range accepted {
+			for _, a := range accepted[:earlier] {
 				if e.Start < a.End && a.Start < e.End || (e.Start == e.End && e.Start == a.Start) {
 					ok = false
 				}
 			}
+			// Edits of the same fix must fit together as ApplyEdits
+			// orders them: by start, in the order given when equal.
+			for _, a := range accepted[earlier:] {
+				if a.Start <= e.Start && e.Start < a.End || e.Start < a.Start && a.Start < e.End {
+					ok = false
+				}
+			}
+			accepted = append(accepted, e)
 		}
 		if !ok {
+			accepted = accepted[:earlier]
 			continue
-		}
-		for _, e := range f.Fix.Edits {
-			accepted = append(accepted, edit{e, i})
 		}
 		applied = append(applied, f)
 	}
-	slices.SortFunc(accepted, func(a, b edit) int { return cmp.Compare(a.Start, b.Start) })
-	out := make([]byte, 0, len(src))
-	prev := 0
-	for _, e := range accepted {
-		out = append(out, src[prev:e.Start]...)
-		out = append(out, e.NewText...)
-		prev = e.End
+	out, err := content.ApplyEdits(src, accepted)
+	if err != nil {
+		// Unreachable: every accepted edit was checked against the others
+		// above. Applying nothing keeps the file well-formed.
+		return src, nil
 	}
-	out = append(out, src[prev:]...)
 	return out, applied
 }

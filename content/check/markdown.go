@@ -428,7 +428,7 @@ func (r *run) markdown(d *doc) {
 			s, e := run.start+m[0], run.start+m[1]
 			txt, dest := run.text[m[2]:m[3]], run.text[m[4]:m[5]]
 			repl := "[" + txt + "](" + dest + ")"
-			r.add(RuleLinkSyntax, s, e, &Fix{Description: "swap the brackets: " + repl, Edits: []Edit{{Start: s, End: e, NewText: repl}}},
+			r.add(RuleLinkSyntax, s, e, &Fix{Description: "swap the brackets: " + repl, Edits: []content.Edit{{Start: s, End: e, NewText: repl}}},
 				"reversed link syntax: Markdown links are [text](url), not (text)[url]")
 		}
 		for _, m := range bareBracketRE.FindAllStringSubmatchIndex(run.text, -1) {
@@ -441,7 +441,7 @@ func (r *run) markdown(d *doc) {
 			s, e := run.start+m[0], run.start+m[1]
 			u := run.text[m[2]:m[3]]
 			repl := "<" + u + ">"
-			r.add(RuleLinkSyntax, s, e, &Fix{Description: "make it a link: " + repl, Edits: []Edit{{Start: s, End: e, NewText: repl}}, Review: true},
+			r.add(RuleLinkSyntax, s, e, &Fix{Description: "make it a link: " + repl, Edits: []content.Edit{{Start: s, End: e, NewText: repl}}, Review: true},
 				"[%s] has no target, so it renders as text in brackets; write <%s> or [text](%s)", u, u, u)
 		}
 		// A link goldmark did not parse leaves "](" in the text: the
@@ -464,7 +464,7 @@ func (r *run) markdown(d *doc) {
 		for _, m := range spacedLinkRE.FindAllStringIndex(run.text, -1) {
 			s, e := run.start+m[0], run.start+m[1]
 			sp := strings.Index(run.text[m[0]:m[1]], "] (") + 1 // the space
-			fix := &Fix{Description: "remove the space between ] and (", Edits: []Edit{{Start: s + sp, End: s + sp + 1}}}
+			fix := &Fix{Description: "remove the space between ] and (", Edits: []content.Edit{{Start: s + sp, End: s + sp + 1}}}
 			r.add(RuleLinkSyntax, s, e, fix, "a space between ] and ( breaks the link; remove it")
 		}
 	}
@@ -483,7 +483,7 @@ func (r *run) markdown(d *doc) {
 			if strings.HasPrefix(string(p.Raw[i:min(i+h.level+1, len(p.Raw))]), strings.Repeat("#", h.level)) {
 				want := strings.Repeat("#", prev+1)
 				fix = &Fix{Description: "make it a level " + strconv.Itoa(prev+1) + " heading: " + want, Review: true,
-					Edits: []Edit{{Start: i, End: i + h.level, NewText: want}}}
+					Edits: []content.Edit{{Start: i, End: i + h.level, NewText: want}}}
 			}
 			r.add(RuleHeadingJump, h.start, h.start, fix, "heading level %d follows level %d; use level %d", h.level, prev, prev+1)
 		}
@@ -532,7 +532,7 @@ func (r *run) markdown(d *doc) {
 					}
 				}
 				fix = &Fix{Description: "add " + marker + " after the first paragraph", Review: true,
-					Edits: []Edit{{Start: at, End: at, NewText: text}}}
+					Edits: []content.Edit{{Start: at, End: at, NewText: text}}}
 			}
 			r.add(RuleMissingExcerptMarker, p.BodyStart, p.BodyStart, fix, "no excerpt marker: add %s after the first paragraph, or the blog index shows the whole post", marker)
 		}
@@ -688,14 +688,14 @@ func (r *run) linkTarget(l linkRef, dest string) bool {
 	case len(dest) > 2 && dest[0] == '(' && dest[len(dest)-1] == ')' && !strings.ContainsAny(dest[1:len(dest)-1], "()"):
 		var fix *Fix
 		if at := destAt(); at >= 0 {
-			fix = &Fix{Description: "remove the extra parentheses", Edits: []Edit{{Start: at, End: at + 1}, {Start: at + len(dest) - 1, End: at + len(dest)}}}
+			fix = &Fix{Description: "remove the extra parentheses", Edits: []content.Edit{{Start: at, End: at + 1}, {Start: at + len(dest) - 1, End: at + len(dest)}}}
 		}
 		r.add(RuleLinkTarget, l.start, l.start, fix, "the target %s is in doubled parentheses, so they become part of the address; write (%s)", dest, dest[1:len(dest)-1])
 		return true
 	case !hasScheme(dest) && webAddressRE.MatchString(dest):
 		var fix *Fix
 		if at := destAt(); at >= 0 {
-			fix = &Fix{Description: "add https://", Review: true, Edits: []Edit{{Start: at, End: at, NewText: "https://"}}}
+			fix = &Fix{Description: "add https://", Review: true, Edits: []content.Edit{{Start: at, End: at, NewText: "https://"}}}
 		}
 		r.add(RuleLinkTarget, l.start, l.start, fix, "the target %s has no scheme, so it is read as a path on this site; write https://%s", dest, dest)
 		return true
@@ -871,7 +871,7 @@ func (r *run) text(d *doc) {
 		}
 		switch rn {
 		case '\u200b', '\u2060', '\ufeff':
-			r.add(RuleInvisibleChar, off, off+size, &Fix{Description: fmt.Sprintf("remove U+%04X", rn), Edits: []Edit{{Start: off, End: off + size}}},
+			r.add(RuleInvisibleChar, off, off+size, &Fix{Description: fmt.Sprintf("remove U+%04X", rn), Edits: []content.Edit{{Start: off, End: off + size}}},
 				"an invisible character U+%04X is hidden here (in code or front matter); remove it", rn)
 		default:
 			r.add(RuleBidiControl, off, off+size, nil,
@@ -909,9 +909,9 @@ func (r *run) proseIssues(runs []textRun, opts prose.TextOptions) {
 			// The fix and its one edit in one allocation.
 			fe := &struct {
 				fix  Fix
-				edit [1]Edit
+				edit [1]content.Edit
 			}{}
-			fe.edit[0] = Edit{Start: s, End: e, NewText: is.Replacement}
+			fe.edit[0] = content.Edit{Start: s, End: e, NewText: is.Replacement}
 			desc := "replace " + strconv.Quote(joined[is.Start:is.End]) + " with " + strconv.Quote(is.Replacement)
 			if is.Replacement == "" {
 				desc = "remove " + strconv.Quote(joined[is.Start:is.End])

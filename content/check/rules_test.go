@@ -155,9 +155,9 @@ func TestRules(t *testing.T) {
 func TestApplyFixesOverlap(t *testing.T) {
 	src := []byte("the the cat")
 	fs := []Finding{
-		{Fix: &Fix{Edits: []Edit{{Start: 0, End: 7, NewText: "the"}}}},
-		{Fix: &Fix{Edits: []Edit{{Start: 4, End: 11, NewText: "dog"}}}},
-		{Fix: &Fix{Edits: []Edit{{Start: 8, End: 11, NewText: "cow"}}, Review: true}},
+		{Fix: &Fix{Edits: []content.Edit{{Start: 0, End: 7, NewText: "the"}}}},
+		{Fix: &Fix{Edits: []content.Edit{{Start: 4, End: 11, NewText: "dog"}}}},
+		{Fix: &Fix{Edits: []content.Edit{{Start: 8, End: 11, NewText: "cow"}}, Review: true}},
 	}
 	out, applied := ApplyFixes(src, fs)
 	if string(out) != "the cat" || len(applied) != 1 {

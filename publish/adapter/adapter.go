@@ -17,27 +17,30 @@ type Mirror interface {
 	Fetch(ctx context.Context, refs ...string) error
 	Resolve(ctx context.Context, rev string) (gitrepo.Hash, error)
 	ReadFile(ctx context.Context, commit gitrepo.Hash, path string) ([]byte, error)
-	CommitEdits(ctx context.Context, req gitrepo.CommitRequest) (gitrepo.Hash, error)
+	Commit(ctx context.Context, req gitrepo.CommitRequest) (gitrepo.Hash, error)
 	Push(ctx context.Context, branch string, newCommit, expectedOld gitrepo.Hash) error
 }
 
 var _ Mirror = (*gitrepo.Mirror)(nil)
 
-// Branch is one ref of a mirror, as the publisher reads and pushes it.
+// Branch is one ref of a mirror, as the publisher reads and pushes it,
+// committing as one identity.
 type Branch struct {
-	m   Mirror
-	ref string
+	m      Mirror
+	ref    string
+	author gitrepo.Signature
 }
 
 var _ publish.Branch = (*Branch)(nil)
 
 // NewBranch returns the ref of m named ref: a branch name ("main") or a full
-// ref name ("refs/heads/main", publish.RecordRef).
-func NewBranch(m Mirror, ref string) *Branch {
+// ref name ("refs/heads/main", publish.RecordRef). Its commits have author
+// as both author and committer.
+func NewBranch(m Mirror, ref string, author gitrepo.Signature) *Branch {
 	if !strings.HasPrefix(ref, "refs/") {
 		ref = "refs/heads/" + ref
 	}
-	return &Branch{m: m, ref: ref}
+	return &Branch{m: m, ref: ref, author: author}
 }
 
 // Ref returns the full ref name.
@@ -68,24 +71,14 @@ func (b *Branch) ReadFile(ctx context.Context, commit, path string) ([]byte, err
 	return b.m.ReadFile(ctx, h, path)
 }
 
-// Commit builds the commit in the mirror.
-func (b *Branch) Commit(ctx context.Context, req publish.CommitRequest) (string, error) {
-	parent, err := gitrepo.ParseHash(req.Parent)
+// Commit builds the commit in the mirror; no files means an empty commit.
+func (b *Branch) Commit(ctx context.Context, parent string, files map[string][]byte, message string, when time.Time) (string, error) {
+	p, err := gitrepo.ParseHash(parent)
 	if err != nil {
 		return "", err
 	}
-	sig := gitrepo.Signature{Name: req.Author.Name, Email: req.Author.Email}
-	gr := gitrepo.CommitRequest{Parent: parent, Files: req.Files, Message: req.Message,
-		Author: sig, Committer: sig, Time: req.Time, AllowEmpty: req.AllowEmpty}
-	if len(req.Edits) > 0 {
-		gr.Edits = map[string][]gitrepo.Edit{}
-		for p, es := range req.Edits {
-			for _, e := range es {
-				gr.Edits[p] = append(gr.Edits[p], gitrepo.Edit{Start: e.Start, End: e.End, NewText: e.NewText})
-			}
-		}
-	}
-	h, err := b.m.CommitEdits(ctx, gr)
+	h, err := b.m.Commit(ctx, gitrepo.CommitRequest{Parent: p, Files: files, Message: message,
+		Author: b.author, Committer: b.author, Time: when, AllowEmpty: len(files) == 0})
 	if err != nil {
 		return "", err
 	}

@@ -33,7 +33,6 @@ func draftPublisher(t *testing.T, b publish.Branch, opts ...publish.Option) *pub
 		publish.WithDefaultBranch(b, "main"),
 		publish.WithSite(docusaurus(t), nil),
 		publish.WithPublisherClock(clock),
-		publish.WithIdentity(publish.Signature{Name: "herald", Email: "herald@example.com"}),
 	}
 	return publish.NewPublisher(ownerRepo, append(base, opts...)...)
 }
@@ -58,7 +57,7 @@ func TestDraftFlipChangesOneLine(t *testing.T) {
 	if diff := cmp.Diff([]publish.Action{publish.CommitDraftFlip{Path: "blog/a.md", Title: "Hello", Due: due, Late: now.Sub(due)}}, acts); diff != "" {
 		t.Fatalf("plan (-want +got):\n%s", diff)
 	}
-	res := draftPublisher(t, adapter.NewBranch(m, "main")).Publish(ctx, acts)
+	res := draftPublisher(t, adapter.NewBranch(m, "main", herald)).Publish(ctx, acts)
 	if diff := cmp.Diff([]publish.OutcomeStatus{publish.OutcomeDone}, statuses(res)); diff != "" {
 		t.Fatalf("outcomes (-want +got):\n%s\n%+v", diff, res.Outcomes)
 	}
@@ -93,7 +92,7 @@ func TestDraftFlipChangesOneLine(t *testing.T) {
 	}
 	// A stale action (as a replica that planned before the flip would
 	// carry) is already done.
-	res = draftPublisher(t, adapter.NewBranch(m, "main")).Publish(ctx, []publish.Action{publish.CommitDraftFlip{Path: "blog/a.md", Title: "Hello", Due: due}})
+	res = draftPublisher(t, adapter.NewBranch(m, "main", herald)).Publish(ctx, []publish.Action{publish.CommitDraftFlip{Path: "blog/a.md", Title: "Hello", Due: due}})
 	if diff := cmp.Diff([]publish.OutcomeStatus{publish.OutcomeAlreadyDone}, statuses(res)); diff != "" {
 		t.Errorf("stale action (-want +got):\n%s", diff)
 	}
@@ -116,8 +115,8 @@ func TestDraftFlipTwoReplicas(t *testing.T) {
 		// before B pushes. B's push is refused, it re-reads, and finds
 		// the post published.
 		var resA publish.Result
-		hb := &hookBranch{Branch: adapter.NewBranch(mb, "main"), before: func() {
-			resA = draftPublisher(t, adapter.NewBranch(ma, "main")).Publish(ctx, actsA)
+		hb := &hookBranch{Branch: adapter.NewBranch(mb, "main", herald), before: func() {
+			resA = draftPublisher(t, adapter.NewBranch(ma, "main", herald)).Publish(ctx, actsA)
 		}}
 		// Replicas' clocks differ; with the same second, both would build
 		// the very same commit and both pushes would leave one commit.
@@ -149,7 +148,7 @@ func TestDraftFlipConcurrentReplicas(t *testing.T) {
 		acts := publish.Plan(draftState(t, m, prof), now)
 		replicaNow := now.Add(time.Duration(i) * time.Second)
 		wg.Go(func() {
-			results[i] = draftPublisher(t, adapter.NewBranch(m, "main"), publish.WithPublisherClock(func() time.Time { return replicaNow })).Publish(ctx, acts)
+			results[i] = draftPublisher(t, adapter.NewBranch(m, "main", herald), publish.WithPublisherClock(func() time.Time { return replicaNow })).Publish(ctx, acts)
 		})
 	}
 	wg.Wait()
@@ -188,7 +187,7 @@ func TestDraftFlipBranchMovedMidPublish(t *testing.T) {
 	ctx := context.Background()
 	repo, m, acts := plannedDrafts(t)
 	// A person pushes an unrelated change between herald's read and push.
-	hb := &hookBranch{Branch: adapter.NewBranch(m, "main"), before: func() {
+	hb := &hookBranch{Branch: adapter.NewBranch(m, "main", herald), before: func() {
 		repo.Commit("refs/heads/main", map[string]string{"blog/b.md": "---\ntitle: Old, edited\n---\n"})
 	}}
 	res := draftPublisher(t, hb).Publish(ctx, acts)
@@ -212,7 +211,7 @@ func TestDraftFlipKeepsMovingGivesUp(t *testing.T) {
 	ctx := context.Background()
 	repo, m, acts := plannedDrafts(t)
 	n := 0
-	b := &movingBranch{Branch: adapter.NewBranch(m, "main"), move: func() {
+	b := &movingBranch{Branch: adapter.NewBranch(m, "main", herald), move: func() {
 		n++
 		repo.Commit("refs/heads/main", map[string]string{"other.txt": strings.Repeat("x", n)})
 	}}
@@ -250,10 +249,10 @@ func TestDryRunDoesNothing(t *testing.T) {
 	head := strings.Repeat("a", 40)
 	f.fake.AddPR(ownerRepo, fakegithub.PR{Number: 7, HeadRef: "post", HeadSHA: head, BaseRef: "main", Title: "Post"})
 	var logs bytes.Buffer
-	p := draftPublisher(t, adapter.NewBranch(m, "main"),
+	p := draftPublisher(t, adapter.NewBranch(m, "main", herald),
 		publish.WithPullRequests(adapter.NewForge(f.client)),
 		publish.WithDispatcher(adapter.NewForge(f.client)),
-		publish.WithRecords(adapter.NewBranch(m, publish.RecordRef)),
+		publish.WithRecords(adapter.NewBranch(m, publish.RecordRef, herald)),
 		publish.WithDryRun(true),
 		publish.WithPublisherLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	acts := append(publish.Plan(draftState(t, m, docusaurus(t)), now),
@@ -299,8 +298,8 @@ func TestDraftFlipReplicasSameSecond(t *testing.T) {
 	actsA := publish.Plan(draftState(t, ma, prof), now)
 	actsB := publish.Plan(draftState(t, mb, prof), now)
 	var resA publish.Result
-	hb := &hookBranch{Branch: adapter.NewBranch(mb, "main"), before: func() {
-		resA = draftPublisher(t, adapter.NewBranch(ma, "main")).Publish(ctx, actsA)
+	hb := &hookBranch{Branch: adapter.NewBranch(mb, "main", herald), before: func() {
+		resA = draftPublisher(t, adapter.NewBranch(ma, "main", herald)).Publish(ctx, actsA)
 	}}
 	resB := draftPublisher(t, hb).Publish(ctx, actsB)
 	if resA.Outcomes[0].Commit != resB.Outcomes[0].Commit || resB.Outcomes[0].Status != publish.OutcomeDone {
@@ -317,7 +316,7 @@ func TestDraftFlipDateMovedMeanwhile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	repo, m, acts := plannedDrafts(t)
-	hb := &hookBranch{Branch: adapter.NewBranch(m, "main"), before: func() {
+	hb := &hookBranch{Branch: adapter.NewBranch(m, "main", herald), before: func() {
 		repo.Commit("refs/heads/main", map[string]string{"blog/a.md": strings.Replace(draftPost, "2026-03-02T09:00:00Z", "2026-03-09T09:00:00Z", 1)})
 	}}
 	res := draftPublisher(t, hb).Publish(ctx, acts)

@@ -29,6 +29,8 @@ var (
 	now = time.Date(2026, 3, 2, 11, 13, 0, 0, time.UTC)
 	// due is when the test posts fall due: 2h13m before now.
 	due = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	// herald is the identity every test branch commits as.
+	herald = gitrepo.Signature{Name: "herald", Email: "herald@example.com"}
 )
 
 func docusaurus(t *testing.T) *content.Profile {
@@ -60,7 +62,7 @@ func openMirror(t *testing.T, remote string) *gitrepo.Mirror {
 func draftState(t *testing.T, m *gitrepo.Mirror, prof *content.Profile) publish.State {
 	t.Helper()
 	ctx := context.Background()
-	b := adapter.NewBranch(m, "main")
+	b := adapter.NewBranch(m, "main", herald)
 	tip, err := b.Tip(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -216,11 +218,11 @@ type dyingBranch struct {
 	publish.Branch
 }
 
-func (b dyingBranch) Commit(ctx context.Context, req publish.CommitRequest) (string, error) {
+func (b dyingBranch) Commit(ctx context.Context, parent string, files map[string][]byte, message string, when time.Time) (string, error) {
 	if err := b.step(); err != nil {
 		return "", err
 	}
-	return b.Branch.Commit(ctx, req)
+	return b.Branch.Commit(ctx, parent, files, message, when)
 }
 
 func (b dyingBranch) Push(ctx context.Context, c, old string) error {

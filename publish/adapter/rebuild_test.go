@@ -32,12 +32,12 @@ func TestDraftFlipCrashAtEachStep(t *testing.T) {
 			prof := docusaurus(t)
 			m := openMirror(t, repo.URL)
 			d := &dying{k: k}
-			draftPublisher(t, dyingBranch{dying: d, Branch: adapter.NewBranch(m, "main")}).Publish(ctx, publish.Plan(draftState(t, m, prof), now))
+			draftPublisher(t, dyingBranch{dying: d, Branch: adapter.NewBranch(m, "main", herald)}).Publish(ctx, publish.Plan(draftState(t, m, prof), now))
 			// Restarted with a fresh data directory, twice.
 			for i := range 2 {
 				m2 := openMirror(t, repo.URL)
 				later := now.Add(time.Duration(i+1) * time.Minute)
-				res := draftPublisher(t, adapter.NewBranch(m2, "main"), publish.WithPublisherClock(func() time.Time { return later })).
+				res := draftPublisher(t, adapter.NewBranch(m2, "main", herald), publish.WithPublisherClock(func() time.Time { return later })).
 					Publish(ctx, publish.Plan(draftState(t, m2, prof), later))
 				if len(res.Failed()) > 0 {
 					t.Fatalf("after restart: %+v", res.Failed())
@@ -84,7 +84,7 @@ func TestRebuildRepositoryDispatchOnceAcrossReplicas(t *testing.T) {
 	var acts [][]publish.Action
 	for range 3 {
 		m := openMirror(t, repo.URL)
-		p := rebuildPublisher(t, f, adapter.NewBranch(m, "main"), adapter.NewBranch(m, publish.RecordRef))
+		p := rebuildPublisher(t, f, adapter.NewBranch(m, "main", herald), adapter.NewBranch(m, publish.RecordRef, herald))
 		done, err := p.ReadDone(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -127,7 +127,7 @@ func TestRebuildRepositoryDispatchOnceAcrossReplicas(t *testing.T) {
 	}
 	// After a restart, the record is read back and nothing is planned.
 	m := openMirror(t, repo.URL)
-	p := rebuildPublisher(t, f, adapter.NewBranch(m, "main"), adapter.NewBranch(m, publish.RecordRef))
+	p := rebuildPublisher(t, f, adapter.NewBranch(m, "main", herald), adapter.NewBranch(m, publish.RecordRef, herald))
 	got, err := p.ReadDone(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -149,7 +149,7 @@ func TestRebuildWorkflowDispatch(t *testing.T) {
 	_, repo := newRepo(t, map[string]string{"content/posts/a.md": "---\ntitle: Hello\n---\n"})
 	f := newForge(t)
 	m := openMirror(t, repo.URL)
-	p := rebuildPublisher(t, f, adapter.NewBranch(m, "main"), adapter.NewBranch(m, publish.RecordRef))
+	p := rebuildPublisher(t, f, adapter.NewBranch(m, "main", herald), adapter.NewBranch(m, publish.RecordRef, herald))
 	res := p.Publish(ctx, publish.Plan(rebuildState(publish.Done{}, publish.TriggerWorkflowDispatch), now))
 	if diff := cmp.Diff([]publish.OutcomeStatus{publish.OutcomeDone}, statuses(res)); diff != "" {
 		t.Fatalf("(-want +got):\n%s\n%+v", diff, res.Outcomes)
@@ -166,7 +166,7 @@ func TestRebuildEmptyCommit(t *testing.T) {
 	_, repo := newRepo(t, map[string]string{"content/posts/a.md": "---\ntitle: Hello\n---\n"})
 	base := repo.Ref("refs/heads/main")
 	m := openMirror(t, repo.URL)
-	p := rebuildPublisher(t, nil, adapter.NewBranch(m, "main"), adapter.NewBranch(m, publish.RecordRef))
+	p := rebuildPublisher(t, nil, adapter.NewBranch(m, "main", herald), adapter.NewBranch(m, publish.RecordRef, herald))
 	res := p.Publish(ctx, publish.Plan(rebuildState(publish.Done{}, publish.TriggerEmptyCommit), now))
 	if diff := cmp.Diff([]publish.OutcomeStatus{publish.OutcomeDone}, statuses(res)); diff != "" {
 		t.Fatalf("(-want +got):\n%s\n%+v", diff, res.Outcomes)
@@ -213,7 +213,7 @@ func TestRebuildHook(t *testing.T) {
 	t.Cleanup(hook.Close)
 	m := openMirror(t, repo.URL)
 	newP := func(url string) *publish.Publisher {
-		return rebuildPublisher(t, nil, adapter.NewBranch(m, "main"), adapter.NewBranch(m, publish.RecordRef),
+		return rebuildPublisher(t, nil, adapter.NewBranch(m, "main", herald), adapter.NewBranch(m, publish.RecordRef, herald),
 			publish.WithTrigger(publish.RebuildTrigger{HookURL: url, HookClient: publish.NewHookClient(5 * time.Second)}))
 	}
 	p := newP(hook.URL + "/hook?token=s3cret")
@@ -313,8 +313,8 @@ func TestRebuildCrashAtEachStep(t *testing.T) {
 			d := &dying{k: k}
 			m := openMirror(t, repo.URL)
 			p := publish.NewPublisher(ownerRepo,
-				publish.WithDefaultBranch(adapter.NewBranch(m, "main"), "main"),
-				publish.WithRecords(dyingBranch{dying: d, Branch: adapter.NewBranch(m, publish.RecordRef)}),
+				publish.WithDefaultBranch(adapter.NewBranch(m, "main", herald), "main"),
+				publish.WithRecords(dyingBranch{dying: d, Branch: adapter.NewBranch(m, publish.RecordRef, herald)}),
 				publish.WithDispatcher(dyingDispatcher{dying: d, inner: adapter.NewForge(f.client)}),
 				publish.WithPublisherClock(clock))
 			p.Publish(ctx, publish.Plan(rebuildState(publish.Done{}, publish.TriggerRepositoryDispatch), now))
@@ -322,7 +322,7 @@ func TestRebuildCrashAtEachStep(t *testing.T) {
 			for _, after := range []time.Duration{time.Minute, 11 * time.Minute, 12 * time.Minute} {
 				at := now.Add(after)
 				m := openMirror(t, repo.URL)
-				p := rebuildPublisher(t, f, adapter.NewBranch(m, "main"), adapter.NewBranch(m, publish.RecordRef),
+				p := rebuildPublisher(t, f, adapter.NewBranch(m, "main", herald), adapter.NewBranch(m, publish.RecordRef, herald),
 					publish.WithPublisherClock(func() time.Time { return at }))
 				done, err := p.ReadDone(ctx)
 				if err != nil {
@@ -345,7 +345,7 @@ func TestReadDoneBadRecord(t *testing.T) {
 	_, repo := newRepo(t, map[string]string{"a.md": "x\n"})
 	repo.Apply(gittestChange(publish.RecordRef, map[string]string{".herald-rebuilds": "last-rebuild: yesterday\n"}))
 	m := openMirror(t, repo.URL)
-	p := rebuildPublisher(t, nil, adapter.NewBranch(m, "main"), adapter.NewBranch(m, publish.RecordRef))
+	p := rebuildPublisher(t, nil, adapter.NewBranch(m, "main", herald), adapter.NewBranch(m, publish.RecordRef, herald))
 	_, err := p.ReadDone(context.Background())
 	if err == nil || !strings.Contains(err.Error(), `the rebuild record of acme/blog at `) || !strings.Contains(err.Error(), `last-rebuild "yesterday" is not an RFC 3339 time`) {
 		t.Errorf("error %v", err)

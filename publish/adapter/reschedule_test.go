@@ -28,13 +28,13 @@ func TestRescheduleOnBranch(t *testing.T) {
 	}
 	at := time.Date(2026, 3, 10, 9, 30, 0, 0, ny)
 	moved := false
-	b := &hookBranch{Branch: adapter.NewBranch(m, "post-hello"), before: func() {
+	b := &hookBranch{Branch: adapter.NewBranch(m, "post-hello", herald), before: func() {
 		// The author pushes while herald reschedules.
 		repo.Commit("refs/heads/post-hello", map[string]string{"blog/img.txt": "x"})
 		moved = true
 	}}
 	r := publish.Reschedule{Path: "blog/a.md", At: at, Zone: ny, Profile: docusaurus(t), Location: ber,
-		Author: publish.Signature{Name: "herald", Email: "herald@example.com"}, By: "ann", Now: now}
+		By: "ann", Now: now}
 	c, err := publish.RescheduleOnBranch(ctx, b, r)
 	if err != nil {
 		t.Fatal(err)
@@ -54,20 +54,20 @@ func TestRescheduleOnBranch(t *testing.T) {
 		t.Errorf("message %q", msg)
 	}
 	// Asked again: the post already says so; nothing is pushed.
-	c2, err := publish.RescheduleOnBranch(ctx, adapter.NewBranch(m, "post-hello"), r)
+	c2, err := publish.RescheduleOnBranch(ctx, adapter.NewBranch(m, "post-hello", herald), r)
 	if err != nil || c2 != "" {
 		t.Errorf("second reschedule: %q %v", c2, err)
 	}
 
 	// A post missing from the branch is a clear error.
 	r.Path = "blog/missing.md"
-	_, err = publish.RescheduleOnBranch(ctx, adapter.NewBranch(m, "post-hello"), r)
+	_, err = publish.RescheduleOnBranch(ctx, adapter.NewBranch(m, "post-hello", herald), r)
 	if err == nil || !strings.Contains(err.Error(), "reschedule blog/missing.md: the post is not on the branch at") {
 		t.Errorf("missing post: %v", err)
 	}
 	// So is a deleted branch.
 	r.Path = "blog/a.md"
-	_, err = publish.RescheduleOnBranch(ctx, adapter.NewBranch(m, "gone"), r)
+	_, err = publish.RescheduleOnBranch(ctx, adapter.NewBranch(m, "gone", herald), r)
 	if err == nil || errors.Is(err, publish.ErrBranchMoved) || !strings.Contains(err.Error(), "the branch no longer exists") {
 		t.Errorf("deleted branch: %v", err)
 	}
