@@ -405,9 +405,22 @@ func (k *chunk) analyse(text string) {
 // enough", "that that is", "bye bye", "really really"): never reported.
 var allowedRepeats = [...]string{"had", "that", "bye", "ha", "no", "knock", "very", "really", "so", "much", "many", "long", "more", "far", "again", "over", "round", "blah", "bla", "go", "ho", "tsk", "chop", "now", "there", "hip", "yeah", "dum", "la", "pom", "tut", "boo", "yes", "hey", "hi", "oh", "wow", "ok", "okay", "yay", "woo", "shh", "hmm", "mm", "uh", "ah", "sure", "here", "well", "hello", "thanks", "please", "quickly", "slowly", "bit", "way", "one", "two", "step", "day", "side", "by", "little", "less", "yada", "tick", "tock", "tom", "bling", "rah", "ding", "dong", "beep", "boop", "cha", "na", "da", "doo", "bang", "choo", "zoom", "clap", "etc", "lots"}
 
-func allowedRepeat(w string) bool {
-	for _, a := range allowedRepeats {
-		if strings.EqualFold(a, w) {
+func allowedRepeat(w string) bool { return inFold(allowedRepeats[:], w) }
+
+// inFold reports whether list, of ASCII words, holds w ignoring case, as a
+// loop of strings.EqualFold would: a word of another length is passed over
+// without comparing, unless w has a non-ASCII byte (the Kelvin sign folds
+// to "k" in three bytes).
+func inFold(list []string, w string) bool {
+	ascii := true
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	for _, a := range list {
+		if (!ascii || len(a) == len(w)) && strings.EqualFold(a, w) {
 			return true
 		}
 	}
@@ -423,14 +436,7 @@ func allowedRepeat(w string) bool {
 // grammatical ("what it is is a tool") and not reported.
 var certainRepeats = [...]string{"the", "a", "an", "to", "of", "for", "with", "from", "at", "into", "onto", "and", "or", "nor", "but", "than", "our", "their", "my", "your", "its", "these", "those", "we", "they", "should", "would", "could", "must", "if", "been", "be", "are", "were", "also", "via", "is", "was"}
 
-func certainRepeat(w string) bool {
-	for _, a := range certainRepeats {
-		if strings.EqualFold(a, w) {
-			return true
-		}
-	}
-	return false
-}
+func certainRepeat(w string) bool { return inFold(certainRepeats[:], w) }
 
 // copulaSubjects are the words after which "is is" and "was was" can be
 // grammatical ("what it is is", "all that was was").
@@ -489,11 +495,11 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 	// The block's words and English function words, and its first
 	// misspelling, to drop the misspellings of a block that is not
 	// English prose (a quotation in another language, a list of names).
-	// The function words are counted only for a block with a finding,
+	// The function words are counted only for a block with a misspelling finding,
 	// which is rare, so that the count costs nothing on most blocks.
 	blockFirst, blockStart := len(issues), 0
 	endBlock := func(end int) {
-		if mode.spell && len(issues) > blockFirst {
+		if mode.spell && hasDroppable(issues[blockFirst:]) {
 			if words, stops := englishStopRatio(text[blockStart:end]); words >= minBlockWords && stops*blockStopRatio < words {
 				issues = dropMisspellings(issues, blockFirst)
 			}
@@ -806,6 +812,18 @@ func dropTranscriptRepeats(issues []Issue, first, stutters int) []Issue {
 	return out
 }
 
+// hasDroppable reports whether issues hold a misspelling finding that
+// dropMisspellings would remove: the test that spares counting the
+// function words of a block whose findings are all of other rules.
+func hasDroppable(issues []Issue) bool {
+	for _, is := range issues {
+		if is.Rule == RuleMisspelling && !is.listed && !is.repoTerm {
+			return true
+		}
+	}
+	return false
+}
+
 // dropMisspellings removes the misspelling findings from issues[first:],
 // but for known misspellings and slips in the repository's terms.
 func dropMisspellings(issues []Issue, first int) []Issue {
@@ -818,14 +836,7 @@ func dropMisspellings(issues []Issue, first int) []Issue {
 	return out
 }
 
-func copulaSubject(w string) bool {
-	for _, a := range copulaSubjects {
-		if strings.EqualFold(a, w) {
-			return true
-		}
-	}
-	return false
-}
+func copulaSubject(w string) bool { return inFold(copulaSubjects[:], w) }
 
 // repeatedPhrase reports a phrase of minPhraseWords words or more, or a
 // whole sentence, that toks ends with and that is written twice in a row:
@@ -1002,6 +1013,11 @@ func (c *Checker) repeated(text string, prev, k *chunk, sentenceStart bool) bool
 		return false
 	}
 	a, b := text[prev.cs:prev.ce], text[k.cs:k.ce]
+	if len(a) != len(b) && !prev.nonASCII && !k.nonASCII {
+		// Cores of ASCII letters (and ’, which folds to nothing else)
+		// of two lengths are two words: no need to compare them.
+		return false
+	}
 	if !strings.EqualFold(a, b) || allowedRepeat(b) {
 		return false
 	}
@@ -1096,14 +1112,7 @@ func (c *Checker) spellChunk(text string, k *chunk, sc spellCtx, budget *spellSt
 // prefixes are written with a hyphen before a word ("multi-cluster").
 var prefixes = [...]string{"anti", "auto", "bi", "co", "counter", "cross", "de", "hyper", "inter", "intra", "macro", "meta", "micro", "mid", "mini", "multi", "non", "post", "pre", "pro", "pseudo", "re", "semi", "sub", "super", "tri", "ultra", "un", "uni"}
 
-func isPrefix(w string) bool {
-	for _, p := range prefixes {
-		if strings.EqualFold(p, w) {
-			return true
-		}
-	}
-	return false
-}
+func isPrefix(w string) bool { return inFold(prefixes[:], w) }
 
 // knownWord reports whether a normalised word is correctly spelled as far as
 // the dictionaries, the project words and the repository vocabulary know.
@@ -1606,12 +1615,7 @@ func nounAfter(rest string) bool {
 	for n < len(rest) && isLetterByte(rest[n]) {
 		n++
 	}
-	for _, w := range todoNouns {
-		if strings.EqualFold(w, rest[:n]) {
-			return true
-		}
-	}
-	return false
+	return inFold(todoNouns[:], rest[:n])
 }
 
 func isWordByte(b byte) bool {
