@@ -252,3 +252,53 @@ func BenchmarkHostilePost(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCheckCorpus checks the real, published posts of the seven
+// corpus sites (testdata/corpus) one at a time on one core, each site's
+// index built beforehand: the per-post cost on posts as people write them
+// (sizes, code, links, names), next to BenchmarkCheckPost's generated ones.
+func BenchmarkCheckCorpus(b *testing.B) {
+	ctx := context.Background()
+	type sitePosts struct {
+		site *content.Site
+		c    *Checker
+		raws [][]byte
+	}
+	var sites []sitePosts
+	size, n := 0, 0
+	for _, s := range corpusSites {
+		fsys := corpusFS(b, path.Join("..", "..", "testdata", "corpus", s.name))
+		site, err := content.LoadSite(ctx, fsys)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := New(site.Config, WithWorkers(1), WithNow(func() time.Time { return time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC) }))
+		if _, err := c.Index(ctx, site); err != nil {
+			b.Fatal(err)
+		}
+		sp := sitePosts{site: site, c: c}
+		for _, p := range site.Posts {
+			raw, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sp.raws = append(sp.raws, raw)
+			size += len(raw)
+		}
+		n += len(site.Posts)
+		sites = append(sites, sp)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		for _, s := range sites {
+			for i, raw := range s.raws {
+				post := content.ParsePost(s.site.Posts[i], raw, s.site.Profile, s.site.Location())
+				s.c.Check(ctx, s.site, post)
+			}
+		}
+	}
+	reportRates(b, n*b.N, cpuTime()-cpu0)
+}

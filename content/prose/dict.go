@@ -2,30 +2,25 @@ package prose
 
 import (
 	_ "embed"
-	"hash/maphash"
+	"errors"
+	"fmt"
 	"math/bits"
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/golangci/misspell"
 )
 
-// The embedded word lists; words/NOTICE.md says where each comes from.
-var (
-	//go:embed words/scowl-american-50.txt
-	scowlCommon string
-	//go:embed words/scowl-american-70-extra.txt
-	scowlExtra string
-	//go:embed words/scowl-british-70-extra.txt
-	scowlBritish string
-	//go:embed words/scowl-80-extra.txt
-	scowlRare string
-	//go:embed words/herald-terms.txt
-	heraldTerms string
-	//go:embed words/cspell-software-terms.txt
-	softwareTerms string
-)
+// dictionaryFile is the dictionary in the form lookups read, built from the
+// word lists of words/ (words/NOTICE.md says where each comes from) and the
+// common misspellings of github.com/golangci/misspell by TestDictionaryFile:
+// building it from the 340,000 lines of the lists took a quarter of a
+// second at every start of the process; reading it costs nothing, since
+// its tables are read in place. Rebuild it with go generate after changing
+// a list or the format.
+//
+//go:generate go test -run ^TestDictionaryFile$ -update-dictionary
+//go:embed words/dictionary.bin
+var dictionaryFile string
 
 // Flags of a dictionary entry.
 const (
@@ -35,32 +30,40 @@ const (
 	flagRare                       // in the SCOWL size-80 list: known unless a known misspelling
 )
 
-// entry is a dictionary entry: flags in the low byte, and for a known
-// misspelling the index+1 of its correction in dictionary.fixes above it.
-// Four bytes keep the map small, which keeps lookups in cache.
+// entry is a dictionary entry: flags in the low four bits, and for a known
+// misspelling, in the twenty bits above them, the offset+1 of its
+// correction in dictionary.fixes.
 type entry uint32
 
-func (e entry) flags() uint8 { return uint8(e) }
+const (
+	entryBits = 24                          // the bits of an entry in a table slot
+	flagBits  = 4                           // the bits of the flags in an entry
+	maxFixOff = 1<<(entryBits-flagBits) - 2 // the largest offset of a correction an entry holds
+	fpShift   = entryBits                   // the fingerprint of a word is its hash without these low bits
+	fileMagic = "herald-dict 1\n"           // the first bytes of dictionaryFile: the format
+)
 
-// dictionary is the embedded, read-only word data. It is built once per
-// process (see loadDictionary) and never changed afterwards, so it is shared
+func (e entry) flags() uint8 { return uint8(e & (1<<flagBits - 1)) }
+
+// dictionary is the embedded, read-only word data, read in place from
+// dictionaryFile (see loadDictionary) and never changed, so it is shared
 // by every Checker without locking.
 //
-// Words are keyed by a 64-bit hash of their lower-case form: the maps hold
-// no pointers, so the garbage collector never scans their 180,000 entries
-// (it did on every cycle, a sixth of the cost of checking a post), and a
-// lookup compares one integer instead of a string. A word that is not in
-// the lists shares the hash of one that is with odds of about 10⁻¹⁴.
+// Words are keyed by a 64-bit hash of their lower-case form (wordHash):
+// the tables hold no pointers, so the garbage collector never scans them,
+// and a lookup compares one integer instead of a string. A slot keeps the
+// top 40 bits of the hash and the table index its low bits, so a word that
+// is not in the lists passes for one that is with odds of about 10⁻¹² per
+// lookup.
 type dictionary struct {
-	seed  maphash.Seed
-	words hashTable // hash of a lower-case word -> entry, words of shortLen bytes or more
-	short hashTable // the same for shorter words: the most frequent, in a table small enough to stay in cache
+	words hashTable // words of shortLen bytes or more
+	short hashTable // the shorter words: the most frequent, in a table small enough to stay in cache
 	rare  hashTable // the words only SCOWL's size-80 list has, read only for a word the others lack
-	fixes []string  // corrections of known misspellings
+	fixes string    // corrections of known misspellings, each ended by a line break
 	// byFirst[c][n] lists the common words of n bytes starting with letter
 	// c, with a mask of the letters each contains, for suggestions at edit
-	// distance 2. The words are in common, so the lists hold no pointers.
-	byFirst [26][maxSuggestLen + 3][]maskedWord
+	// distance 2. The lists are parts of dictionaryFile, read in place.
+	byFirst [26][maxSuggestLen + 3]maskedList
 	common  string
 }
 
@@ -70,103 +73,153 @@ type maskedWord struct {
 	mask uint32
 }
 
+// maskedList is a list of maskedWords, 8 bytes each (off, then mask,
+// little-endian).
+type maskedList string
+
+func (l maskedList) len() int { return len(l) / 8 }
+
+func (l maskedList) at(j int) maskedWord {
+	s := string(l[8*j:])
+	return maskedWord{off: le32(s), mask: le32(s[4:])}
+}
+
 const maxSuggestLen = 24
 
-// loadDictionary builds the dictionary from the embedded lists on first use.
-// The result is immutable.
-var loadDictionary = sync.OnceValue(buildDictionary)
-
-func buildDictionary() *dictionary {
-	d := &dictionary{seed: maphash.MakeSeed()}
-	lists := [...]struct {
-		text  string
-		flags uint8
-	}{
-		{scowlCommon, flagKnown | flagCommon},
-		{scowlExtra, flagKnown},
-		{scowlBritish, flagKnown},
-		{softwareTerms, flagKnown},
-		{heraldTerms, flagKnown},
-		{scowlRare, flagRare},
+// loadDictionary reads the dictionary from dictionaryFile on first use. The
+// result is immutable.
+var loadDictionary = sync.OnceValue(func() *dictionary {
+	d, err := decodeDictionary(dictionaryFile)
+	if err != nil {
+		// The file is part of the source, and TestDictionaryFile reads it:
+		// only a broken build gets here.
+		panic(fmt.Sprintf("prose: embedded words/dictionary.bin: %v", err))
 	}
-	// Size the tables by the lines of each length class (a bound: the
-	// same word in two lists or two cases is counted twice).
-	nShort, nLong, nRare := len(misspell.DictMain)/2, len(misspell.DictMain)/2, 0
-	for _, l := range lists {
-		for line := range strings.Lines(l.text) {
-			if l.flags == flagRare {
-				nRare++
-			} else if len(strings.TrimSpace(line)) < shortLen {
-				nShort++
-			} else {
-				nLong++
-			}
-		}
-	}
-	d.short = newHashTable(nShort)
-	d.words = newHashTable(nLong)
-	d.rare = newHashTable(nRare)
-	var common strings.Builder
-	var buf [64]byte
-	for _, l := range lists {
-		for line := range strings.Lines(l.text) {
-			w := strings.TrimSpace(line)
-			if w == "" || w[0] == '#' || len(w) > len(buf) || strings.HasSuffix(w, "'s") {
-				// Possessives are stripped before lookup; skip them here.
-				continue
-			}
-			lw := appendLower(buf[:0], w)
-			t, h := d.table(lw)
-			old := t.get0(h)
-			if l.flags == flagRare {
-				if old.flags()&flagKnown == 0 {
-					// Not "Native" of the size-80 list, "native" of the others.
-					d.rare.put(h, entry(flagKnown|flagRare))
-				}
-				continue
-			}
-			t.put(h, old|entry(l.flags))
-			if l.flags&flagCommon != 0 && old.flags()&flagCommon == 0 && len(lw) >= 2 && len(lw) <= maxSuggestLen+2 && isLowerASCIIBytes(lw) {
-				c := lw[0] - 'a'
-				d.byFirst[c][len(lw)] = append(d.byFirst[c][len(lw)], maskedWord{uint32(common.Len()), letterMask(string(lw))})
-				common.Write(lw)
-			}
-		}
-	}
-	for i := 0; i+1 < len(misspell.DictMain); i += 2 {
-		wrong, right := misspell.DictMain[i], strings.ToLower(misspell.DictMain[i+1])
-		if len(wrong) > len(buf) {
-			continue
-		}
-		lw := appendLower(buf[:0], wrong)
-		t, h := d.table(lw)
-		e := t.get0(h)
-		if e.flags()&(flagKnown|flagMisspelt) != 0 {
-			// A word the dictionaries up to size 70 know is not flagged on
-			// the word of one list; a word only the size-80 list has
-			// ("dependancies", "everwhere", "supercede") is a misspelling.
-			continue
-		}
-		d.fixes = append(d.fixes, right)
-		// In the main table, read before the rare one.
-		t.put(h, e|entry(flagMisspelt)|entry(len(d.fixes))<<8)
-	}
-	// The tables were sized by a bound; fit them to what they hold, so
-	// that lookups touch less memory.
-	d.short, d.words, d.rare = d.short.fit(), d.words.fit(), d.rare.fit()
-	d.common = common.String()
 	return d
+})
+
+// The layout of dictionaryFile: fileMagic, then sections, each a 32-bit
+// little-endian length and its bytes, in this order: the tables short,
+// words and rare (8 bytes a slot: the fingerprint above fpShift, the entry
+// below); fixes; common; the masked words (off and mask, 4 bytes each) of
+// byFirst in order of letter and length; and the number of words of each
+// byFirst list (4 bytes each).
+
+// decodeDictionary reads a dictionary in the layout of dictionaryFile. The
+// tables and strings are parts of data, not copies.
+func decodeDictionary(data string) (*dictionary, error) {
+	rest, ok := strings.CutPrefix(data, fileMagic)
+	if !ok {
+		return nil, errors.New("not a dictionary of this format")
+	}
+	var sections [7]string
+	for i := range sections {
+		if len(rest) < 4 {
+			return nil, fmt.Errorf("section %d: truncated", i)
+		}
+		n := int(le32(rest))
+		if n > len(rest)-4 {
+			return nil, fmt.Errorf("section %d: %d bytes, %d left", i, n, len(rest)-4)
+		}
+		sections[i], rest = rest[4:4+n], rest[4+n:]
+	}
+	if rest != "" {
+		return nil, fmt.Errorf("%d bytes after the last section", len(rest))
+	}
+	d := &dictionary{fixes: sections[3], common: sections[4]}
+	for i, t := range []*hashTable{&d.short, &d.words, &d.rare} {
+		n := len(sections[i]) / 8
+		if n < 1 || n&(n-1) != 0 || len(sections[i]) != 8*n {
+			return nil, fmt.Errorf("table %d: %d bytes, not a power of two of slots", i, len(sections[i]))
+		}
+		*t = hashTable{slots: sections[i], mask: uint64(n - 1)}
+	}
+	masked, counts := sections[5], sections[6]
+	if len(counts) != 4*26*(maxSuggestLen+3) || len(masked)%8 != 0 {
+		return nil, fmt.Errorf("suggestion lists: %d and %d bytes", len(masked), len(counts))
+	}
+	// The offsets into common are checked where the file is built
+	// (TestDictionaryFile); here only that the lists fill the section.
+	for c := range d.byFirst {
+		for n := range d.byFirst[c] {
+			k := 8 * int(le32(counts[4*(c*(maxSuggestLen+3)+n):]))
+			if k > len(masked) {
+				return nil, fmt.Errorf("suggestion list %c/%d: %d words, %d left", 'a'+c, n, k/8, len(masked)/8)
+			}
+			d.byFirst[c][n], masked = maskedList(masked[:k]), masked[k:]
+		}
+	}
+	if len(masked) != 0 {
+		return nil, fmt.Errorf("%d suggestions in no list", len(masked)/8)
+	}
+	return d, nil
+}
+
+// le32 and le64 read a little-endian integer at the start of s.
+func le32(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// wordHash returns the hash of a lower-case word as the tables key it. It
+// is fixed (wyhash's construction with constant secrets), not seeded per
+// process, since the tables are built ahead of time; the tables are never
+// written to, so words chosen to collide can make a lookup no longer.
+func wordHash(p []byte) uint64 {
+	const s0, s1, seed = 0x2d358dccaa6c78a5, 0x8bb84b93962eacc9, 0x4b33a62ed433d4a3
+	n := len(p)
+	sd := uint64(seed)
+	var a, b uint64
+	switch {
+	case n > 16:
+		i := 0
+		for ; n-i > 16; i += 16 {
+			sd = mix(leBytes64(p[i:])^s1, leBytes64(p[i+8:])^sd)
+		}
+		a, b = leBytes64(p[n-16:]), leBytes64(p[n-8:])
+	case n >= 4:
+		q := (n >> 3) << 2
+		a = uint64(leBytes32(p))<<32 | uint64(leBytes32(p[q:]))
+		b = uint64(leBytes32(p[n-4:]))<<32 | uint64(leBytes32(p[n-4-q:]))
+	case n > 0:
+		a = uint64(p[0])<<16 | uint64(p[n>>1])<<8 | uint64(p[n-1])
+	}
+	hi, lo := bits.Mul64(a^s1, b^sd)
+	return mix(lo^s0^uint64(n), hi^s1)
+}
+
+// mix folds the 128-bit product of a and b into 64 bits.
+func mix(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
+}
+
+func leBytes32(p []byte) uint32 {
+	_ = p[3]
+	return uint32(p[0]) | uint32(p[1])<<8 | uint32(p[2])<<16 | uint32(p[3])<<24
+}
+
+func leBytes64(p []byte) uint64 {
+	_ = p[7]
+	return uint64(p[0]) | uint64(p[1])<<8 | uint64(p[2])<<16 | uint64(p[3])<<24 |
+		uint64(p[4])<<32 | uint64(p[5])<<40 | uint64(p[6])<<48 | uint64(p[7])<<56
 }
 
 // hashOf returns the hash of a lower-case word, as the tables key it.
-func (d *dictionary) hashOf(w []byte) uint64 { return maphash.Bytes(d.seed, w) }
+func (d *dictionary) hashOf(w []byte) uint64 { return wordHash(w) }
 
 // table returns the table and the hash of a lower-case word.
 func (d *dictionary) table(w []byte) (*hashTable, uint64) {
 	if len(w) < shortLen {
-		return &d.short, maphash.Bytes(d.seed, w)
+		return &d.short, wordHash(w)
 	}
-	return &d.words, maphash.Bytes(d.seed, w)
+	return &d.words, wordHash(w)
 }
 
 // appendLower appends w in ASCII lower case (other bytes as they are).
@@ -194,70 +247,26 @@ func (d *dictionary) lookupBytes(w []byte) (entry, bool) {
 }
 
 // hashTable maps word hashes to entries: open addressing with linear
-// probing in a power-of-two table at most two-thirds full, key and entry side by
-// side, so a lookup most often reads one cache line (a Go map reads its
-// directory, a control word and a slot, and hashes the key again).
+// probing in a power-of-two table at most two-thirds full, read in place
+// from dictionaryFile. A slot is 8 bytes, the fingerprint of the word
+// (its hash without the low fpShift bits, never 0) above its entry, so a
+// lookup most often reads one cache line and the tables take half the
+// memory of a hash and an entry side by side.
 type hashTable struct {
-	slots []hashSlot
+	slots string // 8 bytes a slot, little-endian
 	mask  uint64
 }
 
-type hashSlot struct {
-	h uint64 // 0: empty (a hash of 0 is stored as 1)
-	e entry
-}
-
-func newHashTable(n int) hashTable {
-	size := 16
-	for size < n+n/2 {
-		size *= 2
-	}
-	return hashTable{slots: make([]hashSlot, size), mask: uint64(size - 1)}
-}
-
-func (t *hashTable) put(h uint64, e entry) {
-	h = max(h, 1)
-	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		if s := &t.slots[i]; s.h == 0 || s.h == h {
-			s.h, s.e = h, e
-			return
-		}
-	}
-}
-
-// fit returns t in a table of the size newHashTable gives for the entries
-// it holds.
-func (t *hashTable) fit() hashTable {
-	n := 0
-	for _, s := range t.slots {
-		if s.h != 0 {
-			n++
-		}
-	}
-	out := newHashTable(n)
-	if len(out.slots) >= len(t.slots) {
-		return *t
-	}
-	for _, s := range t.slots {
-		if s.h != 0 {
-			out.put(s.h, s.e)
-		}
-	}
-	return out
-}
-
-// get0 returns the entry of h, or 0.
-func (t *hashTable) get0(h uint64) entry {
-	e, _ := t.get(h)
-	return e
-}
+// fingerprint returns what a slot keeps of the hash h.
+func fingerprint(h uint64) uint64 { return max(h>>fpShift, 1) }
 
 func (t *hashTable) get(h uint64) (entry, bool) {
-	h = max(h, 1)
+	fp := fingerprint(h)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		switch s := &t.slots[i]; s.h {
-		case h:
-			return s.e, true
+		s := le64(t.slots[i*8:])
+		switch s >> fpShift {
+		case fp:
+			return entry(s & (1<<entryBits - 1)), true
 		case 0:
 			return 0, false
 		}
@@ -266,7 +275,8 @@ func (t *hashTable) get(h uint64) (entry, bool) {
 
 // fix returns the correction of a known misspelling.
 func (d *dictionary) fix(e entry) string {
-	return d.fixes[e>>8-1]
+	s := d.fixes[e>>flagBits-1:]
+	return s[:strings.IndexByte(s, '\n')]
 }
 
 func letterMask(w string) uint32 {
@@ -378,7 +388,9 @@ func (d *dictionary) slipOfCommon(w []byte) bool {
 		return false
 	}
 	m := letterMask(string(w))
-	for _, cand := range d.byFirst[w[0]-'a'][len(w)+1] {
+	list := d.byFirst[w[0]-'a'][len(w)+1]
+	for j := range list.len() {
+		cand := list.at(j)
 		if m&^cand.mask != 0 || bits.OnesCount32(m^cand.mask) > 1 {
 			continue
 		}
@@ -482,7 +494,9 @@ func (d *dictionary) distance2(w string, limit int) []string {
 	m := letterMask(w)
 	first := w[0] - 'a'
 	for n := len(w) - 2; n <= len(w)+2; n++ {
-		for _, cand := range d.byFirst[first][n] {
+		list := d.byFirst[first][n]
+		for j := range list.len() {
+			cand := list.at(j)
 			if bits.OnesCount32(cand.mask^m) > 4 {
 				continue
 			}

@@ -86,9 +86,9 @@ type Checker struct {
 	lang    string
 }
 
-// NewChecker returns a Checker configured by opts. The embedded dictionaries
-// are loaded on the first call in a process (tens of milliseconds) and shared by all
-// Checkers after that.
+// NewChecker returns a Checker configured by opts. The embedded dictionary
+// is read in place on the first call in a process (microseconds) and shared
+// by all Checkers after that.
 func NewChecker(opts Options) *Checker {
 	c := &Checker{
 		dict:    loadDictionary(),
