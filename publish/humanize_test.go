@@ -87,3 +87,21 @@ func TestFormatTime(t *testing.T) {
 		})
 	}
 }
+
+func TestPreciseLateness(t *testing.T) {
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "0.0 s"},
+		{-time.Second, "0.0 s"},
+		{400 * time.Millisecond, "0.4 s"},
+		{9*time.Second + 940*time.Millisecond, "9.9 s"},
+		{42 * time.Second, "42 s"},
+		{2*time.Hour + 13*time.Minute + 5*time.Second, "2h13m"},
+	} {
+		if got := PreciseLateness(c.d); got != c.want {
+			t.Errorf("PreciseLateness(%v) = %q, want %q", c.d, got, c.want)
+		}
+	}
+}
