@@ -58,6 +58,7 @@ type Bot struct {
 	locks    map[string]*repoLock
 	schedule map[string][]feed.Entry // each repository's schedule, as last derived
 	known    map[string]Target       // the installation each repository was last reached through
+	activity map[string]*activity    // what the dashboard shows beyond the schedule
 
 	metrics *Metrics
 
@@ -256,6 +257,8 @@ func (b *Bot) reconcile(ctx context.Context, base *slog.Logger, trigger string, 
 		return fmt.Errorf("reconcile %s: %w", t.Repo, err)
 	}
 	defer unlock()
+	began := b.now()
+	defer func() { b.noteReconcile(t.Repo, began, err) }()
 	if t.InstallationID != 0 {
 		b.mu.Lock()
 		b.known[t.Repo] = t

@@ -59,6 +59,7 @@ func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 		return !found
 	})
 	b.metrics.ObserveCheck("pull_request", findings)
+	e.noteErrors(p.Number, findings)
 	now := b.now()
 
 	suggested, err := b.suggest(ctx, e, log, p, h, findings)

@@ -337,6 +337,8 @@ func (b *Bot) pullRequest(ctx context.Context, e *env, log *slog.Logger, p forge
 			return publish.PR{}, fmt.Errorf("check %s: %w", shortSHA(p.HeadSHA), err)
 		}
 		c.sha, c.errors = p.HeadSHA, n
+	} else {
+		e.noteSummaryErrors(p.Number, mine[SummaryKey], p.HeadSHA)
 	}
 	reviews, err := e.prs.Reviews(ctx, p.Number)
 	if err != nil {

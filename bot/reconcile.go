@@ -39,6 +39,9 @@ type env struct {
 	// urls are the URL paths of the default branch's posts, by path, when
 	// branchPosts read them.
 	urls map[string]string
+	// errorRules are the rule IDs of each pull request's error findings,
+	// for the dashboard.
+	errorRules map[int][]string
 }
 
 // open reads the repository's facts, opens and fetches its mirror (the
@@ -252,17 +255,20 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Tar
 			n.published++
 		}
 	}
-	b.rememberSchedule(e, state, now, func(pr int) bool {
+	keep := func(pr int) bool {
 		if scoped {
 			return pr != only
 		}
 		return slices.Contains(failed, pr)
-	})
+	}
+	b.rememberSchedule(e, state, now, keep)
+	b.noteBlockers(e, state, keep)
 	return errors.Join(errs...)
 }
 
 // afterPublish starts the live check of what an action published.
 func (b *Bot) afterPublish(e *env, a publish.Action) {
+	b.notePublished(e, a)
 	switch a := a.(type) {
 	case publish.Merge:
 		head := e.heads[a.PR]

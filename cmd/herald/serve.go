@@ -18,6 +18,7 @@ import (
 
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/publish/dashboard"
 	"github.com/heraldhq/herald/publish/feed"
 	"github.com/heraldhq/herald/webhook"
 	"github.com/prometheus/client_golang/prometheus"
@@ -228,9 +229,10 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		webhook.WithServerMetrics(metrics),
 	}
 	feedSrc := &lateSource{}
-	var schedule http.Handler
+	var schedule, page http.Handler
 	if rec == nil {
 		schedule = feed.NewHandler(feedSrc, feed.WithLogger(log))
+		page = dashboard.NewHandler(lateDashboard{feedSrc}, dashboard.WithLogger(log))
 		if cfg.feedToken != "" {
 			srvOpts = append(srvOpts, webhook.WithHandler(sharedFeedPattern, sharedFeed(cfg.feedToken, schedule)))
 		}
@@ -240,7 +242,7 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		fmt.Fprintf(deps.stderr, "herald serve: --webhook-path: %v\n", err)
 		return exitUsage
 	}
-	admin, err := newAdmin(srv, reg, schedule)
+	admin, err := newAdmin(srv, reg, schedule, page)
 	if err != nil {
 		fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
 		return exitUsage

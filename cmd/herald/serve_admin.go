@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"strings"
 
+	"github.com/heraldhq/herald/publish/dashboard"
 	"github.com/heraldhq/herald/webhook"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -15,17 +18,47 @@ import (
 // newAdmin builds the admin listener's server: every route meant for
 // operators, and only for them, is listed here. Next to /healthz and
 // /readyz it serves /metrics and, when herald runs its own engine, the
-// schedule as JSON and iCalendar, which can name embargoed posts. The
-// dashboard (a later issue) goes here too, at "GET /{$}".
-func newAdmin(srv *webhook.Server, reg prometheus.Gatherer, schedule http.Handler) (*webhook.Admin, error) {
+// schedule as JSON and iCalendar and the dashboard at "/", which can name
+// embargoed posts.
+func newAdmin(srv *webhook.Server, reg prometheus.Gatherer, schedule, page http.Handler) (*webhook.Admin, error) {
 	opts := []webhook.AdminOption{webhook.WithGatherer(reg)}
 	if schedule != nil {
 		opts = append(opts,
 			webhook.WithAdminHandler("GET /schedule", schedule),
 			webhook.WithAdminHandler("GET /schedule.ics", schedule))
 	}
+	if page != nil {
+		opts = append(opts, webhook.WithAdminHandler("GET /{$}", page))
+	}
 	return webhook.NewAdmin(srv, opts...)
 }
+
+// lateDashboard is the dashboard's source: the engine behind the schedule
+// feed's source, once it exists.
+type lateDashboard struct{ feed *lateSource }
+
+// Dashboard lists what the dashboard shows of every repository served.
+func (l lateDashboard) Dashboard(ctx context.Context) ([]dashboard.Repo, error) {
+	l.feed.mu.Lock()
+	src := l.feed.src
+	l.feed.mu.Unlock()
+	d, ok := src.(dashboard.Source)
+	if !ok {
+		return nil, errors.New("starting: the schedule is not known yet")
+	}
+	return d.Dashboard(ctx)
+}
+
+// Dashboard lists what the dashboard shows; it implements dashboard.Source.
+func (e *engine) Dashboard(ctx context.Context) ([]dashboard.Repo, error) {
+	b := e.current()
+	if b == nil {
+		return nil, errors.New("starting: the forge has not been reached yet, the schedule is not known")
+	}
+	return b.Dashboard(ctx)
+}
+
+var _ dashboard.Source = (*engine)(nil)
 
 // sharedFeedPattern is the public route of the shared calendar.
 const sharedFeedPattern = "GET /feeds/{token}/schedule.ics"

@@ -51,6 +51,9 @@ type repoView struct {
 	NoUpcoming string
 	Recent     []publicationView
 	Reconcile  reconcileView
+	// Links reports that some post has a link: the column is left out
+	// where none has one (local mode).
+	Links bool
 }
 
 type postView struct {
@@ -69,7 +72,9 @@ type publicationView struct {
 	Title, Path, URL, Link string
 	UTC, Local, Relative   string
 	Late                   string
-	OnTime                 bool
+	// OnTime is within a second of its time; TooLate past the minute
+	// herald allows before it says a publication was late.
+	OnTime, TooLate bool
 }
 
 type reconcileView struct {
@@ -106,9 +111,15 @@ func newRepoView(r Repo, now time.Time) repoView {
 		pv := publicationView{Title: orPath(p.Title, p.Path), Path: p.Path, URL: p.URL, Link: linkText(p.PR)}
 		pv.UTC, pv.Local, pv.Relative = times(p.At, loc, now)
 		late := p.Late()
-		pv.OnTime = late < time.Second
+		pv.OnTime, pv.TooLate = late < time.Second, late > publish.DefaultLateSlack
 		pv.Late = publish.PreciseLateness(late) + " after its time"
 		v.Recent = append(v.Recent, pv)
+	}
+	for _, p := range v.Upcoming {
+		v.Links = v.Links || p.URL != ""
+	}
+	for _, p := range v.Recent {
+		v.Links = v.Links || p.URL != ""
 	}
 	if c := r.Reconcile; c != nil {
 		v.Reconcile = reconcileView{Known: true, UTC: c.At.UTC().Format("2006-01-02 15:04:05 UTC"),

@@ -98,6 +98,12 @@ func TestRender(t *testing.T) {
 				"2026-12-03 14:00:00 UTC (1 hour ago), took 2.5s", "1 error", "fetch: &lt;remote&gt; hung up"},
 		},
 		{
+			name:   "without any link (local mode) there is no link column",
+			repos:  []Repo{{Name: "/srv/blog.git", Reconcile: done, Upcoming: []Post{{Title: "Draft", Path: "blog/d.md", At: now.Add(time.Hour), State: Scheduled}}}},
+			want:   []string{`<th scope="row">Draft`, "in 1 hour"},
+			absent: []string{`<th scope="col">Link</th>`, "—"},
+		},
+		{
 			name:  "a repository not read yet",
 			repos: []Repo{{Name: "acme/new"}},
 			want:  []string{"No upcoming posts: herald has not finished reading this repository yet.", "Not reconciled yet."},
@@ -109,7 +115,7 @@ func TestRender(t *testing.T) {
 				{Title: "Caught up", Path: "blog/b.md", Due: now.Add(-3 * time.Hour), At: now.Add(-47 * time.Minute)},
 			}}},
 			want: []string{`<th scope="row">Punctual`, "on time</span> (0.4 s after its time)", "PR #7",
-				`<th scope="row">Caught up`, "47 minutes ago", "2h13m after its time"},
+				`<th scope="row">Caught up`, "47 minutes ago", `<strong class="errors">2h13m after its time</strong>`},
 		},
 	}
 	for _, tc := range tests {
