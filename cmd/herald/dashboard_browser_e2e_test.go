@@ -73,14 +73,10 @@ func visibleText(dom string) string {
 func TestDashboardInBrowser(t *testing.T) {
 	t.Parallel()
 	bin := chromiumPath(t)
-	srv := gittest.NewServer(t)
-	due := time.Now().Add(3 * time.Second).Truncate(time.Second)
-	far := time.Now().Add(72 * time.Hour).Truncate(time.Hour)
-	repo := srv.NewRepo("site", siteFiles("", map[string]string{
-		"blog/release-1-4/index.md":  rfc(due),
-		"blog/fosdem-recap/index.md": rfc(far),
-		"blog/roadmap-2027/index.md": rfc(far.Add(time.Hour)),
-	}))
+	now := time.Now()
+	due, far := now.Add(3*time.Second).Truncate(time.Second), now.Add(72*time.Hour).Truncate(time.Hour)
+	dates := map[string]string{"blog/release-1-4/index.md": rfc(due), "blog/fosdem-recap/index.md": rfc(far), "blog/roadmap-2027/index.md": rfc(far.Add(time.Hour))}
+	repo := gittest.NewServer(t).NewRepo("site", siteFiles("", dates))
 	seed := repo.Ref("refs/heads/main")
 	p := startServeProc(t, nil, "--repo", repo.URL, "--poll", "1m")
 	p.waitFor("/readyz", time.Minute, func() bool { code, _ := p.get("/readyz"); return code == 200 })
@@ -90,6 +86,11 @@ func TestDashboardInBrowser(t *testing.T) {
 		return code == 200 && strings.Contains(body, "after its time")
 	})
 
+	// The page can name embargoed posts: the public listener does not
+	// serve it.
+	if code, body := p.get("/"); code != 404 {
+		t.Errorf("public listener: GET / = %d %.200q, want 404", code, body)
+	}
 	text := visibleText(string(chromium(t, bin, "--dump-dom", p.adminURL+"/")))
 	farUTC := far.UTC().Format("2006-01-02 15:04 UTC")
 	for _, want := range []string{
@@ -106,9 +107,8 @@ func TestDashboardInBrowser(t *testing.T) {
 			t.Errorf("the rendered page lacks %q; it reads:\n%s", want, text)
 		}
 	}
-	if strings.Contains(text, "Example Project 1.4 is out blog/release-1-4/index.md "+due.UTC().Format("2006-01-02 15:04 UTC")+" "+
-		due.In(berlin(t)).Format("2006-01-02 15:04 MST")+" (Europe/Berlin) in") {
-		t.Errorf("the published post is still listed as upcoming:\n%s", text)
+	if n := strings.Count(text, "Example Project 1.4 is out"); n != 1 {
+		t.Errorf("the published post is named %d times, want once (published, not upcoming):\n%s", n, text)
 	}
 
 	dir := os.Getenv(envArtifacts)
@@ -136,13 +136,4 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 		t.Logf("screenshot at %s px wide: %s", strings.Split(shot.size, ",")[0], path)
 	}
-}
-
-func berlin(t *testing.T) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
 }

@@ -232,7 +232,7 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 	var schedule, page http.Handler
 	if rec == nil {
 		schedule = feed.NewHandler(feedSrc, feed.WithLogger(log))
-		page = dashboard.NewHandler(lateDashboard{feedSrc}, dashboard.WithLogger(log))
+		page = dashboard.NewHandler(lateDashboard{feedSrc}, time.Now, log)
 		if cfg.feedToken != "" {
 			srvOpts = append(srvOpts, webhook.WithHandler(sharedFeedPattern, sharedFeed(cfg.feedToken, schedule)))
 		}

@@ -7,64 +7,42 @@ import (
 	"time"
 )
 
-// Handler serves the dashboard page. Mount it at the root only:
+// NewHandler returns the handler of the dashboard page over src, speaking
+// from the clock now (relative times, lateness) and logging the source's
+// failures to log. Mount it at the root only:
 //
-//	mux.Handle("GET /{$}", h)
-type Handler struct {
-	src    Source
-	now    func() time.Time
-	logger *slog.Logger
+//	mux.Handle("GET /{$}", dashboard.NewHandler(src, time.Now, log))
+func NewHandler(src Source, now func() time.Time, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed: the dashboard is read with GET", http.StatusMethodNotAllowed)
+			return
+		}
+		repos, err := src.Dashboard(r.Context())
+		if err != nil {
+			log.Error("dashboard unavailable", "err", err)
+			w.Header().Set("Retry-After", "30")
+			http.Error(w, "the dashboard is not available right now ("+err.Error()+"); try again shortly", http.StatusServiceUnavailable)
+			return
+		}
+		var page bytes.Buffer
+		if err := Render(&page, Page{Now: now(), Repos: repos}); err != nil {
+			log.Error("render dashboard", "err", err)
+			http.Error(w, "the dashboard could not be rendered", http.StatusInternalServerError)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		h.Set("Cache-Control", "no-cache")
+		h.Set("X-Content-Type-Options", "nosniff")
+		// Nothing on the page runs or loads from elsewhere; the policy
+		// says so, so that a title that slipped past escaping could not
+		// either.
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+		h.Set("Referrer-Policy", "no-referrer")
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(page.Bytes())
+		}
+	})
 }
-
-// HandlerOption configures a Handler.
-type HandlerOption func(*Handler)
-
-// WithClock sets the clock the page speaks from (relative times, lateness).
-func WithClock(now func() time.Time) HandlerOption { return func(h *Handler) { h.now = now } }
-
-// WithLogger sets the logger for failures of the source.
-func WithLogger(l *slog.Logger) HandlerOption { return func(h *Handler) { h.logger = l } }
-
-// NewHandler returns a Handler over src.
-func NewHandler(src Source, opts ...HandlerOption) *Handler {
-	h := &Handler{src: src, now: time.Now, logger: slog.New(slog.DiscardHandler)}
-	for _, o := range opts {
-		o(h)
-	}
-	return h
-}
-
-// ServeHTTP implements http.Handler.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed: the dashboard is read with GET", http.StatusMethodNotAllowed)
-		return
-	}
-	repos, err := h.src.Dashboard(r.Context())
-	if err != nil {
-		h.logger.Error("dashboard unavailable", "err", err)
-		w.Header().Set("Retry-After", "30")
-		http.Error(w, "the dashboard is not available right now ("+err.Error()+"); try again shortly", http.StatusServiceUnavailable)
-		return
-	}
-	var body bytes.Buffer
-	if err := Render(&body, Page{Now: h.now(), Repos: repos}); err != nil {
-		h.logger.Error("render dashboard", "err", err)
-		http.Error(w, "the dashboard could not be rendered", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	// Nothing on the page runs or loads from elsewhere; say so, so that a
-	// title that slipped past escaping could not either.
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	if r.Method == http.MethodHead {
-		return
-	}
-	_, _ = w.Write(body.Bytes())
-}
-
-var _ http.Handler = (*Handler)(nil)

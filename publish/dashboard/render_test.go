@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -159,7 +160,7 @@ func (s source) Dashboard(context.Context) ([]Repo, error) { return s.repos, s.e
 
 func TestHandler(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
+	for _, tc := range []struct {
 		name, method string
 		src          source
 		code         int
@@ -170,15 +171,13 @@ func TestHandler(t *testing.T) {
 		{name: "source not ready", method: http.MethodGet, src: source{err: errors.New("starting: the schedule is not known yet")},
 			code: http.StatusServiceUnavailable, body: "the dashboard is not available right now (starting: the schedule is not known yet); try again shortly"},
 		{name: "post", method: http.MethodPost, code: http.StatusMethodNotAllowed, body: "method not allowed: the dashboard is read with GET"},
-	}
-	for _, tc := range tests {
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := NewHandler(tc.src, WithClock(func() time.Time { return now }))
 			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(tc.method, "/", nil))
-			if rec.Code != tc.code {
-				t.Fatalf("status %d, want %d: %s", rec.Code, tc.code, rec.Body)
+			NewHandler(tc.src, func() time.Time { return now }, slog.New(slog.DiscardHandler)).ServeHTTP(rec, httptest.NewRequest(tc.method, "/", nil))
+			if got, want := rec.Code, tc.code; got != want {
+				t.Fatalf("%s / answered %d, want %d: %s", tc.method, got, want, rec.Body)
 			}
 			if !strings.Contains(rec.Body.String(), tc.body) {
 				t.Errorf("body %q lacks %q", rec.Body, tc.body)
