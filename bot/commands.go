@@ -83,15 +83,32 @@ func (b *Bot) pendingCommands(e *env, comments []forge.Comment, answered string)
 	return s
 }
 
+// The forge calls of the commands, each declared by the function that
+// makes them.
+type (
+	// permissionReader tells who may command.
+	permissionReader interface {
+		Permission(ctx context.Context, user string) (forge.Permission, error)
+	}
+	// commandAnswerer reacts to each command, answers them in herald's
+	// commands comment and puts a pull request on hold or takes it off.
+	commandAnswerer interface {
+		AddReaction(ctx context.Context, commentID int64, r forge.Reaction) error
+		UpsertComment(ctx context.Context, number int, key, body string) ([]forge.Comment, error)
+		AddLabels(ctx context.Context, number int, labels ...string) ([]string, error)
+		RemoveLabel(ctx context.Context, number int, label string) (bool, error)
+	}
+)
+
 // authorize looks up each commander's permission once.
-func (b *Bot) authorize(ctx context.Context, e *env, s *commandSet) error {
+func (b *Bot) authorize(ctx context.Context, f permissionReader, s *commandSet) error {
 	perms := map[string]forge.Permission{}
 	for i := range s.list {
 		u := s.list[i].user
 		p, ok := perms[u]
 		if !ok {
 			var err error
-			p, err = e.prs.Permission(ctx, u)
+			p, err = f.Permission(ctx, u)
 			if err != nil {
 				return fmt.Errorf("permission of %s: %w", u, err)
 			}
@@ -106,11 +123,11 @@ func (b *Bot) authorize(ctx context.Context, e *env, s *commandSet) error {
 // runCommands carries out the pending commands of one pull request, acknowledges each
 // with a reaction and answers them all in herald's commands comment, whose
 // hidden state records them as handled.
-func (b *Bot) runCommands(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, st publish.PR, cfg publish.Config, s commandSet, previous string) (publish.PR, error) {
+func (b *Bot) runCommands(ctx context.Context, f commandAnswerer, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, st publish.PR, cfg publish.Config, s commandSet, previous string) (publish.PR, error) {
 	var answers []string
 	for _, c := range s.list {
 		clog := log.With("command", c.text(), "user", c.user, "comment_id", c.commentID)
-		answer, ok := b.runCommand(ctx, e, clog, p, h, &st, cfg, c)
+		answer, ok := b.runCommand(ctx, f, e, clog, p, h, &st, cfg, c)
 		reaction := forge.ReactionPlusOne
 		if !ok {
 			reaction = forge.ReactionConfused
@@ -119,7 +136,7 @@ func (b *Bot) runCommands(ctx context.Context, e *env, log *slog.Logger, p forge
 		answers = append(answers, fmt.Sprintf("> @%s: `%s`\n\n%s", c.user, c.text(), answer))
 		if b.dryRun {
 			clog.Info("dry run: would react", "reaction", reaction)
-		} else if err := e.prs.AddReaction(ctx, c.commentID, reaction); err != nil {
+		} else if err := f.AddReaction(ctx, c.commentID, reaction); err != nil {
 			return st, fmt.Errorf("react to comment %d: %w", c.commentID, err)
 		}
 	}
@@ -128,7 +145,7 @@ func (b *Bot) runCommands(ctx context.Context, e *env, log *slog.Logger, p forge
 		log.Info("dry run: would answer commands", "count", len(s.list))
 		return st, nil
 	}
-	if _, err := e.prs.UpsertComment(ctx, p.Number, CommandsKey, body); err != nil {
+	if _, err := f.UpsertComment(ctx, p.Number, CommandsKey, body); err != nil {
 		return st, fmt.Errorf("answer commands: %w", err)
 	}
 	return st, nil
@@ -177,7 +194,7 @@ func commandsBody(previous string, answers []string, s commandSet) string {
 
 // runCommand carries out one command and returns the answer and whether it
 // was done.
-func (b *Bot) runCommand(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, st *publish.PR, cfg publish.Config, c pending) (string, bool) {
+func (b *Bot) runCommand(ctx context.Context, f commandAnswerer, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, st *publish.PR, cfg publish.Config, c pending) (string, bool) {
 	switch {
 	case c.problem != "":
 		return c.problem, false
@@ -195,7 +212,7 @@ func (b *Bot) runCommand(ctx context.Context, e *env, log *slog.Logger, p forge.
 		return fmt.Sprintf("Checked %s again; see the check run and the summary comment.", shortSHA(p.HeadSHA)), true
 	case command.Hold:
 		if !b.dryRun {
-			if _, err := e.prs.AddLabels(ctx, p.Number, hold); err != nil {
+			if _, err := f.AddLabels(ctx, p.Number, hold); err != nil {
 				log.Error("hold failed", "err", err)
 				return "Could not put the pull request on hold: " + err.Error(), false
 			}
@@ -206,7 +223,7 @@ func (b *Bot) runCommand(ctx context.Context, e *env, log *slog.Logger, p forge.
 		return fmt.Sprintf("On hold (label `%s`): herald will not publish this pull request until `/herald unhold`.", hold), true
 	case command.Unhold:
 		if !b.dryRun {
-			if _, err := e.prs.RemoveLabel(ctx, p.Number, hold); err != nil {
+			if _, err := f.RemoveLabel(ctx, p.Number, hold); err != nil {
 				log.Error("unhold failed", "err", err)
 				return "Could not take the pull request off hold: " + err.Error(), false
 			}

@@ -49,44 +49,21 @@ type GitCredentialer interface {
 	GitCredentials(ctx context.Context) (forge.GitCredentials, error)
 }
 
-// PRReader reads one pull request and what was said and reported on it.
-type PRReader interface {
-	PR(ctx context.Context, number int) (forge.PullRequest, error)
-	ChangedFiles(ctx context.Context, number int) ([]forge.ChangedFile, error)
-	Reviews(ctx context.Context, number int) ([]forge.Review, error)
-	CombinedStatus(ctx context.Context, sha string) (forge.CombinedStatus, error)
-	CheckRuns(ctx context.Context, sha string) ([]forge.CheckRun, error)
-	IssueComments(ctx context.Context, number int) ([]forge.Comment, error)
-	ReviewComments(ctx context.Context, number int) ([]forge.ReviewComment, error)
-}
-
-// FeedbackWriter writes herald's feedback on a pull request.
-type FeedbackWriter interface {
-	CreateCheckRun(ctx context.Context, opts forge.CheckRunOptions) (forge.CheckRun, error)
-	UpdateCheckRun(ctx context.Context, id int64, opts forge.CheckRunOptions) (forge.CheckRun, error)
-	SetStatus(ctx context.Context, sha string, st forge.Status) (bool, error)
-	UpsertComment(ctx context.Context, number int, key, body string) ([]forge.Comment, error)
-	CreateReview(ctx context.Context, number int, r forge.ReviewRequest) (forge.ReviewResult, error)
-	DeleteReviewComment(ctx context.Context, id int64) error
-	AddLabels(ctx context.Context, number int, labels ...string) ([]string, error)
-	RemoveLabel(ctx context.Context, number int, label string) (bool, error)
-}
-
-// CommandForge is what handling comment commands needs beyond reading and
-// writing feedback.
-type CommandForge interface {
-	Permission(ctx context.Context, user string) (forge.Permission, error)
-	AddReaction(ctx context.Context, commentID int64, r forge.Reaction) error
-}
-
-// PullRequests is a forge with pull requests: everything the pull request
-// flow and the commands use, and what the publisher's forge adapter needs
-// (merges with the expected head SHA, deploy dispatches).
+// PullRequests is a forge with pull requests. No code takes it whole: each
+// part of the pull request flow declares the few calls it makes
+// (prReader, checkReader, feedbackWriter, permissionReader,
+// commandAnswerer, liveCommenter) and the publisher's forge adapter its own
+// (adapter.GitHub: merges with the expected head SHA, deploy dispatches);
+// PullRequests is their union, what a Forge must also implement to have
+// pull requests checked, commented on and merged. *github.Client does.
 type PullRequests interface {
 	Forge
-	PRReader
-	FeedbackWriter
-	CommandForge
+	prReader
+	checkReader
+	feedbackWriter
+	permissionReader
+	commandAnswerer
+	liveCommenter
 	adapter.GitHub
 }
 

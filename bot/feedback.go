@@ -25,6 +25,37 @@ const suggestionPrefix = "suggestion/"
 // the summary comment lists every finding.
 const maxSuggestions = 50
 
+// The forge calls of the feedback on a pull request, each declared by the
+// function that makes them.
+type (
+	// summaryWriter writes the summary comment and the scheduled label.
+	summaryWriter interface {
+		UpsertComment(ctx context.Context, number int, key, body string) ([]forge.Comment, error)
+		AddLabels(ctx context.Context, number int, labels ...string) ([]string, error)
+	}
+	// checkReporter writes herald's check run on a head, or its commit
+	// status in token mode.
+	checkReporter interface {
+		CreateCheckRun(ctx context.Context, opts forge.CheckRunOptions) (forge.CheckRun, error)
+		UpdateCheckRun(ctx context.Context, id int64, opts forge.CheckRunOptions) (forge.CheckRun, error)
+		SetStatus(ctx context.Context, sha string, st forge.Status) (bool, error)
+	}
+	// suggester reads a pull request's diff and its review comments, and
+	// writes and removes herald's inline suggestions.
+	suggester interface {
+		ChangedFiles(ctx context.Context, number int) ([]forge.ChangedFile, error)
+		ReviewComments(ctx context.Context, number int) ([]forge.ReviewComment, error)
+		CreateReview(ctx context.Context, number int, r forge.ReviewRequest) (forge.ReviewResult, error)
+		DeleteReviewComment(ctx context.Context, id int64) error
+	}
+	// feedbackWriter is all that checking a pull request writes.
+	feedbackWriter interface {
+		summaryWriter
+		checkReporter
+		suggester
+	}
+)
+
 // checkPR checks the posts a pull request changes at its head and gives the
 // feedback: inline suggestions, the summary comment, the scheduled label and,
 // last, the check run (or commit status) that records the head as checked.
@@ -33,7 +64,7 @@ const maxSuggestions = 50
 // summary is herald's summary comment as it stands ("" when there is none),
 // and cfg the schedule's configuration: the scheduled label is a merge
 // strategy's, since only that strategy publishes pull requests.
-func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, run *forge.CheckRun, summary string, commented bool, cfg publish.Config) (int, error) {
+func (b *Bot) checkPR(ctx context.Context, w feedbackWriter, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, run *forge.CheckRun, summary string, commented bool, cfg publish.Config) (int, error) {
 	site, err := b.siteOf(ctx, e, h)
 	if err != nil {
 		return 0, err
@@ -62,7 +93,7 @@ func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 	e.noteErrors(p.Number, findings)
 	now := b.now()
 
-	suggested, err := b.suggest(ctx, e, log, p, h, findings)
+	suggested, err := b.suggest(ctx, w, log, p, h, findings)
 	if err != nil {
 		return 0, err
 	}
@@ -81,7 +112,7 @@ func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 	case b.dryRun:
 		log.Info("dry run: would upsert the summary comment", "key", SummaryKey, "bytes", len(body))
 	default:
-		if _, err := e.prs.UpsertComment(ctx, p.Number, SummaryKey, body); err != nil {
+		if _, err := w.UpsertComment(ctx, p.Number, SummaryKey, body); err != nil {
 			return 0, fmt.Errorf("summary comment: %w", err)
 		}
 	}
@@ -90,12 +121,12 @@ func (b *Bot) checkPR(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 	if merge && scheduledLater(h.posts, now) && !p.HasLabel(publish.LabelScheduled) {
 		if b.dryRun {
 			log.Info("dry run: would add a label", "label", publish.LabelScheduled)
-		} else if _, err := e.prs.AddLabels(ctx, p.Number, publish.LabelScheduled); err != nil {
+		} else if _, err := w.AddLabels(ctx, p.Number, publish.LabelScheduled); err != nil {
 			return 0, fmt.Errorf("label: %w", err)
 		}
 	}
 
-	if err := b.report(ctx, e, log, p, rep, findings, run); err != nil {
+	if err := b.report(ctx, w, log, p, rep, findings, run); err != nil {
 		return 0, err
 	}
 	log.Info("pull request checked", "sha", p.HeadSHA, "posts", len(h.posts), "errors", rep.Errors,
@@ -114,7 +145,7 @@ func scheduledLater(posts []*content.Post, now time.Time) bool {
 }
 
 // report writes the check run (or, in token mode, the commit status).
-func (b *Bot) report(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, rep report, findings []check.Finding, run *forge.CheckRun) error {
+func (b *Bot) report(ctx context.Context, w checkReporter, log *slog.Logger, p forge.PullRequest, rep report, findings []check.Finding, run *forge.CheckRun) error {
 	conclusion, state := forge.ConclusionSuccess, forge.StatusSuccess
 	if rep.Errors > 0 {
 		conclusion, state = forge.ConclusionFailure, forge.StatusFailure
@@ -125,7 +156,7 @@ func (b *Bot) report(ctx context.Context, e *env, log *slog.Logger, p forge.Pull
 			log.Info("dry run: would set a commit status", "context", CheckName, "state", state)
 			return nil
 		}
-		if _, err := e.prs.SetStatus(ctx, p.HeadSHA, st); err != nil {
+		if _, err := w.SetStatus(ctx, p.HeadSHA, st); err != nil {
 			return fmt.Errorf("commit status: %w", err)
 		}
 		return nil
@@ -146,12 +177,12 @@ func (b *Bot) report(ctx context.Context, e *env, log *slog.Logger, p forge.Pull
 	// completed; a completed one stays as it was and a new run replaces it,
 	// since GitHub appends annotations on update.
 	if run != nil && run.HeadSHA == p.HeadSHA && run.Status != forge.CheckCompleted {
-		if _, err := e.prs.UpdateCheckRun(ctx, run.ID, opts); err != nil {
+		if _, err := w.UpdateCheckRun(ctx, run.ID, opts); err != nil {
 			return fmt.Errorf("update check run: %w", err)
 		}
 		return nil
 	}
-	if _, err := e.prs.CreateCheckRun(ctx, opts); err != nil {
+	if _, err := w.CreateCheckRun(ctx, opts); err != nil {
 		return fmt.Errorf("create check run: %w", err)
 	}
 	return nil
@@ -186,8 +217,8 @@ type suggestion struct {
 // suggest posts the inline suggestions that are not there yet and deletes
 // herald's earlier ones whose finding is gone. It returns the findings that
 // have a suggestion on the pull request.
-func (b *Bot) suggest(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, findings []check.Finding) (map[int]bool, error) {
-	files, err := e.prs.ChangedFiles(ctx, p.Number)
+func (b *Bot) suggest(ctx context.Context, f suggester, log *slog.Logger, p forge.PullRequest, h *headInfo, findings []check.Finding) (map[int]bool, error) {
+	files, err := f.ChangedFiles(ctx, p.Number)
 	if err != nil {
 		return nil, fmt.Errorf("changed files: %w", err)
 	}
@@ -209,7 +240,7 @@ func (b *Bot) suggest(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 	}
 	want := suggestionsFor(findings, posts, ranges, p.HeadSHA)
 
-	existing, err := e.prs.ReviewComments(ctx, p.Number)
+	existing, err := f.ReviewComments(ctx, p.Number)
 	if err != nil {
 		return nil, fmt.Errorf("review comments: %w", err)
 	}
@@ -263,7 +294,7 @@ func (b *Bot) suggest(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 		if b.dryRun {
 			log.Info("dry run: would post inline suggestions", "count", len(post))
 		} else {
-			res, err := e.prs.CreateReview(ctx, p.Number, forge.ReviewRequest{CommitID: p.HeadSHA, Event: forge.ReviewEventComment, Comments: post})
+			res, err := f.CreateReview(ctx, p.Number, forge.ReviewRequest{CommitID: p.HeadSHA, Event: forge.ReviewEventComment, Comments: post})
 			if err != nil {
 				return nil, fmt.Errorf("post suggestions: %w", err)
 			}
@@ -282,7 +313,7 @@ func (b *Bot) suggest(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 	if len(post) > 0 && !b.dryRun {
 		// Another replica may have posted the same suggestions at the same
 		// time: whoever posts last sees both copies, and the older one stays.
-		again, err := e.prs.ReviewComments(ctx, p.Number)
+		again, err := f.ReviewComments(ctx, p.Number)
 		if err != nil {
 			return nil, fmt.Errorf("review comments: %w", err)
 		}
@@ -307,7 +338,7 @@ func (b *Bot) suggest(ctx context.Context, e *env, log *slog.Logger, p forge.Pul
 			log.Info("dry run: would delete an outdated suggestion", "comment_id", c.ID, "path", c.Path)
 			continue
 		}
-		if err := e.prs.DeleteReviewComment(ctx, c.ID); err != nil {
+		if err := f.DeleteReviewComment(ctx, c.ID); err != nil {
 			return nil, fmt.Errorf("delete outdated suggestion %d: %w", c.ID, err)
 		}
 	}

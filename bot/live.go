@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -22,12 +23,17 @@ const (
 	liveWorkers   = 8
 )
 
+// liveCommenter says on the pull request whether its posts went live.
+type liveCommenter interface {
+	UpsertComment(ctx context.Context, number int, key, body string) ([]forge.Comment, error)
+}
+
 // liveJob is the check, after a publication, that the posts answer at their
 // public URLs.
 type liveJob struct {
 	repo string
-	pr   int            // the pull request to comment on; zero for a draft flip
-	prs  FeedbackWriter // nil without pull requests
+	pr   int           // the pull request to comment on; zero for a draft flip
+	prs  liveCommenter // nil without pull requests
 	urls []string
 }
 

@@ -160,12 +160,19 @@ func stateOf(body string) map[string]string {
 	return out
 }
 
+// checkReader reads what was reported on a head commit: commit statuses
+// and check runs, herald's among them.
+type checkReader interface {
+	CombinedStatus(ctx context.Context, sha string) (forge.CombinedStatus, error)
+	CheckRuns(ctx context.Context, sha string) ([]forge.CheckRun, error)
+}
+
 // checkedOn reads herald's check run or status on the pull request's head,
 // the other checks there and herald's schedule status. summary is herald's
 // summary comment body, which records the error count of the check.
-func (b *Bot) checkedOn(ctx context.Context, e *env, p forge.PullRequest, summary string) (checked, error) {
+func (b *Bot) checkedOn(ctx context.Context, f checkReader, p forge.PullRequest, summary string) (checked, error) {
 	var c checked
-	combined, err := e.prs.CombinedStatus(ctx, p.HeadSHA)
+	combined, err := f.CombinedStatus(ctx, p.HeadSHA)
 	if err != nil {
 		return c, fmt.Errorf("combined status: %w", err)
 	}
@@ -185,7 +192,7 @@ func (b *Bot) checkedOn(ctx context.Context, e *env, p forge.PullRequest, summar
 	}
 	// Other checks are read in token mode too: a token cannot create check
 	// runs, but CI's check runs must pass before a merge all the same.
-	runs, err := e.prs.CheckRuns(ctx, p.HeadSHA)
+	runs, err := f.CheckRuns(ctx, p.HeadSHA)
 	if err != nil {
 		return c, fmt.Errorf("check runs: %w", err)
 	}
@@ -294,6 +301,15 @@ func (b *Bot) heraldComments(comments []forge.Comment) (bodies map[string]string
 	return bodies, doubled
 }
 
+// prReader reads a pull request, its conversation and its reviews; the
+// conversation is tidied of a second copy of one of herald's comments.
+type prReader interface {
+	PR(ctx context.Context, number int) (forge.PullRequest, error)
+	IssueComments(ctx context.Context, number int) ([]forge.Comment, error)
+	Reviews(ctx context.Context, number int) ([]forge.Review, error)
+	UpsertComment(ctx context.Context, number int, key, body string) ([]forge.Comment, error)
+}
+
 // pullRequest reconciles one open pull request: commands, the check of a new
 // head, and the state the plan needs.
 // With recheck, the head is checked again even when it was checked.
@@ -314,11 +330,11 @@ func (b *Bot) pullRequest(ctx context.Context, e *env, log *slog.Logger, p forge
 		}
 	}
 	cmds := b.pendingCommands(e, comments, mine[CommandsKey])
-	if err := b.authorize(ctx, e, &cmds); err != nil {
+	if err := b.authorize(ctx, e.prs, &cmds); err != nil {
 		return publish.PR{}, err
 	}
 
-	c, err := b.checkedOn(ctx, e, p, mine[SummaryKey])
+	c, err := b.checkedOn(ctx, e.prs, p, mine[SummaryKey])
 	if err != nil {
 		return publish.PR{}, err
 	}
@@ -332,7 +348,7 @@ func (b *Bot) pullRequest(ctx context.Context, e *env, log *slog.Logger, p forge
 	e.heads[p.Number] = h
 	if c.sha != p.HeadSHA || cmds.wantsCheck() || recheck {
 		summary, commented := mine[SummaryKey]
-		n, err := b.checkPR(ctx, e, log, p, h, c.run, summary, commented, cfg)
+		n, err := b.checkPR(ctx, e.prs, e, log, p, h, c.run, summary, commented, cfg)
 		if err != nil {
 			return publish.PR{}, fmt.Errorf("check %s: %w", shortSHA(p.HeadSHA), err)
 		}
@@ -364,7 +380,7 @@ func (b *Bot) pullRequest(ctx context.Context, e *env, log *slog.Logger, p forge
 	}
 	slices.SortFunc(st.Comments, func(a, c publish.PostedComment) int { return strings.Compare(a.Key, c.Key) })
 	if len(cmds.list) > 0 {
-		st, err = b.runCommands(ctx, e, log, p, h, st, cfg, cmds, mine[CommandsKey])
+		st, err = b.runCommands(ctx, e.prs, e, log, p, h, st, cfg, cmds, mine[CommandsKey])
 		if err != nil {
 			return st, fmt.Errorf("commands: %w", err)
 		}
