@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/content/siteindex"
 	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/gitrepo"
 	"github.com/heraldhq/herald/publish"
@@ -48,10 +48,9 @@ type Bot struct {
 	remoteURL func(forge.Repo) string
 	committer gitrepo.Signature
 	cacheSize int
-	branch    *lru[*branchPosts]  // default-branch posts by commit
-	sites     *lru[*content.Site] // the default branch's site by commit
-	heads     *lru[*headInfo]     // a pull request's posts by head and merge base
-	indexes   *lru[*siteIndex]    // check indexes by commit, and each repository's latest
+	branch    *lru[*branchPosts]     // default-branch posts by commit
+	heads     *lru[*headInfo]        // a pull request's posts by head and merge base
+	stores    *lru[*siteindex.Store] // each repository's sites and check index (siteAt)
 	indexSize int
 
 	mu       sync.Mutex
@@ -115,12 +114,12 @@ func WithCommitter(s gitrepo.Signature) Option { return func(b *Bot) { b.committ
 // without them: posts are read from the mirror again.
 func WithCacheSize(n int) Option { return func(b *Bot) { b.cacheSize = n } }
 
-// WithIndexCache sets how many site indexes (the vocabulary and URLs of all
-// posts at one commit, used by the checks) are kept (default 8; 0 turns the
-// cache off and every check reads the whole site). A pull request is checked
-// with the index at its merge base, or with its repository's latest index
-// while that is less than an hour old, so a one-post pull request in a large
-// site does not read every post again.
+// WithIndexCache sets for how many repositories the site index (the
+// vocabulary and URLs of all posts, used by the checks) is kept (default 8;
+// 0 turns the index off and every check reads the whole site). A pull
+// request is checked with the index at its merge base, moved there from the
+// commit indexed before by reading only the posts whose content differs, so
+// a one-post pull request in a large site does not read every post again.
 func WithIndexCache(n int) Option { return func(b *Bot) { b.indexSize = n } }
 
 // New returns a Bot that reaches forges through clients and Git through
@@ -148,9 +147,8 @@ func New(clients Clients, mirrors Mirrors, opts ...Option) (*Bot, error) {
 		o(b)
 	}
 	b.branch = newLRU[*branchPosts](min(b.cacheSize, 16))
-	b.sites = newLRU[*content.Site](min(b.cacheSize, 16))
 	b.heads = newLRU[*headInfo](b.cacheSize)
-	b.indexes = newLRU[*siteIndex](b.indexSize)
+	b.stores = newLRU[*siteindex.Store](max(b.indexSize, 16))
 	return b, nil
 }
 

@@ -34,11 +34,13 @@
 // reconcile. The summary comment and the check run come from the templates in
 // templates/.
 //
-// The checks need an index of the whole site (vocabulary, URLs). The bot keeps
-// indexes by commit and checks a pull request with the index at its merge
-// base, or with the repository's latest index while it is less than an hour
-// old, so a one-post pull request in a site of 10,000 posts does not read
-// every post again.
+// Every site the bot reads at a commit comes from one place (siteAt), a
+// content/siteindex Store per repository: tree listings are kept by tree id
+// and the check index (vocabulary, URLs) by post blob id. A pull request is
+// checked with the index at its merge base, moved there from the commit
+// indexed before by reading only the posts whose content differs, so a
+// one-post pull request in a site of 10,000 posts does not read every post
+// again, and the index is never stale.
 //
 // # Commands
 //

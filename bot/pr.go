@@ -75,14 +75,11 @@ func (b *Bot) headOf(ctx context.Context, e *env, p forge.PullRequest) (*headInf
 	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", shortSHA(mb.String()), shortSHA(p.HeadSHA), err)
 	}
-	fsys, err := e.mirror.FS(ctx, head)
+	hs, err := b.siteAt(ctx, e, head)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", shortSHA(p.HeadSHA), err)
+		return nil, err
 	}
-	site, err := content.LoadSite(ctx, fsys)
-	if err != nil {
-		return nil, fmt.Errorf("load site at %s: %w", shortSHA(p.HeadSHA), err)
-	}
+	site := hs.Site
 	h := &headInfo{head: head, mergeBase: mb, site: site, loc: site.Location(), profile: site.Profile}
 	for _, c := range changes {
 		if c.Op == gitrepo.Deleted {
@@ -119,15 +116,11 @@ func (b *Bot) siteOf(ctx context.Context, e *env, h *headInfo) (*content.Site, e
 	if h.site != nil {
 		return h.site, nil
 	}
-	fsys, err := e.mirror.FS(ctx, h.head)
+	site, err := b.siteAt(ctx, e, h.head)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", shortSHA(h.head.String()), err)
+		return nil, err
 	}
-	site, err := content.LoadSite(ctx, fsys)
-	if err != nil {
-		return nil, fmt.Errorf("load site at %s: %w", shortSHA(h.head.String()), err)
-	}
-	return site, nil
+	return site.Site, nil
 }
 
 // checked is what herald reported on a head commit, as read from the forge.

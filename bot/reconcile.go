@@ -121,20 +121,11 @@ func (b *Bot) loadBase(ctx context.Context, e *env) error {
 	if err != nil {
 		return fmt.Errorf("resolve %s: %w", e.repo.DefaultBranch, err)
 	}
-	key := e.t.Repo + "@" + e.base.String()
-	if site, ok := b.sites.get(key); ok {
-		e.site = site
-		return nil
-	}
-	fsys, err := e.mirror.FS(ctx, e.base)
+	site, err := b.siteAt(ctx, e, e.base)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", e.base, err)
+		return err
 	}
-	e.site, err = content.LoadSite(ctx, fsys)
-	if err != nil {
-		return fmt.Errorf("load site at %s: %w", e.base, err)
-	}
-	b.sites.put(key, e.site)
+	e.site = site.Site
 	if len(e.site.ConfigProblems) > 0 {
 		e.log.Warn("the configuration on the default branch has problems; defaults are used for them",
 			"problems", len(e.site.ConfigProblems), "first", e.site.ConfigProblems[0].Error())

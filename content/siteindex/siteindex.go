@@ -60,11 +60,16 @@ type treeKey struct {
 // of Index, so a caller checks with it before asking for another commit
 // (the bot reconciles a repository one request at a time).
 type Store struct {
-	mu    sync.Mutex
-	trees map[treeKey]*listing
-	walks uint64
-	index *indexed
+	mu     sync.Mutex
+	trees  map[treeKey]*listing
+	walks  uint64
+	index  *indexed
+	recent []*Site // the sites loaded last, newest first
 }
+
+// keepSites is how many loaded sites a Store keeps by root tree id: the
+// default branch's and those of the pull requests reconciled with it.
+const keepSites = 4
 
 // indexed is the check index at one commit.
 type indexed struct {
@@ -95,7 +100,8 @@ type Site struct {
 }
 
 // Load reads the site in fsys. When fsys reports object ids, the trees read
-// before are not read again.
+// before are not read again, and a site loaded lately at the same root tree
+// is returned as it is (callers do not change a Site).
 func (s *Store) Load(ctx context.Context, fsys fs.FS) (*Site, error) {
 	root, ok := fsys.(objectIDer)
 	if !ok {
@@ -105,7 +111,16 @@ func (s *Store) Load(ctx context.Context, fsys fs.FS) (*Site, error) {
 		}
 		return &Site{Site: site}, nil
 	}
+	id := root.ObjectID()
 	s.mu.Lock()
+	for i, r := range s.recent {
+		if r.root == id {
+			copy(s.recent[1:i+1], s.recent[:i])
+			s.recent[0] = r
+			s.mu.Unlock()
+			return r, nil
+		}
+	}
 	s.walks++
 	walk := s.walks
 	l, err := s.list(ctx, fsys, ".", root.ObjectID(), walk)
@@ -135,6 +150,9 @@ func (s *Store) Load(ctx context.Context, fsys fs.FS) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
+	s.recent = append([]*Site{out}, s.recent[:min(len(s.recent), keepSites-1)]...)
+	s.mu.Unlock()
 	return out, nil
 }
 
