@@ -6,7 +6,12 @@
 // reviews and review comments, issue comments and reactions, labels, commit
 // statuses, check runs, collaborator permissions, merges, dispatches and
 // GitHub App installation tokens) with GitHub's semantics: status codes,
-// JSON shapes, Link-header pagination, rate-limit headers, 409 on a merge
+// JSON shapes, Link-header pagination, rate-limit headers, conditional
+// requests (an ETag on every GET answer, 304 Not Modified for a matching
+// If-None-Match, which spends no rate limit; GitHub's description lists 304
+// for a few of these operations only, but GitHub answers it on all of them),
+// updated_at that moves with pushes, comments, reviews, labels and merges,
+// 409 on a merge
 // whose head moved, 405 on an unmergeable pull request, 422 past 50
 // annotations or for a review comment outside the diff.
 //
@@ -33,7 +38,8 @@
 //	comments := fake.Comments("acme/blog", n)
 //
 // Operations are named by their OpenAPI operationId ("pulls/get",
-// "issues/create-comment") in fault injection and in Count.
+// "issues/create-comment") in fault injection and in Count. Cost counts
+// the requests that spent rate limit and the 304s that did not.
 //
 // The fake refuses to be a general GitHub emulator: endpoints outside the
 // list above answer 404 and fail the test, and it keeps no state across

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -63,6 +64,7 @@ type Server struct {
 	eachSeen      map[string]bool // operations that had their eachOnce fault
 	rates         map[string]*rateState
 	requests      []Request
+	cost          Cost
 	errs          []string
 	merges        []Merge
 	tokensIssued  int
@@ -453,6 +455,7 @@ func (s *Server) rateHeaders(h http.Header, key string, exhausted *time.Time) bo
 		remaining, ok = 0, false
 	default:
 		rs.used++
+		s.cost.Costly++
 		remaining = limit - rs.used
 	}
 	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
@@ -461,6 +464,70 @@ func (s *Server) rateHeaders(h http.Header, key string, exhausted *time.Time) bo
 	h.Set("X-RateLimit-Used", strconv.Itoa(limit-remaining))
 	h.Set("X-RateLimit-Resource", "core")
 	return ok
+}
+
+// conditional answers a GET as GitHub does: every 200 carries an ETag, which
+// depends on the body and on the Accept and Authorization headers (a new
+// token gives new ETags, as on GitHub), and a request whose If-None-Match
+// names the current ETag is answered 304 Not Modified without a body. A 304
+// spends no rate limit: the request is refunded and the headers say so.
+func (s *Server) conditional(r *http.Request, hdr http.Header, bucket string, body []byte) (int, []byte) {
+	sum := sha256.Sum256([]byte(r.Header.Get("Accept") + ":" + r.Header.Get("Authorization") + ":" + string(body)))
+	etag := `"` + hex.EncodeToString(sum[:]) + `"`
+	hdr.Set("ETag", etag)
+	hdr.Set("Cache-Control", "private, max-age=60, s-maxage=60")
+	hdr.Set("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP")
+	if !etagMatches(r.Header.Get("If-None-Match"), etag) {
+		return http.StatusOK, body
+	}
+	hdr.Del("Content-Type")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cost.Free++
+	if rs := s.rates[bucket]; rs != nil && rs.used > 0 {
+		rs.used--
+		s.cost.Costly--
+		remaining := s.opts.RateLimit - rs.used
+		hdr.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+		hdr.Set("X-RateLimit-Used", strconv.Itoa(rs.used))
+	}
+	return http.StatusNotModified, nil
+}
+
+// etagMatches reports whether an If-None-Match header names etag, with the
+// weak comparison RFC 9110 prescribes for it.
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == strings.TrimPrefix(etag, "W/") {
+			return true
+		}
+	}
+	return false
+}
+
+// Cost counts the requests answered so far by what they spent of the rate
+// limit.
+type Cost struct {
+	// Costly requests counted against a credential's hourly quota.
+	Costly int
+	// Free requests were conditional ones answered 304 Not Modified.
+	Free int
+}
+
+// Cost returns what the requests answered so far spent of the rate limit.
+func (s *Server) Cost() Cost {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cost
+}
+
+// ResetRateLimits starts a new rate-limit hour for every credential, as
+// when the reset time passes.
+func (s *Server) ResetRateLimits() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.rates)
 }
 
 func rateLimited() map[string]any {
@@ -556,7 +623,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, orr *ro
 	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: pp, Route: orr, Options: opts}
 	hdr := http.Header{}
 	var lost time.Duration
-	status, resp := s.answer(r.Context(), rt, in, body, hdr, &lost)
+	var bucket string
+	status, resp := s.answer(r.Context(), rt, in, body, hdr, &lost, &bucket)
 	if lost > 0 {
 		select {
 		case <-time.After(lost):
@@ -576,6 +644,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, orr *ro
 		}
 		hdr.Set("Content-Type", "application/json; charset=utf-8")
 	}
+	if r.Method == http.MethodGet && status == http.StatusOK {
+		status, out = s.conditional(r, hdr, bucket, out)
+	}
 	rin := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: status, Header: hdr, Options: opts}
 	rin.SetBodyBytes(out)
 	if err := openapi3filter.ValidateResponse(context.Background(), rin); err != nil {
@@ -591,12 +662,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt route, orr *ro
 
 // answer authenticates, applies faults and validates the request, then runs
 // the handler.
-func (s *Server) answer(ctx context.Context, rt route, in *openapi3filter.RequestValidationInput, body []byte, hdr http.Header, lost *time.Duration) (int, any) {
+func (s *Server) answer(ctx context.Context, rt route, in *openapi3filter.RequestValidationInput, body []byte, hdr http.Header, lost *time.Duration, bucket *string) (int, any) {
 	r := in.Request
 	who, authErr := s.authenticate(r)
 	if authErr != "" {
 		return http.StatusUnauthorized, ghError(authErr)
 	}
+	*bucket = who.key
 	if rt.appAuth != (who.appID != 0) {
 		if rt.appAuth {
 			return http.StatusUnauthorized, ghError("A JSON web token could not be decoded")

@@ -1,6 +1,8 @@
 package fakegithub
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"maps"
 	"net/http"
@@ -114,6 +116,12 @@ func (s *Server) AddPR(repo string, pr PR) int {
 			pr.Files[i].Status = "modified"
 		}
 	}
+	if pr.CreatedAt.IsZero() {
+		pr.CreatedAt = fakeNow()
+	}
+	if pr.UpdatedAt.IsZero() {
+		pr.UpdatedAt = pr.CreatedAt
+	}
 	cp := pr
 	rs.prs[pr.Number] = &cp
 	return pr.Number
@@ -128,6 +136,7 @@ func (s *Server) SetHead(repo string, pr int, sha string, files []File) {
 	p.HeadSHA = sha
 	p.Commits = append(p.Commits, sha)
 	p.Files = files
+	p.UpdatedAt = fakeNow()
 	for i := range p.Files {
 		if p.Files[i].Status == "" {
 			p.Files[i].Status = "modified"
@@ -141,6 +150,17 @@ func (s *Server) SetMergeable(repo string, pr int, mergeable *bool, state string
 	defer s.mu.Unlock()
 	p := s.prLocked(repo, pr)
 	p.Mergeable, p.MergeableState = mergeable, state
+}
+
+// AddLabel puts label on a pull request, as a person would.
+func (s *Server) AddLabel(repo string, pr int, label string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.prLocked(repo, pr)
+	if !slices.Contains(p.Labels, label) {
+		p.Labels = append(p.Labels, label)
+		p.UpdatedAt = fakeNow()
+	}
 }
 
 func (s *Server) prLocked(repo string, pr int) *PR {
@@ -168,9 +188,10 @@ func (s *Server) AddReview(repo string, r Review) int64 {
 	rs := s.repoLocked(repo)
 	r.ID = s.newID()
 	if r.SubmittedAt.IsZero() {
-		r.SubmittedAt = time.Now().UTC().Truncate(time.Second)
+		r.SubmittedAt = fakeNow()
 	}
 	rs.reviews = append(rs.reviews, &r)
+	rs.touch(r.PR)
 	return r.ID
 }
 
@@ -187,12 +208,12 @@ func (s *Server) AddComment(repo string, c Comment) int64 {
 	defer s.mu.Unlock()
 	rs := s.repoLocked(repo)
 	c.ID = s.newID()
-	now := time.Now().UTC().Truncate(time.Second)
 	if c.CreatedAt.IsZero() {
-		c.CreatedAt = now
+		c.CreatedAt = fakeNow()
 	}
 	c.UpdatedAt = c.CreatedAt
 	rs.comments = append(rs.comments, &c)
+	rs.touch(c.Issue)
 	return c.ID
 }
 
@@ -212,8 +233,12 @@ func (s *Server) AddReviewComment(repo string, c ReviewComment) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c.ID = s.newID()
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = fakeNow()
+	}
 	rs := s.repoLocked(repo)
 	rs.reviewComments = append(rs.reviewComments, &c)
+	rs.touch(c.PR)
 	return c.ID
 }
 
@@ -229,6 +254,9 @@ func (s *Server) AddCheckRun(repo string, cr CheckRun) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cr.ID = s.newID()
+	if cr.StartedAt.IsZero() {
+		cr.StartedAt = fakeNow()
+	}
 	rs := s.repoLocked(repo)
 	rs.checkRuns = append(rs.checkRuns, &cr)
 	return cr.ID
@@ -250,6 +278,9 @@ func (s *Server) AddStatus(repo string, st Status) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st.ID = s.newID()
+	if st.CreatedAt.IsZero() {
+		st.CreatedAt = fakeNow()
+	}
 	rs := s.repoLocked(repo)
 	rs.statuses = append(rs.statuses, &st)
 }
@@ -374,13 +405,12 @@ func (s *Server) prJSON(rs *repoState, p *PR) map[string]any {
 	if p.MergeCommitSHA != "" {
 		mergeSHA = p.MergeCommitSHA
 	}
-	now := time.Now().UTC().Format(time.RFC3339)
 	var mergedAt, closedAt any
 	if p.Merged {
-		mergedAt = now
+		mergedAt = p.UpdatedAt.Format(time.RFC3339)
 	}
 	if p.State == "closed" {
-		closedAt = now
+		closedAt = p.UpdatedAt.Format(time.RFC3339)
 	}
 	headOwner := headRepo["owner"].(map[string]any)["login"].(string)
 	return map[string]any{
@@ -398,8 +428,8 @@ func (s *Server) prJSON(rs *repoState, p *PR) map[string]any {
 		"merge_commit_sha":    mergeSHA,
 		"merged_at":           mergedAt,
 		"closed_at":           closedAt,
-		"created_at":          now,
-		"updated_at":          now,
+		"created_at":          p.CreatedAt.Format(time.RFC3339),
+		"updated_at":          p.UpdatedAt.Format(time.RFC3339),
 		"user":                s.userJSON(p.Author, false),
 		"labels":              labels,
 		"url":                 url,
@@ -484,8 +514,8 @@ func (s *Server) reviewCommentJSON(rs *repoState, c *ReviewComment) map[string]a
 		"html_url":               fmt.Sprintf("https://github.com/%s/pull/%d#discussion_r%d", full, c.PR, c.ID),
 		"pull_request_url":       s.base() + "/repos/" + full + "/pulls/" + strconv.Itoa(c.PR),
 		"author_association":     "NONE",
-		"created_at":             time.Now().UTC().Format(time.RFC3339),
-		"updated_at":             time.Now().UTC().Format(time.RFC3339),
+		"created_at":             c.CreatedAt.Format(time.RFC3339),
+		"updated_at":             c.CreatedAt.Format(time.RFC3339),
 		"_links": map[string]any{
 			"self":         map[string]any{"href": s.base() + "/repos/" + full + "/pulls/comments/" + strconv.FormatInt(c.ID, 10)},
 			"html":         map[string]any{"href": fmt.Sprintf("https://github.com/%s/pull/%d#discussion_r%d", full, c.PR, c.ID)},
@@ -553,7 +583,7 @@ func (s *Server) checkRunJSON(rs *repoState, cr *CheckRun) map[string]any {
 		"external_id":   ext,
 		"url":           s.base() + "/repos/" + full + "/check-runs/" + strconv.FormatInt(cr.ID, 10),
 		"html_url":      "https://github.com/" + full + "/runs/" + strconv.FormatInt(cr.ID, 10),
-		"started_at":    time.Now().UTC().Format(time.RFC3339),
+		"started_at":    cr.StartedAt.Format(time.RFC3339),
 		"app":           app,
 		"check_suite":   map[string]any{"id": rs.id},
 		"pull_requests": []any{},
@@ -624,7 +654,7 @@ func (s *Server) listFiles(c *call) (int, any) {
 	var items []any
 	for _, f := range p.Files {
 		m := map[string]any{
-			"sha":          randomHex(20),
+			"sha":          blobSHA(p.HeadSHA, f.Path),
 			"filename":     f.Path,
 			"status":       f.Status,
 			"additions":    f.Additions,
@@ -719,14 +749,15 @@ func (s *Server) createReview(c *call) (int, any) {
 		}
 	}
 	state := map[string]string{"APPROVE": "APPROVED", "REQUEST_CHANGES": "CHANGES_REQUESTED", "COMMENT": "COMMENTED", "": "PENDING"}[req.Event]
-	r := &Review{ID: s.newID(), PR: p.Number, User: c.who.login, State: state, Body: req.Body, CommitID: commit, SubmittedAt: time.Now().UTC().Truncate(time.Second)}
+	r := &Review{ID: s.newID(), PR: p.Number, User: c.who.login, State: state, Body: req.Body, CommitID: commit, SubmittedAt: fakeNow()}
 	c.repo.reviews = append(c.repo.reviews, r)
 	for _, rc := range req.Comments {
 		c.repo.reviewComments = append(c.repo.reviewComments, &ReviewComment{
 			ID: s.newID(), ReviewID: r.ID, PR: p.Number, Path: rc.Path, Line: rc.Line, StartLine: rc.StartLine,
-			Body: rc.Body, CommitID: commit, User: c.who.login,
+			Body: rc.Body, CommitID: commit, User: c.who.login, CreatedAt: r.SubmittedAt,
 		})
 	}
+	p.UpdatedAt = r.SubmittedAt
 	return http.StatusOK, s.reviewJSON(c.repo, r)
 }
 
@@ -749,6 +780,7 @@ func (s *Server) deleteReviewComment(c *call) (int, any) {
 	for i, rc := range c.repo.reviewComments {
 		if rc.ID == id {
 			c.repo.reviewComments = slices.Delete(c.repo.reviewComments, i, i+1)
+			c.repo.touch(rc.PR)
 			return http.StatusNoContent, nil
 		}
 	}
@@ -800,9 +832,30 @@ func (s *Server) merge(c *call) (int, any) {
 		mergeSHA = sha
 	}
 	p.Merged, p.State, p.MergeCommitSHA = true, "closed", mergeSHA
+	p.UpdatedAt = fakeNow()
 	s.merges = append(s.merges, Merge{Repo: c.repo.info.FullName(), PR: p.Number, SHA: head, Method: req.MergeMethod,
 		CommitTitle: req.CommitTitle, CommitMessage: req.CommitMessage, MergeSHA: mergeSHA})
 	return http.StatusOK, map[string]any{"sha": mergeSHA, "merged": true, "message": "Pull Request successfully merged"}
+}
+
+// touch records that something on pull request n changed now, as GitHub's
+// updated_at does for pushes, comments, reviews, labels and merges (not for
+// statuses, check runs or mergeability).
+func (rs *repoState) touch(n int) {
+	if p := rs.prs[n]; p != nil {
+		p.UpdatedAt = fakeNow()
+	}
+}
+
+// fakeNow is the time the fake stamps on what changes: GitHub's timestamps
+// have whole seconds.
+func fakeNow() time.Time { return time.Now().UTC().Truncate(time.Second) }
+
+// blobSHA is a stable stand-in for a changed file's blob SHA, so that a list
+// of files reads the same (and has the same ETag) until the head moves.
+func blobSHA(head, path string) string {
+	sum := sha1.Sum([]byte(head + "\x00" + path))
+	return hex.EncodeToString(sum[:])
 }
 
 func latestStatuses(rs *repoState, sha string) []*Status {
@@ -868,12 +921,12 @@ func (s *Server) statusJSON(rs *repoState, st *Status) map[string]any {
 	if st.TargetURL != "" {
 		target = st.TargetURL
 	}
-	now := time.Now().UTC().Format(time.RFC3339)
+	at := st.CreatedAt.Format(time.RFC3339)
 	return map[string]any{
 		"id": st.ID, "node_id": "SC_" + strconv.FormatInt(st.ID, 10), "state": st.State, "context": st.Context,
 		"description": desc, "target_url": target, "creator": s.userJSON(st.Creator, false),
 		"url":        s.base() + "/repos/" + rs.info.FullName() + "/statuses/" + st.SHA,
-		"avatar_url": nil, "created_at": now, "updated_at": now,
+		"avatar_url": nil, "created_at": at, "updated_at": at,
 	}
 }
 
@@ -890,7 +943,7 @@ func (s *Server) createStatus(c *call) (int, any) {
 	if req.Context == "" {
 		req.Context = "default"
 	}
-	st := &Status{ID: s.newID(), SHA: c.path("sha"), Context: req.Context, State: req.State, Description: req.Description, TargetURL: req.TargetURL, Creator: c.who.login}
+	st := &Status{ID: s.newID(), SHA: c.path("sha"), Context: req.Context, State: req.State, Description: req.Description, TargetURL: req.TargetURL, Creator: c.who.login, CreatedAt: fakeNow()}
 	c.repo.statuses = append(c.repo.statuses, st)
 	return http.StatusCreated, s.statusJSON(c.repo, st)
 }
@@ -996,7 +1049,7 @@ func (s *Server) createCheckRun(c *call) (int, any) {
 	if err := c.decode(&req); err != nil {
 		return http.StatusBadRequest, ghError("Problems parsing JSON")
 	}
-	cr := &CheckRun{ID: s.newID(), Name: req.Name, HeadSHA: req.HeadSHA, Status: "queued", App: c.who.app}
+	cr := &CheckRun{ID: s.newID(), Name: req.Name, HeadSHA: req.HeadSHA, Status: "queued", App: c.who.app, StartedAt: fakeNow()}
 	if code, body := s.applyCheckRun(cr, req); code != 0 {
 		return code, body
 	}
@@ -1075,9 +1128,10 @@ func (s *Server) createComment(c *call) (int, any) {
 	if code, body := checkBody(req.Body); code != 0 {
 		return code, body
 	}
-	now := time.Now().UTC().Truncate(time.Second)
+	now := fakeNow()
 	cm := &Comment{ID: s.newID(), Issue: n, User: c.who.login, Body: req.Body, CreatedAt: now, UpdatedAt: now}
 	c.repo.comments = append(c.repo.comments, cm)
+	c.repo.touch(n)
 	c.hdr.Set("Location", s.base()+"/repos/"+c.repo.info.FullName()+"/issues/comments/"+strconv.FormatInt(cm.ID, 10))
 	return http.StatusCreated, s.commentJSON(c.repo, cm)
 }
@@ -1109,8 +1163,9 @@ func (s *Server) updateComment(c *call) (int, any) {
 	if cm.User != c.who.login {
 		return http.StatusForbidden, ghError("Must have admin rights to Repository.")
 	}
-	cm.Body, cm.UpdatedAt = req.Body, time.Now().UTC().Truncate(time.Second)
+	cm.Body, cm.UpdatedAt = req.Body, fakeNow()
 	cm.Edits++
+	c.repo.touch(cm.Issue)
 	return http.StatusOK, s.commentJSON(c.repo, cm)
 }
 
@@ -1119,6 +1174,7 @@ func (s *Server) deleteComment(c *call) (int, any) {
 	for i, cm := range c.repo.comments {
 		if cm.ID == id {
 			c.repo.comments = slices.Delete(c.repo.comments, i, i+1)
+			c.repo.touch(cm.Issue)
 			return http.StatusNoContent, nil
 		}
 	}
@@ -1188,6 +1244,7 @@ func (s *Server) addLabels(c *call) (int, any) {
 	for _, l := range req.Labels {
 		if !slices.Contains(p.Labels, l) {
 			p.Labels = append(p.Labels, l)
+			p.UpdatedAt = fakeNow()
 		}
 	}
 	_, items := s.labelsOf(c)
@@ -1205,6 +1262,7 @@ func (s *Server) removeLabel(c *call) (int, any) {
 		return http.StatusNotFound, ghError("Label does not exist")
 	}
 	p.Labels = slices.Delete(p.Labels, i, i+1)
+	p.UpdatedAt = fakeNow()
 	_, items := s.labelsOf(c)
 	return http.StatusOK, items
 }

@@ -51,6 +51,11 @@ type PR struct {
 	// Commits are every head SHA the pull request has had, oldest first;
 	// kept up to date by SetHead.
 	Commits []string
+	// CreatedAt defaults to AddPR's time. UpdatedAt is when anything on the
+	// pull request last changed, as GitHub's updated_at: a push (SetHead),
+	// a comment, review or review comment, a label, the merge. Statuses,
+	// check runs and mergeability leave it alone, as on GitHub.
+	CreatedAt, UpdatedAt time.Time
 }
 
 // File seeds a changed file of a pull request.
@@ -117,6 +122,8 @@ type ReviewComment struct {
 	Body, CommitID, User string
 	// InReplyTo is the ID of the comment answered, else zero.
 	InReplyTo int64
+	// CreatedAt defaults to the time it was added.
+	CreatedAt time.Time
 }
 
 // CheckRun is a check run.
@@ -135,6 +142,8 @@ type CheckRun struct {
 	App string
 	// Requests counts the create and update requests the run received.
 	Requests int
+	// StartedAt defaults to the time it was created.
+	StartedAt time.Time
 }
 
 // Annotation is a check run annotation.
@@ -156,6 +165,8 @@ type Status struct {
 	SHA, Context, State, Description, TargetURL string
 	// Creator is the login that set it.
 	Creator string
+	// CreatedAt defaults to the time it was set.
+	CreatedAt time.Time
 }
 
 // Merge records a merge the fake performed.
