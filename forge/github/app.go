@@ -38,7 +38,7 @@ func (a *App) Installations(ctx context.Context) ([]Installation, error) {
 
 // Repositories lists the repositories an installation can access.
 func (a *App) Repositories(ctx context.Context, installationID int64) ([]forge.Repo, error) {
-	g := gh.NewClient(&http.Client{Transport: a.installation(installationID)})
+	g := gh.NewClient(&http.Client{Transport: a.installation(installationID).rt})
 	g.BaseURL = a.gh.BaseURL
 	g.UserAgent = a.gh.UserAgent
 	list, err := paginate(ctx, a.r, fmt.Sprintf("list repositories of installation %d", installationID), func(ctx context.Context, lo gh.ListOptions) ([]*gh.Repository, *gh.Response, error) {

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -72,6 +73,21 @@ type Options struct {
 	Retry RetryPolicy
 	// UserAgent overrides the User-Agent header; default "herald".
 	UserAgent string
+	// Cache keeps GitHub's answers for conditional requests and each
+	// credential's rate limit; share one among the clients of a process.
+	// Nil gives each App, and each token client, one of its own of
+	// DefaultCacheBytes.
+	Cache *Cache
+	// Metrics counts the requests and records the rate limits; nil
+	// records nothing.
+	Metrics *Metrics
+}
+
+func (o Options) cache() *Cache {
+	if o.Cache == nil {
+		return NewCache(DefaultCacheBytes)
+	}
+	return o.Cache
 }
 
 func (o Options) baseURL() (*url.URL, error) {
@@ -124,6 +140,9 @@ type Client struct {
 	r      *retrier
 	creds  func(ctx context.Context) (forge.GitCredentials, error)
 	whoami func(ctx context.Context) (string, error)
+	// cache holds the rate limit of credential, as last answered.
+	cache      *Cache
+	credential string
 
 	loginMu sync.Mutex
 	login   string
@@ -152,11 +171,13 @@ func NewTokenClient(token, owner, repo string, o Options) (*Client, error) {
 	if token == "" {
 		return nil, errors.New("GitHub client: empty token")
 	}
-	hc := &http.Client{Transport: &tokenTransport{token: token, next: &logTransport{next: o.transport(), log: o.logger()}}}
+	cache, cred := o.cache(), tokenCredential(token)
+	hc := &http.Client{Transport: cache.transport(cred, "token", &tokenTransport{token: token, next: &logTransport{next: o.transport(), log: o.logger()}}, o.Metrics)}
 	c, err := newClient(hc, owner, repo, o)
 	if err != nil {
 		return nil, err
 	}
+	c.cache, c.credential = cache, cred
 	c.creds = func(context.Context) (forge.GitCredentials, error) {
 		return forge.GitCredentials{Username: "x-access-token", Password: token}, nil
 	}
@@ -178,15 +199,24 @@ func NewTokenClient(token, owner, repo string, o Options) (*Client, error) {
 // Token handling is delegated to github.com/bradleyfalzon/ghinstallation,
 // the maintained library palantir/go-githubapp builds on.
 type App struct {
-	id   int64
-	opts Options
-	apps *ghinstallation.AppsTransport
-	gh   *gh.Client // authenticated as the app (JWT)
-	r    *retrier
+	id    int64
+	opts  Options
+	cache *Cache
+	apps  *ghinstallation.AppsTransport
+	gh    *gh.Client // authenticated as the app (JWT)
+	r     *retrier
 
 	mu    sync.Mutex
-	insts map[int64]*ghinstallation.Transport
+	insts map[int64]*installation
 	slug  string
+}
+
+// installation is one installation's token source and the round tripper
+// of its requests (conditional, metered, with its token).
+type installation struct {
+	tokens     *ghinstallation.Transport
+	rt         http.RoundTripper
+	credential string
 }
 
 // Slug returns the App's slug, as in "https://github.com/apps/SLUG"; its
@@ -223,32 +253,38 @@ func NewApp(appID int64, privateKeyPEM []byte, o Options) (*App, error) {
 		return nil, fmt.Errorf("GitHub App %d: read private key: %w", appID, err)
 	}
 	atr.BaseURL = strings.TrimSuffix(base.String(), "/")
+	cache := o.cache()
 	return &App{
-		id: appID, opts: o, apps: atr, gh: o.ghClient(&http.Client{Transport: atr}, base),
+		id: appID, opts: o, cache: cache, apps: atr,
+		gh:    o.ghClient(&http.Client{Transport: cache.transport("app", "app", atr, o.Metrics)}, base),
 		r:     &retrier{log: o.logger().With("app_id", appID), policy: o.Retry.withDefaults()},
-		insts: map[int64]*ghinstallation.Transport{},
+		insts: map[int64]*installation{},
 	}, nil
 }
 
-func (a *App) installation(id int64) *ghinstallation.Transport {
+func (a *App) installation(id int64) *installation {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if t, ok := a.insts[id]; ok {
-		return t
+	if in, ok := a.insts[id]; ok {
+		return in
 	}
-	t := ghinstallation.NewFromAppsTransport(a.apps, id)
-	a.insts[id] = t
-	return t
+	cred := "installation:" + strconv.FormatInt(id, 10)
+	itr := ghinstallation.NewFromAppsTransport(a.apps, id)
+	in := &installation{tokens: itr, rt: a.cache.transport(cred, cred, itr, a.opts.Metrics), credential: cred}
+	a.insts[id] = in
+	return in
 }
 
 // Client returns a client for owner/repo acting as the installation. Clients
 // of one installation share its cached token.
 func (a *App) Client(installationID int64, owner, repo string) (*Client, error) {
-	itr := a.installation(installationID)
-	c, err := newClient(&http.Client{Transport: itr}, owner, repo, a.opts)
+	in := a.installation(installationID)
+	itr := in.tokens
+	c, err := newClient(&http.Client{Transport: in.rt}, owner, repo, a.opts)
 	if err != nil {
 		return nil, err
 	}
+	c.cache, c.credential = a.cache, in.credential
 	c.creds = func(ctx context.Context) (forge.GitCredentials, error) {
 		tok, err := itr.Token(ctx)
 		if err != nil {
@@ -303,6 +339,13 @@ func (t *logTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	t.log.DebugContext(r.Context(), "github request", "method", r.Method, "path", r.URL.Path, "status", resp.StatusCode,
 		"duration", time.Since(start), "rate_remaining", resp.Header.Get("X-RateLimit-Remaining"))
 	return resp, nil
+}
+
+// RateLimit returns the client's rate limit as GitHub reported it in its
+// last answer to this credential, and false before any answer. Clients of
+// one installation (or one token and Cache) share it.
+func (c *Client) RateLimit() (forge.RateLimit, bool) {
+	return c.cache.rate(c.credential)
 }
 
 // Login returns the login herald acts as: the token's user, or
