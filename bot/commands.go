@@ -53,7 +53,7 @@ func (s commandSet) wantsCheck() bool {
 // answered yet, as recorded in its commands comment. Times in schedule
 // commands are read in the site's zone; the allowed commands come from the
 // configuration on the default branch.
-func (b *Bot) pendingCommands(e *env, comments []forge.Comment, answered string) commandSet {
+func (b *Bot) pendingCommands(e *openRepo, comments []forge.Comment, answered string) commandSet {
 	handled := map[int64]bool{}
 	for _, id := range strings.Split(stateOf(answered)["handled"], ",") {
 		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
@@ -123,7 +123,7 @@ func (b *Bot) authorize(ctx context.Context, f permissionReader, s *commandSet) 
 // runCommands carries out the pending commands of one pull request, acknowledges each
 // with a reaction and answers them all in herald's commands comment, whose
 // hidden state records them as handled.
-func (b *Bot) runCommands(ctx context.Context, f commandAnswerer, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, st publish.PR, cfg publish.Config, s commandSet, previous string) (publish.PR, error) {
+func (b *Bot) runCommands(ctx context.Context, f commandAnswerer, e *openRepo, log *slog.Logger, p forge.PullRequest, h *headInfo, st publish.PR, cfg publish.Config, s commandSet, previous string) (publish.PR, error) {
 	var answers []string
 	for _, c := range s.list {
 		clog := log.With("command", c.text(), "user", c.user, "comment_id", c.commentID)
@@ -194,7 +194,7 @@ func commandsBody(previous string, answers []string, s commandSet) string {
 
 // runCommand carries out one command and returns the answer and whether it
 // was done.
-func (b *Bot) runCommand(ctx context.Context, f commandAnswerer, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, st *publish.PR, cfg publish.Config, c pending) (string, bool) {
+func (b *Bot) runCommand(ctx context.Context, f commandAnswerer, e *openRepo, log *slog.Logger, p forge.PullRequest, h *headInfo, st *publish.PR, cfg publish.Config, c pending) (string, bool) {
 	switch {
 	case c.problem != "":
 		return c.problem, false
@@ -250,7 +250,7 @@ func fromFork(p forge.PullRequest, repo forge.Repo) bool {
 
 // reschedule commits the new date into every dated post of the pull request
 // on its head branch.
-func (b *Bot) reschedule(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, st *publish.PR, c pending) (string, bool) {
+func (b *Bot) reschedule(ctx context.Context, e *openRepo, log *slog.Logger, p forge.PullRequest, h *headInfo, st *publish.PR, c pending) (string, bool) {
 	loc := h.loc
 	at := c.cmd.At
 	var zone *time.Location
@@ -300,7 +300,7 @@ func (b *Bot) reschedule(ctx context.Context, e *env, log *slog.Logger, p forge.
 
 // publishNow publishes the pull request at once if nothing blocks it, and
 // says why not otherwise.
-func (b *Bot) publishNow(ctx context.Context, e *env, log *slog.Logger, st *publish.PR, cfg publish.Config) (string, bool) {
+func (b *Bot) publishNow(ctx context.Context, e *openRepo, log *slog.Logger, st *publish.PR, cfg publish.Config) (string, bool) {
 	now := b.now()
 	due := *st
 	due.Posts = slices.Clone(st.Posts)

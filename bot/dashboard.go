@@ -69,7 +69,7 @@ func (b *Bot) noteReconcile(repo string, start time.Time, err error) {
 }
 
 // notePublished records what a done action published, at the bot's clock.
-func (b *Bot) notePublished(e *env, a publish.Action) {
+func (b *Bot) notePublished(e *openRepo, a publish.Action) {
 	at := b.now()
 	var pubs []dashboard.Publication
 	switch a := a.(type) {
@@ -100,7 +100,7 @@ func (b *Bot) notePublished(e *env, a publish.Action) {
 // noteBlockers records the repository's settings and what holds each pull
 // request of state back; those whose number keep reports true are kept as
 // they were (a reconcile of one pull request leaves the others alone).
-func (b *Bot) noteBlockers(e *env, state publish.State, keep func(pr int) bool) {
+func (b *Bot) noteBlockers(e *openRepo, state publish.State, keep func(pr int) bool) {
 	prs := map[int]prBlockers{}
 	for _, pr := range state.PRs {
 		prs[pr.Number] = blockersOf(state.Config, pr, e.errorRules[pr.Number])
@@ -149,7 +149,7 @@ func blockersOf(c publish.Config, pr publish.PR, rules []string) prBlockers {
 
 // noteErrors records the rule IDs of the error findings of a pull request
 // just checked.
-func (e *env) noteErrors(pr int, findings []check.Finding) {
+func (e *openRepo) noteErrors(pr int, findings []check.Finding) {
 	var rules []string
 	for _, f := range findings {
 		if f.Severity == "error" {
@@ -165,7 +165,7 @@ var summaryError = regexp.MustCompile(`(?m)^- ❌ \*\*([^*\s]+)\*\*`)
 // noteSummaryErrors records the rule IDs of the error findings that the
 // summary comment lists, when it speaks of head: a pull request checked
 // before (by this process or another) is not checked again to know them.
-func (e *env) noteSummaryErrors(pr int, summary, head string) {
+func (e *openRepo) noteSummaryErrors(pr int, summary, head string) {
 	if stateOf(summary)["sha"] != head {
 		return
 	}
@@ -176,7 +176,7 @@ func (e *env) noteSummaryErrors(pr int, summary, head string) {
 	e.setErrorRules(pr, rules)
 }
 
-func (e *env) setErrorRules(pr int, rules []string) {
+func (e *openRepo) setErrorRules(pr int, rules []string) {
 	slices.Sort(rules)
 	if e.errorRules == nil {
 		e.errorRules = map[int][]string{}
@@ -252,12 +252,12 @@ func (a *activity) fileURL(path string) string {
 	return joinURL(a.url, "blob/"+url.PathEscape(a.branch)+"/"+escapePath(path))
 }
 
-func fileURL(e *env, path string) string {
+func fileURL(e *openRepo, path string) string {
 	a := activity{url: e.repo.HTMLURL, branch: e.repo.DefaultBranch}
 	return a.fileURL(path)
 }
 
-func prURL(e *env, pr int) string { return joinURL(e.repo.HTMLURL, fmt.Sprintf("pull/%d", pr)) }
+func prURL(e *openRepo, pr int) string { return joinURL(e.repo.HTMLURL, fmt.Sprintf("pull/%d", pr)) }
 
 func joinURL(base, rest string) string {
 	if base == "" {
@@ -275,7 +275,7 @@ func escapePath(p string) string {
 }
 
 // titleIn is the title of the post at path in pull request pr, or the path.
-func titleIn(e *env, pr int, path string) string {
+func titleIn(e *openRepo, pr int, path string) string {
 	if h := e.heads[pr]; h != nil {
 		for _, p := range h.posts {
 			if p.Path == path && p.Title != "" {

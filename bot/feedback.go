@@ -64,7 +64,7 @@ type (
 // summary is herald's summary comment as it stands ("" when there is none),
 // and cfg the schedule's configuration: the scheduled label is a merge
 // strategy's, since only that strategy publishes pull requests.
-func (b *Bot) checkPR(ctx context.Context, w feedbackWriter, e *env, log *slog.Logger, p forge.PullRequest, h *headInfo, run *forge.CheckRun, summary string, commented bool, cfg publish.Config) (int, error) {
+func (b *Bot) checkPR(ctx context.Context, w feedbackWriter, e *openRepo, log *slog.Logger, p forge.PullRequest, h *headInfo, run *forge.CheckRun, summary string, commented bool, cfg publish.Config) (int, error) {
 	site, err := b.siteOf(ctx, e, h)
 	if err != nil {
 		return 0, err

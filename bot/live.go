@@ -81,7 +81,7 @@ func (b *Bot) Run(ctx context.Context) error {
 
 // queueLive hands a live check to Run, or drops it (with a log line) when
 // too many checks wait (as they do when nothing calls Run).
-func (b *Bot) queueLive(e *env, pr int, paths []string, site urlSource) {
+func (b *Bot) queueLive(e *openRepo, pr int, paths []string, site urlSource) {
 	base := strings.TrimSuffix(e.site.Config.SiteURL, "/")
 	if base == "" || b.liveClient == nil {
 		return

@@ -45,7 +45,7 @@ func (h *headInfo) schedulePosts() []publish.Post {
 }
 
 // headOf reads the pull request's head from the mirror, cached by head SHA.
-func (b *Bot) headOf(ctx context.Context, e *env, p forge.PullRequest) (*headInfo, error) {
+func (b *Bot) headOf(ctx context.Context, e *openRepo, p forge.PullRequest) (*headInfo, error) {
 	key := e.t.Repo + "@" + p.HeadSHA + ".." + p.BaseRef
 	if h, ok := b.heads.get(key); ok {
 		return h, nil
@@ -112,7 +112,7 @@ func (b *Bot) headOf(ctx context.Context, e *env, p forge.PullRequest) (*headInf
 
 // siteOf returns the site at the pull request's head, loading it when the
 // head came from the cache.
-func (b *Bot) siteOf(ctx context.Context, e *env, h *headInfo) (*content.Site, error) {
+func (b *Bot) siteOf(ctx context.Context, e *openRepo, h *headInfo) (*content.Site, error) {
 	if h.site != nil {
 		return h.site, nil
 	}
@@ -306,7 +306,7 @@ type prReader interface {
 // pullRequest reconciles one open pull request: commands, the check of a new
 // head, and the state the plan needs.
 // With recheck, the head is checked again even when it was checked.
-func (b *Bot) pullRequest(ctx context.Context, e *env, log *slog.Logger, p forge.PullRequest, cfg publish.Config, recheck bool) (publish.PR, error) {
+func (b *Bot) pullRequest(ctx context.Context, e *openRepo, log *slog.Logger, p forge.PullRequest, cfg publish.Config, recheck bool) (publish.PR, error) {
 	comments, err := e.prs.IssueComments(ctx, p.Number)
 	if err != nil {
 		return publish.PR{}, fmt.Errorf("comments: %w", err)

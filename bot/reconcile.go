@@ -16,9 +16,10 @@ import (
 	"github.com/heraldhq/herald/publish/feed"
 )
 
-// env is one repository being reconciled: its clients, mirror and default
-// branch as read at the start.
-type env struct {
+// openRepo is one repository opened for a reconcile: its clients, mirror
+// and default branch as read at the start, and what the reconcile learns of
+// its pull requests.
+type openRepo struct {
 	t   Target
 	log *slog.Logger
 	// baseLog is log without the repository, for the publisher, which
@@ -47,7 +48,7 @@ type env struct {
 // open reads the repository's facts, opens and fetches its mirror (the
 // default branch and the heads and bases of the pull requests given), and
 // loads the site at the default branch.
-func (b *Bot) open(ctx context.Context, log *slog.Logger, t Target) (*env, error) {
+func (b *Bot) open(ctx context.Context, log *slog.Logger, t Target) (*openRepo, error) {
 	f, err := b.clients.Forge(ctx, t)
 	if err != nil {
 		return nil, fmt.Errorf("forge client: %w", err)
@@ -56,7 +57,7 @@ func (b *Bot) open(ctx context.Context, log *slog.Logger, t Target) (*env, error
 	if err != nil {
 		return nil, fmt.Errorf("read repository: %w", err)
 	}
-	e := &env{t: t, log: log, f: f, repo: repo}
+	e := &openRepo{t: t, log: log, f: f, repo: repo}
 	if p, ok := f.(PullRequests); ok {
 		e.prs = p
 	}
@@ -84,7 +85,7 @@ func (b *Bot) open(ctx context.Context, log *slog.Logger, t Target) (*env, error
 // fetch brings the default branch and the pull requests' refs up to date in
 // one exchange; when a pull request ref is missing on the remote, each is
 // fetched alone so one bad ref does not stop the others.
-func (e *env) fetch(ctx context.Context, prs []forge.PullRequest) error {
+func (e *openRepo) fetch(ctx context.Context, prs []forge.PullRequest) error {
 	refs := []string{"refs/heads/" + e.repo.DefaultBranch}
 	for _, p := range prs {
 		refs = append(refs, pullRef(p.Number))
@@ -115,7 +116,7 @@ func (e *env) fetch(ctx context.Context, prs []forge.PullRequest) error {
 func pullRef(n int) string { return fmt.Sprintf("refs/pull/%d/head", n) }
 
 // loadBase loads the site at the default branch.
-func (b *Bot) loadBase(ctx context.Context, e *env) error {
+func (b *Bot) loadBase(ctx context.Context, e *openRepo) error {
 	var err error
 	e.base, err = e.mirror.Resolve(ctx, "refs/heads/"+e.repo.DefaultBranch)
 	if err != nil {
@@ -258,7 +259,7 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Tar
 }
 
 // afterPublish starts the live check of what an action published.
-func (b *Bot) afterPublish(e *env, a publish.Action) {
+func (b *Bot) afterPublish(e *openRepo, a publish.Action) {
 	b.notePublished(e, a)
 	switch a := a.(type) {
 	case publish.Merge:
@@ -318,7 +319,7 @@ type branchPosts struct {
 }
 
 // branchPosts reads every post on the default branch once per commit.
-func (b *Bot) branchPosts(ctx context.Context, e *env) (*branchPosts, error) {
+func (b *Bot) branchPosts(ctx context.Context, e *openRepo) (*branchPosts, error) {
 	key := e.t.Repo + "@" + e.base.String()
 	if bp, ok := b.branch.get(key); ok {
 		return bp, nil
@@ -373,7 +374,7 @@ func publishConfig(site *content.Site) publish.Config {
 // its entries to the scheduler.
 // The items of the pull requests keep names (the ones this reconcile did not
 // read, or could not) are kept from the last reconcile.
-func (b *Bot) rememberSchedule(e *env, state publish.State, now time.Time, keep func(pr int) bool) {
+func (b *Bot) rememberSchedule(e *openRepo, state publish.State, now time.Time, keep func(pr int) bool) {
 	items := publish.Upcoming(state, now)
 	b.mu.Lock()
 	kept := 0
@@ -421,7 +422,7 @@ func itemsOf(entries []feed.Entry) []publish.Item {
 
 // itemURL is where a person follows an item: the post's live address when
 // the site's URL is known, else the pull request.
-func itemURL(e *env, it publish.Item) string {
+func itemURL(e *openRepo, it publish.Item) string {
 	if u := e.site.Config.SiteURL; u != "" {
 		if h := e.heads[it.PR]; it.PR != 0 && h != nil {
 			for _, post := range h.posts {

@@ -25,7 +25,7 @@ func (b *Bot) storeOf(repo string) *siteindex.Store {
 
 // siteAt loads the repository's site at commit. Every site the bot reads
 // comes from here.
-func (b *Bot) siteAt(ctx context.Context, e *env, commit gitrepo.Hash) (*siteindex.Site, error) {
+func (b *Bot) siteAt(ctx context.Context, e *openRepo, commit gitrepo.Hash) (*siteindex.Site, error) {
 	fsys, err := e.mirror.FS(ctx, commit)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", shortSHA(commit.String()), err)
@@ -40,7 +40,7 @@ func (b *Bot) siteAt(ctx context.Context, e *env, commit gitrepo.Hash) (*siteind
 // indexFor returns the check index of the site at a pull request's merge
 // base mb: the repository's index moved to mb, reading only the posts that
 // differ from the commit indexed before.
-func (b *Bot) indexFor(ctx context.Context, e *env, mb gitrepo.Hash) (*check.Index, error) {
+func (b *Bot) indexFor(ctx context.Context, e *openRepo, mb gitrepo.Hash) (*check.Index, error) {
 	site, err := b.siteAt(ctx, e, mb)
 	if err != nil {
 		return nil, err

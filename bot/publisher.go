@@ -6,7 +6,7 @@ import (
 )
 
 // publisher builds the guarded publisher for one reconcile of e.
-func (b *Bot) publisher(e *env) *publish.Publisher {
+func (b *Bot) publisher(e *openRepo) *publish.Publisher {
 	rb := e.site.Config.Publish.Rebuild
 	opts := []publish.Option{
 		publish.WithDefaultBranch(adapter.NewBranch(e.mirror, e.repo.DefaultBranch, b.committer), e.repo.DefaultBranch),
