@@ -62,28 +62,6 @@ func TestSuggestionsOnlyOnDiffLines(t *testing.T) {
 	}
 }
 
-func TestMergeState(t *testing.T) {
-	yes, no := true, false
-	for _, tc := range []struct {
-		mergeable *bool
-		state     string
-		want      publish.MergeState
-	}{
-		{nil, "", publish.MergeUnknown},
-		{nil, "clean", publish.MergeUnknown},
-		{&yes, "clean", publish.MergeClean},
-		{&yes, "unstable", publish.MergeClean},
-		{&yes, "behind", publish.MergeClean},
-		{&no, "dirty", publish.MergeDirty},
-		{&no, "unknown", publish.MergeDirty},
-		{&yes, "blocked", publish.MergeBlocked},
-	} {
-		if got := mergeState(forge.PullRequest{Mergeable: tc.mergeable, MergeableState: tc.state}); got != tc.want {
-			t.Errorf("mergeState(%v, %q) = %s, want %s", tc.mergeable != nil && *tc.mergeable, tc.state, got, tc.want)
-		}
-	}
-}
-
 func TestCommandsBodyKeepsAnswersAndHandled(t *testing.T) {
 	s := commandSet{list: []pending{{commentID: 12}, {commentID: 9}}}
 	first := commandsBody("", []string{"> @a: `/herald hold`\n\nOn hold."}, s)

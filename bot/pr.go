@@ -134,7 +134,7 @@ type checked struct {
 	// checks are the other checks reported on the head, and status
 	// herald's schedule status there.
 	checks []publish.Check
-	status publish.Status
+	status forge.Status
 }
 
 var stateLine = regexp.MustCompile(`<!-- herald-state ([^>]*) -->`)
@@ -172,7 +172,7 @@ func (b *Bot) checkedOn(ctx context.Context, f checkReader, p forge.PullRequest,
 	for _, st := range combined.Statuses {
 		switch st.Context {
 		case publish.StatusContext:
-			c.status = publish.Status{State: publish.StatusState(st.State), Description: st.Description}
+			c.status = st
 			continue
 		case CheckName:
 			if b.statuses && (st.State == forge.StatusSuccess || st.State == forge.StatusFailure) {
@@ -361,13 +361,11 @@ func (b *Bot) pullRequest(ctx context.Context, e *openRepo, log *slog.Logger, p 
 		Checks:       c.checks,
 		HeraldErrors: c.errors,
 		Labels:       slices.Clone(p.Labels),
-		Mergeable:    mergeState(p),
+		Mergeable:    p.Mergeability(),
 		Posts:        h.schedulePosts(),
 		Status:       c.status,
 	}
-	for _, r := range reviews {
-		st.Reviews = append(st.Reviews, publish.Review{User: r.User, State: publish.ReviewState(r.State), CommitSHA: r.CommitID})
-	}
+	st.Reviews = append(st.Reviews, reviews...)
 	for k, body := range mine {
 		st.Comments = append(st.Comments, publish.PostedComment{Key: k, Body: body})
 	}
@@ -379,27 +377,6 @@ func (b *Bot) pullRequest(ctx context.Context, e *openRepo, log *slog.Logger, p 
 		}
 	}
 	return st, nil
-}
-
-func mergeState(p forge.PullRequest) publish.MergeState {
-	if p.Mergeable == nil {
-		return publish.MergeUnknown
-	}
-	switch p.MergeableState {
-	case "dirty":
-		return publish.MergeDirty
-	case "unknown", "":
-		if !*p.Mergeable {
-			return publish.MergeDirty
-		}
-		return publish.MergeClean
-	case "blocked":
-		return publish.MergeBlocked
-	}
-	if !*p.Mergeable {
-		return publish.MergeDirty
-	}
-	return publish.MergeClean
 }
 
 func shortSHA(s string) string {

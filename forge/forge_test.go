@@ -171,3 +171,27 @@ func TestErrors(t *testing.T) {
 		t.Errorf("credentials print their password: %s", s)
 	}
 }
+
+// TestMergeability: the four cases herald acts on, from the flag and the
+// state together.
+func TestMergeability(t *testing.T) {
+	yes, no := true, false
+	for _, tc := range []struct {
+		mergeable *bool
+		state     forge.MergeableState
+		want      forge.MergeableState
+	}{
+		{nil, "", forge.MergeableUnknown},
+		{nil, "clean", forge.MergeableUnknown},
+		{&yes, "clean", forge.MergeableClean},
+		{&yes, "unstable", forge.MergeableClean},
+		{&yes, "behind", forge.MergeableClean},
+		{&no, "dirty", forge.MergeableDirty},
+		{&no, "unknown", forge.MergeableDirty},
+		{&yes, "blocked", forge.MergeableBlocked},
+	} {
+		if got := (forge.PullRequest{Mergeable: tc.mergeable, MergeableState: tc.state}).Mergeability(); got != tc.want {
+			t.Errorf("Mergeability(%v, %q) = %s, want %s", tc.mergeable != nil && *tc.mergeable, tc.state, got, tc.want)
+		}
+	}
+}

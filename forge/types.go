@@ -63,8 +63,9 @@ type PullRequest struct {
 	// Mergeable is nil while the forge has not computed mergeability yet.
 	Mergeable *bool
 	// MergeableState is the forge's summary of mergeability, such as
-	// "clean", "dirty", "blocked", "behind", "unstable" or "unknown".
-	MergeableState string
+	// "clean", "dirty", "blocked", "behind", "unstable" or "unknown";
+	// Mergeability reads it together with Mergeable.
+	MergeableState MergeableState
 	// Labels are the label names on the pull request.
 	Labels []string
 	// Author is the login of the user who opened the pull request.
@@ -77,6 +78,50 @@ type PullRequest struct {
 
 // HasLabel reports whether the pull request carries the label name.
 func (p PullRequest) HasLabel(name string) bool { return slices.Contains(p.Labels, name) }
+
+// MergeableState is a forge's summary of whether a pull request can merge,
+// as GitHub's mergeable_state names it.
+type MergeableState string
+
+// The mergeable states herald tells apart. A forge may report others
+// ("has_hooks", "draft"); Mergeability reads them by the Mergeable flag.
+const (
+	// MergeableClean means the pull request can merge.
+	MergeableClean MergeableState = "clean"
+	// MergeableDirty means it has conflicts with its base branch.
+	MergeableDirty MergeableState = "dirty"
+	// MergeableBlocked means branch protection refuses the merge for now
+	// (missing approvals or required checks).
+	MergeableBlocked MergeableState = "blocked"
+	// MergeableBehind means the head is behind the base; it can still merge
+	// unless protection requires it to be up to date.
+	MergeableBehind MergeableState = "behind"
+	// MergeableUnstable means checks that are not required are failing.
+	MergeableUnstable MergeableState = "unstable"
+	// MergeableUnknown means the forge has not computed it yet.
+	MergeableUnknown MergeableState = "unknown"
+)
+
+// Mergeability reduces the forge's Mergeable flag and MergeableState to
+// the four cases herald acts on: MergeableClean, MergeableDirty (conflicts),
+// MergeableBlocked (branch protection) and MergeableUnknown (not computed
+// yet: Mergeable is nil). A state that says neither conflict nor
+// protection, such as behind or unstable, is read by the flag.
+func (p PullRequest) Mergeability() MergeableState {
+	if p.Mergeable == nil {
+		return MergeableUnknown
+	}
+	switch p.MergeableState {
+	case MergeableDirty:
+		return MergeableDirty
+	case MergeableBlocked:
+		return MergeableBlocked
+	}
+	if !*p.Mergeable {
+		return MergeableDirty
+	}
+	return MergeableClean
+}
 
 // FileStatus is how a pull request changes one file.
 type FileStatus string

@@ -1,6 +1,10 @@
 package publish
 
-import "time"
+import (
+	"time"
+
+	"github.com/heraldhq/herald/forge"
+)
 
 // Action is one thing Plan asks the publisher to do. The concrete types are
 // the ones declared in this file; the publisher switches on them.
@@ -14,7 +18,7 @@ type Action interface {
 type Merge struct {
 	PR      int
 	HeadSHA string
-	Method  MergeMethod
+	Method  forge.MergeMethod
 	// Paths are the posts the pull request publishes.
 	Paths []string
 	// Due is when the pull request was due (its latest post's time).
@@ -68,7 +72,7 @@ type SetStatus struct {
 	PR          int
 	SHA         string
 	Context     string
-	State       StatusState
+	State       forge.StatusState
 	Description string
 }
 

@@ -3,12 +3,14 @@ package publish
 import (
 	"slices"
 	"testing"
+
+	"github.com/heraldhq/herald/forge"
 )
 
 func TestBlockers(t *testing.T) {
 	t.Parallel()
-	clean := PR{Number: 1, HeadSHA: "abc", CheckedSHA: "abc", Mergeable: MergeClean,
-		Reviews: []Review{{User: "ann", State: ReviewApproved, CommitSHA: "abc"}}}
+	clean := PR{Number: 1, HeadSHA: "abc", CheckedSHA: "abc", Mergeable: forge.MergeableClean,
+		Reviews: []forge.Review{{User: "ann", State: forge.ReviewApproved, CommitID: "abc"}}}
 	tests := []struct {
 		name string
 		edit func(*PR)

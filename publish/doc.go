@@ -36,11 +36,14 @@
 // post on a pull request branch ([DateEdit] writes it in the post's own
 // style), and [CheckLive] polls a published post's URL.
 //
-// The package does not import Git or forge code: the publisher works through
-// small interfaces declared here ([Branch], [PullRequests], [Dispatcher])
-// whose errors map to this package's sentinels ([ErrBranchMoved],
-// [ErrHeadMoved], [ErrAlreadyMerged], [ErrNotMergeable]); package adapter
-// implements them over gitrepo and forge/github. Reading the state is the
+// The package does not import Git code or any forge's client. It speaks of
+// reviews, statuses, merge methods and mergeability in package forge's
+// neutral types (which do no I/O), and it works through small interfaces
+// declared here ([Branch], [PullRequests], [Dispatcher]) whose errors map to
+// this package's sentinels ([ErrBranchMoved], [ErrHeadMoved],
+// [ErrAlreadyMerged], [ErrNotMergeable]); package adapter implements them
+// over gitrepo and forge/github. Text edits are content.Edit, applied by
+// content.ApplyEdits before a commit: a [Branch] commits whole files. Reading the state is the
 // caller's job. It never guesses a date: a post whose date could not be
 // resolved (invalid, or a local time that falls in a daylight-saving gap or
 // overlap) is never published and is reported as a blocker instead.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -16,8 +17,8 @@ func ExamplePlan() {
 	state := publish.State{
 		Config: publish.Config{Location: berlin},
 		PRs: []publish.PR{{
-			Number: 7, HeadSHA: "abc123", CheckedSHA: "abc123", Mergeable: publish.MergeClean,
-			Reviews: []publish.Review{{User: "maintainer", State: publish.ReviewApproved, CommitSHA: "abc123"}},
+			Number: 7, HeadSHA: "abc123", CheckedSHA: "abc123", Mergeable: forge.MergeableClean,
+			Reviews: []forge.Review{{User: "maintainer", State: forge.ReviewApproved, CommitID: "abc123"}},
 			Posts:   []publish.Post{post},
 		}},
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/heraldhq/herald/forge"
 )
 
 // maxStatusDescription is GitHub's limit on a commit status description.
@@ -16,7 +18,7 @@ func (c Config) withDefaults() Config {
 		c.Strategy = StrategyMerge
 	}
 	if c.MergeMethod == "" {
-		c.MergeMethod = MergeMethodMerge
+		c.MergeMethod = forge.MergeCommit
 	}
 	if c.ApprovalsRequired == 0 {
 		c.ApprovalsRequired = DefaultApprovalsRequired
@@ -154,7 +156,7 @@ func (p *planner) removeLabel(pr PR, label string) {
 	}
 }
 
-func (p *planner) setStatus(pr PR, state StatusState, desc string) {
+func (p *planner) setStatus(pr PR, state forge.StatusState, desc string) {
 	desc = truncate(desc, maxStatusDescription)
 	if pr.Status.State == state && pr.Status.Description == desc {
 		return
@@ -182,14 +184,14 @@ func (p *planner) pr(pr PR) {
 		// Nothing scheduled (any more): undo what herald set.
 		p.removeLabel(pr, LabelScheduled)
 		p.removeLabel(pr, LabelBlocked)
-		if pr.Status.State == StatusPending {
-			p.setStatus(pr, StatusSuccess, "No scheduled post")
+		if pr.Status.State == forge.StatusPending {
+			p.setStatus(pr, forge.StatusSuccess, "No scheduled post")
 		}
 		return
 	case p.now.Before(d.at):
 		p.setLabel(pr, LabelScheduled)
 		p.removeLabel(pr, LabelBlocked)
-		p.setStatus(pr, StatusPending, "Scheduled for "+formatUTC(d.at))
+		p.setStatus(pr, forge.StatusPending, "Scheduled for "+formatUTC(d.at))
 		p.wakeAt(d.at)
 		return
 	}
@@ -197,7 +199,7 @@ func (p *planner) pr(pr PR) {
 	blockers := p.blockers(pr)
 	if len(blockers) == 0 {
 		p.removeLabel(pr, LabelBlocked)
-		p.setStatus(pr, StatusSuccess, "Due "+formatUTC(d.at)+"; publishing")
+		p.setStatus(pr, forge.StatusSuccess, "Due "+formatUTC(d.at)+"; publishing")
 		p.add(Merge{PR: pr.Number, HeadSHA: pr.HeadSHA, Method: p.c.MergeMethod, Paths: d.paths, Due: d.at, Late: p.late(d.at)})
 		return
 	}
@@ -217,7 +219,7 @@ func (p *planner) pr(pr PR) {
 		p.setLabel(pr, LabelBlocked)
 		p.comment(pr, BlockerCommentKey, p.blockerBody(d.at, lasting))
 	}
-	p.setStatus(pr, StatusPending, "Due "+formatUTC(d.at)+"; waiting: "+strings.Join(shorts, ", "))
+	p.setStatus(pr, forge.StatusPending, "Due "+formatUTC(d.at)+"; waiting: "+strings.Join(shorts, ", "))
 	p.add(Blocked{PR: pr.Number, Paths: d.paths, Due: d.at, Reasons: longs})
 }
 
@@ -230,7 +232,7 @@ func (p *planner) dateProblems(pr PR, d prDue) {
 	}
 	p.removeLabel(pr, LabelScheduled)
 	p.setLabel(pr, LabelBlocked)
-	p.setStatus(pr, StatusPending, "Not scheduled: the date of "+d.problems[0].Path+" could not be resolved")
+	p.setStatus(pr, forge.StatusPending, "Not scheduled: the date of "+d.problems[0].Path+" could not be resolved")
 	var b strings.Builder
 	b.WriteString("herald will not publish this pull request: the date of a post could not be resolved, and herald does not guess.\n\n")
 	for _, r := range reasons {
@@ -273,9 +275,9 @@ func (p *planner) blockers(pr PR) []blocker {
 	bs = append(bs, p.approvalBlockers(pr)...)
 	bs = append(bs, p.checkBlockers(pr)...)
 	switch pr.Mergeable {
-	case MergeDirty:
+	case forge.MergeableDirty:
 		bs = append(bs, blocker{short: "conflict", long: "It has conflicts with the base branch; resolve them."})
-	case MergeUnknown, "":
+	case forge.MergeableUnknown, "":
 		bs = append(bs, blocker{short: "mergeability unknown", long: "GitHub has not computed whether it can merge yet.", transient: true})
 	}
 	if pr.CheckedSHA != pr.HeadSHA {
@@ -285,10 +287,10 @@ func (p *planner) blockers(pr PR) []blocker {
 }
 
 func (p *planner) approvalBlockers(pr PR) []blocker {
-	latest := map[string]Review{}
+	latest := map[string]forge.Review{}
 	var users []string
 	for _, r := range pr.Reviews {
-		if r.State == ReviewCommented {
+		if r.State == forge.ReviewCommented {
 			continue // a comment does not change a reviewer's verdict
 		}
 		if _, ok := latest[r.User]; !ok {
@@ -301,9 +303,9 @@ func (p *planner) approvalBlockers(pr PR) []blocker {
 	for _, u := range users {
 		r := latest[u]
 		switch {
-		case r.State == ReviewApproved && (!p.c.DismissStaleApprovals || r.CommitSHA == pr.HeadSHA):
+		case r.State == forge.ReviewApproved && (!p.c.DismissStaleApprovals || r.CommitID == pr.HeadSHA):
 			approvers = append(approvers, u)
-		case r.State == ReviewChangesRequested:
+		case r.State == forge.ReviewChangesRequested:
 			requesters = append(requesters, "@"+u)
 		}
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/heraldhq/herald/forge"
 )
 
 func mustLoad(t *testing.T, name string) *time.Location {
@@ -51,9 +53,9 @@ func ready(n int, posts ...Post) PR {
 		Number:     n,
 		HeadSHA:    head,
 		CheckedSHA: head,
-		Reviews:    []Review{{User: "maintainer", State: ReviewApproved, CommitSHA: head}},
+		Reviews:    []forge.Review{{User: "maintainer", State: forge.ReviewApproved, CommitID: head}},
 		Checks:     []Check{{Context: "ci", State: CheckSuccess}},
-		Mergeable:  MergeClean,
+		Mergeable:  forge.MergeableClean,
 		Posts:      posts,
 	}
 }
@@ -98,7 +100,7 @@ func TestPlanMerge(t *testing.T) {
 			now:   utc(t, "2026-03-01T12:00:00Z"),
 			want: []Action{
 				SetLabel{PR: 7, Label: LabelScheduled},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Scheduled for 2026-03-02 08:00 UTC"},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Scheduled for 2026-03-02 08:00 UTC"},
 				Wake{At: due},
 			},
 		},
@@ -106,7 +108,7 @@ func TestPlanMerge(t *testing.T) {
 			name: "future post already labelled and status set: only the wake",
 			state: State{Config: cfg, PRs: []PR{with(ready(7, post), func(p *PR) {
 				p.Labels = []string{LabelScheduled}
-				p.Status = Status{State: StatusPending, Description: "Scheduled for 2026-03-02 08:00 UTC"}
+				p.Status = forge.Status{State: forge.StatusPending, Description: "Scheduled for 2026-03-02 08:00 UTC"}
 			})}},
 			now:  utc(t, "2026-03-01T12:00:00Z"),
 			want: []Action{Wake{At: due}},
@@ -116,8 +118,8 @@ func TestPlanMerge(t *testing.T) {
 			state: State{Config: cfg, PRs: []PR{with(ready(7, post), func(p *PR) { p.Labels = []string{LabelScheduled} })}},
 			now:   due.Add(400 * time.Millisecond),
 			want: []Action{
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusSuccess, Description: "Due 2026-03-02 08:00 UTC; publishing"},
-				Merge{PR: 7, HeadSHA: head, Method: MergeMethodMerge, Paths: []string{post.Path}, Due: due},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusSuccess, Description: "Due 2026-03-02 08:00 UTC; publishing"},
+				Merge{PR: 7, HeadSHA: head, Method: forge.MergeCommit, Paths: []string{post.Path}, Due: due},
 			},
 		},
 		{
@@ -125,17 +127,17 @@ func TestPlanMerge(t *testing.T) {
 			state: State{Config: cfg, PRs: []PR{ready(7, post)}},
 			now:   due.Add(59 * time.Second),
 			want: []Action{
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusSuccess, Description: "Due 2026-03-02 08:00 UTC; publishing"},
-				Merge{PR: 7, HeadSHA: head, Method: MergeMethodMerge, Paths: []string{post.Path}, Due: due},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusSuccess, Description: "Due 2026-03-02 08:00 UTC; publishing"},
+				Merge{PR: 7, HeadSHA: head, Method: forge.MergeCommit, Paths: []string{post.Path}, Due: due},
 			},
 		},
 		{
 			name:  "due while herald was down: merged at once and flagged late",
-			state: State{Config: Config{Location: berlin, MergeMethod: MergeMethodSquash}, PRs: []PR{ready(7, post)}},
+			state: State{Config: Config{Location: berlin, MergeMethod: forge.MergeSquash}, PRs: []PR{ready(7, post)}},
 			now:   due.Add(2*time.Hour + 13*time.Minute),
 			want: []Action{
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusSuccess, Description: "Due 2026-03-02 08:00 UTC; publishing"},
-				Merge{PR: 7, HeadSHA: head, Method: MergeMethodSquash, Paths: []string{post.Path}, Due: due, Late: 2*time.Hour + 13*time.Minute},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusSuccess, Description: "Due 2026-03-02 08:00 UTC; publishing"},
+				Merge{PR: 7, HeadSHA: head, Method: forge.MergeSquash, Paths: []string{post.Path}, Due: due, Late: 2*time.Hour + 13*time.Minute},
 			},
 		},
 		{
@@ -147,7 +149,7 @@ func TestPlanMerge(t *testing.T) {
 			now: utc(t, "2026-03-02T09:00:00Z"),
 			want: []Action{
 				SetLabel{PR: 7, Label: LabelScheduled},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Scheduled for 2026-03-03 08:00 UTC"},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Scheduled for 2026-03-03 08:00 UTC"},
 				Wake{At: utc(t, "2026-03-03T08:00:00Z")},
 			},
 		},
@@ -159,8 +161,8 @@ func TestPlanMerge(t *testing.T) {
 			)}},
 			now: utc(t, "2026-03-03T08:00:00Z"),
 			want: []Action{
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusSuccess, Description: "Due 2026-03-03 08:00 UTC; publishing"},
-				Merge{PR: 7, HeadSHA: head, Method: MergeMethodMerge, Paths: []string{"blog/a.md", "blog/b.md"}, Due: utc(t, "2026-03-03T08:00:00Z")},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusSuccess, Description: "Due 2026-03-03 08:00 UTC; publishing"},
+				Merge{PR: 7, HeadSHA: head, Method: forge.MergeCommit, Paths: []string{"blog/a.md", "blog/b.md"}, Due: utc(t, "2026-03-03T08:00:00Z")},
 			},
 		},
 		{
@@ -170,7 +172,7 @@ func TestPlanMerge(t *testing.T) {
 			want: []Action{
 				SetLabel{PR: 7, Label: LabelBlocked},
 				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "It is not approved: 0 of 1 required approvals.")},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"},
 				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals."}},
 			},
 		},
@@ -179,7 +181,7 @@ func TestPlanMerge(t *testing.T) {
 			state: State{Config: cfg, PRs: []PR{with(ready(7, post), func(p *PR) {
 				p.Reviews = nil
 				p.Labels = []string{LabelScheduled, LabelBlocked}
-				p.Status = Status{State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"}
+				p.Status = forge.Status{State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"}
 				p.Comments = []PostedComment{{Key: BlockerCommentKey, Body: blockerText(dueText, "It is not approved: 0 of 1 required approvals.")}}
 			})}},
 			now: due.Add(10 * time.Minute),
@@ -191,14 +193,14 @@ func TestPlanMerge(t *testing.T) {
 			name: "approval arrives after the time: published on the next plan, late",
 			state: State{Config: cfg, PRs: []PR{with(ready(7, post), func(p *PR) {
 				p.Labels = []string{LabelScheduled, LabelBlocked}
-				p.Status = Status{State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"}
+				p.Status = forge.Status{State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"}
 				p.Comments = []PostedComment{{Key: BlockerCommentKey, Body: blockerText(dueText, "It is not approved: 0 of 1 required approvals.")}}
 			})}},
 			now: due.Add(3 * time.Hour),
 			want: []Action{
 				RemoveLabel{PR: 7, Label: LabelBlocked},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusSuccess, Description: "Due 2026-03-02 08:00 UTC; publishing"},
-				Merge{PR: 7, HeadSHA: head, Method: MergeMethodMerge, Paths: []string{post.Path}, Due: due, Late: 3 * time.Hour},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusSuccess, Description: "Due 2026-03-02 08:00 UTC; publishing"},
+				Merge{PR: 7, HeadSHA: head, Method: forge.MergeCommit, Paths: []string{post.Path}, Due: due, Late: 3 * time.Hour},
 			},
 		},
 		{
@@ -211,7 +213,7 @@ func TestPlanMerge(t *testing.T) {
 			now: due,
 			want: []Action{
 				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "Required checks are failing: `ci`.")},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: checks failing"},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: checks failing"},
 				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"Required checks are failing: `ci`."}},
 			},
 		},
@@ -219,16 +221,16 @@ func TestPlanMerge(t *testing.T) {
 			name: "changes requested block even with an approval; a later comment review changes nothing",
 			state: State{Config: Config{Location: berlin, ApprovalsRequired: 2}, PRs: []PR{with(ready(7, post), func(p *PR) {
 				p.Labels = []string{LabelScheduled, LabelBlocked}
-				p.Reviews = []Review{
-					{User: "ann", State: ReviewApproved, CommitSHA: head},
-					{User: "bob", State: ReviewChangesRequested, CommitSHA: head},
-					{User: "bob", State: ReviewCommented, CommitSHA: head},
+				p.Reviews = []forge.Review{
+					{User: "ann", State: forge.ReviewApproved, CommitID: head},
+					{User: "bob", State: forge.ReviewChangesRequested, CommitID: head},
+					{User: "bob", State: forge.ReviewCommented, CommitID: head},
 				}
 			})}},
 			now: due,
 			want: []Action{
 				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "Changes were requested by @bob.", "It is not approved: 1 of 2 required approvals.")},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: changes requested, approval"},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: changes requested, approval"},
 				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"Changes were requested by @bob.", "It is not approved: 1 of 2 required approvals."}},
 			},
 		},
@@ -236,9 +238,9 @@ func TestPlanMerge(t *testing.T) {
 			name: "a dismissed review no longer approves",
 			state: State{Config: cfg, PRs: []PR{with(ready(7, post), func(p *PR) {
 				p.Labels = []string{LabelScheduled, LabelBlocked}
-				p.Status = Status{State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"}
+				p.Status = forge.Status{State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"}
 				p.Comments = []PostedComment{{Key: BlockerCommentKey, Body: blockerText(dueText, "It is not approved: 0 of 1 required approvals.")}}
-				p.Reviews = append(p.Reviews, Review{User: "maintainer", State: ReviewDismissed, CommitSHA: head})
+				p.Reviews = append(p.Reviews, forge.Review{User: "maintainer", State: forge.ReviewDismissed, CommitID: head})
 			})}},
 			now:  due,
 			want: []Action{Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals."}}},
@@ -247,24 +249,24 @@ func TestPlanMerge(t *testing.T) {
 			name: "stale approval does not count when stale approvals are dismissed",
 			state: State{Config: Config{Location: berlin, DismissStaleApprovals: true}, PRs: []PR{with(ready(7, post), func(p *PR) {
 				p.Labels = []string{LabelScheduled, LabelBlocked}
-				p.Reviews = []Review{{User: "ann", State: ReviewApproved, CommitSHA: other}}
+				p.Reviews = []forge.Review{{User: "ann", State: forge.ReviewApproved, CommitID: other}}
 			})}},
 			now: due,
 			want: []Action{
 				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "It is not approved: 0 of 1 required approvals on the head commit 1111111.")},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"},
 				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals on the head commit 1111111."}},
 			},
 		},
 		{
 			name: "stale approval counts by default",
 			state: State{Config: cfg, PRs: []PR{with(ready(7, post), func(p *PR) {
-				p.Reviews = []Review{{User: "ann", State: ReviewApproved, CommitSHA: other}}
+				p.Reviews = []forge.Review{{User: "ann", State: forge.ReviewApproved, CommitID: other}}
 			})}},
 			now: due,
 			want: []Action{
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusSuccess, Description: "Due 2026-03-02 08:00 UTC; publishing"},
-				Merge{PR: 7, HeadSHA: head, Method: MergeMethodMerge, Paths: []string{post.Path}, Due: due},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusSuccess, Description: "Due 2026-03-02 08:00 UTC; publishing"},
+				Merge{PR: 7, HeadSHA: head, Method: forge.MergeCommit, Paths: []string{post.Path}, Due: due},
 			},
 		},
 		{
@@ -274,8 +276,8 @@ func TestPlanMerge(t *testing.T) {
 			})}},
 			now: due,
 			want: []Action{
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusSuccess, Description: "Due 2026-03-02 08:00 UTC; publishing"},
-				Merge{PR: 7, HeadSHA: head, Method: MergeMethodMerge, Paths: []string{post.Path}, Due: due},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusSuccess, Description: "Due 2026-03-02 08:00 UTC; publishing"},
+				Merge{PR: 7, HeadSHA: head, Method: forge.MergeCommit, Paths: []string{post.Path}, Due: due},
 			},
 		},
 		{
@@ -287,7 +289,7 @@ func TestPlanMerge(t *testing.T) {
 			now: due,
 			want: []Action{
 				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "Required checks have not passed yet: `build` (not reported), `ci`.")},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: checks pending"},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: checks pending"},
 				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"Required checks have not passed yet: `build` (not reported), `ci`."}},
 			},
 		},
@@ -297,7 +299,7 @@ func TestPlanMerge(t *testing.T) {
 				p.Labels = []string{LabelScheduled, LabelBlocked, "herald/hold"}
 				p.Draft = true
 				p.HeraldErrors = 2
-				p.Mergeable = MergeDirty
+				p.Mergeable = forge.MergeableDirty
 			})}},
 			now: due,
 			want: []Action{
@@ -306,7 +308,7 @@ func TestPlanMerge(t *testing.T) {
 					"It is on hold (label `herald/hold`); remove the label to publish.",
 					"herald found 2 errors in the posts; see the check run.",
 					"It has conflicts with the base branch; resolve them.")},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: draft, on hold, herald errors, conflict"},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: draft, on hold, herald errors, conflict"},
 				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{
 					"The pull request is a draft; mark it ready for review.",
 					"It is on hold (label `herald/hold`); remove the label to publish.",
@@ -323,7 +325,7 @@ func TestPlanMerge(t *testing.T) {
 			now: due,
 			want: []Action{
 				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "It is on hold (`/herald hold`); comment `/herald unhold` to publish.")},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: on hold"},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: on hold"},
 				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"It is on hold (`/herald hold`); comment `/herald unhold` to publish."}},
 			},
 		},
@@ -335,7 +337,7 @@ func TestPlanMerge(t *testing.T) {
 			})}},
 			now: due,
 			want: []Action{
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: not checked"},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: not checked"},
 				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"herald has not checked the head commit 1111111 yet."}},
 				Wake{At: due.Add(DefaultRetry)},
 			},
@@ -344,11 +346,11 @@ func TestPlanMerge(t *testing.T) {
 			name: "mergeability not computed yet: look again soon",
 			state: State{Config: Config{Location: berlin, Retry: 5 * time.Second}, PRs: []PR{with(ready(7, post), func(p *PR) {
 				p.Labels = []string{LabelScheduled}
-				p.Mergeable = MergeUnknown
+				p.Mergeable = forge.MergeableUnknown
 			})}},
 			now: due,
 			want: []Action{
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: mergeability unknown"},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: mergeability unknown"},
 				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"GitHub has not computed whether it can merge yet."}},
 				Wake{At: due.Add(5 * time.Second)},
 			},
@@ -356,26 +358,26 @@ func TestPlanMerge(t *testing.T) {
 		{
 			name: "blocked by branch protection (our own pending status) still merges",
 			state: State{Config: cfg, PRs: []PR{with(ready(7, post), func(p *PR) {
-				p.Mergeable = MergeBlocked
-				p.Status = Status{State: StatusPending, Description: "Scheduled for 2026-03-02 08:00 UTC"}
+				p.Mergeable = forge.MergeableBlocked
+				p.Status = forge.Status{State: forge.StatusPending, Description: "Scheduled for 2026-03-02 08:00 UTC"}
 			})}},
 			now: due,
 			want: []Action{
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusSuccess, Description: "Due 2026-03-02 08:00 UTC; publishing"},
-				Merge{PR: 7, HeadSHA: head, Method: MergeMethodMerge, Paths: []string{post.Path}, Due: due},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusSuccess, Description: "Due 2026-03-02 08:00 UTC; publishing"},
+				Merge{PR: 7, HeadSHA: head, Method: forge.MergeCommit, Paths: []string{post.Path}, Due: due},
 			},
 		},
 		{
 			name: "date removed from the PR: herald's labels go, the status no longer holds the merge",
 			state: State{Config: cfg, PRs: []PR{with(ready(7, ResolvePost("blog/x.md", "X", "", "", false, berlin)), func(p *PR) {
 				p.Labels = []string{"docs", LabelScheduled, LabelBlocked}
-				p.Status = Status{State: StatusPending, Description: "Scheduled for 2026-03-02 08:00 UTC"}
+				p.Status = forge.Status{State: forge.StatusPending, Description: "Scheduled for 2026-03-02 08:00 UTC"}
 			})}},
 			now: due,
 			want: []Action{
 				RemoveLabel{PR: 7, Label: LabelScheduled},
 				RemoveLabel{PR: 7, Label: LabelBlocked},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusSuccess, Description: "No scheduled post"},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusSuccess, Description: "No scheduled post"},
 			},
 		},
 		{
@@ -393,9 +395,9 @@ func TestPlanMerge(t *testing.T) {
 			now: due,
 			want: []Action{
 				SetLabel{PR: 3, Label: LabelScheduled},
-				SetStatus{PR: 3, SHA: head, Context: StatusContext, State: StatusPending, Description: "Scheduled for 2026-03-04 00:00 UTC"},
+				SetStatus{PR: 3, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Scheduled for 2026-03-04 00:00 UTC"},
 				SetLabel{PR: 9, Label: LabelScheduled},
-				SetStatus{PR: 9, SHA: other, Context: StatusContext, State: StatusPending, Description: "Scheduled for 2026-03-05 00:00 UTC"},
+				SetStatus{PR: 9, SHA: other, Context: StatusContext, State: forge.StatusPending, Description: "Scheduled for 2026-03-05 00:00 UTC"},
 				Wake{At: utc(t, "2026-03-04T00:00:00Z")},
 			},
 		},
@@ -407,7 +409,7 @@ func TestPlanMerge(t *testing.T) {
 			now:   utc(t, "2026-03-31T21:59:59Z"),
 			want: []Action{
 				SetLabel{PR: 7, Label: LabelScheduled},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Scheduled for 2026-03-31 22:00 UTC"},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Scheduled for 2026-03-31 22:00 UTC"},
 				Wake{At: utc(t, "2026-03-31T22:00:00Z")},
 			},
 		},
@@ -416,8 +418,8 @@ func TestPlanMerge(t *testing.T) {
 			state: State{Config: Config{Location: ny}, PRs: []PR{ready(7, dated(t, "blog/d.md", "2026-07-04", ny))}},
 			now:   utc(t, "2026-07-04T04:00:00Z"),
 			want: []Action{
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusSuccess, Description: "Due 2026-07-04 04:00 UTC; publishing"},
-				Merge{PR: 7, HeadSHA: head, Method: MergeMethodMerge, Paths: []string{"blog/d.md"}, Due: utc(t, "2026-07-04T04:00:00Z")},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusSuccess, Description: "Due 2026-07-04 04:00 UTC; publishing"},
+				Merge{PR: 7, HeadSHA: head, Method: forge.MergeCommit, Paths: []string{"blog/d.md"}, Due: utc(t, "2026-07-04T04:00:00Z")},
 			},
 		},
 		{
@@ -426,7 +428,7 @@ func TestPlanMerge(t *testing.T) {
 			now:   utc(t, "2026-03-29T00:59:00Z"),
 			want: []Action{
 				SetLabel{PR: 7, Label: LabelScheduled},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusPending, Description: "Scheduled for 2026-03-29 01:00 UTC"},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Scheduled for 2026-03-29 01:00 UTC"},
 				Wake{At: utc(t, "2026-03-29T01:00:00Z")},
 			},
 		},
@@ -435,8 +437,8 @@ func TestPlanMerge(t *testing.T) {
 			state: State{Config: Config{Location: ny}, PRs: []PR{ready(7, dated(t, "blog/d.md", "2026-11-01T01:30:00-04:00", ny))}},
 			now:   utc(t, "2026-11-01T05:30:00Z"),
 			want: []Action{
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: StatusSuccess, Description: "Due 2026-11-01 05:30 UTC; publishing"},
-				Merge{PR: 7, HeadSHA: head, Method: MergeMethodMerge, Paths: []string{"blog/d.md"}, Due: utc(t, "2026-11-01T05:30:00Z")},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusSuccess, Description: "Due 2026-11-01 05:30 UTC; publishing"},
+				Merge{PR: 7, HeadSHA: head, Method: forge.MergeCommit, Paths: []string{"blog/d.md"}, Due: utc(t, "2026-11-01T05:30:00Z")},
 			},
 		},
 	}
@@ -485,7 +487,7 @@ func TestPlanDateProblems(t *testing.T) {
 				"- " + reason + "\n\nGive the date with an offset (such as `2026-03-29T10:00:00+02:00`), or a local time that exists exactly once in " + tt.loc.String() + ", and push."
 			want := []Action{
 				SetLabel{PR: 4, Label: LabelBlocked},
-				SetStatus{PR: 4, SHA: head, Context: StatusContext, State: StatusPending, Description: "Not scheduled: the date of blog/p.md could not be resolved"},
+				SetStatus{PR: 4, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Not scheduled: the date of blog/p.md could not be resolved"},
 				Comment{PR: 4, Key: BlockerCommentKey, Body: body},
 				Blocked{PR: 4, Paths: []string{"blog/p.md"}, Reasons: []string{reason}},
 			}

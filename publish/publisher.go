@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/forge"
 )
 
 // Errors the publisher's dependencies return, so that it can tell a guard
@@ -33,23 +34,16 @@ var (
 	ErrNotConfigured = errors.New("not configured")
 )
 
-// CommitStatus is a commit status to set.
-type CommitStatus struct {
-	Context     string
-	State       StatusState
-	Description string
-}
-
 // PullRequests is what the publisher needs of the forge for pull requests.
 // Every method must be safe to repeat.
 type PullRequests interface {
 	// Merge merges pr only if its head is still headSHA. A moved head is an
 	// error matching ErrHeadMoved; a merged pull request ErrAlreadyMerged;
 	// any other refusal ErrNotMergeable.
-	Merge(ctx context.Context, pr int, headSHA string, method MergeMethod) error
+	Merge(ctx context.Context, pr int, headSHA string, method forge.MergeMethod) error
 	// SetStatus sets a commit status unless the same is set already, and
 	// reports whether it wrote one.
-	SetStatus(ctx context.Context, sha string, st CommitStatus) (bool, error)
+	SetStatus(ctx context.Context, sha string, st forge.Status) (bool, error)
 	// AddLabel adds label unless the pull request has it.
 	AddLabel(ctx context.Context, pr int, label string) error
 	// RemoveLabel removes label if the pull request has it.
@@ -312,7 +306,7 @@ func (p *Publisher) Publish(ctx context.Context, actions []Action) Result {
 			r.Outcomes = append(r.Outcomes, p.rebuild(ctx, a))
 		case SetStatus:
 			o := p.setStatus(ctx, a)
-			if a.State == StatusSuccess && (o.Status == OutcomeDone || o.Status == OutcomeAlreadyDone) {
+			if a.State == forge.StatusSuccess && (o.Status == OutcomeDone || o.Status == OutcomeAlreadyDone) {
 				success[a.SHA] = true
 			}
 			r.Outcomes = append(r.Outcomes, o)
@@ -378,7 +372,7 @@ func (p *Publisher) setStatus(ctx context.Context, a SetStatus) Outcome {
 	if ctxName == "" {
 		ctxName = StatusContext
 	}
-	wrote, err := p.prs.SetStatus(ctx, a.SHA, CommitStatus{Context: ctxName, State: a.State, Description: a.Description})
+	wrote, err := p.prs.SetStatus(ctx, a.SHA, forge.Status{Context: ctxName, State: a.State, Description: a.Description})
 	if err != nil {
 		return Outcome{Action: a, Status: OutcomeFailed, Err: fmt.Errorf("set status on %s#%d at %s: %w", p.repo, a.PR, short(a.SHA), err)}
 	}
@@ -398,7 +392,7 @@ func (p *Publisher) merge(ctx context.Context, a Merge, success map[string]bool)
 		return fail(fmt.Errorf("merge %s#%d: no forge: %w", p.repo, a.PR, ErrNotConfigured))
 	}
 	if !success[a.HeadSHA] {
-		st := SetStatus{PR: a.PR, SHA: a.HeadSHA, Context: StatusContext, State: StatusSuccess,
+		st := SetStatus{PR: a.PR, SHA: a.HeadSHA, Context: StatusContext, State: forge.StatusSuccess,
 			Description: truncate("Due "+formatUTC(a.Due)+"; publishing", maxStatusDescription)}
 		o := p.setStatus(ctx, st)
 		if o.Status == OutcomeFailed {

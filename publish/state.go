@@ -2,6 +2,8 @@ package publish
 
 import (
 	"time"
+
+	"github.com/heraldhq/herald/forge"
 )
 
 // Strategy is how a repository's posts go live.
@@ -32,16 +34,6 @@ const (
 	TriggerEmptyCommit        TriggerKind = "empty_commit"
 )
 
-// MergeMethod is how a pull request is merged.
-type MergeMethod string
-
-// The merge methods GitHub offers.
-const (
-	MergeMethodMerge  MergeMethod = "merge"
-	MergeMethodSquash MergeMethod = "squash"
-	MergeMethodRebase MergeMethod = "rebase"
-)
-
 // NoApprovalRequired as Config.ApprovalsRequired lets a due pull request be
 // merged without any approving review.
 const NoApprovalRequired = -1
@@ -68,8 +60,8 @@ const (
 type Config struct {
 	// Strategy is how posts go live; empty means StrategyMerge.
 	Strategy Strategy
-	// MergeMethod is used by StrategyMerge; empty means MergeMethodMerge.
-	MergeMethod MergeMethod
+	// MergeMethod is used by StrategyMerge; empty means forge.MergeCommit.
+	MergeMethod forge.MergeMethod
 	// ApprovalsRequired is the number of distinct approving reviewers a pull
 	// request needs. Zero means DefaultApprovalsRequired;
 	// NoApprovalRequired means none.
@@ -123,24 +115,6 @@ type Post struct {
 	DateProblem string
 }
 
-// ReviewState is the state of one review.
-type ReviewState string
-
-// Review states, as GitHub names them.
-const (
-	ReviewApproved         ReviewState = "APPROVED"
-	ReviewChangesRequested ReviewState = "CHANGES_REQUESTED"
-	ReviewCommented        ReviewState = "COMMENTED"
-	ReviewDismissed        ReviewState = "DISMISSED"
-)
-
-// Review is one review on a pull request, in the order they were submitted.
-type Review struct {
-	User      string
-	State     ReviewState
-	CommitSHA string
-}
-
 // CheckState is the combined state of one status check or check run.
 type CheckState string
 
@@ -157,33 +131,6 @@ type Check struct {
 	State   CheckState
 }
 
-// MergeState is the forge's view of whether a pull request can merge.
-type MergeState string
-
-// Merge states (GitHub's mergeable_state, reduced).
-const (
-	MergeClean   MergeState = "clean"
-	MergeDirty   MergeState = "dirty"
-	MergeBlocked MergeState = "blocked"
-	MergeUnknown MergeState = "unknown"
-)
-
-// StatusState is the state of herald's own schedule status.
-type StatusState string
-
-// Status states herald sets.
-const (
-	StatusNone    StatusState = ""
-	StatusPending StatusState = "pending"
-	StatusSuccess StatusState = "success"
-)
-
-// Status is herald's schedule status as currently set on a commit.
-type Status struct {
-	State       StatusState
-	Description string
-}
-
 // PostedComment is a comment herald already posted, found by its hidden marker.
 type PostedComment struct {
 	Key  string
@@ -198,8 +145,9 @@ type PR struct {
 	// CheckedSHA is the head commit herald last checked.
 	CheckedSHA string
 	Draft      bool
-	Reviews    []Review
-	Checks     []Check
+	// Reviews are the submitted reviews, in the order they were given.
+	Reviews []forge.Review
+	Checks  []Check
 	// HeraldErrors is the number of error findings herald reported on
 	// CheckedSHA.
 	HeraldErrors int
@@ -207,11 +155,14 @@ type PR struct {
 	// HeldByCommand reports a "/herald hold" not yet undone by "/herald
 	// unhold".
 	HeldByCommand bool
-	Mergeable     MergeState
+	// Mergeable is the forge's verdict as forge.PullRequest.Mergeability
+	// reduces it: clean, dirty, blocked or unknown.
+	Mergeable forge.MergeableState
 	// Posts are the posts the pull request adds or changes, as at its head.
 	Posts []Post
-	// Status is herald's schedule status as currently set on HeadSHA.
-	Status Status
+	// Status is herald's schedule status (context StatusContext) as
+	// currently set on HeadSHA; the zero value when none is set.
+	Status forge.Status
 	// Comments are herald's comments on the pull request, by key.
 	Comments []PostedComment
 }

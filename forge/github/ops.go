@@ -50,7 +50,7 @@ func PullRequestFrom(p *gh.PullRequest) forge.PullRequest {
 		State:          forge.PRState(p.GetState()),
 		Merged:         p.GetMerged(),
 		Mergeable:      p.Mergeable,
-		MergeableState: p.GetMergeableState(),
+		MergeableState: forge.MergeableState(p.GetMergeableState()),
 		Author:         p.GetUser().GetLogin(),
 		HTMLURL:        p.GetHTMLURL(),
 		UpdatedAt:      p.GetUpdatedAt().Time,

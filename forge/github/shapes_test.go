@@ -40,7 +40,7 @@ func TestWebhookAndAPIAgree(t *testing.T) {
 				Number: fromHook.Number, Title: fromHook.Title, Author: fromHook.Author,
 				HeadRef: fromHook.HeadRef, HeadSHA: fromHook.HeadSHA, BaseRef: fromHook.BaseRef, BaseSHA: fromHook.BaseSHA,
 				Draft: fromHook.Draft, State: string(fromHook.State), Merged: fromHook.Merged,
-				Mergeable: fromHook.Mergeable, MergeableState: fromHook.MergeableState, Labels: fromHook.Labels,
+				Mergeable: fromHook.Mergeable, MergeableState: string(fromHook.MergeableState), Labels: fromHook.Labels,
 			})
 			c, err := github.NewTokenClient(token, owner, repoName, options(fake, &syncBuffer{}))
 			if err != nil {

@@ -141,8 +141,8 @@ var refusalRereads = [...]time.Duration{250 * time.Millisecond, 500 * time.Milli
 // reading as mergeable is read again a few times over about two seconds
 // first, so that losing the race to another replica's merge reads as already
 // merged, not as a failure.
-func (f *Forge) Merge(ctx context.Context, pr int, headSHA string, method publish.MergeMethod) error {
-	_, err := f.c.Merge(ctx, pr, forge.MergeOptions{SHA: headSHA, Method: forge.MergeMethod(method)})
+func (f *Forge) Merge(ctx context.Context, pr int, headSHA string, method forge.MergeMethod) error {
+	_, err := f.c.Merge(ctx, pr, forge.MergeOptions{SHA: headSHA, Method: method})
 	switch {
 	case err == nil:
 		return nil
@@ -160,7 +160,8 @@ func (f *Forge) Merge(ctx context.Context, pr int, headSHA string, method publis
 			if perr != nil {
 				return fmt.Errorf("%w: %w (reading the pull request again: %v)", publish.ErrNotMergeable, err, perr)
 			}
-			refused := cur.Mergeable != nil && !*cur.Mergeable || cur.MergeableState == "dirty" || cur.MergeableState == "blocked"
+			m := cur.Mergeability()
+			refused := m == forge.MergeableDirty || m == forge.MergeableBlocked
 			if cur.State != forge.PROpen || refused || i == len(refusalRereads) {
 				return fmt.Errorf("%w: %w", publish.ErrNotMergeable, err)
 			}
@@ -175,8 +176,8 @@ func (f *Forge) Merge(ctx context.Context, pr int, headSHA string, method publis
 }
 
 // SetStatus sets the status unless it is set already.
-func (f *Forge) SetStatus(ctx context.Context, sha string, st publish.CommitStatus) (bool, error) {
-	return f.c.SetStatus(ctx, sha, forge.Status{Context: st.Context, State: forge.StatusState(st.State), Description: st.Description})
+func (f *Forge) SetStatus(ctx context.Context, sha string, st forge.Status) (bool, error) {
+	return f.c.SetStatus(ctx, sha, st)
 }
 
 // AddLabel adds label when missing.

@@ -1,9 +1,19 @@
 // Package adapter connects the publisher to herald's Git layer and to a
-// forge: Branch adapts a gitrepo.Mirror ref to publish.Branch, and Forge
-// adapts the GitHub client to publish.PullRequests and publish.Dispatcher,
-// mapping their errors to the publisher's sentinels.
+// forge, and holds only what genuinely differs between the two sides:
 //
-// It holds no logic of its own beyond that translation, and refuses to
-// retry: the GitHub client retries transient failures, and the publisher
-// decides what a moved branch or head means.
+//   - Branch adapts a gitrepo.Mirror ref to publish.Branch: hashes as
+//     strings, a branch name made a full ref, a missing ref read as "", the
+//     commit identity the branch was made with, and gitrepo's moved-branch
+//     error mapped to publish.ErrBranchMoved.
+//   - Forge adapts the GitHub client to publish.PullRequests and
+//     publish.Dispatcher: the client's refusals mapped to the publisher's
+//     sentinels (a refused merge told apart by reading the pull request
+//     again), and the client's extra results (the labels now set, the
+//     comments written) dropped.
+//
+// The types themselves are not translated: publish uses forge's neutral
+// types (forge.Review, forge.Status, forge.MergeMethod) as they are.
+//
+// It refuses to retry: the GitHub client retries transient failures, and
+// the publisher decides what a moved branch or head means.
 package adapter

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/internal/fakegithub"
 
 	"github.com/heraldhq/herald/publish"
@@ -256,11 +257,11 @@ func TestDryRunDoesNothing(t *testing.T) {
 		publish.WithDryRun(true),
 		publish.WithPublisherLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	acts := append(publish.Plan(draftState(t, m, docusaurus(t)), now),
-		publish.SetStatus{PR: 7, SHA: head, Context: publish.StatusContext, State: publish.StatusSuccess, Description: "Due"},
+		publish.SetStatus{PR: 7, SHA: head, Context: publish.StatusContext, State: forge.StatusSuccess, Description: "Due"},
 		publish.SetLabel{PR: 7, Label: publish.LabelScheduled},
 		publish.RemoveLabel{PR: 7, Label: publish.LabelBlocked},
 		publish.Comment{PR: 7, Key: "herald-blocker", Body: "x"},
-		publish.Merge{PR: 7, HeadSHA: head, Method: publish.MergeMethodMerge, Paths: []string{"blog/a.md"}, Due: due},
+		publish.Merge{PR: 7, HeadSHA: head, Method: forge.MergeCommit, Paths: []string{"blog/a.md"}, Due: due},
 		publish.TriggerRebuild{Kind: publish.TriggerRepositoryDispatch, Reason: "publish: Hello", Items: []publish.RebuildItem{{Path: "blog/a.md", Due: due}}},
 	)
 	res := p.Publish(ctx, acts)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/forge/github"
 	"github.com/heraldhq/herald/gitrepo"
 	"github.com/heraldhq/herald/internal/fakegithub"
@@ -138,15 +139,15 @@ func (f *forgeEnv) prState(t *testing.T, number int) publish.State {
 	if pr.State != "open" {
 		return s
 	}
-	var st publish.Status
+	var st forge.Status
 	for _, x := range f.fake.Statuses(ownerRepo, pr.HeadSHA) {
 		if x.Context == publish.StatusContext {
-			st = publish.Status{State: publish.StatusState(x.State), Description: x.Description}
+			st = forge.Status{State: forge.StatusState(x.State), Description: x.Description}
 		}
 	}
 	s.PRs = append(s.PRs, publish.PR{
 		Number: number, HeadSHA: pr.HeadSHA, CheckedSHA: pr.HeadSHA, Labels: pr.Labels,
-		Mergeable: publish.MergeClean, Status: st,
+		Mergeable: forge.MergeableClean, Status: st,
 		Posts: []publish.Post{{Path: "blog/a.md", Title: "Hello", PublishAt: due}},
 	})
 	return s
@@ -177,14 +178,14 @@ type dyingForge struct {
 	inner publish.PullRequests
 }
 
-func (f dyingForge) Merge(ctx context.Context, pr int, head string, m publish.MergeMethod) error {
+func (f dyingForge) Merge(ctx context.Context, pr int, head string, m forge.MergeMethod) error {
 	if err := f.step(); err != nil {
 		return err
 	}
 	return f.inner.Merge(ctx, pr, head, m)
 }
 
-func (f dyingForge) SetStatus(ctx context.Context, sha string, st publish.CommitStatus) (bool, error) {
+func (f dyingForge) SetStatus(ctx context.Context, sha string, st forge.Status) (bool, error) {
 	if err := f.step(); err != nil {
 		return false, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/internal/fakegithub"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/adapter"
@@ -240,8 +241,8 @@ func TestStraightThroughActions(t *testing.T) {
 		publish.SetLabel{PR: n, Label: publish.LabelScheduled}, // present already
 		publish.RemoveLabel{PR: n, Label: "herald/hold"},       // absent
 		publish.Comment{PR: n, Key: publish.BlockerCommentKey, Body: "herald could not publish this pull request."},
-		publish.SetStatus{PR: n, SHA: headSHA, Context: publish.StatusContext, State: publish.StatusPending, Description: "waiting: approval"},
-		publish.SetStatus{PR: n, SHA: headSHA, Context: publish.StatusContext, State: publish.StatusPending, Description: "waiting: approval"},
+		publish.SetStatus{PR: n, SHA: headSHA, Context: publish.StatusContext, State: forge.StatusPending, Description: "waiting: approval"},
+		publish.SetStatus{PR: n, SHA: headSHA, Context: publish.StatusContext, State: forge.StatusPending, Description: "waiting: approval"},
 		blocked,
 		wake,
 	}

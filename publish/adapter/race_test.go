@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/forge/github"
 	"github.com/heraldhq/herald/internal/fakegithub"
 	"github.com/heraldhq/herald/publish"
@@ -60,7 +61,7 @@ func TestMergeRaceBetweenReplicas(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					errs[i] = adapter.NewForge(c).Merge(context.Background(), n, headSHA, publish.MergeMethodMerge)
+					errs[i] = adapter.NewForge(c).Merge(context.Background(), n, headSHA, forge.MergeCommit)
 				}()
 			}
 			wg.Wait()
