@@ -1,8 +1,10 @@
 package forge
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"time"
 )
 
@@ -61,3 +63,21 @@ func (e *RateLimitError) Error() string {
 
 // Is makes errors.Is(err, ErrRateLimited) true.
 func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
+
+// IsOutage reports whether err, met reaching the forge, says nothing about
+// the settings: a network error, a timeout, a server error (5xx) or a rate
+// limit, to wait out. Credentials refused (401, 403), something unknown
+// (404: the App, installation or repository) and any answer that cannot be
+// used are not: they are settings to fix.
+func IsOutage(err error) bool {
+	var ne net.Error
+	switch {
+	case errors.Is(err, ErrRateLimited), errors.Is(err, ErrUnavailable):
+		return true
+	case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrNotFound), errors.Is(err, ErrInvalid):
+		return false
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne):
+		return true
+	}
+	return false
+}

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/heraldhq/herald/content/check"
 )
 
 const fosdem = "../../testdata/sites/fosdem-draft"
@@ -31,7 +33,7 @@ func TestCheckFosdemDraft(t *testing.T) {
 	if code != exitFindings {
 		t.Fatalf("exit %d, want %d; stderr: %s", code, exitFindings, stderr)
 	}
-	var got []jsonFinding
+	var got []check.JSONFinding
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("json: %v\n%s", err, out)
 	}
@@ -288,7 +290,7 @@ func TestCheckDiffSubfolder(t *testing.T) {
 	if code != exitFindings {
 		t.Fatalf("exit %d; %s", code, stderr)
 	}
-	var got []jsonFinding
+	var got []check.JSONFinding
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
 	}

@@ -176,7 +176,7 @@ func (d *demo) run(ctx context.Context) (code int) {
 		}
 		fmt.Fprintf(d.out, "Checked %d posts: %s\n", posts, findingSummary(fs))
 		var b bytes.Buffer
-		_ = writeFindings(&b, "text", fs, useColor("auto", d.out))
+		_ = check.WriteReport(&b, check.FormatText, fs, check.ReportOptions{Color: useColor("auto", d.out)})
 		for line := range strings.Lines(b.String()) {
 			fmt.Fprint(d.out, "  "+line)
 		}
@@ -426,19 +426,7 @@ func findingSummary(fs []check.Finding) string {
 	if len(fs) == 0 {
 		return "no findings"
 	}
-	n := map[string]int{}
-	paths := map[string]bool{}
-	for _, f := range fs {
-		n[f.Severity]++
-		paths[f.Path] = true
-	}
-	var parts []string
-	for _, s := range []string{"error", "warning", "info"} {
-		if n[s] > 0 {
-			parts = append(parts, plural(n[s], s))
-		}
-	}
-	return fmt.Sprintf("%s in %s", strings.Join(parts, ", "), plural(len(paths), "post"))
+	return fmt.Sprintf("%s in %s", check.Tally(fs), plural(check.Files(fs), "post"))
 }
 
 func plural(n int, what string) string {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -152,7 +151,7 @@ type engine struct {
 	events *events
 	// workTree is set when --repo named a clone with a work tree: herald
 	// then acts on the repository of its remote.
-	workTree *workTree
+	workTree *gitrepo.WorkTree
 }
 
 // events reports what herald changed: pushes of its commits and merges.
@@ -480,28 +479,10 @@ func reachErr(err error, apiURL, msg string) error {
 	if apiURL == "" {
 		apiURL = "https://api.github.com/"
 	}
-	if isOutage(err) {
+	if forge.IsOutage(err) {
 		return &unreachableError{url: apiURL, err: err}
 	}
 	return &configError{fmt.Errorf(msg, err)}
-}
-
-// isOutage reports whether err, met reaching the forge, says nothing about
-// the settings: a network error, a timeout, a server error (5xx) or a rate
-// limit. Credentials refused (401, 403), something unknown (404: the App,
-// installation or repository) and any answer herald cannot use are
-// configuration.
-func isOutage(err error) bool {
-	var ne net.Error
-	switch {
-	case errors.Is(err, forge.ErrRateLimited), errors.Is(err, forge.ErrUnavailable):
-		return true
-	case errors.Is(err, forge.ErrUnauthorized), errors.Is(err, forge.ErrNotFound), errors.Is(err, forge.ErrInvalid):
-		return false
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne):
-		return true
-	}
-	return false
 }
 
 // remoteOf returns the repository local mode acts on for --repo. A bare
@@ -511,7 +492,7 @@ func isOutage(err error) bool {
 // current branch's upstream, or origin. A work tree without a remote is
 // used as it is in a dry run (nothing is pushed) and is an error otherwise.
 func (e *engine) remoteOf(ctx context.Context, f forgeFlags) (string, error) {
-	wt, err := inspectWorkTree(ctx, f.repo)
+	wt, err := gitrepo.InspectWorkTree(ctx, f.repo)
 	if errors.Is(err, exec.ErrNotFound) {
 		return "", fmt.Errorf("--repo %s: a repository given by path is read with the git command, which is not installed: install git, or give an http(s) URL", f.shownRepo())
 	}
