@@ -60,6 +60,8 @@ type Bot struct {
 	activity map[string]*activity    // what the dashboard shows beyond the schedule
 
 	metrics *Metrics
+	// observe, when set, is told what became of each publishing action.
+	observe func(repo, branch string, o publish.Outcome)
 
 	liveClient *http.Client
 	live       publish.LiveCheck
@@ -121,6 +123,15 @@ func WithCacheSize(n int) Option { return func(b *Bot) { b.cacheSize = n } }
 // commit indexed before by reading only the posts whose content differs, so
 // a one-post pull request in a large site does not read every post again.
 func WithIndexCache(n int) Option { return func(b *Bot) { b.indexSize = n } }
+
+// WithOutcomeObserver makes the bot tell observe what became of each action
+// it carried out to publish (merges, draft flips, rebuilds, and the
+// statuses, labels and comments that go with them), in order, with the
+// repository and its default branch. observe runs on the reconcile's
+// goroutine and must not block.
+func WithOutcomeObserver(observe func(repo, branch string, o publish.Outcome)) Option {
+	return func(b *Bot) { b.observe = observe }
+}
 
 // New returns a Bot that reaches forges through clients and Git through
 // mirrors. It starts nothing.

@@ -333,6 +333,9 @@ func (b *Bot) publishNow(ctx context.Context, e *openRepo, log *slog.Logger, st 
 	}
 	res := b.publisher(e).Publish(ctx, actions)
 	for _, o := range res.Outcomes {
+		b.observed(e, o)
+	}
+	for _, o := range res.Outcomes {
 		if _, ok := o.Action.(publish.Merge); !ok {
 			continue
 		}

@@ -225,6 +225,7 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Tar
 	res := pub.Publish(ctx, actions)
 	b.metrics.published(res, b.now())
 	for _, o := range res.Outcomes {
+		b.observed(e, o)
 		if o.Status == publish.OutcomeDone || o.Status == publish.OutcomeAlreadyDone {
 			state = afterDone(state, o.Action)
 		}
@@ -256,6 +257,14 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Tar
 	b.rememberSchedule(e, state, now, keep)
 	b.noteBlockers(e, state, keep)
 	return errors.Join(errs...)
+}
+
+// observed tells the outcome observer, when there is one, what became of
+// an action in e's repository.
+func (b *Bot) observed(e *openRepo, o publish.Outcome) {
+	if b.observe != nil {
+		b.observe(e.t.Repo, e.repo.DefaultBranch, o)
+	}
 }
 
 // afterPublish starts the live check of what an action published.

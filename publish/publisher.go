@@ -37,10 +37,11 @@ var (
 // PullRequests is what the publisher needs of the forge for pull requests.
 // Every method must be safe to repeat.
 type PullRequests interface {
-	// Merge merges pr only if its head is still headSHA. A moved head is an
-	// error matching ErrHeadMoved; a merged pull request ErrAlreadyMerged;
-	// any other refusal ErrNotMergeable.
-	Merge(ctx context.Context, pr int, headSHA string, method forge.MergeMethod) error
+	// Merge merges pr only if its head is still headSHA and returns the
+	// merge commit. A moved head is an error matching ErrHeadMoved; a
+	// merged pull request ErrAlreadyMerged; any other refusal
+	// ErrNotMergeable.
+	Merge(ctx context.Context, pr int, headSHA string, method forge.MergeMethod) (string, error)
 	// SetStatus sets a commit status unless the same is set already, and
 	// reports whether it wrote one.
 	SetStatus(ctx context.Context, sha string, st forge.Status) (bool, error)
@@ -236,9 +237,12 @@ type Outcome struct {
 	Status OutcomeStatus
 	// Err is why the action failed or was deferred.
 	Err error
-	// Commit is the commit pushed (draft flips, empty-commit rebuilds,
-	// records), when there is one.
+	// Commit is the commit pushed (draft flips, empty-commit rebuilds), or
+	// the merge commit of a merge, when there is one.
 	Commit string
+	// Message is the message of a commit herald made and pushed (draft
+	// flips, empty-commit rebuilds).
+	Message string
 }
 
 // Result is what Publish did.
@@ -402,7 +406,7 @@ func (p *Publisher) merge(ctx context.Context, a Merge, success map[string]bool)
 	if p.dry(ctx, l, "merge", "head", a.HeadSHA, "method", string(a.Method)) {
 		return []Outcome{{Action: a, Status: OutcomeDryRun}}
 	}
-	err := p.prs.Merge(ctx, a.PR, a.HeadSHA, a.Method)
+	commit, err := p.prs.Merge(ctx, a.PR, a.HeadSHA, a.Method)
 	switch {
 	case errors.Is(err, ErrAlreadyMerged):
 		l.Info("already merged")
@@ -414,7 +418,7 @@ func (p *Publisher) merge(ctx context.Context, a Merge, success map[string]bool)
 		return fail(fmt.Errorf("merge %s#%d at %s: %w", p.repo, a.PR, short(a.HeadSHA), err))
 	}
 	l.Info("merged", "head", a.HeadSHA, "late", a.Late)
-	out := []Outcome{{Action: a, Status: OutcomeDone}}
+	out := []Outcome{{Action: a, Status: OutcomeDone, Commit: commit}}
 	c := Comment{PR: a.PR, Key: PublishedCommentKey, Body: PublishedBody(a.Paths, p.now(), a.Due, a.Late, p.loc)}
 	return append(out, p.simple(ctx, c, "comment", a.PR, "", func() error { return p.prs.UpsertComment(ctx, c.PR, c.Key, c.Body) }))
 }
@@ -510,7 +514,7 @@ func (p *Publisher) draftFlip(ctx context.Context, a CommitDraftFlip) Outcome {
 			return fail(fmt.Errorf("publish %s in %s: push: %w", a.Path, p.repo, err))
 		}
 		l.Info("published", "commit", commit, "late", a.Late)
-		return Outcome{Action: a, Status: OutcomeDone, Commit: commit}
+		return Outcome{Action: a, Status: OutcomeDone, Commit: commit, Message: msg}
 	}
 	return fail(fmt.Errorf("publish %s in %s: the branch moved on each of %d attempts: %w", a.Path, p.repo, p.maxAttempts, ErrBranchMoved))
 }

@@ -215,14 +215,17 @@ func (p *Publisher) rebuild(ctx context.Context, a TriggerRebuild) Outcome {
 			}
 			return fail(fmt.Errorf("rebuild %s (%s): %w", p.repo, a.Kind, err))
 		}
-		msg := fmt.Sprintf("rebuild: %s\n\nHerald-Rebuild: %s\n", oneLine(a.Reason), at.UTC().Format(time.RFC3339))
-		if _, err := p.writeRecord(ctx, record{last: at, reason: a.Reason}, claimCommit, claimCommit, msg); err != nil {
+		if _, err := p.writeRecord(ctx, record{last: at, reason: a.Reason}, claimCommit, claimCommit, rebuildMessage(a, at)); err != nil {
 			// The deploy started; only its record is missing. Report it,
 			// since the claim's lease ending will trigger once more.
 			l.Warn("rebuild triggered but not confirmed; it may run again when the claim's lease ends", "err", err)
 		}
 		l.Info("rebuild triggered", "kind", string(a.Kind), "reason", a.Reason)
-		return Outcome{Action: a, Status: OutcomeDone, Commit: commit}
+		o := Outcome{Action: a, Status: OutcomeDone, Commit: commit}
+		if commit != "" {
+			o.Message = rebuildMessage(a, at) // the empty commit's
+		}
+		return o
 	}
 	return fail(fmt.Errorf("rebuild %s: the record moved on each of %d attempts: %w", p.repo, p.maxAttempts, ErrBranchMoved))
 }
@@ -290,8 +293,14 @@ func (p *Publisher) fire(ctx context.Context, a TriggerRebuild, at time.Time) (s
 	return "", fmt.Errorf("unknown rebuild trigger %q", a.Kind)
 }
 
+// rebuildMessage is the message of the commit that confirms a rebuild on
+// the record ref, and of the empty commit that triggers one.
+func rebuildMessage(a TriggerRebuild, at time.Time) string {
+	return fmt.Sprintf("rebuild: %s\n\nHerald-Rebuild: %s\n", oneLine(a.Reason), at.UTC().Format(time.RFC3339))
+}
+
 func (p *Publisher) emptyCommit(ctx context.Context, a TriggerRebuild, at time.Time) (string, error) {
-	msg := fmt.Sprintf("rebuild: %s\n\nHerald-Rebuild: %s\n", oneLine(a.Reason), at.UTC().Format(time.RFC3339))
+	msg := rebuildMessage(a, at)
 	for attempt := 1; attempt <= p.maxAttempts; attempt++ {
 		tip, err := p.branch.Tip(ctx)
 		if err != nil {

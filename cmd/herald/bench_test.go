@@ -32,12 +32,11 @@ func BenchmarkLocalMode(b *testing.B) {
 				"blog/roadmap-2027/index.md": far,
 			}))
 			ctx := context.Background()
-			eng, err := newEngine(ctx, forgeFlags{repo: repo.URL, dataDir: b.TempDir()}, slog.New(slog.DiscardHandler), false)
+			eng, err := newEngine(ctx, forgeFlags{repo: repo.URL, dataDir: b.TempDir()}, slog.New(slog.DiscardHandler), engineOptions{record: true})
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer eng.Close()
-			eng.events.keep = true
 			if err := eng.ReconcileAll(ctx); err != nil {
 				b.Fatal(err)
 			}
@@ -54,7 +53,7 @@ func BenchmarkLocalMode(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			if pushed, _ := eng.events.list(); due && len(pushed) != b.N {
+			if pushed := eng.Published(); due && len(pushed) != b.N {
 				b.Fatalf("%d publish commits for %d due drafts", len(pushed), b.N)
 			}
 		})

@@ -152,7 +152,7 @@ func (d *demo) run(ctx context.Context) (code int) {
 	// The same wiring as herald serve --repo, without a listener.
 	var eng *engine
 	sched, err := publish.NewScheduler(
-		func(ctx context.Context, f publish.Firing) { eng.current().OnFire(ctx, f) },
+		func(ctx context.Context, f publish.Firing) { eng.OnFire(ctx, f) },
 		func(ctx context.Context) {
 			if err := eng.ReconcileAll(ctx); err != nil {
 				log.Error("resync failed", "err", err)
@@ -163,34 +163,30 @@ func (d *demo) run(ctx context.Context) (code int) {
 		fmt.Fprintf(d.stderr, "herald demo: %v\n", err)
 		return exitUsage
 	}
-	eng, err = newEngine(ctx, forgeFlags{repo: d.bare, dataDir: filepath.Join(d.dir, "cache")}, log, false, bot.WithScheduler(sched))
+	pushedc := make(chan bot.Publication, 4)
+	eng, err = newEngine(ctx, forgeFlags{repo: d.bare, dataDir: filepath.Join(d.dir, "cache")}, log, engineOptions{
+		bot:         []bot.Option{bot.WithScheduler(sched)},
+		checkBranch: true,
+		onCheck: func(commit string, posts int, fs []check.Finding) {
+			if commit == seed {
+				d.printFindings(posts, fs)
+			}
+		},
+		// Never blocks: a push after the demo stopped reading (a fifth
+		// one) would otherwise hold the scheduler's job, and the stop
+		// waiting for it.
+		onPublished: func(p bot.Publication) {
+			select {
+			case pushedc <- p:
+			default:
+			}
+		},
+	})
 	if err != nil {
 		fmt.Fprintf(d.stderr, "herald demo: %v\n", err)
 		return exitUsage
 	}
 	defer eng.Close()
-	eng.checks = true
-	eng.onFinding = func(commit string, posts int, fs []check.Finding) {
-		if commit != seed {
-			return
-		}
-		fmt.Fprintf(d.out, "Checked %d posts: %s\n", posts, findingSummary(fs))
-		var b bytes.Buffer
-		_ = check.WriteReport(&b, check.FormatText, fs, check.ReportOptions{Color: useColor("auto", d.out)})
-		for line := range strings.Lines(b.String()) {
-			fmt.Fprint(d.out, "  "+line)
-		}
-		fmt.Fprintln(d.out)
-	}
-	pushedc := make(chan pushed, 4)
-	// Never blocks: a push after the demo stopped reading (a fifth one)
-	// would otherwise hold the scheduler's job, and the stop waiting for it.
-	eng.events.onPush = func(p pushed) {
-		select {
-		case pushedc <- p:
-		default:
-		}
-	}
 
 	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
 	schedDone := make(chan error, 1)
@@ -205,7 +201,7 @@ func (d *demo) run(ctx context.Context) (code int) {
 		d.tail()
 		return exitFindings
 	}
-	entries, err := eng.current().Schedule(ctx)
+	entries, err := eng.Schedule(ctx)
 	if err != nil {
 		fmt.Fprintf(d.stderr, "herald demo: %v\n", err)
 		return exitFindings
@@ -231,6 +227,17 @@ func (d *demo) run(ctx context.Context) (code int) {
 		}
 		return exitFindings
 	}
+}
+
+// printFindings prints what the check of the example site found.
+func (d *demo) printFindings(posts int, fs []check.Finding) {
+	fmt.Fprintf(d.out, "Checked %d posts: %s\n", posts, findingSummary(fs))
+	var b bytes.Buffer
+	_ = check.WriteReport(&b, check.FormatText, fs, check.ReportOptions{Color: useColor("auto", d.out)})
+	for line := range strings.Lines(b.String()) {
+		fmt.Fprint(d.out, "  "+line)
+	}
+	fmt.Fprintln(d.out)
 }
 
 // printSchedule prints when each post goes out.

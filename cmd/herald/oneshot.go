@@ -9,8 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"time"
-
-	"github.com/heraldhq/herald/bot"
 )
 
 // oneShot is the command line shared by schedule and publish: the forge
@@ -76,14 +74,9 @@ func (o *oneShot) bound(ctx context.Context) (context.Context, context.CancelFun
 	return context.WithTimeoutCause(ctx, o.timeout, fmt.Errorf("--timeout %s passed", o.timeout))
 }
 
-// engine wires the bot for one run.
-func (o *oneShot) engine(ctx context.Context, opts ...bot.Option) (*engine, error) {
-	e, err := newEngine(ctx, o.forge, o.log, false, opts...)
-	if err != nil {
-		return nil, err
-	}
-	e.events.keep = true
-	return e, nil
+// engine wires the bot for one run, keeping what it publishes.
+func (o *oneShot) engine(ctx context.Context) (*engine, error) {
+	return newEngine(ctx, o.forge, o.log, engineOptions{record: true})
 }
 
 // fail prints one line for the command and returns the exit code.

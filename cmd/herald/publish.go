@@ -55,21 +55,8 @@ func publishDue(ctx context.Context, args []string, getenv func(string) string, 
 		o.failEach(stderr, err)
 		code = exitFindings
 	}
-	pushes, merges := eng.events.list()
-	for _, p := range pushes {
-		subject, _, _ := strings.Cut(p.Message, "\n")
-		if eng.workTree != nil {
-			// --repo named a clone: say which repository got the commit
-			// (the clone itself has it after a git pull).
-			fmt.Fprintf(stdout, "%s  %s (%s of %s)\n", short(p.Commit), subject, p.Branch, p.Remote)
-			continue
-		}
-		fmt.Fprintf(stdout, "%s  %s (%s)\n", short(p.Commit), subject, p.Branch)
-	}
-	for _, m := range merges {
-		fmt.Fprintf(stdout, "%s  merged %s#%d\n", short(m.SHA), m.Repo, m.PR)
-	}
-	entries, err := eng.current().Schedule(ctx)
+	printPublished(stdout, eng)
+	entries, err := eng.Schedule(ctx)
 	if err != nil {
 		return o.fail(stderr, exitFindings, err)
 	}
@@ -90,6 +77,29 @@ func publishDue(ctx context.Context, args []string, getenv func(string) string, 
 		}
 	}
 	return code
+}
+
+// printPublished prints the commits pushed, then the pull requests merged.
+func printPublished(stdout io.Writer, eng *engine) {
+	published := eng.Published()
+	for _, p := range published {
+		if p.PR != 0 {
+			continue
+		}
+		subject, _, _ := strings.Cut(p.Message, "\n")
+		if eng.workTree != nil {
+			// --repo named a clone: say which repository got the commit
+			// (the clone itself has it after a git pull).
+			fmt.Fprintf(stdout, "%s  %s (%s of %s)\n", short(p.Commit), subject, p.Branch, eng.remote)
+			continue
+		}
+		fmt.Fprintf(stdout, "%s  %s (%s)\n", short(p.Commit), subject, p.Branch)
+	}
+	for _, p := range published {
+		if p.PR != 0 {
+			fmt.Fprintf(stdout, "%s  merged %s#%d\n", short(p.Commit), p.Repo, p.PR)
+		}
+	}
 }
 
 // short abbreviates a commit hash.

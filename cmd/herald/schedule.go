@@ -55,7 +55,7 @@ func schedule(ctx context.Context, args []string, getenv func(string) string, st
 		o.failEach(stderr, err)
 		code = exitFindings
 	}
-	entries, err := eng.current().Schedule(ctx)
+	entries, err := eng.Schedule(ctx)
 	if err != nil {
 		return o.fail(stderr, exitFindings, err)
 	}

@@ -54,7 +54,7 @@ type reconciler interface {
 	ReconcileAll(ctx context.Context) error
 }
 
-var _ reconciler = (*engine)(nil)
+var _ reconciler = (*engine)(nil) // through its *bot.Service
 
 // serveDeps is serve's outside world; tests replace parts of it.
 type serveDeps struct {
@@ -130,256 +130,333 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
 		return exitUsage
 	}
-	log := slog.New(slog.NewJSONHandler(deps.stderr, logOptions(cfg.logLevel)))
-	gogc := deps.getenv("GOGC")
-	if gogc == "" {
+	s := &server{cfg: cfg, deps: deps, rec: deps.reconciler, log: slog.New(slog.NewJSONHandler(deps.stderr, logOptions(cfg.logLevel)))}
+	gogc, memLimit := tuneGC(deps.getenv)
+	defer s.close()
+	if err := s.build(ctx); err != nil {
+		var internal *internalError
+		if errors.As(err, &internal) {
+			s.log.Error(internal.what, "error", internal.err)
+			return exitFindings
+		}
+		fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
+		return exitUsage
+	}
+	s.logStart(gogc, memLimit)
+	return s.run(ctx)
+}
+
+// tuneGC sets the collector's target and soft memory limit unless GOGC
+// and GOMEMLIMIT say otherwise, and returns them as the start line shows
+// them.
+func tuneGC(getenv func(string) string) (gogc, memLimit string) {
+	if gogc = getenv("GOGC"); gogc == "" {
 		debug.SetGCPercent(serveGCPercent)
 		gogc = strconv.Itoa(serveGCPercent)
 	}
-	memLimit := deps.getenv("GOMEMLIMIT")
-	if memLimit == "" {
+	if memLimit = getenv("GOMEMLIMIT"); memLimit == "" {
 		debug.SetMemoryLimit(serveMemoryLimit)
 		memLimit = strconv.Itoa(serveMemoryLimit)
 	}
+	return gogc, memLimit
+}
 
-	reg := prometheus.NewRegistry()
+// server is herald serve's parts: build makes them, run runs them, close
+// releases what build opened.
+type server struct {
+	cfg  serveConfig
+	deps serveDeps
+	log  *slog.Logger
+
+	reg        *prometheus.Registry
+	metrics    *webhook.Metrics
+	botMetrics *bot.Metrics
+	sched      *publish.Scheduler
+	queue      *webhook.Queue
+	srv        *webhook.Server
+	admin      *webhook.Admin
+	// schedule serves the schedule feed and page the dashboard (nil with
+	// a custom reconciler); feed is their source, set once the engine
+	// exists.
+	schedule, page http.Handler
+	feed           lateSource
+	ln, adminLn net.Listener
+	// The scheduler and the queue call rec, the engine unless the tests
+	// give another, which is built last (it rebuilds the scheduler's
+	// entries, and reaching the forge is the slow part of checking the
+	// settings): eng and rec are set before any of them runs.
+	eng *engine
+	rec reconciler
+}
+
+// internalError is a failure of herald itself, logged as what and exiting
+// 1; the other errors of build are settings, exiting 2.
+type internalError struct {
+	what string
+	err  error
+}
+
+func (e *internalError) Error() string { return e.what + ": " + e.err.Error() }
+
+// build makes every part in the order their settings are checked: the
+// metrics, the scheduler, the HTTP servers, the listeners, then the engine.
+func (s *server) build(ctx context.Context) error {
+	if err := s.registerMetrics(); err != nil {
+		return &internalError{"register metrics", err}
+	}
+	if err := s.buildScheduler(); err != nil {
+		return err
+	}
+	if s.rec == nil {
+		if _, err := s.cfg.forge.mode(); err != nil {
+			return err
+		}
+	}
+	if err := s.buildHTTP(); err != nil {
+		return err
+	}
+	if err := s.listen(ctx); err != nil {
+		return err
+	}
+	if s.rec != nil {
+		return nil
+	}
+	eng, err := newEngine(ctx, s.cfg.forge, s.log, engineOptions{waitForForge: true,
+		bot:         []bot.Option{bot.WithScheduler(s.sched), bot.WithMetrics(s.botMetrics)},
+		checkBranch: true, metrics: s.botMetrics})
+	if err != nil {
+		return errors.New(oneLine(err))
+	}
+	s.eng, s.rec = eng, eng
+	s.feed.set(eng)
+	return nil
+}
+
+// close releases the engine and the listeners.
+func (s *server) close() {
+	if s.eng != nil {
+		s.eng.Close()
+	}
+	if s.adminLn != nil {
+		s.adminLn.Close()
+	}
+	if s.ln != nil {
+		s.ln.Close()
+	}
+}
+
+// registerMetrics makes the registry of /metrics.
+func (s *server) registerMetrics() error {
+	s.reg = prometheus.NewRegistry()
 	for _, c := range []prometheus.Collector{
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	} {
-		if err := reg.Register(c); err != nil {
-			log.Error("register metrics", "error", err)
-			return exitFindings
+		if err := s.reg.Register(c); err != nil {
+			return err
 		}
 	}
-	metrics, err := webhook.NewMetrics(reg)
-	if err != nil {
-		log.Error("register metrics", "error", err)
-		return exitFindings
+	var err error
+	if s.metrics, err = webhook.NewMetrics(s.reg); err != nil {
+		return err
 	}
-	botMetrics, err := bot.NewMetrics(reg)
-	if err != nil {
-		log.Error("register metrics", "error", err)
-		return exitFindings
-	}
+	s.botMetrics, err = bot.NewMetrics(s.reg)
+	return err
+}
 
-	// The scheduler and the queue call the bot, which is built last (it
-	// rebuilds the scheduler's entries, and reaching the forge is the slow
-	// part of checking the settings): eng and rec are set before any of
-	// them runs.
-	var eng *engine
-	rec := deps.reconciler
-	sched, err := publish.NewScheduler(
+// buildScheduler makes the scheduler of publications and resyncs.
+func (s *server) buildScheduler() error {
+	var err error
+	s.sched, err = publish.NewScheduler(
 		func(ctx context.Context, f publish.Firing) {
-			if eng == nil {
-				return
-			}
-			if b := eng.current(); b != nil {
-				b.OnFire(ctx, f)
+			if s.eng != nil {
+				s.eng.OnFire(ctx, f)
 			}
 		},
 		func(ctx context.Context) {
-			if err := rec.ReconcileAll(ctx); err != nil {
-				log.Error("resync failed", "err", err)
+			if err := s.rec.ReconcileAll(ctx); err != nil {
+				s.log.Error("resync failed", "err", err)
 			}
 		},
-		publish.WithResyncSpec(cfg.resyncSpec()), publish.WithLogger(log), publish.WithDrainTimeout(cfg.shutdownTimeout),
-		publish.WithJobTimeout(cfg.reconcileTimeout))
+		publish.WithResyncSpec(s.cfg.resyncSpec()), publish.WithLogger(s.log), publish.WithDrainTimeout(s.cfg.shutdownTimeout),
+		publish.WithJobTimeout(s.cfg.reconcileTimeout))
 	if err != nil {
-		fmt.Fprintf(deps.stderr, "herald serve: %s: %v (want a cron spec such as \"*/5 * * * *\" or \"@every 2m\")\n", resyncSetting(cfg), err)
-		return exitUsage
+		return fmt.Errorf("%s: %v (want a cron spec such as \"*/5 * * * *\" or \"@every 2m\")", resyncSetting(s.cfg), err)
 	}
-	if rec == nil {
-		if _, err := cfg.forge.mode(); err != nil {
-			fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
-			return exitUsage
-		}
-	}
-	queue := webhook.NewQueue(webhook.HandlerFunc(func(ctx context.Context, r webhook.Request) error { return rec.Reconcile(ctx, r) }),
+	return nil
+}
+
+// buildHTTP makes the reconcile queue, the webhook receiver, the public
+// server and the admin server.
+func (s *server) buildHTTP() error {
+	cfg := s.cfg
+	s.queue = webhook.NewQueue(webhook.HandlerFunc(func(ctx context.Context, r webhook.Request) error { return s.rec.Reconcile(ctx, r) }),
 		webhook.WithWorkers(cfg.workers),
 		webhook.WithDrainTimeout(cfg.shutdownTimeout),
 		webhook.WithReconcileTimeout(cfg.reconcileTimeout),
-		webhook.WithQueueLogger(log),
-		webhook.WithQueueMetrics(metrics))
-	recvOpts := []webhook.ReceiverOption{
-		webhook.WithMaxBodyBytes(cfg.maxBody),
-		webhook.WithMaxInFlight(cfg.maxInFlight),
-		webhook.WithBodyBudget(cfg.bodyBudget),
-		webhook.WithLogger(log),
-		webhook.WithMetrics(metrics),
-	}
-	if cfg.insecure {
-		recvOpts = append(recvOpts, webhook.WithInsecureNoSignature())
-	}
-	var recv http.Handler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		http.Error(w, "webhooks are off: herald serve was started without a webhook secret", http.StatusForbidden)
-	})
-	if len(cfg.secrets) > 0 || cfg.insecure {
-		recv, err = webhook.NewReceiver(queue, cfg.secrets, recvOpts...)
-		if err != nil {
-			fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
-			return exitUsage
-		}
+		webhook.WithQueueLogger(s.log),
+		webhook.WithQueueMetrics(s.metrics))
+	recv, err := s.receiver()
+	if err != nil {
+		return err
 	}
 	srvOpts := []webhook.ServerOption{
 		webhook.WithPath(cfg.path),
 		webhook.WithShutdownTimeout(cfg.shutdownTimeout),
-		webhook.WithServerLogger(log),
+		webhook.WithServerLogger(s.log),
 		webhook.WithMaxConns(cfg.maxConns),
-		webhook.WithServerMetrics(metrics),
+		webhook.WithServerMetrics(s.metrics),
 	}
-	feedSrc := &lateSource{}
-	var schedule, page http.Handler
-	if rec == nil {
-		schedule = feed.NewHandler(feedSrc, feed.WithLogger(log))
-		page = dashboard.NewHandler(lateDashboard{feedSrc}, time.Now, log)
+	if s.rec == nil {
+		s.schedule = feed.NewHandler(&s.feed, feed.WithLogger(s.log))
+		s.page = dashboard.NewHandler(lateDashboard{&s.feed}, time.Now, s.log)
 		if cfg.feedToken != "" {
-			srvOpts = append(srvOpts, webhook.WithHandler(sharedFeedPattern, sharedFeed(cfg.feedToken, schedule)))
+			srvOpts = append(srvOpts, webhook.WithHandler(sharedFeedPattern, sharedFeed(cfg.feedToken, s.schedule)))
 		}
 	}
-	srv, err := webhook.NewServer(recv, srvOpts...)
-	if err != nil {
-		fmt.Fprintf(deps.stderr, "herald serve: --webhook-path: %v\n", err)
-		return exitUsage
+	if s.srv, err = webhook.NewServer(recv, srvOpts...); err != nil {
+		return fmt.Errorf("--webhook-path: %v", err)
 	}
-	admin, err := newAdmin(srv, reg, schedule, page)
-	if err != nil {
-		fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
-		return exitUsage
-	}
-	ln := deps.listener
-	if ln == nil {
-		var lc net.ListenConfig
-		ln, err = lc.Listen(ctx, "tcp", cfg.listen)
-		if err != nil {
-			fmt.Fprintf(deps.stderr, "herald serve: --listen %s: %v\n", cfg.listen, err)
-			return exitUsage
-		}
-	}
-	defer ln.Close()
-	adminLn := deps.adminListener
-	if adminLn == nil && cfg.adminOn() {
-		var lc net.ListenConfig
-		adminLn, err = lc.Listen(ctx, "tcp", cfg.adminListen)
-		if err != nil {
-			fmt.Fprintf(deps.stderr, "herald serve: --admin-listen %s: %v (another herald on this host? give each its own port, or --admin-listen off)\n", cfg.adminListen, err)
-			return exitUsage
-		}
-	}
-	if adminLn != nil {
-		defer adminLn.Close()
-	}
-	if rec == nil {
-		eng, err = newEngine(ctx, cfg.forge, log, true, bot.WithScheduler(sched), bot.WithMetrics(botMetrics))
-		if err != nil {
-			fmt.Fprintf(deps.stderr, "herald serve: %s\n", oneLine(err))
-			return exitUsage
-		}
-		defer eng.Close()
-		eng.checks = true
-		eng.metrics = botMetrics
-		rec = eng
-		feedSrc.set(eng)
-	}
+	s.admin, err = newAdmin(s.srv, s.reg, s.schedule, s.page)
+	return err
+}
 
+// receiver makes the webhook receiver, or without a secret a handler that
+// refuses every delivery.
+func (s *server) receiver() (http.Handler, error) {
+	cfg := s.cfg
+	if len(cfg.secrets) == 0 && !cfg.insecure {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			http.Error(w, "webhooks are off: herald serve was started without a webhook secret", http.StatusForbidden)
+		}), nil
+	}
+	opts := []webhook.ReceiverOption{
+		webhook.WithMaxBodyBytes(cfg.maxBody),
+		webhook.WithMaxInFlight(cfg.maxInFlight),
+		webhook.WithBodyBudget(cfg.bodyBudget),
+		webhook.WithLogger(s.log),
+		webhook.WithMetrics(s.metrics),
+	}
+	if cfg.insecure {
+		opts = append(opts, webhook.WithInsecureNoSignature())
+	}
+	return webhook.NewReceiver(s.queue, cfg.secrets, opts...)
+}
+
+// listen opens the public and the admin listeners, unless the tests gave
+// them.
+func (s *server) listen(ctx context.Context) error {
+	var lc net.ListenConfig
+	var err error
+	if s.ln = s.deps.listener; s.ln == nil {
+		if s.ln, err = lc.Listen(ctx, "tcp", s.cfg.listen); err != nil {
+			return fmt.Errorf("--listen %s: %v", s.cfg.listen, err)
+		}
+	}
+	if s.adminLn = s.deps.adminListener; s.adminLn == nil && s.cfg.adminOn() {
+		if s.adminLn, err = lc.Listen(ctx, "tcp", s.cfg.adminListen); err != nil {
+			return fmt.Errorf("--admin-listen %s: %v (another herald on this host? give each its own port, or --admin-listen off)", s.cfg.adminListen, err)
+		}
+	}
+	return nil
+}
+
+// logStart logs what herald serve starts with.
+func (s *server) logStart(gogc, memLimit string) {
+	cfg := s.cfg
 	mode := "custom"
-	if eng != nil {
-		mode = eng.mode
+	if s.eng != nil {
+		mode = s.eng.mode
 	}
 	adminAddr := "off"
-	if adminLn != nil {
-		adminAddr = adminLn.Addr().String()
+	if s.adminLn != nil {
+		adminAddr = s.adminLn.Addr().String()
 	}
-	log.Info("herald serve starting", "version", version, "listen", ln.Addr().String(), "admin_listen", adminAddr, "webhook_path", cfg.path,
+	s.log.Info("herald serve starting", "version", version, "listen", s.ln.Addr().String(), "admin_listen", adminAddr, "webhook_path", cfg.path,
 		"max_body", cfg.maxBody, "secrets", len(cfg.secrets), "secret_source", cfg.secretSource,
 		"workers", cfg.workers, "mode", mode, "repo", cfg.forge.shownRepo(), "resync", cfg.resyncSpec(), "dry_run", cfg.forge.dryRun, "gogc", gogc, "gomemlimit", memLimit)
 	if len(cfg.secrets) == 0 && !cfg.insecure {
-		log.Info("webhooks are off (no "+envWebhookSecret+"): pushes are seen by polling", "poll", cfg.poll.String())
+		s.log.Info("webhooks are off (no "+envWebhookSecret+"): pushes are seen by polling", "poll", cfg.poll.String())
 	}
-	if cfg.feedToken != "" && schedule != nil {
-		log.Info("shared calendar served on the public listener at " + strings.Replace(sharedFeedPattern[len("GET "):], "{token}", "<token of "+cfg.feedTokenFile+">", 1))
+	if cfg.feedToken != "" && s.schedule != nil {
+		s.log.Info("shared calendar served on the public listener at " + strings.Replace(sharedFeedPattern[len("GET "):], "{token}", "<token of "+cfg.feedTokenFile+">", 1))
 	}
 	if cfg.insecure {
-		log.Warn("webhook signatures are NOT checked (--insecure-no-signature): anyone who can reach " + cfg.path + " can trigger work")
+		s.log.Warn("webhook signatures are NOT checked (--insecure-no-signature): anyone who can reach " + cfg.path + " can trigger work")
 	}
+}
 
-	// One owner for every goroutine. On SIGTERM the HTTP server stops
-	// first (answering what is in flight); then the start-up reconcile
-	// stops, and the scheduler (its running jobs) and the queue drain side
-	// by side, each within the shutdown timeout; the bot's background
-	// checks stop last.
+// run runs every part until ctx is done, and returns the exit code. One
+// owner for every goroutine. On SIGTERM the HTTP server stops first
+// (answering what is in flight); then the start-up reconcile stops, and
+// the scheduler (its running jobs) and the queue drain side by side, each
+// within the shutdown timeout; the bot's background checks stop last.
+func (s *server) run(ctx context.Context) int {
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
 	queueCtx, stopQueue := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopQueue()
 	bgCtx, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBg()
-	queueDone := make(chan error, 1)
-	go func() { queueDone <- queue.Run(queueCtx) }()
-	schedDone := make(chan error, 1)
-	go func() { schedDone <- sched.Run(runCtx) }()
-	bgDone := make(chan error, 1)
-	go func() {
-		if eng == nil {
-			bgDone <- nil
-			return
+	queueDone := goRun(func() error { return s.queue.Run(queueCtx) })
+	schedDone := goRun(func() error { return s.sched.Run(runCtx) })
+	bgDone := goRun(func() error {
+		if s.eng == nil {
+			return nil
 		}
-		bgDone <- eng.Run(bgCtx)
-	}()
-	adminDone := make(chan error, 1)
-	go func() {
-		if adminLn == nil {
-			adminDone <- nil
-			return
+		return s.eng.Run(bgCtx)
+	})
+	adminDone := goRun(func() error {
+		if s.adminLn == nil {
+			return nil
 		}
-		err := admin.Serve(runCtx, adminLn)
+		err := s.admin.Serve(runCtx, s.adminLn)
 		if err != nil {
 			stopRun() // the admin listener failed: stop rather than run half seen
 		}
-		adminDone <- err
-	}()
-	startDone := make(chan struct{})
-	var fatal error // a setting GitHub refused once it answered; read after startDone
-	go func() {
-		defer close(startDone)
-		if err := reconcileAtStart(runCtx, rec, srv, log, deps.retryEvery); err != nil {
-			fatal = err
+		return err
+	})
+	startDone := goRun(func() error {
+		err := reconcileAtStart(runCtx, s.rec, s.srv, s.log, s.deps.retryEvery)
+		if err != nil {
 			stopRun()
 		}
-	}()
+		return err // a setting GitHub refused once it answered
+	})
 
 	code := exitOK
-	if err := srv.Serve(runCtx, ln); err != nil {
-		log.Error("HTTP server", "error", err)
-		code = exitFindings
+	failed := func(what string, err error) {
+		if err != nil {
+			s.log.Error(what, "error", err)
+			code = exitFindings
+		}
 	}
+	failed("HTTP server", s.srv.Serve(runCtx, s.ln))
 	stopRun()
-	if err := <-adminDone; err != nil {
-		log.Error("admin HTTP server", "error", err)
-		code = exitFindings
-	}
+	failed("admin HTTP server", <-adminDone)
 	stopQueue()
-	<-startDone
-	if err := <-schedDone; err != nil {
-		log.Error("scheduler", "error", err)
-		code = exitFindings
-	}
-	if err := <-queueDone; err != nil {
-		log.Error("reconcile queue", "error", err)
-		code = exitFindings
-	}
+	fatal := <-startDone
+	failed("scheduler", <-schedDone)
+	failed("reconcile queue", <-queueDone)
 	stopBg()
 	if err := <-bgDone; err != nil && !errors.Is(err, context.Canceled) {
-		log.Error("background checks", "error", err)
+		s.log.Error("background checks", "error", err)
 	}
-	s := queue.Stats()
-	log.Info("herald serve stopped", "reconciled", s.Reconciled, "failed", s.Failed, "coalesced", s.Coalesced, "rejected", s.Rejected)
+	st := s.queue.Stats()
+	s.log.Info("herald serve stopped", "reconciled", st.Reconciled, "failed", st.Failed, "coalesced", st.Coalesced, "rejected", st.Rejected)
 	if fatal != nil {
 		// Last, so that it is the line a person reads.
-		fmt.Fprintf(deps.stderr, "herald serve: %s\n", oneLine(fatal))
+		fmt.Fprintf(s.deps.stderr, "herald serve: %s\n", oneLine(fatal))
 		return exitUsage
 	}
 	return code
+}
+
+// goRun runs f on a goroutine and returns where its error arrives.
+func goRun(f func() error) <-chan error {
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	return done
 }
 
 // logOptions are the options of herald's log handlers: the level, and
@@ -456,11 +533,11 @@ func reconcileAtStart(ctx context.Context, rec reconciler, srv *webhook.Server, 
 		// Some repositories failed, others did not: the forge answers, so
 		// herald is ready (not ready would keep every webhook from it);
 		// the resync retries the failed ones.
-		var part *partialError
+		var part *bot.PartialError
 		if errors.As(err, &part) {
 			srv.SetReady(true)
 			log.Error("ready, but some repositories failed their first reconcile; the resync retries them",
-				"failed", part.failed, "repositories", part.total, "error", err, "duration", time.Since(start).String(), "attempt", attempt)
+				"failed", part.Failed, "repositories", part.Total, "error", err, "duration", time.Since(start).String(), "attempt", attempt)
 			return nil
 		}
 		log.Error("first full reconcile failed; not ready yet", "error", err, "attempt", attempt, "retry_in", wait.String())

@@ -49,16 +49,7 @@ func (l lateDashboard) Dashboard(ctx context.Context) ([]dashboard.Repo, error) 
 	return d.Dashboard(ctx)
 }
 
-// Dashboard lists what the dashboard shows; it implements dashboard.Source.
-func (e *engine) Dashboard(ctx context.Context) ([]dashboard.Repo, error) {
-	b := e.current()
-	if b == nil {
-		return nil, errors.New("starting: the forge has not been reached yet, the schedule is not known")
-	}
-	return b.Dashboard(ctx)
-}
-
-var _ dashboard.Source = (*engine)(nil)
+var _ dashboard.Source = (*engine)(nil) // through its *bot.Service
 
 // sharedFeedPattern is the public route of the shared calendar.
 const sharedFeedPattern = "GET /feeds/{token}/schedule.ics"

@@ -135,44 +135,44 @@ func NewForge(c GitHub) *Forge { return &Forge{c: c} }
 // ends with the pull request merged.
 var refusalRereads = [...]time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second}
 
-// Merge merges pr at headSHA. A refusal is told apart by reading the pull
+// Merge merges pr at headSHA and returns the merge commit. A refusal is told apart by reading the pull
 // request: merged already (ErrAlreadyMerged), its head moved (ErrHeadMoved),
 // or not (ErrNotMergeable). A pull request still open at headSHA and
 // reading as mergeable is read again a few times over about two seconds
 // first, so that losing the race to another replica's merge reads as already
 // merged, not as a failure.
-func (f *Forge) Merge(ctx context.Context, pr int, headSHA string, method forge.MergeMethod) error {
-	_, err := f.c.Merge(ctx, pr, forge.MergeOptions{SHA: headSHA, Method: method})
+func (f *Forge) Merge(ctx context.Context, pr int, headSHA string, method forge.MergeMethod) (string, error) {
+	res, err := f.c.Merge(ctx, pr, forge.MergeOptions{SHA: headSHA, Method: method})
 	switch {
 	case err == nil:
-		return nil
+		return res.SHA, nil
 	case errors.Is(err, forge.ErrHeadMoved):
-		return fmt.Errorf("%w: %w", publish.ErrHeadMoved, err)
+		return "", fmt.Errorf("%w: %w", publish.ErrHeadMoved, err)
 	case errors.Is(err, forge.ErrNotMergeable):
 		for i := 0; ; i++ {
 			cur, perr := f.c.PR(ctx, pr)
 			if perr == nil && cur.Merged {
-				return fmt.Errorf("%w: %w", publish.ErrAlreadyMerged, err)
+				return "", fmt.Errorf("%w: %w", publish.ErrAlreadyMerged, err)
 			}
 			if perr == nil && cur.HeadSHA != headSHA {
-				return fmt.Errorf("%w: %w", publish.ErrHeadMoved, err)
+				return "", fmt.Errorf("%w: %w", publish.ErrHeadMoved, err)
 			}
 			if perr != nil {
-				return fmt.Errorf("%w: %w (reading the pull request again: %v)", publish.ErrNotMergeable, err, perr)
+				return "", fmt.Errorf("%w: %w (reading the pull request again: %v)", publish.ErrNotMergeable, err, perr)
 			}
 			m := cur.Mergeability()
 			refused := m == forge.MergeableDirty || m == forge.MergeableBlocked
 			if cur.State != forge.PROpen || refused || i == len(refusalRereads) {
-				return fmt.Errorf("%w: %w", publish.ErrNotMergeable, err)
+				return "", fmt.Errorf("%w: %w", publish.ErrNotMergeable, err)
 			}
 			select {
 			case <-time.After(refusalRereads[i]):
 			case <-ctx.Done():
-				return fmt.Errorf("%w: %w", publish.ErrNotMergeable, err)
+				return "", fmt.Errorf("%w: %w", publish.ErrNotMergeable, err)
 			}
 		}
 	}
-	return err
+	return "", err
 }
 
 // SetStatus sets the status unless it is set already.

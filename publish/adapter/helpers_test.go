@@ -178,9 +178,9 @@ type dyingForge struct {
 	inner publish.PullRequests
 }
 
-func (f dyingForge) Merge(ctx context.Context, pr int, head string, m forge.MergeMethod) error {
+func (f dyingForge) Merge(ctx context.Context, pr int, head string, m forge.MergeMethod) (string, error) {
 	if err := f.step(); err != nil {
-		return err
+		return "", err
 	}
 	return f.inner.Merge(ctx, pr, head, m)
 }

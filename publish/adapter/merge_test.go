@@ -46,6 +46,9 @@ func TestMergeDuePR(t *testing.T) {
 	if len(merges) != 1 || merges[0].SHA != headSHA || merges[0].Method != "merge" {
 		t.Fatalf("merges %+v", merges)
 	}
+	if got := res.Outcomes[1].Commit; got == "" || got != merges[0].MergeSHA {
+		t.Errorf("the merge's outcome names commit %q, want the merge commit %q", got, merges[0].MergeSHA)
+	}
 	sts := f.fake.Statuses(ownerRepo, headSHA)
 	if len(sts) != 1 || sts[0].State != "success" || sts[0].Context != publish.StatusContext {
 		t.Errorf("statuses %+v", sts)

@@ -61,7 +61,7 @@ func TestMergeRaceBetweenReplicas(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					errs[i] = adapter.NewForge(c).Merge(context.Background(), n, headSHA, forge.MergeCommit)
+					_, errs[i] = adapter.NewForge(c).Merge(context.Background(), n, headSHA, forge.MergeCommit)
 				}()
 			}
 			wg.Wait()
