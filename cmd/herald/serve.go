@@ -180,7 +180,7 @@ type server struct {
 	// exists.
 	schedule, page http.Handler
 	feed           lateSource
-	ln, adminLn net.Listener
+	ln, adminLn    net.Listener
 	// The scheduler and the queue call rec, the engine unless the tests
 	// give another, which is built last (it rebuilds the scheduler's
 	// entries, and reaching the forge is the slow part of checking the
