@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/content/internal/substr"
 	"github.com/heraldhq/herald/content/prose"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
@@ -192,7 +193,7 @@ func (c *Checker) parse(p *content.Post, s syntax) *doc {
 	d.runs = make([]textRun, 0, len(d.rawRuns)+len(d.rawRuns)/4)
 	for _, r := range d.rawRuns {
 		var locs [][]int
-		if strings.Contains(r.text, "://") || strings.Contains(r.text, "www.") {
+		if strings.Contains(r.text, "://") || substr.Contains(r.text, "www.") {
 			locs = urlRE.FindAllStringIndex(r.text, -1)
 		}
 		if strings.IndexByte(r.text, '@') >= 0 {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 
 	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/content/internal/substr"
 )
 
 // syntax is the template language a site generator runs over a post
@@ -162,7 +163,7 @@ func maskTemplates(body []byte, base int, s syntax) (masked []byte, spans [][2]i
 		generatedDefs = templatedDefRE.Match(body)
 	case syntaxMDX:
 		hasComment := bytes.Contains(body, []byte("{/*"))
-		hasESM := bytes.Contains(body, []byte("import ")) || bytes.Contains(body, []byte("export "))
+		hasESM := substr.ContainsBytes(body, "import ") || substr.ContainsBytes(body, "export ")
 		hasExpr := bytes.IndexByte(body, '{') >= 0
 		if !hasComment && !hasESM && !hasExpr {
 			return body, nil, false

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/heraldhq/herald/content/internal/substr"
 )
 
 // Rule IDs reported in Issue.Rule.
@@ -1562,7 +1564,7 @@ func mentioned(text string, s, e int) bool {
 func indexAll(text, sub string) iter.Seq[int] {
 	return func(yield func(int) bool) {
 		for off := 0; ; {
-			j := strings.Index(text[off:], sub)
+			j := substr.Index(text[off:], sub)
 			if j < 0 || !yield(off+j) {
 				return
 			}
