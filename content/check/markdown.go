@@ -840,13 +840,10 @@ func (r *run) text(d *doc) {
 		r.proseIssues([]textRun{run}, title)
 	}
 	r.proseIssues(d.runs, opts)
-	runs := append(front, d.runs...)
-	// Control characters outside the prose runs.
+	// Control characters outside the prose runs (the front matter's,
+	// then the body's, each in file order).
 	raw := r.post.Raw
-	covered := func(off int) bool {
-		i := sort.Search(len(runs), func(i int) bool { return runs[i].start+len(runs[i].text) > off })
-		return i < len(runs) && runs[i].start <= off
-	}
+	covered := func(off int) bool { return runsCover(front, off) || runsCover(d.runs, off) }
 	for i := 0; i < len(raw); {
 		// Every character of interest starts with 0xD8, 0xE2 or 0xEF:
 		// skip eight ASCII bytes at a time, then look byte by byte.
@@ -881,12 +878,24 @@ func (r *run) text(d *doc) {
 	}
 }
 
+// runsCover reports whether one of runs (in file order, not overlapping)
+// holds the byte at file offset off.
+func runsCover(runs []textRun, off int) bool {
+	i := sort.Search(len(runs), func(i int) bool { return runs[i].start+len(runs[i].text) > off })
+	return i < len(runs) && runs[i].start <= off
+}
+
 // proseIssues runs the text rules over runs (in file order) and reports
 // their issues at their place in the file.
 func (r *run) proseIssues(runs []textRun, opts prose.TextOptions) {
 	const sep = "\n\n"
 	starts := make([]int, len(runs)) // offset of each run in joined
 	var jb strings.Builder
+	size := 0
+	for _, run := range runs {
+		size += len(sep) + len(run.text)
+	}
+	jb.Grow(size)
 	for i, run := range runs {
 		if i > 0 {
 			jb.WriteString(sep)
