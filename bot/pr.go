@@ -39,7 +39,7 @@ type headInfo struct {
 func (h *headInfo) schedulePosts() []publish.Post {
 	out := make([]publish.Post, 0, len(h.posts))
 	for _, p := range h.posts {
-		out = append(out, schedulePost(p))
+		out = append(out, publish.PostOf(p))
 	}
 	return out
 }

@@ -339,23 +339,13 @@ func (b *Bot) branchPosts(ctx context.Context, e *openRepo) (*branchPosts, error
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", p, err)
 		}
-		bp.posts = append(bp.posts, schedulePost(post))
+		bp.posts = append(bp.posts, publish.PostOf(post))
 		if post.URLPath != "" {
 			bp.urls[p] = post.URLPath
 		}
 	}
 	b.branch.put(key, bp)
 	return bp, nil
-}
-
-// schedulePost is the schedule's view of a post.
-func schedulePost(p *content.Post) publish.Post {
-	sp := publish.Post{Path: p.Path, Title: p.Title, PublishAt: p.Date, Draft: p.Draft, ExpiryAt: p.Expiry}
-	if p.DateErr != nil {
-		sp.PublishAt = time.Time{}
-		sp.DateProblem = p.DateErr.Error()
-	}
-	return sp
 }
 
 // publishConfig turns the repository configuration into the schedule's.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/publish"
 )
@@ -13,7 +14,9 @@ import (
 // says how late it is.
 func ExamplePlan() {
 	berlin, _ := time.LoadLocation("Europe/Berlin")
-	post := publish.ResolvePost("blog/2026/03-launch/index.md", "Launch", "2026-03-02 09:00", "", false, berlin)
+	prof, _ := content.ProfileByName("docusaurus")
+	raw := "---\ntitle: Launch\ndate: 2026-03-02 09:00\n---\nWe launched.\n"
+	post := publish.PostOf(content.ParsePost("blog/2026/03-launch/index.md", []byte(raw), prof, berlin))
 	state := publish.State{
 		Config: publish.Config{Location: berlin},
 		PRs: []publish.PR{{

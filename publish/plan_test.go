@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/forge"
 )
 
@@ -31,11 +33,32 @@ func utc(t *testing.T, s string) time.Time {
 	return v
 }
 
+// resolvePost writes a post with these front-matter values (an empty date
+// or expiry is left out) and reads it as production does: content.ParsePost
+// with the Hugo profile, which knows an expiry field, then PostOf.
+func resolvePost(t *testing.T, path, title, date, expiry string, draft bool, loc *time.Location) Post {
+	t.Helper()
+	prof, err := content.ProfileByName("hugo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "---\ntitle: %q\n", title)
+	if date != "" {
+		fmt.Fprintf(&b, "date: %q\n", date)
+	}
+	if expiry != "" {
+		fmt.Fprintf(&b, "expiryDate: %q\n", expiry)
+	}
+	fmt.Fprintf(&b, "draft: %t\n---\nBody.\n", draft)
+	return PostOf(content.ParsePost(path, []byte(b.String()), prof, loc))
+}
+
 // dated resolves a front-matter date value as herald does and fails the test
 // when it has a problem.
 func dated(t *testing.T, path, date string, loc *time.Location) Post {
 	t.Helper()
-	p := ResolvePost(path, "Title of "+path, date, "", false, loc)
+	p := resolvePost(t, path, "Title of "+path, date, "", false, loc)
 	if p.DateProblem != "" {
 		t.Fatalf("%s: unexpected date problem: %s", path, p.DateProblem)
 	}
@@ -369,7 +392,7 @@ func TestPlanMerge(t *testing.T) {
 		},
 		{
 			name: "date removed from the PR: herald's labels go, the status no longer holds the merge",
-			state: State{Config: cfg, PRs: []PR{with(ready(7, ResolvePost("blog/x.md", "X", "", "", false, berlin)), func(p *PR) {
+			state: State{Config: cfg, PRs: []PR{with(ready(7, resolvePost(t, "blog/x.md", "X", "", "", false, berlin)), func(p *PR) {
 				p.Labels = []string{"docs", LabelScheduled, LabelBlocked}
 				p.Status = forge.Status{State: forge.StatusPending, Description: "Scheduled for 2026-03-02 08:00 UTC"}
 			})}},
@@ -382,7 +405,7 @@ func TestPlanMerge(t *testing.T) {
 		},
 		{
 			name:  "a PR with a draft post only is not scheduled",
-			state: State{Config: cfg, PRs: []PR{ready(7, ResolvePost("blog/x.md", "X", "2026-03-01", "", true, berlin))}},
+			state: State{Config: cfg, PRs: []PR{ready(7, resolvePost(t, "blog/x.md", "X", "2026-03-01", "", true, berlin))}},
 			now:   due,
 			want:  nil,
 		},
@@ -473,7 +496,7 @@ func TestPlanDateProblems(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			post := ResolvePost("blog/p.md", "P", tt.date, "", false, tt.loc)
+			post := resolvePost(t, "blog/p.md", "P", tt.date, "", false, tt.loc)
 			if !strings.Contains(post.DateProblem, tt.problem) {
 				t.Fatalf("DateProblem = %q, want it to contain %q", post.DateProblem, tt.problem)
 			}
@@ -523,7 +546,7 @@ func TestPlanDraft(t *testing.T) {
 	t.Parallel()
 	berlin := mustLoad(t, "Europe/Berlin")
 	cfg := Config{Strategy: StrategyDraft, Location: berlin}
-	draft := func(path, date string) Post { return ResolvePost(path, "Title "+path, date, "", true, berlin) }
+	draft := func(path, date string) Post { return resolvePost(t, path, "Title "+path, date, "", true, berlin) }
 	tests := []struct {
 		name  string
 		posts []Post
@@ -563,11 +586,11 @@ func TestPlanDraft(t *testing.T) {
 			posts: []Post{draft("blog/gap.md", "2026-03-29 02:30")},
 			now:   utc(t, "2026-03-30T00:00:00Z"),
 			want: []Action{Blocked{Paths: []string{"blog/gap.md"}, Reasons: []string{
-				`date: "2026-03-29 02:30" does not exist in Europe/Berlin: the clocks skip that hour (daylight saving time); add an offset or pick another time`}}},
+				`"2026-03-29 02:30" does not exist in Europe/Berlin: the clocks skip that hour (daylight saving time); add an offset or pick another time`}}},
 		},
 		{
 			name:  "undated drafts and published posts are left alone",
-			posts: []Post{draft("blog/undated.md", ""), ResolvePost("blog/live.md", "Live", "2026-05-01", "", false, berlin)},
+			posts: []Post{draft("blog/undated.md", ""), resolvePost(t, "blog/live.md", "Live", "2026-05-01", "", false, berlin)},
 			now:   utc(t, "2026-05-02T00:00:00Z"),
 			want:  nil,
 		},
@@ -586,7 +609,7 @@ func TestPlanDraft(t *testing.T) {
 func TestPlanRebuild(t *testing.T) {
 	t.Parallel()
 	ny := mustLoad(t, "America/New_York")
-	post := func(path, date, expiry string) Post { return ResolvePost(path, "T "+path, date, expiry, false, ny) }
+	post := func(path, date, expiry string) Post { return resolvePost(t, path, "T "+path, date, expiry, false, ny) }
 	tests := []struct {
 		name  string
 		state State
@@ -631,7 +654,7 @@ func TestPlanRebuild(t *testing.T) {
 				Config: Config{Strategy: StrategyRebuild, Trigger: TriggerRepositoryDispatch, Location: ny},
 				Posts: []Post{
 					post("content/sale.md", "2026-01-01", "2026-03-08 09:00"),
-					ResolvePost("content/draft.md", "D", "2026-03-08", "", true, ny),
+					resolvePost(t, "content/draft.md", "D", "2026-03-08", "", true, ny),
 				},
 				Done: Done{LastRebuild: utc(t, "2026-03-01T00:00:00Z")},
 			},
@@ -666,7 +689,7 @@ func TestPlanRebuild(t *testing.T) {
 			},
 			now: utc(t, "2026-11-02T00:00:00Z"),
 			want: []Action{Blocked{Paths: []string{"content/fall.md"}, Reasons: []string{
-				`date: "2026-11-01 01:30" occurs twice in America/New_York (daylight saving time ends): it could be 2026-11-01T01:30:00-04:00 or 2026-11-01T01:30:00-05:00; add an offset`}}},
+				`"2026-11-01 01:30" occurs twice in America/New_York (daylight saving time ends): it could be 2026-11-01T01:30:00-04:00 or 2026-11-01T01:30:00-05:00; add an offset`}}},
 		},
 		{
 			name:  "an unknown strategy is reported, nothing published",

@@ -1,41 +1,27 @@
 package publish
 
 import (
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/heraldhq/herald/content"
 )
 
-// ResolvePost builds a Post from front-matter values as written: date and
-// expiry (either may be empty) are resolved with content.ParseDate in loc, the
-// repository's time zone for dates without an offset. A value that cannot be
-// resolved to exactly one instant leaves the time zero and sets DateProblem to
-// the message the author should read, so the post is never published by a
-// guess.
-func ResolvePost(path, title, date, expiry string, draft bool, loc *time.Location) Post {
-	p := Post{Path: path, Title: title, Draft: draft}
-	var problems []error
-	if date != "" {
-		t, err := content.ParseDate(date, loc)
-		if err != nil {
-			problems = append(problems, fmt.Errorf("date: %w", err))
-		} else {
-			p.PublishAt = t
-		}
+// PostOf is the schedule's view of a post read by content.ParsePost: its
+// path, title, draft flag, publish time and expiry. It is the one way from a
+// post's front matter to the schedule, for the bot, the CLI and the tests
+// of Plan alike.
+//
+// The dates are the ones content resolved in the repository's time zone. A
+// publish date that does not name exactly one instant (invalid, or a local
+// time in a daylight-saving gap or overlap) leaves PublishAt zero and sets
+// DateProblem to the message the author should read, so the post is never
+// published by a guess. An expiry content could not read counts as none, as
+// content reads it.
+func PostOf(p *content.Post) Post {
+	sp := Post{Path: p.Path, Title: p.Title, PublishAt: p.Date, Draft: p.Draft, ExpiryAt: p.Expiry}
+	if p.DateErr != nil {
+		sp.PublishAt = time.Time{}
+		sp.DateProblem = p.DateErr.Error()
 	}
-	if expiry != "" {
-		t, err := content.ParseDate(expiry, loc)
-		if err != nil {
-			problems = append(problems, fmt.Errorf("expiry date: %w", err))
-		} else {
-			p.ExpiryAt = t
-		}
-	}
-	if err := errors.Join(problems...); err != nil {
-		p.PublishAt, p.ExpiryAt = time.Time{}, time.Time{}
-		p.DateProblem = err.Error()
-	}
-	return p
+	return sp
 }

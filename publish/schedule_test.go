@@ -12,7 +12,7 @@ func TestUpcoming(t *testing.T) {
 	t.Parallel()
 	berlin := mustLoad(t, "Europe/Berlin")
 	now := utc(t, "2026-03-10T12:00:00Z")
-	gap := ResolvePost("blog/gap.md", "Gap", "2026-03-29 02:30", "", false, berlin)
+	gap := resolvePost(t, "blog/gap.md", "Gap", "2026-03-29 02:30", "", false, berlin)
 	tests := []struct {
 		name  string
 		state State
@@ -47,10 +47,10 @@ func TestUpcoming(t *testing.T) {
 			state: State{
 				Config: Config{Strategy: StrategyDraft, Location: berlin},
 				Posts: []Post{
-					ResolvePost("blog/next.md", "Next", "2026-03-11", "", true, berlin),
-					ResolvePost("blog/due.md", "Due", "2026-03-10", "", true, berlin),
-					ResolvePost("blog/stale.md", "Stale", "2026-01-10", "", true, berlin),
-					ResolvePost("blog/undated.md", "Undated", "", "", true, berlin),
+					resolvePost(t, "blog/next.md", "Next", "2026-03-11", "", true, berlin),
+					resolvePost(t, "blog/due.md", "Due", "2026-03-10", "", true, berlin),
+					resolvePost(t, "blog/stale.md", "Stale", "2026-01-10", "", true, berlin),
+					resolvePost(t, "blog/undated.md", "Undated", "", "", true, berlin),
 				},
 			},
 			want: []Item{
@@ -64,8 +64,8 @@ func TestUpcoming(t *testing.T) {
 			state: State{
 				Config: Config{Strategy: StrategyRebuild, Location: berlin},
 				Posts: []Post{
-					ResolvePost("content/a.md", "A", "2026-03-09", "2026-03-20", false, berlin),
-					ResolvePost("content/b.md", "B", "2026-03-10 10:00", "", false, berlin),
+					resolvePost(t, "content/a.md", "A", "2026-03-09", "2026-03-20", false, berlin),
+					resolvePost(t, "content/b.md", "B", "2026-03-10 10:00", "", false, berlin),
 				},
 				Done: Done{LastRebuild: utc(t, "2026-03-09T06:00:00Z")},
 			},

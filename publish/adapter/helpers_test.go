@@ -82,12 +82,7 @@ func draftState(t *testing.T, m *gitrepo.Mirror, prof *content.Profile) publish.
 		if err != nil {
 			return err
 		}
-		cp := content.ParsePost(p, raw, prof, time.UTC)
-		post := publish.Post{Path: p, Title: cp.Title, PublishAt: cp.Date, Draft: cp.Draft}
-		if cp.DateErr != nil {
-			post.PublishAt, post.DateProblem = time.Time{}, cp.DateErr.Error()
-		}
-		s.Posts = append(s.Posts, post)
+		s.Posts = append(s.Posts, publish.PostOf(content.ParsePost(p, raw, prof, time.UTC)))
 		return nil
 	})
 	if err != nil {
