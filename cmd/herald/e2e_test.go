@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -23,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/internal/demo"
 	"github.com/heraldhq/herald/internal/fakegithub"
 	"github.com/heraldhq/herald/internal/gittest"
 	"github.com/heraldhq/herald/webhook"
@@ -225,20 +227,19 @@ func (p *proc) deliver(event string, body []byte) {
 // by config when given.
 func siteFiles(config string, dates map[string]string) map[string]string {
 	files := map[string]string{}
-	err := filepath.WalkDir("demosite", func(p string, d os.DirEntry, err error) error {
+	err := fs.WalkDir(demo.Site(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := os.ReadFile(p)
-		rel := filepath.ToSlash(strings.TrimPrefix(p, "demosite"+string(filepath.Separator)))
-		files[rel] = string(b)
+		b, err := fs.ReadFile(demo.Site(), p)
+		files[p] = string(b)
 		return err
 	})
 	if err != nil {
-		panic(err) // the example site is part of the package
+		panic(err) // the example site is embedded
 	}
 	for p, v := range dates {
-		files[p] = dateLine.ReplaceAllString(files[p], "date: "+v)
+		files[p] = demo.DateLine.ReplaceAllString(files[p], "date: "+v)
 	}
 	if config != "" {
 		files[".herald.yml"] = config
@@ -522,7 +523,7 @@ func newGHWorld(t *testing.T, mode string, due time.Time) *ghWorld {
 	delete(base, postPath)
 	w := &ghWorld{repo: srv.NewRepo(name, base)}
 	baseSHA := w.repo.Ref("refs/heads/main")
-	w.head = w.repo.CreatePullRef(5, baseSHA, map[string]string{postPath: dateLine.ReplaceAllString(post, "date: "+rfc(due))})
+	w.head = w.repo.CreatePullRef(5, baseSHA, map[string]string{postPath: demo.DateLine.ReplaceAllString(post, "date: "+rfc(due))})
 	w.repo.SetRef("refs/heads/release", w.head)
 
 	w.fake = fakegithub.New(t, fakegithub.Options{OnMerge: func(_ string, _ int, sha string) (string, error) {
