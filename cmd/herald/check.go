@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -25,170 +24,157 @@ names. Exit status: 0 when no finding is an error, 1 when one is, 2 for
 usage or I/O errors.
 `
 
+// checkRun is one herald check: its settings, then what it read.
+type checkRun struct {
+	root, only     string // the site's folder; the one post PATH named
+	diff, format   string
+	color, cfgFile string
+	fix            bool
+	opts           []content.LoadOption
+	stdout, stderr io.Writer
+	site           *content.Site
+	changed, moved []string // the posts --diff changed, and moved only
+	cleanup        func()
+	findings       []check.Finding
+}
+
+// errUsage is a usage error already reported.
+var errUsage = errors.New("usage")
+
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c := &checkRun{stdout: stdout, stderr: stderr, cleanup: func() {}}
+	defer func() { c.cleanup() }()
+	err := c.parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err == nil {
+		err = c.load(ctx)
+	}
+	if err == nil {
+		err = c.check(ctx)
+	}
+	if err == nil {
+		err = c.report()
+	}
+	switch {
+	case errors.Is(err, errUsage):
+		return exitUsage
+	case err != nil:
+		fmt.Fprintf(stderr, "herald check: %v\n", err)
+		return exitUsage
+	case check.HasErrors(c.findings):
+		return exitFindings
+	}
+	return exitOK
+}
+
+// parse reads the command line, flags before or after PATH.
+func (c *checkRun) parse(args []string) error {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	fl.Usage = func() { fmt.Fprint(stderr, checkUsage); fl.PrintDefaults() }
-	diff := fl.String("diff", "", "check only the posts changed between two commits of the repository at PATH (BASE..HEAD, or BASE...HEAD from their merge base), read from git")
-	format := fl.String("format", "text", "output format: text, json, sarif or github")
-	fix := fl.Bool("fix", false, "apply the safe fixes in place and report what changed")
-	cfgFile := fl.String("config", "", "read the configuration from FILE instead of PATH/.herald.yml")
-	color := fl.String("color", "auto", "colour the text output: auto, always or never")
-	// Allow flags after the path: herald check site --format json.
+	fl.SetOutput(c.stderr)
+	fl.Usage = func() { fmt.Fprint(c.stderr, checkUsage); fl.PrintDefaults() }
+	fl.StringVar(&c.diff, "diff", "", "check only the posts changed between two commits of the repository at PATH (BASE..HEAD, or BASE...HEAD from their merge base), read from git")
+	fl.StringVar(&c.format, "format", "text", "output format: text, json, sarif or github")
+	fl.BoolVar(&c.fix, "fix", false, "apply the safe fixes in place and report what changed")
+	fl.StringVar(&c.cfgFile, "config", "", "read the configuration from FILE instead of PATH/.herald.yml")
+	fl.StringVar(&c.color, "color", "auto", "colour the text output: auto, always or never")
 	var positional []string
-	rest := args
-	for {
+	for rest := args; ; rest = fl.Args()[1:] {
 		if err := fl.Parse(rest); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return exitOK
+				return err
 			}
-			return exitUsage
+			return errUsage
 		}
 		if fl.NArg() == 0 {
 			break
 		}
 		positional = append(positional, fl.Arg(0))
-		rest = fl.Args()[1:]
 	}
-	if len(positional) > 1 {
-		fmt.Fprintf(stderr, "herald check: one PATH expected, got %d\n", len(positional))
-		return exitUsage
-	}
-	root := "."
-	if len(positional) == 1 {
-		root = positional[0]
-	}
-	if !slices.Contains(check.Formats(), *format) {
-		fmt.Fprintf(stderr, "herald check: unknown format %q (text, json, sarif or github)\n", *format)
-		return exitUsage
-	}
-	if *fix && *diff != "" {
-		fmt.Fprintln(stderr, "herald check: --fix works on the working tree and cannot be combined with --diff")
-		return exitUsage
-	}
-	// PATH may be one post: check it within its repository.
-	var only string
-	if fi, err := os.Stat(root); err != nil {
-		fmt.Fprintf(stderr, "herald check: %v\n", err)
-		return exitUsage
-	} else if !fi.IsDir() {
-		if *diff != "" {
-			fmt.Fprintln(stderr, "herald check: --diff takes the repository folder as PATH, not a file")
-			return exitUsage
-		}
-		repo, rel, err := content.FindSiteRoot(root)
-		if err != nil {
-			fmt.Fprintf(stderr, "herald check: %v\n", err)
-			return exitUsage
-		}
-		root, only = repo, rel
-	}
-
-	var opts []content.LoadOption
-	if *cfgFile != "" {
-		src, err := os.ReadFile(*cfgFile)
-		if err != nil {
-			fmt.Fprintf(stderr, "herald check: read config: %v\n", err)
-			return exitUsage
-		}
-		opts = append(opts, content.WithConfig(*cfgFile, src))
-	}
-
-	var fsys fs.FS = os.DirFS(root)
-	var changed, moved []string
-	if *diff != "" {
-		r, err := gitrepo.ReadRange(ctx, root, *diff)
-		if err != nil {
-			fmt.Fprintf(stderr, "herald check: --diff %s: %v\n", *diff, err)
-			return exitUsage
-		}
-		defer r.Close()
-		fsys, changed, moved = r.Files, r.Changed, r.Moved
-	}
-	site, err := content.LoadSite(ctx, fsys, opts...)
-	if err != nil {
-		fmt.Fprintf(stderr, "herald check: load %s: %v\n", root, err)
-		return exitUsage
-	}
-	checkSite := func(site *content.Site) ([]check.Finding, error) {
-		checker := check.New(site.Config)
-		switch {
-		case only != "":
-			post, err := site.ReadPost(ctx, only)
-			if err != nil {
-				return nil, err
-			}
-			out := append(checker.ConfigFindings(site), checker.Check(ctx, site, post)...)
-			check.SortFindings(out)
-			return out, nil
-		case *diff != "":
-			// Posts only moved are not new: no date-backdated for them.
-			return checker.CheckChange(ctx, site, changed, moved)
-		}
-		return checker.CheckSite(ctx, site)
-	}
-	findings, err := checkSite(site)
-	if err != nil {
-		fmt.Fprintf(stderr, "herald check: %v\n", err)
-		return exitUsage
-	}
-	if *fix {
-		findings, err = applyFixes(ctx, root, opts, checkSite, findings, stderr)
-		if err != nil {
-			fmt.Fprintf(stderr, "herald check: --fix: %v\n", err)
-			return exitUsage
-		}
-	}
-	// SARIF and workflow commands name files from the top of the Git
-	// repository, where GitHub looks for them, also when PATH is a folder
-	// inside it.
-	out := findings
-	if *format == "sarif" || *format == "github" {
-		if prefix := content.RepoPrefix(root); prefix != "" {
-			out = make([]check.Finding, len(findings))
-			for i, f := range findings {
-				f.Path = prefix + "/" + f.Path
-				out[i] = f
-			}
-		}
-	}
-	if err := check.WriteReport(stdout, *format, out, check.ReportOptions{Color: useColor(*color, stdout), Version: version}); err != nil {
-		fmt.Fprintf(stderr, "herald check: write: %v\n", err)
-		return exitUsage
-	}
-	posts := len(site.Posts)
 	switch {
-	case only != "":
-		posts = 1
-	case *diff != "":
-		posts = 0 // the posts the diff changed
-		for _, p := range append(changed, moved...) {
-			if site.IsPost(p) && site.HasFile(p) {
-				posts++
-			}
+	case len(positional) > 1:
+		return fmt.Errorf("one PATH expected, got %d", len(positional))
+	case !slices.Contains(check.Formats(), c.format):
+		return fmt.Errorf("unknown format %q (text, json, sarif or github)", c.format)
+	case c.fix && c.diff != "":
+		return errors.New("--fix works on the working tree and cannot be combined with --diff")
+	}
+	c.root = "."
+	if len(positional) == 1 {
+		c.root = positional[0]
+	}
+	return nil
+}
+
+// load finds the site (PATH may be one post: it is checked within its
+// repository) and loads it, at --diff's head when given.
+func (c *checkRun) load(ctx context.Context) error {
+	fi, err := os.Stat(c.root)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		if c.diff != "" {
+			return errors.New("--diff takes the repository folder as PATH, not a file")
+		}
+		if c.root, c.only, err = content.FindSiteRoot(c.root); err != nil {
+			return err
 		}
 	}
-	if posts == 0 && *diff == "" {
-		// A wrong path or an unknown layout must not pass CI as a clean site.
-		fmt.Fprintf(stderr, "herald check: no posts found: the %s profile (%s) looks for %s; "+
-			"point herald check at the site's folder, or set content: in %s\n",
-			site.Profile.Name, profileSource(site), strings.Join(site.ContentGlobs(), ", "), content.ConfigFile)
-		return exitUsage
+	if c.cfgFile != "" {
+		src, err := os.ReadFile(c.cfgFile)
+		if err != nil {
+			return fmt.Errorf("read config: %v", err)
+		}
+		c.opts = append(c.opts, content.WithConfig(c.cfgFile, src))
 	}
-	if *format == "text" {
-		switch {
-		case posts == 0:
-			fmt.Fprintf(stderr, "herald check: %s changes no posts\n", *diff)
-		case len(findings) == 0:
-			fmt.Fprintf(stderr, "herald check: %s, no findings\n", plural(posts, "post"))
-		default:
-			fmt.Fprintf(stderr, "herald check: %s\n", summary(findings, posts))
+	var fsys fs.FS = os.DirFS(c.root)
+	if c.diff != "" {
+		r, err := gitrepo.ReadRange(ctx, c.root, c.diff)
+		if err != nil {
+			return fmt.Errorf("--diff %s: %v", c.diff, err)
+		}
+		c.cleanup = func() { r.Close() }
+		fsys, c.changed, c.moved = r.Files, r.Changed, r.Moved
+	}
+	if c.site, err = content.LoadSite(ctx, fsys, c.opts...); err != nil {
+		return fmt.Errorf("load %s: %v", c.root, err)
+	}
+	return nil
+}
+
+// check checks the site, and with --fix applies the safe fixes.
+func (c *checkRun) check(ctx context.Context) error {
+	var err error
+	if c.findings, err = c.checkSite(ctx, c.site); err != nil {
+		return err
+	}
+	if c.fix {
+		if err := c.applyFixes(ctx); err != nil {
+			return fmt.Errorf("--fix: %v", err)
 		}
 	}
-	if check.HasErrors(findings) {
-		return exitFindings
+	return nil
+}
+
+// checkSite checks the one post, the posts --diff changed, or every post.
+func (c *checkRun) checkSite(ctx context.Context, site *content.Site) ([]check.Finding, error) {
+	checker := check.New(site.Config)
+	switch {
+	case c.only != "":
+		post, err := site.ReadPost(ctx, c.only)
+		if err != nil {
+			return nil, err
+		}
+		out := append(checker.ConfigFindings(site), checker.Check(ctx, site, post)...)
+		check.SortFindings(out)
+		return out, nil
+	case c.diff != "":
+		// Posts only moved are not new: no date-backdated for them.
+		return checker.CheckChange(ctx, site, c.changed, c.moved)
 	}
-	return exitOK
+	return checker.CheckSite(ctx, site)
 }
 
 // maxFixPasses bounds the rounds of --fix: a fix may only show once
@@ -196,89 +182,91 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 // it overlaps one applied in the same round.
 const maxFixPasses = 5
 
-// applyFixes writes the safe fixes into the files under root, checks the
-// fixed files again, and repeats while fixes remain (at most maxFixPasses
-// rounds); it returns the findings that remain. opts are the options the
-// site was first loaded with.
-func applyFixes(ctx context.Context, root string, opts []content.LoadOption, recheck func(*content.Site) ([]check.Finding, error), findings []check.Finding, stderr io.Writer) ([]check.Finding, error) {
+// applyFixes writes the safe fixes into the files, checks the fixed files
+// again, and repeats while fixes remain (at most maxFixPasses rounds),
+// keeping the findings that remain.
+func (c *checkRun) applyFixes(ctx context.Context) error {
 	for range maxFixPasses {
-		n, err := applyFixPass(root, findings, stderr)
+		fixed, err := check.FixFiles(c.root, c.findings)
+		n := 0
+		for _, ff := range fixed {
+			if ff.NotRegular {
+				fmt.Fprintf(c.stderr, "%s: not a regular file; fixes not applied\n", ff.Path)
+			}
+			for _, f := range ff.Applied {
+				fmt.Fprintf(c.stderr, "fixed %s:%d:%d: %s: %s\n", f.Path, f.Line, f.Column, f.Rule, f.Fix.Description)
+			}
+			n += len(ff.Applied)
+		}
 		if err != nil || n == 0 {
-			return findings, err
+			return err
 		}
 		// Re-check from disk: what is left is what the author still has to do.
-		site, err := content.LoadSite(ctx, os.DirFS(root), opts...)
+		site, err := content.LoadSite(ctx, os.DirFS(c.root), c.opts...)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if findings, err = recheck(site); err != nil {
-			return nil, err
+		if c.findings, err = c.checkSite(ctx, site); err != nil {
+			return err
 		}
 	}
-	return findings, nil
+	return nil
 }
 
-// applyFixPass writes the safe fixes of findings into the files under root
-// and returns how many it applied.
-func applyFixPass(root string, findings []check.Finding, stderr io.Writer) (int, error) {
-	total := 0
-	byPath := map[string][]check.Finding{}
-	var order []string
-	for _, f := range findings {
-		if f.Fix == nil {
-			continue
+// report writes the findings and the summary line.
+func (c *checkRun) report() error {
+	// SARIF and workflow commands name files from the top of the Git
+	// repository, where GitHub looks for them, also when PATH is a folder
+	// inside it.
+	out := c.findings
+	if c.format == check.FormatSARIF || c.format == check.FormatGitHub {
+		if prefix := content.RepoPrefix(c.root); prefix != "" {
+			out = make([]check.Finding, len(c.findings))
+			for i, f := range c.findings {
+				f.Path = prefix + "/" + f.Path
+				out[i] = f
+			}
 		}
-		if _, ok := byPath[f.Path]; !ok {
-			order = append(order, f.Path)
-		}
-		byPath[f.Path] = append(byPath[f.Path], f)
 	}
-	for _, p := range order {
-		name := filepath.Join(root, filepath.FromSlash(p))
-		fi, err := os.Lstat(name)
-		if err != nil {
-			return total, err
-		}
-		if !fi.Mode().IsRegular() {
-			fmt.Fprintf(stderr, "%s: not a regular file; fixes not applied\n", p)
-			continue
-		}
-		src, err := os.ReadFile(name)
-		if err != nil {
-			return total, err
-		}
-		out, applied := check.ApplyFixes(src, byPath[p])
-		if len(applied) == 0 {
-			continue
-		}
-		// Write next to the file and rename, so a crash never leaves half a post.
-		tmp, err := os.CreateTemp(filepath.Dir(name), ".herald-fix-*")
-		if err != nil {
-			return total, err
-		}
-		if _, err := tmp.Write(out); err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			return total, fmt.Errorf("write %s: %w", p, err)
-		}
-		if err := tmp.Close(); err != nil {
-			os.Remove(tmp.Name())
-			return total, fmt.Errorf("write %s: %w", p, err)
-		}
-		if err := os.Chmod(tmp.Name(), fi.Mode().Perm()); err != nil {
-			os.Remove(tmp.Name())
-			return total, err
-		}
-		if err := os.Rename(tmp.Name(), name); err != nil {
-			os.Remove(tmp.Name())
-			return total, fmt.Errorf("replace %s: %w", p, err)
-		}
-		for _, f := range applied {
-			fmt.Fprintf(stderr, "fixed %s:%d:%d: %s: %s\n", f.Path, f.Line, f.Column, f.Rule, f.Fix.Description)
-		}
-		total += len(applied)
+	if err := check.WriteReport(c.stdout, c.format, out, check.ReportOptions{Color: useColor(c.color, c.stdout), Version: version}); err != nil {
+		return fmt.Errorf("write: %v", err)
 	}
-	return total, nil
+	posts := c.posts()
+	if posts == 0 && c.diff == "" {
+		// A wrong path or an unknown layout must not pass CI as a clean site.
+		site := c.site
+		return fmt.Errorf("no posts found: the %s profile (%s) looks for %s; "+
+			"point herald check at the site's folder, or set content: in %s",
+			site.Profile.Name, profileSource(site), strings.Join(site.ContentGlobs(), ", "), content.ConfigFile)
+	}
+	if c.format == check.FormatText {
+		switch {
+		case posts == 0:
+			fmt.Fprintf(c.stderr, "herald check: %s changes no posts\n", c.diff)
+		case len(c.findings) == 0:
+			fmt.Fprintf(c.stderr, "herald check: %s, no findings\n", plural(posts, "post"))
+		default:
+			fmt.Fprintf(c.stderr, "herald check: %s\n", summary(c.findings, posts))
+		}
+	}
+	return nil
+}
+
+// posts counts the posts checked: the one, those --diff changed, or all.
+func (c *checkRun) posts() int {
+	switch {
+	case c.only != "":
+		return 1
+	case c.diff != "":
+		n := 0
+		for _, p := range append(c.changed, c.moved...) {
+			if c.site.IsPost(p) && c.site.HasFile(p) {
+				n++
+			}
+		}
+		return n
+	}
+	return len(c.site.Posts)
 }
 
 // summary counts findings by severity: "2 errors, 1 warning in 1 of 3 posts".

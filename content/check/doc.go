@@ -11,5 +11,8 @@
 //
 // Check is a pure function of the site and the post: it does no I/O of its
 // own beyond reading the site's fs.FS, never writes files (ApplyFixes
-// returns new bytes), and refuses to fetch external links.
+// returns new bytes), and refuses to fetch external links. Two edges do I/O
+// for herald check: FixFiles writes the safe fixes into a folder on disk
+// (--fix), and WriteReport writes findings as text, JSON, SARIF or GitHub
+// workflow commands.
 package check
