@@ -65,30 +65,10 @@ type (
 // and cfg the schedule's configuration: the scheduled label is a merge
 // strategy's, since only that strategy publishes pull requests.
 func (b *Bot) checkPR(ctx context.Context, w feedbackWriter, e *openRepo, log *slog.Logger, p forge.PullRequest, h *headInfo, run *forge.CheckRun, summary string, commented bool, cfg publish.Config) (int, error) {
-	site, err := b.siteOf(ctx, e, h)
+	findings, err := b.findingsOf(ctx, e, h, b.now)
 	if err != nil {
 		return 0, err
 	}
-	checker := check.New(site.Config, check.WithNow(b.now))
-	if b.indexSize > 0 {
-		idx, err := b.indexFor(ctx, e, h.mergeBase)
-		if err != nil {
-			return 0, err
-		}
-		checker.UseIndex(site, idx)
-	}
-	// A post only moved is not a new one: it is checked without
-	// date-backdated.
-	findings, err := checker.CheckChange(ctx, site, h.changed, h.moved)
-	if err != nil {
-		return 0, fmt.Errorf("check posts: %w", err)
-	}
-	// A defect of the configuration or a registry is reported on the pull
-	// request that changes the file, not on every pull request after it.
-	findings = slices.DeleteFunc(findings, func(f check.Finding) bool {
-		_, found := slices.BinarySearch(h.changed, f.Path)
-		return !found
-	})
 	b.metrics.ObserveCheck("pull_request", findings)
 	e.noteErrors(p.Number, findings)
 	now := b.now()
@@ -132,6 +112,36 @@ func (b *Bot) checkPR(ctx context.Context, w feedbackWriter, e *openRepo, log *s
 	log.Info("pull request checked", "sha", p.HeadSHA, "posts", len(h.posts), "errors", rep.Errors,
 		"warnings", rep.Warnings, "notes", rep.Notices, "suggestions", len(suggested))
 	return rep.Errors, nil
+}
+
+// findingsOf checks the posts a pull request changes at its head, with the
+// clock now (date rules read it), and returns the findings on its changed
+// files.
+func (b *Bot) findingsOf(ctx context.Context, e *openRepo, h *headInfo, now func() time.Time) ([]check.Finding, error) {
+	site, err := b.siteOf(ctx, e, h)
+	if err != nil {
+		return nil, err
+	}
+	checker := check.New(site.Config, check.WithNow(now))
+	if b.indexSize > 0 {
+		idx, err := b.indexFor(ctx, e, h.mergeBase)
+		if err != nil {
+			return nil, err
+		}
+		checker.UseIndex(site, idx)
+	}
+	// A post only moved is not a new one: it is checked without
+	// date-backdated.
+	findings, err := checker.CheckChange(ctx, site, h.changed, h.moved)
+	if err != nil {
+		return nil, fmt.Errorf("check posts: %w", err)
+	}
+	// A defect of the configuration or a registry is reported on the pull
+	// request that changes the file, not on every pull request after it.
+	return slices.DeleteFunc(findings, func(f check.Finding) bool {
+		_, found := slices.BinarySearch(h.changed, f.Path)
+		return !found
+	}), nil
 }
 
 // scheduledLater reports whether a post is dated in the future.

@@ -231,6 +231,7 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Tar
 		}
 		if o.Status == publish.OutcomeDone {
 			b.afterPublish(e, o.Action)
+			b.sayPublished(ctx, e, o.Action)
 		}
 		switch o.Status {
 		case publish.OutcomeFailed:

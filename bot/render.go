@@ -103,6 +103,9 @@ type postView struct {
 	// Errors counts the post's error-level findings: it is not published
 	// until they are fixed.
 	Errors int
+	// Published says, once herald published the post, when and how late:
+	// "published 2026-12-03 18:00 UTC, 0.4 s after its time".
+	Published string
 }
 
 // Blocked says what keeps the post from going live at its date.

@@ -159,3 +159,34 @@ func indexOf(s, sub string) int {
 	}
 	return -1
 }
+
+// TestSummaryOfAPublishedPost: a post herald published reads when it went
+// out and how late, in place of when it goes live.
+func TestSummaryOfAPublishedPost(t *testing.T) {
+	site, paths := fixtureSite(t, func(s string) string { return s })
+	post, err := site.ReadPost(context.Background(), paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := post.Date
+	for _, tc := range []struct {
+		name string
+		at   time.Time
+		want string
+	}{
+		{"on time", due.Add(400 * time.Millisecond), "published 2026-02-03 09:00 UTC (10:00 CET, Europe/Berlin), 0.4 s after its time"},
+		{"caught up after an outage", due.Add(2*time.Hour + 13*time.Minute), "published 2026-02-03 11:13 UTC (12:13 CET, Europe/Berlin), 2h13m after its time"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := newReport("0123456789abcdef0123456789abcdef01234567", []*content.Post{post}, site.Location(), nil, nil, due)
+			rep.Posts[0].Published = publishedText(tc.at, due, site.Location())
+			got, err := render("summary.md.tmpl", rep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(got, "| "+tc.want+" |") || strings.Contains(got, "goes live in") || strings.Contains(got, "due now") {
+				t.Errorf("summary lacks %q:\n%s", tc.want, got)
+			}
+		})
+	}
+}
