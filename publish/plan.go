@@ -52,8 +52,18 @@ func (c Config) withDefaults() Config {
 // gives the same actions in the same order (pull requests by number, posts by
 // path, a Wake last).
 func Plan(s State, now time.Time) []Action {
-	c := s.Config.withDefaults()
-	p := planner{c: c, now: now}
+	p := planner{c: s.Config.withDefaults(), now: now}
+	p.run(s)
+	return p.acts
+}
+
+// run makes Plan's decisions on s. Every decision about a publication is
+// also recorded as an Item when the planner lists (Upcoming), so the
+// schedule people read and the actions herald takes come from the same
+// case analysis.
+func (p *planner) run(s State) {
+	c := p.c
+	posts := sortedPosts(s.Posts)
 	switch c.Strategy {
 	case StrategyMerge:
 		prs := slices.Clone(s.PRs)
@@ -62,16 +72,18 @@ func Plan(s State, now time.Time) []Action {
 			p.pr(pr)
 		}
 	case StrategyDraft:
-		p.drafts(sortedPosts(s.Posts))
+		p.drafts(posts)
 	case StrategyRebuild:
 	default:
 		p.add(Blocked{Reasons: []string{fmt.Sprintf("unknown publish strategy %q (want merge, draft or rebuild); nothing is published", c.Strategy)}})
 	}
-	p.rebuild(sortedPosts(s.Posts), s.Done.LastRebuild)
+	if c.Strategy != StrategyRebuild {
+		p.published(posts)
+	}
+	p.rebuild(posts, s.Done.LastRebuild)
 	if !p.wake.IsZero() {
 		p.add(Wake{At: p.wake})
 	}
-	return p.acts
 }
 
 type planner struct {
@@ -79,9 +91,29 @@ type planner struct {
 	now  time.Time
 	acts []Action
 	wake time.Time
+	// list makes the planner record items (Upcoming); Plan leaves it off.
+	list  bool
+	items []Item
 }
 
-func (p *planner) add(a ...Action) { p.acts = append(p.acts, a...) }
+// add records actions; when listing, only the items count.
+func (p *planner) add(a ...Action) {
+	if !p.list {
+		p.acts = append(p.acts, a...)
+	}
+}
+
+// item records one publication's place on the schedule when listing.
+func (p *planner) item(it Item) {
+	if !p.list {
+		return
+	}
+	it.Strategy = p.c.Strategy
+	if it.Cause == "" {
+		it.Cause = CausePublish
+	}
+	p.items = append(p.items, it)
+}
 
 // wakeAt records t as a candidate for the next Wake.
 func (p *planner) wakeAt(t time.Time) {
@@ -121,6 +153,7 @@ type blocker struct {
 type prDue struct {
 	at       time.Time
 	paths    []string
+	dated    []Post
 	problems []Post
 }
 
@@ -134,6 +167,7 @@ func scheduleOf(posts []Post) prDue {
 			continue
 		default:
 			d.paths = append(d.paths, post.Path)
+			d.dated = append(d.dated, post)
 			if post.PublishAt.After(d.at) {
 				d.at = post.PublishAt
 			}
@@ -193,6 +227,7 @@ func (p *planner) pr(pr PR) {
 		p.removeLabel(pr, LabelBlocked)
 		p.setStatus(pr, forge.StatusPending, "Scheduled for "+formatUTC(d.at))
 		p.wakeAt(d.at)
+		p.itemsOf(pr, d, ItemScheduled, "")
 		return
 	}
 
@@ -201,6 +236,7 @@ func (p *planner) pr(pr PR) {
 		p.removeLabel(pr, LabelBlocked)
 		p.setStatus(pr, forge.StatusSuccess, "Due "+formatUTC(d.at)+"; publishing")
 		p.add(Merge{PR: pr.Number, HeadSHA: pr.HeadSHA, Method: p.c.MergeMethod, Paths: d.paths, Due: d.at, Late: p.late(d.at)})
+		p.itemsOf(pr, d, ItemLate, "")
 		return
 	}
 
@@ -220,7 +256,15 @@ func (p *planner) pr(pr PR) {
 		p.comment(pr, BlockerCommentKey, p.blockerBody(d.at, lasting))
 	}
 	p.setStatus(pr, forge.StatusPending, "Due "+formatUTC(d.at)+"; waiting: "+strings.Join(shorts, ", "))
+	p.itemsOf(pr, d, ItemBlocked, strings.Join(longs, " "))
 	p.add(Blocked{PR: pr.Number, Paths: d.paths, Due: d.at, Reasons: longs})
+}
+
+// itemsOf lists the dated posts of a pull request, which go out together.
+func (p *planner) itemsOf(pr PR, d prDue, status ItemStatus, reason string) {
+	for _, post := range d.dated {
+		p.item(Item{Path: post.Path, Title: post.Title, PR: pr.Number, At: d.at, Status: status, Reason: reason})
+	}
 }
 
 // dateProblems plans a pull request with a post whose date is broken: it is
@@ -229,6 +273,7 @@ func (p *planner) dateProblems(pr PR, d prDue) {
 	var reasons []string
 	for _, post := range d.problems {
 		reasons = append(reasons, fmt.Sprintf("`%s`: %s", post.Path, post.DateProblem))
+		p.item(Item{Path: post.Path, Title: post.Title, PR: pr.Number, Status: ItemBlocked, Reason: post.DateProblem})
 	}
 	p.removeLabel(pr, LabelScheduled)
 	p.setLabel(pr, LabelBlocked)
@@ -376,16 +421,40 @@ func (p *planner) drafts(posts []Post) {
 		switch {
 		case post.DateProblem != "":
 			p.add(Blocked{Paths: []string{post.Path}, Reasons: []string{post.DateProblem}})
+			p.item(Item{Path: post.Path, Title: post.Title, Status: ItemBlocked, Reason: post.DateProblem})
 		case post.PublishAt.IsZero():
 			// An undated draft stays a draft.
 		case p.now.Before(post.PublishAt):
 			p.wakeAt(post.PublishAt)
+			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemScheduled})
 		case p.now.Sub(post.PublishAt) > p.c.CatchUp:
 			p.add(Blocked{Paths: []string{post.Path}, Due: post.PublishAt, Reasons: []string{fmt.Sprintf(
 				"It fell due %s, more than %s ago; herald only catches up on the last %s. Set a new date to publish it.",
 				formatUTC(post.PublishAt), HumanDuration(p.c.CatchUp), HumanDuration(p.c.CatchUp))}})
+			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemBlocked,
+				Reason: "It fell due more than " + HumanDuration(p.c.CatchUp) + " ago; set a new date to publish it."})
 		default:
 			p.add(CommitDraftFlip{Path: post.Path, Title: post.Title, Due: post.PublishAt, Late: p.late(post.PublishAt)})
+			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemLate})
+		}
+	}
+}
+
+// published lists the dated posts on the default branch that are out (or,
+// dated ahead, out as far as herald is concerned: the generator decides)
+// within the catch-up window, under every strategy but StrategyRebuild,
+// where rebuild decides. Nothing is done about them, so only Upcoming sees
+// them.
+func (p *planner) published(posts []Post) {
+	if !p.list {
+		return
+	}
+	for _, post := range posts {
+		if post.Draft || post.DateProblem != "" || post.PublishAt.IsZero() {
+			continue
+		}
+		if p.now.Sub(post.PublishAt) <= p.c.CatchUp {
+			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemPublished})
 		}
 	}
 }
@@ -403,10 +472,15 @@ func (p *planner) rebuild(posts []Post, last time.Time) {
 		case at.IsZero():
 		case p.now.Before(at):
 			p.wakeAt(at)
-		case !at.After(last), p.now.Sub(at) > p.c.CatchUp:
-			// Covered by the last rebuild, or history.
+			p.item(Item{Path: post.Path, Title: post.Title, Cause: cause, At: at, Status: ItemScheduled})
+		case p.now.Sub(at) > p.c.CatchUp:
+			// History.
+		case !at.After(last):
+			// Covered by the last rebuild.
+			p.item(Item{Path: post.Path, Title: post.Title, Cause: cause, At: at, Status: ItemPublished})
 		default:
 			items = append(items, RebuildItem{Path: post.Path, Title: post.Title, Cause: cause, Due: at, Late: p.late(at)})
+			p.item(Item{Path: post.Path, Title: post.Title, Cause: cause, At: at, Status: ItemLate})
 		}
 	}
 	for _, post := range posts {
@@ -416,6 +490,7 @@ func (p *planner) rebuild(posts []Post, last time.Time) {
 		if post.DateProblem != "" {
 			if p.c.Strategy == StrategyRebuild {
 				p.add(Blocked{Paths: []string{post.Path}, Reasons: []string{post.DateProblem}})
+				p.item(Item{Path: post.Path, Title: post.Title, Status: ItemBlocked, Reason: post.DateProblem})
 			}
 			continue
 		}

@@ -83,6 +83,9 @@ func TestUpcoming(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("Upcoming() mismatch (-want +got):\n%s", diff)
 			}
+			if diff := cmp.Diff(goingOut(Plan(tt.state, now)), lateItems(got), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("late items differ from what Plan publishes (-plan +upcoming):\n%s", diff)
+			}
 		})
 	}
 }
@@ -115,6 +118,37 @@ func TestUpcomingAgreesWithPlan(t *testing.T) {
 	if diff := cmp.Diff(flipped, late); diff != "" {
 		t.Errorf("late items differ from planned flips (-plan +upcoming):\n%s", diff)
 	}
+}
+
+// goingOut lists what the actions publish or rebuild for now, as
+// "cause path" (a merge's posts are publications).
+func goingOut(acts []Action) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range acts {
+		switch a := a.(type) {
+		case Merge:
+			for _, p := range a.Paths {
+				out[string(CausePublish)+" "+p] = true
+			}
+		case CommitDraftFlip:
+			out[string(CausePublish)+" "+a.Path] = true
+		case TriggerRebuild:
+			for _, it := range a.Items {
+				out[string(it.Cause)+" "+it.Path] = true
+			}
+		}
+	}
+	return out
+}
+
+func lateItems(items []Item) map[string]bool {
+	out := map[string]bool{}
+	for _, it := range items {
+		if it.Status == ItemLate {
+			out[string(it.Cause)+" "+it.Path] = true
+		}
+	}
+	return out
 }
 
 func TestEntriesOf(t *testing.T) {
