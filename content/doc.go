@@ -13,4 +13,8 @@
 // fails only on I/O errors. The package refuses to guess: a date that does
 // not name one instant is an error, not a best effort. It knows nothing of
 // Git, forges or the rules of content/check, and imports nothing of herald.
+//
+// Edit and ApplyEdits are herald's one text edit and its one applier: a
+// check's fix, a draft flip, a new date and an inline suggestion are all
+// byte-range Edits of a file, applied keeping every other byte.
 package content

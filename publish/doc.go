@@ -43,8 +43,19 @@
 // this package's sentinels ([ErrBranchMoved], [ErrHeadMoved],
 // [ErrAlreadyMerged], [ErrNotMergeable]); package adapter implements them
 // over gitrepo and forge/github. Text edits are content.Edit, applied by
-// content.ApplyEdits before a commit: a [Branch] commits whole files. Reading the state is the
-// caller's job. It never guesses a date: a post whose date could not be
-// resolved (invalid, or a local time that falls in a daylight-saving gap or
-// overlap) is never published and is reported as a blocker instead.
+// content.ApplyEdits before a commit: a [Branch] commits whole files.
+// Reading the state is the caller's job; [PostOf] is the one way from a
+// post read by package content to the schedule's [Post]. It never guesses
+// a date: a post whose date could not be resolved (invalid, or a local time
+// that falls in a daylight-saving gap or overlap) is never published and is
+// reported as a blocker instead.
+//
+// Where each piece lives: plan.go ([Plan]), state.go and action.go (its
+// input and output), blockers.go ([Blockers]), upcoming.go ([Upcoming],
+// [EntriesOf]: the schedule as items and scheduler entries), scheduler.go
+// ([Scheduler]: the clock), post.go ([PostOf]: a post as the schedule sees
+// it), publisher.go and rebuild.go ([Publisher]), edit.go ([DraftFlipEdits],
+// [DateEdit]), reschedule.go ([RescheduleOnBranch]), livecheck.go and
+// liveguard.go ([CheckLive], [PostURL] and the guards on the live check's
+// requests), humanize.go and late.go (times and lateness for people).
 package publish
