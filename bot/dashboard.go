@@ -126,7 +126,9 @@ func blockersOf(c publish.Config, pr publish.PR, rules []string) prBlockers {
 		if bl.Transient {
 			continue
 		}
-		out.reasons = append(out.reasons, bl.Long)
+		// The sentences are written for Markdown comments; the page
+		// shows them as text.
+		out.reasons = append(out.reasons, strings.ReplaceAll(bl.Long, "`", ""))
 		switch bl.Short {
 		case "on hold":
 			out.held = true
