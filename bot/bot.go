@@ -55,9 +55,10 @@ type Bot struct {
 
 	mu       sync.Mutex
 	locks    map[string]*repoLock
-	schedule map[string][]feed.Entry // each repository's schedule, as last derived
-	known    map[string]Target       // the installation each repository was last reached through
-	activity map[string]*activity    // what the dashboard shows beyond the schedule
+	schedule map[string][]feed.Entry     // each repository's schedule, as last derived
+	known    map[string]Target           // the installation each repository was last reached through
+	activity map[string]*activity        // what the dashboard shows beyond the schedule
+	steady   map[string]map[int]steadyPR // pull requests a resync need not read again, by repository
 
 	metrics *Metrics
 	// observe, when set, is told what became of each publishing action.
@@ -276,7 +277,7 @@ func (b *Bot) reconcile(ctx context.Context, base *slog.Logger, trigger string, 
 		t = b.targetOf(t.Repo)
 	}
 	var n reconcileCounts
-	if err := b.reconcileLocked(ctx, base, log, t, pr, recheck, &n); err != nil {
+	if err := b.reconcileLocked(ctx, base, log, trigger, t, pr, recheck, &n); err != nil {
 		log.Error("reconcile failed", "err", err)
 		return fmt.Errorf("reconcile %s: %w", t.Repo, err)
 	}

@@ -327,8 +327,13 @@ func (b *Bot) pullRequest(ctx context.Context, e *openRepo, log *slog.Logger, p 
 		return publish.PR{}, err
 	}
 
-	c, err := b.checkedOn(ctx, e.prs, p, mine[SummaryKey])
-	if err != nil {
+	mark := e.markOf(p)
+	quiet := len(doubled) == 0 && len(cmds.list) == 0
+	prev, unmoved := b.unmoved(e, p.Number, mark, quiet, recheck)
+	var c checked
+	if unmoved {
+		c = prev.checked
+	} else if c, err = b.checkedOn(ctx, e.prs, p, mine[SummaryKey]); err != nil {
 		return publish.PR{}, err
 	}
 	h, err := b.headOf(ctx, e, p)
@@ -346,12 +351,15 @@ func (b *Bot) pullRequest(ctx context.Context, e *openRepo, log *slog.Logger, p 
 			return publish.PR{}, fmt.Errorf("check %s: %w", shortSHA(p.HeadSHA), err)
 		}
 		c.sha, c.errors = p.HeadSHA, n
+		quiet = false
 	} else {
 		e.noteSummaryErrors(p.Number, mine[SummaryKey], p.HeadSHA)
 	}
-	reviews, err := e.prs.Reviews(ctx, p.Number)
-	if err != nil {
-		return publish.PR{}, fmt.Errorf("reviews: %w", err)
+	reviews := prev.reviews
+	if !unmoved {
+		if reviews, err = e.prs.Reviews(ctx, p.Number); err != nil {
+			return publish.PR{}, fmt.Errorf("reviews: %w", err)
+		}
 	}
 	st := publish.PR{
 		Number:       p.Number,
@@ -370,6 +378,9 @@ func (b *Bot) pullRequest(ctx context.Context, e *openRepo, log *slog.Logger, p 
 		st.Comments = append(st.Comments, publish.PostedComment{Key: k, Body: body})
 	}
 	slices.SortFunc(st.Comments, func(a, c publish.PostedComment) int { return strings.Compare(a.Key, c.Key) })
+	if quiet {
+		e.noteRead(p.Number, steadyPR{mark: mark, checked: c, reviews: reviews, due: dueOf(st.Posts)})
+	}
 	if len(cmds.list) > 0 {
 		st, err = b.runCommands(ctx, e.prs, e, log, p, h, st, cfg, cmds, mine[CommandsKey])
 		if err != nil {

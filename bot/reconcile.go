@@ -43,6 +43,11 @@ type openRepo struct {
 	// errorRules are the rule IDs of each pull request's error findings,
 	// for the dashboard.
 	errorRules map[int][]string
+	// resync is set when the reconcile is a resync, which may use what it
+	// read of a pull request that has not moved since (unmoved.go); read
+	// are the pull requests read in full and quietly here.
+	resync bool
+	read   map[int]steadyPR
 }
 
 // open reads the repository's facts, opens and fetches its mirror (the
@@ -139,12 +144,13 @@ type reconcileCounts struct {
 	prs, published, blocked, failed int
 }
 
-func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Target, only int, recheck string, n *reconcileCounts) error {
+func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, trigger string, t Target, only int, recheck string, n *reconcileCounts) error {
 	e, err := b.open(ctx, log, t)
 	if err != nil {
 		return err
 	}
 	e.baseLog = base
+	e.resync = trigger == TriggerResync
 	// A request about one pull request reconciles that one only, when the
 	// rest of the repository's schedule is known from an earlier reconcile;
 	// the resync looks at every pull request.
@@ -256,6 +262,7 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, t Tar
 		return slices.Contains(failed, pr)
 	}
 	b.rememberSchedule(e, state, now, keep)
+	b.rememberSteady(e, actions, scoped, only)
 	b.noteBlockers(e, state, keep)
 	return errors.Join(errs...)
 }
