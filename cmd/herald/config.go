@@ -54,6 +54,12 @@ func layer(fs *flag.FlagSet, getenv func(string) string, elsewhere func(string) 
 	if err != nil {
 		return err
 	}
+	return layerFile(fs, getenv, elsewhere, set, skipped)
+}
+
+// layerFile fills the flags still unset from the YAML file named by the
+// "config" flag, if any.
+func layerFile(fs *flag.FlagSet, getenv func(string) string, elsewhere func(string) bool, set map[string]bool, skipped func(string) bool) error {
 	cf := fs.Lookup("config")
 	if cf == nil || cf.Value.String() == "" {
 		return nil
@@ -83,32 +89,38 @@ func layer(fs *flag.FlagSet, getenv func(string) string, elsewhere func(string) 
 		if set[k] || skipped(k) && getenv(envName(k)) != "" {
 			continue
 		}
-		var items []any
-		switch v := values[k].(type) {
-		case []any:
-			items = v
-		default:
-			items = []any{v}
+		if err := setFromFile(fs, file, k, values[k]); err != nil {
+			return err
 		}
-		for _, it := range items {
-			var s string
-			switch it := it.(type) {
-			case nil:
-				continue
-			case string:
-				s = it
-			case bool:
-				s = strconv.FormatBool(it)
-			case int:
-				s = strconv.Itoa(it)
-			case float64:
-				s = strconv.FormatFloat(it, 'f', -1, 64)
-			default:
-				return fmt.Errorf("--config %s: %s: want a string, number or boolean, not %T", file, k, it)
-			}
-			if err := fs.Set(k, s); err != nil {
-				return fmt.Errorf("--config %s: %s: %q: %v", file, k, s, err)
-			}
+	}
+	return nil
+}
+
+// setFromFile sets the flag k to the file's value v: a scalar, or a list
+// for a repeatable flag.
+func setFromFile(fs *flag.FlagSet, file, k string, v any) error {
+	items, ok := v.([]any)
+	if !ok {
+		items = []any{v}
+	}
+	for _, it := range items {
+		var s string
+		switch it := it.(type) {
+		case nil:
+			continue
+		case string:
+			s = it
+		case bool:
+			s = strconv.FormatBool(it)
+		case int:
+			s = strconv.Itoa(it)
+		case float64:
+			s = strconv.FormatFloat(it, 'f', -1, 64)
+		default:
+			return fmt.Errorf("--config %s: %s: want a string, number or boolean, not %T", file, k, it)
+		}
+		if err := fs.Set(k, s); err != nil {
+			return fmt.Errorf("--config %s: %s: %q: %v", file, k, s, err)
 		}
 	}
 	return nil

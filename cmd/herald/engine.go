@@ -60,6 +60,20 @@ type engineOptions struct {
 // (a *configError when the forge refused it), or an *unreachableError when
 // GitHub could not be reached.
 func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, eo engineOptions) (*engine, error) {
+	e, err := wireEngine(ctx, f, log, eo)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.connect(ctx, log, eo.waitForForge); err != nil {
+		e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// wireEngine checks the forge settings and wires the bot, without reaching
+// the forge or the repository yet.
+func wireEngine(ctx context.Context, f forgeFlags, log *slog.Logger, eo engineOptions) (*engine, error) {
 	mode, err := f.mode()
 	if err != nil {
 		return nil, err
@@ -89,19 +103,24 @@ func newEngine(ctx context.Context, f forgeFlags, log *slog.Logger, eo engineOpt
 		cfg.Options = append(append([]bot.Option{bot.WithLogger(log), bot.WithDryRun(f.dryRun)}, cfg.Options...), eo.bot...)
 		e.Service, err = bot.NewService(cfg)
 	}
-	if err == nil {
-		err = e.Connect(ctx)
-		var down *unreachableError
-		if eo.waitForForge && errors.As(err, &down) {
-			log.Error("cannot reach GitHub at start: serving webhooks, not ready until it answers", "err", down.err.Error(), "github_url", down.url)
-			err = nil
-		}
-	}
 	if err != nil {
 		cache.Close()
 		return nil, err
 	}
 	return e, nil
+}
+
+// connect reaches the forge (or local mode's repository) once. With
+// waitForForge (herald serve) an unreachable GitHub is logged instead, and
+// the engine's reconciles reach GitHub first.
+func (e *engine) connect(ctx context.Context, log *slog.Logger, waitForForge bool) error {
+	err := e.Connect(ctx)
+	var down *unreachableError
+	if waitForForge && errors.As(err, &down) {
+		log.Error("cannot reach GitHub at start: serving webhooks, not ready until it answers", "err", down.err.Error(), "github_url", down.url)
+		return nil
+	}
+	return err
 }
 
 // githubOptions are the options of the GitHub clients that serve, and of
@@ -119,7 +138,7 @@ func githubOptions(f forgeFlags, log *slog.Logger) (serve, probe github.Options)
 }
 
 // wireLocal wires local mode: the plain Git repository of --repo, reached
-// to learn its default branch.
+// at connect to learn its default branch.
 func (e *engine) wireLocal(ctx context.Context, f forgeFlags, log *slog.Logger, cfg *bot.ServiceConfig, checkBranch bool) error {
 	var lopts []local.Option
 	if f.repoToken != "" {
@@ -136,10 +155,6 @@ func (e *engine) wireLocal(ctx context.Context, f forgeFlags, log *slog.Logger, 
 		}
 		return fmt.Errorf("--repo: %v", err)
 	}
-	facts, err := repo.Repo(ctx)
-	if err != nil {
-		return e.localUnreachable(f, err)
-	}
 	e.remote = gitrepo.RedactURL(repo.Remote())
 	name := repo.Name()
 	cfg.Clients = bot.ClientsFunc(func(_ context.Context, t bot.Target) (bot.Forge, error) {
@@ -150,8 +165,18 @@ func (e *engine) wireLocal(ctx context.Context, f forgeFlags, log *slog.Logger, 
 	})
 	cfg.Targets = bot.TargetList{{Repo: name}}
 	cfg.Local = name
+	branch := &mirrorBranch{cache: e.cache, repo: repo}
 	if checkBranch {
-		cfg.Branch = mirrorBranch{cache: e.cache, repo: repo, branch: facts.DefaultBranch}
+		cfg.Branch = branch
+	}
+	// Reaching the repository checks --repo and learns the branch to check.
+	cfg.Connect = func(ctx context.Context) ([]bot.Option, error) {
+		facts, err := repo.Repo(ctx)
+		if err != nil {
+			return nil, e.localUnreachable(f, err)
+		}
+		branch.branch = facts.DefaultBranch
+		return nil, nil
 	}
 	return nil
 }
@@ -202,14 +227,14 @@ func (e *engine) remoteOf(ctx context.Context, f forgeFlags, log *slog.Logger) (
 }
 
 // mirrorBranch is local mode's default branch in the mirror cache, as the
-// bot's last reconcile fetched it.
+// bot's last reconcile fetched it; branch is set at connect.
 type mirrorBranch struct {
 	cache  *gitrepo.Cache
 	repo   *local.Repo
 	branch string
 }
 
-func (m mirrorBranch) open(ctx context.Context) (*gitrepo.Mirror, error) {
+func (m *mirrorBranch) open(ctx context.Context) (*gitrepo.Mirror, error) {
 	auth := gitrepo.Anonymous()
 	if creds, _ := m.repo.GitCredentials(ctx); creds.Password != "" {
 		auth = gitrepo.Basic(creds.Username, creds.Password)
@@ -218,7 +243,7 @@ func (m mirrorBranch) open(ctx context.Context) (*gitrepo.Mirror, error) {
 }
 
 // Tip returns the commit at the branch's tip.
-func (m mirrorBranch) Tip(ctx context.Context) (string, error) {
+func (m *mirrorBranch) Tip(ctx context.Context) (string, error) {
 	mi, err := m.open(ctx)
 	if err != nil {
 		return "", err
@@ -231,7 +256,7 @@ func (m mirrorBranch) Tip(ctx context.Context) (string, error) {
 }
 
 // FS returns the files at commit.
-func (m mirrorBranch) FS(ctx context.Context, commit string) (fs.FS, error) {
+func (m *mirrorBranch) FS(ctx context.Context, commit string) (fs.FS, error) {
 	mi, err := m.open(ctx)
 	if err != nil {
 		return nil, err
@@ -360,7 +385,7 @@ func (a appTargets) Targets(ctx context.Context) ([]bot.Target, error) {
 
 var (
 	_ bot.Targets         = appTargets{}
-	_ bot.Branch          = mirrorBranch{}
+	_ bot.Branch          = (*mirrorBranch)(nil)
 	_ bot.PullRequests    = (*github.Client)(nil)
 	_ bot.GitCredentialer = (*github.Client)(nil)
 	_ bot.Forge           = (*local.Repo)(nil)

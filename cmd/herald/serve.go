@@ -13,7 +13,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/heraldhq/herald/bot"
@@ -176,15 +175,12 @@ type server struct {
 	srv        *webhook.Server
 	admin      *webhook.Admin
 	// schedule serves the schedule feed and page the dashboard (nil with
-	// a custom reconciler); feed is their source, set once the engine
-	// exists.
+	// a custom reconciler).
 	schedule, page http.Handler
-	feed           lateSource
 	ln, adminLn    net.Listener
 	// The scheduler and the queue call rec, the engine unless the tests
-	// give another, which is built last (it rebuilds the scheduler's
-	// entries, and reaching the forge is the slow part of checking the
-	// settings): eng and rec are set before any of them runs.
+	// give another; eng and rec are set before any of them runs. The engine
+	// reaches the forge last: it is the slow part of checking the settings.
 	eng *engine
 	rec reconciler
 }
@@ -208,9 +204,13 @@ func (s *server) build(ctx context.Context) error {
 		return err
 	}
 	if s.rec == nil {
-		if _, err := s.cfg.forge.mode(); err != nil {
-			return err
+		eng, err := wireEngine(ctx, s.cfg.forge, s.log, engineOptions{
+			bot:         []bot.Option{bot.WithScheduler(s.sched), bot.WithMetrics(s.botMetrics)},
+			checkBranch: true, metrics: s.botMetrics})
+		if err != nil {
+			return errors.New(oneLine(err))
 		}
+		s.eng, s.rec = eng, eng
 	}
 	if err := s.buildHTTP(); err != nil {
 		return err
@@ -218,17 +218,12 @@ func (s *server) build(ctx context.Context) error {
 	if err := s.listen(ctx); err != nil {
 		return err
 	}
-	if s.rec != nil {
+	if s.eng == nil {
 		return nil
 	}
-	eng, err := newEngine(ctx, s.cfg.forge, s.log, engineOptions{waitForForge: true,
-		bot:         []bot.Option{bot.WithScheduler(s.sched), bot.WithMetrics(s.botMetrics)},
-		checkBranch: true, metrics: s.botMetrics})
-	if err != nil {
+	if err := s.eng.connect(ctx, s.log, true); err != nil {
 		return errors.New(oneLine(err))
 	}
-	s.eng, s.rec = eng, eng
-	s.feed.set(eng)
 	return nil
 }
 
@@ -307,9 +302,9 @@ func (s *server) buildHTTP() error {
 		webhook.WithMaxConns(cfg.maxConns),
 		webhook.WithServerMetrics(s.metrics),
 	}
-	if s.rec == nil {
-		s.schedule = feed.NewHandler(&s.feed, feed.WithLogger(s.log))
-		s.page = dashboard.NewHandler(lateDashboard{&s.feed}, time.Now, s.log)
+	if s.eng != nil {
+		s.schedule = feed.NewHandler(s.eng, feed.WithLogger(s.log))
+		s.page = dashboard.NewHandler(s.eng, time.Now, s.log)
 		if cfg.feedToken != "" {
 			srvOpts = append(srvOpts, webhook.WithHandler(sharedFeedPattern, sharedFeed(cfg.feedToken, s.schedule)))
 		}
@@ -470,29 +465,6 @@ func logOptions(level slog.Leveler) *slog.HandlerOptions {
 		}
 		return a
 	}}
-}
-
-// lateSource is the schedule feed's source, set once the bot exists.
-type lateSource struct {
-	mu  sync.Mutex
-	src feed.Source
-}
-
-func (l *lateSource) set(src feed.Source) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.src = src
-}
-
-// Schedule lists the bot's schedule.
-func (l *lateSource) Schedule(ctx context.Context) ([]feed.Entry, error) {
-	l.mu.Lock()
-	src := l.src
-	l.mu.Unlock()
-	if src == nil {
-		return nil, errors.New("starting: the schedule is not known yet")
-	}
-	return src.Schedule(ctx)
 }
 
 // resyncSetting names the settings the resync spec came from.

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -31,22 +29,6 @@ func newAdmin(srv *webhook.Server, reg prometheus.Gatherer, schedule, page http.
 		opts = append(opts, webhook.WithAdminHandler("GET /{$}", page))
 	}
 	return webhook.NewAdmin(srv, opts...)
-}
-
-// lateDashboard is the dashboard's source: the engine behind the schedule
-// feed's source, once it exists.
-type lateDashboard struct{ feed *lateSource }
-
-// Dashboard lists what the dashboard shows of every repository served.
-func (l lateDashboard) Dashboard(ctx context.Context) ([]dashboard.Repo, error) {
-	l.feed.mu.Lock()
-	src := l.feed.src
-	l.feed.mu.Unlock()
-	d, ok := src.(dashboard.Source)
-	if !ok {
-		return nil, errors.New("starting: the schedule is not known yet")
-	}
-	return d.Dashboard(ctx)
 }
 
 var _ dashboard.Source = (*engine)(nil) // through its *bot.Service
