@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/heraldhq/herald/publish"
@@ -82,6 +84,49 @@ func TestPartial(t *testing.T) {
 			}
 			if p != nil && (p.Total != tt.total || !errors.Is(err, one) || p.Error() != tt.err.Error()) {
 				t.Errorf("PartialError %+v (%s)", p, fmt.Sprint(p.Unwrap()))
+			}
+		})
+	}
+}
+
+// resyncs is a Resyncer answering with errs in turn.
+type resyncs struct{ errs []error }
+
+func (r *resyncs) ReconcileAll(context.Context) error {
+	err := r.errs[0]
+	r.errs = r.errs[1:]
+	return err
+}
+
+// TestStartUp shows when a process starting up becomes ready, keeps
+// trying, or stops on a setting the forge refused.
+func TestStartUp(t *testing.T) {
+	refused := errors.New("--github-token: GitHub refused it")
+	down := errors.New("cannot reach GitHub")
+	tests := []struct {
+		name      string
+		errs      []error
+		wantReady bool
+		wantErr   error
+	}{
+		{"at once", []error{nil}, true, nil},
+		{"after an outage", []error{down, down, nil}, true, nil},
+		{"some repositories failed", []error{&PartialError{Failed: 1, Total: 2, err: down}}, true, nil},
+		{"a setting refused", []error{down, refused}, false, refused},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ready := false
+			s := StartUp{Ready: func() { ready = true }, RetryEvery: time.Millisecond, Log: slog.New(slog.DiscardHandler),
+				Fatal: func(err error) error {
+					if err == refused {
+						return err
+					}
+					return nil
+				}}
+			err := s.Run(context.Background(), &resyncs{errs: tt.errs})
+			if ready != tt.wantReady || err != tt.wantErr {
+				t.Errorf("ready %v, error %v; want %v, %v", ready, err, tt.wantReady, tt.wantErr)
 			}
 		})
 	}

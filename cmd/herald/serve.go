@@ -306,7 +306,7 @@ func (s *server) buildHTTP() error {
 		s.schedule = feed.NewHandler(s.eng, feed.WithLogger(s.log))
 		s.page = dashboard.NewHandler(s.eng, time.Now, s.log)
 		if cfg.feedToken != "" {
-			srvOpts = append(srvOpts, webhook.WithHandler(sharedFeedPattern, sharedFeed(cfg.feedToken, s.schedule)))
+			srvOpts = append(srvOpts, webhook.WithHandler(sharedFeedPattern, feed.Shared(cfg.feedToken, s.schedule)))
 		}
 	}
 	if s.srv, err = webhook.NewServer(recv, srvOpts...); err != nil {
@@ -412,7 +412,8 @@ func (s *server) run(ctx context.Context) int {
 		return err
 	})
 	startDone := goRun(func() error {
-		err := reconcileAtStart(runCtx, s.rec, s.srv, s.log, s.deps.retryEvery)
+		start := bot.StartUp{Ready: func() { s.srv.SetReady(true) }, Fatal: settingRefused, RetryEvery: s.deps.retryEvery, Log: s.log}
+		err := start.Run(runCtx, s.rec)
 		if err != nil {
 			stopRun()
 		}
@@ -447,6 +448,16 @@ func (s *server) run(ctx context.Context) int {
 	return code
 }
 
+// settingRefused returns the setting the forge refused once it could be
+// reached, which stops herald serve with exit status 2.
+func settingRefused(err error) error {
+	var bad *configError
+	if errors.As(err, &bad) {
+		return bad
+	}
+	return nil
+}
+
 // goRun runs f on a goroutine and returns where its error arrives.
 func goRun(f func() error) <-chan error {
 	done := make(chan error, 1)
@@ -476,52 +487,6 @@ func resyncSetting(c serveConfig) string {
 		return fmt.Sprintf("--resync %q with --timezone %s", c.resync, c.timezone)
 	}
 	return fmt.Sprintf("--resync %q", c.resync)
-}
-
-// reconcileAtStart reconciles everything once, retrying with a backoff that
-// grows from a second (or retryEvery when shorter) to retryEvery until it
-// succeeds (or fails for some repositories only) or ctx ends, and then
-// marks the server ready. Meanwhile webhooks
-// are answered and queued. It returns an error only for a setting the forge
-// refused once it could be reached (bad credentials, an unknown App or
-// repository): herald serve then stops with exit status 2.
-func reconcileAtStart(ctx context.Context, rec reconciler, srv *webhook.Server, log *slog.Logger, retryEvery time.Duration) error {
-	wait := min(time.Second, retryEvery)
-	for attempt := 1; ; attempt++ {
-		start := time.Now()
-		err := rec.ReconcileAll(ctx)
-		if err == nil {
-			srv.SetReady(true)
-			log.Info("ready: first full reconcile done", "duration", time.Since(start).String(), "attempt", attempt)
-			return nil
-		}
-		if ctx.Err() != nil {
-			return nil
-		}
-		var bad *configError
-		if errors.As(err, &bad) {
-			return bad
-		}
-		// Some repositories failed, others did not: the forge answers, so
-		// herald is ready (not ready would keep every webhook from it);
-		// the resync retries the failed ones.
-		var part *bot.PartialError
-		if errors.As(err, &part) {
-			srv.SetReady(true)
-			log.Error("ready, but some repositories failed their first reconcile; the resync retries them",
-				"failed", part.Failed, "repositories", part.Total, "error", err, "duration", time.Since(start).String(), "attempt", attempt)
-			return nil
-		}
-		log.Error("first full reconcile failed; not ready yet", "error", err, "attempt", attempt, "retry_in", wait.String())
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
-		}
-		wait = min(2*wait, retryEvery)
-	}
 }
 
 // serveFlagSet defines herald serve's flags over cfg; the webhook secrets

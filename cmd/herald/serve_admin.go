@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"os"
@@ -39,25 +37,6 @@ const sharedFeedPattern = "GET /feeds/{token}/schedule.ics"
 // minFeedToken is the shortest token accepted: 32 characters, such as 16
 // random bytes in hex, cannot be guessed.
 const minFeedToken = 32
-
-// sharedFeed serves the calendar to whoever knows token, the way calendar
-// services share a feed: the URL is the secret. A wrong token is answered
-// like any unknown path, after a comparison in constant time.
-func sharedFeed(token string, schedule http.Handler) http.Handler {
-	want := sha256.Sum256([]byte(token))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Hashing first makes the comparison's time independent of the
-		// length of what was sent, too.
-		got := sha256.Sum256([]byte(r.PathValue("token")))
-		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Cache-Control", "private, max-age=300")
-		w.Header().Set("Referrer-Policy", "no-referrer")
-		schedule.ServeHTTP(w, r)
-	})
-}
 
 // readFeedToken reads the token of --feed-token-file: one line of at least
 // minFeedToken characters that a URL path carries as is.
