@@ -86,6 +86,9 @@ func TestDashboardInBrowser(t *testing.T) {
 		return code == 200 && strings.Contains(body, "after its time")
 	})
 
+	if want := "dashboard served on the admin listener at " + p.adminURL + "/"; !strings.Contains(p.logs.String(), want) {
+		t.Errorf("the log lacks %q", want)
+	}
 	// The page can name embargoed posts: the public listener does not
 	// serve it.
 	if code, body := p.get("/"); code != 404 {

@@ -5,8 +5,9 @@
 //	herald serve      webhooks, checks and feedback on pull requests, and
 //	                  publishing at each post's time; as a GitHub App, with
 //	                  a token, or on a plain Git repository (--repo, local
-//	                  mode); /healthz, /readyz, /metrics, /schedule and
-//	                  /schedule.ics on the same listener
+//	                  mode); /healthz and /readyz; the dashboard at /,
+//	                  /metrics, /schedule and /schedule.ics on the admin
+//	                  listener
 //	herald schedule   the upcoming publications, as text, JSON or iCalendar
 //	herald publish    --due: publish what is due now and exit (for cron)
 //	herald demo       the whole cycle on a throwaway example site, offline

@@ -373,6 +373,9 @@ func (s *server) logStart(gogc, memLimit string) {
 	if len(cfg.secrets) == 0 && !cfg.insecure {
 		s.log.Info("webhooks are off (no "+envWebhookSecret+"): pushes are seen by polling", "poll", cfg.poll.String())
 	}
+	if s.adminLn != nil && s.page != nil {
+		s.log.Info("dashboard served on the admin listener at http://" + adminAddr + "/")
+	}
 	if cfg.feedToken != "" && s.schedule != nil {
 		s.log.Info("shared calendar served on the public listener at " + strings.Replace(sharedFeedPattern[len("GET "):], "{token}", "<token of "+cfg.feedTokenFile+">", 1))
 	}
