@@ -59,6 +59,11 @@ type Bot struct {
 	known    map[string]Target           // the installation each repository was last reached through
 	activity map[string]*activity        // what the dashboard shows beyond the schedule
 	steady   map[string]map[int]steadyPR // pull requests a resync need not read again, by repository
+	// resyncCost is what each repository's last resync spent of its rate
+	// limit; deferLogged the reset time each installation's deferral was
+	// last logged for (budget.go).
+	resyncCost  map[string]int
+	deferLogged map[int64]time.Time
 
 	metrics *Metrics
 	// observe, when set, is told what became of each publishing action.
@@ -209,8 +214,21 @@ func (b *Bot) ReconcileAll(ctx context.Context, targets []Target) error {
 			errs = append(errs, err)
 			break
 		}
+		rl := b.rateLimiter(ctx, t)
+		var before forge.RateLimit
+		var known bool
+		if rl != nil {
+			if before, known = rl.RateLimit(); known && b.deferResync(t, before) {
+				continue
+			}
+		}
 		if err := b.reconcile(ctx, b.log, TriggerResync, t, 0, ""); err != nil {
 			errs = append(errs, err)
+		}
+		if known {
+			if after, ok := rl.RateLimit(); ok {
+				b.noteResyncCost(t.Repo, before, after)
+			}
 		}
 	}
 	return errors.Join(errs...)

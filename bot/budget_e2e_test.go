@@ -1,13 +1,17 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/forge/github"
@@ -197,5 +201,64 @@ func TestResyncReadsWhatMoved(t *testing.T) {
 	bw.resync(bw.b)
 	if m := bw.fake.Merges(); len(m) != 4 {
 		t.Errorf("merges at the due time = %+v, want the four not on hold", m)
+	}
+}
+
+// TestResyncWaitsForTheRateLimit: when what is left of the installation's
+// rate limit would not cover the next resync and a reserve for webhooks,
+// the resync waits for the reset instead of running into the limit; it
+// says so once, counts it, and goes on after the reset.
+func TestResyncWaitsForTheRateLimit(t *testing.T) {
+	logs := &syncWriter{w: &bytes.Buffer{}}
+	reg := prometheus.NewRegistry()
+	m, err := bot.NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bw := newBudgetWorld(t, 3, bot.WithLogger(slog.New(slog.NewTextHandler(logs, nil))), bot.WithMetrics(m))
+	bw.fake.SetRateLimit(60, 5*time.Second)
+	deferred := 0
+	for range 8 {
+		before := len(bw.fake.Requests())
+		if err := bw.b.ReconcileAll(context.Background(), []bot.Target{{Repo: fullName, InstallationID: instID}}); err != nil {
+			t.Fatal(err)
+		}
+		if len(bw.fake.Requests()) == before {
+			deferred++
+		}
+	}
+	for _, r := range bw.fake.Requests() {
+		if r.Status == http.StatusForbidden || r.Status == http.StatusTooManyRequests {
+			t.Fatalf("herald ran into the rate limit: %+v", r)
+		}
+	}
+	if deferred == 0 {
+		t.Fatalf("no resync waited; logs:\n%s", logs.w.String())
+	}
+	for _, want := range []string{"level=WARN", "remaining=", "limit=60", "reset=", "webhooks are still answered"} {
+		if !strings.Contains(logs.w.String(), want) {
+			t.Errorf("the wait's log line lacks %q:\n%s", want, logs.w.String())
+		}
+	}
+	if n := strings.Count(logs.w.String(), "GitHub rate limit low"); n != 1 {
+		t.Errorf("the wait was logged %d times, want once:\n%s", n, logs.w.String())
+	}
+	if got := sample(t, reg, "herald_reconciles_total", "trigger=resync", "outcome=deferred"); int(got) != deferred {
+		t.Errorf("deferred resyncs counted %v, want %d", got, deferred)
+	}
+
+	// After the reset the resync runs again.
+	c, err := bw.app.Client(instID, owner, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl, _ := c.RateLimit()
+	time.Sleep(time.Until(rl.Reset.Add(time.Second)))
+	before := len(bw.fake.Requests())
+	if err := bw.b.ReconcileAll(context.Background(), []bot.Target{{Repo: fullName, InstallationID: instID}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(bw.fake.Requests()) == before {
+		t.Error("the resync still waits after the reset")
 	}
 }

@@ -69,7 +69,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}),
 		reconciles: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "herald_reconciles_total",
-			Help: "Reconciles of one repository by trigger (webhook, resync, timer) and outcome (ok, error, skipped: an event caused by herald itself).",
+			Help: "Reconciles of one repository by trigger (webhook, resync, timer) and outcome (ok, error, skipped: an event caused by herald itself, deferred: a resync put off until the GitHub rate limit resets).",
 		}, []string{"trigger", "outcome"}),
 		reconcileDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "herald_reconcile_duration_seconds",
@@ -147,6 +147,14 @@ func (m *Metrics) reconciled(trigger string, took time.Duration, err error) {
 }
 
 // skipped records a webhook request that needed no reconcile.
+// deferred counts a reconcile put off until the rate limit resets.
+func (m *Metrics) deferred(trigger string) {
+	if m == nil {
+		return
+	}
+	m.reconciles.WithLabelValues(trigger, "deferred").Inc()
+}
+
 func (m *Metrics) skipped(trigger string) {
 	if m == nil {
 		return

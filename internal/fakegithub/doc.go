@@ -39,7 +39,8 @@
 //
 // Operations are named by their OpenAPI operationId ("pulls/get",
 // "issues/create-comment") in fault injection and in Count. Cost counts
-// the requests that spent rate limit and the 304s that did not.
+// the requests that spent rate limit and the 304s that did not;
+// SetRateLimit makes the quota and its window small enough to hit.
 //
 // The fake refuses to be a general GitHub emulator: endpoints outside the
 // list above answer 404 and fail the test, and it keeps no state across

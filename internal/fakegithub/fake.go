@@ -63,6 +63,7 @@ type Server struct {
 	eachOnce      *fault          // fault for the first request of every operation
 	eachSeen      map[string]bool // operations that had their eachOnce fault
 	rates         map[string]*rateState
+	rateWindow    time.Duration
 	requests      []Request
 	cost          Cost
 	errs          []string
@@ -152,6 +153,7 @@ func New(t testing.TB, opts Options) *Server {
 		apps:          map[int64]appState{},
 		installations: map[int64]installation{},
 		rates:         map[string]*rateState{},
+		rateWindow:    time.Hour,
 		eachSeen:      map[string]bool{},
 	}
 	if err := s.routes(); err != nil {
@@ -441,7 +443,7 @@ func (s *Server) rateHeaders(h http.Header, key string, exhausted *time.Time) bo
 	rs := s.rates[key]
 	now := time.Now()
 	if rs == nil || now.After(rs.reset) {
-		rs = &rateState{reset: now.Add(time.Hour)}
+		rs = &rateState{reset: now.Add(s.rateWindow)}
 		s.rates[key] = rs
 	}
 	limit := s.opts.RateLimit
@@ -522,11 +524,13 @@ func (s *Server) Cost() Cost {
 	return s.cost
 }
 
-// ResetRateLimits starts a new rate-limit hour for every credential, as
-// when the reset time passes.
-func (s *Server) ResetRateLimits() {
+// SetRateLimit changes the quota per credential from now on, and the
+// length of the windows that begin from now on (GitHub's is an hour), so a
+// test can see a reset come.
+func (s *Server) SetRateLimit(limit int, window time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.opts.RateLimit, s.rateWindow = limit, window
 	clear(s.rates)
 }
 
