@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"maps"
 	"os"
@@ -165,7 +164,11 @@ func (e *engine) wireLocal(ctx context.Context, f forgeFlags, log *slog.Logger, 
 	})
 	cfg.Targets = bot.TargetList{{Repo: name}}
 	cfg.Local = name
-	branch := &mirrorBranch{cache: e.cache, repo: repo}
+	auth := gitrepo.Anonymous()
+	if creds, _ := repo.GitCredentials(ctx); creds.Password != "" {
+		auth = gitrepo.Basic(creds.Username, creds.Password)
+	}
+	branch := &gitrepo.BranchReader{Cache: e.cache, Remote: repo.Remote(), Auth: auth}
 	if checkBranch {
 		cfg.Branch = branch
 	}
@@ -175,7 +178,7 @@ func (e *engine) wireLocal(ctx context.Context, f forgeFlags, log *slog.Logger, 
 		if err != nil {
 			return nil, e.localUnreachable(f, err)
 		}
-		branch.branch = facts.DefaultBranch
+		branch.Branch = facts.DefaultBranch
 		return nil, nil
 	}
 	return nil
@@ -224,48 +227,6 @@ func (e *engine) remoteOf(ctx context.Context, f forgeFlags, log *slog.Logger) (
 		return wt.Path, nil
 	}
 	return "", fmt.Errorf("--repo %s is a work tree without a remote: Git refuses pushes to its checked-out branch, so herald cannot publish there; pass the bare repository or the URL the site deploys from (--repo URL), or add it with git remote add origin URL", f.shownRepo())
-}
-
-// mirrorBranch is local mode's default branch in the mirror cache, as the
-// bot's last reconcile fetched it; branch is set at connect.
-type mirrorBranch struct {
-	cache  *gitrepo.Cache
-	repo   *local.Repo
-	branch string
-}
-
-func (m *mirrorBranch) open(ctx context.Context) (*gitrepo.Mirror, error) {
-	auth := gitrepo.Anonymous()
-	if creds, _ := m.repo.GitCredentials(ctx); creds.Password != "" {
-		auth = gitrepo.Basic(creds.Username, creds.Password)
-	}
-	return m.cache.Open(ctx, m.repo.Remote(), auth)
-}
-
-// Tip returns the commit at the branch's tip.
-func (m *mirrorBranch) Tip(ctx context.Context) (string, error) {
-	mi, err := m.open(ctx)
-	if err != nil {
-		return "", err
-	}
-	h, err := mi.Resolve(ctx, "refs/heads/"+m.branch)
-	if err != nil {
-		return "", err
-	}
-	return h.String(), nil
-}
-
-// FS returns the files at commit.
-func (m *mirrorBranch) FS(ctx context.Context, commit string) (fs.FS, error) {
-	mi, err := m.open(ctx)
-	if err != nil {
-		return nil, err
-	}
-	h, err := gitrepo.ParseHash(commit)
-	if err != nil {
-		return nil, err
-	}
-	return mi.FS(ctx, h)
 }
 
 // wireToken wires token mode: the repositories of --repos, each reached
@@ -385,7 +346,7 @@ func (a appTargets) Targets(ctx context.Context) ([]bot.Target, error) {
 
 var (
 	_ bot.Targets         = appTargets{}
-	_ bot.Branch          = (*mirrorBranch)(nil)
+	_ bot.Branch          = (*gitrepo.BranchReader)(nil)
 	_ bot.PullRequests    = (*github.Client)(nil)
 	_ bot.GitCredentialer = (*github.Client)(nil)
 	_ bot.Forge           = (*local.Repo)(nil)
