@@ -81,6 +81,17 @@
 // (webhook, resync, timer) with their outcome, duration and error cause,
 // and the checks run with their findings by severity.
 //
+// # Running in a process
+//
+// A Service is the bot as a binary runs it: it reaches the forge lazily (the
+// first reconcile that finds it up builds the Bot, so an outage at start-up
+// delays work instead of stopping the process), lists the repositories
+// served through a Targets (the GitHub App's installations, or a fixed
+// TargetList), checks local mode's default branch after each reconcile that
+// finds a new tip through a Branch, and turns the publisher's outcomes into
+// Publications for the one-shot commands to print. StartUp runs the first
+// full reconcile with a backoff and says when the process is ready.
+//
 // # Pull requests from forks
 //
 // The author of a fork's pull request is an outsider. herald checks such a
