@@ -373,7 +373,16 @@ func (m *Mirror) Push(ctx context.Context, branch string, newCommit, expectedOld
 		log.Info("push refused", "error", err)
 		return fmt.Errorf("push %s to %s: %w", ref, m.st.remote, err)
 	}
-	if err := m.st.repo.Storer.SetReference(plumbing.NewHashReference(ref, newCommit)); err != nil {
+	// Recording the pushed commit rewrites a ref file, which a fetch of
+	// another process sharing the data directory may be reading: it takes
+	// the lock file as fetches do, or that fetch can read the file empty.
+	unlockProcess, err := m.st.lockProcess(ctx)
+	if err != nil {
+		return fmt.Errorf("push %s: landed, but recording it in the mirror failed: %w", ref, err)
+	}
+	err = m.st.repo.Storer.SetReference(plumbing.NewHashReference(ref, newCommit))
+	unlockProcess()
+	if err != nil {
 		return fmt.Errorf("push %s: landed, but recording it in the mirror failed: %w", ref, err)
 	}
 	log.Info("pushed", "old", expectedOld.String())
