@@ -85,6 +85,10 @@ func (c *checkRun) parse(args []string) error {
 			if errors.Is(err, flag.ErrHelp) {
 				return err
 			}
+			// The flag package printed the error and the usage.
+			if s := suggestFlag(err, fl); s != err {
+				fmt.Fprintf(c.stderr, "herald check: %v\n", s)
+			}
 			return errUsage
 		}
 		if fl.NArg() == 0 {

@@ -39,7 +39,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fl.PrintDefaults()
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "herald demo: %v\n", err)
+		fmt.Fprintf(stderr, "herald demo: %v\n", suggestFlag(err, fl))
 		return exitUsage
 	}
 	switch {

@@ -36,7 +36,7 @@ func (f *forgeFlags) define(fs interface {
 	fs.StringVar(&f.repo, "repo", "", "plain Git repository (`PATH|URL`) to serve without a forge (local mode)")
 	fs.StringVar(&f.repoToken, "repo-token", "", "local mode: `TOKEN` for an https --repo that needs one (prefer HERALD_REPO_TOKEN)")
 	fs.StringVar(&f.repoUser, "repo-user", local.DefaultUser, "local mode: `USER` sent with --repo-token")
-	fs.StringVar(&f.githubURL, "github-url", "", "REST API root of GitHub Enterprise Server (`URL`, such as https://github.example.com/api/v3/); empty for github.com")
+	fs.StringVar(&f.githubURL, "github-url", "", "REST API root of GitHub Enterprise Server (`URL`, such as https://github.example.com/api/v3/, or its bare host github.example.com); empty for github.com")
 	fs.Int64Var(&f.appID, "github-app-id", 0, "GitHub App `ID` (with --github-app-key): check runs, every installed repository")
 	fs.StringVar(&f.appKeyFile, "github-app-key", "", "`FILE` holding the GitHub App's private key (PEM)")
 	fs.StringVar(&f.token, "github-token", "", "GitHub `TOKEN` (with --repos): commit statuses instead of check runs; prefer HERALD_GITHUB_TOKEN")

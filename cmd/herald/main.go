@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
+
+	"github.com/heraldhq/herald/content"
 )
 
 // Exit codes shared by every subcommand.
@@ -70,6 +74,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	c, ok := cmds[args[0]]
 	if !ok {
+		names := make([]string, 0, len(cmds))
+		for n := range cmds {
+			names = append(names, n)
+		}
+		if near := content.Nearest(args[0], names); near != "" {
+			fmt.Fprintf(stderr, "herald: unknown command %q (did you mean %s? run 'herald help')\n", args[0], near)
+			return exitUsage
+		}
 		fmt.Fprintf(stderr, "herald: unknown command %q (run 'herald help')\n", args[0])
 		return exitUsage
 	}
@@ -92,4 +104,20 @@ func usage(w io.Writer, cmds map[string]command) {
 	fmt.Fprintln(w, "Run 'herald <command> -h' for the flags of a command. Every flag of serve,")
 	fmt.Fprintln(w, "schedule and publish can also be set as HERALD_<FLAG> (--github-app-id:")
 	fmt.Fprintln(w, "HERALD_GITHUB_APP_ID) or in a YAML file named by --config.")
+}
+
+// suggestFlag adds to err, an unknown flag met parsing fs, the flag it was
+// likely meant to be: "flag provided but not defined: -fromat (did you
+// mean --format?)". Other errors are returned as they are.
+func suggestFlag(err error, fs *flag.FlagSet) error {
+	name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
+	if !ok {
+		return err
+	}
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	if near := content.Nearest(strings.TrimPrefix(name, "-"), names); near != "" {
+		return fmt.Errorf("%w (did you mean --%s?)", err, near)
+	}
+	return err
 }

@@ -43,8 +43,9 @@ func (o *oneShot) parse(args []string, getenv func(string) string, stderr io.Wri
 			fmt.Fprint(stderr, usage)
 			o.fs.SetOutput(stderr)
 			o.fs.PrintDefaults()
+			return err
 		}
-		return err
+		return suggestFlag(err, o.fs)
 	}
 	if o.fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q (herald %s takes flags only)", o.fs.Arg(0), o.name)

@@ -540,7 +540,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 			fs.PrintDefaults()
 			return cfg, err
 		}
-		return cfg, err
+		return cfg, suggestFlag(err, fs)
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q (herald serve takes flags only)", fs.Arg(0))

@@ -75,6 +75,8 @@ func TestServeRefusesBadSettings(t *testing.T) {
 			"herald serve: unexpected argument \"now\" (herald serve takes flags only)\n"},
 		{"unknown flag", []string{"--secret", "s"}, nil,
 			"herald serve: flag provided but not defined: -secret\n"},
+		{"mistyped flag", []string{"--webhook-secert", "s"}, nil,
+			"herald serve: flag provided but not defined: -webhook-secert (did you mean --webhook-secret?)\n"},
 		{"address in use", []string{"--webhook-secret", "s", "--repo", "/nonexistent/site.git", "--listen", "in-use"}, nil, "herald serve: --listen "},
 	}
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
@@ -621,5 +623,22 @@ func TestServeSettingsPrecedence(t *testing.T) {
 				t.Errorf("settings (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestAPIRoot: --github-url takes the API root, or a bare host as
+// go-github's WithEnterpriseURLs does.
+func TestAPIRoot(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"github.example.com", "https://github.example.com/api/v3/"},
+		{"github.example.com/", "https://github.example.com/api/v3/"},
+		{"github.example.com/api/v3", "https://github.example.com/api/v3/"},
+		{"https://github.example.com/api/v3", "https://github.example.com/api/v3/"},
+		{"http://127.0.0.1:8080/", "http://127.0.0.1:8080/"},
+	} {
+		if got := apiRoot(tt.in); got != tt.want {
+			t.Errorf("apiRoot(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
