@@ -622,6 +622,15 @@ func testServeGitHub(t *testing.T, mode string) {
 	if code != 200 || !strings.Contains(body, `"entries"`) {
 		t.Errorf("/schedule: %d %s", code, body)
 	}
+	// The operator sees the calls made and the rate limit left.
+	credential := map[string]string{"app": fmt.Sprintf("installation:%d", instID), "token": "token"}[mode]
+	_, metrics := p.getAdmin("/metrics")
+	for _, series := range []string{`herald_github_requests_total{cost="costly"}`, `herald_github_requests_total{cost="free"}`,
+		`herald_github_rate_limit_remaining{credential="` + credential + `"}`} {
+		if !strings.Contains(metrics, series+" ") {
+			t.Errorf("/metrics lacks %s", series)
+		}
+	}
 	if code := p.stop(); code != 0 {
 		t.Errorf("exit code after SIGTERM = %d", code)
 	}

@@ -48,6 +48,8 @@ type engineOptions struct {
 	checkBranch bool
 	onCheck     func(commit string, posts int, findings []check.Finding)
 	metrics     *bot.Metrics
+	// githubMetrics counts GitHub's answers and shows the rate limits.
+	githubMetrics *github.Metrics
 	// record keeps the publications for the one-shot commands to print;
 	// onPublished is told each.
 	record      bool
@@ -94,9 +96,9 @@ func wireEngine(ctx context.Context, f forgeFlags, log *slog.Logger, eo engineOp
 	case "local":
 		err = e.wireLocal(ctx, f, log, &cfg, eo.checkBranch)
 	case "token":
-		err = wireToken(f, &cfg)
+		err = wireToken(f, &cfg, eo.githubMetrics)
 	case "app":
-		err = wireApp(f, &cfg)
+		err = wireApp(f, &cfg, eo.githubMetrics)
 	}
 	if err == nil {
 		cfg.Options = append(append([]bot.Option{bot.WithLogger(log), bot.WithDryRun(f.dryRun)}, cfg.Options...), eo.bot...)
@@ -124,9 +126,10 @@ func (e *engine) connect(ctx context.Context, log *slog.Logger, waitForForge boo
 
 // githubOptions are the options of the GitHub clients that serve, and of
 // the quiet ones that give up soon with which the settings are checked:
-// one line says what is wrong, not a page of retries.
-func githubOptions(f forgeFlags, log *slog.Logger) (serve, probe github.Options) {
-	serve = github.Options{BaseURL: apiRoot(f.githubURL), Logger: log}
+// one line says what is wrong, not a page of retries. All of them keep
+// GitHub's answers in one cache, for conditional requests.
+func githubOptions(f forgeFlags, log *slog.Logger, m *github.Metrics) (serve, probe github.Options) {
+	serve = github.Options{BaseURL: apiRoot(f.githubURL), Logger: log, Cache: github.NewCache(github.DefaultCacheBytes), Metrics: m}
 	probe = serve
 	probe.Logger = slog.New(slog.DiscardHandler)
 	probe.Retry = github.RetryPolicy{MaxAttempts: 2, AttemptTimeout: 15 * time.Second}
@@ -248,12 +251,12 @@ func (e *engine) remoteOf(ctx context.Context, f forgeFlags, log *slog.Logger) (
 
 // wireToken wires token mode: the repositories of --repos, each reached
 // with the token at connect to check it.
-func wireToken(f forgeFlags, cfg *bot.ServiceConfig) error {
+func wireToken(f forgeFlags, cfg *bot.ServiceConfig, m *github.Metrics) error {
 	names, err := f.repoNames()
 	if err != nil {
 		return err
 	}
-	serveOpts, probeOpts := githubOptions(f, cfg.Log)
+	serveOpts, probeOpts := githubOptions(f, cfg.Log, m)
 	clients := map[string]*github.Client{}
 	cfg.Connect = func(ctx context.Context) ([]bot.Option, error) {
 		login, reached, err := probeToken(ctx, f.token, names, serveOpts, probeOpts)
@@ -306,12 +309,12 @@ func probeToken(ctx context.Context, token string, names []string, serveOpts, pr
 
 // wireApp wires the GitHub App of --github-app-id and --github-app-key:
 // every repository it is installed on.
-func wireApp(f forgeFlags, cfg *bot.ServiceConfig) error {
+func wireApp(f forgeFlags, cfg *bot.ServiceConfig, m *github.Metrics) error {
 	key, err := os.ReadFile(f.appKeyFile)
 	if err != nil {
 		return fmt.Errorf("--github-app-key %s: cannot read the App's private key: %v", f.appKeyFile, unwrapPath(err))
 	}
-	serveOpts, probeOpts := githubOptions(f, cfg.Log)
+	serveOpts, probeOpts := githubOptions(f, cfg.Log, m)
 	app, err := github.NewApp(f.appID, key, serveOpts)
 	if err != nil {
 		return fmt.Errorf("--github-app-key %s: %v (want the .pem file GitHub generated for the App)", f.appKeyFile, err)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/forge/github"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/dashboard"
 	"github.com/heraldhq/herald/publish/feed"
@@ -170,6 +171,7 @@ type server struct {
 	reg        *prometheus.Registry
 	metrics    *webhook.Metrics
 	botMetrics *bot.Metrics
+	ghMetrics  *github.Metrics
 	sched      *publish.Scheduler
 	queue      *webhook.Queue
 	srv        *webhook.Server
@@ -206,7 +208,7 @@ func (s *server) build(ctx context.Context) error {
 	if s.rec == nil {
 		eng, err := wireEngine(ctx, s.cfg.forge, s.log, engineOptions{
 			bot:         []bot.Option{bot.WithScheduler(s.sched), bot.WithMetrics(s.botMetrics)},
-			checkBranch: true, metrics: s.botMetrics})
+			checkBranch: true, metrics: s.botMetrics, githubMetrics: s.ghMetrics})
 		if err != nil {
 			return errors.New(oneLine(err))
 		}
@@ -255,7 +257,10 @@ func (s *server) registerMetrics() error {
 	if s.metrics, err = webhook.NewMetrics(s.reg); err != nil {
 		return err
 	}
-	s.botMetrics, err = bot.NewMetrics(s.reg)
+	if s.botMetrics, err = bot.NewMetrics(s.reg); err != nil {
+		return err
+	}
+	s.ghMetrics, err = github.NewMetrics(s.reg)
 	return err
 }
 
