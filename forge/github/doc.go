@@ -2,6 +2,11 @@
 // github.com/google/go-github, authenticated as a GitHub App installation or
 // with a plain token, against github.com or a GitHub Enterprise base URL.
 //
+// Every read is a conditional request: GitHub's answers are kept in a
+// byte-bounded Cache per credential, and an unchanged one comes back as a
+// 304, which costs no rate limit (see Cache). Each credential's rate limit
+// as last answered is reported by Client.RateLimit and by Metrics.
+//
 // Every operation retries 5xx answers and timeouts with bounded exponential
 // backoff, waits out primary rate limits (until X-RateLimit-Reset) and
 // secondary ones (Retry-After) within a maximum wait, follows pagination,
