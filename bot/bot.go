@@ -11,7 +11,6 @@ import (
 
 	"github.com/heraldhq/herald/content/siteindex"
 	"github.com/heraldhq/herald/forge"
-	"github.com/heraldhq/herald/gitrepo"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/feed"
 	"github.com/heraldhq/herald/webhook"
@@ -46,7 +45,6 @@ type Bot struct {
 	appSlug   string
 	statuses  bool
 	remoteURL func(forge.Repo) string
-	committer gitrepo.Signature
 	cacheSize int
 	branch    *lru[*branchPosts]     // default-branch posts by commit
 	heads     *lru[*headInfo]        // a pull request's posts by head and merge base
@@ -112,10 +110,6 @@ func WithScheduler(s Rebuilder) Option { return func(b *Bot) { b.scheduler = s }
 // the forge's clone URL), for a Git host that differs from the API's.
 func WithRemoteURL(f func(forge.Repo) string) Option { return func(b *Bot) { b.remoteURL = f } }
 
-// WithCommitter sets the identity of herald's commits (default "herald
-// <herald@users.noreply.github.com>").
-func WithCommitter(s gitrepo.Signature) Option { return func(b *Bot) { b.committer = s } }
-
 // WithCacheSize sets how many pull request heads' worth of parsed posts are
 // kept in memory (default 64; 0 turns the caches off), and bounds the sites
 // and post lists of default branches kept (at most 16 each). Nothing is lost
@@ -151,7 +145,6 @@ func New(clients Clients, mirrors Mirrors, opts ...Option) (*Bot, error) {
 		log:        slog.New(slog.DiscardHandler),
 		now:        time.Now,
 		remoteURL:  func(r forge.Repo) string { return r.CloneURL },
-		committer:  gitrepo.Signature{Name: "herald", Email: "herald@users.noreply.github.com"},
 		cacheSize:  64,
 		indexSize:  8,
 		locks:      map[string]*repoLock{},

@@ -81,7 +81,7 @@ func (bw *budgetWorld) freshBot(opts ...bot.Option) *bot.Bot {
 	}
 	bw.t.Cleanup(func() { cache.Close() })
 	all := append([]bot.Option{bot.WithClock(bw.clock.Now), bot.WithLogin("herald[bot]"), bot.WithAppSlug("herald")}, opts...)
-	b, err := bot.New(clients, bot.CacheMirrors(cache), all...)
+	b, err := bot.New(clients, gitMirrors(cache), all...)
 	if err != nil {
 		bw.t.Fatal(err)
 	}

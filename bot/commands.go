@@ -13,7 +13,6 @@ import (
 	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/publish"
-	"github.com/heraldhq/herald/publish/adapter"
 )
 
 // maxAnswers is how many answers the commands comment keeps.
@@ -269,7 +268,7 @@ func (b *Bot) reschedule(ctx context.Context, e *openRepo, log *slog.Logger, p f
 	if len(dated) == 0 {
 		return "This pull request changes no post to reschedule.", false
 	}
-	branch := adapter.NewBranch(e.mirror, p.HeadRef, b.committer)
+	branch := e.mirror.Branch(p.HeadRef)
 	var commits []string
 	for _, post := range dated {
 		r := publish.Reschedule{Path: post.Path, At: at, Zone: zone, Profile: h.profile, Location: loc,

@@ -176,7 +176,7 @@ func TestTokenModeUsesCommitStatuses(t *testing.T) {
 	}
 	defer cache.Close()
 	now := func() time.Time { return time.Date(2026, 1, 30, 12, 0, 0, 0, time.UTC) }
-	b, err := bot.New(bot.ClientsFunc(func(context.Context, bot.Target) (bot.Forge, error) { return c, nil }), bot.CacheMirrors(cache),
+	b, err := bot.New(bot.ClientsFunc(func(context.Context, bot.Target) (bot.Forge, error) { return c, nil }), gitMirrors(cache),
 		bot.WithClock(now), bot.WithCommitStatuses(), bot.WithLogin("herald-bot"))
 	if err != nil {
 		t.Fatal(err)

@@ -5,10 +5,10 @@
 //
 // # Level-triggered
 //
-// The payload of a request is only a hint. Reconcile re-reads the repository's
-// default branch, its open pull requests and what herald already said on them
-// (a completed "herald" check run, or commit status in token mode, on a head
-// SHA; herald's comments found by their hidden markers), so a lost, repeated
+// What a request says beyond its target is only a hint. Reconcile re-reads
+// the repository's default branch, its open pull requests and what herald
+// already said on them (a completed "herald" check run, or commit status in
+// token mode, on a head SHA; herald's comments found by their hidden markers), so a lost, repeated
 // or reordered delivery never changes the outcome, and two replicas agree. A
 // request naming a pull request reconciles that pull request (and the default
 // branch); ReconcileAll, for the resync and the start-up, reconciles every
@@ -66,11 +66,20 @@
 //
 // # Edges
 //
-// The bot declares the small interfaces it needs: Clients (a forge client
-// per repository), Forge (what any forge, a plain Git repository included,
-// provides), PullRequests (the pull request side, implemented by
-// *github.Client), and Mirrors/Mirror (implemented by gitrepo through
-// CacheMirrors). The command wires concrete types into New.
+// The bot declares the small interfaces it needs, in neutral types only: it
+// imports neither go-github nor gitrepo, so another forge or Git layer
+// touches the adapters, not the bot. Clients gives a forge client per
+// repository; Forge is what any forge, a plain Git repository included,
+// provides. Each part of the pull request flow declares the few forge calls
+// it makes (checkReader, feedbackWriter, commandAnswerer and the others, in
+// the file that uses them), and PullRequests, their union, is what a Forge
+// must also implement to have pull requests checked (*github.Client does).
+// Mirrors/Mirror read Git with commits named by their hash: a commit's
+// tree as an fs.FS, the paths a change touches, merge bases, and each ref as
+// a publish.Branch the publisher commits to and pushes (*adapter.Git over a
+// gitrepo mirror, opened with adapter.OpenGit). Webhook requests arrive as
+// webhook.Request, whose hints (sender, head commit, check and status
+// names) are read in request.go. The command wires concrete types into New.
 //
 // # Metrics
 //

@@ -27,17 +27,25 @@ import (
 	"github.com/heraldhq/herald/internal/fakegithub"
 	"github.com/heraldhq/herald/internal/gittest"
 	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/publish/adapter"
 	"github.com/heraldhq/herald/webhook"
 )
 
-// The forge/github client and the gitrepo cache satisfy what the bot
-// declares.
+// The forge/github client and the gitrepo mirror, through the adapter,
+// satisfy what the bot declares.
 var (
 	_ bot.Forge           = (*github.Client)(nil)
 	_ bot.PullRequests    = (*github.Client)(nil)
 	_ bot.GitCredentialer = (*github.Client)(nil)
-	_ bot.Mirror          = (*gitrepo.Mirror)(nil)
+	_ bot.Mirror          = (*adapter.Git)(nil)
 )
+
+// gitMirrors opens the bot's mirrors in cache, as the command wires them.
+func gitMirrors(cache *gitrepo.Cache) bot.Mirrors {
+	return bot.MirrorsFunc(func(ctx context.Context, remote string, creds forge.GitCredentials) (bot.Mirror, error) {
+		return adapter.OpenGit(ctx, cache, remote, creds, gitrepo.Signature{})
+	})
+}
 
 const (
 	owner    = "acme"
@@ -162,7 +170,7 @@ func newWorldWith(t testing.TB, repo func(*gittest.Server) *gittest.Repo, opts .
 		t.Cleanup(func() { cache.Close() })
 		all := append([]bot.Option{bot.WithClock(w.clock.Now), bot.WithLogger(log), bot.WithLogin("herald[bot]"),
 			bot.WithAppSlug("herald"), bot.WithScheduler(w.sched)}, more...)
-		b, err := bot.New(clients, bot.CacheMirrors(cache), all...)
+		b, err := bot.New(clients, gitMirrors(cache), all...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -601,7 +609,7 @@ func TestDraftStrategyPublishesOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cache.Close()
-	b, err := bot.New(clients, bot.CacheMirrors(cache), bot.WithClock(now.Now))
+	b, err := bot.New(clients, gitMirrors(cache), bot.WithClock(now.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

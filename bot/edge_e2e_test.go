@@ -211,7 +211,7 @@ func TestRepositoryWithoutCloneURL(t *testing.T) {
 	defer cache.Close()
 	b, err := bot.New(bot.ClientsFunc(func(context.Context, bot.Target) (bot.Forge, error) {
 		return plainGit{forge.Repo{Owner: "acme", Name: "nowhere", DefaultBranch: "main"}}, nil
-	}), bot.CacheMirrors(cache))
+	}), gitMirrors(cache))
 	if err != nil {
 		t.Fatal(err)
 	}

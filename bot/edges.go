@@ -5,7 +5,7 @@ import (
 	"io/fs"
 
 	"github.com/heraldhq/herald/forge"
-	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/adapter"
 )
 
@@ -67,34 +67,39 @@ type PullRequests interface {
 	adapter.GitHub
 }
 
-// Mirrors opens the Git mirror of a remote; *gitrepo.Cache through
-// CacheMirrors.
+// Mirrors opens the Git mirror of a remote, authenticated with creds when
+// they carry a password and anonymously otherwise. The command builds it
+// over a gitrepo cache with adapter.OpenGit.
 type Mirrors interface {
-	Open(ctx context.Context, remote string, auth gitrepo.Auth) (Mirror, error)
+	Open(ctx context.Context, remote string, creds forge.GitCredentials) (Mirror, error)
 }
 
-// Mirror is what the bot reads from and writes to a Git mirror;
-// *gitrepo.Mirror implements it.
+// MirrorsFunc adapts a function to Mirrors.
+type MirrorsFunc func(ctx context.Context, remote string, creds forge.GitCredentials) (Mirror, error)
+
+// Open calls f(ctx, remote, creds).
+func (f MirrorsFunc) Open(ctx context.Context, remote string, creds forge.GitCredentials) (Mirror, error) {
+	return f(ctx, remote, creds)
+}
+
+// Mirror is what the bot reads from a Git mirror, and the branches it
+// writes through the publisher. Commits are named by their hexadecimal
+// hash. *adapter.Git implements it over a gitrepo mirror.
 type Mirror interface {
+	// Fetch brings the refs up to date; a ref the remote does not have is
+	// an error that is also forge.ErrNotFound.
 	Fetch(ctx context.Context, refs ...string) error
-	Resolve(ctx context.Context, rev string) (gitrepo.Hash, error)
-	FS(ctx context.Context, commit gitrepo.Hash) (fs.FS, error)
-	Diff(ctx context.Context, base, head gitrepo.Hash) ([]gitrepo.Change, error)
-	MergeBase(ctx context.Context, a, b gitrepo.Hash) (gitrepo.Hash, error)
-	ReadFile(ctx context.Context, commit gitrepo.Hash, path string) ([]byte, error)
-	Commit(ctx context.Context, req gitrepo.CommitRequest) (gitrepo.Hash, error)
-	Push(ctx context.Context, branch string, newCommit, expectedOld gitrepo.Hash) error
-}
-
-// CacheMirrors adapts a *gitrepo.Cache to Mirrors.
-func CacheMirrors(c *gitrepo.Cache) Mirrors { return cacheMirrors{c} }
-
-type cacheMirrors struct{ c *gitrepo.Cache }
-
-func (m cacheMirrors) Open(ctx context.Context, remote string, auth gitrepo.Auth) (Mirror, error) {
-	mi, err := m.c.Open(ctx, remote, auth)
-	if err != nil {
-		return nil, err
-	}
-	return mi, nil
+	// Resolve returns the commit a ref name or hash names.
+	Resolve(ctx context.Context, rev string) (string, error)
+	// FS is the tree of a commit.
+	FS(ctx context.Context, commit string) (fs.FS, error)
+	// MergeBase is the best common ancestor of two commits.
+	MergeBase(ctx context.Context, a, b string) (string, error)
+	// Changes are the paths present at head that differ from base (a
+	// renamed file under its new path), each true when the file was only
+	// moved, its content the same.
+	Changes(ctx context.Context, base, head string) (map[string]bool, error)
+	// Branch is a ref (a branch name or a full ref name) as the publisher
+	// reads and pushes it, committing as herald.
+	Branch(ref string) publish.Branch
 }

@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/forge/github"
 	"github.com/heraldhq/herald/gitrepo"
 	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/publish/adapter"
 	"github.com/heraldhq/herald/publish/feed"
 	"github.com/heraldhq/herald/webhook"
 )
@@ -47,7 +49,11 @@ func Example() {
 		log.Error("scheduler", "err", err)
 		return
 	}
-	b, err = bot.New(clients, bot.CacheMirrors(cache),
+	// The bot reads Git through the adapter over the gitrepo cache.
+	mirrors := bot.MirrorsFunc(func(ctx context.Context, remote string, creds forge.GitCredentials) (bot.Mirror, error) {
+		return adapter.OpenGit(ctx, cache, remote, creds, gitrepo.Signature{})
+	})
+	b, err = bot.New(clients, mirrors,
 		bot.WithLogger(log), bot.WithLogin("herald[bot]"), bot.WithAppSlug("herald"), bot.WithScheduler(sched))
 	if err != nil {
 		log.Error("bot", "err", err)

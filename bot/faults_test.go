@@ -37,7 +37,7 @@ func tokenBot(t testing.TB, w *world, retry github.RetryPolicy) *bot.Bot {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cache.Close() })
-	b, err := bot.New(bot.ClientsFunc(func(context.Context, bot.Target) (bot.Forge, error) { return c, nil }), bot.CacheMirrors(cache),
+	b, err := bot.New(bot.ClientsFunc(func(context.Context, bot.Target) (bot.Forge, error) { return c, nil }), gitMirrors(cache),
 		bot.WithClock(w.clock.Now), bot.WithLogger(log), bot.WithCommitStatuses(), bot.WithLogin("herald-bot"))
 	if err != nil {
 		t.Fatal(err)

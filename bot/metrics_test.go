@@ -184,7 +184,7 @@ func TestMetricsOfADraftFlip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cache.Close()
-	b, err := bot.New(clients, bot.CacheMirrors(cache), bot.WithClock(now.Now), bot.WithMetrics(m))
+	b, err := bot.New(clients, gitMirrors(cache), bot.WithClock(now.Now), bot.WithMetrics(m))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,14 +13,13 @@ import (
 
 	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/forge"
-	"github.com/heraldhq/herald/gitrepo"
 	"github.com/heraldhq/herald/publish"
 )
 
 // headInfo is a pull request's head as read from the mirror: the site there
 // and the posts the pull request adds or changes.
 type headInfo struct {
-	head, mergeBase gitrepo.Hash
+	head, mergeBase string
 	// site is the site at the head; nil when the head came from the cache.
 	site *content.Site
 	// loc and profile are the site's time zone and profile.
@@ -50,11 +49,11 @@ func (b *Bot) headOf(ctx context.Context, e *openRepo, p forge.PullRequest) (*he
 	if h, ok := b.heads.get(key); ok {
 		return h, nil
 	}
-	head, err := gitrepo.ParseHash(p.HeadSHA)
-	if err != nil {
-		return nil, fmt.Errorf("head SHA %q: %w", p.HeadSHA, err)
+	if !isCommitHash(p.HeadSHA) {
+		return nil, fmt.Errorf("head SHA %q: want 40 hexadecimal digits", p.HeadSHA)
 	}
-	if _, err := e.mirror.Resolve(ctx, p.HeadSHA); err != nil {
+	head, err := e.mirror.Resolve(ctx, p.HeadSHA)
+	if err != nil {
 		// The forge moved the head after the fetch; the next reconcile
 		// (triggered by that push) reads it.
 		return nil, fmt.Errorf("head %s is not in the mirror yet: %w", shortSHA(p.HeadSHA), err)
@@ -71,9 +70,9 @@ func (b *Bot) headOf(ctx context.Context, e *openRepo, p forge.PullRequest) (*he
 	if err != nil {
 		return nil, fmt.Errorf("merge base of %s and %s: %w", baseRef, shortSHA(p.HeadSHA), err)
 	}
-	changes, err := e.mirror.Diff(ctx, mb, head)
+	changes, err := e.mirror.Changes(ctx, mb, head)
 	if err != nil {
-		return nil, fmt.Errorf("diff %s..%s: %w", shortSHA(mb.String()), shortSHA(p.HeadSHA), err)
+		return nil, fmt.Errorf("diff %s..%s: %w", shortSHA(mb), shortSHA(p.HeadSHA), err)
 	}
 	hs, err := b.siteAt(ctx, e, head)
 	if err != nil {
@@ -81,13 +80,10 @@ func (b *Bot) headOf(ctx context.Context, e *openRepo, p forge.PullRequest) (*he
 	}
 	site := hs.Site
 	h := &headInfo{head: head, mergeBase: mb, site: site, loc: site.Location(), profile: site.Profile}
-	for _, c := range changes {
-		if c.Op == gitrepo.Deleted {
-			continue
-		}
-		h.changed = append(h.changed, c.To)
-		if c.Moved && site.IsPost(c.To) {
-			h.moved = append(h.moved, c.To)
+	for path, moved := range changes {
+		h.changed = append(h.changed, path)
+		if moved && site.IsPost(path) {
+			h.moved = append(h.moved, path)
 		}
 	}
 	sort.Strings(h.changed)
@@ -388,6 +384,20 @@ func (b *Bot) pullRequest(ctx context.Context, e *openRepo, log *slog.Logger, p 
 		}
 	}
 	return st, nil
+}
+
+// isCommitHash reports whether s is a full commit hash: a pull request's
+// head is read by hash, never as a ref name that happens to match.
+func isCommitHash(s string) bool {
+	if len(s) != 40 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 func shortSHA(s string) string {

@@ -9,8 +9,8 @@ import (
 func (b *Bot) publisher(e *openRepo) *publish.Publisher {
 	rb := e.site.Config.Publish.Rebuild
 	opts := []publish.Option{
-		publish.WithDefaultBranch(adapter.NewBranch(e.mirror, e.repo.DefaultBranch, b.committer), e.repo.DefaultBranch),
-		publish.WithRecords(adapter.NewBranch(e.mirror, publish.RecordRef, b.committer)),
+		publish.WithDefaultBranch(e.mirror.Branch(e.repo.DefaultBranch), e.repo.DefaultBranch),
+		publish.WithRecords(e.mirror.Branch(publish.RecordRef)),
 		publish.WithSite(e.site.Profile, e.site.Location()),
 		publish.WithTrigger(publish.RebuildTrigger{Workflow: rb.Workflow, Ref: rb.Ref, EventType: rb.EventType, HookURL: rb.URL}),
 		publish.WithDryRun(b.dryRun),

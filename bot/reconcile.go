@@ -11,7 +11,6 @@ import (
 
 	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/forge"
-	"github.com/heraldhq/herald/gitrepo"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/feed"
 )
@@ -30,7 +29,7 @@ type openRepo struct {
 	repo    forge.Repo
 	mirror  Mirror
 	// base is the tip of the default branch, site the site there.
-	base gitrepo.Hash
+	base string
 	site *content.Site
 	// merged are pull requests published during this reconcile ("/herald
 	// publish now"); the plan leaves them out.
@@ -66,21 +65,17 @@ func (b *Bot) open(ctx context.Context, log *slog.Logger, t Target) (*openRepo, 
 	if p, ok := f.(PullRequests); ok {
 		e.prs = p
 	}
-	auth := gitrepo.Anonymous()
+	var creds forge.GitCredentials // none: anonymous
 	if gc, ok := f.(GitCredentialer); ok {
-		creds, err := gc.GitCredentials(ctx)
-		if err != nil {
+		if creds, err = gc.GitCredentials(ctx); err != nil {
 			return nil, fmt.Errorf("git credentials: %w", err)
-		}
-		if creds.Password != "" {
-			auth = gitrepo.Basic(creds.Username, creds.Password)
 		}
 	}
 	remote := b.remoteURL(repo)
 	if remote == "" {
 		return nil, fmt.Errorf("repository %s has no clone URL", t.Repo)
 	}
-	e.mirror, err = b.mirrors.Open(ctx, remote, auth)
+	e.mirror, err = b.mirrors.Open(ctx, remote, creds)
 	if err != nil {
 		return nil, fmt.Errorf("open mirror: %w", err)
 	}
@@ -101,7 +96,7 @@ func (e *openRepo) fetch(ctx context.Context, prs []forge.PullRequest) error {
 	slices.Sort(refs[1:])
 	refs = slices.Compact(refs)
 	err := e.mirror.Fetch(ctx, refs...)
-	if err == nil || len(refs) == 1 || !errors.Is(err, gitrepo.ErrNotFound) {
+	if err == nil || len(refs) == 1 || !errors.Is(err, forge.ErrNotFound) {
 		if err != nil {
 			return fmt.Errorf("fetch: %w", err)
 		}
@@ -337,7 +332,7 @@ type branchPosts struct {
 
 // branchPosts reads every post on the default branch once per commit.
 func (b *Bot) branchPosts(ctx context.Context, e *openRepo) (*branchPosts, error) {
-	key := e.t.Repo + "@" + e.base.String()
+	key := e.t.Repo + "@" + e.base
 	if bp, ok := b.branch.get(key); ok {
 		return bp, nil
 	}

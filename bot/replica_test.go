@@ -80,7 +80,7 @@ func runReplica(raw string) int {
 	}
 	defer cache.Close()
 	clients := bot.ClientsFunc(func(context.Context, bot.Target) (bot.Forge, error) { return client, nil })
-	b, err := bot.New(clients, bot.CacheMirrors(cache), bot.WithClock(func() time.Time { return now }), bot.WithLogger(log),
+	b, err := bot.New(clients, gitMirrors(cache), bot.WithClock(func() time.Time { return now }), bot.WithLogger(log),
 		bot.WithCommitStatuses(), bot.WithLogin(login))
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "replica: %v\n", err)

@@ -122,8 +122,8 @@ type pushTimes struct {
 	pushed map[string]time.Time // by remote
 }
 
-func (p *pushTimes) Open(ctx context.Context, remote string, auth gitrepo.Auth) (bot.Mirror, error) {
-	m, err := p.Mirrors.Open(ctx, remote, auth)
+func (p *pushTimes) Open(ctx context.Context, remote string, creds forge.GitCredentials) (bot.Mirror, error) {
+	m, err := p.Mirrors.Open(ctx, remote, creds)
 	if err != nil {
 		return nil, err
 	}
@@ -136,14 +136,24 @@ type timedMirror struct {
 	p      *pushTimes
 }
 
-func (m *timedMirror) Push(ctx context.Context, branch string, newCommit, expectedOld gitrepo.Hash) error {
-	err := m.Mirror.Push(ctx, branch, newCommit, expectedOld)
+func (m *timedMirror) Branch(ref string) publish.Branch {
+	return timedBranch{Branch: m.Mirror.Branch(ref), m: m}
+}
+
+// timedBranch records its first successful push.
+type timedBranch struct {
+	publish.Branch
+	m *timedMirror
+}
+
+func (b timedBranch) Push(ctx context.Context, commit, expectedOld string) error {
+	err := b.Branch.Push(ctx, commit, expectedOld)
 	if err == nil {
-		m.p.mu.Lock()
-		if _, ok := m.p.pushed[m.remote]; !ok {
-			m.p.pushed[m.remote] = time.Now()
+		b.m.p.mu.Lock()
+		if _, ok := b.m.p.pushed[b.m.remote]; !ok {
+			b.m.p.pushed[b.m.remote] = time.Now()
 		}
-		m.p.mu.Unlock()
+		b.m.p.mu.Unlock()
 	}
 	return err
 }
@@ -250,7 +260,7 @@ func benchScale(b *testing.B, tag string) {
 		b.Fatal(err)
 	}
 	defer cache.Close()
-	mirrors := &pushTimes{Mirrors: bot.CacheMirrors(cache), pushed: map[string]time.Time{}}
+	mirrors := &pushTimes{Mirrors: gitMirrors(cache), pushed: map[string]time.Time{}}
 
 	var lateMu sync.Mutex
 	fired := map[string]time.Duration{}

@@ -17,7 +17,7 @@ import (
 // dry, already done, failed, or without a commit.
 func TestServicePublications(t *testing.T) {
 	var told []Publication
-	s, err := NewService(ServiceConfig{Clients: ClientsFunc(nil), Mirrors: CacheMirrors(nil), Targets: TargetList{},
+	s, err := NewService(ServiceConfig{Clients: ClientsFunc(nil), Mirrors: MirrorsFunc(nil), Targets: TargetList{},
 		Record: true, OnPublished: func(p Publication) { told = append(told, p) }})
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +48,7 @@ func TestServicePublications(t *testing.T) {
 }
 
 func TestServiceNeedsItsParts(t *testing.T) {
-	_, err := NewService(ServiceConfig{Mirrors: CacheMirrors(nil), Targets: TargetList{}})
+	_, err := NewService(ServiceConfig{Mirrors: MirrorsFunc(nil), Targets: TargetList{}})
 	if err == nil || err.Error() != "bot: a service needs clients, mirrors and targets" {
 		t.Errorf("NewService without clients: %v", err)
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/heraldhq/herald/content/check"
 	"github.com/heraldhq/herald/content/siteindex"
-	"github.com/heraldhq/herald/gitrepo"
 )
 
 // storeOf returns the store of the repository's sites: what was read of its
@@ -25,14 +24,14 @@ func (b *Bot) storeOf(repo string) *siteindex.Store {
 
 // siteAt loads the repository's site at commit. Every site the bot reads
 // comes from here.
-func (b *Bot) siteAt(ctx context.Context, e *openRepo, commit gitrepo.Hash) (*siteindex.Site, error) {
+func (b *Bot) siteAt(ctx context.Context, e *openRepo, commit string) (*siteindex.Site, error) {
 	fsys, err := e.mirror.FS(ctx, commit)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", shortSHA(commit.String()), err)
+		return nil, fmt.Errorf("read %s: %w", shortSHA(commit), err)
 	}
 	site, err := b.storeOf(e.t.Repo).Load(ctx, fsys)
 	if err != nil {
-		return nil, fmt.Errorf("load site at %s: %w", shortSHA(commit.String()), err)
+		return nil, fmt.Errorf("load site at %s: %w", shortSHA(commit), err)
 	}
 	return site, nil
 }
@@ -40,7 +39,7 @@ func (b *Bot) siteAt(ctx context.Context, e *openRepo, commit gitrepo.Hash) (*si
 // indexFor returns the check index of the site at a pull request's merge
 // base mb: the repository's index moved to mb, reading only the posts that
 // differ from the commit indexed before.
-func (b *Bot) indexFor(ctx context.Context, e *openRepo, mb gitrepo.Hash) (*check.Index, error) {
+func (b *Bot) indexFor(ctx context.Context, e *openRepo, mb string) (*check.Index, error) {
 	site, err := b.siteAt(ctx, e, mb)
 	if err != nil {
 		return nil, err
@@ -48,8 +47,8 @@ func (b *Bot) indexFor(ctx context.Context, e *openRepo, mb gitrepo.Hash) (*chec
 	start := b.now()
 	idx, err := b.storeOf(e.t.Repo).Index(ctx, site)
 	if err != nil {
-		return nil, fmt.Errorf("index the site at %s: %w", shortSHA(mb.String()), err)
+		return nil, fmt.Errorf("index the site at %s: %w", shortSHA(mb), err)
 	}
-	e.log.Debug("site indexed", "commit", mb.String(), "posts", len(site.Posts), "took", b.now().Sub(start))
+	e.log.Debug("site indexed", "commit", mb, "posts", len(site.Posts), "took", b.now().Sub(start))
 	return idx, nil
 }

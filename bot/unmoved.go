@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/forge"
-	"github.com/heraldhq/herald/gitrepo"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -30,7 +29,7 @@ import (
 type prMark struct {
 	head      string
 	updatedAt time.Time
-	base      gitrepo.Hash
+	base      string
 	baseRef   string
 	draft     bool
 	labels    string

@@ -15,9 +15,11 @@ import (
 
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/content/check"
+	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/forge/github"
 	"github.com/heraldhq/herald/forge/local"
 	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/publish/adapter"
 )
 
 // engine is the bot service with what was wired for it: what serve,
@@ -90,7 +92,7 @@ func wireEngine(ctx context.Context, f forgeFlags, log *slog.Logger, eo engineOp
 		return nil, fmt.Errorf("--data-dir %s: %v", dir, err)
 	}
 	e := &engine{mode: mode, cache: cache}
-	cfg := bot.ServiceConfig{Mirrors: bot.CacheMirrors(cache), Log: log, Metrics: eo.metrics, OnCheck: eo.onCheck,
+	cfg := bot.ServiceConfig{Mirrors: gitMirrors(cache), Log: log, Metrics: eo.metrics, OnCheck: eo.onCheck,
 		Record: eo.record, OnPublished: eo.onPublished}
 	switch mode {
 	case "local":
@@ -372,3 +374,11 @@ var (
 	_ bot.Forge           = (*local.Repo)(nil)
 	_ bot.GitCredentialer = (*local.Repo)(nil)
 )
+
+// gitMirrors opens the bot's mirrors in cache, seen through the adapter:
+// the bot speaks no gitrepo type.
+func gitMirrors(cache *gitrepo.Cache) bot.Mirrors {
+	return bot.MirrorsFunc(func(ctx context.Context, remote string, creds forge.GitCredentials) (bot.Mirror, error) {
+		return adapter.OpenGit(ctx, cache, remote, creds, gitrepo.Signature{})
+	})
+}
