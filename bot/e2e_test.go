@@ -593,8 +593,16 @@ func (p plainGit) Repo(context.Context) (forge.Repo, error) { return p.repo, nil
 
 func (p plainGit) ListOpenPRs(context.Context) ([]forge.PullRequest, error) { return nil, nil }
 
+// withoutErrors fixes the error findings of the FOSDEM draft: an error
+// blocks publishing, and the tests of the draft strategy want it out.
+func withoutErrors(post string) string {
+	return strings.NewReplacer("ðŸ˜›", "😛", "ðŸ¤“", "🤓", "[https://containerlab.dev/]", "<https://containerlab.dev/>").
+		Replace(strings.Replace(post, "the the internet", "the internet", 1))
+}
+
 func TestDraftStrategyPublishesOnce(t *testing.T) {
 	files := siteFiles(t)
+	files[postPath] = withoutErrors(files[postPath])
 	files[".herald.yml"] += "publish:\n  strategy: draft\n"
 	files[postPath] = strings.Replace(files[postPath], "type: \"blog\"\n", "type: \"blog\"\ndraft: true\n", 1)
 	srv := gittest.NewServer(t)

@@ -170,6 +170,7 @@ func TestMetricsOfADraftFlip(t *testing.T) {
 	files := siteFiles(t)
 	files[".herald.yml"] += "publish:\n  strategy: draft\n"
 	files[postPath] = strings.Replace(files[postPath], "type: \"blog\"\n", "type: \"blog\"\ndraft: true\n", 1)
+	files[postPath] = withoutErrors(files[postPath])
 	repo := gittest.NewServer(t).NewRepo("drafts", files)
 	now := &clock{now: time.Date(2026, 2, 3, 9, 0, 5, 0, time.UTC)}
 	var fail error

@@ -213,6 +213,9 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, trigg
 			return errors.Join(append(errs, err)...)
 		}
 		state.Posts, e.urls = bp.posts, bp.urls
+		if state.Posts, err = b.countDraftErrors(ctx, e, state.Posts, b.now()); err != nil {
+			return errors.Join(append(errs, err)...)
+		}
 	}
 	pub := b.publisher(e)
 	if cfg.Trigger != publish.TriggerNone || cfg.Strategy == publish.StrategyRebuild {

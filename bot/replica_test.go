@@ -224,6 +224,7 @@ func TestTwoProcessesPublishOnce(t *testing.T) {
 		files := siteFiles(t)
 		files[".herald.yml"] += "publish:\n  strategy: draft\n"
 		files[postPath] = strings.Replace(files[postPath], "type: \"blog\"\n", "type: \"blog\"\ndraft: true\n", 1)
+		files[postPath] = withoutErrors(files[postPath])
 		srv := gittest.NewServer(t)
 		repo := srv.NewRepo(name, files)
 		fake := fakegithub.New(t, fakegithub.Options{})

@@ -433,6 +433,10 @@ func (p *planner) drafts(posts []Post) {
 				formatUTC(post.PublishAt), HumanDuration(p.c.CatchUp), HumanDuration(p.c.CatchUp))}})
 			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemBlocked,
 				Reason: "It fell due more than " + HumanDuration(p.c.CatchUp) + " ago; set a new date to publish it."})
+		case post.Errors > 0:
+			reason := fmt.Sprintf("herald found %s in the post; it goes out once herald check %s finds none.", plural(post.Errors, "error"), post.Path)
+			p.add(Blocked{Paths: []string{post.Path}, Due: post.PublishAt, Reasons: []string{reason}})
+			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemBlocked, Reason: reason})
 		default:
 			p.add(CommitDraftFlip{Path: post.Path, Title: post.Title, Due: post.PublishAt, Late: p.late(post.PublishAt)})
 			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemLate})

@@ -589,6 +589,17 @@ func TestPlanDraft(t *testing.T) {
 				`"2026-03-29 02:30" does not exist in Europe/Berlin: the clocks skip that hour (daylight saving time); add an offset or pick another time`}}},
 		},
 		{
+			name: "a due draft with errors is reported, never flipped",
+			posts: func() []Post {
+				p := draft("blog/broken.md", "2026-05-01 10:00")
+				p.Errors = 2
+				return []Post{p}
+			}(),
+			now: utc(t, "2026-05-01T08:00:30Z"),
+			want: []Action{Blocked{Paths: []string{"blog/broken.md"}, Due: utc(t, "2026-05-01T08:00:00Z"), Reasons: []string{
+				"herald found 2 errors in the post; it goes out once herald check blog/broken.md finds none."}}},
+		},
+		{
 			name:  "undated drafts and published posts are left alone",
 			posts: []Post{draft("blog/undated.md", ""), resolvePost(t, "blog/live.md", "Live", "2026-05-01", "", false, berlin)},
 			now:   utc(t, "2026-05-02T00:00:00Z"),

@@ -113,6 +113,9 @@ type Post struct {
 	// expiry) could not be resolved: invalid, or a local time that does not
 	// exist or occurs twice. Such a post is never published.
 	DateProblem string
+	// Errors counts herald's error findings in a due draft: a draft with
+	// errors is not published, in any mode, until they are fixed.
+	Errors int
 }
 
 // CheckState is the combined state of one status check or check run.

@@ -26,7 +26,7 @@ func TestPublishDueConcurrentRuns(t *testing.T) {
 	for _, p := range drafts {
 		dates[p] = due
 	}
-	repo := srv.NewRepo("site", siteFiles("", dates))
+	repo := srv.NewRepo("site", withoutErrors(siteFiles("", dates)))
 	base := repo.Ref("refs/heads/main")
 
 	var wg sync.WaitGroup

@@ -247,6 +247,16 @@ func siteFiles(config string, dates map[string]string) map[string]string {
 	return files
 }
 
+// withoutErrors returns the example site's files with the error findings
+// of its FOSDEM draft fixed: an error blocks publishing, and the tests that
+// publish every draft want them all to go out.
+func withoutErrors(files map[string]string) map[string]string {
+	const p = "blog/fosdem-recap/index.md"
+	files[p] = strings.NewReplacer("the the internet", "the internet", "ðŸ˜›", "😛",
+		"(our website)[https://example.org/talks/fosdem]", "[our website](https://example.org/talks/fosdem)").Replace(files[p])
+	return files
+}
+
 // rfc writes t as a front-matter date in the example site's zone.
 func rfc(t time.Time) string {
 	berlin, err := time.LoadLocation("Europe/Berlin")
@@ -483,6 +493,28 @@ func TestPublishDue(t *testing.T) {
 	r = herald(t, nil, "publish", "--due", "--repo", repo.URL, "--data-dir", data)
 	if r.code != 1 || !strings.Contains(r.stderr, "herald publish: site blog/gap/index.md cannot go out: ") {
 		t.Errorf("blocked draft: exit %d, stdout %q, stderr %q; want 1 and the reason", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestPublishDueErrorsBlock: a due draft in which herald finds errors does
+// not go out in local mode either, and herald publish says why; the other
+// due draft does.
+func TestPublishDueErrorsBlock(t *testing.T) {
+	t.Parallel()
+	srv := gittest.NewServer(t)
+	past := rfc(time.Now().Add(-time.Hour))
+	repo := srv.NewRepo("site", siteFiles("", map[string]string{
+		"blog/release-1-4/index.md":  past,
+		"blog/fosdem-recap/index.md": past,
+		"blog/roadmap-2027/index.md": rfc(time.Now().Add(72 * time.Hour)),
+	}))
+	r := herald(t, nil, "publish", "--due", "--repo", repo.URL, "--data-dir", t.TempDir())
+	want := "herald publish: site blog/fosdem-recap/index.md cannot go out: herald found 3 errors in the post; it goes out once herald check blog/fosdem-recap/index.md finds none.\n"
+	if r.code != 1 || !strings.Contains(r.stderr, want) || !strings.Contains(r.stdout, "publish: Example Project 1.4 is out") || strings.Contains(r.stdout, "FOSDEM") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1, the release published and on stderr %q", r.code, r.stdout, r.stderr, want)
+	}
+	if n := repo.CommitCount("refs/heads/main"); n != 2 {
+		t.Errorf("commits on main = %d, want 2 (the release only)", n)
 	}
 }
 

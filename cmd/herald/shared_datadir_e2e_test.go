@@ -22,7 +22,7 @@ func TestPublishDueSharedDataDir(t *testing.T) {
 		for _, p := range drafts {
 			dates[p] = rfc(time.Now().Add(-time.Hour))
 		}
-		repo := srv.NewRepo("site"+string(rune('a'+round)), siteFiles("", dates))
+		repo := srv.NewRepo("site"+string(rune('a'+round)), withoutErrors(siteFiles("", dates)))
 		base := repo.Ref("refs/heads/main")
 		data := t.TempDir()
 		var wg sync.WaitGroup
