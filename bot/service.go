@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/content/check"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/dashboard"
@@ -61,6 +60,12 @@ type ServiceConfig struct {
 	// that finds a new tip, its posts are checked and the findings logged,
 	// since without a forge there is no pull request to comment on.
 	Branch Branch
+	// CheckInBackground runs the check of Branch on Run's goroutine after
+	// a reconcile instead of within it: a reconcile, and with it readiness
+	// at start-up, then does not wait for every post of a large site to be
+	// checked (herald serve). Without it the check is done when Reconcile
+	// and ReconcileAll return (the demo prints it).
+	CheckInBackground bool
 	// OnCheck, when set, is told each check of Branch.
 	OnCheck func(commit string, posts int, findings []check.Finding)
 	// Metrics records the checks of Branch.
@@ -103,8 +108,9 @@ type Service struct {
 	connected chan struct{}
 	connectMu sync.Mutex
 
-	checkMu sync.Mutex
-	checked string // the commit of Branch last checked
+	checkMu  sync.Mutex
+	checked  string        // the commit of Branch last checked
+	checkDue chan struct{} // a reconcile asks the background check to run
 
 	pubMu     sync.Mutex
 	published []Publication
@@ -120,7 +126,7 @@ func NewService(cfg ServiceConfig) (*Service, error) {
 	if cfg.Clients == nil || cfg.Mirrors == nil || cfg.Targets == nil {
 		return nil, errors.New("bot: a service needs clients, mirrors and targets")
 	}
-	s := &Service{cfg: cfg, log: cfg.Log, connected: make(chan struct{})}
+	s := &Service{cfg: cfg, log: cfg.Log, connected: make(chan struct{}), checkDue: make(chan struct{}, 1)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -167,7 +173,37 @@ func (s *Service) Run(ctx context.Context) error {
 	case <-ctx.Done():
 		return nil
 	}
-	return s.Bot().Run(ctx)
+	if s.cfg.Branch == nil || !s.cfg.CheckInBackground {
+		return s.Bot().Run(ctx)
+	}
+	checked := make(chan struct{})
+	go func() {
+		defer close(checked)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.checkDue:
+				s.checkBranch(ctx)
+			}
+		}
+	}()
+	err := s.Bot().Run(ctx)
+	<-checked
+	return err
+}
+
+// afterReconcile checks Branch, or asks Run to (CheckInBackground); asks
+// made while a check runs are folded into one.
+func (s *Service) afterReconcile(ctx context.Context) {
+	if !s.cfg.CheckInBackground {
+		s.checkBranch(ctx)
+		return
+	}
+	select {
+	case s.checkDue <- struct{}{}:
+	default:
+	}
 }
 
 // OnFire is the scheduler's job (see Bot.OnFire); before the forge has been
@@ -209,7 +245,7 @@ func (s *Service) Reconcile(ctx context.Context, r webhook.Request) error {
 		return err
 	}
 	err := s.Bot().Reconcile(ctx, r)
-	s.checkBranch(ctx)
+	s.afterReconcile(ctx)
 	return err
 }
 
@@ -224,7 +260,7 @@ func (s *Service) ReconcileAll(ctx context.Context) error {
 		return err
 	}
 	err = s.Bot().ReconcileAll(ctx, ts)
-	s.checkBranch(ctx)
+	s.afterReconcile(ctx)
 	return partial(ctx, err, len(ts))
 }
 
@@ -303,11 +339,13 @@ func (s *Service) checkTip(ctx context.Context) (commit string, posts int, findi
 	if err != nil {
 		return "", 0, nil, err
 	}
-	site, err := content.LoadSite(ctx, fsys)
+	// The site comes from the bot's store of the repository, where the
+	// reconcile that found the tip has just loaded it.
+	site, err := s.Bot().storeOf(s.cfg.Local).Load(ctx, fsys)
 	if err != nil {
 		return "", 0, nil, err
 	}
-	findings, err = check.New(site.Config).CheckSite(ctx, site)
+	findings, err = check.New(site.Config).CheckSite(ctx, site.Site)
 	if err != nil {
 		return "", 0, nil, err
 	}

@@ -48,8 +48,11 @@ type engineOptions struct {
 	// checkBranch checks local mode's default branch after each reconcile
 	// (serve and demo; the one-shot commands do without), telling onCheck.
 	checkBranch bool
-	onCheck     func(commit string, posts int, findings []check.Finding)
-	metrics     *bot.Metrics
+	// checkInBackground (serve) runs that check after the reconcile, so
+	// that readiness does not wait for it.
+	checkInBackground bool
+	onCheck           func(commit string, posts int, findings []check.Finding)
+	metrics           *bot.Metrics
 	// githubMetrics counts GitHub's answers and shows the rate limits.
 	githubMetrics *github.Metrics
 	// record keeps the publications for the one-shot commands to print;
@@ -92,7 +95,7 @@ func wireEngine(ctx context.Context, f forgeFlags, log *slog.Logger, eo engineOp
 		return nil, fmt.Errorf("--data-dir %s: %v", dir, err)
 	}
 	e := &engine{mode: mode, cache: cache}
-	cfg := bot.ServiceConfig{Mirrors: gitMirrors(cache), Log: log, Metrics: eo.metrics, OnCheck: eo.onCheck,
+	cfg := bot.ServiceConfig{Mirrors: gitMirrors(cache), Log: log, Metrics: eo.metrics, OnCheck: eo.onCheck, CheckInBackground: eo.checkInBackground,
 		Record: eo.record, OnPublished: eo.onPublished}
 	switch mode {
 	case "local":

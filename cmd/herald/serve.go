@@ -208,7 +208,7 @@ func (s *server) build(ctx context.Context) error {
 	if s.rec == nil {
 		eng, err := wireEngine(ctx, s.cfg.forge, s.log, engineOptions{
 			bot:         []bot.Option{bot.WithScheduler(s.sched), bot.WithMetrics(s.botMetrics)},
-			checkBranch: true, metrics: s.botMetrics, githubMetrics: s.ghMetrics})
+			checkBranch: true, checkInBackground: true, metrics: s.botMetrics, githubMetrics: s.ghMetrics})
 		if err != nil {
 			return errors.New(oneLine(err))
 		}
