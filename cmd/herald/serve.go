@@ -95,6 +95,9 @@ type serveConfig struct {
 	timezone         string
 	poll             time.Duration
 	configFile       string
+	// set are the flags given, on the command line, in the environment
+	// or in the file.
+	set map[string]bool
 }
 
 // defaultAdminListen is the admin listener's address: loopback, so that it is
@@ -384,6 +387,9 @@ func (s *server) logStart(gogc, memLimit string) {
 	if cfg.feedToken != "" && s.schedule != nil {
 		s.log.Info("shared calendar served on the public listener at " + strings.Replace(sharedFeedPattern[len("GET "):], "{token}", "<token of "+cfg.feedTokenFile+">", 1))
 	}
+	for _, w := range cfg.ignored() {
+		s.log.Warn(w)
+	}
 	if cfg.insecure {
 		s.log.Warn("webhook signatures are NOT checked (--insecure-no-signature): anyone who can reach " + cfg.path + " can trigger work")
 	}
@@ -486,6 +492,26 @@ func logOptions(level slog.Leveler) *slog.HandlerOptions {
 	}}
 }
 
+// ignored says which of the settings given the mode does not use, one
+// line each, so that a person does not wait for them to take effect.
+func (c serveConfig) ignored() []string {
+	var out []string
+	ignore := func(name, why string) {
+		if c.set[name] {
+			out = append(out, "--"+name+" is ignored: "+why)
+		}
+	}
+	if c.forge.repo != "" {
+		ignore("resync", "local mode reads the branch again every --poll")
+		ignore("timezone", "it is the zone of --resync, which local mode does not use")
+		ignore("github-url", "local mode serves a plain Git repository, not GitHub")
+	} else {
+		ignore("poll", "it is local mode's; with GitHub herald resyncs on --resync")
+		ignore("repo-user", "it goes with --repo-token, in local mode")
+	}
+	return out
+}
+
 // resyncSetting names the settings the resync spec came from.
 func resyncSetting(c serveConfig) string {
 	switch {
@@ -553,6 +579,8 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if err := layer(fs, getenv, nil, "webhook-secret"); err != nil {
 		return cfg, err
 	}
+	cfg.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { cfg.set[f.Name] = true })
 	if cfg.timezone != "" {
 		if _, err := time.LoadLocation(cfg.timezone); err != nil {
 			return cfg, fmt.Errorf("--timezone %q: unknown time zone (use an IANA name such as Europe/Berlin or UTC)", cfg.timezone)

@@ -642,3 +642,33 @@ func TestAPIRoot(t *testing.T) {
 		}
 	}
 }
+
+// TestServeWarnsOfIgnoredSettings: a setting the mode does not use is
+// named in a warning at start, with why.
+func TestServeWarnsOfIgnoredSettings(t *testing.T) {
+	sec := map[string]string{"HERALD_WEBHOOK_SECRET": "s"}
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want []string
+	}{
+		{"local mode", []string{"--repo", ".", "--resync", "@every 1m"}, map[string]string{"HERALD_TIMEZONE": "UTC"}, []string{
+			"--resync is ignored: local mode reads the branch again every --poll",
+			"--timezone is ignored: it is the zone of --resync, which local mode does not use"}},
+		{"GitHub", []string{"--github-token", "t", "--repos", "acme/blog", "--poll", "5s"}, sec, []string{
+			"--poll is ignored: it is local mode's; with GitHub herald resyncs on --resync"}},
+		{"nothing ignored", []string{"--repo", ".", "--poll", "5s"}, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := parseServeFlags(tt.args, env(tt.env), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, cfg.ignored()); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
