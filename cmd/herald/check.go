@@ -250,7 +250,7 @@ func (c *checkRun) report() error {
 		case len(c.findings) == 0:
 			fmt.Fprintf(c.stderr, "herald check: %s, no findings\n", plural(posts, "post"))
 		default:
-			fmt.Fprintf(c.stderr, "herald check: %s\n", summary(c.findings, posts))
+			fmt.Fprintf(c.stderr, "herald check: %s\n", summary(c.findings, posts, c.site))
 		}
 	}
 	return nil
@@ -274,8 +274,24 @@ func (c *checkRun) posts() int {
 }
 
 // summary counts findings by severity: "2 errors, 1 warning in 1 of 3 posts".
-func summary(findings []check.Finding, posts int) string {
-	return fmt.Sprintf("%s in %d of %s", check.Tally(findings), check.Files(findings), plural(posts, "post"))
+// Only posts are counted as posts; the other files with findings (the
+// configuration, a registry) are named after them.
+func summary(findings []check.Finding, posts int, site *content.Site) string {
+	inPosts := map[string]bool{}
+	var others []string
+	for _, f := range findings {
+		switch {
+		case site.IsPost(f.Path):
+			inPosts[f.Path] = true
+		case !slices.Contains(others, f.Path):
+			others = append(others, f.Path)
+		}
+	}
+	out := fmt.Sprintf("%s in %d of %s", check.Tally(findings), len(inPosts), plural(posts, "post"))
+	if len(others) > 0 {
+		out += " and " + strings.Join(others, ", ")
+	}
+	return out
 }
 
 func profileSource(site *content.Site) string {

@@ -584,3 +584,26 @@ func TestCheckFixKeepsConfig(t *testing.T) {
 		t.Errorf("post after --fix:\n%s", got)
 	}
 }
+
+// TestCheckSummaryCountsPosts: the summary counts posts only, and names the
+// other files with findings (here the configuration) after them.
+func TestCheckSummaryCountsPosts(t *testing.T) {
+	dir := t.TempDir()
+	for p, src := range map[string]string{
+		"docusaurus.config.js": "module.exports = {};\n",
+		".herald.yml":          "version: 1\nbogus: true\n",
+		"blog/2026/a/index.md": "---\ntitle: A\ndate: 2026-01-05\n---\n\nText.\n\n<!-- truncate -->\n\nMore.\n",
+		"blog/2026/b/index.md": "---\ntitle: B\ndate: 2026-01-06\n---\n\nThe the text.\n\n<!-- truncate -->\n\nMore.\n",
+	} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, stderr, _ := runCheckArgs(t, dir)
+	if !strings.HasSuffix(stderr, " in 1 of 2 posts and .herald.yml\n") {
+		t.Errorf("stderr %q, want the summary to count 1 of 2 posts and name .herald.yml\nout:\n%s", stderr, out)
+	}
+}
