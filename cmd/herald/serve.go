@@ -492,6 +492,13 @@ func logOptions(level slog.Leveler) *slog.HandlerOptions {
 	}}
 }
 
+// setFlags returns the names of the flags of fs that were set.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
 // ignored says which of the settings given the mode does not use, one
 // line each, so that a person does not wait for them to take effect.
 func (c serveConfig) ignored() []string {
@@ -579,8 +586,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if err := layer(fs, getenv, nil, "webhook-secret"); err != nil {
 		return cfg, err
 	}
-	cfg.set = map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { cfg.set[f.Name] = true })
+	cfg.set = setFlags(fs)
 	if cfg.timezone != "" {
 		if _, err := time.LoadLocation(cfg.timezone); err != nil {
 			return cfg, fmt.Errorf("--timezone %q: unknown time zone (use an IANA name such as Europe/Berlin or UTC)", cfg.timezone)
