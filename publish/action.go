@@ -110,6 +110,10 @@ type Blocked struct {
 	Paths   []string
 	Due     time.Time
 	Reasons []string
+	// ErrorRules are the rule IDs of the error findings among the reasons,
+	// one per finding, for a log line with counts; empty when errors are
+	// not what holds the posts back.
+	ErrorRules []string
 }
 
 // Wake asks to be planned again at At, the next time something falls due.

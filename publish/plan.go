@@ -145,6 +145,8 @@ type blocker struct {
 	// transient blockers clear by themselves shortly: they are not commented
 	// on and do not set the blocked label; Plan asks to wake up soon instead.
 	transient bool
+	// rules are the rule IDs of the error findings, for herald's errors.
+	rules []string
 }
 
 // prDue is the schedule of one pull request: the time it goes live (the
@@ -227,6 +229,12 @@ func (p *planner) pr(pr PR) {
 		p.removeLabel(pr, LabelBlocked)
 		p.setStatus(pr, forge.StatusPending, "Scheduled for "+formatUTC(d.at))
 		p.wakeAt(d.at)
+		// Errors hold it back whatever the time: the schedule says so
+		// now, and the blocker comment says it once it is due.
+		if rules, n := prErrors(pr); n > 0 {
+			p.itemsOf(pr, d, ItemBlocked, errorsBlocker(rules, n).long)
+			return
+		}
 		p.itemsOf(pr, d, ItemScheduled, "")
 		return
 	}
@@ -241,8 +249,11 @@ func (p *planner) pr(pr PR) {
 	}
 
 	p.setLabel(pr, LabelScheduled)
-	var shorts, longs, lasting []string
+	var shorts, longs, lasting, rules []string
 	for _, b := range blockers {
+		if b.short == "herald errors" {
+			rules, _ = prErrors(pr)
+		}
 		shorts = append(shorts, b.short)
 		longs = append(longs, b.long)
 		if b.transient {
@@ -257,7 +268,7 @@ func (p *planner) pr(pr PR) {
 	}
 	p.setStatus(pr, forge.StatusPending, "Due "+formatUTC(d.at)+"; waiting: "+strings.Join(shorts, ", "))
 	p.itemsOf(pr, d, ItemBlocked, strings.Join(longs, " "))
-	p.add(Blocked{PR: pr.Number, Paths: d.paths, Due: d.at, Reasons: longs})
+	p.add(Blocked{PR: pr.Number, Paths: d.paths, Due: d.at, Reasons: longs, ErrorRules: rules})
 }
 
 // itemsOf lists the dated posts of a pull request, which go out together.
@@ -314,8 +325,8 @@ func (p *planner) blockers(pr PR) []blocker {
 	} else if pr.HeldByCommand {
 		bs = append(bs, blocker{short: "on hold", long: "It is on hold (`/herald hold`); comment `/herald unhold` to publish."})
 	}
-	if pr.HeraldErrors > 0 {
-		bs = append(bs, blocker{short: "herald errors", long: fmt.Sprintf("herald found %s in the posts; see the check run.", plural(pr.HeraldErrors, "error"))})
+	if rules, n := prErrors(pr); n > 0 {
+		bs = append(bs, errorsBlocker(rules, n))
 	}
 	bs = append(bs, p.approvalBlockers(pr)...)
 	bs = append(bs, p.checkBlockers(pr)...)
@@ -424,6 +435,10 @@ func (p *planner) drafts(posts []Post) {
 			p.item(Item{Path: post.Path, Title: post.Title, Status: ItemBlocked, Reason: post.DateProblem})
 		case post.PublishAt.IsZero():
 			// An undated draft stays a draft.
+		case p.now.Before(post.PublishAt) && len(post.ErrorRules) > 0:
+			// Woken at its time, the plan names the blocker then.
+			p.wakeAt(post.PublishAt)
+			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemBlocked, Reason: draftErrors(post)})
 		case p.now.Before(post.PublishAt):
 			p.wakeAt(post.PublishAt)
 			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemScheduled})
@@ -433,10 +448,9 @@ func (p *planner) drafts(posts []Post) {
 				formatUTC(post.PublishAt), HumanDuration(p.c.CatchUp), HumanDuration(p.c.CatchUp))}})
 			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemBlocked,
 				Reason: "It fell due more than " + HumanDuration(p.c.CatchUp) + " ago; set a new date to publish it."})
-		case post.Errors > 0:
-			reason := fmt.Sprintf("herald found %s in the post; it goes out once herald check %s finds none.", plural(post.Errors, "error"), post.Path)
-			p.add(Blocked{Paths: []string{post.Path}, Due: post.PublishAt, Reasons: []string{reason}})
-			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemBlocked, Reason: reason})
+		case len(post.ErrorRules) > 0:
+			p.add(Blocked{Paths: []string{post.Path}, Due: post.PublishAt, Reasons: []string{draftErrors(post)}, ErrorRules: post.ErrorRules})
+			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemBlocked, Reason: draftErrors(post)})
 		default:
 			p.add(CommitDraftFlip{Path: post.Path, Title: post.Title, Due: post.PublishAt, Late: p.late(post.PublishAt)})
 			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemLate})
@@ -499,7 +513,9 @@ func (p *planner) rebuild(posts []Post, last time.Time) {
 			continue
 		}
 		if p.c.Strategy == StrategyRebuild {
-			consider(post, CausePublish, post.PublishAt)
+			if !p.rebuildErrors(post, last) {
+				consider(post, CausePublish, post.PublishAt)
+			}
 		}
 		consider(post, CauseExpiry, post.ExpiryAt)
 	}
@@ -512,6 +528,24 @@ func (p *planner) rebuild(posts []Post, last time.Time) {
 		reasons = append(reasons, string(it.Cause)+": "+it.Title)
 	}
 	p.add(TriggerRebuild{Kind: p.c.Trigger, Reason: strings.Join(reasons, "; "), Items: items})
+}
+
+// rebuildErrors plans a post with error findings under StrategyRebuild: it
+// triggers no rebuild, due or ahead, and is listed as blocked. It reports
+// false when the post has no errors, or its publication is history or
+// covered by the last rebuild already.
+func (p *planner) rebuildErrors(post Post, last time.Time) bool {
+	at := post.PublishAt
+	if len(post.ErrorRules) == 0 || at.IsZero() || p.now.Sub(at) > p.c.CatchUp || (!p.now.Before(at) && !at.After(last)) {
+		return false
+	}
+	p.item(Item{Path: post.Path, Title: post.Title, At: at, Status: ItemBlocked, Reason: draftErrors(post)})
+	if p.now.Before(at) {
+		p.wakeAt(at)
+		return true
+	}
+	p.add(Blocked{Paths: []string{post.Path}, Due: at, Reasons: []string{draftErrors(post)}, ErrorRules: post.ErrorRules})
+	return true
 }
 
 // formatUTC renders t for statuses and logs: "2026-03-29 08:30 UTC".

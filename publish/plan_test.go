@@ -592,12 +592,12 @@ func TestPlanDraft(t *testing.T) {
 			name: "a due draft with errors is reported, never flipped",
 			posts: func() []Post {
 				p := draft("blog/broken.md", "2026-05-01 10:00")
-				p.Errors = 2
+				p.ErrorRules = []string{"unknown-author", "unknown-author"}
 				return []Post{p}
 			}(),
 			now: utc(t, "2026-05-01T08:00:30Z"),
-			want: []Action{Blocked{Paths: []string{"blog/broken.md"}, Due: utc(t, "2026-05-01T08:00:00Z"), Reasons: []string{
-				"herald found 2 errors in the post; it goes out once herald check blog/broken.md finds none."}}},
+			want: []Action{Blocked{Paths: []string{"blog/broken.md"}, Due: utc(t, "2026-05-01T08:00:00Z"), ErrorRules: []string{"unknown-author", "unknown-author"}, Reasons: []string{
+				"blocked by unknown-author: herald found 2 errors in the post; it goes out once herald check blog/broken.md finds none."}}},
 		},
 		{
 			name:  "undated drafts and published posts are left alone",
@@ -734,5 +734,99 @@ func TestPlanIsDeterministicAndLeavesInputAlone(t *testing.T) {
 	}
 	if state.PRs[0].Number != 2 || state.PRs[0].Posts[0].Path != "b.md" {
 		t.Errorf("Plan() reordered its input: %+v", state.PRs)
+	}
+}
+
+// withErrors returns post with error findings of these rules.
+func withErrors(post Post, rules ...string) Post {
+	post.ErrorRules = rules
+	return post
+}
+
+// TestPlanErrorsBlock checks that a post with error findings is not
+// published under any strategy, and that the blocker names its rules.
+func TestPlanErrorsBlock(t *testing.T) {
+	t.Parallel()
+	berlin := mustLoad(t, "Europe/Berlin")
+	draft := func(path, date string) Post { return resolvePost(t, path, "Title "+path, date, "", true, berlin) }
+	post := dated(t, "blog/launch.md", "2026-05-01 10:00", berlin)
+	due := utc(t, "2026-05-01T08:00:00Z")
+	dueText := "2026-05-01 08:00 UTC (10:00 CEST, Europe/Berlin)"
+	draftReason := "blocked by link-reversed, unknown-author: herald found 3 errors in the post; it goes out once herald check blog/a.md finds none."
+	prReason := "blocked by link-reversed, unknown-author: herald found 3 errors in the posts; see the check run."
+	tests := []struct {
+		name  string
+		state State
+		now   time.Time
+		want  []Action
+	}{
+		{
+			name:  "draft: a due draft with errors is not flipped; the blocker names the rules once each",
+			state: State{Config: Config{Strategy: StrategyDraft, Location: berlin}, Posts: []Post{withErrors(draft("blog/a.md", "2026-05-01 10:00"), "unknown-author", "link-reversed", "unknown-author")}},
+			now:   utc(t, "2026-05-01T09:00:00Z"),
+			want: []Action{Blocked{Paths: []string{"blog/a.md"}, Due: due, Reasons: []string{draftReason},
+				ErrorRules: []string{"unknown-author", "link-reversed", "unknown-author"}}},
+		},
+		{
+			name:  "draft: a future draft with errors wakes at its time and does nothing before",
+			state: State{Config: Config{Strategy: StrategyDraft, Location: berlin}, Posts: []Post{withErrors(draft("blog/a.md", "2026-05-01 10:00"), "unknown-author")}},
+			now:   utc(t, "2026-04-01T00:00:00Z"),
+			want:  []Action{Wake{At: due}},
+		},
+		{
+			name: "draft: once fixed (no errors), it goes out late",
+			state: State{Config: Config{Strategy: StrategyDraft, Location: berlin}, Posts: []Post{
+				withErrors(draft("blog/a.md", "2026-05-01 10:00")), withErrors(draft("blog/b.md", "2026-05-01 10:00"), "unknown-tag")}},
+			now: utc(t, "2026-05-01T10:00:00Z"),
+			want: []Action{
+				CommitDraftFlip{Path: "blog/a.md", Title: "Title blog/a.md", Due: due, Late: 2 * time.Hour},
+				Blocked{Paths: []string{"blog/b.md"}, Due: due, ErrorRules: []string{"unknown-tag"}, Reasons: []string{
+					"blocked by unknown-tag: herald found 1 error in the post; it goes out once herald check blog/b.md finds none."}},
+			},
+		},
+		{
+			name: "merge: the rules of the posts block a due pull request, even with no error count",
+			state: State{Config: Config{Location: berlin}, PRs: []PR{with(ready(7, withErrors(post, "unknown-author", "link-reversed")), func(p *PR) {
+				p.Labels = []string{LabelScheduled}
+				p.ErrorRules = []string{"unknown-author"}
+			})}},
+			now: due,
+			want: []Action{
+				SetLabel{PR: 7, Label: LabelBlocked},
+				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, prReason)},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-05-01 08:00 UTC; waiting: herald errors"},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{prReason}, ErrorRules: []string{"unknown-author", "unknown-author", "link-reversed"}},
+			},
+		},
+		{
+			name: "merge: the blocker comment already says it: nothing is repeated",
+			state: State{Config: Config{Location: berlin}, PRs: []PR{with(ready(7, withErrors(post, "unknown-author", "link-reversed", "unknown-author")), func(p *PR) {
+				p.Labels = []string{LabelScheduled, LabelBlocked}
+				p.Status = forge.Status{State: forge.StatusPending, Description: "Due 2026-05-01 08:00 UTC; waiting: herald errors"}
+				p.Comments = []PostedComment{{Key: BlockerCommentKey, Body: blockerText(dueText, prReason)}}
+			})}},
+			now:  due.Add(time.Hour),
+			want: []Action{Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{prReason}, ErrorRules: []string{"unknown-author", "link-reversed", "unknown-author"}}},
+		},
+		{
+			name: "rebuild: a due post with errors triggers no rebuild; the others do",
+			state: State{Config: Config{Strategy: StrategyRebuild, Location: berlin}, Posts: []Post{
+				withErrors(resolvePost(t, "blog/a.md", "A", "2026-05-01 10:00", "", false, berlin), "unknown-author", "link-reversed", "link-reversed"),
+				resolvePost(t, "blog/b.md", "B", "2026-05-01 10:00", "", false, berlin)}},
+			now: due,
+			want: []Action{
+				Blocked{Paths: []string{"blog/a.md"}, Due: due, ErrorRules: []string{"unknown-author", "link-reversed", "link-reversed"}, Reasons: []string{draftReason}},
+				TriggerRebuild{Kind: TriggerEmptyCommit, Reason: "publish: B", Items: []RebuildItem{{Path: "blog/b.md", Title: "B", Cause: CausePublish, Due: due}}},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := Plan(tt.state, tt.now)
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Plan() mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -113,9 +113,11 @@ type Post struct {
 	// expiry) could not be resolved: invalid, or a local time that does not
 	// exist or occurs twice. Such a post is never published.
 	DateProblem string
-	// Errors counts herald's error findings in a due draft: a draft with
-	// errors is not published, in any mode, until they are fixed.
-	Errors int
+	// ErrorRules are the rule IDs of the post's error findings, one per
+	// finding (a rule found twice is named twice). A post with any is not
+	// published under any strategy until a commit fixes them: an error is
+	// only for what breaks the site's build or the post for its readers.
+	ErrorRules []string
 }
 
 // CheckState is the combined state of one status check or check run.
@@ -154,6 +156,10 @@ type PR struct {
 	// HeraldErrors is the number of error findings herald reported on
 	// CheckedSHA.
 	HeraldErrors int
+	// ErrorRules are the rule IDs of those findings, when known (one per
+	// finding, as Post.ErrorRules); the rules of the posts' ErrorRules count
+	// too. Either is a blocker.
+	ErrorRules []string
 	Labels       []string
 	// HeldByCommand reports a "/herald hold" not yet undone by "/herald
 	// unhold".

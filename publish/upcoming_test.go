@@ -172,3 +172,66 @@ func TestEntriesOf(t *testing.T) {
 		t.Errorf("EntriesOf() mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestUpcomingErrorsBlock checks that a post with error findings is listed
+// blocked, with the rules, whether it is due or ahead, as Plan holds it
+// back; fixed, it is late and goes out.
+func TestUpcomingErrorsBlock(t *testing.T) {
+	t.Parallel()
+	berlin := mustLoad(t, "Europe/Berlin")
+	now := utc(t, "2026-03-10T12:00:00Z")
+	reason := func(path string) string {
+		return "blocked by link-reversed, unknown-author: herald found 2 errors in the post; it goes out once herald check " + path + " finds none."
+	}
+	prReason := "blocked by link-reversed, unknown-author: herald found 2 errors in the posts; see the check run."
+	tests := []struct {
+		name  string
+		state State
+		want  []Item
+	}{
+		{
+			name: "draft: due and ahead with errors are blocked, the fixed one is late",
+			state: State{Config: Config{Strategy: StrategyDraft, Location: berlin}, Posts: []Post{
+				withErrors(resolvePost(t, "blog/due.md", "Due", "2026-03-10", "", true, berlin), "unknown-author", "link-reversed"),
+				withErrors(resolvePost(t, "blog/next.md", "Next", "2026-03-11", "", true, berlin), "link-reversed", "unknown-author"),
+				resolvePost(t, "blog/fixed.md", "Fixed", "2026-03-10", "", true, berlin),
+			}},
+			want: []Item{
+				{Path: "blog/due.md", Title: "Due", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-09T23:00:00Z"), Status: ItemBlocked, Reason: reason("blog/due.md")},
+				{Path: "blog/fixed.md", Title: "Fixed", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-09T23:00:00Z"), Status: ItemLate},
+				{Path: "blog/next.md", Title: "Next", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-10T23:00:00Z"), Status: ItemBlocked, Reason: reason("blog/next.md")},
+			},
+		},
+		{
+			name: "merge: a future pull request with errors is blocked by them, as the dashboard says",
+			state: State{Config: Config{Location: berlin}, PRs: []PR{
+				with(ready(1, dated(t, "blog/future.md", "2026-03-12 09:00", berlin)), func(p *PR) { p.HeraldErrors = 2; p.ErrorRules = []string{"unknown-author", "link-reversed"} }),
+				with(ready(2, dated(t, "blog/count.md", "2026-03-12 09:00", berlin)), func(p *PR) { p.HeraldErrors = 1 }),
+			}},
+			want: []Item{
+				{Path: "blog/count.md", Title: "Title of blog/count.md", PR: 2, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-12T08:00:00Z"), Status: ItemBlocked, Reason: "herald found 1 error in the posts; see the check run."},
+				{Path: "blog/future.md", Title: "Title of blog/future.md", PR: 1, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-12T08:00:00Z"), Status: ItemBlocked, Reason: prReason},
+			},
+		},
+		{
+			name: "rebuild: a post with errors ahead is blocked",
+			state: State{Config: Config{Strategy: StrategyRebuild, Location: berlin}, Posts: []Post{
+				withErrors(resolvePost(t, "content/a.md", "A", "2026-03-11", "", false, berlin), "unknown-author", "link-reversed")}},
+			want: []Item{
+				{Path: "content/a.md", Title: "A", Cause: CausePublish, Strategy: StrategyRebuild, At: utc(t, "2026-03-10T23:00:00Z"), Status: ItemBlocked, Reason: reason("content/a.md")},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := Upcoming(tt.state, now)
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Upcoming() mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(goingOut(Plan(tt.state, now)), lateItems(got), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("late items differ from what Plan publishes (-plan +upcoming):\n%s", diff)
+			}
+		})
+	}
+}
