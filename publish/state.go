@@ -160,7 +160,7 @@ type PR struct {
 	// finding, as Post.ErrorRules); the rules of the posts' ErrorRules count
 	// too. Either is a blocker.
 	ErrorRules []string
-	Labels       []string
+	Labels     []string
 	// HeldByCommand reports a "/herald hold" not yet undone by "/herald
 	// unhold".
 	HeldByCommand bool
