@@ -62,6 +62,9 @@ type Bot struct {
 	// last logged for (budget.go).
 	resyncCost  map[string]int
 	deferLogged map[int64]time.Time
+	// saidBlocked are the reasons each blocked publication was last logged
+	// with, by repository, pull request and paths (logBlocked).
+	saidBlocked map[string]string
 
 	metrics *Metrics
 	// observe, when set, is told what became of each publishing action.

@@ -103,7 +103,7 @@ func (b *Bot) notePublished(e *openRepo, a publish.Action) {
 func (b *Bot) noteBlockers(e *openRepo, state publish.State, keep func(pr int) bool) {
 	prs := map[int]prBlockers{}
 	for _, pr := range state.PRs {
-		prs[pr.Number] = blockersOf(state.Config, pr, e.errorRules[pr.Number])
+		prs[pr.Number] = blockersOf(state.Config, pr)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -118,9 +118,9 @@ func (b *Bot) noteBlockers(e *openRepo, state publish.State, keep func(pr int) b
 }
 
 // blockersOf says what holds pr back, lasting blockers only: the rule IDs
-// of its error findings (rules, when known) stand for "herald errors", and
-// a missing approval reads "not approved".
-func blockersOf(c publish.Config, pr publish.PR, rules []string) prBlockers {
+// of its error findings (when known) stand for "herald errors", and a
+// missing approval reads "not approved".
+func blockersOf(c publish.Config, pr publish.PR) prBlockers {
 	var out prBlockers
 	for _, bl := range publish.Blockers(c, pr) {
 		if bl.Transient {
@@ -134,10 +134,10 @@ func blockersOf(c publish.Config, pr publish.PR, rules []string) prBlockers {
 			out.held = true
 			out.blockers = append(out.blockers, "on hold")
 		case "herald errors":
-			if len(rules) == 0 {
+			if len(bl.Rules) == 0 {
 				out.blockers = append(out.blockers, "herald errors")
 			}
-			out.blockers = append(out.blockers, rules...)
+			out.blockers = append(out.blockers, bl.Rules...)
 		case "approval":
 			out.blockers = append(out.blockers, "not approved")
 		case "draft":
@@ -235,7 +235,7 @@ func (a *activity) post(it publish.Item) dashboard.Post {
 	case it.PR != 0 && len(bl.blockers) > 0:
 		p.State, p.Blockers = dashboard.Blocked, bl.blockers
 	case it.Status == publish.ItemBlocked:
-		p.State = dashboard.Blocked
+		p.State, p.Blockers = dashboard.Blocked, it.Rules
 	case it.Status == publish.ItemLate:
 		p.State = dashboard.Late
 	default:

@@ -364,6 +364,7 @@ func (b *Bot) pullRequest(ctx context.Context, e *openRepo, log *slog.Logger, p 
 		Draft:        p.Draft,
 		Checks:       c.checks,
 		HeraldErrors: c.errors,
+		ErrorRules:   slices.Clone(e.errorRules[p.Number]),
 		Labels:       slices.Clone(p.Labels),
 		Mergeable:    p.Mergeability(),
 		Posts:        h.schedulePosts(),

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/content/check"
 	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/feed"
@@ -40,7 +41,7 @@ type openRepo struct {
 	// branchPosts read them.
 	urls map[string]string
 	// errorRules are the rule IDs of each pull request's error findings,
-	// for the dashboard.
+	// for the plan (publish.PR.ErrorRules) and the dashboard.
 	errorRules map[int][]string
 	// resync is set when the reconcile is a resync, which may use what it
 	// read of a pull request that has not moved since (unmoved.go); read
@@ -208,14 +209,11 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, trigg
 		state.PRs = append(state.PRs, st)
 	}
 	if needsBranchPosts(cfg) {
-		bp, err := b.branchPosts(ctx, e)
+		bp, err := b.branchPosts(ctx, e, cfg)
 		if err != nil {
 			return errors.Join(append(errs, err)...)
 		}
 		state.Posts, e.urls = bp.posts, bp.urls
-		if state.Posts, err = b.countDraftErrors(ctx, e, state.Posts, b.now()); err != nil {
-			return errors.Join(append(errs, err)...)
-		}
 	}
 	pub := b.publisher(e)
 	if cfg.Trigger != publish.TriggerNone || cfg.Strategy == publish.StrategyRebuild {
@@ -245,7 +243,7 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, trigg
 		}
 	}
 	for _, bl := range res.Blocked {
-		log.Info("publication blocked", "pr", bl.PR, "paths", bl.Paths, "reasons", bl.Reasons)
+		b.logBlocked(ctx, log, e.t.Repo, bl)
 	}
 	n.prs, n.blocked, n.failed = len(open), len(res.Blocked), len(failed)
 	for _, o := range res.Outcomes {
@@ -263,6 +261,34 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, trigg
 	b.rememberSteady(e, actions, scoped, only)
 	b.noteBlockers(e, state, keep)
 	return errors.Join(errs...)
+}
+
+// logBlocked reports a blocked publication: at info level the first time
+// its reasons are seen, at debug level while they stay the same, so a
+// resync every few minutes does not repeat it. Error findings are counted
+// by rule.
+func (b *Bot) logBlocked(ctx context.Context, log *slog.Logger, repo string, bl publish.Blocked) {
+	key := fmt.Sprintf("%s#%d %s", repo, bl.PR, strings.Join(bl.Paths, " "))
+	said := strings.Join(bl.Reasons, "\n")
+	b.mu.Lock()
+	if b.saidBlocked == nil {
+		b.saidBlocked = map[string]string{}
+	}
+	level := slog.LevelInfo
+	if prev, ok := b.saidBlocked[key]; ok && prev == said {
+		level = slog.LevelDebug
+	}
+	b.saidBlocked[key] = said
+	b.mu.Unlock()
+	args := []any{"pr", bl.PR, "paths", bl.Paths, "reasons", bl.Reasons}
+	if len(bl.ErrorRules) > 0 {
+		by := map[string]int{}
+		for _, r := range bl.ErrorRules {
+			by[r]++
+		}
+		args = append(args, "errors", len(bl.ErrorRules), "by_rule", by)
+	}
+	log.Log(ctx, level, "publication blocked", args...)
 }
 
 // observed tells the outcome observer, when there is one, what became of
@@ -333,25 +359,91 @@ type branchPosts struct {
 	urls  map[string]string // URL path by post path
 }
 
-// branchPosts reads every post on the default branch once per commit.
-func (b *Bot) branchPosts(ctx context.Context, e *openRepo) (*branchPosts, error) {
-	key := e.t.Repo + "@" + e.base
+// branchPosts reads every post on the default branch once per commit, and
+// checks the ones the plan would publish (errors hold them back).
+func (b *Bot) branchPosts(ctx context.Context, e *openRepo, cfg publish.Config) (*branchPosts, error) {
+	key := e.t.Repo + "@" + e.base + "/" + string(cfg.Strategy)
 	if bp, ok := b.branch.get(key); ok {
 		return bp, nil
 	}
 	bp := &branchPosts{posts: make([]publish.Post, 0, len(e.site.Posts)), urls: make(map[string]string, len(e.site.Posts))}
+	var publishing []string
 	for _, p := range e.site.Posts {
 		post, err := e.site.ReadPost(ctx, p)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", p, err)
 		}
-		bp.posts = append(bp.posts, publish.PostOf(post))
+		sp := publish.PostOf(post)
+		bp.posts = append(bp.posts, sp)
 		if post.URLPath != "" {
 			bp.urls[p] = post.URLPath
 		}
+		if b.mayPublish(cfg, sp) {
+			publishing = append(publishing, p)
+		}
+	}
+	if err := b.branchErrors(ctx, e, bp.posts, publishing); err != nil {
+		return nil, err
 	}
 	b.branch.put(key, bp)
 	return bp, nil
+}
+
+// mayPublish reports whether the plan may publish post of the default
+// branch, now or later: a dated draft under the draft strategy, a post due
+// ahead or within the catch-up window under the rebuild strategy (a draft
+// that fell due before the window is history under the draft strategy
+// too). Only those are checked, so a large site costs a check of what goes
+// out, once per commit.
+func (b *Bot) mayPublish(cfg publish.Config, post publish.Post) bool {
+	if post.PublishAt.IsZero() || post.DateProblem != "" {
+		return false
+	}
+	catchUp := cfg.CatchUp
+	if catchUp <= 0 {
+		catchUp = publish.DefaultCatchUp
+	}
+	if b.now().Sub(post.PublishAt) > catchUp {
+		return false // history: the plan does not publish it
+	}
+	switch cfg.Strategy {
+	case publish.StrategyDraft:
+		return post.Draft
+	case publish.StrategyRebuild:
+		return !post.Draft
+	}
+	return false
+}
+
+// branchErrors sets the ErrorRules of the posts at paths from their error
+// findings, checked as posts already in the repository (as herald check
+// does), so that errors block publishing in local mode as on a pull request.
+func (b *Bot) branchErrors(ctx context.Context, e *openRepo, posts []publish.Post, paths []string) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	checker := check.New(e.site.Config, check.WithNow(b.now))
+	if b.indexSize > 0 {
+		idx, err := b.indexFor(ctx, e, e.base)
+		if err != nil {
+			return err
+		}
+		checker.UseIndex(e.site, idx)
+	}
+	findings, err := checker.CheckMoved(ctx, e.site, paths)
+	if err != nil {
+		return fmt.Errorf("check the posts due on %s: %w", e.repo.DefaultBranch, err)
+	}
+	rules := map[string][]string{}
+	for _, f := range findings {
+		if f.Severity == string(content.SeverityError) {
+			rules[f.Path] = append(rules[f.Path], f.Rule)
+		}
+	}
+	for i := range posts {
+		posts[i].ErrorRules = rules[posts[i].Path]
+	}
+	return nil
 }
 
 // publishConfig turns the repository configuration into the schedule's.

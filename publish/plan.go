@@ -232,10 +232,11 @@ func (p *planner) pr(pr PR) {
 		// Errors hold it back whatever the time: the schedule says so
 		// now, and the blocker comment says it once it is due.
 		if rules, n := prErrors(pr); n > 0 {
-			p.itemsOf(pr, d, ItemBlocked, errorsBlocker(rules, n).long)
+			b := errorsBlocker(rules, n)
+			p.itemsOf(pr, d, ItemBlocked, b.long, b.rules)
 			return
 		}
-		p.itemsOf(pr, d, ItemScheduled, "")
+		p.itemsOf(pr, d, ItemScheduled, "", nil)
 		return
 	}
 
@@ -244,15 +245,16 @@ func (p *planner) pr(pr PR) {
 		p.removeLabel(pr, LabelBlocked)
 		p.setStatus(pr, forge.StatusSuccess, "Due "+formatUTC(d.at)+"; publishing")
 		p.add(Merge{PR: pr.Number, HeadSHA: pr.HeadSHA, Method: p.c.MergeMethod, Paths: d.paths, Due: d.at, Late: p.late(d.at)})
-		p.itemsOf(pr, d, ItemLate, "")
+		p.itemsOf(pr, d, ItemLate, "", nil)
 		return
 	}
 
 	p.setLabel(pr, LabelScheduled)
-	var shorts, longs, lasting, rules []string
+	var shorts, longs, lasting, rules, ruleSet []string
 	for _, b := range blockers {
 		if b.short == "herald errors" {
 			rules, _ = prErrors(pr)
+			ruleSet = b.rules
 		}
 		shorts = append(shorts, b.short)
 		longs = append(longs, b.long)
@@ -267,14 +269,14 @@ func (p *planner) pr(pr PR) {
 		p.comment(pr, BlockerCommentKey, p.blockerBody(d.at, lasting))
 	}
 	p.setStatus(pr, forge.StatusPending, "Due "+formatUTC(d.at)+"; waiting: "+strings.Join(shorts, ", "))
-	p.itemsOf(pr, d, ItemBlocked, strings.Join(longs, " "))
+	p.itemsOf(pr, d, ItemBlocked, strings.Join(longs, " "), ruleSet)
 	p.add(Blocked{PR: pr.Number, Paths: d.paths, Due: d.at, Reasons: longs, ErrorRules: rules})
 }
 
 // itemsOf lists the dated posts of a pull request, which go out together.
-func (p *planner) itemsOf(pr PR, d prDue, status ItemStatus, reason string) {
+func (p *planner) itemsOf(pr PR, d prDue, status ItemStatus, reason string, rules []string) {
 	for _, post := range d.dated {
-		p.item(Item{Path: post.Path, Title: post.Title, PR: pr.Number, At: d.at, Status: status, Reason: reason})
+		p.item(Item{Path: post.Path, Title: post.Title, PR: pr.Number, At: d.at, Status: status, Reason: reason, Rules: rules})
 	}
 }
 
@@ -438,7 +440,7 @@ func (p *planner) drafts(posts []Post) {
 		case p.now.Before(post.PublishAt) && len(post.ErrorRules) > 0:
 			// Woken at its time, the plan names the blocker then.
 			p.wakeAt(post.PublishAt)
-			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemBlocked, Reason: draftErrors(post)})
+			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemBlocked, Reason: draftErrors(post), Rules: RuleSet(post.ErrorRules)})
 		case p.now.Before(post.PublishAt):
 			p.wakeAt(post.PublishAt)
 			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemScheduled})
@@ -450,7 +452,7 @@ func (p *planner) drafts(posts []Post) {
 				Reason: "It fell due more than " + HumanDuration(p.c.CatchUp) + " ago; set a new date to publish it."})
 		case len(post.ErrorRules) > 0:
 			p.add(Blocked{Paths: []string{post.Path}, Due: post.PublishAt, Reasons: []string{draftErrors(post)}, ErrorRules: post.ErrorRules})
-			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemBlocked, Reason: draftErrors(post)})
+			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemBlocked, Reason: draftErrors(post), Rules: RuleSet(post.ErrorRules)})
 		default:
 			p.add(CommitDraftFlip{Path: post.Path, Title: post.Title, Due: post.PublishAt, Late: p.late(post.PublishAt)})
 			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemLate})
@@ -539,7 +541,7 @@ func (p *planner) rebuildErrors(post Post, last time.Time) bool {
 	if len(post.ErrorRules) == 0 || at.IsZero() || p.now.Sub(at) > p.c.CatchUp || (!p.now.Before(at) && !at.After(last)) {
 		return false
 	}
-	p.item(Item{Path: post.Path, Title: post.Title, At: at, Status: ItemBlocked, Reason: draftErrors(post)})
+	p.item(Item{Path: post.Path, Title: post.Title, At: at, Status: ItemBlocked, Reason: draftErrors(post), Rules: RuleSet(post.ErrorRules)})
 	if p.now.Before(at) {
 		p.wakeAt(at)
 		return true

@@ -38,6 +38,9 @@ type Item struct {
 	Status ItemStatus
 	// Reason says why an item is blocked, for people.
 	Reason string
+	// Rules are the rule IDs of the error findings that block it, each once
+	// and sorted, when errors are what blocks it and their rules are known.
+	Rules []string
 }
 
 // Upcoming lists the schedule derived from s at now: every dated post that is

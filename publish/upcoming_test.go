@@ -197,9 +197,9 @@ func TestUpcomingErrorsBlock(t *testing.T) {
 				resolvePost(t, "blog/fixed.md", "Fixed", "2026-03-10", "", true, berlin),
 			}},
 			want: []Item{
-				{Path: "blog/due.md", Title: "Due", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-09T23:00:00Z"), Status: ItemBlocked, Reason: reason("blog/due.md")},
+				{Path: "blog/due.md", Title: "Due", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-09T23:00:00Z"), Status: ItemBlocked, Reason: reason("blog/due.md"), Rules: []string{"link-reversed", "unknown-author"}},
 				{Path: "blog/fixed.md", Title: "Fixed", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-09T23:00:00Z"), Status: ItemLate},
-				{Path: "blog/next.md", Title: "Next", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-10T23:00:00Z"), Status: ItemBlocked, Reason: reason("blog/next.md")},
+				{Path: "blog/next.md", Title: "Next", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-10T23:00:00Z"), Status: ItemBlocked, Reason: reason("blog/next.md"), Rules: []string{"link-reversed", "unknown-author"}},
 			},
 		},
 		{
@@ -210,7 +210,7 @@ func TestUpcomingErrorsBlock(t *testing.T) {
 			}},
 			want: []Item{
 				{Path: "blog/count.md", Title: "Title of blog/count.md", PR: 2, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-12T08:00:00Z"), Status: ItemBlocked, Reason: "herald found 1 error in the posts; see the check run."},
-				{Path: "blog/future.md", Title: "Title of blog/future.md", PR: 1, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-12T08:00:00Z"), Status: ItemBlocked, Reason: prReason},
+				{Path: "blog/future.md", Title: "Title of blog/future.md", PR: 1, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-12T08:00:00Z"), Status: ItemBlocked, Reason: prReason, Rules: []string{"link-reversed", "unknown-author"}},
 			},
 		},
 		{
@@ -218,7 +218,7 @@ func TestUpcomingErrorsBlock(t *testing.T) {
 			state: State{Config: Config{Strategy: StrategyRebuild, Location: berlin}, Posts: []Post{
 				withErrors(resolvePost(t, "content/a.md", "A", "2026-03-11", "", false, berlin), "unknown-author", "link-reversed")}},
 			want: []Item{
-				{Path: "content/a.md", Title: "A", Cause: CausePublish, Strategy: StrategyRebuild, At: utc(t, "2026-03-10T23:00:00Z"), Status: ItemBlocked, Reason: reason("content/a.md")},
+				{Path: "content/a.md", Title: "A", Cause: CausePublish, Strategy: StrategyRebuild, At: utc(t, "2026-03-10T23:00:00Z"), Status: ItemBlocked, Reason: reason("content/a.md"), Rules: []string{"link-reversed", "unknown-author"}},
 			},
 		},
 	}

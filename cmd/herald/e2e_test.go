@@ -509,7 +509,7 @@ func TestPublishDueErrorsBlock(t *testing.T) {
 		"blog/roadmap-2027/index.md": rfc(time.Now().Add(72 * time.Hour)),
 	}))
 	r := herald(t, nil, "publish", "--due", "--repo", repo.URL, "--data-dir", t.TempDir())
-	want := "herald publish: site blog/fosdem-recap/index.md cannot go out: herald found 3 errors in the post; it goes out once herald check blog/fosdem-recap/index.md finds none.\n"
+	want := "herald publish: site blog/fosdem-recap/index.md cannot go out: blocked by link-syntax, mojibake, repeated-word: herald found 3 errors in the post; it goes out once herald check blog/fosdem-recap/index.md finds none.\n"
 	if r.code != 1 || !strings.Contains(r.stderr, want) || !strings.Contains(r.stdout, "publish: Example Project 1.4 is out") || strings.Contains(r.stdout, "FOSDEM") {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 1, the release published and on stderr %q", r.code, r.stdout, r.stderr, want)
 	}

@@ -35,6 +35,9 @@ type JSONEntry struct {
 	// Status is scheduled, late, blocked or published.
 	Status string `json:"status"`
 	Reason string `json:"reason,omitempty"`
+	// Rules are the rule IDs of the error findings that block the entry,
+	// when those are what blocks it.
+	Rules []string `json:"rules,omitempty"`
 }
 
 // NewDocument builds the JSON document for entries at now.
@@ -44,7 +47,7 @@ func NewDocument(entries []Entry, now time.Time) Document {
 		j := JSONEntry{
 			Repo: e.Repo, Path: e.Path, Title: e.Title, URL: e.URL, PR: e.PR,
 			Kind: string(e.Cause), Zone: e.location().String(), Strategy: string(e.Strategy),
-			Status: string(e.Status), Reason: e.Reason,
+			Status: string(e.Status), Reason: e.Reason, Rules: e.Rules,
 		}
 		if j.Kind == "" {
 			j.Kind = "publish"
