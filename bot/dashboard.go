@@ -241,7 +241,9 @@ func (a *activity) post(it publish.Item) dashboard.Post {
 	default:
 		p.State = dashboard.Scheduled
 	}
-	if p.Reason == "" && len(bl.reasons) > 0 && it.PR != 0 {
+	// A pull request's item ahead of its time names one blocker (its
+	// errors); the page names every lasting one, in the same sentences.
+	if it.PR != 0 && len(bl.reasons) > 0 && (p.Reason == "" || slices.Contains(bl.reasons, p.Reason)) {
 		p.Reason = strings.Join(bl.reasons, " ")
 	}
 	return p

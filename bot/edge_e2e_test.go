@@ -334,6 +334,7 @@ func TestTwoReplicas(t *testing.T) {
 func TestRebuildStrategyDispatchesOnce(t *testing.T) {
 	files := siteFiles(t)
 	files[".herald.yml"] += "publish:\n  strategy: rebuild\n  rebuild:\n    trigger: repository_dispatch\n"
+	files[postPath] = withoutErrors(files[postPath]) // errors would block the rebuild
 	w := newWorld(t, files)
 	w.clock.Set(time.Date(2026, 2, 3, 9, 0, 30, 0, time.UTC))
 	for range 2 {

@@ -502,7 +502,7 @@ func (b *Bot) rememberSchedule(e *openRepo, state publish.State, now time.Time, 
 	b.schedule[e.t.Repo] = entries
 	b.mu.Unlock()
 	if b.scheduler != nil {
-		if err := b.scheduler.Rebuild(e.t.Repo, publish.EntriesOf(e.t.Repo, items)); err != nil {
+		if err := b.scheduler.Rebuild(e.t.Repo, publish.EntriesOf(e.t.Repo, items, now)); err != nil {
 			e.log.Error("scheduler rebuild failed", "err", err)
 		}
 	}

@@ -59,7 +59,7 @@ func BenchmarkScheduleDerive(b *testing.B) {
 				if acts := Plan(s, now); len(acts) != 1 { // the Wake
 					b.Fatalf("%s: %d actions", repos[i], len(acts))
 				}
-				if es := EntriesOf(repos[i], Upcoming(s, now)); len(es) != 10 {
+				if es := EntriesOf(repos[i], Upcoming(s, now), now); len(es) != 10 {
 					b.Fatalf("%s: %d entries", repos[i], len(es))
 				}
 			}
@@ -83,7 +83,7 @@ func BenchmarkScheduleDerive(b *testing.B) {
 		for b.Loop() {
 			for i, st := range states {
 				Plan(st, now)
-				if err := s.Rebuild(repos[i], EntriesOf(repos[i], Upcoming(st, now))); err != nil {
+				if err := s.Rebuild(repos[i], EntriesOf(repos[i], Upcoming(st, now), now)); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -60,16 +60,19 @@ func Upcoming(s State, now time.Time) []Item {
 	return p.items
 }
 
-// EntriesOf turns the schedule of repo into scheduler entries: one per pull
-// request (its posts go together), per draft or rebuild publication and per
-// expiry that is scheduled or late. Published and blocked items get none:
-// a blocked item is retried by the resync and by the webhooks that clear its
+// EntriesOf turns the schedule of repo at now into scheduler entries: one
+// per pull request (its posts go together), per draft or rebuild
+// publication and per expiry that is scheduled or late, or blocked and due
+// ahead (errors block a post before its time: at its time the plan names
+// the blocker). Published items get none, nor do blocked ones that are due:
+// those are retried by the resync and by the webhooks that clear the
 // blocker, not by the clock.
-func EntriesOf(repo string, items []Item) []Entry {
+func EntriesOf(repo string, items []Item, now time.Time) []Entry {
 	var out []Entry
 	seen := map[string]bool{}
 	for _, it := range items {
-		if it.At.IsZero() || (it.Status != ItemScheduled && it.Status != ItemLate) {
+		ahead := it.Status == ItemBlocked && it.At.After(now)
+		if it.At.IsZero() || (it.Status != ItemScheduled && it.Status != ItemLate && !ahead) {
 			continue
 		}
 		key := it.Path

@@ -168,8 +168,14 @@ func TestEntriesOf(t *testing.T) {
 		{Repo: "acme/blog", Key: "content/d.md", At: at.Add(time.Hour)},
 		{Repo: "acme/blog", Key: "expiry/content/d.md", At: at.Add(2 * time.Hour)},
 	}
-	if diff := cmp.Diff(want, EntriesOf("acme/blog", items)); diff != "" {
+	if diff := cmp.Diff(want, EntriesOf("acme/blog", items, at)); diff != "" {
 		t.Errorf("EntriesOf() mismatch (-want +got):\n%s", diff)
+	}
+	// Ahead of its time, a blocked item (errors) gets an entry, so that the
+	// plan names the blocker at its time.
+	ahead := EntriesOf("acme/blog", items[2:3], at.Add(-time.Minute))
+	if diff := cmp.Diff([]Entry{{Repo: "acme/blog", Key: "pr/8", At: at}}, ahead); diff != "" {
+		t.Errorf("EntriesOf() of a blocked item ahead mismatch (-want +got):\n%s", diff)
 	}
 }
 

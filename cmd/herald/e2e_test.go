@@ -312,6 +312,8 @@ func TestDemo(t *testing.T) {
 		"blog/fosdem-recap/index.md:11:17: error repeated-word:",
 		"error mojibake:", "warning misspelling:", "error link-syntax: reversed link syntax",
 		"in 3 days", "in 1 month", "Waiting for \"Example Project 1.4 is out\" to go out in ",
+		"blocked    blog/fosdem-recap/index.md", "blocked by link-syntax, mojibake, repeated-word: herald found 3 errors in the post",
+		"An error blocks publishing",
 		"Published ", "publish: Example Project 1.4 is out",
 		"  blog/release-1-4/index.md\n  - draft: true\n  + draft: false\n",
 		"Done in ",
@@ -338,11 +340,15 @@ func TestServeLocalMode(t *testing.T) {
 	srv := gittest.NewServer(t)
 	due := time.Now().Add(4 * time.Second).Truncate(time.Second)
 	far := time.Now().Add(72 * time.Hour).Truncate(time.Hour)
-	repo := srv.NewRepo("site", siteFiles("", map[string]string{
+	// The drafts are free of errors (an error would block the FOSDEM one);
+	// the published welcome post keeps one for the log's count by rule.
+	files := withoutErrors(siteFiles("", map[string]string{
 		"blog/release-1-4/index.md":  rfc(due),
 		"blog/fosdem-recap/index.md": rfc(far),
 		"blog/roadmap-2027/index.md": rfc(far.Add(time.Hour)),
 	}))
+	files["blog/welcome/index.md"] += "\nSee the the notes.\n"
+	repo := srv.NewRepo("site", files)
 	seed := repo.Ref("refs/heads/main")
 	p := startServeProc(t, []string{"HERALD_WEBHOOK_SECRET=local-secret"}, "--repo", repo.URL, "--poll", "1m")
 	p.secret = "local-secret"

@@ -234,7 +234,7 @@ func (d *run) printFindings(posts int, fs []check.Finding) {
 func (d *run) printSchedule(entries []feed.Entry, now time.Time) {
 	fmt.Fprintln(d.Out, "Schedule:")
 	var next *feed.Entry
-	width := 0
+	width, blocked := 0, 0
 	for _, e := range entries {
 		width = max(width, len(e.Path))
 	}
@@ -246,13 +246,22 @@ func (d *run) printSchedule(entries []feed.Entry, now time.Time) {
 		if loc == nil {
 			loc = time.UTC
 		}
-		fmt.Fprintf(d.Out, "  %-14s %s UTC (%s)  %-*s  %q\n", relative(e.At.Sub(now)), e.At.UTC().Format("2006-01-02 15:04:05"),
-			e.At.In(loc).Format("15:04 MST"), width, e.Path, e.Title)
-		if next == nil && e.At.After(now) {
+		fmt.Fprintf(d.Out, "  %-14s %s UTC (%s)  %-9s  %-*s  %q\n", relative(e.At.Sub(now)), e.At.UTC().Format("2006-01-02 15:04:05"),
+			e.At.In(loc).Format("15:04 MST"), e.Status, width, e.Path, e.Title)
+		if e.Status == publish.ItemBlocked {
+			// The post with errors stays a draft at its time: the demo
+			// says so, with the rules herald check printed above.
+			fmt.Fprintf(d.Out, "  %14s %s\n", "", e.Reason)
+			blocked++
+		}
+		if next == nil && e.At.After(now) && e.Status != publish.ItemBlocked {
 			next = &entries[i]
 		}
 	}
 	fmt.Fprintln(d.Out)
+	if blocked > 0 {
+		fmt.Fprintf(d.Out, "An error blocks publishing: fix the errors and commit, and the post goes out at its time (or at once, said late, if its time has passed).\n")
+	}
 	if next != nil {
 		fmt.Fprintf(d.Out, "Waiting for %q to go out %s...\n\n", next.Title, relative(next.At.Sub(now)))
 	}
