@@ -19,6 +19,7 @@ import (
 	"github.com/heraldhq/herald/forge/github"
 	"github.com/heraldhq/herald/forge/local"
 	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/internal/flagconfig"
 	"github.com/heraldhq/herald/publish/adapter"
 )
 
@@ -215,7 +216,7 @@ func (e *engine) localUnreachable(f forgeFlags, err error) error {
 	case errors.Is(err, exec.ErrNotFound):
 		return fmt.Errorf("--repo %s: a repository given by path is read with the git command, which is not installed: install git, or give an http(s) URL", f.shownRepo())
 	case errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed):
-		return fmt.Errorf("--repo %s: the repository refused herald: %s (give a token that may push with --repo-token or %s)", f.shownRepo(), oneLine(err), envName("repo-token"))
+		return fmt.Errorf("--repo %s: the repository refused herald: %s (give a token that may push with --repo-token or %s)", f.shownRepo(), oneLine(err), flagconfig.EnvName("repo-token"))
 	case e.workTree != nil && e.workTree.URL != "":
 		return fmt.Errorf("--repo %s is a work tree: cannot reach %s, the repository of its remote %s: %s (check the remote with git remote -v, or pass the repository's URL with --repo)",
 			f.shownRepo(), gitrepo.RedactURL(e.workTree.URL), e.workTree.Remote, oneLine(err))
@@ -317,7 +318,7 @@ func probeToken(ctx context.Context, token string, names []string, serveOpts, pr
 func wireApp(f forgeFlags, cfg *bot.ServiceConfig, m *github.Metrics) error {
 	key, err := os.ReadFile(f.appKeyFile)
 	if err != nil {
-		return fmt.Errorf("--github-app-key %s: cannot read the App's private key: %v", f.appKeyFile, unwrapPath(err))
+		return fmt.Errorf("--github-app-key %s: cannot read the App's private key: %v", f.appKeyFile, flagconfig.UnwrapPath(err))
 	}
 	serveOpts, probeOpts := githubOptions(f, cfg.Log, m)
 	app, err := github.NewApp(f.appID, key, serveOpts)

@@ -10,6 +10,7 @@ import (
 	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/forge/local"
 	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/internal/flagconfig"
 )
 
 // forgeFlags are the settings that choose and reach the forge, shared by
@@ -59,9 +60,9 @@ func (f *forgeFlags) mode() (string, error) {
 	case app && f.token != "":
 		return "", errors.New("both --github-token and a GitHub App (--github-app-id) are set: use one (an App gives check runs, a token commit statuses)")
 	case f.appID != 0 && f.appKeyFile == "":
-		return "", fmt.Errorf("--github-app-id %d has no key: pass the App's private key file with --github-app-key or %s", f.appID, envName("github-app-key"))
+		return "", fmt.Errorf("--github-app-id %d has no key: pass the App's private key file with --github-app-key or %s", f.appID, flagconfig.EnvName("github-app-key"))
 	case f.appID == 0 && f.appKeyFile != "":
-		return "", fmt.Errorf("--github-app-key is set but --github-app-id is not: pass the App's numeric ID with --github-app-id or %s", envName("github-app-id"))
+		return "", fmt.Errorf("--github-app-key is set but --github-app-id is not: pass the App's numeric ID with --github-app-id or %s", flagconfig.EnvName("github-app-id"))
 	case f.appID < 0:
 		return "", fmt.Errorf("--github-app-id %d: want the App's positive numeric ID", f.appID)
 	case app && f.repos != "":
@@ -69,9 +70,9 @@ func (f *forgeFlags) mode() (string, error) {
 	case app:
 		return "app", nil
 	case f.token != "" && f.repos == "":
-		return "", fmt.Errorf("--github-token needs --repos owner/a,owner/b (or %s): the repositories to serve", envName("repos"))
+		return "", fmt.Errorf("--github-token needs --repos owner/a,owner/b (or %s): the repositories to serve", flagconfig.EnvName("repos"))
 	case f.token == "" && f.repos != "":
-		return "", fmt.Errorf("--repos needs --github-token (or %s)", envName("github-token"))
+		return "", fmt.Errorf("--repos needs --github-token (or %s)", flagconfig.EnvName("github-token"))
 	case f.token != "":
 		if _, err := f.repoNames(); err != nil {
 			return "", err

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/heraldhq/herald/internal/flagconfig"
 )
 
 // TestHealthcheck probes a running herald serve, a server that is not
@@ -87,7 +89,7 @@ func TestDockerfile(t *testing.T) {
 	}
 
 	flags := map[string]bool{}
-	fs.VisitAll(func(f *flag.Flag) { flags[envName(f.Name)] = true })
+	fs.VisitAll(func(f *flag.Flag) { flags[flagconfig.EnvName(f.Name)] = true })
 	envs := regexp.MustCompile(`(?m)^ENV (HERALD_[A-Z_]+)=(\S+)`).FindAllStringSubmatch(df, -1)
 	if len(envs) == 0 {
 		t.Fatal("no ENV HERALD_* in the Dockerfile")
@@ -97,7 +99,7 @@ func TestDockerfile(t *testing.T) {
 		if !flags[e[1]] {
 			t.Errorf("ENV %s sets no flag of herald serve", e[1])
 		}
-		if e[1] == envName("data-dir") {
+		if e[1] == flagconfig.EnvName("data-dir") {
 			dataDir = e[2]
 		}
 	}

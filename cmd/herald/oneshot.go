@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"time"
+
+	"github.com/heraldhq/herald/internal/flagconfig"
 )
 
 // oneShot is the command line shared by schedule and publish: the forge
@@ -53,7 +55,7 @@ func (o *oneShot) parse(args []string, getenv func(string) string, stderr io.Wri
 	// The configuration file is herald serve's: its settings that do not
 	// apply here are ignored.
 	serveFlags, _, _ := serveFlagSet(&serveConfig{})
-	if err := layer(o.fs, getenv, func(k string) bool { return serveFlags.Lookup(k) != nil }); err != nil {
+	if err := flagconfig.Layer(o.fs, getenv, func(k string) bool { return serveFlags.Lookup(k) != nil }); err != nil {
 		return err
 	}
 	if o.timeout <= 0 {

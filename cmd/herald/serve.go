@@ -17,6 +17,7 @@ import (
 
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/forge/github"
+	"github.com/heraldhq/herald/internal/flagconfig"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/dashboard"
 	"github.com/heraldhq/herald/publish/feed"
@@ -532,27 +533,27 @@ func resyncSetting(c serveConfig) string {
 
 // serveFlagSet defines herald serve's flags over cfg; the webhook secrets
 // and the log level are returned for the caller to check.
-func serveFlagSet(cfg *serveConfig) (*flag.FlagSet, *stringList, *string) {
+func serveFlagSet(cfg *serveConfig) (*flag.FlagSet, *flagconfig.List, *string) {
 	fs := flag.NewFlagSet("herald serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported in one line by the caller
-	secrets := &stringList{}
+	secrets := &flagconfig.List{}
 	fs.StringVar(&cfg.listen, "listen", ":8080", "host:port `ADDR` of the public listener: the webhook, /healthz and /readyz, nothing else (the port an Ingress exposes)")
 	fs.StringVar(&cfg.adminListen, "admin-listen", defaultAdminListen, "host:port `ADDR` of the admin listener: /metrics, /schedule, /schedule.ics, /healthz, /readyz; keep it inside the cluster, the schedule names embargoed posts (off: none)")
 	fs.StringVar(&cfg.feedTokenFile, "feed-token-file", "", "`FILE` holding a secret token (at least 32 characters, such as from openssl rand -hex 32); the calendar is then also served on the public listener at /feeds/TOKEN/schedule.ics, to share with calendar apps")
 	fs.IntVar(&cfg.maxInFlight, "max-in-flight", webhook.DefaultMaxInFlight, "how many (`N`) webhook requests are handled at once; past it they are answered 503 with Retry-After")
 	fs.IntVar(&cfg.maxConns, "max-connections", webhook.DefaultMaxConns, "how many (`N`) connections the public listener keeps open at once; at the cap, the oldest one not being answered makes way for a new one")
-	bodyBudget := sizeFlag{&cfg.bodyBudget}
+	bodyBudget := flagconfig.Size{N: &cfg.bodyBudget}
 	fs.Var(bodyBudget, "body-budget", "`SIZE` of all webhook bodies held at once before their signature is checked (past it: 503 with Retry-After); at least --max-body plus 16MiB")
 	fs.Var(secrets, "webhook-secret", "`SECRET` to verify X-Hub-Signature-256 with; repeat it to accept several while rotating; when given, "+envWebhookSecret+" (comma-separated, preferred: flags show in the process list) is not read")
 	fs.BoolVar(&cfg.insecure, "insecure-no-signature", false, "accept webhook deliveries without checking their signature (local testing only)")
 	fs.StringVar(&cfg.path, "webhook-path", webhook.DefaultPath, "`PATH` of the webhook endpoint's URL")
-	maxBody := sizeFlag{&cfg.maxBody}
+	maxBody := flagconfig.Size{N: &cfg.maxBody}
 	fs.Var(maxBody, "max-body", "`SIZE` of the largest webhook body accepted, such as 25MiB or 1048576 (longer ones get 413)")
 	cfg.forge.define(fs)
 	fs.StringVar(&cfg.resync, "resync", publish.DefaultResyncSpec, "cron `SPEC` of the full reconcile of every repository (UTC unless --timezone; local mode polls with --poll instead)")
 	fs.StringVar(&cfg.timezone, "timezone", "", "time `ZONE` of the --resync spec, such as Europe/Berlin")
 	fs.DurationVar(&cfg.poll, "poll", 30*time.Second, "local mode: how often to read the branch again (`DURATION`)")
-	fs.StringVar(&cfg.configFile, "config", "", "YAML `FILE` of settings named like the flags; flags win over "+envName("")+"* variables, which win over the file")
+	fs.StringVar(&cfg.configFile, "config", "", "YAML `FILE` of settings named like the flags; flags win over "+flagconfig.EnvName("")+"* variables, which win over the file")
 	fs.IntVar(&cfg.workers, "workers", webhook.DefaultWorkers, "how many (`N`) reconciles run at once (one per repository at a time)")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 25*time.Second, "on SIGTERM, how long to answer requests in flight, then to finish queued reconciles and running publications and resyncs (past it they are cancelled)")
 	fs.DurationVar(&cfg.reconcileTimeout, "reconcile-timeout", webhook.DefaultReconcileTimeout, "how long one reconcile, one scheduled publication or one resync may take before it is cancelled (the next resync retries)")
@@ -583,7 +584,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q (herald serve takes flags only)", fs.Arg(0))
 	}
-	if err := layer(fs, getenv, nil, "webhook-secret"); err != nil {
+	if err := flagconfig.Layer(fs, getenv, nil, "webhook-secret"); err != nil {
 		return cfg, err
 	}
 	cfg.set = setFlags(fs)
@@ -653,60 +654,4 @@ func splitSecrets(v string) []string {
 		parts[i] = strings.TrimSpace(parts[i])
 	}
 	return parts
-}
-
-// stringList is a repeatable string flag.
-type stringList []string
-
-func (l *stringList) String() string { return strconv.Itoa(len(*l)) + " values" }
-
-func (l *stringList) Set(v string) error {
-	*l = append(*l, v)
-	return nil
-}
-
-// sizeFlag is a byte size flag: a number with an optional unit
-// (B, KB, MB, GB, KiB, MiB, GiB).
-type sizeFlag struct{ n *int64 }
-
-func (s sizeFlag) String() string {
-	if s.n == nil {
-		return ""
-	}
-	if *s.n%(1<<20) == 0 {
-		return strconv.FormatInt(*s.n>>20, 10) + "MiB"
-	}
-	return strconv.FormatInt(*s.n, 10)
-}
-
-func (s sizeFlag) Set(v string) error {
-	n, err := parseSize(v)
-	if err != nil {
-		return err
-	}
-	*s.n = n
-	return nil
-}
-
-// parseSize reads "25MiB", "10MB", "512KiB" or "1048576".
-func parseSize(v string) (int64, error) {
-	units := []struct {
-		suffix string
-		mult   int64
-	}{
-		{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30},
-		{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1},
-	}
-	num, mult := strings.TrimSpace(v), int64(1)
-	for _, u := range units {
-		if rest, ok := strings.CutSuffix(num, u.suffix); ok {
-			num, mult = strings.TrimSpace(rest), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(num, 10, 64)
-	if err != nil || n <= 0 || n > (1<<40)/mult {
-		return 0, fmt.Errorf("%q is not a size such as 25MiB, 10MB or 1048576", v)
-	}
-	return n * mult, nil
 }
