@@ -208,7 +208,18 @@ func DetectProfile(files []string) (d Detection, ok bool) {
 	best := -1
 	profiles := Profiles()
 	hasContent := contentFolders(files)
+	// A marker is matched by its whole name after the last slash: the
+	// other files (the posts, most of a large site) need no look.
+	names := map[string]bool{}
+	for _, p := range profiles {
+		for _, m := range append(append([]string(nil), p.Markers...), p.LooseMarkers...) {
+			names[path.Base(m)] = true
+		}
+	}
 	for _, f := range files {
+		if !names[path.Base(f)] {
+			continue
+		}
 		for pi, p := range profiles {
 			root, ok := p.MarkerRoot(f, hasContent)
 			if !ok {
