@@ -101,8 +101,9 @@ type postView struct {
 	Draft       bool
 	DateProblem string
 	// Errors counts the post's error-level findings: it is not published
-	// until they are fixed.
+	// until they are fixed. Rules are their rule IDs, one per finding.
 	Errors int
+	Rules  []string
 	// Published says, once herald published the post, when and how late:
 	// "published 2026-12-03 18:00 UTC, 0.4 s after its time".
 	Published string
@@ -111,6 +112,9 @@ type postView struct {
 // Blocked says what keeps the post from going live at its date.
 func (v postView) Blocked() string {
 	switch {
+	case len(v.Rules) > 0:
+		// The words the schedule, the feeds and the dashboard use.
+		return publish.ErrorsReason(v.Rules)
 	case v.Errors == 1:
 		return "blocked by 1 error"
 	case v.Errors > 1:
@@ -219,14 +223,15 @@ func newReport(sha string, posts []*content.Post, loc *time.Location, findings [
 			Message: f.Message, Line: f.Line, Column: f.Column, Suggested: suggested[i]})
 	}
 	r.AllClear = len(findings) == 0
-	errs := map[string]int{}
+	errs := map[string][]string{}
 	for _, f := range findings {
 		if f.Severity == "error" {
-			errs[f.Path]++
+			errs[f.Path] = append(errs[f.Path], f.Rule)
 		}
 	}
 	for i := range r.Posts {
-		r.Posts[i].Errors = errs[r.Posts[i].Path]
+		r.Posts[i].Rules = errs[r.Posts[i].Path]
+		r.Posts[i].Errors = len(r.Posts[i].Rules)
 	}
 	for i := range r.Files {
 		r.Files[i].Findings, r.Files[i].More = fold(r.Files[i].Findings, maxOpenFindings)
