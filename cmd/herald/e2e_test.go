@@ -53,6 +53,7 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
+	removeScaleCorpus()
 	os.Exit(code)
 }
 

@@ -61,6 +61,7 @@ func scaleSite() map[string]string {
 
 var scaleData struct {
 	once      sync.Once
+	root      string // holds both
 	dir, repo string // the site as a folder, and as a bare repository
 }
 
@@ -73,6 +74,7 @@ func scaleCorpus(b *testing.B) (dir, repo string) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		scaleData.root = root
 		files := scaleSite()
 		site := filepath.Join(root, "site")
 		for p, c := range files {
@@ -91,12 +93,19 @@ func scaleCorpus(b *testing.B) (dir, repo string) {
 		}
 		r.FastImport(&s)
 		r.Git("gc", "--quiet")
-		scaleData.dir, scaleData.repo = site, r.Dir
+		scaleData.root, scaleData.dir, scaleData.repo = root, site, r.Dir
 	})
 	if scaleData.dir == "" {
 		b.Fatal("the corpus could not be written")
 	}
 	return scaleData.dir, scaleData.repo
+}
+
+// removeScaleCorpus removes what scaleCorpus wrote.
+func removeScaleCorpus() {
+	if scaleData.root != "" {
+		os.RemoveAll(scaleData.root)
+	}
 }
 
 // benchBinaries are the binaries a scale benchmark runs: herald as built
