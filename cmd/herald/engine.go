@@ -135,31 +135,11 @@ func (e *engine) connect(ctx context.Context, log *slog.Logger, waitForForge boo
 // one line says what is wrong, not a page of retries. All of them keep
 // GitHub's answers in one cache, for conditional requests.
 func githubOptions(f forgeFlags, log *slog.Logger, m *github.Metrics) (serve, probe github.Options) {
-	serve = github.Options{BaseURL: apiRoot(f.githubURL), Logger: log, Cache: github.NewCache(github.DefaultCacheBytes), Metrics: m}
+	serve = github.Options{BaseURL: github.APIRoot(f.githubURL), Logger: log, Cache: github.NewCache(github.DefaultCacheBytes), Metrics: m}
 	probe = serve
 	probe.Logger = slog.New(slog.DiscardHandler)
 	probe.Retry = github.RetryPolicy{MaxAttempts: 2, AttemptTimeout: 15 * time.Second}
 	return serve, probe
-}
-
-// apiRoot is the REST API root --github-url names, ending in a slash. A
-// bare host (github.example.com), as go-github's WithEnterpriseURLs reads
-// it, is the API of GitHub Enterprise Server there: https, /api/v3/.
-func apiRoot(githubURL string) string {
-	if githubURL == "" {
-		return ""
-	}
-	if !strings.Contains(githubURL, "://") {
-		host, path, _ := strings.Cut(githubURL, "/")
-		if path = strings.Trim(path, "/"); path == "" {
-			path = "api/v3"
-		}
-		return "https://" + host + "/" + path + "/"
-	}
-	if !strings.HasSuffix(githubURL, "/") {
-		githubURL += "/"
-	}
-	return githubURL
 }
 
 // wireLocal wires local mode: the plain Git repository of --repo, reached

@@ -613,23 +613,6 @@ func TestServeSettingsPrecedence(t *testing.T) {
 	}
 }
 
-// TestAPIRoot: --github-url takes the API root, or a bare host as
-// go-github's WithEnterpriseURLs does.
-func TestAPIRoot(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
-		{"", ""},
-		{"github.example.com", "https://github.example.com/api/v3/"},
-		{"github.example.com/", "https://github.example.com/api/v3/"},
-		{"github.example.com/api/v3", "https://github.example.com/api/v3/"},
-		{"https://github.example.com/api/v3", "https://github.example.com/api/v3/"},
-		{"http://127.0.0.1:8080/", "http://127.0.0.1:8080/"},
-	} {
-		if got := apiRoot(tt.in); got != tt.want {
-			t.Errorf("apiRoot(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 // TestServeWarnsOfIgnoredSettings: a setting the mode does not use is
 // named in a warning at start, with why.
 func TestServeWarnsOfIgnoredSettings(t *testing.T) {

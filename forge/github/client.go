@@ -555,3 +555,24 @@ func paginate[T any](ctx context.Context, c *retrier, what string, list func(ctx
 		opts.Page = next
 	}
 }
+
+// APIRoot is the REST API root a GitHub URL setting names, ending in a
+// slash, for Options.BaseURL. A
+// bare host (github.example.com), as go-github's WithEnterpriseURLs reads
+// it, is the API of GitHub Enterprise Server there: https, /api/v3/.
+func APIRoot(githubURL string) string {
+	if githubURL == "" {
+		return ""
+	}
+	if !strings.Contains(githubURL, "://") {
+		host, path, _ := strings.Cut(githubURL, "/")
+		if path = strings.Trim(path, "/"); path == "" {
+			path = "api/v3"
+		}
+		return "https://" + host + "/" + path + "/"
+	}
+	if !strings.HasSuffix(githubURL, "/") {
+		githubURL += "/"
+	}
+	return githubURL
+}

@@ -849,3 +849,20 @@ func TestEnterpriseBaseURL(t *testing.T) {
 		t.Errorf("tokens issued = %d", fake.TokensIssued())
 	}
 }
+
+// TestAPIRoot: a GitHub URL setting takes the API root, or a bare host as
+// go-github's WithEnterpriseURLs does.
+func TestAPIRoot(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"github.example.com", "https://github.example.com/api/v3/"},
+		{"github.example.com/", "https://github.example.com/api/v3/"},
+		{"github.example.com/api/v3", "https://github.example.com/api/v3/"},
+		{"https://github.example.com/api/v3", "https://github.example.com/api/v3/"},
+		{"http://127.0.0.1:8080/", "http://127.0.0.1:8080/"},
+	} {
+		if got := github.APIRoot(tt.in); got != tt.want {
+			t.Errorf("APIRoot(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
