@@ -54,8 +54,11 @@ var (
 // `herald publish --due` from cron do: cloning a mirror, checking it and
 // fetching into it hold a lock file per mirror (.locks/<mirror>.lock,
 // flock on Unix), so the second process waits and then uses the first one's clone
-// instead of racing it. Reads are not locked across processes; Git's own
-// files make them safe beside a fetch.
+// instead of racing it; so does recording a push in the mirror, since a
+// fetch fails when a ref it updates changed under it. Reads are not locked
+// across processes: objects never change once written, and refs are
+// replaced whole (refFS), so a read beside another process's fetch or push
+// sees a ref's old value or its new one.
 type Cache struct {
 	dir       string
 	log       *slog.Logger
@@ -146,12 +149,14 @@ func (st *mirrorState) closeLocked() error {
 }
 
 // openRepo opens the bare repository at dir with bounded open files and
-// the cache's shared object cache.
+// the cache's shared object cache. Refs are written through refFS, whole,
+// so that another process sharing the data directory never reads one
+// half-written.
 func (c *Cache) openRepo(dir string) (*git.Repository, *filesystem.Storage, error) {
 	if _, err := os.Stat(filepath.Join(dir, "HEAD")); err != nil {
 		return nil, nil, fmt.Errorf("open %s: not a repository: %w", dir, err)
 	}
-	storage := filesystem.NewStorageWithOptions(osfs.New(dir), c.objects, filesystem.Options{MaxOpenDescriptors: 8})
+	storage := filesystem.NewStorageWithOptions(refFS{osfs.New(dir)}, c.objects, filesystem.Options{MaxOpenDescriptors: 8})
 	repo, err := git.Open(storage, nil)
 	if err != nil {
 		_ = storage.Close()

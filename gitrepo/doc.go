@@ -18,7 +18,10 @@
 // operations on one mirror run one at a time (waiting honours the
 // context); different mirrors work in parallel. Decoded objects are kept
 // in one memory-bounded cache shared by all mirrors (WithObjectCacheSize);
-// Cache.Close releases open files.
+// Cache.Close releases open files. Processes sharing a data directory take
+// a lock file per mirror to clone, fetch or record a push, and refs are
+// replaced whole (temporary file, then rename, as git does), so a reader
+// in another process never finds one empty or half-written.
 //
 // # Reading
 //
@@ -57,6 +60,6 @@
 //
 // It does not check out work trees, merge, rebase or resolve conflicts,
 // fetch with a depth limit, or follow symlinks. URLs with embedded
-// credentials are refused. A data directory must not be shared by two
-// processes at once.
+// credentials are refused. Processes share a data directory only where
+// flock exists (Unix); elsewhere it belongs to one process at a time.
 package gitrepo
