@@ -49,6 +49,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitOK
 	}
 	if err == nil {
+		// The process is this one check: its collector is tuned for it.
+		tuneGC(os.Getenv, checkGCPercent, checkMemoryLimit)
 		err = c.load(ctx)
 	}
 	if err == nil {

@@ -10,8 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime/debug"
-	"strconv"
 	"strings"
 	"time"
 
@@ -135,7 +133,7 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		return exitUsage
 	}
 	s := &server{cfg: cfg, deps: deps, rec: deps.reconciler, log: slog.New(slog.NewJSONHandler(deps.stderr, logOptions(cfg.logLevel)))}
-	gogc, memLimit := tuneGC(deps.getenv)
+	gogc, memLimit := tuneGC(deps.getenv, serveGCPercent, serveMemoryLimit)
 	defer s.close()
 	if err := s.build(ctx); err != nil {
 		var internal *internalError
@@ -148,21 +146,6 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 	}
 	s.logStart(gogc, memLimit)
 	return s.run(ctx)
-}
-
-// tuneGC sets the collector's target and soft memory limit unless GOGC
-// and GOMEMLIMIT say otherwise, and returns them as the start line shows
-// them.
-func tuneGC(getenv func(string) string) (gogc, memLimit string) {
-	if gogc = getenv("GOGC"); gogc == "" {
-		debug.SetGCPercent(serveGCPercent)
-		gogc = strconv.Itoa(serveGCPercent)
-	}
-	if memLimit = getenv("GOMEMLIMIT"); memLimit == "" {
-		debug.SetMemoryLimit(serveMemoryLimit)
-		memLimit = strconv.Itoa(serveMemoryLimit)
-	}
-	return gogc, memLimit
 }
 
 // server is herald serve's parts: build makes them, run runs them, close
