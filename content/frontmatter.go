@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
-	"github.com/adrg/frontmatter"
 	"gopkg.in/yaml.v3"
 )
 
@@ -166,30 +165,17 @@ func parseFrontMatter(src []byte, lines *Lines) (fm FrontMatter, found bool, err
 	fm.Format = format
 	fm.Start = open
 
-	var data []byte
-	capture := func(b []byte, _ any) error {
-		data = b
-		return nil
-	}
-	formats := []*frontmatter.Format{
-		frontmatter.NewFormat("---", "---", capture),
-		frontmatter.NewFormat("---yaml", "---", capture),
-		frontmatter.NewFormat("+++", "+++", capture),
-		frontmatter.NewFormat("---toml", "---", capture),
-	}
-	// Hand the parser only the front matter (up to its closing line), so a
-	// long post is not copied through it.
-	limit := closingEnd(src, openEnd, delim)
-	rest, perr := frontmatter.Parse(bytes.NewReader(src[bom:limit]), nil, formats...)
-	rest = src[limit-len(rest):]
-	if perr != nil || data == nil {
+	// The front matter is the lines between the opening line and the first
+	// line that is the closing delimiter alone, read in place (as
+	// adrg/frontmatter reads it, which herald used before, without its
+	// copy of the file through a buffered reader).
+	closeStart, closeEnd, closed := closingLine(src, openEnd, delim)
+	if !closed {
 		msg := fmt.Sprintf("the front matter opened with %q on line %d is never closed", delim, lines.Pos(open).Line)
-		if perr != nil && !errors.Is(perr, frontmatter.ErrNotFound) {
-			msg = "front matter: " + perr.Error()
-		}
 		return fm, true, &SyntaxError{Pos: lines.Pos(open), Message: msg}
 	}
-	fm.End = len(src) - len(rest)
+	data := src[openEnd:closeStart]
+	fm.End = closeEnd
 	if len(data) > maxFrontMatter {
 		return fm, true, &SyntaxError{Pos: lines.Pos(open), Message: fmt.Sprintf("the front matter is %d bytes; herald reads at most %d", len(data), maxFrontMatter)}
 	}
@@ -204,12 +190,13 @@ func parseFrontMatter(src []byte, lines *Lines) (fm FrontMatter, found bool, err
 	return fm, true, err
 }
 
-// closingEnd returns the offset just past the line that closes the front
-// matter opened with delim (the whole of src when none does).
-func closingEnd(src []byte, from int, delim string) int {
-	end := delim
+// closingLine finds the line that closes the front matter opened with delim,
+// from offset from on: the offsets of its start and of its end (past its
+// line break, if any), and false when no line closes it.
+func closingLine(src []byte, from int, delim string) (start, end int, ok bool) {
+	closer := delim
 	if delim == "---yaml" || delim == "---toml" {
-		end = "---"
+		closer = "---"
 	}
 	for off := from; off < len(src); {
 		nl := bytes.IndexByte(src[off:], '\n')
@@ -217,12 +204,12 @@ func closingEnd(src []byte, from int, delim string) int {
 		if nl >= 0 {
 			lineEnd = off + nl + 1
 		}
-		if string(bytes.TrimSpace(src[off:lineEnd])) == end {
-			return lineEnd
+		if string(bytes.TrimSpace(src[off:lineEnd])) == closer {
+			return off, lineEnd, true
 		}
 		off = lineEnd
 	}
-	return len(src)
+	return 0, 0, false
 }
 
 var yamlLineRE = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
