@@ -17,7 +17,12 @@ func RulesMarkdown() []byte {
 	b.WriteString("Every finding names its rule. Configure a rule in `.herald.yml` by its ID, with a severity\n")
 	b.WriteString("(`off`, `info`, `warning`, `error`) or a map of a severity and options:\n\n")
 	b.WriteString("```yaml\nrules:\n  misspelling: info\n  image-size: {severity: error, max_kb: 500}\n```\n\n")
-	b.WriteString("`herald check` exits with 1 when a finding has severity `error`.\n\n")
+	b.WriteString("`herald check` exits with 1 when a finding has severity `error`.\n")
+	b.WriteString("An error also blocks publishing, in every mode: a pull request is not merged, a draft on the\n" +
+		"default branch is not flipped and no rebuild is triggered for the post until a commit fixes it.\n" +
+		"`herald schedule`, `herald publish --due`, the feeds, the dashboard and the summary comment say so\n" +
+		"in the same words, naming the rules: \"blocked by link-syntax, unknown-author\". The fixed post goes\n" +
+		"out at its time, or at the next reconcile (and said late) when its time has passed.\n\n")
 	b.WriteString("| Rule | Default | Fix | Summary |\n| --- | --- | --- | --- |\n")
 	for _, r := range Rules() {
 		fix := ""
