@@ -17,12 +17,21 @@ import (
 	_ "time/tzdata" // time zones of .herald.yml work on any system
 )
 
-const checkUsage = `usage: herald check [PATH] [--diff BASE..HEAD] [--format text|json|sarif|github] [--fix] [--config FILE]
-
-Checks the posts of the site at PATH (default "."), or the one post PATH
-names. Exit status: 0 when no finding is an error, 1 when one is, 2 for
-usage or I/O errors.
-`
+// checkHelp is herald check's help.
+var checkHelp = help{
+	usage: "herald check [PATH] [--diff BASE..HEAD] [--format text|json|sarif|github] [--fix] [--config FILE]",
+	about: `Checks the posts of the site at PATH (default "."), or the one post PATH
+names, with the rules the bot runs on pull requests. Exit status: 0 when no
+finding is an error, 1 when one is, 2 for usage or I/O errors and when PATH
+holds no posts.`,
+	examples: []example{
+		{"herald check", "every post of the site in the current directory"},
+		{"herald check blog/2026/02-fosdem-recap/index.md", "one post, read within its site (authors, tags, configuration)"},
+		{"herald check --diff origin/main...HEAD", "only the posts the current branch changes, as the bot checks a pull request"},
+		{"herald check --fix", "apply the safe fixes in place (the the -> the) and report what changed"},
+		{"herald check --format sarif > herald.sarif", "SARIF for GitHub code scanning; --format github writes workflow annotations"},
+	},
+}
 
 // checkRun is one herald check: its settings, then what it read.
 type checkRun struct {
@@ -75,7 +84,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 func (c *checkRun) parse(args []string) error {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
 	fl.SetOutput(c.stderr)
-	fl.Usage = func() { fmt.Fprint(c.stderr, checkUsage); fl.PrintDefaults() }
+	// The flag package prints its error on stderr; a mistake is followed
+	// by the usage there, -h gets the help on stdout.
+	fl.Usage = func() {}
 	fl.StringVar(&c.diff, "diff", "", "check only the posts changed between two commits of the repository at PATH (BASE..HEAD, or BASE...HEAD from their merge base), read from git")
 	fl.StringVar(&c.format, "format", "text", "output format: text, json, sarif or github")
 	fl.BoolVar(&c.fix, "fix", false, "apply the safe fixes in place and report what changed")
@@ -85,9 +96,11 @@ func (c *checkRun) parse(args []string) error {
 	for rest := args; ; rest = fl.Args()[1:] {
 		if err := fl.Parse(rest); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				checkHelp.print(c.stdout, fl)
 				return err
 			}
-			// The flag package printed the error and the usage.
+			// The flag package printed the error.
+			checkHelp.print(c.stderr, fl)
 			if s := suggestFlag(err, fl); s != err {
 				fmt.Fprintf(c.stderr, "herald check: %v\n", s)
 			}

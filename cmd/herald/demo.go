@@ -15,16 +15,21 @@ import (
 	"github.com/heraldhq/herald/publish"
 )
 
-const demoUsage = `usage: herald demo [--keep] [--timeout DURATION] [--due-in DURATION]
-
-Runs herald on a throwaway example site, with no credentials and no network:
+// demoHelp is herald demo's help.
+var demoHelp = help{
+	usage: "herald demo [--keep] [--timeout DURATION] [--due-in DURATION]",
+	about: `Runs herald on a throwaway example site, with no credentials and no network:
 it creates a Git repository from an example Docusaurus blog, serves it in
 local mode (as herald serve --repo does), prints what the checks found and
 when each post goes out, waits for the draft due in a few seconds to be
 published by a commit, shows that commit and exits. Nothing is left behind
-unless --keep is given.
-
-`
+unless --keep is given.`,
+	examples: []example{
+		{"herald demo", "the whole tour in about half a minute"},
+		{"herald demo --due-in 5s", "a shorter wait for the draft to go out"},
+		{"herald demo --keep", "keep the example repository and the logs, to look at them or run herald check on them"},
+	},
+}
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("herald demo", flag.ContinueOnError)
@@ -34,9 +39,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	dueIn := fl.Duration("due-in", 20*time.Second, "how long after the start the example draft is due")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stderr, demoUsage)
-			fl.SetOutput(stderr)
-			fl.PrintDefaults()
+			demoHelp.print(stdout, fl)
 			return exitOK
 		}
 		fmt.Fprintf(stderr, "herald demo: %v\n", suggestFlag(err, fl))

@@ -276,7 +276,7 @@ func TestBinaryBasics(t *testing.T) {
 		stderr string
 	}{
 		{"version", []string{"version"}, 0, "herald ", ""},
-		{"help", []string{"help"}, 0, "", "usage: herald <command> [flags]"},
+		{"help", []string{"help"}, 0, "usage: herald <command> [flags]", ""},
 		{"no command", nil, 2, "", "usage: herald <command> [flags]"},
 		{"unknown command", []string{"frobnicate"}, 2, "", "herald: unknown command \"frobnicate\" (run 'herald help')\n"},
 		{"mistyped command", []string{"chek"}, 2, "", "herald: unknown command \"chek\" (did you mean check? run 'herald help')\n"},
@@ -293,6 +293,42 @@ func TestBinaryBasics(t *testing.T) {
 			if r.code != tt.code || !strings.Contains(r.stdout, tt.stdout) || !strings.Contains(r.stderr, tt.stderr) {
 				t.Errorf("herald %v: exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
 					tt.args, r.code, r.stdout, r.stderr, tt.code, tt.stdout, tt.stderr)
+			}
+		})
+	}
+}
+
+// TestHelp asks each command for its help as a person would: the usage,
+// examples and the flags come on stdout (so that | less shows them), with
+// nothing on stderr and exit 0.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--help"}, []string{"usage: herald <command> [flags]", "examples:\n  herald demo\n", "  herald check\n", "commands:\n  check "}},
+		{[]string{"help"}, []string{"usage: herald <command> [flags]", "examples:\n  herald demo\n"}},
+		{[]string{"-h"}, []string{"usage: herald <command> [flags]"}},
+		{[]string{"help", "check"}, []string{"usage: herald check [PATH]", "  herald check --diff origin/main...HEAD\n"}},
+		{[]string{"check", "--help"}, []string{"usage: herald check [PATH]", "examples:\n  herald check\n      every post of the site in the current directory\n", "flags:\n  -color string\n", `(default "text")`}},
+		{[]string{"publish", "--help"}, []string{"usage: herald publish --due", "  herald publish --due --dry-run\n      say what would go out, change nothing\n", "flags:\n", "  -due\n"}},
+		{[]string{"schedule", "--help"}, []string{"usage: herald schedule [--repo PATH|URL]", "--format ics > blog.ics\n", "  -format FORMAT\n"}},
+		{[]string{"demo", "--help"}, []string{"usage: herald demo [--keep]", "  herald demo --keep\n", "(default 20s)"}},
+		{[]string{"serve", "--help"}, []string{"usage: herald serve [flags]", "three\nmodes: local (--repo), a GitHub App", "  herald serve --repo /srv/git/blog.git\n", "  -webhook-secret SECRET\n"}},
+		{[]string{"help", "serve"}, []string{"usage: herald serve [flags]"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			r := herald(t, nil, tt.args...)
+			if r.code != 0 || r.stderr != "" {
+				t.Errorf("herald %v: exit %d, stderr %q; want exit 0 and nothing on stderr", tt.args, r.code, r.stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.stdout, w) {
+					t.Errorf("herald %v: stdout lacks %q:\n%s", tt.args, w, r.stdout)
+				}
 			}
 		})
 	}

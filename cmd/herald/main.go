@@ -31,7 +31,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"check":       {"check posts for defects, as the bot does on pull requests", runCheck},
-		"serve":       {"run the bot: webhooks, checks, scheduling and publishing", runServe},
+		"serve":       {"run the bot: webhooks, checks, scheduling and publishing", runServeHelpOnStdout},
 		"schedule":    {"print the upcoming publications of a repository", runSchedule},
 		"publish":     {"publish what is due now and exit (for cron users)", runPublish},
 		"demo":        {"run herald on a throwaway example site, no credentials needed", runDemo},
@@ -65,11 +65,17 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmds := commands()
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		// No command is a usage error: the usage goes where errors go.
 		usage(stderr, cmds)
-		if len(args) == 0 {
-			return exitUsage
+		return exitUsage
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		// herald help check is herald check --help.
+		if c, ok := cmds[arg(args, 1)]; ok && args[0] == "help" {
+			return c.run(ctx, []string{"--help"}, stdout, stderr)
 		}
+		usage(stdout, cmds)
 		return exitOK
 	}
 	c, ok := cmds[args[0]]
@@ -88,8 +94,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return c.run(ctx, args[1:], stdout, stderr)
 }
 
+// arg is args[i], or "" past the end.
+func arg(args []string, i int) string {
+	if i < len(args) {
+		return args[i]
+	}
+	return ""
+}
+
+// topHelp is herald's own help: what it is and the first commands to run.
+var topHelp = help{
+	usage: "herald <command> [flags]",
+	about: `herald checks the posts of a Git-backed blog or docs site (Docusaurus, Hugo,
+Jekyll) and publishes each one at the time its front matter names.`,
+	examples: []example{
+		{"herald demo", "see it work on a throwaway example site, no credentials needed"},
+		{"herald check", "check the posts of the site in this folder, as the bot does on pull requests"},
+		{"herald schedule", "list what goes out when in the repository of this folder"},
+		{"herald publish --due", "publish what is due now and exit (from cron)"},
+		{"herald serve --repo /srv/git/blog.git", "run the bot on a plain Git repository, no forge needed"},
+	},
+}
+
 func usage(w io.Writer, cmds map[string]command) {
-	fmt.Fprintln(w, "usage: herald <command> [flags]")
+	topHelp.print(w, nil)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "commands:")
 	names := make([]string, 0, len(cmds))
@@ -101,9 +129,9 @@ func usage(w io.Writer, cmds map[string]command) {
 		fmt.Fprintf(w, "  %-12s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run 'herald <command> -h' for the flags of a command. Every flag of serve,")
-	fmt.Fprintln(w, "schedule and publish can also be set as HERALD_<FLAG> (--github-app-id:")
-	fmt.Fprintln(w, "HERALD_GITHUB_APP_ID) or in a YAML file named by --config.")
+	fmt.Fprintln(w, "Run 'herald <command> --help' for the flags and examples of a command. Every")
+	fmt.Fprintln(w, "flag of serve, schedule and publish can also be set as HERALD_<FLAG>")
+	fmt.Fprintln(w, "(--github-app-id: HERALD_GITHUB_APP_ID) or in a YAML file named by --config.")
 }
 
 // suggestFlag adds to err, an unknown flag met parsing fs, the flag it was

@@ -37,14 +37,13 @@ func newOneShot(name string) *oneShot {
 	return o
 }
 
-// parse reads args, the environment and the file. It prints the help for
-// -h and returns flag.ErrHelp; other errors are one line for the caller.
-func (o *oneShot) parse(args []string, getenv func(string) string, stderr io.Writer, usage string) error {
+// parse reads args, the environment and the file. It prints h on stdout
+// for -h and returns flag.ErrHelp; other errors are one line for the
+// caller, logs go to stderr.
+func (o *oneShot) parse(args []string, getenv func(string) string, stdout, stderr io.Writer, h help) error {
 	if err := o.fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stderr, usage)
-			o.fs.SetOutput(stderr)
-			o.fs.PrintDefaults()
+			h.print(stdout, o.fs)
 			return err
 		}
 		return suggestFlag(err, o.fs)

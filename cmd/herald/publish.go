@@ -12,20 +12,28 @@ import (
 	"github.com/heraldhq/herald/publish"
 )
 
-const publishUsage = `usage: herald publish --due [--repo PATH|URL] [--dry-run] [flags]
-
-Publishes what is due now in the repository at --repo (default: the one of
+// publishHelp is herald publish's help.
+var publishHelp = help{
+	usage: "herald publish --due [--repo PATH|URL] [--dry-run] [flags]",
+	about: `Publishes what is due now in the repository at --repo (default: the one of
 the current directory), or in the GitHub repositories the App or token
 settings name, and exits: for running herald from cron instead of as a
 service. A --repo that is a clone with a work tree stands for the
 repository it was cloned from (its upstream's remote, or origin), since Git
-refuses a push to a checked-out branch; pull to see the commit there. Each publication is printed on stdout; nothing is printed when
-nothing is due. Exit status: 0 when everything due went out, 1 when
-something due could not be published (the reason is on stderr), 2 for
-usage or configuration errors and when GitHub cannot be reached (nothing
-is published; run it again later).
-
-`
+refuses a push to a checked-out branch; pull to see the commit there. It
+prints each publication on stdout, and why each due post that did not go
+out was held back; with nothing due it says so, and when the next post is.
+Exit status: 0 when everything due went out, 1 when something due could not
+be published (the reason is on stderr), 2 for usage or configuration errors
+and when GitHub cannot be reached (nothing is published; run it again
+later).`,
+	examples: []example{
+		{"herald publish --due", "publish what is due in the repository of the current directory"},
+		{"herald publish --due --dry-run", "say what would go out, change nothing"},
+		{"*/5 * * * * herald publish --due --repo /srv/git/blog.git", "a crontab line: every five minutes"},
+		{"HERALD_GITHUB_TOKEN=... herald publish --due --repos acme/blog", "merge the due pull requests of a GitHub repository"},
+	},
+}
 
 func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return publishDue(ctx, args, getenvOS, stdout, stderr)
@@ -34,7 +42,7 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 func publishDue(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	o := newOneShot("publish")
 	due := o.fs.Bool("due", false, "publish what is due now (required: the only mode there is)")
-	if err := o.parse(args, getenv, stderr, publishUsage); err != nil {
+	if err := o.parse(args, getenv, stdout, stderr, publishHelp); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}

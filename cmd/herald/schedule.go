@@ -12,16 +12,21 @@ import (
 	"github.com/heraldhq/herald/publish/feed"
 )
 
-const scheduleUsage = `usage: herald schedule [--repo PATH|URL] [--format text|json|ics] [flags]
-
-Prints the upcoming publications of the repository at --repo (default: the
+// scheduleHelp is herald schedule's help.
+var scheduleHelp = help{
+	usage: "herald schedule [--repo PATH|URL] [--format text|json|ics] [flags]",
+	about: `Prints the upcoming publications of the repository at --repo (default: the
 one of the current directory), or of the GitHub repositories the App or
 token settings name: when each post goes out, in UTC, in the site's time
-zone and relative to now. Nothing is published or written. Exit status: 0,
-1 when a repository could not be read, 2 for usage or configuration errors
-and when GitHub cannot be reached.
-
-`
+zone and relative to now, and what blocks the ones that cannot. Nothing is
+published or written. Exit status: 0, 1 when a repository could not be read,
+2 for usage or configuration errors and when GitHub cannot be reached.`,
+	examples: []example{
+		{"herald schedule", "the repository of the current directory"},
+		{"herald schedule --repo https://git.example.com/blog.git --format ics > blog.ics", "a calendar of a repository served over HTTPS"},
+		{"HERALD_GITHUB_TOKEN=... herald schedule --repos acme/blog --format json", "the drafts and pull requests of a GitHub repository, as JSON"},
+	},
+}
 
 func runSchedule(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return schedule(ctx, args, getenvOS, stdout, stderr)
@@ -30,7 +35,7 @@ func runSchedule(ctx context.Context, args []string, stdout, stderr io.Writer) i
 func schedule(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	o := newOneShot("schedule")
 	format := o.fs.String("format", "text", "output `FORMAT`: text, json or ics")
-	if err := o.parse(args, getenv, stderr, scheduleUsage); err != nil {
+	if err := o.parse(args, getenv, stdout, stderr, scheduleHelp); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}

@@ -551,15 +551,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "usage: herald serve [flags]")
-			fmt.Fprintln(stderr)
-			fmt.Fprintln(stderr, "Receives GitHub webhooks and reconciles the repositories they name: checks pull")
-			fmt.Fprintln(stderr, "requests, gives feedback and publishes each post at its time. With --repo it")
-			fmt.Fprintln(stderr, "serves a plain Git repository instead (local mode). Every flag can be set with")
-			fmt.Fprintln(stderr, "an environment variable (--github-app-id: HERALD_GITHUB_APP_ID) or in --config.")
-			fmt.Fprintln(stderr)
-			fs.SetOutput(stderr)
-			fs.PrintDefaults()
+			serveHelp.print(stderr, fs)
 			return cfg, err
 		}
 		return cfg, suggestFlag(err, fs)
