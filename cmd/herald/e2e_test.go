@@ -282,6 +282,7 @@ func TestBinaryBasics(t *testing.T) {
 		{"mistyped command", []string{"chek"}, 2, "", "herald: unknown command \"chek\" (did you mean check? run 'herald help')\n"},
 		{"mistyped flag", []string{"schedule", "--fromat", "json"}, 2, "", "herald schedule: flag provided but not defined: -fromat (did you mean --format?)\n"},
 		{"mistyped check flag", []string{"check", "--fromat", "json"}, 2, "", "herald check: flag provided but not defined: -fromat (did you mean --format?)\n"},
+		{"serve with no mode", []string{"serve"}, 2, "", "herald serve: no repository to serve: pass --repo PATH|URL (a plain Git repository), or --github-app-id and --github-app-key (a GitHub App), or --github-token and --repos\n"},
 		{"publish without --due", []string{"publish", "--repo", "."}, 2, "", "herald publish: --due is required"},
 		{"schedule of a missing repository", []string{"schedule", "--repo", "/nonexistent/site.git"}, 2, "", "herald schedule: --repo /nonexistent/site.git: cannot reach the repository"},
 		{"schedule in an unknown format", []string{"schedule", "--format", "xml"}, 2, "", "herald schedule: --format \"xml\": want text, json or ics\n"},

@@ -611,6 +611,10 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	switch {
 	case len(cfg.secrets) == 0 && !cfg.insecure && cfg.forge.repo == "":
+		// With no mode at all, the three modes are the first thing to say.
+		if _, err := cfg.forge.mode(); err != nil {
+			return cfg, err
+		}
 		return cfg, fmt.Errorf("no webhook secret: set %s or pass --webhook-secret (the secret of the GitHub App or repository webhook)", envWebhookSecret)
 	case len(cfg.secrets) > 0 && cfg.insecure:
 		return cfg, fmt.Errorf("--insecure-no-signature contradicts the webhook secret given by %s: drop one of them", cfg.secretSource)

@@ -51,9 +51,11 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{"no secret", nil, nil,
+		{"no mode and no secret", nil, nil,
+			"herald serve: no repository to serve: pass --repo PATH|URL (a plain Git repository), or --github-app-id and --github-app-key (a GitHub App), or --github-token and --repos\n"},
+		{"no secret", []string{"--github-app-id", "42", "--github-app-key", "/k.pem"}, nil,
 			"herald serve: no webhook secret: set HERALD_WEBHOOK_SECRET or pass --webhook-secret (the secret of the GitHub App or repository webhook)\n"},
-		{"blank secret variable", nil, map[string]string{"HERALD_WEBHOOK_SECRET": "  "},
+		{"blank secret variable", []string{"--github-token", "t", "--repos", "acme/blog"}, map[string]string{"HERALD_WEBHOOK_SECRET": "  "},
 			"herald serve: no webhook secret: set HERALD_WEBHOOK_SECRET or pass --webhook-secret (the secret of the GitHub App or repository webhook)\n"},
 		{"empty item in the variable", nil, map[string]string{"HERALD_WEBHOOK_SECRET": "new,,old"},
 			"herald serve: webhook secret 2 from HERALD_WEBHOOK_SECRET is empty\n"},
