@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/internal/connect"
 	"github.com/heraldhq/herald/internal/gittest"
 )
 
@@ -32,7 +33,7 @@ func BenchmarkLocalMode(b *testing.B) {
 				"blog/roadmap-2027/index.md": far,
 			}))
 			ctx := context.Background()
-			eng, err := newEngine(ctx, forgeFlags{repo: repo.URL, dataDir: b.TempDir()}, slog.New(slog.DiscardHandler), engineOptions{record: true})
+			eng, err := connect.New(ctx, connect.Settings{Repo: repo.URL, DataDir: b.TempDir()}, slog.New(slog.DiscardHandler), connect.Options{Record: true})
 			if err != nil {
 				b.Fatal(err)
 			}

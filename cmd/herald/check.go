@@ -11,10 +11,11 @@ import (
 	"slices"
 	"strings"
 
+	_ "time/tzdata" // time zones of .herald.yml work on any system
+
 	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/content/check"
 	"github.com/heraldhq/herald/gitrepo"
-	_ "time/tzdata" // time zones of .herald.yml work on any system
 )
 
 // checkHelp is herald check's help.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/internal/connect"
 	"github.com/heraldhq/herald/internal/demo"
 	"github.com/heraldhq/herald/publish"
 )
@@ -76,7 +77,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // startDemo wires herald on the demo's repository as herald serve --repo
 // does, without a listener, and starts its scheduler.
 func startDemo(ctx context.Context, repo, cacheDir string, log *slog.Logger, hooks demo.Hooks) (demo.Engine, func(), error) {
-	var eng *engine
+	var eng *connect.Engine
 	sched, err := publish.NewScheduler(
 		func(ctx context.Context, f publish.Firing) { eng.OnFire(ctx, f) },
 		func(ctx context.Context) {
@@ -88,9 +89,9 @@ func startDemo(ctx context.Context, repo, cacheDir string, log *slog.Logger, hoo
 	if err != nil {
 		return nil, nil, err
 	}
-	eng, err = newEngine(ctx, forgeFlags{repo: repo, dataDir: cacheDir}, log, engineOptions{
-		bot: []bot.Option{bot.WithScheduler(sched)}, checkBranch: true, onCheck: hooks.OnCheck,
-		onPublished: func(p bot.Publication) { hooks.OnPublished(p.Commit) },
+	eng, err = connect.New(ctx, connect.Settings{Repo: repo, DataDir: cacheDir}, log, connect.Options{
+		Bot: []bot.Option{bot.WithScheduler(sched)}, CheckBranch: true, OnCheck: hooks.OnCheck,
+		OnPublished: func(p bot.Publication) { hooks.OnPublished(p.Commit) },
 	})
 	if err != nil {
 		return nil, nil, err

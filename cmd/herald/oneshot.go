@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/heraldhq/herald/internal/connect"
 	"github.com/heraldhq/herald/internal/flagconfig"
 )
 
@@ -18,7 +19,7 @@ import (
 type oneShot struct {
 	name     string
 	fs       *flag.FlagSet
-	forge    forgeFlags
+	forge    connect.Settings
 	config   string
 	logLevel string
 	timeout  time.Duration
@@ -30,7 +31,7 @@ func newOneShot(name string) *oneShot {
 	o := &oneShot{name: name, fs: flag.NewFlagSet("herald "+name, flag.ContinueOnError)}
 	o.fs.SetOutput(io.Discard)
 	o.fs.Usage = func() {}
-	o.forge.define(o.fs)
+	defineForgeFlags(o.fs, &o.forge)
 	o.fs.StringVar(&o.config, "config", "", "YAML `FILE` of settings named like the flags (the file herald serve reads)")
 	o.fs.StringVar(&o.logLevel, "log-level", "warn", "`LEVEL` of the logs written to stderr: debug, info, warn or error")
 	o.fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this `DURATION` (a Git server or forge that stops answering cannot hold a cron job for ever)")
@@ -65,8 +66,8 @@ func (o *oneShot) parse(args []string, getenv func(string) string, stdout, stder
 		return fmt.Errorf("--log-level %q: want debug, info, warn or error", o.logLevel)
 	}
 	o.log = slog.New(slog.NewTextHandler(stderr, logOptions(level)))
-	if o.forge.repo == "" && o.forge.appID == 0 && o.forge.appKeyFile == "" && o.forge.token == "" && o.forge.repos == "" {
-		o.forge.repo = "." // the repository of the current directory
+	if o.forge.Repo == "" && o.forge.AppID == 0 && o.forge.AppKeyFile == "" && o.forge.Token == "" && o.forge.Repos == "" {
+		o.forge.Repo = "." // the repository of the current directory
 	}
 	return nil
 }
@@ -77,13 +78,13 @@ func (o *oneShot) bound(ctx context.Context) (context.Context, context.CancelFun
 }
 
 // engine wires the bot for one run, keeping what it publishes.
-func (o *oneShot) engine(ctx context.Context) (*engine, error) {
-	return newEngine(ctx, o.forge, o.log, engineOptions{record: true})
+func (o *oneShot) engine(ctx context.Context) (*connect.Engine, error) {
+	return connect.New(ctx, o.forge, o.log, connect.Options{Record: true})
 }
 
 // fail prints one line for the command and returns the exit code.
 func (o *oneShot) fail(stderr io.Writer, code int, err error) int {
-	fmt.Fprintf(stderr, "herald %s: %s\n", o.name, oneLine(err))
+	fmt.Fprintf(stderr, "herald %s: %s\n", o.name, connect.OneLine(err))
 	return code
 }
 

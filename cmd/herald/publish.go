@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldhq/herald/internal/connect"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -74,7 +75,7 @@ func publishDue(ctx context.Context, args []string, getenv func(string) string, 
 			continue
 		}
 		switch {
-		case e.Status == publish.ItemLate && o.forge.dryRun:
+		case e.Status == publish.ItemLate && o.forge.DryRun:
 			fmt.Fprintf(stdout, "would publish %s %s (due %s)\n", e.Repo, e.Path, publish.FormatTime(e.At, e.Location))
 		case e.Status == publish.ItemLate:
 			fmt.Fprintf(stderr, "herald publish: %s %s was due %s and is not out yet\n", e.Repo, e.Path, publish.Humanize(e.At.Sub(now)))
@@ -88,17 +89,17 @@ func publishDue(ctx context.Context, args []string, getenv func(string) string, 
 }
 
 // printPublished prints the commits pushed, then the pull requests merged.
-func printPublished(stdout io.Writer, eng *engine) {
+func printPublished(stdout io.Writer, eng *connect.Engine) {
 	published := eng.Published()
 	for _, p := range published {
 		if p.PR != 0 {
 			continue
 		}
 		subject, _, _ := strings.Cut(p.Message, "\n")
-		if eng.workTree != nil {
+		if eng.WorkTree != nil {
 			// --repo named a clone: say which repository got the commit
 			// (the clone itself has it after a git pull).
-			fmt.Fprintf(stdout, "%s  %s (%s of %s)\n", short(p.Commit), subject, p.Branch, eng.remote)
+			fmt.Fprintf(stdout, "%s  %s (%s of %s)\n", short(p.Commit), subject, p.Branch, eng.Remote)
 			continue
 		}
 		fmt.Fprintf(stdout, "%s  %s (%s)\n", short(p.Commit), subject, p.Branch)

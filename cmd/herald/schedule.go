@@ -47,7 +47,7 @@ func schedule(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	// A dry run: the schedule is derived as the bot derives it, and
 	// nothing is published, commented or pushed.
-	o.forge.dryRun = true
+	o.forge.DryRun = true
 	ctx, cancel := o.bound(ctx)
 	defer cancel()
 	eng, err := o.engine(ctx)

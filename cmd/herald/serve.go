@@ -13,15 +13,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/forge/github"
+	"github.com/heraldhq/herald/internal/connect"
 	"github.com/heraldhq/herald/internal/flagconfig"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/dashboard"
 	"github.com/heraldhq/herald/publish/feed"
 	"github.com/heraldhq/herald/webhook"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 // serveGCPercent is the GOGC herald serve runs with unless the GOGC
@@ -53,7 +55,7 @@ type reconciler interface {
 	ReconcileAll(ctx context.Context) error
 }
 
-var _ reconciler = (*engine)(nil) // through its *bot.Service
+var _ reconciler = (*connect.Engine)(nil) // through its *bot.Service
 
 // serveDeps is serve's outside world; tests replace parts of it.
 type serveDeps struct {
@@ -89,7 +91,7 @@ type serveConfig struct {
 	// of the scheduler.
 	reconcileTimeout time.Duration
 	logLevel         slog.Level
-	forge            forgeFlags
+	forge            connect.Settings
 	resync           string
 	timezone         string
 	poll             time.Duration
@@ -109,7 +111,7 @@ func (c serveConfig) adminOn() bool { return c.adminListen != "" && c.adminListe
 // resyncSpec is the cron spec of the full reconcile: the --poll interval in
 // local mode, else --resync in the --timezone zone.
 func (c serveConfig) resyncSpec() string {
-	if c.forge.repo != "" {
+	if c.forge.Repo != "" {
 		return "@every " + c.poll.String()
 	}
 	if c.timezone != "" && !strings.HasPrefix(c.resync, "@") {
@@ -170,7 +172,7 @@ type server struct {
 	// The scheduler and the queue call rec, the engine unless the tests
 	// give another; eng and rec are set before any of them runs. The engine
 	// reaches the forge last: it is the slow part of checking the settings.
-	eng *engine
+	eng *connect.Engine
 	rec reconciler
 }
 
@@ -193,11 +195,11 @@ func (s *server) build(ctx context.Context) error {
 		return err
 	}
 	if s.rec == nil {
-		eng, err := wireEngine(ctx, s.cfg.forge, s.log, engineOptions{
-			bot:         []bot.Option{bot.WithScheduler(s.sched), bot.WithMetrics(s.botMetrics)},
-			checkBranch: true, checkInBackground: true, metrics: s.botMetrics, githubMetrics: s.ghMetrics})
+		eng, err := connect.Wire(ctx, s.cfg.forge, s.log, connect.Options{
+			Bot:         []bot.Option{bot.WithScheduler(s.sched), bot.WithMetrics(s.botMetrics)},
+			CheckBranch: true, CheckInBackground: true, Metrics: s.botMetrics, GitHubMetrics: s.ghMetrics})
 		if err != nil {
-			return errors.New(oneLine(err))
+			return errors.New(connect.OneLine(err))
 		}
 		s.eng, s.rec = eng, eng
 	}
@@ -210,8 +212,8 @@ func (s *server) build(ctx context.Context) error {
 	if s.eng == nil {
 		return nil
 	}
-	if err := s.eng.connect(ctx, s.log, true); err != nil {
-		return errors.New(oneLine(err))
+	if err := s.eng.Reach(ctx, s.log, true); err != nil {
+		return errors.New(connect.OneLine(err))
 	}
 	return nil
 }
@@ -353,7 +355,7 @@ func (s *server) logStart(gogc, memLimit string) {
 	cfg := s.cfg
 	mode := "custom"
 	if s.eng != nil {
-		mode = s.eng.mode
+		mode = s.eng.Mode
 	}
 	adminAddr := "off"
 	if s.adminLn != nil {
@@ -361,7 +363,7 @@ func (s *server) logStart(gogc, memLimit string) {
 	}
 	s.log.Info("herald serve starting", "version", version, "listen", s.ln.Addr().String(), "admin_listen", adminAddr, "webhook_path", cfg.path,
 		"max_body", cfg.maxBody, "secrets", len(cfg.secrets), "secret_source", cfg.secretSource,
-		"workers", cfg.workers, "mode", mode, "repo", cfg.forge.shownRepo(), "resync", cfg.resyncSpec(), "dry_run", cfg.forge.dryRun, "gogc", gogc, "gomemlimit", memLimit)
+		"workers", cfg.workers, "mode", mode, "repo", cfg.forge.ShownRepo(), "resync", cfg.resyncSpec(), "dry_run", cfg.forge.DryRun, "gogc", gogc, "gomemlimit", memLimit)
 	if len(cfg.secrets) == 0 && !cfg.insecure {
 		s.log.Info("webhooks are off (no "+envWebhookSecret+"): pushes are seen by polling", "poll", cfg.poll.String())
 	}
@@ -440,7 +442,7 @@ func (s *server) run(ctx context.Context) int {
 	s.log.Info("herald serve stopped", "reconciled", st.Reconciled, "failed", st.Failed, "coalesced", st.Coalesced, "rejected", st.Rejected)
 	if fatal != nil {
 		// Last, so that it is the line a person reads.
-		fmt.Fprintf(s.deps.stderr, "herald serve: %s\n", oneLine(fatal))
+		fmt.Fprintf(s.deps.stderr, "herald serve: %s\n", connect.OneLine(fatal))
 		return exitUsage
 	}
 	return code
@@ -449,7 +451,7 @@ func (s *server) run(ctx context.Context) int {
 // settingRefused returns the setting the forge refused once it could be
 // reached, which stops herald serve with exit status 2.
 func settingRefused(err error) error {
-	var bad *configError
+	var bad *connect.ConfigError
 	if errors.As(err, &bad) {
 		return bad
 	}
@@ -492,7 +494,7 @@ func (c serveConfig) ignored() []string {
 			out = append(out, "--"+name+" is ignored: "+why)
 		}
 	}
-	if c.forge.repo != "" {
+	if c.forge.Repo != "" {
 		ignore("resync", "local mode reads the branch again every --poll")
 		ignore("timezone", "it is the zone of --resync, which local mode does not use")
 		ignore("github-url", "local mode serves a plain Git repository, not GitHub")
@@ -506,7 +508,7 @@ func (c serveConfig) ignored() []string {
 // resyncSetting names the settings the resync spec came from.
 func resyncSetting(c serveConfig) string {
 	switch {
-	case c.forge.repo != "":
+	case c.forge.Repo != "":
 		return fmt.Sprintf("--poll %s", c.poll)
 	case c.timezone != "":
 		return fmt.Sprintf("--resync %q with --timezone %s", c.resync, c.timezone)
@@ -532,7 +534,7 @@ func serveFlagSet(cfg *serveConfig) (*flag.FlagSet, *flagconfig.List, *string) {
 	fs.StringVar(&cfg.path, "webhook-path", webhook.DefaultPath, "`PATH` of the webhook endpoint's URL")
 	maxBody := flagconfig.Size{N: &cfg.maxBody}
 	fs.Var(maxBody, "max-body", "`SIZE` of the largest webhook body accepted, such as 25MiB or 1048576 (longer ones get 413)")
-	cfg.forge.define(fs)
+	defineForgeFlags(fs, &cfg.forge)
 	fs.StringVar(&cfg.resync, "resync", publish.DefaultResyncSpec, "cron `SPEC` of the full reconcile of every repository (UTC unless --timezone; local mode polls with --poll instead)")
 	fs.StringVar(&cfg.timezone, "timezone", "", "time `ZONE` of the --resync spec, such as Europe/Berlin")
 	fs.DurationVar(&cfg.poll, "poll", 30*time.Second, "local mode: how often to read the branch again (`DURATION`)")
@@ -610,9 +612,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		}
 	}
 	switch {
-	case len(cfg.secrets) == 0 && !cfg.insecure && cfg.forge.repo == "":
+	case len(cfg.secrets) == 0 && !cfg.insecure && cfg.forge.Repo == "":
 		// With no mode at all, the three modes are the first thing to say.
-		if _, err := cfg.forge.mode(); err != nil {
+		if _, err := cfg.forge.Mode(); err != nil {
 			return cfg, err
 		}
 		return cfg, fmt.Errorf("no webhook secret: set %s or pass --webhook-secret (the secret of the GitHub App or repository webhook)", envWebhookSecret)

@@ -6,9 +6,11 @@ import (
 	"os"
 	"strings"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/heraldhq/herald/internal/connect"
 	"github.com/heraldhq/herald/publish/dashboard"
 	"github.com/heraldhq/herald/webhook"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // newAdmin builds the admin listener's server: every route meant for
@@ -29,7 +31,7 @@ func newAdmin(srv *webhook.Server, reg prometheus.Gatherer, schedule, page http.
 	return webhook.NewAdmin(srv, opts...)
 }
 
-var _ dashboard.Source = (*engine)(nil) // through its *bot.Service
+var _ dashboard.Source = (*connect.Engine)(nil) // through its *bot.Service
 
 // sharedFeedPattern is the public route of the shared calendar.
 const sharedFeedPattern = "GET /feeds/{token}/schedule.ics"

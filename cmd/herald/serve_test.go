@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/heraldhq/herald/webhook"
 )
 
@@ -606,7 +607,7 @@ func TestServeSettingsPrecedence(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := []any{cfg.workers, cfg.path, cfg.secrets, cfg.secretSource, cfg.logLevel.String(), cfg.forge.dryRun}
+			got := []any{cfg.workers, cfg.path, cfg.secrets, cfg.secretSource, cfg.logLevel.String(), cfg.forge.DryRun}
 			want := []any{tt.workers, tt.path, tt.secrets, tt.secretsFrom, "WARN", true}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("settings (-want +got):\n%s", diff)
