@@ -97,7 +97,13 @@ func startDemo(ctx context.Context, repo, cacheDir string, log *slog.Logger, hoo
 		return nil, nil, err
 	}
 	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
-	schedDone := goRun(func() error { return sched.Run(runCtx) })
+	schedDone := make(chan struct{})
+	go func() {
+		defer close(schedDone)
+		if err := sched.Run(runCtx); err != nil {
+			log.Error("scheduler", "error", err)
+		}
+	}()
 	return eng, func() {
 		stopRun()
 		<-schedDone

@@ -18,9 +18,11 @@
 // name in capitals, dashes as underscores), then the YAML file named by
 // --config; a bad setting exits with status 2 and one line naming it.
 //
-// This package is the composition root: it parses settings, builds every
-// concrete type (forge clients, the Git mirror cache, the bot, the
-// scheduler, the webhook receiver and queue) and hands them to the packages
-// that do the work. It holds no publishing or checking logic of its own,
-// and keeps no state beyond the mirror cache in --data-dir.
+// This package is the command line: it parses and checks the settings of
+// each command and hands them to the packages that do the work:
+// internal/connect wires the bot's service for the forge the settings
+// name, internal/daemon runs herald serve's process, content/check checks
+// and reports, internal/demo runs the demo. It holds no publishing or
+// checking logic of its own, and keeps no state beyond the mirror cache in
+// --data-dir.
 package main

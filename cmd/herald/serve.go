@@ -8,21 +8,14 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-
-	"github.com/heraldhq/herald/bot"
-	"github.com/heraldhq/herald/forge/github"
 	"github.com/heraldhq/herald/internal/connect"
+	"github.com/heraldhq/herald/internal/daemon"
 	"github.com/heraldhq/herald/internal/flagconfig"
 	"github.com/heraldhq/herald/publish"
-	"github.com/heraldhq/herald/publish/dashboard"
-	"github.com/heraldhq/herald/publish/feed"
 	"github.com/heraldhq/herald/webhook"
 )
 
@@ -46,17 +39,6 @@ const serveMemoryLimit = 128 << 20
 // secrets, comma-separated.
 const envWebhookSecret = "HERALD_WEBHOOK_SECRET"
 
-// reconciler is what serve drives: the engine (the bot with its forge and
-// the list of repositories served). Reconcile handles one request from a
-// webhook; ReconcileAll reconciles every repository herald serves, once at
-// start (after which herald reports ready) and on the resync schedule.
-type reconciler interface {
-	webhook.Handler
-	ReconcileAll(ctx context.Context) error
-}
-
-var _ reconciler = (*connect.Engine)(nil) // through its *bot.Service
-
 // serveDeps is serve's outside world; tests replace parts of it.
 type serveDeps struct {
 	getenv func(string) string
@@ -66,7 +48,7 @@ type serveDeps struct {
 	listener      net.Listener
 	adminListener net.Listener
 	// reconciler, when set, replaces the one serve builds.
-	reconciler reconciler
+	reconciler daemon.Reconciler
 	// retryEvery is the pause between failed start-up reconciles.
 	retryEvery time.Duration
 }
@@ -134,335 +116,30 @@ func serve(ctx context.Context, args []string, deps serveDeps) int {
 		fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
 		return exitUsage
 	}
-	s := &server{cfg: cfg, deps: deps, rec: deps.reconciler, log: slog.New(slog.NewJSONHandler(deps.stderr, logOptions(cfg.logLevel)))}
-	gogc, memLimit := tuneGC(deps.getenv, serveGCPercent, serveMemoryLimit)
-	defer s.close()
-	if err := s.build(ctx); err != nil {
-		var internal *internalError
-		if errors.As(err, &internal) {
-			s.log.Error(internal.what, "error", internal.err)
-			return exitFindings
-		}
-		fmt.Fprintf(deps.stderr, "herald serve: %v\n", err)
+	log := slog.New(slog.NewJSONHandler(deps.stderr, logOptions(cfg.logLevel)))
+	dc := cfg.daemonConfig()
+	dc.GOGC, dc.GOMemLimit = tuneGC(deps.getenv, serveGCPercent, serveMemoryLimit)
+	err = daemon.Run(ctx, dc, daemon.Deps{Log: log, Listener: deps.listener, AdminListener: deps.adminListener, Reconciler: deps.reconciler, RetryEvery: deps.retryEvery})
+	var bad *daemon.SettingError
+	switch {
+	case errors.As(err, &bad):
+		fmt.Fprintf(deps.stderr, "herald serve: %v\n", bad)
 		return exitUsage
+	case err != nil:
+		return exitFindings // logged
 	}
-	s.logStart(gogc, memLimit)
-	return s.run(ctx)
+	return exitOK
 }
 
-// server is herald serve's parts: build makes them, run runs them, close
-// releases what build opened.
-type server struct {
-	cfg  serveConfig
-	deps serveDeps
-	log  *slog.Logger
-
-	reg        *prometheus.Registry
-	metrics    *webhook.Metrics
-	botMetrics *bot.Metrics
-	ghMetrics  *github.Metrics
-	sched      *publish.Scheduler
-	queue      *webhook.Queue
-	srv        *webhook.Server
-	admin      *webhook.Admin
-	// schedule serves the schedule feed and page the dashboard (nil with
-	// a custom reconciler).
-	schedule, page http.Handler
-	ln, adminLn    net.Listener
-	// The scheduler and the queue call rec, the engine unless the tests
-	// give another; eng and rec are set before any of them runs. The engine
-	// reaches the forge last: it is the slow part of checking the settings.
-	eng *connect.Engine
-	rec reconciler
-}
-
-// internalError is a failure of herald itself, logged as what and exiting
-// 1; the other errors of build are settings, exiting 2.
-type internalError struct {
-	what string
-	err  error
-}
-
-func (e *internalError) Error() string { return e.what + ": " + e.err.Error() }
-
-// build makes every part in the order their settings are checked: the
-// metrics, the scheduler, the HTTP servers, the listeners, then the engine.
-func (s *server) build(ctx context.Context) error {
-	if err := s.registerMetrics(); err != nil {
-		return &internalError{"register metrics", err}
+// daemonConfig is what the daemon runs with.
+func (c serveConfig) daemonConfig() daemon.Config {
+	return daemon.Config{
+		Listen: c.listen, AdminListen: c.adminListen, FeedToken: c.feedToken, FeedTokenFile: c.feedTokenFile,
+		MaxInFlight: c.maxInFlight, MaxConns: c.maxConns, BodyBudget: c.bodyBudget,
+		Secrets: c.secrets, SecretSource: c.secretSource, SecretVariable: envWebhookSecret, Insecure: c.insecure,
+		Path: c.path, MaxBody: c.maxBody, Workers: c.workers, ShutdownTimeout: c.shutdownTimeout, ReconcileTimeout: c.reconcileTimeout,
+		Forge: c.forge, ResyncSpec: c.resyncSpec(), ResyncSetting: resyncSetting(c), Poll: c.poll, Warnings: c.ignored(), Version: version,
 	}
-	if err := s.buildScheduler(); err != nil {
-		return err
-	}
-	if s.rec == nil {
-		eng, err := connect.Wire(ctx, s.cfg.forge, s.log, connect.Options{
-			Bot:         []bot.Option{bot.WithScheduler(s.sched), bot.WithMetrics(s.botMetrics)},
-			CheckBranch: true, CheckInBackground: true, Metrics: s.botMetrics, GitHubMetrics: s.ghMetrics})
-		if err != nil {
-			return errors.New(connect.OneLine(err))
-		}
-		s.eng, s.rec = eng, eng
-	}
-	if err := s.buildHTTP(); err != nil {
-		return err
-	}
-	if err := s.listen(ctx); err != nil {
-		return err
-	}
-	if s.eng == nil {
-		return nil
-	}
-	if err := s.eng.Reach(ctx, s.log, true); err != nil {
-		return errors.New(connect.OneLine(err))
-	}
-	return nil
-}
-
-// close releases the engine and the listeners.
-func (s *server) close() {
-	if s.eng != nil {
-		s.eng.Close()
-	}
-	if s.adminLn != nil {
-		s.adminLn.Close()
-	}
-	if s.ln != nil {
-		s.ln.Close()
-	}
-}
-
-// registerMetrics makes the registry of /metrics.
-func (s *server) registerMetrics() error {
-	s.reg = prometheus.NewRegistry()
-	for _, c := range []prometheus.Collector{
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-	} {
-		if err := s.reg.Register(c); err != nil {
-			return err
-		}
-	}
-	var err error
-	if s.metrics, err = webhook.NewMetrics(s.reg); err != nil {
-		return err
-	}
-	if s.botMetrics, err = bot.NewMetrics(s.reg); err != nil {
-		return err
-	}
-	s.ghMetrics, err = github.NewMetrics(s.reg)
-	return err
-}
-
-// buildScheduler makes the scheduler of publications and resyncs.
-func (s *server) buildScheduler() error {
-	var err error
-	s.sched, err = publish.NewScheduler(
-		func(ctx context.Context, f publish.Firing) {
-			if s.eng != nil {
-				s.eng.OnFire(ctx, f)
-			}
-		},
-		func(ctx context.Context) {
-			if err := s.rec.ReconcileAll(ctx); err != nil {
-				s.log.Error("resync failed", "err", err)
-			}
-		},
-		publish.WithResyncSpec(s.cfg.resyncSpec()), publish.WithLogger(s.log), publish.WithDrainTimeout(s.cfg.shutdownTimeout),
-		publish.WithJobTimeout(s.cfg.reconcileTimeout))
-	if err != nil {
-		return fmt.Errorf("%s: %v (want a cron spec such as \"*/5 * * * *\" or \"@every 2m\")", resyncSetting(s.cfg), err)
-	}
-	return nil
-}
-
-// buildHTTP makes the reconcile queue, the webhook receiver, the public
-// server and the admin server.
-func (s *server) buildHTTP() error {
-	cfg := s.cfg
-	s.queue = webhook.NewQueue(webhook.HandlerFunc(func(ctx context.Context, r webhook.Request) error { return s.rec.Reconcile(ctx, r) }),
-		webhook.WithWorkers(cfg.workers),
-		webhook.WithDrainTimeout(cfg.shutdownTimeout),
-		webhook.WithReconcileTimeout(cfg.reconcileTimeout),
-		webhook.WithQueueLogger(s.log),
-		webhook.WithQueueMetrics(s.metrics))
-	recv, err := s.receiver()
-	if err != nil {
-		return err
-	}
-	srvOpts := []webhook.ServerOption{
-		webhook.WithPath(cfg.path),
-		webhook.WithShutdownTimeout(cfg.shutdownTimeout),
-		webhook.WithServerLogger(s.log),
-		webhook.WithMaxConns(cfg.maxConns),
-		webhook.WithServerMetrics(s.metrics),
-	}
-	if s.eng != nil {
-		s.schedule = feed.NewHandler(s.eng, feed.WithLogger(s.log))
-		s.page = dashboard.NewHandler(s.eng, time.Now, s.log)
-		if cfg.feedToken != "" {
-			srvOpts = append(srvOpts, webhook.WithHandler(sharedFeedPattern, feed.Shared(cfg.feedToken, s.schedule)))
-		}
-	}
-	if s.srv, err = webhook.NewServer(recv, srvOpts...); err != nil {
-		return fmt.Errorf("--webhook-path: %v", err)
-	}
-	s.admin, err = newAdmin(s.srv, s.reg, s.schedule, s.page)
-	return err
-}
-
-// receiver makes the webhook receiver, or without a secret a handler that
-// refuses every delivery.
-func (s *server) receiver() (http.Handler, error) {
-	cfg := s.cfg
-	if len(cfg.secrets) == 0 && !cfg.insecure {
-		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-			http.Error(w, "webhooks are off: herald serve was started without a webhook secret", http.StatusForbidden)
-		}), nil
-	}
-	opts := []webhook.ReceiverOption{
-		webhook.WithMaxBodyBytes(cfg.maxBody),
-		webhook.WithMaxInFlight(cfg.maxInFlight),
-		webhook.WithBodyBudget(cfg.bodyBudget),
-		webhook.WithLogger(s.log),
-		webhook.WithMetrics(s.metrics),
-	}
-	if cfg.insecure {
-		opts = append(opts, webhook.WithInsecureNoSignature())
-	}
-	return webhook.NewReceiver(s.queue, cfg.secrets, opts...)
-}
-
-// listen opens the public and the admin listeners, unless the tests gave
-// them.
-func (s *server) listen(ctx context.Context) error {
-	var lc net.ListenConfig
-	var err error
-	if s.ln = s.deps.listener; s.ln == nil {
-		if s.ln, err = lc.Listen(ctx, "tcp", s.cfg.listen); err != nil {
-			return fmt.Errorf("--listen %s: %v", s.cfg.listen, err)
-		}
-	}
-	if s.adminLn = s.deps.adminListener; s.adminLn == nil && s.cfg.adminOn() {
-		if s.adminLn, err = lc.Listen(ctx, "tcp", s.cfg.adminListen); err != nil {
-			return fmt.Errorf("--admin-listen %s: %v (another herald on this host? give each its own port, or --admin-listen off)", s.cfg.adminListen, err)
-		}
-	}
-	return nil
-}
-
-// logStart logs what herald serve starts with.
-func (s *server) logStart(gogc, memLimit string) {
-	cfg := s.cfg
-	mode := "custom"
-	if s.eng != nil {
-		mode = s.eng.Mode
-	}
-	adminAddr := "off"
-	if s.adminLn != nil {
-		adminAddr = s.adminLn.Addr().String()
-	}
-	s.log.Info("herald serve starting", "version", version, "listen", s.ln.Addr().String(), "admin_listen", adminAddr, "webhook_path", cfg.path,
-		"max_body", cfg.maxBody, "secrets", len(cfg.secrets), "secret_source", cfg.secretSource,
-		"workers", cfg.workers, "mode", mode, "repo", cfg.forge.ShownRepo(), "resync", cfg.resyncSpec(), "dry_run", cfg.forge.DryRun, "gogc", gogc, "gomemlimit", memLimit)
-	if len(cfg.secrets) == 0 && !cfg.insecure {
-		s.log.Info("webhooks are off (no "+envWebhookSecret+"): pushes are seen by polling", "poll", cfg.poll.String())
-	}
-	if s.adminLn != nil && s.page != nil {
-		s.log.Info("dashboard served on the admin listener at http://" + adminAddr + "/")
-	}
-	if cfg.feedToken != "" && s.schedule != nil {
-		s.log.Info("shared calendar served on the public listener at " + strings.Replace(sharedFeedPattern[len("GET "):], "{token}", "<token of "+cfg.feedTokenFile+">", 1))
-	}
-	for _, w := range cfg.ignored() {
-		s.log.Warn(w)
-	}
-	if cfg.insecure {
-		s.log.Warn("webhook signatures are NOT checked (--insecure-no-signature): anyone who can reach " + cfg.path + " can trigger work")
-	}
-}
-
-// run runs every part until ctx is done, and returns the exit code. One
-// owner for every goroutine. On SIGTERM the HTTP server stops first
-// (answering what is in flight); then the start-up reconcile stops, and
-// the scheduler (its running jobs) and the queue drain side by side, each
-// within the shutdown timeout; the bot's background checks stop last.
-func (s *server) run(ctx context.Context) int {
-	runCtx, stopRun := context.WithCancel(ctx)
-	defer stopRun()
-	queueCtx, stopQueue := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopQueue()
-	bgCtx, stopBg := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopBg()
-	queueDone := goRun(func() error { return s.queue.Run(queueCtx) })
-	schedDone := goRun(func() error { return s.sched.Run(runCtx) })
-	bgDone := goRun(func() error {
-		if s.eng == nil {
-			return nil
-		}
-		return s.eng.Run(bgCtx)
-	})
-	adminDone := goRun(func() error {
-		if s.adminLn == nil {
-			return nil
-		}
-		err := s.admin.Serve(runCtx, s.adminLn)
-		if err != nil {
-			stopRun() // the admin listener failed: stop rather than run half seen
-		}
-		return err
-	})
-	startDone := goRun(func() error {
-		start := bot.StartUp{Ready: func() { s.srv.SetReady(true) }, Fatal: settingRefused, RetryEvery: s.deps.retryEvery, Log: s.log}
-		err := start.Run(runCtx, s.rec)
-		if err != nil {
-			stopRun()
-		}
-		return err // a setting GitHub refused once it answered
-	})
-
-	code := exitOK
-	failed := func(what string, err error) {
-		if err != nil {
-			s.log.Error(what, "error", err)
-			code = exitFindings
-		}
-	}
-	failed("HTTP server", s.srv.Serve(runCtx, s.ln))
-	stopRun()
-	failed("admin HTTP server", <-adminDone)
-	stopQueue()
-	fatal := <-startDone
-	failed("scheduler", <-schedDone)
-	failed("reconcile queue", <-queueDone)
-	stopBg()
-	if err := <-bgDone; err != nil && !errors.Is(err, context.Canceled) {
-		s.log.Error("background checks", "error", err)
-	}
-	st := s.queue.Stats()
-	s.log.Info("herald serve stopped", "reconciled", st.Reconciled, "failed", st.Failed, "coalesced", st.Coalesced, "rejected", st.Rejected)
-	if fatal != nil {
-		// Last, so that it is the line a person reads.
-		fmt.Fprintf(s.deps.stderr, "herald serve: %s\n", connect.OneLine(fatal))
-		return exitUsage
-	}
-	return code
-}
-
-// settingRefused returns the setting the forge refused once it could be
-// reached, which stops herald serve with exit status 2.
-func settingRefused(err error) error {
-	var bad *connect.ConfigError
-	if errors.As(err, &bad) {
-		return bad
-	}
-	return nil
-}
-
-// goRun runs f on a goroutine and returns where its error arrives.
-func goRun(f func() error) <-chan error {
-	done := make(chan error, 1)
-	go func() { done <- f() }()
-	return done
 }
 
 // logOptions are the options of herald's log handlers: the level, and
