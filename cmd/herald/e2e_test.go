@@ -455,11 +455,11 @@ func TestServeLocalMode(t *testing.T) {
 		t.Fatalf("/metrics answered %d", code)
 	}
 	for series, want := range map[string]func(float64) bool{
-		`herald_publications_total{outcome="done",strategy="draft"}`:   func(v float64) bool { return v == 2 },
-		`herald_publications_total{outcome="failed",strategy="draft"}`: func(v float64) bool { return v == 0 },
-		`herald_publish_lateness_seconds_count{strategy="draft"}`:      func(v float64) bool { return v == 2 },
-		`herald_scheduled_posts{strategy="draft"}`:                     func(v float64) bool { return v == 2 },
-		`herald_blocked_posts`: func(v float64) bool { return v == 0 },
+		`herald_publications_total{outcome="done",strategy="draft"}`:       func(v float64) bool { return v == 2 },
+		`herald_publications_total{outcome="failed",strategy="draft"}`:     func(v float64) bool { return v == 0 },
+		`herald_publish_lateness_seconds_count{strategy="draft"}`:          func(v float64) bool { return v == 2 },
+		`herald_scheduled_posts{strategy="draft"}`:                         func(v float64) bool { return v == 2 },
+		`herald_blocked_posts`:                                             func(v float64) bool { return v == 0 },
 		`herald_reconciles_total{outcome="ok",trigger="timer"}`:            func(v float64) bool { return v >= 1 },
 		`herald_reconciles_total{outcome="ok",trigger="webhook"}`:          func(v float64) bool { return v == 1 },
 		`herald_reconciles_total{outcome="ok",trigger="resync"}`:           func(v float64) bool { return v >= 1 },
