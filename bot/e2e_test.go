@@ -134,6 +134,22 @@ func newWorld(t testing.TB, base map[string]string, opts ...bot.Option) *world {
 // newWorldWith is newWorld with the repository made by repo.
 func newWorldWith(t testing.TB, repo func(*gittest.Server) *gittest.Repo, opts ...bot.Option) *world {
 	t.Helper()
+	return newWorldHooked(t, repo, worldHooks{}, opts...)
+}
+
+// worldHooks wrap what the bot of a world talks to, for a benchmark that
+// times its calls; a nil hook leaves that part as it is.
+type worldHooks struct {
+	// mirror wraps each mirror the bot opens.
+	mirror func(bot.Mirror) bot.Mirror
+	// transport wraps the HTTP transport of the bot's GitHub client.
+	transport func(http.RoundTripper) http.RoundTripper
+}
+
+// newWorldHooked is newWorldWith with the bot's mirrors and GitHub
+// transport passed through hooks.
+func newWorldHooked(t testing.TB, repo func(*gittest.Server) *gittest.Repo, hooks worldHooks, opts ...bot.Option) *world {
+	t.Helper()
 	srv := gittest.NewServer(t)
 	w := &world{t: t, clock: &clock{now: time.Date(2026, 1, 30, 12, 0, 0, 0, time.UTC)}, logs: &bytes.Buffer{},
 		sched: &recordingScheduler{entries: map[string][]publish.Entry{}}}
@@ -149,9 +165,13 @@ func newWorldWith(t testing.TB, repo func(*gittest.Server) *gittest.Repo, opts .
 	w.fake.AddInstallation(appID, instID, owner)
 	w.fake.AddRepo(fakegithub.Repo{Owner: owner, Name: name, CloneURL: w.git.URL})
 	log := slog.New(slog.NewTextHandler(&syncWriter{w: w.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	transport := w.fake.Client().Transport
+	if hooks.transport != nil {
+		transport = hooks.transport(transport)
+	}
 	app, err := github.NewApp(appID, pemKey, github.Options{
 		BaseURL:   w.fake.URL(),
-		Transport: w.fake.Client().Transport,
+		Transport: transport,
 		Logger:    log,
 		Retry:     github.RetryPolicy{BaseDelay: 2 * time.Millisecond, MaxDelay: 10 * time.Millisecond, MaxWait: 3 * time.Second, AttemptTimeout: 5 * time.Second},
 	})
@@ -170,7 +190,17 @@ func newWorldWith(t testing.TB, repo func(*gittest.Server) *gittest.Repo, opts .
 		t.Cleanup(func() { cache.Close() })
 		all := append([]bot.Option{bot.WithClock(w.clock.Now), bot.WithLogger(log), bot.WithLogin("herald[bot]"),
 			bot.WithAppSlug("herald"), bot.WithScheduler(w.sched)}, more...)
-		b, err := bot.New(clients, gitMirrors(cache), all...)
+		mirrors := gitMirrors(cache)
+		if hooks.mirror != nil {
+			mirrors = bot.MirrorsFunc(func(ctx context.Context, remote string, creds forge.GitCredentials) (bot.Mirror, error) {
+				m, err := gitMirrors(cache).Open(ctx, remote, creds)
+				if err != nil {
+					return nil, err
+				}
+				return hooks.mirror(m), nil
+			})
+		}
+		b, err := bot.New(clients, mirrors, all...)
 		if err != nil {
 			t.Fatal(err)
 		}
