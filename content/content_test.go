@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -392,6 +393,33 @@ func TestLoadSiteWithListing(t *testing.T) {
 	}
 	if diff := cmp.Diff(viewOf(walked), viewOf(listed)); diff != "" {
 		t.Errorf("site from a listing (-walked +listed):\n%s", diff)
+	}
+	// Files out of order, and the posts picked by the caller with the
+	// site's selector.
+	var asked []string
+	shuffled := Listing{
+		Files: []string{"static/img/a/c.png", "blog/real/index.md", "docusaurus.config.js", "static/img/a.c/index.png", "blog/authors.yml", "static/img/a-b/c.png"},
+		Links: listing.Links,
+		Posts: func(sel *PostSelector) []string {
+			asked = append(asked, sel.Key())
+			var out []string
+			for _, p := range listing.Files {
+				if sel.Match(p) {
+					out = append(out, p)
+				}
+			}
+			return out
+		},
+	}
+	picked, err := LoadSite(ctx, fsys, WithListing(shuffled))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(viewOf(walked), viewOf(picked)); diff != "" {
+		t.Errorf("site from a listing out of order, posts picked by the caller (-walked +listed):\n%s", diff)
+	}
+	if want := []string{walked.PostSelector().Key()}; !slices.Equal(asked, want) {
+		t.Errorf("Posts asked with selectors %q, want %q", asked, want)
 	}
 	if !listed.HasFile("blog/inside.md") || listed.HasFile("blog/escape.md") {
 		t.Errorf("links: inside %v, escape %v", listed.HasFile("blog/inside.md"), listed.HasFile("blog/escape.md"))

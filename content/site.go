@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -77,8 +78,8 @@ type Site struct {
 	// Skipped lists files the loader refused to read, such as symbolic
 	// links leaving the repository.
 	Skipped []Skipped
-	files   map[string]bool
 	globs   []string
+	posts   *PostSelector
 }
 
 // LoadOption adjusts LoadSite.
@@ -91,10 +92,18 @@ type loadOptions struct {
 }
 
 // Listing is what LoadSite reads of a repository's folders: the paths of
-// its regular files and of its symbolic links, each in the order
-// fs.WalkDir visits them, leaving out the folders SkipDir names.
+// its regular files and of its symbolic links, leaving out the folders
+// SkipDir names. Files sorted (as sort.Strings does) are taken as they are;
+// in any other order they are sorted first.
 type Listing struct {
 	Files, Links []string
+	// Posts, when set, returns the paths of Files that sel matches, sorted:
+	// for a caller that keeps per Git tree which of its files are posts, so
+	// that a new commit is matched against the content globs only where it
+	// changed. Without it every file is matched. LoadSite calls it once,
+	// and keeps neither Files nor what Posts returns from being shared
+	// (it does not change them).
+	Posts func(sel *PostSelector) []string
 }
 
 // WithListing makes LoadSite take the repository's files from l instead of
@@ -123,27 +132,36 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 	for _, opt := range opts {
 		opt(&o)
 	}
-	s := &Site{FS: fsys, files: map[string]bool{}}
+	s := &Site{FS: fsys}
+	var linked []string // the links that lead to a file, added to Files
 	if o.listing != nil {
-		s.Files = make([]string, 0, len(o.listing.Files)+len(o.listing.Links))
-		for _, p := range o.listing.Files {
-			s.Files = append(s.Files, p)
-			s.files[p] = true
+		// Shared, not copied: adding the links makes a new slice.
+		s.Files = o.listing.Files[:len(o.listing.Files):len(o.listing.Files)]
+		if !sort.StringsAreSorted(s.Files) {
+			s.Files = slices.Clone(s.Files)
+			sort.Strings(s.Files)
 		}
 		for _, p := range o.listing.Links {
-			s.addLink(p)
+			if s.addLink(p) {
+				linked = append(linked, p)
+			}
 		}
-	} else if err := s.walk(ctx); err != nil {
+	} else if err := s.walk(ctx, &linked); err != nil {
 		return nil, err
+	} else {
+		sort.Strings(s.Files)
 	}
-	sort.Strings(s.Files)
+	if len(linked) > 0 {
+		sort.Strings(linked)
+		s.Files = mergeSorted(s.Files, linked)
+	}
 
 	// Configuration.
 	s.Config = DefaultConfig()
 	if o.configSrc != nil {
 		s.ConfigPath = o.configPath
 		s.Config, s.ConfigProblems = DecodeConfig(o.configSrc)
-	} else if s.files[ConfigFile] {
+	} else if s.HasFile(ConfigFile) {
 		src, err := fs.ReadFile(fsys, ConfigFile)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", ConfigFile, err)
@@ -203,17 +221,30 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 			s.globs = append(s.globs, s.join(g))
 		}
 	}
-	for _, f := range s.Files {
-		if s.matchPost(f) {
-			s.Posts = append(s.Posts, f)
+	s.posts = newPostSelector(s.globs, s.Config.Exclude)
+	if o.listing != nil && o.listing.Posts != nil {
+		s.Posts = slices.Clip(o.listing.Posts(s.posts))
+		for _, p := range linked {
+			if s.posts.Match(p) {
+				s.Posts = append(s.Posts, p)
+			}
+		}
+	} else {
+		for _, f := range s.Files {
+			if s.posts.Match(f) {
+				s.Posts = append(s.Posts, f)
+			}
 		}
 	}
 	for _, sk := range s.Skipped {
-		if s.matchPost(sk.Path) {
+		if s.posts.Match(sk.Path) {
 			s.Posts = append(s.Posts, sk.Path)
 		}
 	}
-	sort.Strings(s.Posts)
+	if !sort.StringsAreSorted(s.Posts) {
+		s.Posts = slices.Clone(s.Posts) // not the caller's
+		sort.Strings(s.Posts)
+	}
 
 	// Registries.
 	var err error
@@ -226,8 +257,9 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 	return s, nil
 }
 
-// walk lists the files of the repository into s.
-func (s *Site) walk(ctx context.Context) error {
+// walk lists the files of the repository into s, and the links that lead
+// to a file into linked.
+func (s *Site) walk(ctx context.Context, linked *[]string) error {
 	return fs.WalkDir(s.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("walk %s: %w", p, err)
@@ -244,30 +276,44 @@ func (s *Site) walk(ctx context.Context) error {
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
-			s.addLink(p)
+			if s.addLink(p) {
+				*linked = append(*linked, p)
+			}
 			return nil
 		} else if !d.Type().IsRegular() {
 			return nil
 		}
 		s.Files = append(s.Files, p)
-		s.files[p] = true
 		return nil
 	})
 }
 
-// addLink adds the symbolic link at p: as a file when it leads to a file
-// inside the repository, as skipped when it leaves it or cannot be read.
-func (s *Site) addLink(p string) {
+// addLink reports whether the symbolic link at p is a file of the site: it
+// leads to a file inside the repository. One that leaves it or cannot be
+// read is added to the skipped files.
+func (s *Site) addLink(p string) bool {
 	target, why := resolveLink(s.FS, p)
 	if why != "" {
 		s.Skipped = append(s.Skipped, Skipped{Path: p, Reason: why})
-		return
+		return false
 	}
 	if fi, err := fs.Stat(s.FS, target); err != nil || fi.IsDir() {
-		return // a link to a folder or a dangling link: not a file
+		return false // a link to a folder or a dangling link: not a file
 	}
-	s.Files = append(s.Files, p)
-	s.files[p] = true
+	return true
+}
+
+// mergeSorted merges two sorted lists into a new one.
+func mergeSorted(a, b []string) []string {
+	out := make([]string, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if a[0] <= b[0] {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 // join puts a site-relative path under the site root.
@@ -283,28 +329,16 @@ func (s *Site) join(p string) string {
 func (s *Site) ContentGlobs() []string { return append([]string(nil), s.globs...) }
 
 // IsPost reports whether the repository path p is a post of the site.
-func (s *Site) IsPost(p string) bool { return s.matchPost(p) }
+func (s *Site) IsPost(p string) bool { return s.posts.Match(p) }
 
-func (s *Site) matchPost(p string) bool {
-	base := path.Base(p)
-	if base == "_index.md" || strings.HasPrefix(base, "_") || strings.EqualFold(base, "README.md") {
-		return false
-	}
-	for _, g := range s.Config.Exclude {
-		if MatchGlob(g, p) {
-			return false
-		}
-	}
-	for _, g := range s.globs {
-		if MatchGlob(g, p) {
-			return true
-		}
-	}
-	return false
-}
+// PostSelector returns what picks the site's posts among its files.
+func (s *Site) PostSelector() *PostSelector { return s.posts }
 
 // HasFile reports whether the repository has a regular file at p.
-func (s *Site) HasFile(p string) bool { return s.files[p] }
+func (s *Site) HasFile(p string) bool {
+	_, found := slices.BinarySearch(s.Files, p)
+	return found
+}
 
 // Location returns the site's time zone (see TimezoneFrom).
 func (s *Site) Location() *time.Location {
@@ -377,7 +411,7 @@ func resolveLink(fsys fs.FS, p string) (target, why string) {
 func (s *Site) loadRegistry(candidates []string) (*Registry, error) {
 	for _, c := range candidates {
 		p := s.join(c)
-		if !s.files[p] {
+		if !s.HasFile(p) {
 			continue
 		}
 		r := &Registry{Path: p, set: map[string]bool{}}
