@@ -16,11 +16,13 @@
 package siteindex
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -37,17 +39,34 @@ type objectIDer interface {
 // ID is a Git object id.
 type ID = [20]byte
 
-// entry is a file or symbolic link in a listing.
-type entry struct {
+// kind is what a tree entry is.
+type kind uint8
+
+const (
+	kindFile kind = iota
+	kindLink
+	kindDir
+)
+
+// kid is an entry of a tree: a regular file, a symbolic link or a folder.
+type kid struct {
 	path string
 	id   ID
-	link bool
+	kind kind
+	// post says the file is a post, for the selector its node names.
+	post bool
+	sub  *node // a folder's tree
 }
 
-// listing is what a tree holds below it, in fs.WalkDir order.
-type listing struct {
-	entries []entry
-	used    uint64 // the walk that last used it
+// node is what the store read of one tree: its entries in the order of the
+// paths below them, a folder sorting as its name and a slash. Joining the
+// entries' paths in that order gives them as sort.Strings does, so a site's
+// sorted file list is a walk of its nodes, with no sort.
+type node struct {
+	kids []kid
+	// selKey names the post selector the kids' post flags are for.
+	selKey string
+	mark   uint64 // the last sweep that reached the node
 }
 
 type treeKey struct {
@@ -60,9 +79,13 @@ type treeKey struct {
 // of Index, so a caller checks with it before asking for another commit
 // (the bot reconciles a repository one request at a time).
 type Store struct {
-	mu     sync.Mutex
-	trees  map[treeKey]*listing
-	walks  uint64
+	mu    sync.Mutex
+	trees map[treeKey]*node
+	walks uint64
+	// roots are the root trees of the last keepWalks walks: a sweep keeps
+	// the trees they reach and forgets the others.
+	roots  []*node
+	sweeps uint64
 	index  *indexed
 	recent []*Site // the sites loaded last, newest first
 }
@@ -73,35 +96,50 @@ const keepSites = 4
 
 // indexed is the check index at one commit.
 type indexed struct {
-	root  ID
-	gen   string // what else the index depends on: configuration and generator files
-	site  *content.Site
-	posts map[string]ID // post path -> blob id
-	links map[string]bool
-	idx   *check.Index
+	gen  string // what else the index depends on: configuration and generator files
+	site *Site
+	// linkPosts are the posts that are symbolic links (or skipped as such).
+	linkPosts []string
+	idx       *check.Index
 }
 
 // NewStore returns an empty Store.
 func NewStore() *Store {
-	return &Store{trees: map[treeKey]*listing{}}
+	return &Store{trees: map[treeKey]*node{}}
 }
 
-// keepWalks is how many walks a tree listing survives unused: enough for
-// the default branch and the merge bases of the pull requests reconciled in
-// between, few enough that the store stays the size of one or two commits.
+// keepWalks is how many walks a tree survives unreached: enough for the
+// default branch and the merge bases of the pull requests reconciled in
+// between, few enough that the store stays the size of one or two commits
+// and the trees each later commit changed.
 const keepWalks = 64
 
 // Site is a site at a commit with the object ids of its files.
 type Site struct {
 	*content.Site
 	root ID
-	ids  map[string]ID // file or link path -> object id; nil without ids
-	link map[string]bool
+	tree *node // nil without ids
+	// files and links are the paths of the regular files and symbolic
+	// links, sorted, with their object ids.
+	files, links     []string
+	fileIDs, linkIDs []ID
+}
+
+// id returns the object id of the file or link at p.
+func (s *Site) id(p string) (ID, bool) {
+	if i, ok := slices.BinarySearch(s.files, p); ok {
+		return s.fileIDs[i], true
+	}
+	if i, ok := slices.BinarySearch(s.links, p); ok {
+		return s.linkIDs[i], true
+	}
+	return ID{}, false
 }
 
 // Load reads the site in fsys. When fsys reports object ids, the trees read
-// before are not read again, and a site loaded lately at the same root tree
-// is returned as it is (callers do not change a Site).
+// before are not read again, which of their files are posts is not asked
+// again, and a site loaded lately at the same root tree is returned as it
+// is (callers do not change a Site).
 func (s *Store) Load(ctx context.Context, fsys fs.FS) (*Site, error) {
 	root, ok := fsys.(objectIDer)
 	if !ok {
@@ -122,30 +160,27 @@ func (s *Store) Load(ctx context.Context, fsys fs.FS) (*Site, error) {
 		}
 	}
 	s.walks++
-	walk := s.walks
-	l, err := s.list(ctx, fsys, ".", root.ObjectID(), walk)
-	if walk%keepWalks == 0 {
-		for k, t := range s.trees {
-			if walk-t.used > keepWalks {
-				delete(s.trees, k)
-			}
+	tree, err := s.list(ctx, fsys, ".", id)
+	if err == nil {
+		s.roots = append(s.roots, tree)
+		if len(s.roots) > keepWalks {
+			s.roots = slices.Delete(s.roots, 0, len(s.roots)-keepWalks)
+		}
+		if s.walks%keepWalks == 0 {
+			s.sweep()
 		}
 	}
 	s.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	var lst content.Listing
-	out := &Site{root: root.ObjectID(), ids: make(map[string]ID, len(l.entries)), link: map[string]bool{}}
-	for _, e := range l.entries {
-		out.ids[e.path] = e.id
-		if e.link {
-			lst.Links = append(lst.Links, e.path)
-			out.link[e.path] = true
-		} else {
-			lst.Files = append(lst.Files, e.path)
-		}
-	}
+	out := &Site{root: id, tree: tree}
+	out.collect(tree)
+	lst := content.Listing{Files: out.files, Links: out.links, Posts: func(sel *content.PostSelector) []string {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return posts(tree, sel, make([]string, 0, 64))
+	}}
 	out.Site, err = content.LoadSite(ctx, fsys, content.WithListing(lst))
 	if err != nil {
 		return nil, err
@@ -156,13 +191,104 @@ func (s *Store) Load(ctx context.Context, fsys fs.FS) (*Site, error) {
 	return out, nil
 }
 
-// list returns the listing of the tree id at dir, reading it only when the
-// store has not read that tree at that path before. s.mu is held.
-func (s *Store) list(ctx context.Context, fsys fs.FS, dir string, id ID, walk uint64) (*listing, error) {
+// collect lists the files and links below n into s, sorted.
+func (s *Site) collect(n *node) {
+	for i := range n.kids {
+		k := &n.kids[i]
+		switch k.kind {
+		case kindFile:
+			s.files, s.fileIDs = append(s.files, k.path), append(s.fileIDs, k.id)
+		case kindLink:
+			s.links, s.linkIDs = append(s.links, k.path), append(s.linkIDs, k.id)
+		case kindDir:
+			s.collect(k.sub)
+		}
+	}
+}
+
+// posts appends the regular files below n that sel picks to out, sorted.
+// A tree asks sel only when its flags are for another selector. The
+// store's lock is held.
+func posts(n *node, sel *content.PostSelector, out []string) []string {
+	if n.selKey != sel.Key() {
+		for i := range n.kids {
+			if k := &n.kids[i]; k.kind == kindFile {
+				k.post = sel.Match(k.path)
+			}
+		}
+		n.selKey = sel.Key()
+	}
+	for i := range n.kids {
+		switch k := &n.kids[i]; {
+		case k.kind == kindDir:
+			out = posts(k.sub, sel, out)
+		case k.post && k.kind == kindFile:
+			out = append(out, k.path)
+		}
+	}
+	return out
+}
+
+// sweep forgets the trees that none of the last walks reached. s.mu is
+// held.
+func (s *Store) sweep() {
+	s.sweeps++
+	var reach func(n *node)
+	reach = func(n *node) {
+		if n.mark == s.sweeps {
+			return
+		}
+		n.mark = s.sweeps
+		for i := range n.kids {
+			if k := &n.kids[i]; k.kind == kindDir {
+				reach(k.sub)
+			}
+		}
+	}
+	for _, r := range s.roots {
+		reach(r)
+	}
+	for _, r := range s.recent {
+		reach(r.tree)
+	}
+	if s.index != nil {
+		reach(s.index.site.tree)
+	}
+	for k, n := range s.trees {
+		if n.mark != s.sweeps {
+			delete(s.trees, k)
+		}
+	}
+}
+
+// cmpKids orders two entries of one tree by the paths below them: a
+// folder's name sorts as if a slash followed it.
+func cmpKids(a, b *kid) int {
+	n := min(len(a.path), len(b.path))
+	if c := strings.Compare(a.path[:n], b.path[:n]); c != 0 {
+		return c
+	}
+	return cmp.Compare(after(a, n), after(b, n))
+}
+
+// after is the byte of k's path at i with a slash after a folder's name,
+// -1 past the end.
+func after(k *kid, i int) int {
+	switch {
+	case i < len(k.path):
+		return int(k.path[i])
+	case i == len(k.path) && k.kind == kindDir:
+		return '/'
+	}
+	return -1
+}
+
+// list returns the tree id at dir, reading it only when the store has not
+// read that tree at that path before. s.mu is held.
+func (s *Store) list(ctx context.Context, fsys fs.FS, dir string, id ID) (*node, error) {
 	key := treeKey{dir, id}
-	if l, ok := s.trees[key]; ok {
-		l.used = walk
-		return l, nil
+	if n, ok := s.trees[key]; ok {
+		return n, nil
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -171,7 +297,7 @@ func (s *Store) list(ctx context.Context, fsys fs.FS, dir string, id ID, walk ui
 	if err != nil {
 		return nil, fmt.Errorf("walk %s: %w", dir, err)
 	}
-	l := &listing{used: walk}
+	n := &node{kids: make([]kid, 0, len(des))}
 	for _, d := range des {
 		o, ok := d.(objectIDer)
 		if !ok {
@@ -186,35 +312,37 @@ func (s *Store) list(ctx context.Context, fsys fs.FS, dir string, id ID, walk ui
 			if content.SkipDir(d.Name()) {
 				continue
 			}
-			sub, err := s.list(ctx, fsys, p, o.ObjectID(), walk)
+			sub, err := s.list(ctx, fsys, p, o.ObjectID())
 			if err != nil {
 				return nil, err
 			}
-			l.entries = append(l.entries, sub.entries...)
+			n.kids = append(n.kids, kid{path: p, id: o.ObjectID(), kind: kindDir, sub: sub})
 		case d.Type()&fs.ModeSymlink != 0:
-			l.entries = append(l.entries, entry{path: p, id: o.ObjectID(), link: true})
+			n.kids = append(n.kids, kid{path: p, id: o.ObjectID(), kind: kindLink})
 		case d.Type().IsRegular():
-			l.entries = append(l.entries, entry{path: p, id: o.ObjectID()})
+			n.kids = append(n.kids, kid{path: p, id: o.ObjectID(), kind: kindFile})
 		}
 	}
-	s.trees[key] = l
-	return l, nil
+	slices.SortFunc(n.kids, func(a, b kid) int { return cmpKids(&a, &b) })
+	s.trees[key] = n
+	return n, nil
 }
 
 // Index returns the check index of site's posts. It starts from the index
 // of the commit asked for before and reads only the posts whose blob
-// changed, unless the configuration or the generator's settings changed,
+// changed, found by comparing the two commits' trees where their ids
+// differ, unless the configuration or the generator's settings changed,
 // the change touches most posts, or site has no object ids: then every post
 // is read. The index stays valid until the next call.
 func (s *Store) Index(ctx context.Context, site *Site) (*check.Index, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if site.ids == nil {
+	if site.tree == nil {
 		return check.New(site.Config).Index(ctx, site.Site)
 	}
 	gen := generation(site)
 	prev := s.index
-	if prev != nil && prev.root == site.root && prev.gen == gen {
+	if prev != nil && prev.site.root == site.root && prev.gen == gen {
 		return prev.idx, nil
 	}
 	if prev != nil && prev.gen == gen {
@@ -239,11 +367,10 @@ func (s *Store) Index(ctx context.Context, site *Site) (*check.Index, error) {
 }
 
 func newIndexed(site *Site, gen string, idx *check.Index) *indexed {
-	x := &indexed{root: site.root, gen: gen, site: site.Site, idx: idx, posts: make(map[string]ID, len(site.Posts)), links: map[string]bool{}}
-	for _, p := range site.Posts {
-		x.posts[p] = site.ids[p]
-		if site.link[p] {
-			x.links[p] = true
+	x := &indexed{gen: gen, site: site, idx: idx}
+	for _, p := range site.links {
+		if _, ok := slices.BinarySearch(site.Posts, p); ok {
+			x.linkPosts = append(x.linkPosts, p)
 		}
 	}
 	return x
@@ -254,21 +381,24 @@ var errTooMany = errors.New("most posts changed")
 
 // update moves prev to site: it removes the posts whose blob changed or
 // went away (read at the old commit) and adds the posts whose blob is new.
-// A symbolic link is read on both sides every time, since its target may
-// have changed while the link did not.
+// Only the trees whose ids differ are compared. A symbolic link is read on
+// both sides every time, since its target may have changed while the link
+// did not.
 func (s *Store) update(ctx context.Context, prev *indexed, site *Site) (*indexed, error) {
-	var gone, added []string
-	for p, id := range prev.posts {
-		if nid, ok := site.ids[p]; !ok || nid != id || prev.links[p] || !site.IsPost(p) {
-			gone = append(gone, p)
+	next := newIndexed(site, prev.gen, prev.idx)
+	// The same generation: the same selector picks the posts of both.
+	sel := site.PostSelector()
+	gone, added := slices.Clone(prev.linkPosts), slices.Clone(next.linkPosts)
+	diffTrees(prev.site.tree, site.tree, func(k *kid) {
+		if k.kind == kindFile && sel.Match(k.path) {
+			gone = append(gone, k.path)
 		}
-	}
-	for _, p := range site.Posts {
-		if id, ok := prev.posts[p]; !ok || id != site.ids[p] || site.link[p] {
-			added = append(added, p)
+	}, func(k *kid) {
+		if k.kind == kindFile && sel.Match(k.path) {
+			added = append(added, k.path)
 		}
-	}
-	if 2*(len(gone)+len(added)) > len(site.Posts)+len(prev.posts) && len(site.Posts) > 16 {
+	})
+	if 2*(len(gone)+len(added)) > len(site.Posts)+len(prev.site.Posts) && len(site.Posts) > 16 {
 		return nil, errTooMany
 	}
 	// Read everything first: an error leaves prev as it was.
@@ -295,7 +425,58 @@ func (s *Store) update(ctx context.Context, prev *indexed, site *Site) (*indexed
 	for _, p := range fresh {
 		c.AddPost(prev.idx, p)
 	}
-	return newIndexed(site, prev.gen, prev.idx), nil
+	return next, nil
+}
+
+// diffTrees calls gone for each file or link below a that b does not have
+// with the same id and kind, and added for each below b that a does not
+// have so. Subtrees with the same id are not looked into.
+func diffTrees(a, b *node, gone, added func(*kid)) {
+	if a == b {
+		return
+	}
+	i, j := 0, 0
+	for i < len(a.kids) || j < len(b.kids) {
+		c := 0
+		switch {
+		case i == len(a.kids):
+			c = 1
+		case j == len(b.kids):
+			c = -1
+		default:
+			c = cmpKids(&a.kids[i], &b.kids[j])
+		}
+		switch {
+		case c < 0:
+			each(&a.kids[i], gone)
+			i++
+		case c > 0:
+			each(&b.kids[j], added)
+			j++
+		default:
+			ka, kb := &a.kids[i], &b.kids[j]
+			switch {
+			case ka.id == kb.id && ka.kind == kb.kind:
+			case ka.kind == kindDir && kb.kind == kindDir:
+				diffTrees(ka.sub, kb.sub, gone, added)
+			default:
+				each(ka, gone)
+				each(kb, added)
+			}
+			i, j = i+1, j+1
+		}
+	}
+}
+
+// each calls f for k, or for each file and link below it.
+func each(k *kid, f func(*kid)) {
+	if k.kind != kindDir {
+		f(k)
+		return
+	}
+	for i := range k.sub.kids {
+		each(&k.sub.kids[i], f)
+	}
 }
 
 // generation names what an index depends on besides the posts: the
@@ -304,14 +485,19 @@ func (s *Store) update(ctx context.Context, prev *indexed, site *Site) (*indexed
 // with the same generation select the same posts and give each the same
 // URL.
 func generation(site *Site) string {
-	gen := fmt.Sprintf("%s@%x %s@%x %s %s %s", site.ConfigPath, site.ids[site.ConfigPath], site.Marker, site.ids[site.Marker],
+	cfgID, _ := site.id(site.ConfigPath)
+	markerID, _ := site.id(site.Marker)
+	gen := fmt.Sprintf("%s@%x %s@%x %s %s %s", site.ConfigPath, cfgID, site.Marker, markerID,
 		site.Profile.Name, site.Root, site.ProfileSource)
 	if site.Marker != "" && path.Base(path.Dir(site.Marker)) == "_default" {
 		dir := path.Dir(site.Marker) + "/"
-		for _, p := range site.Files { // sorted
-			if strings.HasPrefix(p, dir) {
-				gen += fmt.Sprintf(" %s@%x", p, site.ids[p])
+		i, _ := slices.BinarySearch(site.Files, dir) // sorted
+		for _, p := range site.Files[i:] {
+			if !strings.HasPrefix(p, dir) {
+				break
 			}
+			id, _ := site.id(p)
+			gen += fmt.Sprintf(" %s@%x", p, id)
 		}
 	}
 	return gen

@@ -125,7 +125,13 @@ func TestStoreFollowsChanges(t *testing.T) {
 				Delete: []string{"blog/2026/b/index.md"}}, "duplicate-slug"},
 		{"the authors registry edited", gittest.Change{Files: map[string]string{"blog/authors.yml": "bob: {name: Bob}\n"}}, "unknown-author"},
 		{"the configuration changed", gittest.Change{Files: map[string]string{".herald.yml": "version: 1\nrules:\n  misspelling: {severity: off}\n"}}, ""},
+		{"posts added beside one whose name they start with", gittest.Change{Files: map[string]string{
+			"blog/2026/a-b/index.md": fm + "Wee recieve the packets.\n", "blog/2026/a.md": fm + "A post file.\n"}}, ""},
+		{"a post that is a link, and a post at its URL", gittest.Change{Symlinks: map[string]string{"blog/2026/link.md": "a/index.md"},
+			Files: map[string]string{"blog/2026/link/index.md": fm}}, "duplicate-slug"},
+		{"a link's target edited", gittest.Change{Files: map[string]string{"blog/2026/a/index.md": fm + "We get the packets.\n"}}, ""},
 		{"a post deleted", gittest.Change{Delete: []string{"blog/2026/a/index.md"}}, ""},
+		{"a folder of posts deleted", gittest.Change{Delete: []string{"blog/2025/old/index.md", "blog/2025/older/index.md"}}, ""},
 	}
 	store := siteindex.NewStore()
 	ctx := context.Background()
@@ -242,5 +248,56 @@ func TestStorePlainFolder(t *testing.T) {
 	}
 	if diff := cmp.Diff(fresh(t, site.Site), checkWith(t, site.Site, idx)); diff != "" {
 		t.Errorf("(-fresh +store):\n%s", diff)
+	}
+}
+
+// TestStoreAgreesWithAWalk loads commits through one store and compares
+// each site with the one content.LoadSite reads by walking the same tree:
+// the files (names that sort differently as paths and as folder entries),
+// the posts, the links and the registries agree.
+func TestStoreAgreesWithAWalk(t *testing.T) {
+	w := newWorld(t)
+	store := siteindex.NewStore()
+	ctx := context.Background()
+	type view struct {
+		Files, Posts, Authors []string
+		Skipped               []content.Skipped
+		Profile, Root, Marker string
+	}
+	viewOf := func(s *content.Site) view {
+		return view{s.Files, s.Posts, s.Authors.Names, s.Skipped, s.Profile.Name, s.Root, s.Marker}
+	}
+	changes := []gittest.Change{
+		{Files: map[string]string{"blog/2026/a-b/index.md": fm, "blog/2026/a.c/index.md": fm, "blog/2026/a.md": fm,
+			"blog/2026/a b/index.md": fm, "blog/2026/_draft.md": fm, "blog/2026/README.md": "read me\n", "static/img/a-b/c.png": "png", "static/img/a/c.png": "png"},
+			Symlinks: map[string]string{"blog/2026/inside.md": "a/index.md", "blog/2026/escape.md": "../../../etc/passwd", "blog/2026/dir.md": "a"}},
+		{Files: map[string]string{"blog/2026/a/index.md": fm + "Changed.\n", "blog/authors.yml": "ada: {}\nbob: {}\n"}},
+		{Files: map[string]string{".herald.yml": "version: 1\ncontent: [\"blog/2026/**/*.md\"]\nexclude: [\"blog/2026/a-b/**\"]\n"}},
+		{Delete: []string{"blog/2026/a/index.md"}},
+	}
+	revs := []string{w.repo.Ref("refs/heads/main")}
+	for _, c := range changes {
+		c.Ref = "refs/heads/main"
+		revs = append(revs, w.repo.Apply(c))
+	}
+	// Forward, then back over the same commits (a force-push).
+	for i, rev := range append(revs, revs[2], revs[0], revs[3]) {
+		fsys := w.fs(rev)
+		walked, err := content.LoadSite(ctx, fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loaded, err := store.Load(ctx, fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(viewOf(walked), viewOf(loaded.Site)); diff != "" {
+			t.Errorf("load %d, %s (-walked +store):\n%s", i, rev[:7], diff)
+		}
+		for _, p := range walked.Files {
+			if !loaded.HasFile(p) {
+				t.Errorf("load %d: HasFile(%q) = false", i, p)
+			}
+		}
 	}
 }
