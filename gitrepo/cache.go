@@ -68,6 +68,11 @@ type Cache struct {
 	// objects caches decoded objects for every mirror: objects are named
 	// by their content, so one cache serves all repositories.
 	objects cache.Object
+	// gitName names the git command that clones new mirrors ("" for
+	// go-git only); gitTool is what was found, once.
+	gitName string
+	gitOnce sync.Once
+	gitTool gitTool
 
 	mu      sync.Mutex
 	mirrors map[string]*mirrorState
@@ -100,6 +105,16 @@ func WithMaxPacks(n int) Option {
 	return func(c *Cache) { c.maxPacks = n }
 }
 
+// WithGitCommand names the git command that fetches the objects of a new
+// mirror: a path, or a name looked up in PATH (default "git"). It is used
+// when it exists and is git 2.32 or later, for remotes over http(s) and on
+// disk; otherwise, and for ssh remotes, mirrors are cloned with go-git. An
+// empty name clones with go-git only. git's index-pack builds a large
+// clone's pack index several times faster than go-git does.
+func WithGitCommand(name string) Option {
+	return func(c *Cache) { c.gitName = name }
+}
+
 // NewCache returns a cache of mirrors kept under dir. Nothing is created
 // on disk until the first Open.
 func NewCache(dir string, opts ...Option) (*Cache, error) {
@@ -110,7 +125,7 @@ func NewCache(dir string, opts ...Option) (*Cache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new mirror cache: %w", err)
 	}
-	c := &Cache{dir: abs, log: slog.Default(), now: time.Now, cacheSize: 64 << 20, maxPacks: 50, mirrors: map[string]*mirrorState{}}
+	c := &Cache{dir: abs, log: slog.Default(), now: time.Now, cacheSize: 64 << 20, maxPacks: 50, gitName: "git", mirrors: map[string]*mirrorState{}}
 	for _, o := range opts {
 		o(c)
 	}
@@ -363,7 +378,8 @@ func (m *Mirror) load(ctx context.Context) error {
 		return err
 	}
 	start := time.Now()
-	if err := m.clone(ctx); err != nil {
+	with, err := m.clone(ctx)
+	if err != nil {
 		return err
 	}
 	repo, storage, err := st.cache.verifyMirror(st.dir, st.remote)
@@ -371,17 +387,19 @@ func (m *Mirror) load(ctx context.Context) error {
 		return fmt.Errorf("verify fresh clone: %w", err)
 	}
 	st.repo, st.storage = repo, storage
-	log.Info("mirror cloned", "duration", time.Since(start))
+	log.Info("mirror cloned", "with", with, "duration", time.Since(start))
 	return nil
 }
 
 // clone fetches the remote into a temporary directory beside the mirror
 // and renames it into place, so a crash never leaves a half-written
-// mirror at the final path.
-func (m *Mirror) clone(ctx context.Context) error {
+// mirror at the final path. The refs are listed with go-git; the objects
+// are fetched with the git command when the cache has one that can reach
+// the remote, else with go-git. It returns which of the two fetched.
+func (m *Mirror) clone(ctx context.Context) (with string, err error) {
 	st := m.st
 	if err := os.MkdirAll(st.cache.dir, 0o755); err != nil {
-		return fmt.Errorf("create data directory: %w", err)
+		return "", fmt.Errorf("create data directory: %w", err)
 	}
 	base := filepath.Base(st.dir)
 	// Leftovers of an interrupted clone of this remote (no other process
@@ -393,7 +411,7 @@ func (m *Mirror) clone(ctx context.Context) error {
 	}
 	tmp, err := os.MkdirTemp(st.cache.dir, ".clone-"+base+"-")
 	if err != nil {
-		return fmt.Errorf("create clone directory: %w", err)
+		return "", fmt.Errorf("create clone directory: %w", err)
 	}
 	ok := false
 	defer func() {
@@ -403,7 +421,7 @@ func (m *Mirror) clone(ctx context.Context) error {
 	}()
 	repo, err := git.PlainInit(tmp, true)
 	if err != nil {
-		return fmt.Errorf("init bare repository: %w", err)
+		return "", fmt.Errorf("init bare repository: %w", err)
 	}
 	remote, err := repo.CreateRemote(&config.RemoteConfig{
 		Name:  "origin",
@@ -411,32 +429,40 @@ func (m *Mirror) clone(ctx context.Context) error {
 		Fetch: []config.RefSpec{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"},
 	})
 	if err != nil {
-		return fmt.Errorf("configure remote: %w", err)
+		return "", fmt.Errorf("configure remote: %w", err)
 	}
 	auth, err := m.auth.method(st.remote)
 	if err != nil {
-		return err
+		return "", err
 	}
 	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: auth})
 	if err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
-		return fmt.Errorf("list remote refs: %w", explain(ctx, m.red.wrap(err)))
+		return "", fmt.Errorf("list remote refs: %w", explain(ctx, m.red.wrap(err)))
 	}
-	err = remote.FetchContext(ctx, &git.FetchOptions{RemoteName: "origin", Auth: auth, Tags: git.NoTags, Force: true})
-	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
-		return fmt.Errorf("fetch: %w", explain(ctx, m.red.wrap(err)))
+	with = "go-git"
+	if tool := st.cache.git(ctx); tool.path != "" && canFetchWithGit(st.remote, m.auth) {
+		with = "git"
+		if err := m.fetchWithGit(ctx, tool.path, tmp); err != nil {
+			return "", fmt.Errorf("fetch: %w", explain(ctx, err))
+		}
+	} else {
+		err = remote.FetchContext(ctx, &git.FetchOptions{RemoteName: "origin", Auth: auth, Tags: git.NoTags, Force: true})
+		if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
+			return "", fmt.Errorf("fetch: %w", explain(ctx, m.red.wrap(err)))
+		}
 	}
 	for _, r := range refs {
 		if r.Name() == plumbing.HEAD && r.Type() == plumbing.SymbolicReference {
 			if err := repo.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, r.Target())); err != nil {
-				return fmt.Errorf("set HEAD: %w", err)
+				return "", fmt.Errorf("set HEAD: %w", err)
 			}
 		}
 	}
 	if err := os.Rename(tmp, st.dir); err != nil {
-		return fmt.Errorf("move clone into place: %w", err)
+		return "", fmt.Errorf("move clone into place: %w", err)
 	}
 	ok = true
-	return nil
+	return with, nil
 }
 
 // verifyMirror opens dir and checks that it is a usable mirror of remote:

@@ -11,6 +11,13 @@
 // their indexes, or whose refs point at unreadable objects is removed and
 // cloned again. The cache is disposable: deleting it loses nothing.
 //
+// A first clone lists the remote's refs with go-git and fetches the
+// objects with the git command when git 2.32 or later is installed
+// (WithGitCommand), since git's index-pack builds a large pack's index
+// several times faster than go-git; without it, and for ssh remotes, go-git
+// fetches them. git runs with the system and user configuration ignored,
+// never prompts, and gets credentials through its environment only.
+//
 // Mirror.Fetch brings named refs up to date ("refs/heads/main",
 // "refs/pull/12/head"); only objects the mirror lacks are transferred, and
 // when nothing changed only the ref advertisement is read. Once fetches
@@ -53,7 +60,8 @@
 //
 // Auth is anonymous (the zero value), Token (GitHub's x-access-token basic
 // scheme), Basic, or SSHKey. Credentials are passed per Open, never kept
-// in the remote URL or on disk, and never printed: errors and logs carry
+// in the remote URL or on disk, never on a command line (the git command
+// gets them as an http.extraHeader in its environment), and never printed: errors and logs carry
 // URLs through RedactURL and secrets are scrubbed from wrapped errors.
 //
 // # What it refuses
