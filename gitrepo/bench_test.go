@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -124,7 +125,16 @@ func reportBytes(b *testing.B, srv *gittest.Server) {
 	b.ReportMetric(float64(st.Requests)/float64(b.N), "requests/op")
 }
 
-func BenchmarkFirstClone(b *testing.B) {
+// BenchmarkFirstClone opens a mirror in an empty data directory: the refs
+// listed with go-git, the objects fetched with the git command when it is
+// installed.
+func BenchmarkFirstClone(b *testing.B) { benchFirstClone(b) }
+
+// BenchmarkFirstCloneGoGit is BenchmarkFirstClone without the git command:
+// go-git fetches the objects too, as where git is not installed.
+func BenchmarkFirstCloneGoGit(b *testing.B) { benchFirstClone(b, gitrepo.WithGitCommand("")) }
+
+func benchFirstClone(b *testing.B, opts ...gitrepo.Option) {
 	srv, repo := benchServer(b)
 	ctx := context.Background()
 	srv.ResetStats()
@@ -135,7 +145,10 @@ func BenchmarkFirstClone(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		c := newCacheIn(b, dir)
+		c, err := gitrepo.NewCache(dir, append([]gitrepo.Option{gitrepo.WithLogger(slog.New(slog.DiscardHandler))}, opts...)...)
+		if err != nil {
+			b.Fatal(err)
+		}
 		b.StartTimer()
 		if _, err := c.Open(ctx, repo.URL, gitrepo.Anonymous()); err != nil {
 			b.Fatal(err)
