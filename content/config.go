@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -94,13 +95,15 @@ type RuleConfig struct {
 	Severity Severity
 	// Options are the rule's other keys, as decoded from YAML.
 	Options map[string]any
-	// Line is where the rule was configured.
-	Line int
+	// Line and Column are where the rule's name was written.
+	Line, Column int
 }
 
 // PublishConfig is the `publish:` section.
 type PublishConfig struct {
-	// Strategy is merge (default), draft or rebuild.
+	// Strategy is merge, draft or rebuild; empty when the file does not
+	// say (or says something unknown), and the mode chooses: merge with a
+	// forge, draft in local mode, where there is nothing to merge.
 	Strategy string
 	// Rebuild says how to trigger a deploy with the rebuild strategy.
 	Rebuild RebuildConfig
@@ -138,7 +141,6 @@ func DefaultConfig() *Config {
 		Version:   1,
 		Timezone:  time.UTC,
 		Rules:     map[string]RuleConfig{},
-		Publish:   PublishConfig{Strategy: "merge"},
 		Approvals: 1,
 		Resync:    "*/5 * * * *",
 		Line:      map[string]int{},
@@ -171,12 +173,14 @@ type rawPublish struct {
 type rawRule struct {
 	RuleConfig
 	err string
+	// at is the rule's value, where its error points.
+	at *yaml.Node
 }
 
 // UnmarshalYAML reads a rule as a bare severity or a map of a severity
 // and options.
 func (r *rawRule) UnmarshalYAML(n *yaml.Node) error {
-	r.Line = n.Line
+	r.at = n
 	switch n.Kind {
 	case yaml.ScalarNode:
 		r.Severity = Severity(n.Value)
@@ -205,7 +209,7 @@ func (r *rawRule) UnmarshalYAML(n *yaml.Node) error {
 
 var (
 	yamlErrLineRE   = regexp.MustCompile(`^line (\d+): (.*)$`)
-	yamlIntoTypeRE  = regexp.MustCompile(` into \S+`)
+	yamlTypeErrRE   = regexp.MustCompile("^cannot unmarshal (!!\\w+)(?: `(.*)`)? into (\\S+)$")
 	configKeys      = []string{"version", "profile", "root", "timezone", "content", "exclude", "required", "fields", "words", "rules", "publish", "approvals", "resync", "site_url", "commands"}
 	publishKeys     = []string{"strategy", "rebuild"}
 	rebuildKeys     = []string{"trigger", "workflow", "ref", "event_type", "url"}
@@ -225,6 +229,15 @@ func DecodeConfig(src []byte) (*Config, []ConfigProblem) {
 	var probs []ConfigProblem
 	add := func(line int, key, format string, args ...any) {
 		probs = append(probs, ConfigProblem{Line: line, Column: 1, Key: key, Message: fmt.Sprintf(format, args...)})
+	}
+	// addAt reports a problem at n, the value concerned (the file's start
+	// when there is none).
+	addAt := func(n *yaml.Node, key, format string, args ...any) {
+		line, col := 1, 1
+		if n != nil {
+			line, col = n.Line, n.Column
+		}
+		probs = append(probs, ConfigProblem{Line: line, Column: col, Key: key, Message: fmt.Sprintf(format, args...)})
 	}
 	if len(src) > maxConfigSize {
 		add(1, "", "the file is %d bytes; herald reads at most %d", len(src), maxConfigSize)
@@ -261,6 +274,7 @@ func DecodeConfig(src []byte) (*Config, []ConfigProblem) {
 	}
 
 	var raw rawConfig
+	wrongType := map[string]bool{} // the keys of the type errors, said once
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
 		var te *yaml.TypeError
@@ -274,22 +288,36 @@ func DecodeConfig(src []byte) (*Config, []ConfigProblem) {
 				line, _ = strconv.Atoi(m[1])
 				msg = m[2]
 			}
-			msg = strings.ReplaceAll(msg, "!!str", "a string")
-			msg = strings.ReplaceAll(msg, "!!seq", "a list")
-			msg = strings.ReplaceAll(msg, "!!map", "a map")
-			msg = strings.ReplaceAll(msg, "!!int", "a number")
-			add(line, "", "wrong type: %s", yamlIntoTypeRE.ReplaceAllString(msg, " where another type is expected"))
+			m := yamlTypeErrRE.FindStringSubmatch(msg)
+			if m == nil {
+				add(line, "", "wrong type: %s", msg)
+				continue
+			}
+			key, n := typeErrorAt(root, line, m[1], m[2])
+			got := yamlTagNames[m[1]]
+			if got == "" {
+				got = "a " + strings.TrimPrefix(m[1], "!!")
+			}
+			if m[2] != "" {
+				got += fmt.Sprintf(" (%q)", m[2])
+			}
+			wrongType[key] = true
+			if key == "" {
+				addAt(n, "", "wrong type: want %s, not %s", goTypeName(m[3]), got)
+				continue
+			}
+			addAt(n, key, "wrong type for %s: want %s, not %s", key, goTypeName(m[3]), got)
 		}
 	}
 
 	// Without version: the file is version 1, the only one there is; a
 	// future version 2 will be what needs saying.
-	if raw.Version != nil && *raw.Version != 1 {
-		add(cfg.Line["version"], "version", "version %d is not supported; this herald reads version 1", *raw.Version)
+	if raw.Version != nil && *raw.Version != 1 && !wrongType["version"] {
+		addAt(mapValue(root, "version"), "version", "version %d is not supported; this herald reads version 1", *raw.Version)
 	}
 	if raw.Profile != "" {
 		if _, err := ProfileByName(raw.Profile); err != nil {
-			add(cfg.Line["profile"], "profile", "%v; the profile is detected instead", err)
+			addAt(mapValue(root, "profile"), "profile", "%v; the profile is detected instead", err)
 		} else {
 			cfg.Profile = raw.Profile
 		}
@@ -298,51 +326,59 @@ func DecodeConfig(src []byte) (*Config, []ConfigProblem) {
 	if raw.Timezone != "" {
 		loc, err := time.LoadLocation(raw.Timezone)
 		if err != nil || raw.Timezone == "Local" {
-			add(cfg.Line["timezone"], "timezone", "unknown time zone %q (use an IANA name such as Europe/Berlin); UTC is used instead", raw.Timezone)
+			addAt(mapValue(root, "timezone"), "timezone", "unknown time zone %q (use an IANA name such as Europe/Berlin); UTC is used instead", raw.Timezone)
 		} else {
 			cfg.Timezone = loc
 		}
 	}
-	for _, g := range append(append([]string{}, raw.Content...), raw.Exclude...) {
-		if err := validGlob(g); err != nil {
-			add(cfg.Line["content"], "content", "%v", err)
+	for key, globs := range map[string][]string{"content": raw.Content, "exclude": raw.Exclude} {
+		for i, g := range globs {
+			if err := validGlob(g); err != nil {
+				addAt(itemOf(mapValue(root, key), i), key, "%v", err)
+			}
 		}
 	}
 	cfg.Content, cfg.Exclude = raw.Content, raw.Exclude
 	cfg.Required, cfg.Fields, cfg.Words, cfg.Commands = raw.Required, raw.Fields, raw.Words, raw.Commands
-	for name, r := range raw.Rules {
+	rules := mapValue(root, "rules")
+	for _, name := range sortedKeys(raw.Rules) {
+		r := raw.Rules[name]
 		if r.err != "" {
-			add(r.Line, "rules."+name, "rule %s: %s", name, r.err)
+			addAt(r.at, "rules."+name, "rule %s: %s", name, r.err)
 			continue
+		}
+		if k := keyOf(rules, name); k != nil {
+			r.Line, r.Column = k.Line, k.Column
 		}
 		cfg.Rules[name] = r.RuleConfig
 	}
 	if s := raw.Publish.Strategy; s != "" {
 		if !contains(strategies, s) {
-			add(lineOf(root, "publish", "strategy"), "publish.strategy", "unknown publish strategy %q (one of %s)", s, strings.Join(strategies, ", "))
+			addAt(valueOf(root, "publish", "strategy"), "publish.strategy", "unknown publish strategy %q (%s)", s, oneOf(s, strategies))
 		} else {
 			cfg.Publish.Strategy = s
 		}
 	}
 	cfg.Publish.Rebuild = raw.Publish.Rebuild
 	if t := raw.Publish.Rebuild.Trigger; t != "" && !contains(rebuildTriggers, t) {
-		add(lineOf(root, "publish", "rebuild"), "publish.rebuild.trigger", "unknown rebuild trigger %q (one of %s)", t, strings.Join(rebuildTriggers, ", "))
+		addAt(valueOf(root, "publish", "rebuild", "trigger"), "publish.rebuild.trigger", "unknown rebuild trigger %q (%s)", t, oneOf(t, rebuildTriggers))
 	}
 	if raw.Approvals != nil {
 		if *raw.Approvals < 0 || *raw.Approvals > 100 {
-			add(cfg.Line["approvals"], "approvals", "approvals must be between 0 and 100, not %d", *raw.Approvals)
+			addAt(mapValue(root, "approvals"), "approvals", "approvals must be between 0 and 100, not %d", *raw.Approvals)
 		} else {
 			cfg.Approvals = *raw.Approvals
 		}
 	}
 	if raw.Resync != "" {
 		if n := len(strings.Fields(raw.Resync)); n != 5 && !strings.HasPrefix(raw.Resync, "@") {
-			add(cfg.Line["resync"], "resync", "resync %q is not a cron spec of five fields (such as \"*/5 * * * *\")", raw.Resync)
+			addAt(mapValue(root, "resync"), "resync", "resync %q is not a cron spec of five fields (such as \"*/5 * * * *\")", raw.Resync)
 		} else {
 			cfg.Resync = raw.Resync
 		}
 	}
 	cfg.SiteURL = raw.SiteURL
+	sortProblems(probs)
 	return cfg, probs
 }
 
@@ -382,6 +418,9 @@ func checkKeys(m *yaml.Node, prefix string, known []string, probs *[]ConfigProbl
 }
 
 func mapValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
 			return m.Content[i+1]
@@ -390,22 +429,135 @@ func mapValue(m *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-func lineOf(root *yaml.Node, keys ...string) int {
-	n := root
-	line := 1
-	for _, k := range keys {
-		if n == nil || n.Kind != yaml.MappingNode {
-			break
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == k {
-				line = n.Content[i].Line
-				n = n.Content[i+1]
-				break
-			}
+// keyOf returns the key node named key of the map m, or nil.
+func keyOf(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i]
 		}
 	}
-	return line
+	return nil
+}
+
+// valueOf returns the value at the path of keys from root, or the deepest
+// node of the path that exists (so a problem points as near as it can).
+func valueOf(root *yaml.Node, keys ...string) *yaml.Node {
+	n := root
+	for _, k := range keys {
+		v := mapValue(n, k)
+		if v == nil {
+			return n
+		}
+		n = v
+	}
+	return n
+}
+
+// itemOf returns the i-th item of the list seq, or seq itself.
+func itemOf(seq *yaml.Node, i int) *yaml.Node {
+	if seq != nil && seq.Kind == yaml.SequenceNode && i < len(seq.Content) {
+		return seq.Content[i]
+	}
+	return seq
+}
+
+// oneOf lists the known values, after the nearest one to s when it is
+// likely a slip: `did you mean "draft"? one of merge, draft, rebuild`.
+func oneOf(s string, known []string) string {
+	list := "one of " + strings.Join(known, ", ")
+	if near := Nearest(s, known); near != "" {
+		return fmt.Sprintf("did you mean %q? %s", near, list)
+	}
+	return list
+}
+
+// yamlTagNames names YAML's tags as a person would.
+var yamlTagNames = map[string]string{
+	"!!str": "a string", "!!seq": "a list", "!!map": "a map", "!!int": "a number",
+	"!!float": "a number", "!!bool": "true or false", "!!null": "nothing", "!!timestamp": "a date",
+}
+
+// goTypeName names the Go type a value was decoded into as the file's
+// reader knows it.
+func goTypeName(t string) string {
+	t = strings.TrimPrefix(t, "*")
+	switch {
+	case t == "[]string":
+		return "a list of strings"
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case t == "string":
+		return "a string"
+	case strings.HasPrefix(t, "int") || strings.HasPrefix(t, "uint"):
+		return "a whole number"
+	case t == "bool":
+		return "true or false"
+	}
+	return "a map" // the sections and rules are structs and maps
+}
+
+// tagKinds is the node kind of each tag a type error names.
+var tagKinds = map[string]yaml.Kind{"!!seq": yaml.SequenceNode, "!!map": yaml.MappingNode}
+
+// typeErrorAt finds the value a type error of the decoder is about: the
+// node on line with the error's tag (and value, for a scalar), and the
+// dotted key it is the value of. yaml.v3 gives the line only.
+func typeErrorAt(root *yaml.Node, line int, tag, value string) (string, *yaml.Node) {
+	match := func(n *yaml.Node) bool {
+		if n.Line != line {
+			return false
+		}
+		if k, ok := tagKinds[tag]; ok {
+			return n.Kind == k
+		}
+		return n.Kind == yaml.ScalarNode && (value == "" || n.Value == value)
+	}
+	var walk func(n *yaml.Node, key string) (string, *yaml.Node)
+	walk = func(n *yaml.Node, key string) (string, *yaml.Node) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i].Value
+				if key != "" {
+					k = key + "." + k
+				}
+				if v := n.Content[i+1]; match(v) {
+					return k, v
+				}
+				if k, v := walk(n.Content[i+1], k); v != nil {
+					return k, v
+				}
+			}
+		case yaml.SequenceNode:
+			for _, item := range n.Content {
+				if match(item) {
+					return key, item
+				}
+				if k, v := walk(item, key); v != nil {
+					return k, v
+				}
+			}
+		}
+		return "", nil
+	}
+	if k, n := walk(root, ""); n != nil {
+		return k, n
+	}
+	return "", &yaml.Node{Line: line, Column: 1}
+}
+
+// sortProblems orders problems by position, keeping the order of those at
+// the same place.
+func sortProblems(probs []ConfigProblem) {
+	slices.SortStableFunc(probs, func(a, b ConfigProblem) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Column - b.Column
+	})
 }
 
 func contains(list []string, s string) bool {

@@ -167,13 +167,22 @@ func TestDecodeConfig(t *testing.T) {
 		{"unknown keys", "version: 1\nrulez: {}\npublish:\n  strategy: merge\n  stratgy: draft\n",
 			[]string{`2:1: unknown key "rulez" (did you mean "rules"?)`, `5:3: unknown key "publish.stratgy" (did you mean "publish.strategy"?)`}},
 		{"bad values", "version: 2\nprofile: gatsby\nrules:\n  misspelling: loud\npublish: {strategy: yolo}\napprovals: -1\nresync: every minute\n",
-			[]string{"1:1: version 2 is not supported; this herald reads version 1",
-				`2:1: unknown site profile "gatsby" (known: docusaurus, hugo, jekyll); the profile is detected instead`,
-				`4:1: rule misspelling: severity "loud" must be one of off, info, warning, error`,
-				`5:1: unknown publish strategy "yolo" (one of merge, draft, rebuild)`,
-				"6:1: approvals must be between 0 and 100, not -1",
-				`7:1: resync "every minute" is not a cron spec of five fields (such as "*/5 * * * *")`}},
-		{"wrong type", "version: 1\nwords: herald\n", []string{"2:1: wrong type: cannot unmarshal a string `herald` where another type is expected"}},
+			[]string{"1:10: version 2 is not supported; this herald reads version 1",
+				`2:10: unknown site profile "gatsby" (known: docusaurus, hugo, jekyll); the profile is detected instead`,
+				`4:16: rule misspelling: severity "loud" must be one of off, info, warning, error`,
+				`5:21: unknown publish strategy "yolo" (one of merge, draft, rebuild)`,
+				"6:12: approvals must be between 0 and 100, not -1",
+				`7:9: resync "every minute" is not a cron spec of five fields (such as "*/5 * * * *")`}},
+		{"a slip in the strategy", "version: 1\npublish:\n  strategy: drafts\n  rebuild: {trigger: hok}\n",
+			[]string{`3:13: unknown publish strategy "drafts" (did you mean "draft"? one of merge, draft, rebuild)`,
+				`4:22: unknown rebuild trigger "hok" (did you mean "hook"? one of workflow_dispatch, repository_dispatch, hook, empty-commit)`}},
+		{"wrong type", "version: 1\nwords: herald\n", []string{`2:8: wrong type for words: want a list of strings, not a string ("herald")`}},
+		{"wrong types name their keys", "version: [1]\napprovals: two\npublish: draft\ncontent: [a, {b: c}]\nrules:\n  image-size: {severity: error, max_kb: 500}\n",
+			[]string{"1:10: wrong type for version: want a whole number, not a list",
+				`2:12: wrong type for approvals: want a whole number, not a string ("two")`,
+				`3:10: wrong type for publish: want a map, not a string ("draft")`,
+				"4:14: wrong type for content: want a string, not a map"}},
+		{"a bad glob points at its item", "exclude: [\"drafts/**\", \"a/[\"]\n", []string{`1:24: bad pattern "a/[": syntax error in pattern`}},
 		{"no version: 1 is the only one", "timezone: UTC\n", nil},
 	}
 	for _, tt := range tests {
@@ -195,6 +204,15 @@ func TestDecodeConfig(t *testing.T) {
 	if cfg.Timezone.String() != "Europe/Berlin" || cfg.Rules["image-size"].Severity != SeverityError ||
 		cfg.Rules["image-size"].Options["max_kb"] != 500 || cfg.Publish.Strategy != "draft" || cfg.Approvals != 1 || cfg.Resync != "*/5 * * * *" {
 		t.Errorf("decoded %+v", cfg)
+	}
+	if rc := cfg.Rules["image-size"]; rc.Line != 4 || rc.Column != 3 {
+		t.Errorf("rule image-size at %d:%d, want 4:3 (its name)", rc.Line, rc.Column)
+	}
+	// Unset, or unknown, the strategy is the mode's to choose.
+	for _, src := range []string{"version: 1\n", "publish: {strategy: drafts}\n"} {
+		if cfg, _ := DecodeConfig([]byte(src)); cfg.Publish.Strategy != "" {
+			t.Errorf("%q: strategy %q, want none (the mode chooses)", src, cfg.Publish.Strategy)
+		}
 	}
 }
 

@@ -107,7 +107,7 @@ func (c *Checker) ConfigFindings(site *content.Site) []Finding {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		}
 		out = append(out, Finding{Rule: RuleInvalidConfig, Severity: c.severity[RuleInvalidConfig], Path: p,
-			Line: max(rc.Line, 1), Column: 1, Message: msg})
+			Line: max(rc.Line, 1), Column: max(rc.Column, 1), Message: msg})
 	}
 	for _, sk := range site.Skipped {
 		if site.IsPost(sk.Path) {

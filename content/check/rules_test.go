@@ -126,7 +126,7 @@ func TestRules(t *testing.T) {
 			[]string{post + ":3:7: error duplicate-slug: this post is served at /blog/same, like blog/2026/03-y/index.md; one of them would be hidden"}},
 		{"rule off", RuleImageAlt, map[string]string{".herald.yml": "version: 1\nrules:\n  image-alt: off\n", post: fm + "![](../img.png)\n"}, nil},
 		{"unknown rule in config", RuleInvalidConfig, map[string]string{".herald.yml": "version: 1\nrules:\n  mispelling: info\n", post: fm},
-			[]string{`.herald.yml:3:1: error invalid-config: unknown rule "mispelling" (did you mean "misspelling"?)`}},
+			[]string{`.herald.yml:3:3: error invalid-config: unknown rule "mispelling" (did you mean "misspelling"?)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
