@@ -45,6 +45,9 @@ type Bot struct {
 	appSlug   string
 	statuses  bool
 	remoteURL func(forge.Repo) string
+	// strategy is the publish strategy of a repository whose .herald.yml
+	// names none (merge unless WithDefaultStrategy).
+	strategy  publish.Strategy
 	cacheSize int
 	branch    *lru[*branchPosts]     // default-branch posts by commit
 	heads     *lru[*headInfo]        // a pull request's posts by head and merge base
@@ -65,6 +68,9 @@ type Bot struct {
 	// saidBlocked are the reasons each blocked publication was last logged
 	// with, by repository, pull request and paths (logBlocked).
 	saidBlocked map[string]string
+	// refused are the settings of each repository's configuration that
+	// keep herald from publishing anything there, as of its last reconcile.
+	refused map[string][]*SettingError
 
 	metrics *Metrics
 	// observe, when set, is told what became of each publishing action.
@@ -126,6 +132,11 @@ func WithCacheSize(n int) Option { return func(b *Bot) { b.cacheSize = n } }
 // commit indexed before by reading only the posts whose content differs, so
 // a one-post pull request in a large site does not read every post again.
 func WithIndexCache(n int) Option { return func(b *Bot) { b.indexSize = n } }
+
+// WithDefaultStrategy sets the publish strategy of a repository whose
+// .herald.yml names none (default merge). Local mode serves drafts: a plain
+// repository has no pull request to merge.
+func WithDefaultStrategy(s publish.Strategy) Option { return func(b *Bot) { b.strategy = s } }
 
 // WithOutcomeObserver makes the bot tell observe what became of each action
 // it carried out to publish (merges, draft flips, rebuilds, and the

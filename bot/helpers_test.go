@@ -97,11 +97,14 @@ func TestPublishConfig(t *testing.T) {
 	if len(probs) != 0 {
 		t.Fatal(probs)
 	}
-	got := publishConfig(&content.Site{Config: cfg})
+	got := publishConfig(&content.Site{Config: cfg}, "")
 	if got.Strategy != publish.StrategyRebuild || got.Trigger != publish.TriggerRepositoryDispatch || got.ApprovalsRequired != publish.NoApprovalRequired {
 		t.Errorf("config = %+v", got)
 	}
-	if got := publishConfig(&content.Site{Config: content.DefaultConfig()}); got.ApprovalsRequired != 1 || got.Strategy != publish.StrategyMerge {
+	if got := publishConfig(&content.Site{Config: content.DefaultConfig()}, publish.StrategyDraft); got.Strategy != publish.StrategyDraft {
+		t.Errorf("a file without strategy in local mode: %+v, want the draft strategy", got)
+	}
+	if got := publishConfig(&content.Site{Config: content.DefaultConfig()}, ""); got.ApprovalsRequired != 1 || got.Strategy != publish.StrategyMerge {
 		t.Errorf("default config = %+v", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -128,9 +129,17 @@ func (b *Bot) loadBase(ctx context.Context, e *openRepo) error {
 		return err
 	}
 	e.site = site.Site
-	if len(e.site.ConfigProblems) > 0 {
+	// A setting that stops publishing is said with what it blocks
+	// (refusedSettings); the others fall back to their defaults.
+	var fallback []content.ConfigProblem
+	for _, p := range e.site.ConfigProblems {
+		if !stopsPublishing(p) {
+			fallback = append(fallback, p)
+		}
+	}
+	if len(fallback) > 0 {
 		e.log.Warn("the configuration on the default branch has problems; defaults are used for them",
-			"problems", len(e.site.ConfigProblems), "first", e.site.ConfigProblems[0].Error())
+			"problems", len(fallback), "first", fallback[0].Error())
 	}
 	return nil
 }
@@ -176,7 +185,8 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, trigg
 	if err := b.loadBase(ctx, e); err != nil {
 		return err
 	}
-	cfg := publishConfig(e.site)
+	cfg := publishConfig(e.site, b.strategy)
+	refused := refusedSettings(t.Repo, e.site)
 
 	// The pull request the request names goes first: its author waits.
 	slices.SortStableFunc(open, func(a, c forge.PullRequest) int {
@@ -208,7 +218,12 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, trigg
 		}
 		state.PRs = append(state.PRs, st)
 	}
-	if needsBranchPosts(cfg) {
+	if len(refused) > 0 {
+		// The pull requests got their feedback (the one that fixes the
+		// file among them); nothing is published the wrong way.
+		state = publish.State{Config: cfg}
+	}
+	if needsBranchPosts(cfg) && len(refused) == 0 {
 		bp, err := b.branchPosts(ctx, e, cfg)
 		if err != nil {
 			return errors.Join(append(errs, err)...)
@@ -224,6 +239,18 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, trigg
 	}
 	now := b.now()
 	actions := publish.Plan(state, now)
+	if len(refused) > 0 {
+		actions = nil
+		for _, r := range refused {
+			actions = append(actions, publish.Blocked{Reasons: []string{r.Reason()}})
+		}
+	}
+	b.mu.Lock()
+	if b.refused == nil {
+		b.refused = map[string][]*SettingError{}
+	}
+	b.refused[t.Repo] = refused
+	b.mu.Unlock()
 	res := pub.Publish(ctx, actions)
 	b.metrics.published(res, b.now())
 	for _, o := range res.Outcomes {
@@ -446,11 +473,70 @@ func (b *Bot) branchErrors(ctx context.Context, e *openRepo, posts []publish.Pos
 	return nil
 }
 
-// publishConfig turns the repository configuration into the schedule's.
-func publishConfig(site *content.Site) publish.Config {
+// SettingError is a setting of a repository's .herald.yml that keeps herald
+// from publishing anything there until it is fixed: a publish strategy it
+// does not know, where guessing one could publish the wrong way.
+type SettingError struct {
+	// Repo is the repository.
+	Repo string
+	// Problem is the setting's problem, with its place in the file.
+	Problem content.ConfigProblem
+}
+
+// Error says it for one line of a command: "acme/blog:
+// .herald.yml:3:13: unknown publish strategy ... ; nothing is published
+// until it is fixed".
+func (e *SettingError) Error() string { return e.Repo + ": " + e.Reason() }
+
+// Reason says it without the repository, for the logs of the repository.
+func (e *SettingError) Reason() string {
+	return e.Problem.Error() + "; nothing is published until it is fixed"
+}
+
+// refusedSettings are the problems of site's configuration that stop
+// publishing: the strategy (or the publish section holding it) unreadable.
+func refusedSettings(repo string, site *content.Site) []*SettingError {
+	var out []*SettingError
+	for _, p := range site.ConfigProblems {
+		if stopsPublishing(p) {
+			out = append(out, &SettingError{Repo: repo, Problem: p})
+		}
+	}
+	return out
+}
+
+// stopsPublishing reports whether p is about the publish strategy, which
+// has no default that is safe to guess.
+func stopsPublishing(p content.ConfigProblem) bool {
+	return p.Key == "publish.strategy" || p.Key == "publish"
+}
+
+// SettingErrors are the settings that keep herald from publishing in the
+// repositories reconciled, as of the last reconcile of each, by
+// repository.
+func (b *Bot) SettingErrors() []*SettingError {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []*SettingError
+	for _, repo := range slices.Sorted(maps.Keys(b.refused)) {
+		out = append(out, b.refused[repo]...)
+	}
+	return out
+}
+
+// publishConfig turns the repository configuration into the schedule's;
+// def is the strategy when the file names none.
+func publishConfig(site *content.Site, def publish.Strategy) publish.Config {
 	c := site.Config
+	strategy := publish.Strategy(c.Publish.Strategy)
+	if strategy == "" {
+		strategy = def
+	}
+	if strategy == "" {
+		strategy = publish.StrategyMerge
+	}
 	pc := publish.Config{
-		Strategy: publish.Strategy(c.Publish.Strategy),
+		Strategy: strategy,
 		Location: site.Location(),
 		Trigger:  publish.TriggerKind(c.Publish.Rebuild.Trigger),
 	}

@@ -152,7 +152,14 @@ func (s *Service) Connect(ctx context.Context) error {
 			return err
 		}
 	}
-	opts := append(append(append([]Option(nil), s.cfg.Options...), learnt...), WithOutcomeObserver(s.observe))
+	var opts []Option
+	if s.cfg.Local != "" {
+		// A plain repository has no pull request to merge: its dated
+		// drafts are what herald publishes, unless .herald.yml says
+		// otherwise.
+		opts = append(opts, WithDefaultStrategy(publish.StrategyDraft))
+	}
+	opts = append(append(append(opts, s.cfg.Options...), learnt...), WithOutcomeObserver(s.observe))
 	b, err := New(s.cfg.Clients, s.cfg.Mirrors, opts...)
 	if err != nil {
 		return err
@@ -376,6 +383,16 @@ func (s *Service) observe(repo, branch string, o publish.Outcome) {
 	if s.cfg.OnPublished != nil {
 		s.cfg.OnPublished(p)
 	}
+}
+
+// SettingErrors are the settings that keep herald from publishing in the
+// repositories served (see Bot.SettingErrors); none before the forge is
+// reached.
+func (s *Service) SettingErrors() []*SettingError {
+	if b := s.Bot(); b != nil {
+		return b.SettingErrors()
+	}
+	return nil
 }
 
 // Published returns what was published so far, in order, when the config
