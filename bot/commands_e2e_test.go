@@ -91,7 +91,7 @@ func TestCommands(t *testing.T) {
 		if len(w.fake.Merges()) != 0 {
 			t.Fatal("merged while on hold")
 		}
-		if a := answers(w, 2); !strings.Contains(a, "Not published: It is on hold") {
+		if a := answers(w, 2); !strings.Contains(a, "Not published: held: by the label") {
 			t.Errorf("answer:\n%s", a)
 		}
 	})

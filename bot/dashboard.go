@@ -117,9 +117,9 @@ func (b *Bot) noteBlockers(e *openRepo, state publish.State, keep func(pr int) b
 	r.prs = prs
 }
 
-// blockersOf says what holds pr back, lasting blockers only: the rule IDs
-// of its error findings (when known) stand for "herald errors", and a
-// missing approval reads "not approved".
+// blockersOf says what holds pr back, lasting blockers only, in the words
+// of every surface (publish.Blocker.Said): "blocked by link-reversed,
+// unknown-author", "not approved", "held".
 func blockersOf(c publish.Config, pr publish.PR) prBlockers {
 	var out prBlockers
 	for _, bl := range publish.Blockers(c, pr) {
@@ -129,21 +129,11 @@ func blockersOf(c publish.Config, pr publish.PR) prBlockers {
 		// The sentences are written for Markdown comments; the page
 		// shows them as text.
 		out.reasons = append(out.reasons, strings.ReplaceAll(bl.Long, "`", ""))
-		switch bl.Short {
-		case "on hold":
+		if bl.Short == "on hold" {
 			out.held = true
-			out.blockers = append(out.blockers, "on hold")
-		case "herald errors":
-			if len(bl.Rules) == 0 {
-				out.blockers = append(out.blockers, "herald errors")
-			}
-			out.blockers = append(out.blockers, bl.Rules...)
-		case "approval":
-			out.blockers = append(out.blockers, "not approved")
-		case "draft":
-			out.blockers = append(out.blockers, "draft pull request")
-		default:
-			out.blockers = append(out.blockers, bl.Short)
+		}
+		if w := bl.Said(); !slices.Contains(out.blockers, w) {
+			out.blockers = append(out.blockers, w)
 		}
 	}
 	return out
@@ -235,7 +225,7 @@ func (a *activity) post(it publish.Item) dashboard.Post {
 	case it.PR != 0 && len(bl.blockers) > 0:
 		p.State, p.Blockers = dashboard.Blocked, bl.blockers
 	case it.Status == publish.ItemBlocked:
-		p.State, p.Blockers = dashboard.Blocked, it.Rules
+		p.State, p.Blockers = dashboard.Blocked, it.Blockers
 	case it.Status == publish.ItemLate:
 		p.State = dashboard.Late
 	default:

@@ -47,11 +47,11 @@ func TestDashboardNamesBlockersAndPublications(t *testing.T) {
 		t.Fatalf("upcoming = %+v, want the one post", r.Upcoming)
 	}
 	p := r.Upcoming[0]
-	want := []string{"link-syntax", "mojibake", "repeated-word", "not approved"}
+	want := []string{"blocked by link-syntax, mojibake, repeated-word", "not approved"}
 	if p.State != dashboard.Blocked || !slices.Equal(p.Blockers, want) {
 		t.Errorf("post state %s by %q, want blocked by %q", p.State, p.Blockers, want)
 	}
-	if !strings.Contains(p.Reason, "herald found 4 errors in the posts") || !strings.Contains(p.Reason, "It is not approved") || strings.Contains(p.Reason, "`") {
+	if !strings.Contains(p.Reason, "herald found 4 errors in the posts") || !strings.Contains(p.Reason, "not approved: 0 of 1 required approvals") || strings.Contains(p.Reason, "`") {
 		t.Errorf("reason %q, want the errors and the approval in plain sentences", p.Reason)
 	}
 	if p.Title != "Looking back at FOSDEM 2026" || p.Path != postPath || p.PR != 2 || p.URL != "https://github.com/acme/blog/pull/2" || !p.At.Equal(time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC)) {

@@ -493,7 +493,7 @@ func TestFailingChecksBlockTheMerge(t *testing.T) {
 			blocker = append(blocker, c)
 		}
 	}
-	if len(blocker) != 1 || !strings.Contains(blocker[0].Body, "Required checks are failing: `build`.") {
+	if len(blocker) != 1 || !strings.Contains(blocker[0].Body, "checks failing: `build`.") {
 		t.Fatalf("blocker comments = %+v", blocker)
 	}
 	if !slices.Contains(w.fake.PR(fullName, 2).Labels, publish.LabelBlocked) {

@@ -111,16 +111,11 @@ type postView struct {
 
 // Blocked says what keeps the post from going live at its date.
 func (v postView) Blocked() string {
-	switch {
-	case len(v.Rules) > 0:
-		// The words the schedule, the feeds and the dashboard use.
-		return publish.ErrorsReason(v.Rules)
-	case v.Errors == 1:
-		return "blocked by 1 error"
-	case v.Errors > 1:
-		return fmt.Sprintf("blocked by %d errors", v.Errors)
+	if len(v.Rules) == 0 && v.Errors == 0 {
+		return ""
 	}
-	return ""
+	// The words the schedule, the feeds and the dashboard use.
+	return publish.SayErrors(v.Rules, v.Errors)
 }
 
 // MoreSummary names the folded findings: "6 more warnings".

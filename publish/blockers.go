@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Blocker is one reason a pull request cannot be merged now.
@@ -17,8 +18,71 @@ type Blocker struct {
 	// computed yet, head not checked yet).
 	Transient bool
 	// Rules are the rule IDs of the error findings, each once and sorted,
-	// when the blocker is herald's errors and their rules are known.
-	Rules []string
+	// when the blocker is herald's errors and their rules are known; Errors
+	// is their number.
+	Rules  []string
+	Errors int
+}
+
+// The words for what holds a post back, beyond its errors (SayErrors), as
+// the CLI, the feeds, the dashboard and the pull request say them.
+const (
+	SaidNotApproved    = "not approved"
+	SaidHeld           = "held"
+	SaidDraftPR        = "draft pull request"
+	SaidDateUnresolved = "date unresolved"
+	SaidTooOld         = "too old to catch up"
+)
+
+// Said names b in the words every surface uses: "blocked by link-reversed,
+// unknown-author" for error findings, "not approved", "held", and the short
+// name of the others ("changes requested", "checks failing", "conflict").
+func (b Blocker) Said() string { return said(b.Short, b.Rules, b.Errors) }
+
+func said(short string, rules []string, errors int) string {
+	switch short {
+	case "herald errors":
+		return SayErrors(rules, errors)
+	case "on hold":
+		return SaidHeld
+	case "approval":
+		return SaidNotApproved
+	case "draft":
+		return SaidDraftPR
+	}
+	return short
+}
+
+// SayErrors names error findings that hold a post back: by their rules
+// when known ("blocked by link-reversed, unknown-author"), else by their
+// number ("blocked by 2 errors").
+func SayErrors(rules []string, n int) string {
+	if len(rules) > 0 {
+		return ErrorsReason(rules)
+	}
+	return "blocked by " + plural(n, "error")
+}
+
+// SayBlockers joins the words of several blockers: "blocked by
+// link-reversed; not approved; held".
+func SayBlockers(words []string) string { return strings.Join(words, "; ") }
+
+// ItemReason is the one line that says why it cannot go out, each blocker
+// in the words of every surface and then how to clear it: "not approved: 0
+// of 1 required approvals." The sentences of Plan's blockers begin with
+// their words already; others get them in front. An item with nothing in
+// its way has none.
+func ItemReason(it Item) string {
+	words := SayBlockers(it.Blockers)
+	switch {
+	case words == "":
+		return it.Reason
+	case it.Reason == "":
+		return words
+	case strings.HasPrefix(it.Reason, it.Blockers[0]+":"):
+		return it.Reason
+	}
+	return words + ": " + it.Reason
 }
 
 // Blockers lists what keeps pr from being merged now under c, in the order
@@ -28,7 +92,7 @@ func Blockers(c Config, pr PR) []Blocker {
 	p := planner{c: c.withDefaults()}
 	var out []Blocker
 	for _, b := range p.blockers(pr) {
-		out = append(out, Blocker{Short: b.short, Long: b.long, Transient: b.transient, Rules: b.rules})
+		out = append(out, Blocker{Short: b.short, Long: b.long, Transient: b.transient, Rules: b.rules, Errors: b.errors})
 	}
 	return out
 }
@@ -60,11 +124,15 @@ func prErrors(pr PR) (rules []string, n int) {
 // errorsBlocker is the blocker of a pull request with n error findings,
 // rules the ones known.
 func errorsBlocker(rules []string, n int) blocker {
-	long := fmt.Sprintf("herald found %s in the posts; see the check run.", plural(n, "error"))
-	if len(rules) > 0 {
-		long = ErrorsReason(rules) + ": " + long
-	}
-	return blocker{short: "herald errors", long: long, rules: RuleSet(rules)}
+	long := SayErrors(rules, n) + ": " + fmt.Sprintf("herald found %s in the posts; see the check run.", plural(n, "error"))
+	return blocker{short: "herald errors", long: long, rules: RuleSet(rules), errors: n}
+}
+
+// draftErrorsItem is the schedule's item of a post of the default branch
+// that its error findings block, at at.
+func draftErrorsItem(post Post, at time.Time) Item {
+	return Item{Path: post.Path, Title: post.Title, At: at, Status: ItemBlocked, Reason: draftErrors(post),
+		Rules: RuleSet(post.ErrorRules), Blockers: []string{SayErrors(post.ErrorRules, len(post.ErrorRules))}}
 }
 
 // draftErrors says why a post on the default branch with error findings

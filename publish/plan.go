@@ -145,8 +145,24 @@ type blocker struct {
 	// transient blockers clear by themselves shortly: they are not commented
 	// on and do not set the blocked label; Plan asks to wake up soon instead.
 	transient bool
-	// rules are the rule IDs of the error findings, for herald's errors.
-	rules []string
+	// rules are the rule IDs of the error findings, for herald's errors,
+	// and errors their number.
+	rules  []string
+	errors int
+}
+
+// said names b in the words of every surface (see Said).
+func (b blocker) said() string { return said(b.short, b.rules, b.errors) }
+
+// saidAll names bs in those words, each once.
+func saidAll(bs []blocker) []string {
+	var out []string
+	for _, b := range bs {
+		if w := b.said(); !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // prDue is the schedule of one pull request: the time it goes live (the
@@ -233,10 +249,10 @@ func (p *planner) pr(pr PR) {
 		// now, and the blocker comment says it once it is due.
 		if rules, n := prErrors(pr); n > 0 {
 			b := errorsBlocker(rules, n)
-			p.itemsOf(pr, d, ItemBlocked, b.long, b.rules)
+			p.itemsOf(pr, d, ItemBlocked, b.long, b.rules, []string{b.said()})
 			return
 		}
-		p.itemsOf(pr, d, ItemScheduled, "", nil)
+		p.itemsOf(pr, d, ItemScheduled, "", nil, nil)
 		return
 	}
 
@@ -245,18 +261,17 @@ func (p *planner) pr(pr PR) {
 		p.removeLabel(pr, LabelBlocked)
 		p.setStatus(pr, forge.StatusSuccess, "Due "+formatUTC(d.at)+"; publishing")
 		p.add(Merge{PR: pr.Number, HeadSHA: pr.HeadSHA, Method: p.c.MergeMethod, Paths: d.paths, Due: d.at, Late: p.late(d.at)})
-		p.itemsOf(pr, d, ItemLate, "", nil)
+		p.itemsOf(pr, d, ItemLate, "", nil, nil)
 		return
 	}
 
 	p.setLabel(pr, LabelScheduled)
-	var shorts, longs, lasting, rules, ruleSet []string
+	var longs, lasting, rules, ruleSet []string
 	for _, b := range blockers {
 		if b.short == "herald errors" {
 			rules, _ = prErrors(pr)
 			ruleSet = b.rules
 		}
-		shorts = append(shorts, b.short)
 		longs = append(longs, b.long)
 		if b.transient {
 			p.wakeAt(p.now.Add(p.c.Retry))
@@ -268,15 +283,16 @@ func (p *planner) pr(pr PR) {
 		p.setLabel(pr, LabelBlocked)
 		p.comment(pr, BlockerCommentKey, p.blockerBody(d.at, lasting))
 	}
-	p.setStatus(pr, forge.StatusPending, "Due "+formatUTC(d.at)+"; waiting: "+strings.Join(shorts, ", "))
-	p.itemsOf(pr, d, ItemBlocked, strings.Join(longs, " "), ruleSet)
+	words := saidAll(blockers)
+	p.setStatus(pr, forge.StatusPending, "Due "+formatUTC(d.at)+"; "+SayBlockers(words))
+	p.itemsOf(pr, d, ItemBlocked, strings.Join(longs, " "), ruleSet, words)
 	p.add(Blocked{PR: pr.Number, Paths: d.paths, Due: d.at, Reasons: longs, ErrorRules: rules})
 }
 
 // itemsOf lists the dated posts of a pull request, which go out together.
-func (p *planner) itemsOf(pr PR, d prDue, status ItemStatus, reason string, rules []string) {
+func (p *planner) itemsOf(pr PR, d prDue, status ItemStatus, reason string, rules, words []string) {
 	for _, post := range d.dated {
-		p.item(Item{Path: post.Path, Title: post.Title, PR: pr.Number, At: d.at, Status: status, Reason: reason, Rules: rules})
+		p.item(Item{Path: post.Path, Title: post.Title, PR: pr.Number, At: d.at, Status: status, Reason: reason, Rules: rules, Blockers: words})
 	}
 }
 
@@ -286,7 +302,7 @@ func (p *planner) dateProblems(pr PR, d prDue) {
 	var reasons []string
 	for _, post := range d.problems {
 		reasons = append(reasons, fmt.Sprintf("`%s`: %s", post.Path, post.DateProblem))
-		p.item(Item{Path: post.Path, Title: post.Title, PR: pr.Number, Status: ItemBlocked, Reason: post.DateProblem})
+		p.item(Item{Path: post.Path, Title: post.Title, PR: pr.Number, Status: ItemBlocked, Reason: post.DateProblem, Blockers: []string{SaidDateUnresolved}})
 	}
 	p.removeLabel(pr, LabelScheduled)
 	p.setLabel(pr, LabelBlocked)
@@ -320,12 +336,12 @@ func (p *planner) blockerBody(due time.Time, reasons []string) string {
 func (p *planner) blockers(pr PR) []blocker {
 	var bs []blocker
 	if pr.Draft {
-		bs = append(bs, blocker{short: "draft", long: "The pull request is a draft; mark it ready for review."})
+		bs = append(bs, blocker{short: "draft", long: "draft pull request: mark it ready for review."})
 	}
 	if hasLabel(pr, p.c.HoldLabel) {
-		bs = append(bs, blocker{short: "on hold", long: fmt.Sprintf("It is on hold (label `%s`); remove the label to publish.", p.c.HoldLabel)})
+		bs = append(bs, blocker{short: "on hold", long: fmt.Sprintf("held: by the label `%s`; remove the label to publish.", p.c.HoldLabel)})
 	} else if pr.HeldByCommand {
-		bs = append(bs, blocker{short: "on hold", long: "It is on hold (`/herald hold`); comment `/herald unhold` to publish."})
+		bs = append(bs, blocker{short: "on hold", long: "held: by `/herald hold`; comment `/herald unhold` to publish."})
 	}
 	if rules, n := prErrors(pr); n > 0 {
 		bs = append(bs, errorsBlocker(rules, n))
@@ -334,12 +350,12 @@ func (p *planner) blockers(pr PR) []blocker {
 	bs = append(bs, p.checkBlockers(pr)...)
 	switch pr.Mergeable {
 	case forge.MergeableDirty:
-		bs = append(bs, blocker{short: "conflict", long: "It has conflicts with the base branch; resolve them."})
+		bs = append(bs, blocker{short: "conflict", long: "conflict: it has conflicts with the base branch; resolve them."})
 	case forge.MergeableUnknown, "":
-		bs = append(bs, blocker{short: "mergeability unknown", long: "GitHub has not computed whether it can merge yet.", transient: true})
+		bs = append(bs, blocker{short: "mergeability unknown", long: "mergeability unknown: GitHub has not computed whether it can merge yet.", transient: true})
 	}
 	if pr.CheckedSHA != pr.HeadSHA {
-		bs = append(bs, blocker{short: "not checked", long: fmt.Sprintf("herald has not checked the head commit %s yet.", short(pr.HeadSHA)), transient: true})
+		bs = append(bs, blocker{short: "not checked", long: fmt.Sprintf("not checked: herald has not checked the head commit %s yet.", short(pr.HeadSHA)), transient: true})
 	}
 	return bs
 }
@@ -369,12 +385,12 @@ func (p *planner) approvalBlockers(pr PR) []blocker {
 	}
 	var bs []blocker
 	if len(requesters) > 0 {
-		bs = append(bs, blocker{short: "changes requested", long: "Changes were requested by " + strings.Join(requesters, ", ") + "."})
+		bs = append(bs, blocker{short: "changes requested", long: "changes requested: by " + strings.Join(requesters, ", ") + "."})
 	}
 	if len(approvers) < p.c.ApprovalsRequired {
-		long := fmt.Sprintf("It is not approved: %d of %d required approvals.", len(approvers), p.c.ApprovalsRequired)
+		long := fmt.Sprintf("not approved: %d of %d required approvals.", len(approvers), p.c.ApprovalsRequired)
 		if p.c.DismissStaleApprovals {
-			long = fmt.Sprintf("It is not approved: %d of %d required approvals on the head commit %s.", len(approvers), p.c.ApprovalsRequired, short(pr.HeadSHA))
+			long = fmt.Sprintf("not approved: %d of %d required approvals on the head commit %s.", len(approvers), p.c.ApprovalsRequired, short(pr.HeadSHA))
 		}
 		bs = append(bs, blocker{short: "approval", long: long})
 	}
@@ -417,10 +433,10 @@ func (p *planner) checkBlockers(pr PR) []blocker {
 	}
 	var bs []blocker
 	if len(failing) > 0 {
-		bs = append(bs, blocker{short: "checks failing", long: "Required checks are failing: " + strings.Join(failing, ", ") + "."})
+		bs = append(bs, blocker{short: "checks failing", long: "checks failing: " + strings.Join(failing, ", ") + "."})
 	}
 	if len(pending) > 0 {
-		bs = append(bs, blocker{short: "checks pending", long: "Required checks have not passed yet: " + strings.Join(pending, ", ") + "."})
+		bs = append(bs, blocker{short: "checks pending", long: "checks pending: " + strings.Join(pending, ", ") + "."})
 	}
 	return bs
 }
@@ -434,13 +450,13 @@ func (p *planner) drafts(posts []Post) {
 		switch {
 		case post.DateProblem != "":
 			p.add(Blocked{Paths: []string{post.Path}, Reasons: []string{post.DateProblem}})
-			p.item(Item{Path: post.Path, Title: post.Title, Status: ItemBlocked, Reason: post.DateProblem})
+			p.item(Item{Path: post.Path, Title: post.Title, Status: ItemBlocked, Reason: post.DateProblem, Blockers: []string{SaidDateUnresolved}})
 		case post.PublishAt.IsZero():
 			// An undated draft stays a draft.
 		case p.now.Before(post.PublishAt) && len(post.ErrorRules) > 0:
 			// Woken at its time, the plan names the blocker then.
 			p.wakeAt(post.PublishAt)
-			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemBlocked, Reason: draftErrors(post), Rules: RuleSet(post.ErrorRules)})
+			p.item(draftErrorsItem(post, post.PublishAt))
 		case p.now.Before(post.PublishAt):
 			p.wakeAt(post.PublishAt)
 			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemScheduled})
@@ -448,11 +464,11 @@ func (p *planner) drafts(posts []Post) {
 			p.add(Blocked{Paths: []string{post.Path}, Due: post.PublishAt, Reasons: []string{fmt.Sprintf(
 				"It fell due %s, more than %s ago; herald only catches up on the last %s. Set a new date to publish it.",
 				formatUTC(post.PublishAt), HumanDuration(p.c.CatchUp), HumanDuration(p.c.CatchUp))}})
-			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemBlocked,
+			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemBlocked, Blockers: []string{SaidTooOld},
 				Reason: "It fell due more than " + HumanDuration(p.c.CatchUp) + " ago; set a new date to publish it."})
 		case len(post.ErrorRules) > 0:
 			p.add(Blocked{Paths: []string{post.Path}, Due: post.PublishAt, Reasons: []string{draftErrors(post)}, ErrorRules: post.ErrorRules})
-			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemBlocked, Reason: draftErrors(post), Rules: RuleSet(post.ErrorRules)})
+			p.item(draftErrorsItem(post, post.PublishAt))
 		default:
 			p.add(CommitDraftFlip{Path: post.Path, Title: post.Title, Due: post.PublishAt, Late: p.late(post.PublishAt)})
 			p.item(Item{Path: post.Path, Title: post.Title, At: post.PublishAt, Status: ItemLate})
@@ -510,7 +526,7 @@ func (p *planner) rebuild(posts []Post, last time.Time) {
 		if post.DateProblem != "" {
 			if p.c.Strategy == StrategyRebuild {
 				p.add(Blocked{Paths: []string{post.Path}, Reasons: []string{post.DateProblem}})
-				p.item(Item{Path: post.Path, Title: post.Title, Status: ItemBlocked, Reason: post.DateProblem})
+				p.item(Item{Path: post.Path, Title: post.Title, Status: ItemBlocked, Reason: post.DateProblem, Blockers: []string{SaidDateUnresolved}})
 			}
 			continue
 		}
@@ -541,7 +557,7 @@ func (p *planner) rebuildErrors(post Post, last time.Time) bool {
 	if len(post.ErrorRules) == 0 || at.IsZero() || p.now.Sub(at) > p.c.CatchUp || (!p.now.Before(at) && !at.After(last)) {
 		return false
 	}
-	p.item(Item{Path: post.Path, Title: post.Title, At: at, Status: ItemBlocked, Reason: draftErrors(post), Rules: RuleSet(post.ErrorRules)})
+	p.item(draftErrorsItem(post, at))
 	if p.now.Before(at) {
 		p.wakeAt(at)
 		return true

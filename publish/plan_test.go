@@ -194,9 +194,9 @@ func TestPlanMerge(t *testing.T) {
 			now:   due.Add(time.Second),
 			want: []Action{
 				SetLabel{PR: 7, Label: LabelBlocked},
-				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "It is not approved: 0 of 1 required approvals.")},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"},
-				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals."}},
+				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "not approved: 0 of 1 required approvals.")},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; not approved"},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"not approved: 0 of 1 required approvals."}},
 			},
 		},
 		{
@@ -204,20 +204,20 @@ func TestPlanMerge(t *testing.T) {
 			state: State{Config: cfg, PRs: []PR{with(ready(7, post), func(p *PR) {
 				p.Reviews = nil
 				p.Labels = []string{LabelScheduled, LabelBlocked}
-				p.Status = forge.Status{State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"}
-				p.Comments = []PostedComment{{Key: BlockerCommentKey, Body: blockerText(dueText, "It is not approved: 0 of 1 required approvals.")}}
+				p.Status = forge.Status{State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; not approved"}
+				p.Comments = []PostedComment{{Key: BlockerCommentKey, Body: blockerText(dueText, "not approved: 0 of 1 required approvals.")}}
 			})}},
 			now: due.Add(10 * time.Minute),
 			want: []Action{
-				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals."}},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"not approved: 0 of 1 required approvals."}},
 			},
 		},
 		{
 			name: "approval arrives after the time: published on the next plan, late",
 			state: State{Config: cfg, PRs: []PR{with(ready(7, post), func(p *PR) {
 				p.Labels = []string{LabelScheduled, LabelBlocked}
-				p.Status = forge.Status{State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"}
-				p.Comments = []PostedComment{{Key: BlockerCommentKey, Body: blockerText(dueText, "It is not approved: 0 of 1 required approvals.")}}
+				p.Status = forge.Status{State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; not approved"}
+				p.Comments = []PostedComment{{Key: BlockerCommentKey, Body: blockerText(dueText, "not approved: 0 of 1 required approvals.")}}
 			})}},
 			now: due.Add(3 * time.Hour),
 			want: []Action{
@@ -231,13 +231,13 @@ func TestPlanMerge(t *testing.T) {
 			state: State{Config: cfg, PRs: []PR{with(ready(7, post), func(p *PR) {
 				p.Checks = []Check{{Context: "ci", State: CheckFailure}}
 				p.Labels = []string{LabelScheduled, LabelBlocked}
-				p.Comments = []PostedComment{{Key: BlockerCommentKey, Body: blockerText(dueText, "It is not approved: 0 of 1 required approvals.")}}
+				p.Comments = []PostedComment{{Key: BlockerCommentKey, Body: blockerText(dueText, "not approved: 0 of 1 required approvals.")}}
 			})}},
 			now: due,
 			want: []Action{
-				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "Required checks are failing: `ci`.")},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: checks failing"},
-				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"Required checks are failing: `ci`."}},
+				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "checks failing: `ci`.")},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; checks failing"},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"checks failing: `ci`."}},
 			},
 		},
 		{
@@ -252,21 +252,21 @@ func TestPlanMerge(t *testing.T) {
 			})}},
 			now: due,
 			want: []Action{
-				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "Changes were requested by @bob.", "It is not approved: 1 of 2 required approvals.")},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: changes requested, approval"},
-				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"Changes were requested by @bob.", "It is not approved: 1 of 2 required approvals."}},
+				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "changes requested: by @bob.", "not approved: 1 of 2 required approvals.")},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; changes requested; not approved"},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"changes requested: by @bob.", "not approved: 1 of 2 required approvals."}},
 			},
 		},
 		{
 			name: "a dismissed review no longer approves",
 			state: State{Config: cfg, PRs: []PR{with(ready(7, post), func(p *PR) {
 				p.Labels = []string{LabelScheduled, LabelBlocked}
-				p.Status = forge.Status{State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"}
-				p.Comments = []PostedComment{{Key: BlockerCommentKey, Body: blockerText(dueText, "It is not approved: 0 of 1 required approvals.")}}
+				p.Status = forge.Status{State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; not approved"}
+				p.Comments = []PostedComment{{Key: BlockerCommentKey, Body: blockerText(dueText, "not approved: 0 of 1 required approvals.")}}
 				p.Reviews = append(p.Reviews, forge.Review{User: "maintainer", State: forge.ReviewDismissed, CommitID: head})
 			})}},
 			now:  due,
-			want: []Action{Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals."}}},
+			want: []Action{Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"not approved: 0 of 1 required approvals."}}},
 		},
 		{
 			name: "stale approval does not count when stale approvals are dismissed",
@@ -276,9 +276,9 @@ func TestPlanMerge(t *testing.T) {
 			})}},
 			now: due,
 			want: []Action{
-				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "It is not approved: 0 of 1 required approvals on the head commit 1111111.")},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: approval"},
-				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals on the head commit 1111111."}},
+				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "not approved: 0 of 1 required approvals on the head commit 1111111.")},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; not approved"},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"not approved: 0 of 1 required approvals on the head commit 1111111."}},
 			},
 		},
 		{
@@ -311,9 +311,9 @@ func TestPlanMerge(t *testing.T) {
 			})}},
 			now: due,
 			want: []Action{
-				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "Required checks have not passed yet: `build` (not reported), `ci`.")},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: checks pending"},
-				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"Required checks have not passed yet: `build` (not reported), `ci`."}},
+				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "checks pending: `build` (not reported), `ci`.")},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; checks pending"},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"checks pending: `build` (not reported), `ci`."}},
 			},
 		},
 		{
@@ -327,16 +327,16 @@ func TestPlanMerge(t *testing.T) {
 			now: due,
 			want: []Action{
 				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText,
-					"The pull request is a draft; mark it ready for review.",
-					"It is on hold (label `herald/hold`); remove the label to publish.",
-					"herald found 2 errors in the posts; see the check run.",
-					"It has conflicts with the base branch; resolve them.")},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: draft, on hold, herald errors, conflict"},
+					"draft pull request: mark it ready for review.",
+					"held: by the label `herald/hold`; remove the label to publish.",
+					"blocked by 2 errors: herald found 2 errors in the posts; see the check run.",
+					"conflict: it has conflicts with the base branch; resolve them.")},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; draft pull request; held; blocked by 2 errors; conflict"},
 				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{
-					"The pull request is a draft; mark it ready for review.",
-					"It is on hold (label `herald/hold`); remove the label to publish.",
-					"herald found 2 errors in the posts; see the check run.",
-					"It has conflicts with the base branch; resolve them."}},
+					"draft pull request: mark it ready for review.",
+					"held: by the label `herald/hold`; remove the label to publish.",
+					"blocked by 2 errors: herald found 2 errors in the posts; see the check run.",
+					"conflict: it has conflicts with the base branch; resolve them."}},
 			},
 		},
 		{
@@ -347,9 +347,9 @@ func TestPlanMerge(t *testing.T) {
 			})}},
 			now: due,
 			want: []Action{
-				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "It is on hold (`/herald hold`); comment `/herald unhold` to publish.")},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: on hold"},
-				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"It is on hold (`/herald hold`); comment `/herald unhold` to publish."}},
+				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, "held: by `/herald hold`; comment `/herald unhold` to publish.")},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; held"},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"held: by `/herald hold`; comment `/herald unhold` to publish."}},
 			},
 		},
 		{
@@ -360,8 +360,8 @@ func TestPlanMerge(t *testing.T) {
 			})}},
 			now: due,
 			want: []Action{
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: not checked"},
-				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"herald has not checked the head commit 1111111 yet."}},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; not checked"},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"not checked: herald has not checked the head commit 1111111 yet."}},
 				Wake{At: due.Add(DefaultRetry)},
 			},
 		},
@@ -373,8 +373,8 @@ func TestPlanMerge(t *testing.T) {
 			})}},
 			now: due,
 			want: []Action{
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; waiting: mergeability unknown"},
-				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"GitHub has not computed whether it can merge yet."}},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-03-02 08:00 UTC; mergeability unknown"},
+				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{"mergeability unknown: GitHub has not computed whether it can merge yet."}},
 				Wake{At: due.Add(5 * time.Second)},
 			},
 		},
@@ -531,7 +531,7 @@ func TestBlockerCommentBody(t *testing.T) {
 	got := Plan(State{Config: Config{Location: berlin}, PRs: []PR{pr}}, utc(t, "2026-10-25T00:00:00Z"))
 	want := Comment{PR: 5, Key: BlockerCommentKey, Body: `herald could not publish this pull request at its time, 2026-10-24 21:30 UTC (23:30 CEST, Europe/Berlin).
 
-- It is not approved: 0 of 1 required approvals.
+- not approved: 0 of 1 required approvals.
 
 It goes out as soon as this is resolved, and this comment is updated rather than repeated.`}
 	if len(got) == 0 {
@@ -794,7 +794,7 @@ func TestPlanErrorsBlock(t *testing.T) {
 			want: []Action{
 				SetLabel{PR: 7, Label: LabelBlocked},
 				Comment{PR: 7, Key: BlockerCommentKey, Body: blockerText(dueText, prReason)},
-				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-05-01 08:00 UTC; waiting: herald errors"},
+				SetStatus{PR: 7, SHA: head, Context: StatusContext, State: forge.StatusPending, Description: "Due 2026-05-01 08:00 UTC; blocked by link-reversed, unknown-author"},
 				Blocked{PR: 7, Paths: []string{post.Path}, Due: due, Reasons: []string{prReason}, ErrorRules: []string{"unknown-author", "unknown-author", "link-reversed"}},
 			},
 		},
@@ -802,7 +802,7 @@ func TestPlanErrorsBlock(t *testing.T) {
 			name: "merge: the blocker comment already says it: nothing is repeated",
 			state: State{Config: Config{Location: berlin}, PRs: []PR{with(ready(7, withErrors(post, "unknown-author", "link-reversed", "unknown-author")), func(p *PR) {
 				p.Labels = []string{LabelScheduled, LabelBlocked}
-				p.Status = forge.Status{State: forge.StatusPending, Description: "Due 2026-05-01 08:00 UTC; waiting: herald errors"}
+				p.Status = forge.Status{State: forge.StatusPending, Description: "Due 2026-05-01 08:00 UTC; blocked by link-reversed, unknown-author"}
 				p.Comments = []PostedComment{{Key: BlockerCommentKey, Body: blockerText(dueText, prReason)}}
 			})}},
 			now:  due.Add(time.Hour),

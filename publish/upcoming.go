@@ -41,6 +41,10 @@ type Item struct {
 	// Rules are the rule IDs of the error findings that block it, each once
 	// and sorted, when errors are what blocks it and their rules are known.
 	Rules []string
+	// Blockers name what blocks it in the words every surface uses
+	// ("blocked by link-reversed, unknown-author", "not approved", "held");
+	// see Said and ItemReason.
+	Blockers []string
 }
 
 // Upcoming lists the schedule derived from s at now: every dated post that is

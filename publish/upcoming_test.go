@@ -34,9 +34,9 @@ func TestUpcoming(t *testing.T) {
 				},
 			},
 			want: []Item{
-				{Path: "blog/gap.md", Title: "Gap", PR: 4, Cause: CausePublish, Strategy: StrategyMerge, Status: ItemBlocked, Reason: gap.DateProblem},
+				{Path: "blog/gap.md", Title: "Gap", PR: 4, Cause: CausePublish, Strategy: StrategyMerge, Status: ItemBlocked, Reason: gap.DateProblem, Blockers: []string{"date unresolved"}},
 				{Path: "blog/recent.md", Title: "Title of blog/recent.md", Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-08T23:00:00Z"), Status: ItemPublished},
-				{Path: "blog/blocked.md", Title: "Title of blog/blocked.md", PR: 2, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-10T07:00:00Z"), Status: ItemBlocked, Reason: "It is not approved: 0 of 1 required approvals."},
+				{Path: "blog/blocked.md", Title: "Title of blog/blocked.md", PR: 2, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-10T07:00:00Z"), Status: ItemBlocked, Reason: "not approved: 0 of 1 required approvals.", Blockers: []string{"not approved"}},
 				{Path: "blog/late.md", Title: "Title of blog/late.md", PR: 3, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-10T11:59:00Z"), Status: ItemLate},
 				{Path: "blog/future.md", Title: "Title of blog/future.md", PR: 1, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-12T08:00:00Z"), Status: ItemScheduled},
 				{Path: "blog/future2.md", Title: "Title of blog/future2.md", PR: 1, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-12T08:00:00Z"), Status: ItemScheduled},
@@ -54,7 +54,7 @@ func TestUpcoming(t *testing.T) {
 				},
 			},
 			want: []Item{
-				{Path: "blog/stale.md", Title: "Stale", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-01-09T23:00:00Z"), Status: ItemBlocked, Reason: "It fell due more than 7 days ago; set a new date to publish it."},
+				{Path: "blog/stale.md", Title: "Stale", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-01-09T23:00:00Z"), Status: ItemBlocked, Reason: "It fell due more than 7 days ago; set a new date to publish it.", Blockers: []string{"too old to catch up"}},
 				{Path: "blog/due.md", Title: "Due", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-09T23:00:00Z"), Status: ItemLate},
 				{Path: "blog/next.md", Title: "Next", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-10T23:00:00Z"), Status: ItemScheduled},
 			},
@@ -203,9 +203,9 @@ func TestUpcomingErrorsBlock(t *testing.T) {
 				resolvePost(t, "blog/fixed.md", "Fixed", "2026-03-10", "", true, berlin),
 			}},
 			want: []Item{
-				{Path: "blog/due.md", Title: "Due", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-09T23:00:00Z"), Status: ItemBlocked, Reason: reason("blog/due.md"), Rules: []string{"link-reversed", "unknown-author"}},
+				{Path: "blog/due.md", Title: "Due", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-09T23:00:00Z"), Status: ItemBlocked, Reason: reason("blog/due.md"), Rules: []string{"link-reversed", "unknown-author"}, Blockers: []string{"blocked by link-reversed, unknown-author"}},
 				{Path: "blog/fixed.md", Title: "Fixed", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-09T23:00:00Z"), Status: ItemLate},
-				{Path: "blog/next.md", Title: "Next", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-10T23:00:00Z"), Status: ItemBlocked, Reason: reason("blog/next.md"), Rules: []string{"link-reversed", "unknown-author"}},
+				{Path: "blog/next.md", Title: "Next", Cause: CausePublish, Strategy: StrategyDraft, At: utc(t, "2026-03-10T23:00:00Z"), Status: ItemBlocked, Reason: reason("blog/next.md"), Rules: []string{"link-reversed", "unknown-author"}, Blockers: []string{"blocked by link-reversed, unknown-author"}},
 			},
 		},
 		{
@@ -215,8 +215,8 @@ func TestUpcomingErrorsBlock(t *testing.T) {
 				with(ready(2, dated(t, "blog/count.md", "2026-03-12 09:00", berlin)), func(p *PR) { p.HeraldErrors = 1 }),
 			}},
 			want: []Item{
-				{Path: "blog/count.md", Title: "Title of blog/count.md", PR: 2, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-12T08:00:00Z"), Status: ItemBlocked, Reason: "herald found 1 error in the posts; see the check run."},
-				{Path: "blog/future.md", Title: "Title of blog/future.md", PR: 1, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-12T08:00:00Z"), Status: ItemBlocked, Reason: prReason, Rules: []string{"link-reversed", "unknown-author"}},
+				{Path: "blog/count.md", Title: "Title of blog/count.md", PR: 2, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-12T08:00:00Z"), Status: ItemBlocked, Reason: "blocked by 1 error: herald found 1 error in the posts; see the check run.", Blockers: []string{"blocked by 1 error"}},
+				{Path: "blog/future.md", Title: "Title of blog/future.md", PR: 1, Cause: CausePublish, Strategy: StrategyMerge, At: utc(t, "2026-03-12T08:00:00Z"), Status: ItemBlocked, Reason: prReason, Rules: []string{"link-reversed", "unknown-author"}, Blockers: []string{"blocked by link-reversed, unknown-author"}},
 			},
 		},
 		{
@@ -224,7 +224,7 @@ func TestUpcomingErrorsBlock(t *testing.T) {
 			state: State{Config: Config{Strategy: StrategyRebuild, Location: berlin}, Posts: []Post{
 				withErrors(resolvePost(t, "content/a.md", "A", "2026-03-11", "", false, berlin), "unknown-author", "link-reversed")}},
 			want: []Item{
-				{Path: "content/a.md", Title: "A", Cause: CausePublish, Strategy: StrategyRebuild, At: utc(t, "2026-03-10T23:00:00Z"), Status: ItemBlocked, Reason: reason("content/a.md"), Rules: []string{"link-reversed", "unknown-author"}},
+				{Path: "content/a.md", Title: "A", Cause: CausePublish, Strategy: StrategyRebuild, At: utc(t, "2026-03-10T23:00:00Z"), Status: ItemBlocked, Reason: reason("content/a.md"), Rules: []string{"link-reversed", "unknown-author"}, Blockers: []string{"blocked by link-reversed, unknown-author"}},
 			},
 		},
 	}

@@ -251,7 +251,7 @@ func (d *run) printSchedule(entries []feed.Entry, now time.Time) {
 		if e.Status == publish.ItemBlocked {
 			// The post with errors stays a draft at its time: the demo
 			// says so, with the rules herald check printed above.
-			fmt.Fprintf(d.Out, "  %14s %s\n", "", e.Reason)
+			fmt.Fprintf(d.Out, "  %14s %s\n", "", publish.ItemReason(e.Item))
 			blocked++
 		}
 		if next == nil && e.At.After(now) && e.Status != publish.ItemBlocked {

@@ -238,7 +238,7 @@ func TestStraightThroughActions(t *testing.T) {
 	f := newForge(t)
 	n := f.addPR(t)
 	wake := publish.Wake{At: now.Add(time.Hour)}
-	blocked := publish.Blocked{PR: n, Paths: []string{"blog/a.md"}, Due: due, Reasons: []string{"It is not approved: 0 of 1 required approvals."}}
+	blocked := publish.Blocked{PR: n, Paths: []string{"blog/a.md"}, Due: due, Reasons: []string{"not approved: 0 of 1 required approvals."}}
 	acts := []publish.Action{
 		publish.SetLabel{PR: n, Label: publish.LabelBlocked},
 		publish.SetLabel{PR: n, Label: publish.LabelScheduled}, // present already

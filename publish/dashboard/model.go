@@ -52,8 +52,9 @@ type Post struct {
 	// Expiry reports a rebuild at the post's expiry, not its publication.
 	Expiry bool
 	State  State
-	// Blockers name what holds it back, shortly: the rule IDs of its
-	// error findings, "not approved", "checks failing".
+	// Blockers name what holds it back, in the words of every surface
+	// (publish.Blocker.Said): "blocked by link-reversed, unknown-author",
+	// "not approved", "held", "checks failing".
 	Blockers []string
 	// Reason says the same for people, in sentences.
 	Reason string

@@ -61,9 +61,11 @@ type postView struct {
 	UTC, Local, Relative   string
 	// State is the word shown, Class the style of its badge.
 	State, Class string
-	// Blockers name what holds the post back; Reason says it in
-	// sentences; Late says how late a late post is ("by 3 s").
+	// Blockers name what holds the post back, Said joins them as every
+	// surface does; Reason says it in sentences; Late says how late a late
+	// post is ("by 3 s").
 	Blockers []string
+	Said     string
 	Reason   string
 	Late     string
 }
@@ -130,7 +132,7 @@ func newRepoView(r Repo, now time.Time) repoView {
 
 func newPostView(p Post, loc *time.Location, now time.Time) postView {
 	v := postView{Title: orPath(p.Title, p.Path), Path: p.Path, URL: p.URL, Link: linkText(p.PR),
-		State: string(p.State), Class: string(p.State), Blockers: p.Blockers, Reason: p.Reason}
+		State: string(p.State), Class: string(p.State), Blockers: p.Blockers, Said: publish.SayBlockers(p.Blockers), Reason: p.Reason}
 	if p.Expiry {
 		v.Title += " (expiry)"
 	}

@@ -68,9 +68,9 @@ func TestRender(t *testing.T) {
 		{
 			name: "a blocked post names the rules of its errors and the missing approval",
 			repos: []Repo{{Name: "acme/blog", Reconcile: done, Upcoming: []Post{{Title: "Bad", Path: "blog/bad.md", PR: 3,
-				At: now.Add(-time.Minute), State: Blocked, Blockers: []string{"author-unknown", "link-reversed", "not approved"},
+				At: now.Add(-time.Minute), State: Blocked, Blockers: []string{"blocked by author-unknown, link-reversed", "not approved"},
 				Reason: "herald found 2 errors in the posts; see the check run."}}}},
-			want: []string{"1 minute ago", `<span class="badge blocked">blocked</span>`, "by: <code>author-unknown</code>, <code>link-reversed</code>, <code>not approved</code>",
+			want: []string{"1 minute ago", `<span class="badge blocked">blocked</span>`, "blocked by author-unknown, link-reversed; not approved",
 				"herald found 2 errors in the posts; see the check run."},
 			absent: []string{"2026-12-03 14:59 UTC<span class=\"sub\">2026-12-03 14:59 UTC"},
 		},
@@ -79,11 +79,11 @@ func TestRender(t *testing.T) {
 			repos: []Repo{{Name: "acme/blog", Reconcile: done, Upcoming: []Post{
 				{Title: "Broken", Path: "blog/broken.md", State: Blocked, Reason: "2026-03-29T02:30 does not exist in Europe/Paris"},
 				{Title: "Waiting", Path: "blog/wait.md", PR: 4, At: now.Add(-3 * time.Second), State: Late},
-				{Title: "Held", Path: "blog/held.md", PR: 5, At: now.Add(time.Hour), State: Held, Blockers: []string{"on hold"}},
+				{Title: "Held", Path: "blog/held.md", PR: 5, At: now.Add(time.Hour), State: Held, Blockers: []string{"held"}},
 			}}},
 			want: []string{"date unresolved", "does not exist in Europe/Paris",
 				`<span class="badge late">late</span> by 3.0 s`,
-				"in 1 hour", `<span class="badge held">held</span>`, "<code>on hold</code>"},
+				"in 1 hour", `<span class="badge held">held</span>`, `<span class="sub">held</span>`},
 		},
 		{
 			name:  "no upcoming posts under the merge strategy says where posts come from",

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/publish"
 )
 
@@ -39,10 +41,10 @@ func entries(t *testing.T) []Entry {
 	return []Entry{
 		{Repo: "acme/blog", URL: "https://github.com/acme/blog/pull/4", Location: berlin, Item: publish.Item{
 			Path: "blog/2026/03-gap/index.md", Title: "Gap", PR: 4, Cause: publish.CausePublish, Strategy: publish.StrategyMerge,
-			Status: publish.ItemBlocked, Reason: `date: "2026-03-29 02:30" does not exist in Europe/Berlin`}},
+			Status: publish.ItemBlocked, Reason: `date: "2026-03-29 02:30" does not exist in Europe/Berlin`, Blockers: []string{publish.SaidDateUnresolved}}},
 		{Repo: "acme/blog", URL: "https://github.com/acme/blog/pull/2", Location: berlin, Item: publish.Item{
 			Path: "blog/2026/03-fosdem/index.md", Title: "FOSDEM recap", PR: 2, Cause: publish.CausePublish, Strategy: publish.StrategyMerge,
-			At: time.Date(2026, 3, 10, 7, 0, 0, 0, time.UTC), Status: publish.ItemBlocked, Reason: "It is not approved: 0 of 1 required approvals."}},
+			At: time.Date(2026, 3, 10, 7, 0, 0, 0, time.UTC), Status: publish.ItemBlocked, Reason: "not approved: 0 of 1 required approvals.", Blockers: []string{publish.SaidNotApproved}}},
 		{Repo: "acme/blog", URL: "https://blog.acme.example/2026/03/launch/", Location: berlin, Item: publish.Item{
 			Path: "blog/2026/03-launch/index.md", Title: "Launch, finally; with C:\\paths and\nnewlines", PR: 7, Cause: publish.CausePublish, Strategy: publish.StrategyMerge,
 			At: time.Date(2026, 3, 13, 8, 0, 0, 0, time.UTC), Status: publish.ItemScheduled}},
@@ -419,5 +421,67 @@ func TestHandler(t *testing.T) {
 			}
 			tt.check(t, body)
 		})
+	}
+}
+
+// TestBlockersSaidAlike: the text, JSON and iCalendar feeds say what holds
+// an item back in the same words (publish.ItemReason): a future pull
+// request blocked by its errors' rules, not "scheduled" or an error count,
+// and a due one held and not approved.
+func TestBlockersSaidAlike(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(path string, at time.Time) publish.Post {
+		return publish.Post{Path: path, Title: path, PublishAt: at}
+	}
+	pr := func(n int, p publish.Post) publish.PR {
+		return publish.PR{Number: n, HeadSHA: "abc", CheckedSHA: "abc", Mergeable: forge.MergeableClean, Posts: []publish.Post{p},
+			Reviews: []forge.Review{{User: "ann", State: forge.ReviewApproved, CommitID: "abc"}}}
+	}
+	future := pr(1, post("blog/future.md", now.Add(48*time.Hour)))
+	future.HeraldErrors, future.ErrorRules = 2, []string{"unknown-author", "link-reversed"}
+	held := pr(2, post("blog/held.md", now.Add(-time.Hour)))
+	held.Labels, held.Reviews = []string{publish.DefaultHoldLabel}, nil
+	items := publish.Upcoming(publish.State{Config: publish.Config{Location: berlin}, PRs: []publish.PR{future, held}}, now)
+	var entries []Entry
+	for _, it := range items {
+		entries = append(entries, Entry{Repo: "acme/blog", Location: berlin, Item: it})
+	}
+	want := map[string]string{
+		"blog/future.md": "blocked by link-reversed, unknown-author: herald found 2 errors in the posts; see the check run.",
+		"blog/held.md":   "held: by the label `herald/hold`; remove the label to publish. not approved: 0 of 1 required approvals.",
+	}
+	var text, js, ics bytes.Buffer
+	if err := WriteText(&text, entries, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteJSON(&js, entries, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteICS(&ics, entries, now); err != nil {
+		t.Fatal(err)
+	}
+	var doc Document
+	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	calendar := strings.NewReplacer(`\,`, ",", `\;`, ";", `\n`, "\n").Replace(strings.ReplaceAll(ics.String(), "\r\n ", ""))
+	for _, e := range doc.Entries {
+		line := want[e.Path]
+		if e.Status != "blocked" || e.Reason != line {
+			t.Errorf("JSON %s: %s, %q; want blocked, %q", e.Path, e.Status, e.Reason, line)
+		}
+		if !strings.Contains(text.String(), line+"\n") {
+			t.Errorf("text lacks %q:\n%s", line, text.String())
+		}
+		if !strings.Contains(calendar, "Status: blocked\n"+line) {
+			t.Errorf("calendar lacks %q:\n%s", line, calendar)
+		}
+	}
+	if len(doc.Entries) != 2 || !slices.Equal(doc.Entries[0].Blockers, []string{"held", "not approved"}) ||
+		!slices.Equal(doc.Entries[1].Blockers, []string{"blocked by link-reversed, unknown-author"}) {
+		t.Errorf("JSON entries %+v: want the held one, then the one blocked by its rules", doc.Entries)
 	}
 }

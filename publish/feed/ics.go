@@ -86,8 +86,8 @@ func description(e Entry) string {
 		fmt.Fprintf(&b, "Pull request: #%d\n", e.PR)
 	}
 	fmt.Fprintf(&b, "Strategy: %s\nStatus: %s", e.Strategy, e.Status)
-	if e.Reason != "" {
-		fmt.Fprintf(&b, "\n%s", e.Reason)
+	if r := publish.ItemReason(e.Item); r != "" {
+		fmt.Fprintf(&b, "\n%s", r)
 	}
 	return b.String()
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/heraldhq/herald/publish"
 )
 
 // Document is the JSON body of GET /schedule.
@@ -34,7 +36,12 @@ type JSONEntry struct {
 	Strategy string `json:"strategy"`
 	// Status is scheduled, late, blocked or published.
 	Status string `json:"status"`
+	// Reason says why a blocked entry cannot go out: its blockers, then
+	// how to clear them (publish.ItemReason, as every surface says it).
 	Reason string `json:"reason,omitempty"`
+	// Blockers name what blocks it, in the words of every surface
+	// ("blocked by link-reversed, unknown-author", "not approved", "held").
+	Blockers []string `json:"blockers,omitempty"`
 	// Rules are the rule IDs of the error findings that block the entry,
 	// when those are what blocks it.
 	Rules []string `json:"rules,omitempty"`
@@ -47,7 +54,7 @@ func NewDocument(entries []Entry, now time.Time) Document {
 		j := JSONEntry{
 			Repo: e.Repo, Path: e.Path, Title: e.Title, URL: e.URL, PR: e.PR,
 			Kind: string(e.Cause), Zone: e.location().String(), Strategy: string(e.Strategy),
-			Status: string(e.Status), Reason: e.Reason, Rules: e.Rules,
+			Status: string(e.Status), Reason: publish.ItemReason(e.Item), Blockers: e.Blockers, Rules: e.Rules,
 		}
 		if j.Kind == "" {
 			j.Kind = "publish"

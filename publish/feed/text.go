@@ -37,7 +37,7 @@ func WriteText(w io.Writer, entries []Entry, now time.Time) error {
 			status += " (expiry)"
 		}
 		rows = append(rows, []string{utc, local, when, status, clean(e.Repo), clean(e.Path), clean(e.Title)})
-		reasons = append(reasons, clean(e.Reason))
+		reasons = append(reasons, clean(publish.ItemReason(e.Item)))
 	}
 	if len(rows) == 1 {
 		_, err := fmt.Fprintln(w, "No upcoming posts.")
