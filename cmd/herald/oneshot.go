@@ -102,7 +102,7 @@ func (o *oneShot) failEach(stderr io.Writer, err error) {
 // refused prints, one line each, the settings of .herald.yml that keep
 // herald from publishing in a repository (an unknown publish strategy),
 // and returns the exit code they call for: 2, a configuration error.
-func (o *oneShot) refused(stderr io.Writer, eng *engine, code int) int {
+func (o *oneShot) refused(stderr io.Writer, eng *connect.Engine, code int) int {
 	for _, e := range eng.SettingErrors() {
 		o.fail(stderr, exitUsage, e)
 		code = exitUsage

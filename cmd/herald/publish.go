@@ -11,6 +11,8 @@ import (
 
 	"github.com/heraldhq/herald/internal/connect"
 	"github.com/heraldhq/herald/publish"
+	"github.com/heraldhq/herald/publish/dashboard"
+	"github.com/heraldhq/herald/publish/feed"
 )
 
 // publishHelp is herald publish's help.
@@ -31,7 +33,7 @@ later).`,
 	examples: []example{
 		{"herald publish --due", "publish what is due in the repository of the current directory"},
 		{"herald publish --due --dry-run", "say what would go out, change nothing"},
-		{"*/5 * * * * herald publish --due --repo /srv/git/blog.git", "a crontab line: every five minutes"},
+		{"*/5 * * * * herald publish --due --repo /srv/git/blog.git >/dev/null", "a crontab line: every five minutes, cron mails what went wrong (stderr) only"},
 		{"HERALD_GITHUB_TOKEN=... herald publish --due --repos acme/blog", "merge the due pull requests of a GitHub repository"},
 	},
 }
@@ -64,12 +66,14 @@ func publishDue(ctx context.Context, args []string, getenv func(string) string, 
 		o.failEach(stderr, err)
 		code = exitFindings
 	}
-	printPublished(stdout, eng)
+	code = o.refused(stderr, eng, code)
+	published := printPublished(stdout, eng)
 	entries, err := eng.Schedule(ctx)
 	if err != nil {
 		return o.fail(stderr, exitFindings, err)
 	}
 	now := time.Now()
+	held := 0 // due posts that did not go out
 	for _, e := range entries {
 		if e.At.After(now) {
 			continue
@@ -77,19 +81,74 @@ func publishDue(ctx context.Context, args []string, getenv func(string) string, 
 		switch {
 		case e.Status == publish.ItemLate && o.forge.DryRun:
 			fmt.Fprintf(stdout, "would publish %s %s (due %s)\n", e.Repo, e.Path, publish.FormatTime(e.At, e.Location))
+			held++
 		case e.Status == publish.ItemLate:
 			fmt.Fprintf(stderr, "herald publish: %s %s was due %s and is not out yet\n", e.Repo, e.Path, publish.Humanize(e.At.Sub(now)))
-			code = exitFindings
+			code, held = max(code, exitFindings), held+1
 		case e.Status == publish.ItemBlocked:
-			fmt.Fprintf(stderr, "herald publish: %s %s cannot go out: %s\n", e.Repo, e.Path, e.Reason)
-			code = exitFindings
+			fmt.Fprintf(stderr, "herald publish: %s %s cannot go out: %s\n", e.Repo, e.Path, publish.ItemReason(e.Item))
+			code, held = max(code, exitFindings), held+1
+		}
+	}
+	if published == 0 && held == 0 && code != exitUsage {
+		repos, err := eng.Dashboard(ctx)
+		if err != nil {
+			return o.fail(stderr, exitFindings, err)
+		}
+		for _, r := range repos {
+			line := "Nothing due: " + nothingDue(eng.Mode, r, entries, now)
+			if len(repos) > 1 {
+				line = "Nothing due in " + r.Name + ": " + nothingDue(eng.Mode, r, entries, now)
+			}
+			fmt.Fprintln(stdout, line)
 		}
 	}
 	return code
 }
 
-// printPublished prints the commits pushed, then the pull requests merged.
-func printPublished(stdout io.Writer, eng *connect.Engine) {
+// nothingDue says why nothing in r was due: when the next post is, or why
+// there is none.
+func nothingDue(mode string, r dashboard.Repo, entries []feed.Entry, now time.Time) string {
+	var ahead []feed.Entry
+	blocked := 0
+	for _, e := range entries {
+		if e.Repo == r.Name && e.Status != publish.ItemPublished && e.At.After(now) {
+			ahead = append(ahead, e)
+			if e.Status == publish.ItemBlocked {
+				blocked++
+			}
+		}
+	}
+	if len(ahead) > 0 {
+		next := ahead[0]
+		s := fmt.Sprintf("%s scheduled, the next (%s) %s, %s", plural(len(ahead), "post"), next.Path,
+			publish.Humanize(next.At.Sub(now)), publish.FormatTime(next.At, next.Location))
+		if blocked > 0 {
+			s += fmt.Sprintf("; %d of them blocked (see herald schedule)", blocked)
+		}
+		return s + "."
+	}
+	return noPosts(mode, r)
+}
+
+// noPosts says why r has no post to come, from where its posts would
+// come under its strategy.
+func noPosts(mode string, r dashboard.Repo) string {
+	switch publish.Strategy(r.Strategy) {
+	case publish.StrategyMerge:
+		if mode == connect.ModeLocal {
+			return "the merge strategy (publish.strategy in .herald.yml) publishes pull requests, and a plain Git repository has none; set it to draft, or remove it, to publish the dated drafts of the default branch."
+		}
+		return "no open pull request has a dated post."
+	case publish.StrategyDraft:
+		return "no post on the default branch is a draft with a date to come (draft: true and a date)."
+	}
+	return "no post is dated ahead."
+}
+
+// printPublished prints the commits pushed, then the pull requests merged,
+// and returns how many there were.
+func printPublished(stdout io.Writer, eng *connect.Engine) int {
 	published := eng.Published()
 	for _, p := range published {
 		if p.PR != 0 {
@@ -109,6 +168,7 @@ func printPublished(stdout io.Writer, eng *connect.Engine) {
 			fmt.Fprintf(stdout, "%s  merged %s#%d\n", short(p.Commit), p.Repo, p.PR)
 		}
 	}
+	return len(published)
 }
 
 // short abbreviates a commit hash.

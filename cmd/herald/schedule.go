@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/feed"
 )
 
@@ -60,14 +61,36 @@ func schedule(ctx context.Context, args []string, getenv func(string) string, st
 		o.failEach(stderr, err)
 		code = exitFindings
 	}
+	code = o.refused(stderr, eng, code)
 	entries, err := eng.Schedule(ctx)
 	if err != nil {
 		return o.fail(stderr, exitFindings, err)
+	}
+	if *format == "text" && code != exitUsage && !upcoming(entries) {
+		// A table with no rows says nothing: say why there are none.
+		repos, err := eng.Dashboard(ctx)
+		if err != nil {
+			return o.fail(stderr, exitFindings, err)
+		}
+		for _, r := range repos {
+			fmt.Fprintf(stdout, "No upcoming posts in %s: %s\n", r.Name, noPosts(eng.Mode, r))
+		}
+		return code
 	}
 	if err := write(stdout, entries, time.Now()); err != nil {
 		return o.fail(stderr, exitUsage, fmt.Errorf("write: %w", err))
 	}
 	return code
+}
+
+// upcoming reports whether entries hold a post not out yet.
+func upcoming(entries []feed.Entry) bool {
+	for _, e := range entries {
+		if e.Status != publish.ItemPublished {
+			return true
+		}
+	}
+	return false
 }
 
 var _ feed.Source = (*bot.Bot)(nil)
