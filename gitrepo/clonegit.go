@@ -1,7 +1,6 @@
 package gitrepo
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -136,8 +135,10 @@ func (m *Mirror) fetchWithGit(ctx context.Context, path, dir string) error {
 		"--no-recurse-submodules", "origin", "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"}
 	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Env = gitEnv(config)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	// git prints what the remote sends on its side band ("remote: ...");
+	// keep the end only, where git says what went wrong.
+	stderr := &tailBuffer{max: 16 << 10}
+	cmd.Stderr = stderr
 	startGroup(cmd)
 	// git's helpers (remote-http, index-pack) inherit its standard error;
 	// do not wait for them for ever once git itself is gone.
@@ -203,6 +204,22 @@ func (e *gitError) Unwrap() []error {
 	}
 	return []error{e.err}
 }
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string { return string(t.buf) }
 
 // lastLines returns the last n non-empty lines of s, joined by "; ".
 func lastLines(s string, n int) string {
