@@ -190,6 +190,7 @@ func (r *rawRule) UnmarshalYAML(n *yaml.Node) error {
 			return err
 		}
 		if s, ok := m["severity"]; ok {
+			r.at = mapValue(n, "severity") // where a bad severity is
 			str, _ := s.(string)
 			r.Severity = Severity(str)
 			if str == "" {

@@ -182,6 +182,8 @@ func TestDecodeConfig(t *testing.T) {
 				`2:12: wrong type for approvals: want a whole number, not a string ("two")`,
 				`3:10: wrong type for publish: want a map, not a string ("draft")`,
 				"4:14: wrong type for content: want a string, not a map"}},
+		{"a bad severity in a map points at it", "rules:\n  image-size: {max_kb: 500, severity: loud}\n",
+			[]string{`2:39: rule image-size: severity "loud" must be one of off, info, warning, error`}},
 		{"a bad glob points at its item", "exclude: [\"drafts/**\", \"a/[\"]\n", []string{`1:24: bad pattern "a/[": syntax error in pattern`}},
 		{"no version: 1 is the only one", "timezone: UTC\n", nil},
 	}

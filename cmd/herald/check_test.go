@@ -607,3 +607,34 @@ func TestCheckSummaryCountsPosts(t *testing.T) {
 		t.Errorf("stderr %q, want the summary to count 1 of 2 posts and name .herald.yml\nout:\n%s", stderr, out)
 	}
 }
+
+// TestCheckConfigFindingsPointAtTheValue: herald check shows each defect of
+// .herald.yml at the line and column of the value concerned, naming the key
+// of a wrong type and the strategy a slip meant.
+func TestCheckConfigFindingsPointAtTheValue(t *testing.T) {
+	dir := t.TempDir()
+	for p, src := range map[string]string{
+		"docusaurus.config.js": "module.exports = {};\n",
+		".herald.yml":          "version: 1\napprovals: two\npublish:\n  strategy: drafts\n",
+		"blog/2026/a/index.md": "---\ntitle: A\ndate: 2026-01-05\n---\n\nText.\n\n<!-- truncate -->\n\nMore.\n",
+	} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, stderr, code := runCheckArgs(t, dir, "--color", "never")
+	for _, want := range []string{
+		`.herald.yml:2:12: error invalid-config: wrong type for approvals: want a whole number, not a string ("two")` + "\n",
+		`.herald.yml:4:13: error invalid-config: unknown publish strategy "drafts" (did you mean "draft"? one of merge, draft, rebuild)` + "\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s%s", want, out, stderr)
+		}
+	}
+	if code != exitFindings {
+		t.Errorf("exit %d, want %d", code, exitFindings)
+	}
+}
