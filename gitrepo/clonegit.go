@@ -131,8 +131,10 @@ func (m *Mirror) fetchWithGit(ctx context.Context, path, dir string) error {
 		config = append(config, [2]string{"http." + remote + ".extraHeader", header})
 		secrets = append(secrets, header, base64.StdEncoding.EncodeToString([]byte(m.auth.user+":"+m.auth.secret)))
 	}
+	// The refspecs given are the only ones (--refmap= turns off git's
+	// updates of remote-tracking refs from the configured ones).
 	args := []string{"-C", dir, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-maintenance",
-		"--no-recurse-submodules", "origin", "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"}
+		"--no-recurse-submodules", "--refmap=", "origin", "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"}
 	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Env = gitEnv(config)
 	// git prints what the remote sends on its side band ("remote: ...");
