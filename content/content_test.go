@@ -116,6 +116,8 @@ func TestDetectProfile(t *testing.T) {
 		{"hugo legacy config directory", []string{"site/config/_default/config.toml", "site/content/posts/x.md"}, "hugo", "site"},
 		{"hugo legacy config.yaml beside content", []string{"config.yaml", "content/en/blog/x.md"}, "hugo", "."},
 		{"a config.yaml without content is not hugo", []string{"config.yaml", "blog/x.md"}, "", ""},
+		{"a config.yaml with content too deep below", []string{"a/b/config.yaml", "a/b/c/content/x.md", "a/b/content.md"}, "", ""},
+		{"hugo two levels down beside content", []string{"a/b/config.yaml", "a/b/content/x.md"}, "hugo", "a/b"},
 		{"a config.yaml of another tool beside a docusaurus site", []string{"config.yaml", "website/docusaurus.config.js"}, "docusaurus", "website"},
 	}
 	for _, tt := range tests {
@@ -127,6 +129,12 @@ func TestDetectProfile(t *testing.T) {
 			}
 			if name != tt.profile || root != tt.root {
 				t.Errorf("got %q in %q, want %q in %q", name, root, tt.profile, tt.root)
+			}
+			// Sorted, the files are searched rather than scanned: the
+			// same answer.
+			sd, sok := DetectProfile(slices.Sorted(slices.Values(tt.files)))
+			if sok != ok || sd.Root != d.Root || sd.Marker != d.Marker || ok && sd.Profile.Name != d.Profile.Name {
+				t.Errorf("sorted: got %v in %q (%s), unsorted %v in %q (%s)", sok, sd.Root, sd.Marker, ok, d.Root, d.Marker)
 			}
 		})
 	}
@@ -445,3 +453,4 @@ func TestLoadSiteWithListing(t *testing.T) {
 		t.Errorf("links: inside %v, escape %v", listed.HasFile("blog/inside.md"), listed.HasFile("blog/escape.md"))
 	}
 }
+

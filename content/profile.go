@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -205,19 +206,26 @@ func (p *Profile) MarkerRoot(f string, hasContent func(root string) bool) (root 
 // shallower root wins; at equal depth Docusaurus wins over Hugo over
 // Jekyll. ok is false when no marker is found.
 func DetectProfile(files []string) (d Detection, ok bool) {
+	return detectProfile(files, contentFolders(files))
+}
+
+// detectProfile is DetectProfile with the test of content folders given.
+func detectProfile(files []string, hasContent func(root string) bool) (d Detection, ok bool) {
 	best := -1
 	profiles := Profiles()
-	hasContent := contentFolders(files)
 	// A marker is matched by its whole name after the last slash: the
-	// other files (the posts, most of a large site) need no look.
+	// other files (the posts, most of a large site) need no look, and most
+	// are told apart by their last byte alone (.md, .png).
 	names := map[string]bool{}
+	var last [256]bool
 	for _, p := range profiles {
 		for _, m := range append(append([]string(nil), p.Markers...), p.LooseMarkers...) {
 			names[path.Base(m)] = true
+			last[m[len(m)-1]] = true
 		}
 	}
 	for _, f := range files {
-		if !names[path.Base(f)] {
+		if f == "" || !last[f[len(f)-1]] || !names[f[strings.LastIndexByte(f, '/')+1:]] {
 			continue
 		}
 		for pi, p := range profiles {
@@ -244,6 +252,9 @@ func DetectProfile(files []string) (d Detection, ok bool) {
 // contentFolders returns a test of whether a site root (as MarkerRoot
 // gives it) has a content/ folder among files.
 func contentFolders(files []string) func(root string) bool {
+	if slices.IsSorted(files) {
+		return sortedContentFolders(files)
+	}
 	roots := map[string]bool{}
 	for _, f := range files {
 		for rest, root := f, ""; ; {
@@ -262,6 +273,22 @@ func contentFolders(files []string) func(root string) bool {
 		}
 	}
 	return func(root string) bool { return roots[root] }
+}
+
+// sortedContentFolders is contentFolders for files sorted: it searches for
+// the folder's content/ among them, as deep as contentFolders looks.
+func sortedContentFolders(files []string) func(root string) bool {
+	return func(root string) bool {
+		prefix := "content/"
+		if root != "." && root != "" {
+			if strings.Count(root, "/")+1 > maxMarkerDepth+1 {
+				return false
+			}
+			prefix = root + "/content/"
+		}
+		i, _ := slices.BinarySearch(files, prefix)
+		return i < len(files) && strings.HasPrefix(files[i], prefix)
+	}
 }
 
 // HasSiteMarker reports whether the folder fsys is the root of a site: it
