@@ -454,3 +454,54 @@ func TestLoadSiteWithListing(t *testing.T) {
 	}
 }
 
+// TestLoadSiteWithPrevious loads a site, changes its files and loads it
+// again with the first as the previous site: what the caller reports
+// unchanged is taken from it, the rest is read again, and the first site
+// is left as it was.
+func TestLoadSiteWithPrevious(t *testing.T) {
+	fsys := fstest.MapFS{
+		"_config.yml":             {Data: []byte("title: x\ntimezone: America/New_York\n")},
+		".herald.yml":             {Data: []byte("version: 1\n")},
+		"_data/authors.yml":       {Data: []byte("ada: {}\n")},
+		"_posts/2026-01-01-x.md":  {Data: []byte("---\ntitle: x\n---\n")},
+		"_data/tags.yml":          {Data: []byte("news: {}\n")},
+		"_posts/2026-01-02-y.md":  {Data: []byte("---\ntitle: y\n---\n")},
+		"_posts/2026-01-03-z.txt": {Data: []byte("not a post")},
+	}
+	ctx := context.Background()
+	first, err := LoadSite(ctx, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys["_config.yml"] = &fstest.MapFile{Data: []byte("title: x\ntimezone: Asia/Tokyo\n")}
+	fsys["_data/authors.yml"] = &fstest.MapFile{Data: []byte("bob: {}\n")}
+	changed := map[string]bool{"_config.yml": true, "_data/authors.yml": true}
+	next, err := LoadSite(ctx, fsys, WithPrevious(first, func(p string) bool { return !changed[p] }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type view struct {
+		Zone, From, Authors, Tags string
+		Problems                  int
+	}
+	viewOf := func(s *Site) view {
+		return view{s.Location().String(), s.TimezoneFrom, strings.Join(s.Authors.Names, " "), strings.Join(s.Tags.Names, " "), len(s.ConfigProblems)}
+	}
+	if diff := cmp.Diff(view{"Asia/Tokyo", "_config.yml", "bob", "news", 0}, viewOf(next)); diff != "" {
+		t.Errorf("next site (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(view{"America/New_York", "_config.yml", "ada", "news", 0}, viewOf(first)); diff != "" {
+		t.Errorf("first site after the next was loaded (-want +got):\n%s", diff)
+	}
+	if next.Tags != first.Tags {
+		t.Error("the unchanged tags registry was read again")
+	}
+	// What the caller reports unchanged is not read: here, wrongly.
+	again, err := LoadSite(ctx, fsys, WithPrevious(first, func(string) bool { return true }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(view{"America/New_York", "_config.yml", "ada", "news", 0}, viewOf(again)); diff != "" {
+		t.Errorf("site loaded with every file reported unchanged (-want +got):\n%s", diff)
+	}
+}

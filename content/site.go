@@ -80,6 +80,10 @@ type Site struct {
 	Skipped []Skipped
 	globs   []string
 	posts   *PostSelector
+	// decoded is Config as decoded from ConfigPath in fsys (nil when
+	// given by WithConfig or absent), before the generator's time zone
+	// went into it: what WithPrevious takes again.
+	decoded *Config
 }
 
 // LoadOption adjusts LoadSite.
@@ -89,14 +93,33 @@ type loadOptions struct {
 	configPath string
 	configSrc  []byte
 	listing    *Listing
+	prev       *Site
+	same       func(p string) bool
+}
+
+// WithPrevious makes LoadSite take from prev, a site of the same
+// repository, what it read of the files that same reports unchanged since
+// prev (in Git, the same blob at the same path): the configuration, the
+// generator's settings and the registries are decoded again only when
+// their file changed.
+func WithPrevious(prev *Site, same func(path string) bool) LoadOption {
+	return func(o *loadOptions) { o.prev, o.same = prev, same }
+}
+
+// unchanged reports whether the file at p is as prev read it.
+func (o *loadOptions) unchanged(p string) bool {
+	return o.prev != nil && p != "" && o.same(p)
 }
 
 // Listing is what LoadSite reads of a repository's folders: the paths of
 // its regular files and of its symbolic links, leaving out the folders
-// SkipDir names. Files sorted (as sort.Strings does) are taken as they are;
-// in any other order they are sorted first.
+// SkipDir names, in any order unless Sorted says otherwise.
 type Listing struct {
 	Files, Links []string
+	// Sorted says Files, and what Posts returns, are sorted as
+	// sort.Strings sorts them: LoadSite takes them as they are, without
+	// looking (a caller that walks Git trees in path order knows).
+	Sorted bool
 	// Posts, when set, returns the paths of Files that sel matches, sorted:
 	// for a caller that keeps per Git tree which of its files are posts, so
 	// that a new commit is matched against the content globs only where it
@@ -137,7 +160,7 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 	if o.listing != nil {
 		// Shared, not copied: adding the links makes a new slice.
 		s.Files = o.listing.Files[:len(o.listing.Files):len(o.listing.Files)]
-		if !sort.StringsAreSorted(s.Files) {
+		if !o.listing.Sorted && !sort.StringsAreSorted(s.Files) {
 			s.Files = slices.Clone(s.Files)
 			sort.Strings(s.Files)
 		}
@@ -162,12 +185,18 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 		s.ConfigPath = o.configPath
 		s.Config, s.ConfigProblems = DecodeConfig(o.configSrc)
 	} else if s.HasFile(ConfigFile) {
-		src, err := fs.ReadFile(fsys, ConfigFile)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", ConfigFile, err)
-		}
 		s.ConfigPath = ConfigFile
-		s.Config, s.ConfigProblems = DecodeConfig(src)
+		if prev := o.prev; o.unchanged(ConfigFile) && prev.decoded != nil && prev.ConfigPath == ConfigFile {
+			s.decoded, s.ConfigProblems = prev.decoded, prev.ConfigProblems
+		} else {
+			src, err := fs.ReadFile(fsys, ConfigFile)
+			if err != nil {
+				return nil, fmt.Errorf("read %s: %w", ConfigFile, err)
+			}
+			s.decoded, s.ConfigProblems = DecodeConfig(src)
+		}
+		cfg := *s.decoded // the generator's time zone may go into it
+		s.Config = &cfg
 	}
 
 	// Profile and root.
@@ -175,14 +204,14 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 		s.Profile, _ = ProfileByName(s.Config.Profile)
 		s.ProfileSource = "config"
 		s.Root = "."
-		hasContent := contentFolders(s.Files)
+		hasContent := sortedContentFolders(s.Files)
 		for _, f := range s.Files { // the marker locates the root
 			if r, ok := s.Profile.MarkerRoot(f, hasContent); ok && (r == "." || strings.Count(r, "/") < maxMarkerDepth) {
 				s.Root, s.Marker = r, f
 				break
 			}
 		}
-	} else if d, ok := DetectProfile(s.Files); ok {
+	} else if d, ok := detectProfile(s.Files, sortedContentFolders(s.Files)); ok {
 		s.Profile, s.Root, s.Marker, s.ProfileSource = d.Profile, d.Root, d.Marker, "detected"
 	} else {
 		s.Profile, _ = ProfileByName("docusaurus")
@@ -196,7 +225,12 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 	// replaces the first-paragraph excerpt (and a post without it is shown
 	// in full); the generator's time zone is how it reads dates without an
 	// offset, unless .herald.yml sets one.
-	s.Generator = readGenerator(fsys, s.Profile, s.Marker)
+	if prev := o.prev; o.unchanged(s.Marker) && prev.Marker == s.Marker && prev.Profile.Name == s.Profile.Name &&
+		path.Base(path.Dir(s.Marker)) != "_default" { // Hugo's folder of settings is more than the marker
+		s.Generator = prev.Generator
+	} else {
+		s.Generator = readGenerator(fsys, s.Profile, s.Marker)
+	}
 	switch {
 	case s.Profile.Name == "jekyll" && s.Generator.Permalink != "":
 		s.Profile.Permalinks = map[string]string{"": s.Generator.Permalink}
@@ -241,17 +275,21 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 			s.Posts = append(s.Posts, sk.Path)
 		}
 	}
-	if !sort.StringsAreSorted(s.Posts) {
+	if (o.listing == nil || !o.listing.Sorted || len(linked)+len(s.Skipped) > 0) && !sort.StringsAreSorted(s.Posts) {
 		s.Posts = slices.Clone(s.Posts) // not the caller's
 		sort.Strings(s.Posts)
 	}
 
 	// Registries.
 	var err error
-	if s.Authors, err = s.loadRegistry(s.Profile.AuthorRegistries); err != nil {
+	var prevAuthors, prevTags *Registry
+	if o.prev != nil {
+		prevAuthors, prevTags = o.prev.Authors, o.prev.Tags
+	}
+	if s.Authors, err = s.loadRegistry(s.Profile.AuthorRegistries, prevAuthors, &o); err != nil {
 		return nil, err
 	}
-	if s.Tags, err = s.loadRegistry(s.Profile.TagRegistries); err != nil {
+	if s.Tags, err = s.loadRegistry(s.Profile.TagRegistries, prevTags, &o); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -408,11 +446,16 @@ func resolveLink(fsys fs.FS, p string) (target, why string) {
 	return cur, fmt.Sprintf("symbolic link in a chain of more than %d links (a loop?); not followed", maxLinkHops)
 }
 
-func (s *Site) loadRegistry(candidates []string) (*Registry, error) {
+// loadRegistry reads the first of candidates the site has, or takes prev
+// when it is that file, unchanged.
+func (s *Site) loadRegistry(candidates []string, prev *Registry, o *loadOptions) (*Registry, error) {
 	for _, c := range candidates {
 		p := s.join(c)
 		if !s.HasFile(p) {
 			continue
+		}
+		if prev != nil && prev.Path == p && o.unchanged(p) {
+			return prev, nil
 		}
 		r := &Registry{Path: p, set: map[string]bool{}}
 		src, err := fs.ReadFile(s.FS, p)

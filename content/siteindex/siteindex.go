@@ -64,10 +64,37 @@ type kid struct {
 // sorted file list is a walk of its nodes, with no sort.
 type node struct {
 	kids []kid
+	// nfiles and nlinks count the files and links below.
+	nfiles, nlinks int
 	// selKey names the post selector the kids' post flags are for.
 	selKey string
-	mark   uint64 // the last sweep that reached the node
+	// walked and picked say a load has listed the files below, and asked
+	// which are posts. A tree reached by a second load is one that
+	// commits share (blog/2019 while blog/2026 changes): when it holds
+	// many files, it keeps them flat, so a later load copies them whole
+	// instead of walking its trees. A tree a commit changed is walked
+	// once and keeps nothing more.
+	walked, picked bool
+	flat           *flat
+	flatPosts      *flatPosts
+	mark           uint64 // the last sweep that reached the node
 }
+
+// flat is every file and link below a tree, in order, with their ids.
+type flat struct {
+	files, links     []string
+	fileIDs, linkIDs []ID
+}
+
+// flatPosts are the posts below a tree for the selector named key.
+type flatPosts struct {
+	key   string
+	paths []string
+}
+
+// flatMin is how many files and links a tree holds below it to be kept
+// flat once two loads reached it: fewer are walked as quickly as copied.
+const flatMin = 64
 
 type treeKey struct {
 	path string
@@ -125,6 +152,15 @@ type Site struct {
 	fileIDs, linkIDs []ID
 }
 
+// fileID returns the object id of the regular file at p. A link's target
+// may change while the link does not: it has none.
+func (s *Site) fileID(p string) (ID, bool) {
+	if i, ok := slices.BinarySearch(s.files, p); ok {
+		return s.fileIDs[i], true
+	}
+	return ID{}, false
+}
+
 // id returns the object id of the file or link at p.
 func (s *Site) id(p string) (ID, bool) {
 	if i, ok := slices.BinarySearch(s.files, p); ok {
@@ -138,8 +174,10 @@ func (s *Site) id(p string) (ID, bool) {
 
 // Load reads the site in fsys. When fsys reports object ids, the trees read
 // before are not read again, which of their files are posts is not asked
-// again, and a site loaded lately at the same root tree is returned as it
-// is (callers do not change a Site).
+// again, the configuration, generator settings and registries of the site
+// loaded last are taken again where their blob is the same, and a site
+// loaded lately at the same root tree is returned as it is (callers do not
+// change a Site).
 func (s *Store) Load(ctx context.Context, fsys fs.FS) (*Site, error) {
 	root, ok := fsys.(objectIDer)
 	if !ok {
@@ -161,27 +199,41 @@ func (s *Store) Load(ctx context.Context, fsys fs.FS) (*Site, error) {
 	}
 	s.walks++
 	tree, err := s.list(ctx, fsys, ".", id)
-	if err == nil {
-		s.roots = append(s.roots, tree)
-		if len(s.roots) > keepWalks {
-			s.roots = slices.Delete(s.roots, 0, len(s.roots)-keepWalks)
-		}
-		if s.walks%keepWalks == 0 {
-			s.sweep()
-		}
-	}
-	s.mu.Unlock()
 	if err != nil {
+		s.mu.Unlock()
 		return nil, err
 	}
-	out := &Site{root: id, tree: tree}
+	s.roots = append(s.roots, tree)
+	if len(s.roots) > keepWalks {
+		s.roots = slices.Delete(s.roots, 0, len(s.roots)-keepWalks)
+	}
+	if s.walks%keepWalks == 0 {
+		s.sweep()
+	}
+	out := &Site{root: id, tree: tree, files: make([]string, 0, tree.nfiles), fileIDs: make([]ID, 0, tree.nfiles)}
+	if tree.nlinks > 0 {
+		out.links, out.linkIDs = make([]string, 0, tree.nlinks), make([]ID, 0, tree.nlinks)
+	}
 	out.collect(tree)
-	lst := content.Listing{Files: out.files, Links: out.links, Posts: func(sel *content.PostSelector) []string {
+	var prev *Site
+	if len(s.recent) > 0 {
+		prev = s.recent[0]
+	}
+	s.mu.Unlock()
+	lst := content.Listing{Files: out.files, Links: out.links, Sorted: true, Posts: func(sel *content.PostSelector) []string {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		return posts(tree, sel, make([]string, 0, 64))
+		return posts(tree, sel, make([]string, 0, tree.nfiles))
 	}}
-	out.Site, err = content.LoadSite(ctx, fsys, content.WithListing(lst))
+	opts := []content.LoadOption{content.WithListing(lst)}
+	if prev != nil {
+		opts = append(opts, content.WithPrevious(prev.Site, func(p string) bool {
+			a, ok := prev.fileID(p)
+			b, ok2 := out.fileID(p)
+			return ok && ok2 && a == b
+		}))
+	}
+	out.Site, err = content.LoadSite(ctx, fsys, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -191,8 +243,27 @@ func (s *Store) Load(ctx context.Context, fsys fs.FS) (*Site, error) {
 	return out, nil
 }
 
-// collect lists the files and links below n into s, sorted.
+// collect lists the files and links below n into s, sorted. The store's
+// lock is held.
 func (s *Site) collect(n *node) {
+	if n.flat == nil && n.walked && n.nfiles+n.nlinks >= flatMin {
+		f := &Site{files: make([]string, 0, n.nfiles), fileIDs: make([]ID, 0, n.nfiles)}
+		if n.nlinks > 0 {
+			f.links, f.linkIDs = make([]string, 0, n.nlinks), make([]ID, 0, n.nlinks)
+		}
+		f.collectKids(n)
+		n.flat = &flat{files: f.files, links: f.links, fileIDs: f.fileIDs, linkIDs: f.linkIDs}
+	}
+	if f := n.flat; f != nil {
+		s.files, s.fileIDs = append(s.files, f.files...), append(s.fileIDs, f.fileIDs...)
+		s.links, s.linkIDs = append(s.links, f.links...), append(s.linkIDs, f.linkIDs...)
+		return
+	}
+	n.walked = true
+	s.collectKids(n)
+}
+
+func (s *Site) collectKids(n *node) {
 	for i := range n.kids {
 		k := &n.kids[i]
 		switch k.kind {
@@ -210,6 +281,20 @@ func (s *Site) collect(n *node) {
 // A tree asks sel only when its flags are for another selector. The
 // store's lock is held.
 func posts(n *node, sel *content.PostSelector, out []string) []string {
+	if f := n.flatPosts; f != nil && f.key == sel.Key() {
+		return append(out, f.paths...)
+	}
+	if n.picked && n.nfiles >= flatMin {
+		f := &flatPosts{key: sel.Key(), paths: pick(n, sel, nil)}
+		n.flatPosts = f
+		return append(out, f.paths...)
+	}
+	n.picked = true
+	return pick(n, sel, out)
+}
+
+// pick is posts for the files directly in n, and posts for its folders.
+func pick(n *node, sel *content.PostSelector, out []string) []string {
 	if n.selKey != sel.Key() {
 		for i := range n.kids {
 			if k := &n.kids[i]; k.kind == kindFile {
@@ -317,10 +402,13 @@ func (s *Store) list(ctx context.Context, fsys fs.FS, dir string, id ID) (*node,
 				return nil, err
 			}
 			n.kids = append(n.kids, kid{path: p, id: o.ObjectID(), kind: kindDir, sub: sub})
+			n.nfiles, n.nlinks = n.nfiles+sub.nfiles, n.nlinks+sub.nlinks
 		case d.Type()&fs.ModeSymlink != 0:
 			n.kids = append(n.kids, kid{path: p, id: o.ObjectID(), kind: kindLink})
+			n.nlinks++
 		case d.Type().IsRegular():
 			n.kids = append(n.kids, kid{path: p, id: o.ObjectID(), kind: kindFile})
+			n.nfiles++
 		}
 	}
 	slices.SortFunc(n.kids, func(a, b kid) int { return cmpKids(&a, &b) })

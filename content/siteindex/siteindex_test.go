@@ -260,12 +260,13 @@ func TestStoreAgreesWithAWalk(t *testing.T) {
 	store := siteindex.NewStore()
 	ctx := context.Background()
 	type view struct {
-		Files, Posts, Authors []string
-		Skipped               []content.Skipped
-		Profile, Root, Marker string
+		Files, Posts, Authors, Tags []string
+		Skipped                     []content.Skipped
+		Profile, Root, Marker, Zone string
+		Generator                   content.Generator
 	}
 	viewOf := func(s *content.Site) view {
-		return view{s.Files, s.Posts, s.Authors.Names, s.Skipped, s.Profile.Name, s.Root, s.Marker}
+		return view{s.Files, s.Posts, s.Authors.Names, s.Tags.Names, s.Skipped, s.Profile.Name, s.Root, s.Marker, s.Location().String(), s.Generator}
 	}
 	changes := []gittest.Change{
 		{Files: map[string]string{"blog/2026/a-b/index.md": fm, "blog/2026/a.c/index.md": fm, "blog/2026/a.md": fm,
@@ -274,6 +275,9 @@ func TestStoreAgreesWithAWalk(t *testing.T) {
 		{Files: map[string]string{"blog/2026/a/index.md": fm + "Changed.\n", "blog/authors.yml": "ada: {}\nbob: {}\n"}},
 		{Files: map[string]string{".herald.yml": "version: 1\ncontent: [\"blog/2026/**/*.md\"]\nexclude: [\"blog/2026/a-b/**\"]\n"}},
 		{Delete: []string{"blog/2026/a/index.md"}},
+		{Files: map[string]string{"blog/tags.yml": "news: {}\nevents: {}\n", ".herald.yml": "version: 1\ntimezone: Asia/Tokyo\n"}},
+		{Files: map[string]string{"docusaurus.config.js": "module.exports = {presets: [['classic', {blog: {routeBasePath: '/news'}}]]};\n"}},
+		{Files: map[string]string{"blog/2026/b/index.md": fm + "Edited.\n"}},
 	}
 	revs := []string{w.repo.Ref("refs/heads/main")}
 	for _, c := range changes {
@@ -281,7 +285,7 @@ func TestStoreAgreesWithAWalk(t *testing.T) {
 		revs = append(revs, w.repo.Apply(c))
 	}
 	// Forward, then back over the same commits (a force-push).
-	for i, rev := range append(revs, revs[2], revs[0], revs[3]) {
+	for i, rev := range append(revs, revs[2], revs[0], revs[5], revs[3], revs[6]) {
 		fsys := w.fs(rev)
 		walked, err := content.LoadSite(ctx, fsys)
 		if err != nil {
