@@ -51,6 +51,16 @@ func realisticPost(seed uint64) []byte {
 
 func benchSite(b *testing.B, posts int) (*content.Site, fstest.MapFS) {
 	b.Helper()
+	fsys := generatedSite(posts)
+	site, err := content.LoadSite(context.Background(), memFS{fsys})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return site, fsys
+}
+
+// generatedSite is a Docusaurus site of posts realistic posts.
+func generatedSite(posts int) fstest.MapFS {
 	fsys := fstest.MapFS{
 		"docusaurus.config.js": {Data: nil},
 		"blog/authors.yml":     {Data: []byte("alice: {}\nbob: {}\n")},
@@ -61,11 +71,7 @@ func benchSite(b *testing.B, posts int) (*content.Site, fstest.MapFS) {
 		fsys[dir+"/index.md"] = &fstest.MapFile{Data: realisticPost(uint64(i))}
 		fsys[dir+"/diagram.png"] = &fstest.MapFile{Data: []byte("png")}
 	}
-	site, err := content.LoadSite(context.Background(), memFS{fsys})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return site, fsys
+	return fsys
 }
 
 // memFS is a MapFS whose ReadFile and Stat look files up directly
