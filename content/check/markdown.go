@@ -25,7 +25,7 @@ import (
 // textRun is a stretch of prose that is contiguous in the file.
 type textRun struct {
 	start int    // byte offset in the file
-	text  string // the file's bytes [start, start+len(text))
+	text  []byte // the file's bytes [start, start+len(text)), not a copy
 }
 
 type linkRef struct {
@@ -87,9 +87,9 @@ func (c *Checker) parse(p *content.Post, s syntax) *doc {
 	// slices do not grow step by step.
 	d := &doc{rawRuns: make([]textRun, 0, 128), links: make([]linkRef, 0, 32), headings: make([]heading, 0, 16), firstParaEnd: -1,
 		generatedDefs: generatedDefs}
-	// Runs are built as offsets and cut, at flush, from one string of the
-	// file: one copy of the file instead of one per run.
-	raw := string(p.Raw)
+	// Runs are slices of the file, not copies: the text rules read them
+	// once, joined into one string (see proseIssues).
+	raw := p.Raw
 	curStart, curEnd := -1, -1
 	flush := func() {
 		if curStart >= 0 && curEnd > curStart {
@@ -193,11 +193,11 @@ func (c *Checker) parse(p *content.Post, s syntax) *doc {
 	d.runs = make([]textRun, 0, len(d.rawRuns)+len(d.rawRuns)/4)
 	for _, r := range d.rawRuns {
 		var locs [][]int
-		if strings.Contains(r.text, "://") || substr.Contains(r.text, "www.") {
-			locs = urlRE.FindAllStringIndex(r.text, -1)
+		if bytes.Contains(r.text, []byte("://")) || substr.ContainsBytes(r.text, "www.") {
+			locs = urlRE.FindAllIndex(r.text, -1)
 		}
-		if strings.IndexByte(r.text, '@') >= 0 {
-			locs = append(locs, emailRE.FindAllStringIndex(r.text, -1)...)
+		if bytes.IndexByte(r.text, '@') >= 0 {
+			locs = append(locs, emailRE.FindAllIndex(r.text, -1)...)
 			sort.Slice(locs, func(i, j int) bool { return locs[i][0] < locs[j][0] })
 		}
 		prev := 0
@@ -386,7 +386,7 @@ func isFileName(target string) bool {
 }
 
 // countWords counts runs of non-space bytes.
-func countWords(s string) int {
+func countWords[S string | []byte](s S) int {
 	n, in := 0, false
 	for i := 0; i < len(s); i++ {
 		sp := s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r'
@@ -422,17 +422,17 @@ func (r *run) markdown(d *doc) {
 	p := r.post
 	// Link syntax, over prose with URLs kept.
 	for _, run := range d.rawRuns {
-		if strings.IndexByte(run.text, '[') < 0 {
+		if bytes.IndexByte(run.text, '[') < 0 {
 			continue // every link-syntax slip has a bracket
 		}
-		for _, m := range reversedLinkRE.FindAllStringSubmatchIndex(run.text, -1) {
+		for _, m := range reversedLinkRE.FindAllSubmatchIndex(run.text, -1) {
 			s, e := run.start+m[0], run.start+m[1]
-			txt, dest := run.text[m[2]:m[3]], run.text[m[4]:m[5]]
+			txt, dest := string(run.text[m[2]:m[3]]), string(run.text[m[4]:m[5]])
 			repl := "[" + txt + "](" + dest + ")"
 			r.add(RuleLinkSyntax, s, e, &Fix{Description: "swap the brackets: " + repl, Edits: []content.Edit{{Start: s, End: e, NewText: repl}}},
 				"reversed link syntax: Markdown links are [text](url), not (text)[url]")
 		}
-		for _, m := range bareBracketRE.FindAllStringSubmatchIndex(run.text, -1) {
+		for _, m := range bareBracketRE.FindAllSubmatchIndex(run.text, -1) {
 			if m[1] < len(run.text) && (run.text[m[1]] == '(' || run.text[m[1]] == '[' || run.text[m[1]] == ':') {
 				continue
 			}
@@ -440,31 +440,31 @@ func (r *run) markdown(d *doc) {
 				continue // the target of a reversed link, reported above
 			}
 			s, e := run.start+m[0], run.start+m[1]
-			u := run.text[m[2]:m[3]]
+			u := string(run.text[m[2]:m[3]])
 			repl := "<" + u + ">"
 			r.add(RuleLinkSyntax, s, e, &Fix{Description: "make it a link: " + repl, Edits: []content.Edit{{Start: s, End: e, NewText: repl}}, Review: true},
 				"[%s] has no target, so it renders as text in brackets; write <%s> or [text](%s)", u, u, u)
 		}
 		// A link goldmark did not parse leaves "](" in the text: the
 		// closing parenthesis is missing.
-		if strings.Contains(run.text, "](") {
-			for _, m := range unclosedLinkRE.FindAllStringSubmatchIndex(run.text, -1) {
+		if bytes.Contains(run.text, []byte("](")) {
+			for _, m := range unclosedLinkRE.FindAllSubmatchIndex(run.text, -1) {
 				r.add(RuleLinkSyntax, run.start+m[0], run.start+m[3], nil, "this link is never closed, so it renders as text; add ) after %s", run.text[m[2]:m[3]])
 			}
 		}
-		if strings.Contains(run.text, "][") && !d.generatedDefs {
-			for _, m := range undefinedRefRE.FindAllStringSubmatchIndex(run.text, -1) {
-				label := run.text[m[4]:m[5]]
+		if bytes.Contains(run.text, []byte("][")) && !d.generatedDefs {
+			for _, m := range undefinedRefRE.FindAllSubmatchIndex(run.text, -1) {
+				label := string(run.text[m[4]:m[5]])
 				if label == "" {
-					label = run.text[m[2]+1 : m[4]-2] // [text][] uses the text
+					label = string(run.text[m[2]+1 : m[4]-2]) // [text][] uses the text
 				}
 				r.add(RuleLinkSyntax, run.start+m[2], run.start+m[3], nil,
 					"no link reference definition for [%s], so this renders as text; add a line \"[%s]: URL\" or write [text](URL)", label, label)
 			}
 		}
-		for _, m := range spacedLinkRE.FindAllStringIndex(run.text, -1) {
+		for _, m := range spacedLinkRE.FindAllIndex(run.text, -1) {
 			s, e := run.start+m[0], run.start+m[1]
-			sp := strings.Index(run.text[m[0]:m[1]], "] (") + 1 // the space
+			sp := bytes.Index(run.text[m[0]:m[1]], []byte("] (")) + 1 // the space
 			fix := &Fix{Description: "remove the space between ] and (", Edits: []content.Edit{{Start: s + sp, End: s + sp + 1}}}
 			r.add(RuleLinkSyntax, s, e, fix, "a space between ] and ( breaks the link; remove it")
 		}
@@ -901,7 +901,7 @@ func (r *run) proseIssues(runs []textRun, opts prose.TextOptions) {
 			jb.WriteString(sep)
 		}
 		starts[i] = jb.Len()
-		jb.WriteString(run.text)
+		jb.Write(run.text)
 	}
 	joined := jb.String()
 	for _, is := range r.prose.CheckText(joined, opts) {
@@ -960,7 +960,7 @@ func (r *run) frontMatterText() []textRun {
 		if !ok || f.Value.Kind != content.KindString || f.Value.TextStart < 0 || f.Value.TextEnd <= f.Value.TextStart {
 			continue
 		}
-		out = append(out, textRun{start: f.Value.TextStart, text: string(r.post.Raw[f.Value.TextStart:f.Value.TextEnd])})
+		out = append(out, textRun{start: f.Value.TextStart, text: r.post.Raw[f.Value.TextStart:f.Value.TextEnd]})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
 	return out
