@@ -1051,11 +1051,47 @@ func spellable(k *chunk, sentenceStart bool) bool {
 }
 
 // spellState is what the spelling rule keeps for one text: the suggestion
-// searches left, and the words already searched.
+// searches left, the words already searched, and words the dictionary
+// knows.
 type spellState struct {
 	left     int
 	searched [32]uint64
 	n        int
+	// known holds, by a hash of their spelling, words of the text (as
+	// spans [start, end) of it) that the dictionary or the project's words
+	// know and that are not known misspellings: spellWord passes them over
+	// without normalising and looking them up again. Prose repeats its
+	// words (a post of 1,500 words has some 500 distinct ones, most of
+	// them the same hundred), and each dictionary lookup is a read from a
+	// table of megabytes, most often a cache miss. Both sources are fixed
+	// for the life of a Checker, so the answer cannot change; the
+	// repository vocabulary, which can, is not cached.
+	known [knownSlots][2]int32
+}
+
+// knownSlots is the size of spellState.known, a power of two.
+const knownSlots = 256
+
+// knownSlot returns the slot of spellState.known for the word w.
+func knownSlot(w string) int {
+	h := uint32(len(w))
+	for i := 0; i < len(w) && i < 8; i++ {
+		h = h*31 + uint32(w[i])
+	}
+	h = h*31 + uint32(w[len(w)-1])
+	h *= 0x9E3779B1
+	return int(h >> (32 - 8))
+}
+
+// isKnown reports whether w, a span of text, was noted by noteKnown.
+func (st *spellState) isKnown(text, w string) bool {
+	sp := st.known[knownSlot(w)]
+	return sp[1] > sp[0] && text[sp[0]:sp[1]] == w
+}
+
+// noteKnown notes the known word text[s:e].
+func (st *spellState) noteKnown(text string, s, e int) {
+	st.known[knownSlot(text[s:e])] = [2]int32{int32(s), int32(e)}
 }
 
 // seen reports whether the word of hash h was searched before, and notes
@@ -1163,6 +1199,9 @@ func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *spellSta
 		// Short words, acronyms, CamelCase and iOS-style names.
 		return issues
 	}
+	if budget.isKnown(text, w) {
+		return issues
+	}
 	// A capitalised word inside a sentence is a name: it is only compared
 	// with the repository's own terms ("Kuberentes" for "Kubernetes"). In
 	// a title, capitals say nothing: every word is checked, but only for
@@ -1182,6 +1221,14 @@ func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *spellSta
 		return append(issues, Issue{Rule: RuleMisspelling, Start: s, End: e,
 			Message:     `"` + w + `" is a common misspelling of "` + fix + `"`,
 			Replacement: fix, HasFix: true, listed: true})
+	}
+	if ok && en.flags()&flagKnown != 0 && en.flags()&flagMisspelt == 0 {
+		budget.noteKnown(text, s, e)
+		return issues
+	}
+	if _, ok := c.words[string(lw)]; ok {
+		budget.noteKnown(text, s, e)
+		return issues
 	}
 	if ok && en.flags()&flagKnown != 0 || c.projectWord(lw) {
 		return issues
