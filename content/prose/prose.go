@@ -279,7 +279,29 @@ func isAlnumByte(b byte) bool {
 	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
 }
 
+// asciiLetter classifies the bytes of a chunk for analyse's fast path:
+// 1 a lower-case ASCII letter, 2 an upper-case one, 0 anything else.
+var asciiLetter = func() (t [256]uint8) {
+	for b := 'a'; b <= 'z'; b++ {
+		t[b] = 1
+	}
+	for b := 'A'; b <= 'Z'; b++ {
+		t[b] = 2
+	}
+	return t
+}()
+
 func (k *chunk) analyse(text string) {
+	// Most chunks of prose are ASCII letters, maybe followed by one mark
+	// of punctuation: one pass tells them, and sets what the general
+	// passes below would (a core of letters, no lead, no special).
+	if !k.analyseLetters(text) {
+		k.analyseAny(text)
+	}
+}
+
+// analyseAny analyses any chunk.
+func (k *chunk) analyseAny(text string) {
 	cs, ce := k.start, k.end
 	for cs < ce {
 		if b := text[cs]; b < utf8.RuneSelf {
@@ -401,6 +423,41 @@ func (k *chunk) analyse(text string) {
 		j += size
 	}
 	k.hasAnyLetter = k.letters > 0
+}
+
+// analyseLetters analyses a chunk of ASCII letters followed by at most one
+// of . , ; : ! ? and reports whether the chunk is one; it leaves k alone
+// when it is not.
+func (k *chunk) analyseLetters(text string) bool {
+	end := k.end
+	switch text[end-1] {
+	case '.', ',', ';', ':', '!', '?':
+		end--
+	}
+	if end == k.start {
+		return false
+	}
+	upper := 0
+	for j := k.start; j < end; j++ {
+		c := asciiLetter[text[j]]
+		if c == 0 {
+			return false
+		}
+		upper += int(c >> 1)
+	}
+	k.cs, k.ce = k.start, end
+	if end < k.end {
+		k.trail = true
+		switch text[end] {
+		case '.', '!', '?', ':':
+			k.sentenceEnd = true
+		}
+	}
+	k.letters = end - k.start
+	k.upper = upper
+	k.firstUpper = asciiLetter[text[k.start]] == 2
+	k.hasAnyLetter = true
+	return true
 }
 
 // allowedRepeats are words that English repeats on purpose ("he had had
