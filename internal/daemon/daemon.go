@@ -240,7 +240,7 @@ func (s *server) buildScheduler() error {
 		publish.WithResyncSpec(s.cfg.ResyncSpec), publish.WithLogger(s.log), publish.WithDrainTimeout(s.cfg.ShutdownTimeout),
 		publish.WithJobTimeout(s.cfg.ReconcileTimeout))
 	if err != nil {
-		return fmt.Errorf("%s: %v (want a cron spec such as \"*/5 * * * *\" or \"@every 2m\")", s.cfg.ResyncSetting, err)
+		return fmt.Errorf("%s: %v", s.cfg.ResyncSetting, err) // the scheduler's error says what a spec looks like
 	}
 	return nil
 }
