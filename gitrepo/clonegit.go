@@ -89,7 +89,9 @@ func parseGitVersion(s string) (major, minor int, ok bool) {
 // git returns the git command to clone with, looking for it on first use.
 func (c *Cache) git(ctx context.Context) gitTool {
 	c.gitOnce.Do(func() {
-		c.gitTool = findGit(ctx, c.gitName)
+		// Found once for the cache's life: a caller that gives up must not
+		// leave every later clone to go-git.
+		c.gitTool = findGit(context.WithoutCancel(ctx), c.gitName)
 		if c.gitTool.path == "" {
 			c.log.Info("cloning mirrors with go-git", "reason", c.gitTool.why)
 		} else {
@@ -126,10 +128,11 @@ func (m *Mirror) fetchWithGit(ctx context.Context, path, dir string) error {
 	}
 	var secrets []string
 	if m.auth.kind == authBasic {
-		header := "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(m.auth.user+":"+m.auth.secret))
-		// Scoped to the remote: git sends it only to URLs under it.
-		config = append(config, [2]string{"http." + remote + ".extraHeader", header})
-		secrets = append(secrets, header, base64.StdEncoding.EncodeToString([]byte(m.auth.user+":"+m.auth.secret)))
+		encoded := base64.StdEncoding.EncodeToString([]byte(m.auth.user + ":" + m.auth.secret))
+		// Sent with every request, as go-git does, and scoped to the
+		// remote: git adds it only to URLs under it.
+		config = append(config, [2]string{"http." + remote + ".extraHeader", "Authorization: Basic " + encoded})
+		secrets = append(secrets, encoded)
 	}
 	// The refspecs given are the only ones (--refmap= turns off git's
 	// updates of remote-tracking refs from the configured ones).
