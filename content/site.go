@@ -526,3 +526,15 @@ func registryNames(p string, src []byte) ([]string, error) {
 	}
 	return names, nil
 }
+
+// ProfileReason says how the site's profile was chosen, for a message that
+// names the profile: "set in .herald.yml", "detected from hugo.toml".
+func (s *Site) ProfileReason() string {
+	switch s.ProfileSource {
+	case "config":
+		return "set in " + s.ConfigPath
+	case "detected":
+		return "detected from " + s.Marker
+	}
+	return "the default: no docusaurus.config.*, hugo.toml, config/_default/hugo.toml or _config.yml found"
+}

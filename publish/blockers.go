@@ -60,7 +60,7 @@ func SayErrors(rules []string, n int) string {
 	if len(rules) > 0 {
 		return ErrorsReason(rules)
 	}
-	return "blocked by " + plural(n, "error")
+	return "blocked by " + Plural(n, "error")
 }
 
 // SayBlockers joins the words of several blockers: "blocked by
@@ -124,7 +124,7 @@ func prErrors(pr PR) (rules []string, n int) {
 // errorsBlocker is the blocker of a pull request with n error findings,
 // rules the ones known.
 func errorsBlocker(rules []string, n int) blocker {
-	long := SayErrors(rules, n) + ": " + fmt.Sprintf("herald found %s in the posts; see the check run.", plural(n, "error"))
+	long := SayErrors(rules, n) + ": " + fmt.Sprintf("herald found %s in the posts; see the check run.", Plural(n, "error"))
 	return blocker{short: "herald errors", long: long, rules: RuleSet(rules), errors: n}
 }
 
@@ -139,5 +139,5 @@ func draftErrorsItem(post Post, at time.Time) Item {
 // is not published, for the feeds, the CLI and the logs alike.
 func draftErrors(post Post) string {
 	return fmt.Sprintf("%s: herald found %s in the post; it goes out once herald check %s finds none.",
-		ErrorsReason(post.ErrorRules), plural(len(post.ErrorRules), "error"), post.Path)
+		ErrorsReason(post.ErrorRules), Plural(len(post.ErrorRules), "error"), post.Path)
 }

@@ -596,7 +596,8 @@ func short(sha string) string {
 	return sha
 }
 
-func plural(n int, word string) string {
+// Plural counts n of word, in English: "1 post", "2 posts".
+func Plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}

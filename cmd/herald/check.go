@@ -16,6 +16,7 @@ import (
 	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/content/check"
 	"github.com/heraldhq/herald/gitrepo"
+	"github.com/heraldhq/herald/publish"
 )
 
 // checkHelp is herald check's help.
@@ -257,16 +258,16 @@ func (c *checkRun) report() error {
 		site := c.site
 		return fmt.Errorf("no posts found: the %s profile (%s) looks for %s; "+
 			"point herald check at the site's folder, or set content: in %s",
-			site.Profile.Name, profileSource(site), strings.Join(site.ContentGlobs(), ", "), content.ConfigFile)
+			site.Profile.Name, site.ProfileReason(), strings.Join(site.ContentGlobs(), ", "), content.ConfigFile)
 	}
 	if c.format == check.FormatText {
 		switch {
 		case posts == 0:
 			fmt.Fprintf(c.stderr, "herald check: %s changes no posts\n", c.diff)
 		case len(c.findings) == 0:
-			fmt.Fprintf(c.stderr, "herald check: %s, no findings\n", plural(posts, "post"))
+			fmt.Fprintf(c.stderr, "herald check: %s, no findings\n", publish.Plural(posts, "post"))
 		default:
-			fmt.Fprintf(c.stderr, "herald check: %s\n", summary(c.findings, posts, c.site))
+			fmt.Fprintf(c.stderr, "herald check: %s\n", check.Summary(c.findings, posts, c.site))
 		}
 	}
 	return nil
@@ -287,37 +288,6 @@ func (c *checkRun) posts() int {
 		return n
 	}
 	return len(c.site.Posts)
-}
-
-// summary counts findings by severity: "2 errors, 1 warning in 1 of 3 posts".
-// Only posts are counted as posts; the other files with findings (the
-// configuration, a registry) are named after them.
-func summary(findings []check.Finding, posts int, site *content.Site) string {
-	inPosts := map[string]bool{}
-	var others []string
-	for _, f := range findings {
-		switch {
-		case site.IsPost(f.Path):
-			inPosts[f.Path] = true
-		case !slices.Contains(others, f.Path):
-			others = append(others, f.Path)
-		}
-	}
-	out := fmt.Sprintf("%s in %d of %s", check.Tally(findings), len(inPosts), plural(posts, "post"))
-	if len(others) > 0 {
-		out += " and " + strings.Join(others, ", ")
-	}
-	return out
-}
-
-func profileSource(site *content.Site) string {
-	switch site.ProfileSource {
-	case "config":
-		return "set in " + site.ConfigPath
-	case "detected":
-		return "detected from " + site.Marker
-	}
-	return "the default: no docusaurus.config.*, hugo.toml, config/_default/hugo.toml or _config.yml found"
 }
 
 func useColor(mode string, w io.Writer) bool {

@@ -110,10 +110,3 @@ func startDemo(ctx context.Context, repo, cacheDir string, log *slog.Logger, hoo
 		eng.Close()
 	}, nil
 }
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}

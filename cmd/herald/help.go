@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 )
 
@@ -43,22 +40,6 @@ func (h help) print(w io.Writer, fs *flag.FlagSet) {
 		fs.PrintDefaults()
 		fs.SetOutput(out)
 	}
-}
-
-// runServeHelpOnStdout is herald serve with its help on stdout. serve's
-// parser writes its help where it writes its errors, on stderr; when the
-// command line asks for help (and for nothing the parser would refuse
-// first), the parser is handed stdout instead.
-func runServeHelpOnStdout(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs, _, _ := serveFlagSet(&serveConfig{})
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	if errors.Is(fs.Parse(args), flag.ErrHelp) {
-		if _, err := parseServeFlags(args, os.Getenv, stdout); errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-	}
-	return runServe(ctx, args, stdout, stderr)
 }
 
 // serveHelp is herald serve's help.

@@ -31,7 +31,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"check":       {"check posts for defects, as the bot does on pull requests", runCheck},
-		"serve":       {"run the bot: webhooks, checks, scheduling and publishing", runServeHelpOnStdout},
+		"serve":       {"run the bot: webhooks, checks, scheduling and publishing", runServe},
 		"schedule":    {"print the upcoming publications of a repository", runSchedule},
 		"publish":     {"publish what is due now and exit (for cron users)", runPublish},
 		"demo":        {"run herald on a throwaway example site, no credentials needed", runDemo},

@@ -11,7 +11,6 @@ import (
 
 	"github.com/heraldhq/herald/internal/connect"
 	"github.com/heraldhq/herald/publish"
-	"github.com/heraldhq/herald/publish/dashboard"
 	"github.com/heraldhq/herald/publish/feed"
 )
 
@@ -96,54 +95,15 @@ func publishDue(ctx context.Context, args []string, getenv func(string) string, 
 			return o.fail(stderr, exitFindings, err)
 		}
 		for _, r := range repos {
-			line := "Nothing due: " + nothingDue(eng.Mode, r, entries, now)
+			why := feed.NothingDue(entries, r.Name, publish.Strategy(r.Strategy), eng.Mode == connect.ModeLocal, now)
+			line := "Nothing due: " + why
 			if len(repos) > 1 {
-				line = "Nothing due in " + r.Name + ": " + nothingDue(eng.Mode, r, entries, now)
+				line = "Nothing due in " + r.Name + ": " + why
 			}
 			fmt.Fprintln(stdout, line)
 		}
 	}
 	return code
-}
-
-// nothingDue says why nothing in r was due: when the next post is, or why
-// there is none.
-func nothingDue(mode string, r dashboard.Repo, entries []feed.Entry, now time.Time) string {
-	var ahead []feed.Entry
-	blocked := 0
-	for _, e := range entries {
-		if e.Repo == r.Name && e.Status != publish.ItemPublished && e.At.After(now) {
-			ahead = append(ahead, e)
-			if e.Status == publish.ItemBlocked {
-				blocked++
-			}
-		}
-	}
-	if len(ahead) > 0 {
-		next := ahead[0]
-		s := fmt.Sprintf("%s scheduled, the next (%s) %s, %s", plural(len(ahead), "post"), next.Path,
-			publish.Humanize(next.At.Sub(now)), publish.FormatTime(next.At, next.Location))
-		if blocked > 0 {
-			s += fmt.Sprintf("; %d of them blocked (see herald schedule)", blocked)
-		}
-		return s + "."
-	}
-	return noPosts(mode, r)
-}
-
-// noPosts says why r has no post to come, from where its posts would
-// come under its strategy.
-func noPosts(mode string, r dashboard.Repo) string {
-	switch publish.Strategy(r.Strategy) {
-	case publish.StrategyMerge:
-		if mode == connect.ModeLocal {
-			return "the merge strategy (publish.strategy in .herald.yml) publishes pull requests, and a plain Git repository has none; set it to draft, or remove it, to publish the dated drafts of the default branch."
-		}
-		return "no open pull request has a dated post."
-	case publish.StrategyDraft:
-		return "no post on the default branch is a draft with a date to come (draft: true and a date)."
-	}
-	return "no post is dated ahead."
 }
 
 // printPublished prints the commits pushed, then the pull requests merged,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/bot"
+	"github.com/heraldhq/herald/internal/connect"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/feed"
 )
@@ -73,7 +74,7 @@ func schedule(ctx context.Context, args []string, getenv func(string) string, st
 			return o.fail(stderr, exitFindings, err)
 		}
 		for _, r := range repos {
-			fmt.Fprintf(stdout, "No upcoming posts in %s: %s\n", r.Name, noPosts(eng.Mode, r))
+			fmt.Fprintf(stdout, "No upcoming posts in %s: %s\n", r.Name, feed.NoPosts(publish.Strategy(r.Strategy), eng.Mode == connect.ModeLocal))
 		}
 		return code
 	}

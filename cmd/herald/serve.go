@@ -42,7 +42,8 @@ const envWebhookSecret = "HERALD_WEBHOOK_SECRET"
 // serveDeps is serve's outside world; tests replace parts of it.
 type serveDeps struct {
 	getenv func(string) string
-	stderr io.Writer
+	// stdout gets the help; stderr the logs and the errors.
+	stdout, stderr io.Writer
 	// listener, when set, is used instead of listening on --listen, and
 	// adminListener instead of listening on --admin-listen.
 	listener      net.Listener
@@ -102,13 +103,16 @@ func (c serveConfig) resyncSpec() string {
 	return c.resync
 }
 
-func runServe(ctx context.Context, args []string, _, stderr io.Writer) int {
-	return serve(ctx, args, serveDeps{getenv: os.Getenv, stderr: stderr, retryEvery: 30 * time.Second})
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return serve(ctx, args, serveDeps{getenv: os.Getenv, stdout: stdout, stderr: stderr, retryEvery: 30 * time.Second})
 }
 
 // serve runs herald serve until ctx is done and returns the exit code.
 func serve(ctx context.Context, args []string, deps serveDeps) int {
-	cfg, err := parseServeFlags(args, deps.getenv, deps.stderr)
+	if deps.stdout == nil {
+		deps.stdout = io.Discard
+	}
+	cfg, err := parseServeFlags(args, deps.getenv, deps.stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
@@ -224,13 +228,13 @@ func serveFlagSet(cfg *serveConfig) (*flag.FlagSet, *flagconfig.List, *string) {
 }
 
 // parseServeFlags parses and checks herald serve's command line.
-func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+func parseServeFlags(args []string, getenv func(string) string, helpOut io.Writer) (serveConfig, error) {
 	cfg := serveConfig{maxBody: webhook.DefaultMaxBodyBytes, bodyBudget: webhook.DefaultBodyBudget}
 	fs, secrets, level := serveFlagSet(&cfg)
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			serveHelp.print(stderr, fs)
+			serveHelp.print(helpOut, fs)
 			return cfg, err
 		}
 		return cfg, suggestFlag(err, fs)

@@ -112,14 +112,17 @@ func TestServeRefusesBadSettings(t *testing.T) {
 }
 
 func TestServeHelp(t *testing.T) {
-	var stderr syncBuffer
-	if code := serve(context.Background(), []string{"--help"}, serveDeps{getenv: env(nil), stderr: &stderr}); code != exitOK {
+	var stdout, stderr syncBuffer
+	if code := serve(context.Background(), []string{"--help"}, serveDeps{getenv: env(nil), stdout: &stdout, stderr: &stderr}); code != exitOK {
 		t.Errorf("exit code = %d, want 0", code)
 	}
 	for _, want := range []string{"usage: herald serve [flags]", "-webhook-secret SECRET", "HERALD_WEBHOOK_SECRET", "-max-body SIZE", "(default 25MiB)", "-repo PATH|URL"} {
-		if !strings.Contains(stderr.String(), want) {
-			t.Errorf("help lacks %q:\n%s", want, stderr.String())
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("help on stdout lacks %q:\n%s", want, stdout.String())
 		}
+	}
+	if stderr.String() != "" {
+		t.Errorf("help wrote to stderr: %s", stderr.String())
 	}
 }
 

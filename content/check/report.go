@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
+
+	"github.com/heraldhq/herald/content"
 )
 
 // The report formats of WriteReport.
@@ -247,4 +250,30 @@ func Files(findings []Finding) int {
 		files[f.Path] = true
 	}
 	return len(files)
+}
+
+// Summary is the last line of a text report: the findings by severity and
+// where they are, "2 errors, 1 warning in 1 of 3 posts". Only posts are
+// counted as posts; the other files with findings (the configuration, a
+// registry) are named after them.
+func Summary(findings []Finding, posts int, site *content.Site) string {
+	inPosts := map[string]bool{}
+	var others []string
+	for _, f := range findings {
+		switch {
+		case site.IsPost(f.Path):
+			inPosts[f.Path] = true
+		case !slices.Contains(others, f.Path):
+			others = append(others, f.Path)
+		}
+	}
+	word := "posts"
+	if posts == 1 {
+		word = "post"
+	}
+	out := fmt.Sprintf("%s in %d of %d %s", Tally(findings), len(inPosts), posts, word)
+	if len(others) > 0 {
+		out += " and " + strings.Join(others, ", ")
+	}
+	return out
 }

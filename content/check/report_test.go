@@ -2,8 +2,12 @@ package check
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	"github.com/heraldhq/herald/content"
 )
 
 func TestWriteReport(t *testing.T) {
@@ -46,5 +50,41 @@ func TestTally(t *testing.T) {
 	}
 	if got := Files(fs); got != 2 {
 		t.Errorf("Files = %d, want 2", got)
+	}
+}
+
+// TestSummary shows the last line of herald check: posts counted as posts,
+// the configuration named after them.
+func TestSummary(t *testing.T) {
+	site, err := content.LoadSite(context.Background(), fstest.MapFS{
+		"docusaurus.config.js": {Data: []byte("export default {}\n")},
+		"blog/2026-01-01-a.md": {Data: []byte("---\ntitle: A\n---\nA.\n")},
+		"blog/2026-01-02-b.md": {Data: []byte("---\ntitle: B\n---\nB.\n")},
+		content.ConfigFile:     {Data: []byte("approvals: 1\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		findings []Finding
+		posts    int
+		want     string
+	}{
+		{"one post", []Finding{{Severity: "error", Path: "blog/2026-01-01-a.md"}}, 1, "1 error in 1 of 1 post"},
+		{"posts and the configuration", []Finding{
+			{Severity: "error", Path: "blog/2026-01-01-a.md"}, {Severity: "warning", Path: "blog/2026-01-01-a.md"},
+			{Severity: "warning", Path: content.ConfigFile},
+		}, 2, "1 error, 2 warnings in 1 of 2 posts and " + content.ConfigFile},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Summary(tt.findings, tt.posts, site); got != tt.want {
+				t.Errorf("Summary = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if got, want := site.ProfileReason(), "detected from docusaurus.config.js"; got != want {
+		t.Errorf("ProfileReason = %q, want %q", got, want)
 	}
 }
