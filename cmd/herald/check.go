@@ -49,9 +49,6 @@ type checkRun struct {
 	findings       []check.Finding
 }
 
-// errUsage is a usage error already reported.
-var errUsage = errors.New("usage")
-
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := &checkRun{stdout: stdout, stderr: stderr, cleanup: func() {}}
 	defer func() { c.cleanup() }()
@@ -71,8 +68,6 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		err = c.report()
 	}
 	switch {
-	case errors.Is(err, errUsage):
-		return exitUsage
 	case err != nil:
 		fmt.Fprintf(stderr, "herald check: %v\n", err)
 		return exitUsage
@@ -85,9 +80,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 // parse reads the command line, flags before or after PATH.
 func (c *checkRun) parse(args []string) error {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
-	fl.SetOutput(c.stderr)
-	// The flag package prints its error on stderr; a mistake is followed
-	// by the usage there, -h gets the help on stdout.
+	// A mistake is one line on stderr, as with the other commands; -h
+	// gets the help on stdout.
+	fl.SetOutput(io.Discard)
 	fl.Usage = func() {}
 	fl.StringVar(&c.diff, "diff", "", "check only the posts changed between two commits of the repository at PATH (BASE..HEAD, or BASE...HEAD from their merge base), read from git")
 	fl.StringVar(&c.format, "format", "text", "output format: text, json, sarif or github")
@@ -101,12 +96,7 @@ func (c *checkRun) parse(args []string) error {
 				checkHelp.print(c.stdout, fl)
 				return err
 			}
-			// The flag package printed the error.
-			checkHelp.print(c.stderr, fl)
-			if s := suggestFlag(err, fl); s != err {
-				fmt.Fprintf(c.stderr, "herald check: %v\n", s)
-			}
-			return errUsage
+			return suggestFlag(err, fl)
 		}
 		if fl.NArg() == 0 {
 			break

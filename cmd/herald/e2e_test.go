@@ -295,6 +295,10 @@ func TestBinaryBasics(t *testing.T) {
 				t.Errorf("herald %v: exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
 					tt.args, r.code, r.stdout, r.stderr, tt.code, tt.stdout, tt.stderr)
 			}
+			// A mistake is said in one line, not buried in the usage.
+			if strings.HasPrefix(tt.name, "mistyped") && strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("herald %v: stderr has %d lines, want one:\n%s", tt.args, strings.Count(r.stderr, "\n"), r.stderr)
+			}
 		})
 	}
 }
