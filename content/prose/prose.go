@@ -1126,18 +1126,24 @@ type spellState struct {
 	known [knownSlots][2]int32
 }
 
-// knownSlots is the size of spellState.known, a power of two.
-const knownSlots = 256
+// knownSlots is the size of spellState.known.
+const (
+	knownBits  = 8
+	knownSlots = 1 << knownBits
+)
 
 // knownSlot returns the slot of spellState.known for the word w.
 func knownSlot(w string) int {
-	h := uint32(len(w))
-	for i := 0; i < len(w) && i < 8; i++ {
-		h = h*31 + uint32(w[i])
+	// The first and last eight bytes (spellWord's words have three
+	// letters or more), read as words rather than byte by byte.
+	var x uint64
+	if len(w) >= 8 {
+		x = le64(w) ^ le64(w[len(w)-8:])>>3
+	} else {
+		x = uint64(w[0]) | uint64(w[1])<<8 | uint64(w[len(w)-1])<<16 | uint64(w[len(w)/2])<<24
 	}
-	h = h*31 + uint32(w[len(w)-1])
-	h *= 0x9E3779B1
-	return int(h >> (32 - 8))
+	x = (x ^ uint64(len(w))<<40) * 0x9E3779B97F4A7C15
+	return int(x >> (64 - knownBits))
 }
 
 // isKnown reports whether w, a span of text, was noted by noteKnown.
