@@ -111,13 +111,14 @@ func (c *Checker) parse(p *content.Post, s syntax) *doc {
 		curStart, curEnd = s, e
 	}
 	ids := map[string]int{}
-	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	var textBuf []byte // a link's text, reused from link to link
+	walk(root, func(n ast.Node, entering bool) ast.WalkStatus {
 		switch n := n.(type) {
 		case *ast.CodeSpan, *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock, *ast.RawHTML, *ast.AutoLink:
 			if entering {
 				flush()
 			}
-			return ast.WalkSkipChildren, nil
+			return ast.WalkSkipChildren
 		case *ast.Paragraph, *ast.TextBlock, *ast.Heading:
 			flush()
 			if p, ok := n.(*ast.Paragraph); ok && entering && d.firstParaEnd < 0 && n.Parent() != nil && n.Parent().Kind() == ast.KindDocument && p.Lines().Len() > 0 {
@@ -136,12 +137,13 @@ func (c *Checker) parse(p *content.Post, s syntax) *doc {
 			if entering {
 				flush()
 				dest := original(body, file, n.Destination)
-				d.links = append(d.links, linkRef{dest: dest, start: c.nodeStart(p, n, body, base, string(n.Destination), false)})
+				d.links = append(d.links, linkRef{dest: dest, start: c.nodeStart(p, n, body, base, n.Destination, false)})
 				// [slorber](https://github.com/slorber): a handle or name,
 				// spelled as the address spells it.
-				if t := nodeText(n, body); t != "" && !strings.ContainsAny(t, " \t") && len(t) > 2 &&
-					strings.Contains(strings.ToLower(dest), strings.ToLower(t)) {
-					d.linkWords = append(d.linkWords, t)
+				textBuf = appendNodeText(textBuf[:0], n, body)
+				if t := textBuf; len(t) > 2 && bytes.IndexByte(t, ' ') < 0 && bytes.IndexByte(t, '\t') < 0 &&
+					strings.Contains(strings.ToLower(dest), strings.ToLower(string(t))) {
+					d.linkWords = append(d.linkWords, string(t))
 				}
 			} else {
 				flush()
@@ -151,7 +153,7 @@ func (c *Checker) parse(p *content.Post, s syntax) *doc {
 				flush()
 				dest := original(body, file, n.Destination)
 				d.links = append(d.links, linkRef{dest: dest, image: true, alt: nodeText(n, body),
-					start: c.nodeStart(p, n, body, base, string(n.Destination), true)})
+					start: c.nodeStart(p, n, body, base, n.Destination, true)})
 			} else {
 				flush()
 			}
@@ -182,7 +184,7 @@ func (c *Checker) parse(p *content.Post, s syntax) *doc {
 			}
 			d.headings = append(d.headings, heading{level: h.Level, start: start, id: id})
 		}
-		return ast.WalkContinue, nil
+		return ast.WalkContinue
 	})
 	flush()
 	if cut := append(templateCode(file, base), templateSpans...); len(cut) > 0 {
@@ -301,7 +303,7 @@ func cutRuns(runs []textRun, cut [][2]int) []textRun {
 // nodeStart finds the byte offset of a link's "[" (or an image's "!["):
 // from its first text child when it has one, else by searching for the
 // destination in the enclosing block.
-func (c *Checker) nodeStart(p *content.Post, n ast.Node, body []byte, base int, dest string, image bool) int {
+func (c *Checker) nodeStart(p *content.Post, n ast.Node, body []byte, base int, dest []byte, image bool) int {
 	for ch := n.FirstChild(); ch != nil; ch = ch.FirstChild() {
 		if t, ok := ch.(*ast.Text); ok {
 			s := t.Segment.Start - 1
@@ -318,7 +320,7 @@ func (c *Checker) nodeStart(p *content.Post, n ast.Node, body []byte, base int, 
 	if blk != nil && blk.Lines().Len() > 0 {
 		from := blk.Lines().At(0).Start
 		to := blk.Lines().At(blk.Lines().Len() - 1).Stop
-		if i := bytes.Index(body[from:to], []byte("]("+dest)); i >= 0 {
+		if i := indexLinkDest(body[from:to], dest); i >= 0 {
 			j := bytes.LastIndexByte(body[from:from+i], '[')
 			if j >= 0 {
 				if image && j > 0 && body[from+j-1] == '!' {
@@ -332,21 +334,67 @@ func (c *Checker) nodeStart(p *content.Post, n ast.Node, body []byte, base int, 
 	return base
 }
 
+// indexLinkDest returns the index in b of "](" followed by dest, or -1.
+func indexLinkDest(b, dest []byte) int {
+	for off := 0; ; {
+		i := bytes.Index(b[off:], []byte("]("))
+		if i < 0 {
+			return -1
+		}
+		i += off
+		if bytes.HasPrefix(b[i+2:], dest) {
+			return i
+		}
+		off = i + 1
+	}
+}
+
 func nodeText(n ast.Node, src []byte) string {
-	var b strings.Builder
-	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+	return string(appendNodeText(nil, n, src))
+}
+
+// appendNodeText appends the text of the Text and String nodes under n.
+func appendNodeText(dst []byte, n ast.Node, src []byte) []byte {
+	walk(n, func(c ast.Node, entering bool) ast.WalkStatus {
 		if !entering {
-			return ast.WalkContinue, nil
+			return ast.WalkContinue
 		}
 		switch t := c.(type) {
 		case *ast.Text:
-			b.Write(t.Segment.Value(src))
+			dst = append(dst, t.Segment.Value(src)...)
 		case *ast.String:
-			b.Write(t.Value)
+			dst = append(dst, t.Value...)
 		}
-		return ast.WalkContinue, nil
+		return ast.WalkContinue
 	})
-	return b.String()
+	return dst
+}
+
+// walk calls fn for each node of the tree under root in document order as
+// ast.Walk does (entering a node, then its children unless fn returns
+// ast.WalkSkipChildren, then leaving it), in a loop rather than by
+// recursion. fn never stops the walk.
+func walk(root ast.Node, fn func(n ast.Node, entering bool) ast.WalkStatus) {
+	n := root
+	for {
+		if fn(n, true) != ast.WalkSkipChildren {
+			if c := n.FirstChild(); c != nil {
+				n = c
+				continue
+			}
+		}
+		for {
+			fn(n, false)
+			if n == root {
+				return
+			}
+			if s := n.NextSibling(); s != nil {
+				n = s
+				break
+			}
+			n = n.Parent()
+		}
+	}
 }
 
 // slugify makes a heading anchor the way Docusaurus and GitHub do.
