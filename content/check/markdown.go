@@ -463,7 +463,6 @@ var (
 	// label has no definition. Not after a word character (a[i][j]).
 	undefinedRefRE = regexp.MustCompile(`(?:^|[^\w\]])(\[[^\[\]\n]+\]\[([^\[\]\n]*)\])`)
 	spacedLinkRE   = regexp.MustCompile(`\[[^\]\n]+\] \(((?:https?://|/|\./|\.\./)[^)\s]*)\)`)
-	htmlIDRE       = regexp.MustCompile(`(?i)\b(?:id|name)\s*=\s*["']([^"']+)["']`)
 )
 
 func (r *run) markdown(d *doc) {
@@ -607,9 +606,7 @@ func (r *run) links(d *doc) {
 				for _, h := range d.headings {
 					anchors[strings.ToLower(h.id)] = true
 				}
-				for _, m := range htmlIDRE.FindAllSubmatch(p.Body(), -1) {
-					anchors[strings.ToLower(string(m[1]))] = true
-				}
+				htmlIDs(p.Body(), func(id []byte) { anchors[strings.ToLower(string(id))] = true })
 			}
 			a, _ := url.PathUnescape(dest[1:])
 			if a != "" && !anchors[strings.ToLower(a)] {

@@ -84,16 +84,14 @@ func delimited(body []byte, open, close string) [][]int {
 // The other template spans, bounded so that no scan is quadratic.
 var (
 	liquidRawRE = regexp.MustCompile(`(?s)\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}`)
-	mdxESMRE    = regexp.MustCompile(`(?m)^(?:import|export)\s.*$`)
-	// mdxExprRE is an MDX expression on one line ({props.version}): its
-	// output is text nobody can know from the source. A heading ID
-	// ({#custom-id}) is Docusaurus syntax, read before MDX.
-	mdxExprRE = regexp.MustCompile(`\{[^{}\n#][^{}\n]{0,199}\}`)
-	// kramdownIALRE is a kramdown attribute list or extension ({: .note},
-	// {:toc}, {::options ... /}), which Jekyll's default Markdown reader
+	// The MDX import and export lines (mdxESMSpans), and an MDX expression
+	// on one line ({props.version}, mdxExprSpans): its output is text
+	// nobody can know from the source. A heading ID ({#custom-id}) is
+	// Docusaurus syntax, read before MDX. A kramdown attribute list or
+	// extension ({: .note}, {:toc}, {::options ... /}, kramdownIALSpans),
+	// which Jekyll's default Markdown reader
 	// (https://kramdown.gettalong.org/syntax.html#attribute-list-definitions)
 	// turns into attributes, never text.
-	kramdownIALRE = regexp.MustCompile(`\{:[^}\n]{0,200}\}`)
 	// templatedDefRE is a link reference definition whose label a
 	// template writes ([{{ item.id }}]: ...): the labels it defines cannot
 	// be known.
@@ -136,7 +134,10 @@ func maskTemplates(body []byte, base int, s syntax) (masked []byte, spans [][2]i
 		if !bytes.Contains(body, []byte("{{")) && !bytes.Contains(body, []byte("{%")) {
 			return body, nil, false
 		}
-		raw := liquidRawRE.FindAllIndex(body, -1)
+		var raw [][]int
+		if bytes.Contains(body, []byte("raw")) { // what every match holds, found far faster
+			raw = liquidRawRE.FindAllIndex(body, -1)
+		}
 		inRaw := func(m []int) bool {
 			for _, r := range raw {
 				if m[0] >= r[0] && m[1] <= r[1] && !(m[0] == r[0] || m[1] == r[1]) {
@@ -156,11 +157,11 @@ func maskTemplates(body []byte, base int, s syntax) (masked []byte, spans [][2]i
 			}
 		}
 		if bytes.Contains(body, []byte("{:")) {
-			for _, m := range kramdownIALRE.FindAllIndex(body, -1) {
+			for _, m := range kramdownIALSpans(body) {
 				fill(m[0], m[1], ' ')
 			}
 		}
-		generatedDefs = templatedDefRE.Match(body)
+		generatedDefs = bytes.Contains(body, []byte("]:")) && templatedDefRE.Match(body)
 	case syntaxMDX:
 		hasComment := bytes.Contains(body, []byte("{/*"))
 		hasESM := substr.ContainsBytes(body, "import ") || substr.ContainsBytes(body, "export ")
@@ -185,14 +186,14 @@ func maskTemplates(body []byte, base int, s syntax) (masked []byte, spans [][2]i
 			}
 		}
 		if hasESM {
-			for _, m := range mdxESMRE.FindAllIndex(body, -1) {
+			for _, m := range mdxESMSpans(body) {
 				if !inFence(m[0]) {
 					fill(m[0], m[1], ' ')
 				}
 			}
 		}
 		if hasExpr {
-			for _, m := range mdxExprRE.FindAllIndex(masked, -1) {
+			for _, m := range mdxExprSpans(masked) {
 				if !inFence(m[0]) && !inCodeSpan(body, m[0]) {
 					fill(m[0], m[1], 'x')
 				}
