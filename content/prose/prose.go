@@ -1262,7 +1262,10 @@ func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *spellSta
 		// Short words, acronyms, CamelCase and iOS-style names.
 		return issues
 	}
-	if budget.isKnown(text, w) {
+	// Short words live in a small table that stays in the processor's
+	// cache: looking them up costs less than the cache of known words.
+	cacheable := len(w) >= shortLen
+	if cacheable && budget.isKnown(text, w) {
 		return issues
 	}
 	// A capitalised word inside a sentence is a name: it is only compared
@@ -1285,11 +1288,11 @@ func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *spellSta
 			Message:     `"` + w + `" is a common misspelling of "` + fix + `"`,
 			Replacement: fix, HasFix: true, listed: true})
 	}
-	if ok && en.flags()&flagKnown != 0 && en.flags()&flagMisspelt == 0 {
+	if cacheable && ok && en.flags()&flagKnown != 0 && en.flags()&flagMisspelt == 0 {
 		budget.noteKnown(text, s, e)
 		return issues
 	}
-	if _, ok := c.words[string(lw)]; ok {
+	if _, ok := c.words[string(lw)]; ok && cacheable {
 		budget.noteKnown(text, s, e)
 		return issues
 	}
