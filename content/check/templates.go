@@ -164,7 +164,12 @@ func maskTemplates(body []byte, base int, s syntax) (masked []byte, spans [][2]i
 		generatedDefs = bytes.Contains(body, []byte("]:")) && templatedDefRE.Match(body)
 	case syntaxMDX:
 		hasComment := bytes.Contains(body, []byte("{/*"))
-		hasESM := substr.ContainsBytes(body, "import ") || substr.ContainsBytes(body, "export ")
+		// The import and export lines, looked for only at line starts
+		// (a body's words hold "import " far more often); they count when
+		// the body spells import or export with a space somewhere, as
+		// they always have.
+		esm := mdxESMSpans(body)
+		hasESM := len(esm) > 0 && (substr.ContainsBytes(body, "import ") || substr.ContainsBytes(body, "export "))
 		hasExpr := bytes.IndexByte(body, '{') >= 0
 		if !hasComment && !hasESM && !hasExpr {
 			return body, nil, false
@@ -186,7 +191,7 @@ func maskTemplates(body []byte, base int, s syntax) (masked []byte, spans [][2]i
 			}
 		}
 		if hasESM {
-			for _, m := range mdxESMSpans(body) {
+			for _, m := range esm {
 				if !inFence(m[0]) {
 					fill(m[0], m[1], ' ')
 				}
