@@ -151,6 +151,13 @@ func newPostView(p Post, loc *time.Location, now time.Time) postView {
 	if p.State == Blocked && len(p.Blockers) == 0 && p.Reason == "" {
 		v.Reason = "herald named no reason"
 	}
+	// A reason says its blockers first, in the same words as Said (one
+	// wording on every surface): the page shows them once.
+	if v.Said != "" {
+		if rest, ok := strings.CutPrefix(v.Reason, v.Said); ok {
+			v.Reason = strings.TrimPrefix(rest, ": ")
+		}
+	}
 	return v
 }
 

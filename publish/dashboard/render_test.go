@@ -75,6 +75,15 @@ func TestRender(t *testing.T) {
 			absent: []string{"2026-12-03 14:59 UTC<span class=\"sub\">2026-12-03 14:59 UTC"},
 		},
 		{
+			name: "a reason that starts with its blockers shows them once",
+			repos: []Repo{{Name: "/srv/blog.git", Reconcile: done, Upcoming: []Post{{Title: "Recap", Path: "blog/recap.md",
+				At: now.Add(72 * time.Hour), State: Blocked, Blockers: []string{"blocked by link-syntax, mojibake"},
+				Reason: "blocked by link-syntax, mojibake: herald found 2 errors in the post; it goes out once herald check blog/recap.md finds none."}}}},
+			want: []string{`<span class="sub">blocked by link-syntax, mojibake</span>`,
+				`<span class="sub">herald found 2 errors in the post; it goes out once herald check blog/recap.md finds none.</span>`},
+			absent: []string{"mojibake: herald found"},
+		},
+		{
 			name: "a held post, a late one and one whose date is broken",
 			repos: []Repo{{Name: "acme/blog", Reconcile: done, Upcoming: []Post{
 				{Title: "Broken", Path: "blog/broken.md", State: Blocked, Reason: "2026-03-29T02:30 does not exist in Europe/Paris"},
