@@ -12,6 +12,7 @@ import (
 
 	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/content/check"
+	"github.com/heraldhq/herald/content/siteindex"
 	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/feed"
@@ -30,9 +31,11 @@ type openRepo struct {
 	prs     PullRequests // nil for a forge without pull requests
 	repo    forge.Repo
 	mirror  Mirror
-	// base is the tip of the default branch, site the site there.
-	base string
-	site *content.Site
+	// base is the tip of the default branch, site the site there (and
+	// indexed the same with its files' object ids).
+	base    string
+	site    *content.Site
+	indexed *siteindex.Site
 	// merged are pull requests published during this reconcile ("/herald
 	// publish now"); the plan leaves them out.
 	merged []int
@@ -128,7 +131,7 @@ func (b *Bot) loadBase(ctx context.Context, e *openRepo) error {
 	if err != nil {
 		return err
 	}
-	e.site = site.Site
+	e.site, e.indexed = site.Site, site
 	// A setting that stops publishing is said with what it blocks
 	// (refusedSettings); the others fall back to their defaults.
 	var fallback []content.ConfigProblem
@@ -382,37 +385,86 @@ func needsBranchPosts(c publish.Config) bool {
 // branchPosts are the posts of the default branch at one commit: their
 // schedule and where each is served.
 type branchPosts struct {
-	posts []publish.Post
+	// site is the site they were read at; nil without object ids.
+	site  *siteindex.Site
+	posts []publish.Post    // in the order of the site's posts (by path)
 	urls  map[string]string // URL path by post path
 }
 
-// branchPosts reads every post on the default branch once per commit, and
-// checks the ones the plan would publish (errors hold them back).
+// branchPosts reads the posts on the default branch once per commit, and
+// checks the ones the plan would publish (errors hold them back). Only the
+// posts a commit changed since the one read before are read again.
 func (b *Bot) branchPosts(ctx context.Context, e *openRepo, cfg publish.Config) (*branchPosts, error) {
 	key := e.t.Repo + "@" + e.base + "/" + string(cfg.Strategy)
 	if bp, ok := b.branch.get(key); ok {
 		return bp, nil
 	}
-	bp := &branchPosts{posts: make([]publish.Post, 0, len(e.site.Posts)), urls: make(map[string]string, len(e.site.Posts))}
+	last := e.t.Repo + " last"
+	prev, _ := b.branch.get(last)
+	bp, err := b.readBranchPosts(ctx, e, prev)
+	if err != nil {
+		return nil, err
+	}
 	var publishing []string
-	for _, p := range e.site.Posts {
-		post, err := e.site.ReadPost(ctx, p)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", p, err)
-		}
-		sp := publish.PostOf(post)
-		bp.posts = append(bp.posts, sp)
-		if post.URLPath != "" {
-			bp.urls[p] = post.URLPath
-		}
+	for _, sp := range bp.posts {
 		if b.mayPublish(cfg, sp) {
-			publishing = append(publishing, p)
+			publishing = append(publishing, sp.Path)
 		}
 	}
 	if err := b.branchErrors(ctx, e, bp.posts, publishing); err != nil {
 		return nil, err
 	}
 	b.branch.put(key, bp)
+	b.branch.put(last, bp)
+	return bp, nil
+}
+
+// readBranchPosts reads the posts of the site at the default branch. What
+// prev read of a post whose blob is the same, and read the same way, is
+// taken as it is (its error rules too, which branchErrors sets again).
+func (b *Bot) readBranchPosts(ctx context.Context, e *openRepo, prev *branchPosts) (*branchPosts, error) {
+	bp := &branchPosts{site: e.indexed, posts: make([]publish.Post, 0, len(e.site.Posts))}
+	var changed map[string]bool
+	reuse := false
+	if prev != nil && prev.site != nil && e.indexed != nil {
+		changed, reuse = siteindex.Changed(prev.site, e.indexed)
+	}
+	if reuse {
+		bp.urls = maps.Clone(prev.urls)
+		for p := range changed {
+			delete(bp.urls, p)
+		}
+	} else {
+		bp.urls = make(map[string]string, len(e.site.Posts))
+	}
+	j, read := 0, 0 // j is the next of prev's posts: both lists are sorted by path
+	for _, p := range e.site.Posts {
+		if reuse {
+			for ; j < len(prev.posts) && prev.posts[j].Path < p; j++ {
+				delete(bp.urls, prev.posts[j].Path) // no longer a post
+			}
+			if j < len(prev.posts) && prev.posts[j].Path == p {
+				j++
+				if !changed[p] {
+					bp.posts = append(bp.posts, prev.posts[j-1])
+					continue
+				}
+			}
+		}
+		post, err := e.site.ReadPost(ctx, p)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		bp.posts = append(bp.posts, publish.PostOf(post))
+		read++
+		if post.URLPath != "" {
+			bp.urls[p] = post.URLPath
+		}
+	}
+	for ; reuse && j < len(prev.posts); j++ {
+		delete(bp.urls, prev.posts[j].Path) // no longer a post
+	}
+	e.log.Debug("default branch posts read", "commit", e.base, "posts", len(bp.posts), "read", read, "kept", len(bp.posts)-read)
 	return bp, nil
 }
 

@@ -590,3 +590,26 @@ func generation(site *Site) string {
 	}
 	return gen
 }
+
+// Changed returns the paths of the files and links that differ between two
+// sites of one repository: added, removed, or with another blob, and every
+// link (its target may have changed while it did not). Only the trees whose
+// ids differ are compared, so it costs what changed. ok is false when a
+// site has no object ids, or the two read their posts differently (another
+// configuration, generator settings, profile or root): then every post is
+// to be read again.
+func Changed(from, to *Site) (paths map[string]bool, ok bool) {
+	if from.tree == nil || to.tree == nil || generation(from) != generation(to) {
+		return nil, false
+	}
+	paths = map[string]bool{}
+	note := func(k *kid) { paths[k.path] = true }
+	diffTrees(from.tree, to.tree, note, note)
+	for _, p := range from.links {
+		paths[p] = true
+	}
+	for _, p := range to.links {
+		paths[p] = true
+	}
+	return paths, true
+}

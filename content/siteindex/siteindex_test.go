@@ -305,3 +305,37 @@ func TestStoreAgreesWithAWalk(t *testing.T) {
 		}
 	}
 }
+
+// TestChanged compares the paths Changed finds between commits with those
+// git diff names, links added (they count as changed every time), and
+// says no when the two commits read their posts differently.
+func TestChanged(t *testing.T) {
+	w := newWorld(t)
+	store := siteindex.NewStore()
+	ctx := context.Background()
+	load := func(rev string) *siteindex.Site {
+		site, err := store.Load(ctx, w.fs(rev))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return site
+	}
+	first := w.repo.Ref("refs/heads/main")
+	second := w.repo.Apply(gittest.Change{Ref: "refs/heads/main", Files: map[string]string{"blog/2026/a/index.md": fm + "Edited.\n", "blog/2026/a-b/index.md": fm},
+		Symlinks: map[string]string{"blog/2026/link.md": "c/index.md"}, Delete: []string{"blog/2025/old/index.md"}})
+	third := w.repo.Apply(gittest.Change{Ref: "refs/heads/main", Files: map[string]string{".herald.yml": "version: 1\n"}})
+	got, ok := siteindex.Changed(load(first), load(second))
+	if !ok {
+		t.Fatal("Changed between two commits with the same settings: not ok")
+	}
+	want := map[string]bool{}
+	for _, p := range strings.Fields(w.repo.Git("diff", "--no-renames", "--name-only", first, second)) {
+		want[p] = true
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("changed (-git diff +Changed):\n%s", diff)
+	}
+	if _, ok := siteindex.Changed(load(second), load(third)); ok {
+		t.Error("Changed across a configuration change: ok, want every post read again")
+	}
+}
