@@ -20,6 +20,8 @@ import (
 	"github.com/heraldhq/herald/bot"
 	"github.com/heraldhq/herald/content"
 	"github.com/heraldhq/herald/content/check"
+	"github.com/heraldhq/herald/forge"
+	"github.com/heraldhq/herald/gitrepo"
 	"github.com/heraldhq/herald/internal/fakegithub"
 	"github.com/heraldhq/herald/internal/gittest"
 	"github.com/heraldhq/herald/webhook"
@@ -215,7 +217,6 @@ func benchFeedback(b *testing.B, opts ...bot.Option) {
 		append([]bot.Option{bot.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))}, opts...)...)
 	w.fake.SetPermission(fullName, "maintainer", "write")
 	baseSHA := w.git.Ref("refs/heads/main")
-	newPath := "blog/2026/02-new-post/index.md"
 	date := "2026-02-03T10:00:00+01:00"
 	head := w.openPR(1, map[string]string{newPath: benchPost(benchPosts, date)})
 	ctx := context.Background()
@@ -230,23 +231,7 @@ func benchFeedback(b *testing.B, opts ...bot.Option) {
 	}
 
 	// Baseline: the one post checked alone.
-	single := fstest.MapFS{}
-	for p, c := range benchSiteFiles {
-		single[p] = &fstest.MapFile{Data: []byte(c)}
-	}
-	single[newPath] = &fstest.MapFile{Data: []byte(benchPost(benchPosts, date))}
-	var base []time.Duration
-	for range 30 {
-		start := time.Now()
-		site, err := content.LoadSite(ctx, single)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := check.New(site.Config).CheckPaths(ctx, site, []string{newPath}); err != nil {
-			b.Fatal(err)
-		}
-		base = append(base, time.Since(start))
-	}
+	base := baselineOnePost(b, benchPost(benchPosts, date))
 
 	var took, fetch, beyond, apiTook, rest []time.Duration
 	calls := 0
@@ -285,4 +270,98 @@ func benchFeedback(b *testing.B, opts ...bot.Option) {
 	b.ReportMetric(float64(p50(rest).Microseconds())/1000, "load-check-p50-ms")
 	b.ReportMetric(float64(p50(base).Microseconds())/1000, "baseline-p50-ms")
 	b.ReportMetric(float64(p50(took))/float64(p50(base)), "x-baseline")
+}
+
+// BenchmarkDefaultBranchPush measures a reconcile after a push that
+// changes one post on the default branch of a 10,000-post repository in
+// local mode with the draft strategy, where the plan reads the branch's
+// posts (their dates and drafts), with a warm mirror. The fetch is timed
+// apart (fetch-p50-ms); beyond-fetch-p50-ms is the rest, against the
+// baseline of checking the one post alone on a site holding only it.
+func BenchmarkDefaultBranchPush(b *testing.B) {
+	dir := benchCorpus(b)
+	srv := gittest.NewServer(b)
+	repo := srv.Mount("drafts", gittest.OpenRepo(b, dir))
+	const branch = "bench-drafts"
+	repo.Apply(gittest.Change{Ref: "refs/heads/" + branch, From: "refs/heads/main",
+		Files: map[string]string{".herald.yml": "version: 1\ntimezone: Europe/Berlin\npublish:\n  strategy: draft\n"}})
+	clients := bot.ClientsFunc(func(context.Context, bot.Target) (bot.Forge, error) {
+		return plainGit{forge.Repo{Owner: "local", Name: "drafts", DefaultBranch: branch, CloneURL: repo.URL}}, nil
+	})
+	cache, err := gitrepo.NewCache(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cache.Close()
+	timer := &fetchTimer{}
+	mirrors := bot.MirrorsFunc(func(ctx context.Context, remote string, creds forge.GitCredentials) (bot.Mirror, error) {
+		m, err := gitMirrors(cache).Open(ctx, remote, creds)
+		timer.Mirror = m
+		return timer, err
+	})
+	now := time.Date(2026, 1, 30, 12, 0, 0, 0, time.UTC)
+	bt, err := bot.New(clients, mirrors, bot.WithClock(func() time.Time { return now }),
+		bot.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	targets := []bot.Target{{Repo: "local/drafts"}}
+	cold := time.Now()
+	if err := bt.ReconcileAll(ctx, targets); err != nil { // clone: the mirror is warm from here on
+		b.Fatal(err)
+	}
+	coldTook := time.Since(cold)
+	base := baselineOnePost(b, benchPost(benchPosts, "2026-02-03T10:00:00+01:00"))
+
+	var took, fetch, beyond []time.Duration
+	timer.take()
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		p := benchPostPath(i * 7919 % benchPosts)
+		repo.Commit("refs/heads/"+branch, map[string]string{p: strings.Replace(benchPost(benchPosts+i+1, "2026-03-01T10:00:00+01:00"), "tags: [events]\n", "tags: [events]\ndraft: true\n", 1)})
+		b.StartTimer()
+		start := time.Now()
+		if err := bt.ReconcileAll(ctx, targets); err != nil {
+			b.Fatal(err)
+		}
+		d, f := time.Since(start), timer.take()
+		took, fetch, beyond = append(took, d), append(fetch, f), append(beyond, d-f)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(coldTook.Milliseconds()), "first-incl-clone-ms")
+	b.ReportMetric(float64(p50(took).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(p50(fetch).Microseconds())/1000, "fetch-p50-ms")
+	b.ReportMetric(float64(p50(beyond).Microseconds())/1000, "beyond-fetch-p50-ms")
+	b.ReportMetric(float64(p50(base).Microseconds())/1000, "baseline-p50-ms")
+	b.ReportMetric(float64(p50(beyond))/float64(p50(base)), "x-baseline")
+}
+
+// newPath is where the benchmarks' pull request adds its post.
+const newPath = "blog/2026/02-new-post/index.md"
+
+// baselineOnePost times loading a site holding only the post text at
+// newPath and checking it, 30 times.
+func baselineOnePost(b *testing.B, text string) []time.Duration {
+	b.Helper()
+	single := fstest.MapFS{}
+	for p, c := range benchSiteFiles {
+		single[p] = &fstest.MapFile{Data: []byte(c)}
+	}
+	single[newPath] = &fstest.MapFile{Data: []byte(text)}
+	ctx := context.Background()
+	var base []time.Duration
+	for range 30 {
+		start := time.Now()
+		site, err := content.LoadSite(ctx, single)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := check.New(site.Config).CheckPaths(ctx, site, []string{newPath}); err != nil {
+			b.Fatal(err)
+		}
+		base = append(base, time.Since(start))
+	}
+	return base
 }
