@@ -244,6 +244,42 @@ func nextChunk(text string, i int, k *chunk) (newlines int, ok bool) {
 		return newlines, false
 	}
 	*k = chunk{start: i}
+	// Most chunks of prose are ASCII letters, maybe followed by one mark
+	// of punctuation: read them in one pass and analyse them on the way
+	// (see analyseLetters, which says the same of a chunk found).
+	upper := 0
+	for i < len(text) {
+		c := asciiLetter[text[i]]
+		if c == 0 {
+			break
+		}
+		upper += int(c >> 1)
+		i++
+	}
+	if i > k.start {
+		end := i
+		if end < len(text) {
+			switch text[end] {
+			case '.', ',', ';', ':', '!', '?':
+				end++
+			}
+		}
+		if end == len(text) || isChunkEnd(text[end]) {
+			k.end, k.cs, k.ce = end, k.start, i
+			if end > i {
+				k.trail = true
+				switch text[i] {
+				case '.', '!', '?', ':':
+					k.sentenceEnd = true
+				}
+			}
+			k.letters = i - k.start
+			k.upper = upper
+			k.firstUpper = asciiLetter[text[k.start]] == 2
+			k.hasAnyLetter = true
+			return newlines, true
+		}
+	}
 	for i < len(text) {
 		b := text[i]
 		if b > ' ' && b < utf8.RuneSelf {
@@ -266,6 +302,11 @@ func nextChunk(text string, i int, k *chunk) (newlines int, ok bool) {
 	k.end = i
 	k.analyse(text)
 	return newlines, true
+}
+
+// isChunkEnd reports whether b, an ASCII space, ends a chunk.
+func isChunkEnd(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v'
 }
 
 func isAlnumRune(r rune) bool {
