@@ -46,6 +46,7 @@ type Checker struct {
 	md       goldmark.Markdown
 	severity map[string]string
 	rules    map[string]Rule
+	docs     sync.Pool // of *doc, see newDoc
 
 	mu    sync.Mutex
 	site  *content.Site // the site idx was built for
@@ -513,6 +514,7 @@ func (r *run) all() {
 	}
 	doc := r.c.parse(p, postSyntax(r.site, p))
 	r.markdown(doc)
+	r.c.releaseDoc(doc)
 }
 
 // intOption reads an integer option of a rule.

@@ -58,6 +58,33 @@ type doc struct {
 	firstParaEnd int
 }
 
+// newDoc returns an empty doc, with the slices of one that a check
+// released when there is one: a doc's slices take half of what a check
+// allocates beside goldmark, and they are the same size from post to post.
+func (c *Checker) newDoc() *doc {
+	d, _ := c.docs.Get().(*doc)
+	if d == nil {
+		// Room for the runs, links and headings of a typical post, so the
+		// slices do not grow step by step.
+		return &doc{rawRuns: make([]textRun, 0, 128), links: make([]linkRef, 0, 32), headings: make([]heading, 0, 16), firstParaEnd: -1}
+	}
+	return d
+}
+
+// releaseDoc hands d back to newDoc once no rule reads it. Nothing a check
+// returns refers to d's slices: findings copy what they say of it.
+func (c *Checker) releaseDoc(d *doc) {
+	// Drop what d refers to (the post's bytes, link strings), so a doc
+	// waiting in the pool keeps no post alive.
+	clear(d.rawRuns)
+	clear(d.runs)
+	clear(d.links)
+	clear(d.headings)
+	clear(d.linkWords)
+	*d = doc{rawRuns: d.rawRuns[:0], runs: d.runs[:0], links: d.links[:0], headings: d.headings[:0], linkWords: d.linkWords[:0], firstParaEnd: -1}
+	c.docs.Put(d)
+}
+
 // words counts the words of the prose, stopping at limit.
 func (d *doc) words(limit int) int {
 	n := 0
@@ -83,10 +110,8 @@ func (c *Checker) parse(p *content.Post, s syntax) *doc {
 	// templates masked; prose and destinations are cut from the file.
 	body, templateSpans, generatedDefs := maskTemplates(file, base, s)
 	root := c.md.Parser().Parse(text.NewReader(body))
-	// Room for the runs, links and headings of a typical post, so the
-	// slices do not grow step by step.
-	d := &doc{rawRuns: make([]textRun, 0, 128), links: make([]linkRef, 0, 32), headings: make([]heading, 0, 16), firstParaEnd: -1,
-		generatedDefs: generatedDefs}
+	d := c.newDoc()
+	d.generatedDefs = generatedDefs
 	// Runs are slices of the file, not copies: the text rules read them
 	// once, joined into one string (see proseIssues).
 	raw := p.Raw
@@ -192,7 +217,9 @@ func (c *Checker) parse(p *content.Post, s syntax) *doc {
 		d.rawRuns = cutRuns(d.rawRuns, cut)
 	}
 	// Split runs around URLs and e-mail addresses.
-	d.runs = make([]textRun, 0, len(d.rawRuns)+len(d.rawRuns)/4)
+	if n := len(d.rawRuns) + len(d.rawRuns)/4; cap(d.runs) < n {
+		d.runs = make([]textRun, 0, n)
+	}
 	for _, r := range d.rawRuns {
 		var locs [][]int
 		if bytes.Contains(r.text, []byte("://")) || substr.ContainsBytes(r.text, "www.") {
