@@ -102,12 +102,21 @@ func TestNextChunk(t *testing.T) {
 	pieces := []string{"word", "Word", "WORD", "a", "I", " ", "  ", "\n", "\n\n", "\t", "\r\n", "\f", "\v", ".", ",", ";", ":", "!", "?",
 		"..", "'", "’", "-", "(", ")", "\"", "`", "{", "}", "@", "#", "x2", "é", "\u00a0", "\u2009", "\u3000", "\xff", "\x01", "_"}
 	rng := rand.New(rand.NewPCG(5, 6))
+	var texts []string
+	// Every byte after every number of letters.
+	for c := range 256 {
+		for n := range 12 {
+			texts = append(texts, "AbcdefghiJkl"[:n]+string([]byte{byte(c)})+"xyz", "abcdefghijkl"[:n]+string([]byte{byte(c)})+" z")
+		}
+	}
 	for range 20000 {
 		var b strings.Builder
 		for range rng.IntN(16) {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
 		}
-		text := b.String()
+		texts = append(texts, b.String())
+	}
+	for _, text := range texts {
 		var got, want chunk
 		for i, j := 0, 0; ; {
 			gn, gok := nextChunk(text, i, &got)
