@@ -22,6 +22,9 @@ const (
 func tooComplex(body []byte) (string, int) {
 	fences := fencedRanges(body)
 	fi := 0
+	// A paragraph cannot hold more brackets than the body: most bodies
+	// need no count line by line.
+	countBrackets := bytes.Count(body, []byte("[")) > maxParagraphBrackets
 	brackets, paraStart := 0, 0
 	for off := 0; off < len(body); {
 		end := bytes.IndexByte(body[off:], '\n')
@@ -43,6 +46,10 @@ func tooComplex(body []byte) (string, int) {
 		}
 		if d := containerDepth(line); d > maxNesting {
 			return fmt.Sprintf("too deeply nested to check: lists or quotes %d levels deep here, limit %d; no reader can follow that, so flatten it", d, maxNesting), off
+		}
+		if !countBrackets {
+			off = end
+			continue
 		}
 		brackets += bytes.Count(line, []byte("["))
 		if brackets > maxParagraphBrackets {
