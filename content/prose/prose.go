@@ -1155,8 +1155,8 @@ type spellState struct {
 	left     int
 	searched [32]uint64
 	n        int
-	// known holds, by a hash of their spelling, words of the text (as
-	// spans [start, end) of it) that the dictionary or the project's words
+	// known holds, by a hash of their spelling, words of five letters or
+	// more of the text (as spans [start, end) of it) that the dictionary or the project's words
 	// know and that are not known misspellings: spellWord passes them over
 	// without normalising and looking them up again. Prose repeats its
 	// words (a post of 1,500 words has some 500 distinct ones, most of
@@ -1167,9 +1167,10 @@ type spellState struct {
 	known [knownSlots][2]int32
 }
 
-// knownSlots is the size of spellState.known.
+// knownSlots is the size of spellState.known: a post's distinct words
+// fit, and the 8 KB are cleared once per text.
 const (
-	knownBits  = 8
+	knownBits  = 10
 	knownSlots = 1 << knownBits
 )
 
