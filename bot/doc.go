@@ -40,7 +40,9 @@
 // checked with the index at its merge base, moved there from the commit
 // indexed before by reading only the posts whose content differs, so a
 // one-post pull request in a site of 10,000 posts does not read every post
-// again, and the index is never stale.
+// again, and the index is never stale. The default branch's posts, which
+// the plan reads under the draft and rebuild strategies, are read again
+// only where a commit changed them (siteindex.Changed).
 //
 // # Commands
 //

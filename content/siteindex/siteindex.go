@@ -2,13 +2,17 @@
 // check index of its posts, reading only what changed since the commits it
 // loaded before.
 //
-// A Store keeps, for one repository, the listing of every Git tree it read
-// (keyed by the tree's path and object id) and the check index of the last
-// commit it indexed with the object id of each post in it. Moving to another
-// commit lists only the trees whose id changed and reads only the posts whose
-// blob id changed: what it keeps is keyed by content, so it is never stale
-// and needs no clock. A file system that does not report object ids (a plain
-// folder) is read whole each time.
+// A Store keeps, for one repository, the entries of every Git tree it read
+// (keyed by the tree's path and object id), which of a tree's files the
+// site's content globs pick, and the check index of the last commit it
+// indexed. Moving to another commit lists only the trees whose id changed,
+// asks the globs only there, copies the file and post lists of the trees
+// commits share, decodes the configuration and registries again only when
+// their blob changed, and moves the index by reading only the posts whose
+// blob changed, found by comparing the two commits' trees (Changed gives
+// the same comparison to callers). What it keeps is keyed by content, so it
+// is never stale and needs no clock. A file system that does not report
+// object ids (a plain folder) is read whole each time.
 //
 // It sits beside content and content/check, whose pure types it fills: it
 // imports nothing but them and io/fs, and knows nothing of Git beyond the
