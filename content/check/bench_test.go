@@ -175,7 +175,11 @@ func benchmarkCheckSite(b *testing.B, n int) {
 			b.Fatal(err)
 		}
 	}
-	reportRates(b, n*b.N, cpuTime()-cpu0)
+	cpu := cpuTime() - cpu0
+	reportRates(b, n*b.N, cpu)
+	// The cores the check kept busy on average: CPU time over wall time
+	// (up to GOMAXPROCS when the machine has them to spare).
+	b.ReportMetric(cpu.Seconds()/b.Elapsed().Seconds(), "cores")
 }
 
 // reportRates reports posts per wall-clock second and per CPU second (the
