@@ -28,8 +28,7 @@ func (c *Checker) checkChars(text string, issues []Issue) []Issue {
 		// Skip eight bytes at a time while they are printable ASCII: no
 		// byte with the high bit set, none below 0x20, no DEL.
 		for i+8 <= len(text) {
-			w := uint64(text[i]) | uint64(text[i+1])<<8 | uint64(text[i+2])<<16 | uint64(text[i+3])<<24 |
-				uint64(text[i+4])<<32 | uint64(text[i+5])<<40 | uint64(text[i+6])<<48 | uint64(text[i+7])<<56
+			w := le64(text[i : i+8]) // one load, one bounds check
 			const ones, highs = 0x0101010101010101, 0x8080808080808080
 			below20 := (w - 0x20*ones) & ^w & highs
 			del := (w ^ 0x7f*ones - ones) & ^(w ^ 0x7f*ones) & highs
