@@ -2,6 +2,7 @@ package siteindex_test
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -337,5 +338,44 @@ func TestChanged(t *testing.T) {
 	}
 	if _, ok := siteindex.Changed(load(second), load(third)); ok {
 		t.Error("Changed across a configuration change: ok, want every post read again")
+	}
+}
+
+// TestStoreSweeps loads more commits than a Store keeps trees for: the
+// trees the recent commits share stay (a one-post change still reads only
+// the folders on its path), and a commit from before the sweep is read
+// again, right.
+func TestStoreSweeps(t *testing.T) {
+	w := newWorld(t)
+	store := siteindex.NewStore()
+	ctx := context.Background()
+	var reads atomic.Int32
+	load := func(rev string) *siteindex.Site {
+		t.Helper()
+		fsys := w.fs(rev)
+		c := countingFS{ReadDirFS: fsys.(fs.ReadDirFS), id: fsys.(interface{ ObjectID() [20]byte }).ObjectID(), reads: &reads}
+		site, err := store.Load(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return site
+	}
+	first := w.repo.Ref("refs/heads/main")
+	load(first)
+	for i := range 63 { // the 64th load sweeps: the next is the first after it
+		load(w.repo.Commit("refs/heads/main", map[string]string{"blog/2026/a/index.md": fmt.Sprintf("%sEdit %d.\n", fm, i)}))
+	}
+	reads.Store(0)
+	load(w.repo.Commit("refs/heads/main", map[string]string{"blog/2026/b/index.md": fm + "Changed.\n"}))
+	if n := reads.Load(); n != 4 {
+		t.Errorf("read %d folders for a one-post change after the sweeps, want 4", n)
+	}
+	again := load(first)
+	walked, err := content.LoadSite(ctx, w.fs(first))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(walked.Posts, again.Posts); diff != "" {
+		t.Errorf("posts of the first commit, loaded again (-walked +store):\n%s", diff)
 	}
 }
