@@ -283,30 +283,73 @@ func refs(v Value, tags bool) []Ref {
 	return out
 }
 
-var (
-	fullPathDateRE  = regexp.MustCompile(`(?:^|/)(\d{4})[-/](\d{2})[-/](\d{2})(?:[-/]|\.md$|$)`)
-	monthPathDateRE = regexp.MustCompile(`(?:^|/)(\d{4})/(\d{2})(?:-|/)`)
-)
-
 // pathDate finds a date in the file path: YYYY-MM-DD or YYYY/MM/DD
-// (Jekyll, Docusaurus, Hugo bundles), or YYYY/MM- (a month folder).
+// (Jekyll, Docusaurus, Hugo bundles), or YYYY/MM- (a month folder), at the
+// start of the path or of one of its segments. The first full date found
+// decides; when its month or day is out of range, the first month folder
+// does. It reads the path by hand: it runs for every post of a site, and a
+// regular expression was an eighth of a post's parse.
 func pathDate(p string) *PathDate {
-	if m := fullPathDateRE.FindStringSubmatch(p); m != nil {
-		y, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		d, _ := strconv.Atoi(m[3])
+	if i := findPathDate(p, fullPathDateAt); i >= 0 {
+		y, mo, d := digits(p[i:i+4]), digits(p[i+5:i+7]), digits(p[i+8:i+10])
 		if mo >= 1 && mo <= 12 && d >= 1 && d <= 31 {
 			return &PathDate{Year: y, Month: mo, Day: d}
 		}
 	}
-	if m := monthPathDateRE.FindStringSubmatch(p); m != nil {
-		y, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
+	if i := findPathDate(p, monthPathDateAt); i >= 0 {
+		y, mo := digits(p[i:i+4]), digits(p[i+5:i+7])
 		if mo >= 1 && mo <= 12 {
 			return &PathDate{Year: y, Month: mo}
 		}
 	}
 	return nil
+}
+
+// findPathDate returns the first offset of p, at its start or after a
+// slash, where at matches; -1 when there is none.
+func findPathDate(p string, at func(s string) bool) int {
+	for i := 0; i < len(p); i++ {
+		if (i == 0 || p[i-1] == '/') && at(p[i:]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// fullPathDateAt reports whether s starts with YYYY-MM-DD (or slashes
+// between them) followed by a dash, a slash, ".md" ending s, or nothing.
+func fullPathDateAt(s string) bool {
+	if len(s) < 10 || !isDigits(s[0:4]) || !isDateSep(s[4]) || !isDigits(s[5:7]) || !isDateSep(s[7]) || !isDigits(s[8:10]) {
+		return false
+	}
+	rest := s[10:]
+	return rest == "" || rest == ".md" || isDateSep(rest[0])
+}
+
+// monthPathDateAt reports whether s starts with YYYY/MM followed by a dash
+// or a slash.
+func monthPathDateAt(s string) bool {
+	return len(s) >= 8 && isDigits(s[0:4]) && s[4] == '/' && isDigits(s[5:7]) && isDateSep(s[7])
+}
+
+func isDateSep(c byte) bool { return c == '-' || c == '/' }
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// digits is the number written in s, ASCII digits only.
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = 10*n + int(s[i]-'0')
+	}
+	return n
 }
 
 var datePrefixRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}-`)
