@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 
@@ -53,6 +54,8 @@ type Bot struct {
 	heads     *lru[*headInfo]        // a pull request's posts by head and merge base
 	stores    *lru[*siteindex.Store] // each repository's sites and check index (siteAt)
 	indexSize int
+	// workers bounds the goroutines that read a default branch's posts.
+	workers int
 
 	mu       sync.Mutex
 	locks    map[string]*repoLock
@@ -161,6 +164,7 @@ func New(clients Clients, mirrors Mirrors, opts ...Option) (*Bot, error) {
 		remoteURL:  func(r forge.Repo) string { return r.CloneURL },
 		cacheSize:  64,
 		indexSize:  8,
+		workers:    runtime.GOMAXPROCS(0),
 		locks:      map[string]*repoLock{},
 		schedule:   map[string][]feed.Entry{},
 		known:      map[string]Target{},

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/heraldhq/herald/content"
@@ -437,7 +438,8 @@ func (b *Bot) readBranchPosts(ctx context.Context, e *openRepo, prev *branchPost
 	} else {
 		bp.urls = make(map[string]string, len(e.site.Posts))
 	}
-	j, read := 0, 0 // j is the next of prev's posts: both lists are sorted by path
+	var read []int // the posts to read, by index in bp.posts
+	j := 0         // the next of prev's posts: both lists are sorted by path
 	for _, p := range e.site.Posts {
 		if reuse {
 			for ; j < len(prev.posts) && prev.posts[j].Path < p; j++ {
@@ -451,21 +453,68 @@ func (b *Bot) readBranchPosts(ctx context.Context, e *openRepo, prev *branchPost
 				}
 			}
 		}
-		post, err := e.site.ReadPost(ctx, p)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", p, err)
-		}
-		bp.posts = append(bp.posts, publish.PostOf(post))
-		read++
-		if post.URLPath != "" {
-			bp.urls[p] = post.URLPath
-		}
+		read = append(read, len(bp.posts))
+		bp.posts = append(bp.posts, publish.Post{Path: p})
 	}
 	for ; reuse && j < len(prev.posts); j++ {
 		delete(bp.urls, prev.posts[j].Path) // no longer a post
 	}
-	e.log.Debug("default branch posts read", "commit", e.base, "posts", len(bp.posts), "read", read, "kept", len(bp.posts)-read)
+	urls := make([]string, len(bp.posts))
+	if err := readPosts(ctx, e.site, bp.posts, read, urls, b.workers); err != nil {
+		return nil, err
+	}
+	for _, i := range read {
+		if urls[i] != "" {
+			bp.urls[bp.posts[i].Path] = urls[i]
+		}
+	}
+	e.log.Debug("default branch posts read", "commit", e.base, "posts", len(bp.posts), "read", len(read), "kept", len(bp.posts)-len(read))
 	return bp, nil
+}
+
+// readPosts reads the posts at the indexes read of posts (whose paths are
+// set) with up to workers goroutines, and puts in their place what the
+// plan needs of each, and its URL path in urls. The mirror serialises the
+// reads of blobs, but a post's parse (most of its YAML front matter) runs
+// beside the next one's read, so a cold start of a large site uses both
+// cores. It stops at the first error.
+func readPosts(ctx context.Context, site *content.Site, posts []publish.Post, read []int, urls []string, workers int) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan int)
+	var wg sync.WaitGroup
+	var once sync.Once
+	var firstErr error
+	for range min(workers, max(len(read), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				p := posts[i].Path
+				post, err := site.ReadPost(ctx, p)
+				if err != nil {
+					once.Do(func() { firstErr = fmt.Errorf("read %s: %w", p, err); cancel() })
+					continue
+				}
+				// Each index is written by one goroutine, read after Wait.
+				posts[i], urls[i] = publish.PostOf(post), post.URLPath
+			}
+		}()
+	}
+loop:
+	for _, i := range read {
+		select {
+		case work <- i:
+		case <-ctx.Done():
+			break loop
+		}
+	}
+	close(work)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
 }
 
 // mayPublish reports whether the plan may publish post of the default
