@@ -398,18 +398,44 @@ func (s *Site) ReadPost(ctx context.Context, p string) (*Post, error) {
 			return &Post{Path: p, Problems: []Problem{{Kind: ProblemSymlink, Pos: Pos{Line: 1, Column: 1}, Message: "this is a " + sk.Reason}}}, nil
 		}
 	}
-	fi, err := fs.Stat(s.FS, p)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
-	}
-	if fi.Size() > MaxPostSize {
-		return &Post{Path: p, Problems: []Problem{{Kind: ProblemTooLarge, Pos: Pos{Line: 1, Column: 1}, Message: tooLarge(fi.Size())}}}, nil
-	}
-	raw, err := fs.ReadFile(s.FS, p)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
+	var raw []byte
+	if b, ok := s.FS.(boundedReadFS); ok {
+		var size int64
+		var err error
+		raw, size, err = b.ReadFileMax(p, MaxPostSize)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		if size > MaxPostSize {
+			return tooLargePost(p, size), nil
+		}
+	} else {
+		fi, err := fs.Stat(s.FS, p)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		if fi.Size() > MaxPostSize {
+			return tooLargePost(p, fi.Size()), nil
+		}
+		if raw, err = fs.ReadFile(s.FS, p); err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
 	}
 	return ParsePost(p, raw, s.Profile, s.Location()), nil
+}
+
+// boundedReadFS is a file system that reads a file only when it holds at
+// most max bytes, and otherwise returns its size and no data, in one
+// lookup: gitrepo's trees, where the Stat that would come first costs
+// nearly as much as the read (go-git inflates a delta to learn its size).
+type boundedReadFS interface {
+	ReadFileMax(name string, max int64) (data []byte, size int64, err error)
+}
+
+// tooLargePost is the post at p that holds size bytes, more than
+// MaxPostSize: not read.
+func tooLargePost(p string, size int64) *Post {
+	return &Post{Path: p, Problems: []Problem{{Kind: ProblemTooLarge, Pos: Pos{Line: 1, Column: 1}, Message: tooLarge(size)}}}
 }
 
 // maxLinkHops bounds chains of symbolic links.

@@ -95,13 +95,19 @@ func (t *treeFS) readBlob(op, name string, h Hash) ([]byte, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: op, Path: name, Err: err}
 	}
+	return readBlobData(op, name, b)
+}
+
+// readBlobData reads the content of b, the blob at name.
+func readBlobData(op, name string, b *object.Blob) ([]byte, error) {
 	r, err := b.Reader()
 	if err != nil {
 		return nil, &fs.PathError{Op: op, Path: name, Err: err}
 	}
 	defer r.Close()
-	data := make([]byte, 0, b.Size)
-	buf := bytes.NewBuffer(data)
+	// bytes.Buffer.ReadFrom wants MinRead bytes free before each read:
+	// without them the buffer is allocated twice.
+	buf := bytes.NewBuffer(make([]byte, 0, b.Size+bytes.MinRead))
 	if _, err := io.Copy(buf, r); err != nil {
 		return nil, &fs.PathError{Op: op, Path: name, Err: err}
 	}
@@ -150,6 +156,37 @@ func (t *treeFS) Open(name string) (fs.File, error) {
 		return nil, err
 	}
 	return &file{info: fi, r: bytes.NewReader(b)}, nil
+}
+
+// ReadFileMax reads the file name when it holds at most max bytes; when it
+// holds more it reads nothing and returns its size with nil data. It is a
+// Stat and a ReadFile in one lookup: the size of a packed object costs
+// go-git nearly as much as the object (a delta is inflated to find it),
+// and a large object is not inflated to find that it is too large (go-git
+// reads objects over 16 KiB lazily). A directory or submodule fails as in
+// ReadFile; a symlink gives its target text.
+func (t *treeFS) ReadFileMax(name string, max int64) ([]byte, int64, error) {
+	t.st.acquireNoCtx()
+	defer t.st.release()
+	e, err := t.lookup("readfile", name)
+	if err != nil {
+		return nil, 0, err
+	}
+	switch e.Mode {
+	case filemode.Dir:
+		return nil, 0, &fs.PathError{Op: "readfile", Path: name, Err: errors.New("is a directory")}
+	case filemode.Submodule:
+		return nil, 0, &fs.PathError{Op: "readfile", Path: name, Err: errors.New("is a submodule")}
+	}
+	b, err := object.GetBlob(t.st.repo.Storer, e.Hash)
+	if err != nil {
+		return nil, 0, &fs.PathError{Op: "readfile", Path: name, Err: err}
+	}
+	if b.Size > max {
+		return nil, b.Size, nil
+	}
+	data, err := readBlobData("readfile", name, b)
+	return data, b.Size, err
 }
 
 // ReadFile reads the whole file name.

@@ -384,3 +384,82 @@ func TestFSObjectID(t *testing.T) {
 		}
 	}
 }
+
+// TestFSReadFileMax holds ReadFileMax to a Stat and a ReadFile of the same
+// name: the same content, size and failures, and no content past max.
+func TestFSReadFileMax(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	repo := gittest.NewBareRepo(t, nil)
+	big := strings.Repeat("0123456789abcdef", 2048) // 32 KiB: go-git reads it lazily
+	tip := repo.Apply(gittest.Change{Ref: "refs/heads/main",
+		Files:    map[string]string{"blog/a/index.md": "---\ntitle: A\n---\n", "blog/big.md": big, "empty.md": ""},
+		Symlinks: map[string]string{"blog/link.md": "a/index.md"},
+	})
+	m := open(t, newCache(t), repo.URL)
+	fsys, err := m.FS(ctx, hash(t, tip))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type maxReader interface {
+		ReadFileMax(name string, max int64) ([]byte, int64, error)
+	}
+	r, ok := fsys.(maxReader)
+	if !ok {
+		t.Fatalf("%T has no ReadFileMax", fsys)
+	}
+	tests := []struct {
+		name, path string
+		max        int64
+		wantData   bool   // the content is read
+		wantErr    string // "" for none
+	}{
+		{"small", "blog/a/index.md", 1 << 20, true, ""},
+		{"at the limit", "blog/a/index.md", 17, true, ""},
+		{"one byte over", "blog/a/index.md", 16, false, ""},
+		{"large, under the limit", "blog/big.md", 1 << 20, true, ""},
+		{"large, over the limit", "blog/big.md", 1024, false, ""},
+		{"empty", "empty.md", 0, true, ""},
+		{"symlink gives its text", "blog/link.md", 1 << 20, true, ""},
+		{"directory", "blog", 1 << 20, false, "readfile blog: is a directory"},
+		{"missing", "blog/nope.md", 1 << 20, false, "readfile blog/nope.md: file does not exist"},
+		{"invalid", "/abs", 1 << 20, false, "readfile /abs: invalid argument"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data, size, err := r.ReadFileMax(tt.path, tt.max)
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("ReadFileMax(%s) error = %v, want %q", tt.path, err, tt.wantErr)
+				}
+				if _, rerr := fs.ReadFile(fsys, tt.path); rerr == nil || rerr.Error() != err.Error() {
+					t.Errorf("ReadFile(%s) error = %v, ReadFileMax's %v", tt.path, rerr, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			fi, err := fs.Stat(fsys, tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if size != fi.Size() {
+				t.Errorf("size = %d, Stat says %d", size, fi.Size())
+			}
+			if !tt.wantData {
+				if data != nil {
+					t.Errorf("ReadFileMax(%s, %d) read %d bytes past the limit", tt.path, tt.max, len(data))
+				}
+				return
+			}
+			want, err := fs.ReadFile(fsys, tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(data) != string(want) || data == nil {
+				t.Errorf("ReadFileMax(%s) = %q, ReadFile gives %q", tt.path, data, want)
+			}
+		})
+	}
+}

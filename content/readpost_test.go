@@ -1,0 +1,103 @@
+package content
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// maxFS is a MapFS that reads through ReadFileMax, as gitrepo's trees do,
+// and counts the Stats it is asked for.
+type maxFS struct {
+	fstest.MapFS
+	stats int
+}
+
+func (m *maxFS) Stat(name string) (fs.FileInfo, error) {
+	m.stats++
+	return m.MapFS.Stat(name)
+}
+
+func (m *maxFS) ReadFileMax(name string, max int64) ([]byte, int64, error) {
+	fi, err := m.MapFS.Stat(name)
+	switch {
+	case err != nil:
+		return nil, 0, err
+	case fi.IsDir():
+		return nil, 0, &fs.PathError{Op: "readfile", Path: name, Err: errors.New("is a directory")}
+	case fi.Size() > max:
+		return nil, fi.Size(), nil
+	}
+	data, err := m.MapFS.ReadFile(name)
+	return data, fi.Size(), err
+}
+
+// TestReadPostBounded reads the same posts from a file system that reads
+// with ReadFileMax and from one that does not: the posts are the same
+// (too large ones unread), the errors say the same, and the bounded one is
+// asked for no Stat.
+func TestReadPostBounded(t *testing.T) {
+	files := map[string]string{
+		"docusaurus.config.js":                "module.exports = {};\n",
+		"blog/2026-02-03-a/index.md":          "---\ntitle: A\ndate: 2026-02-03T10:00:00Z\ndraft: true\ntags: [x]\n---\nBody.\n",
+		"blog/2026/02-b/index.md":             "---\ntitle: [broken\n---\n",
+		"blog/c.md":                           "no front matter\n",
+		"blog/big.md":                         "---\ntitle: Big\n---\n" + strings.Repeat("a", MaxPostSize),
+		"blog/limit.md":                       strings.Repeat("b", MaxPostSize),
+		"blog/binary.md":                      "\x00\x01",
+		"blog/latin1.md":                      "---\ntitle: caf\xe9\n---\n",
+		"blog/2026/03/04/dated/index.mdx":     "---\ndate: 2026-03-04\n---\n",
+		"blog/folder.md/index.md":             "x\n",
+		"blog/empty.md":                       "",
+		"blog/2026-13-40-not-a-date.md":       "---\ntitle: N\n---\n",
+		"blog/unicode/\u00e9t\u00e9/index.md": "---\ntitle: \u00c9t\u00e9\n---\n",
+	}
+	plain, bounded := fstest.MapFS{}, &maxFS{MapFS: fstest.MapFS{}}
+	for p, c := range files {
+		plain[p] = &fstest.MapFile{Data: []byte(c)}
+		bounded.MapFS[p] = &fstest.MapFile{Data: []byte(c)}
+	}
+	ctx := context.Background()
+	plainSite, err := LoadSite(ctx, plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boundedSite, err := LoadSite(ctx, bounded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bounded.stats = 0
+	paths := append(plainSite.Posts, "blog/missing.md", "blog/folder.md")
+	for _, p := range paths {
+		t.Run(p, func(t *testing.T) {
+			want, werr := plainSite.ReadPost(ctx, p)
+			got, gerr := boundedSite.ReadPost(ctx, p)
+			// The errors come from other calls of the file system: the
+			// same post and cause.
+			if (werr == nil) != (gerr == nil) || werr != nil && (!strings.HasPrefix(gerr.Error(), "read "+p+": ") ||
+				errors.Is(werr, fs.ErrNotExist) != errors.Is(gerr, fs.ErrNotExist)) {
+				t.Fatalf("errors: plain %v, bounded %v", werr, gerr)
+			}
+			if werr != nil {
+				return
+			}
+			if !bytes.Equal(want.Raw, got.Raw) || (want.Raw == nil) != (got.Raw == nil) {
+				t.Errorf("Raw: plain %d bytes, bounded %d", len(want.Raw), len(got.Raw))
+			}
+			// cmp would take seconds over the 10 MiB post's bytes.
+			if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(Post{}, "Raw"), cmpopts.IgnoreUnexported(FrontMatter{}, Lines{}), cmpopts.EquateErrors()); diff != "" {
+				t.Errorf("post (-plain +bounded):\n%s", diff)
+			}
+		})
+	}
+	if bounded.stats != 0 {
+		t.Errorf("ReadPost asked a file system with ReadFileMax for %d Stats, want none", bounded.stats)
+	}
+}
