@@ -144,6 +144,9 @@ type worldHooks struct {
 	mirror func(bot.Mirror) bot.Mirror
 	// transport wraps the HTTP transport of the bot's GitHub client.
 	transport func(http.RoundTripper) http.RoundTripper
+	// mirrorsTimed, when set, adds up the time the bot's mirrors take to
+	// open (the clone, the first time).
+	mirrorsTimed *time.Duration
 }
 
 // newWorldHooked is newWorldWith with the bot's mirrors and GitHub
@@ -191,11 +194,15 @@ func newWorldHooked(t testing.TB, repo func(*gittest.Server) *gittest.Repo, hook
 		all := append([]bot.Option{bot.WithClock(w.clock.Now), bot.WithLogger(log), bot.WithLogin("herald[bot]"),
 			bot.WithAppSlug("herald"), bot.WithScheduler(w.sched)}, more...)
 		mirrors := gitMirrors(cache)
-		if hooks.mirror != nil {
+		if hooks.mirror != nil || hooks.mirrorsTimed != nil {
 			mirrors = bot.MirrorsFunc(func(ctx context.Context, remote string, creds forge.GitCredentials) (bot.Mirror, error) {
+				start := time.Now()
 				m, err := gitMirrors(cache).Open(ctx, remote, creds)
-				if err != nil {
-					return nil, err
+				if hooks.mirrorsTimed != nil {
+					*hooks.mirrorsTimed += time.Since(start)
+				}
+				if err != nil || hooks.mirror == nil {
+					return m, err
 				}
 				return hooks.mirror(m), nil
 			})
