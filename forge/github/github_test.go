@@ -866,3 +866,70 @@ func TestAPIRoot(t *testing.T) {
 		}
 	}
 }
+
+// TestWritesOverWhatWasRead: the review, comment and status writes that
+// take what the caller read in the same pass make no reads of their own,
+// and do what their reading counterparts do.
+func TestWritesOverWhatWasRead(t *testing.T) {
+	e := setup(t, fakegithub.Options{})
+	ctx := context.Background()
+	n := addPR(e)
+	head := "1111111111111111111111111111111111111111"
+	pr, err := e.c.PR(ctx, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := e.c.ChangedFiles(ctx, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	comments, err := e.c.IssueComments(ctx, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses, err := e.c.CombinedStatus(ctx, head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.c.Login(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := len(e.fake.Requests())
+
+	res, err := e.c.CreateReviewOn(ctx, pr, files, forge.ReviewRequest{CommitID: head, Comments: []forge.ReviewComment{
+		{Path: "blog/hello.md", Line: 5, Body: "in the diff"},
+		{Path: "blog/hello.md", Line: 9, Body: "outside the diff"},
+	}})
+	if err != nil || res.ID == 0 || len(res.Posted) != 1 || len(res.Skipped) != 1 {
+		t.Errorf("CreateReviewOn = %+v, %v", res, err)
+	}
+	moved := pr
+	moved.HeadSHA = "4444444444444444444444444444444444444444"
+	if _, err := e.c.CreateReviewOn(ctx, moved, files, forge.ReviewRequest{CommitID: head, Comments: res.Posted}); !errors.Is(err, forge.ErrHeadMoved) {
+		t.Errorf("review at a head other than the one read: err = %v, want ErrHeadMoved", err)
+	}
+	out, err := e.c.UpsertCommentOver(ctx, n, comments, "summary", "first")
+	if err != nil || len(out) != 1 {
+		t.Fatalf("UpsertCommentOver = %+v, %v", out, err)
+	}
+	if again, err := e.c.UpsertCommentOver(ctx, n, out, "summary", "first"); err != nil || len(again) != 1 || again[0].ID != out[0].ID {
+		t.Errorf("the same text again = %+v, %v; want the comment as it was", again, err)
+	}
+	st := forge.Status{Context: "herald/schedule", State: forge.StatusPending, Description: "due"}
+	if wrote, err := e.c.SetStatusOver(ctx, head, statuses, st); !wrote || err != nil {
+		t.Errorf("SetStatusOver = %v, %v; want written", wrote, err)
+	}
+	statuses.Statuses = append(statuses.Statuses, st)
+	if wrote, err := e.c.SetStatusOver(ctx, head, statuses, st); wrote || err != nil {
+		t.Errorf("SetStatusOver over the same status = %v, %v; want nothing written", wrote, err)
+	}
+
+	got := map[string]int{}
+	for _, r := range e.fake.Requests()[before:] {
+		got[r.Op]++
+	}
+	want := map[string]int{"pulls/create-review": 1, "issues/create-comment": 1, "repos/create-commit-status": 1}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("calls by operation (-want +got):\n%s", diff)
+	}
+}

@@ -314,11 +314,23 @@ func (c *Client) UpsertComment(ctx context.Context, number int, key, body string
 	if !forge.ValidKey(key) {
 		return nil, fmt.Errorf("upsert comment on %s: invalid marker key %q", c.pr(number), key)
 	}
-	me, err := c.Login(ctx)
+	existing, err := c.IssueComments(ctx, number)
 	if err != nil {
 		return nil, err
 	}
-	existing, err := c.IssueComments(ctx, number)
+	return c.UpsertCommentOver(ctx, number, existing, key, body)
+}
+
+// UpsertCommentOver is UpsertComment over the conversation as the caller
+// read it (IssueComments) in the same pass, so it is not read again: a
+// reconcile that read the comments to find its own passes them down. A
+// comment posted by someone else since is not seen; a second copy of one of
+// herald's so left is tidied by the next reconcile, as after a crash.
+func (c *Client) UpsertCommentOver(ctx context.Context, number int, existing []forge.Comment, key, body string) ([]forge.Comment, error) {
+	if !forge.ValidKey(key) {
+		return nil, fmt.Errorf("upsert comment on %s: invalid marker key %q", c.pr(number), key)
+	}
+	me, err := c.Login(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -465,21 +477,33 @@ func (c *Client) DeleteComment(ctx context.Context, id int64) error {
 // diff at the head (GitHub refuses those) are left out and returned in
 // Skipped; if none remain and the request has no body, nothing is posted.
 func (c *Client) CreateReview(ctx context.Context, number int, r forge.ReviewRequest) (forge.ReviewResult, error) {
+	pr := forge.PullRequest{Number: number}
 	if r.CommitID != "" {
 		// The diff below is the head's: comments checked against it are only
 		// right for the head, and suggestions on an older commit would be
 		// outdated at once.
-		pr, err := c.PR(ctx, number)
-		if err != nil {
+		var err error
+		if pr, err = c.PR(ctx, number); err != nil {
 			return forge.ReviewResult{}, err
-		}
-		if pr.HeadSHA != r.CommitID {
-			return forge.ReviewResult{}, fmt.Errorf("review %s at %s: %w (head is now %s)", c.pr(number), r.CommitID, forge.ErrHeadMoved, pr.HeadSHA)
 		}
 	}
 	files, err := c.ChangedFiles(ctx, number)
 	if err != nil {
 		return forge.ReviewResult{}, err
+	}
+	return c.CreateReviewOn(ctx, pr, files, r)
+}
+
+// CreateReviewOn is CreateReview on the pull request pr and its diff files
+// as the caller read them (PR, ChangedFiles) in the same pass, so neither is
+// read again: a reconcile that read them to decide on its suggestions
+// passes them down. The head is pr's: r.CommitID other than pr.HeadSHA is
+// refused with ErrHeadMoved; a push after pr was read is the next
+// reconcile's (its webhook triggers one).
+func (c *Client) CreateReviewOn(ctx context.Context, pr forge.PullRequest, files []forge.ChangedFile, r forge.ReviewRequest) (forge.ReviewResult, error) {
+	number := pr.Number
+	if r.CommitID != "" && pr.HeadSHA != r.CommitID {
+		return forge.ReviewResult{}, fmt.Errorf("review %s at %s: %w (head is now %s)", c.pr(number), r.CommitID, forge.ErrHeadMoved, pr.HeadSHA)
 	}
 	lines := map[string][]forge.LineRange{}
 	for _, f := range files {
@@ -514,7 +538,7 @@ func (c *Client) CreateReview(ctx context.Context, number int, r forge.ReviewReq
 	req := &gh.PullRequestReviewRequest{CommitID: optional(r.CommitID), Body: optional(r.Body),
 		Event: gh.String(string(event)), Comments: drafts}
 	attempt := 0
-	err = c.call(ctx, "create review on "+c.pr(number), func(ctx context.Context) (resp *gh.Response, err error) {
+	err := c.call(ctx, "create review on "+c.pr(number), func(ctx context.Context) (resp *gh.Response, err error) {
 		attempt++
 		if attempt > 1 && len(drafts) > 0 {
 			// An earlier attempt may have posted the review and lost the
@@ -646,6 +670,15 @@ func (c *Client) SetStatus(ctx context.Context, sha string, st forge.Status) (bo
 	if err != nil {
 		return false, err
 	}
+	return c.SetStatusOver(ctx, sha, cur, st)
+}
+
+// SetStatusOver is SetStatus over the statuses of sha as the caller read
+// them (CombinedStatus) in the same pass, so they are not read again.
+func (c *Client) SetStatusOver(ctx context.Context, sha string, cur forge.CombinedStatus, st forge.Status) (bool, error) {
+	if st.Context == "" {
+		return false, fmt.Errorf("set status on %s@%s: context is required", c.name(), sha)
+	}
 	for _, s := range cur.Statuses {
 		if s.Context == st.Context {
 			if s == st {
@@ -656,7 +689,7 @@ func (c *Client) SetStatus(ctx context.Context, sha string, st forge.Status) (bo
 	}
 	rs := &gh.RepoStatus{State: gh.String(string(st.State)), Context: gh.String(st.Context),
 		Description: optional(st.Description), TargetURL: optional(st.TargetURL)}
-	err = c.call(ctx, fmt.Sprintf("set status %q on %s@%s", st.Context, c.name(), sha), func(ctx context.Context) (*gh.Response, error) {
+	err := c.call(ctx, fmt.Sprintf("set status %q on %s@%s", st.Context, c.name(), sha), func(ctx context.Context) (*gh.Response, error) {
 		_, resp, err := c.gh.Repositories.CreateStatus(ctx, c.owner, c.repo, sha, rs)
 		return resp, err
 	})
