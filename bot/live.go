@@ -87,8 +87,8 @@ func (b *Bot) queueLive(e *openRepo, pr int, paths []string, site urlSource) {
 		return
 	}
 	j := liveJob{repo: e.t.Repo, pr: pr}
-	if e.prs != nil {
-		j.prs = e.prs
+	if e.forgePRs != nil {
+		j.prs = e.forgePRs // the job runs after the reconcile
 	}
 	for _, p := range paths {
 		if u := site.urlPath(p); u != "" {

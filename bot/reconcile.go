@@ -29,9 +29,13 @@ type openRepo struct {
 	// names it itself.
 	baseLog *slog.Logger
 	f       Forge
-	prs     PullRequests // nil for a forge without pull requests
-	repo    forge.Repo
-	mirror  Mirror
+	// prs is the forge's pull requests as this reconcile reads them, each
+	// read once (readOnce); nil for a forge without pull requests. forgePRs
+	// is the forge's own, for work that outlives the reconcile.
+	prs      PullRequests
+	forgePRs PullRequests
+	repo     forge.Repo
+	mirror   Mirror
 	// base is the tip of the default branch, site the site there (and
 	// indexed the same with its files' object ids).
 	base    string
@@ -69,7 +73,7 @@ func (b *Bot) open(ctx context.Context, log *slog.Logger, t Target) (*openRepo, 
 	}
 	e := &openRepo{t: t, log: log, f: f, repo: repo}
 	if p, ok := f.(PullRequests); ok {
-		e.prs = p
+		e.prs, e.forgePRs = newReadOnce(p, b.login), p
 	}
 	var creds forge.GitCredentials // none: anonymous
 	if gc, ok := f.(GitCredentialer); ok {
@@ -178,7 +182,11 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, trigg
 			open = append(open, p)
 		}
 	default:
-		open, err = e.f.ListOpenPRs(ctx)
+		lister := e.f
+		if e.prs != nil {
+			lister = e.prs // remembers each head
+		}
+		open, err = lister.ListOpenPRs(ctx)
 		if err != nil {
 			return fmt.Errorf("list pull requests: %w", err)
 		}
