@@ -17,6 +17,9 @@ type overReads interface {
 	CreateReviewOn(ctx context.Context, pr forge.PullRequest, files []forge.ChangedFile, r forge.ReviewRequest) (forge.ReviewResult, error)
 	UpsertCommentOver(ctx context.Context, number int, existing []forge.Comment, key, body string) ([]forge.Comment, error)
 	SetStatusOver(ctx context.Context, sha string, cur forge.CombinedStatus, st forge.Status) (bool, error)
+	// Login is the account the writes are made as: the comments of
+	// its own that an upsert edits or deletes.
+	Login(ctx context.Context) (string, error)
 }
 
 // readOnce is the pull requests of one reconcile: each pull request's diff,
@@ -34,8 +37,7 @@ type overReads interface {
 // suggestions to see a second replica's copies.
 type readOnce struct {
 	PullRequests
-	over  overReads // nil when the forge has no such writes
-	login string    // herald's login; "" when unknown
+	over overReads // nil when the forge has no such writes
 
 	mu       sync.Mutex
 	prs      map[int]forge.PullRequest
@@ -44,8 +46,8 @@ type readOnce struct {
 	statuses map[string]forge.CombinedStatus
 }
 
-func newReadOnce(p PullRequests, login string) *readOnce {
-	r := &readOnce{PullRequests: p, login: login, prs: map[int]forge.PullRequest{}, files: map[int][]forge.ChangedFile{},
+func newReadOnce(p PullRequests) *readOnce {
+	r := &readOnce{PullRequests: p, prs: map[int]forge.PullRequest{}, files: map[int][]forge.ChangedFile{},
 		comments: map[int][]forge.Comment{}, statuses: map[string]forge.CombinedStatus{}}
 	r.over, _ = p.(overReads)
 	return r
@@ -120,11 +122,13 @@ func (r *readOnce) UpsertComment(ctx context.Context, number int, key, body stri
 	r.mu.Lock()
 	existing, read := r.comments[number]
 	r.mu.Unlock()
-	if !read || r.over == nil || r.login == "" {
-		// Without herald's login the comments that are its own for key
-		// are not told apart here: read the conversation again next time.
+	if !read || r.over == nil {
 		r.forgetComments(number)
 		return r.PullRequests.UpsertComment(ctx, number, key, body)
+	}
+	me, err := r.over.Login(ctx)
+	if err != nil {
+		return nil, err
 	}
 	out, err := r.over.UpsertCommentOver(ctx, number, slices.Clone(existing), key, body)
 	if err != nil {
@@ -134,11 +138,15 @@ func (r *readOnce) UpsertComment(ctx context.Context, number int, key, body stri
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	// The upsert leaves exactly out for key among herald's comments (the
-	// others it edited or deleted), the same test as the forge's.
+	// The upsert leaves exactly out for key among the comments of its
+	// account (the others it edited or deleted), told by the forge's test.
+	edited := map[int64]bool{}
+	for _, c := range out {
+		edited[c.ID] = true
+	}
 	kept := slices.DeleteFunc(slices.Clone(existing), func(c forge.Comment) bool {
 		k, part, ok := forge.ParseMarker(c.Body)
-		return ok && k == key && strings.HasPrefix(c.Body, forge.Marker(key, part)) && c.User == r.login
+		return edited[c.ID] || ok && k == key && strings.HasPrefix(c.Body, forge.Marker(key, part)) && c.User == me
 	})
 	r.comments[number] = append(kept, out...)
 	return out, nil

@@ -73,7 +73,7 @@ func (b *Bot) open(ctx context.Context, log *slog.Logger, t Target) (*openRepo, 
 	}
 	e := &openRepo{t: t, log: log, f: f, repo: repo}
 	if p, ok := f.(PullRequests); ok {
-		e.prs, e.forgePRs = newReadOnce(p, b.login), p
+		e.prs, e.forgePRs = newReadOnce(p), p
 	}
 	var creds forge.GitCredentials // none: anonymous
 	if gc, ok := f.(GitCredentialer); ok {
