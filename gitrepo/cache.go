@@ -155,6 +155,7 @@ func (st *mirrorState) closeLocked() error {
 	if st.storage == nil {
 		return nil
 	}
+	st.closeSpares()
 	err := st.storage.Close()
 	st.repo, st.storage = nil, nil
 	if err != nil {
@@ -193,6 +194,7 @@ type mirrorState struct {
 	lock    chan struct{}
 	repo    *git.Repository
 	storage *filesystem.Storage
+	spareState
 }
 
 // Mirror is a handle on the bare mirror of one remote, carrying the
@@ -227,7 +229,8 @@ func (c *Cache) Open(ctx context.Context, remote string, auth Auth) (*Mirror, er
 	c.mu.Lock()
 	st, ok := c.mirrors[remote]
 	if !ok {
-		st = &mirrorState{cache: c, remote: remote, dir: filepath.Join(c.dir, dirName(remote)), lock: make(chan struct{}, 1)}
+		st = &mirrorState{cache: c, remote: remote, dir: filepath.Join(c.dir, dirName(remote)), lock: make(chan struct{}, 1),
+			spareState: spareState{spares: newSpares()}}
 		c.mirrors[remote] = st
 	}
 	c.mu.Unlock()

@@ -3,10 +3,12 @@ package gitrepo_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -461,5 +463,76 @@ func TestFSReadFileMax(t *testing.T) {
 				t.Errorf("ReadFileMax(%s) = %q, ReadFile gives %q", tt.path, data, want)
 			}
 		})
+	}
+}
+
+// TestFSReadFileMaxConcurrent reads a tree's files from several goroutines
+// at once (the spare storages of spare.go read beside the lock), across a
+// fetch that brings objects the spares had not indexed, and after the
+// cache is closed: every read gives what ReadFile gives, or fs.ErrClosed.
+func TestFSReadFileMaxConcurrent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	repo := gittest.NewBareRepo(t, nil)
+	files := map[string]string{}
+	for i := range 200 {
+		files[fmt.Sprintf("blog/%03d/index.md", i)] = fmt.Sprintf("---\ntitle: Post %d\n---\n%s\n", i, strings.Repeat("word ", i*20))
+	}
+	first := repo.Apply(gittest.Change{Ref: "refs/heads/main", Files: files})
+	c := newCache(t)
+	m := open(t, c, repo.URL)
+	type maxReader interface {
+		ReadFileMax(name string, max int64) ([]byte, int64, error)
+	}
+	readAll := func(commit string, want map[string]string) {
+		t.Helper()
+		fsys, err := m.FS(ctx, hash(t, commit))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := fsys.(maxReader)
+		var wg sync.WaitGroup
+		errs := make(chan error, 4*len(want))
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for p, w := range want {
+					data, size, err := r.ReadFileMax(p, 1<<20)
+					switch {
+					case err != nil:
+						errs <- err
+					case string(data) != w || size != int64(len(w)):
+						errs <- fmt.Errorf("ReadFileMax(%s) = %d bytes (size %d), want %d", p, len(data), size, len(w))
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+	}
+	readAll(first, files)
+	// New objects, in a pack the spares have not indexed.
+	next := map[string]string{}
+	for p, s := range files {
+		next[p] = s + "more\n"
+	}
+	second := repo.Apply(gittest.Change{Ref: "refs/heads/main", Files: next})
+	if err := m.Fetch(ctx, "refs/heads/main"); err != nil {
+		t.Fatal(err)
+	}
+	readAll(second, next)
+	fsys, err := m.FS(ctx, hash(t, second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := fsys.(maxReader).ReadFileMax("blog/001/index.md", 1<<20); !errors.Is(err, fs.ErrClosed) {
+		t.Errorf("ReadFileMax after Close = %v, want fs.ErrClosed", err)
 	}
 }
