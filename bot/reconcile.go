@@ -8,7 +8,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/heraldhq/herald/content"
@@ -487,42 +486,15 @@ func (b *Bot) readBranchPosts(ctx context.Context, e *openRepo, prev *branchPost
 // beside the next one's read, so a cold start of a large site uses both
 // cores. It stops at the first error.
 func readPosts(ctx context.Context, site *content.Site, posts []publish.Post, read []int, urls []string, workers int) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	work := make(chan int)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var firstErr error
-	for range min(workers, max(len(read), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				p := posts[i].Path
-				post, err := site.ReadPost(ctx, p)
-				if err != nil {
-					once.Do(func() { firstErr = fmt.Errorf("read %s: %w", p, err); cancel() })
-					continue
-				}
-				// Each index is written by one goroutine, read after Wait.
-				posts[i], urls[i] = publish.PostOf(post), post.URLPath
-			}
-		}()
+	paths := make([]string, len(read))
+	for k, i := range read {
+		paths[k] = posts[i].Path
 	}
-loop:
-	for _, i := range read {
-		select {
-		case work <- i:
-		case <-ctx.Done():
-			break loop
-		}
-	}
-	close(work)
-	wg.Wait()
-	if firstErr != nil {
-		return firstErr
-	}
-	return ctx.Err()
+	return site.ReadEach(ctx, paths, workers, func(k int, post *content.Post) {
+		// Each index is written by one goroutine, read after ReadEach.
+		i := read[k]
+		posts[i], urls[i] = publish.PostOf(post), post.URLPath
+	})
 }
 
 // mayPublish reports whether the plan may publish post of the default

@@ -101,3 +101,40 @@ func TestReadPostBounded(t *testing.T) {
 		t.Errorf("ReadPost asked a file system with ReadFileMax for %d Stats, want none", bounded.stats)
 	}
 }
+
+// TestReadEach reads posts on several goroutines: each arrives at its
+// index, a missing one stops the reads with ReadPost's error, and a
+// cancelled context is reported.
+func TestReadEach(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{"docusaurus.config.js": {Data: []byte("export default {}\n")}}
+	var paths []string
+	for i := range 50 {
+		p := "blog/" + strings.Repeat("x", i+1) + ".md"
+		fsys[p] = &fstest.MapFile{Data: []byte("---\ntitle: T" + strings.Repeat("x", i+1) + "\n---\nBody.\n")}
+		paths = append(paths, p)
+	}
+	site, err := LoadSite(context.Background(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, workers := range []int{0, 1, 4} {
+		got := make([]string, len(paths))
+		if err := site.ReadEach(context.Background(), paths, workers, func(i int, p *Post) { got[i] = p.Path }); err != nil {
+			t.Fatalf("workers %d: %v", workers, err)
+		}
+		if diff := cmp.Diff(paths, got); diff != "" {
+			t.Errorf("workers %d: posts not at their index (-want +got):\n%s", workers, diff)
+		}
+	}
+	missing := append(append([]string{}, paths[:10]...), "blog/gone.md")
+	err = site.ReadEach(context.Background(), missing, 4, func(int, *Post) {})
+	if err == nil || !strings.HasPrefix(err.Error(), "read blog/gone.md: ") || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a missing post: %v, want read blog/gone.md: ... not exist", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := site.ReadEach(ctx, paths, 4, func(int, *Post) {}); !errors.Is(err, context.Canceled) {
+		t.Errorf("a cancelled context: %v, want context.Canceled", err)
+	}
+}

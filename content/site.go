@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"golang.org/x/sync/errgroup"
 	"gopkg.in/yaml.v3"
 )
 
@@ -563,4 +564,30 @@ func (s *Site) ProfileReason() string {
 		return "detected from " + s.Marker
 	}
 	return "the default: no docusaurus.config.*, hugo.toml, config/_default/hugo.toml or _config.yml found"
+}
+
+// ReadEach reads the posts at paths with up to workers goroutines and
+// calls fn, on those goroutines, with each post and its index in paths;
+// fn writes only what belongs to its index. It stops at the first error of
+// ReadPost, and reports ctx's.
+func (s *Site) ReadEach(ctx context.Context, paths []string, workers int, fn func(i int, post *Post)) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(workers, 1))
+	for i, p := range paths {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			post, err := s.ReadPost(gctx, p)
+			if err != nil {
+				return err
+			}
+			fn(i, post)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return ctx.Err()
 }

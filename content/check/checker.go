@@ -12,11 +12,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/heraldhq/herald/content"
-	"github.com/heraldhq/herald/content/prose"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+
+	"github.com/heraldhq/herald/content"
+	"github.com/heraldhq/herald/content/prose"
 )
 
 // Option adjusts a Checker.
@@ -278,40 +279,7 @@ func vocabularyText(body []byte) string {
 // each reads the posts at paths with c.workers goroutines and calls fn for
 // each; it stops at the first I/O error.
 func (c *Checker) each(ctx context.Context, site *content.Site, paths []string, fn func(*content.Post)) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	work := make(chan string)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var firstErr error
-	for range min(c.workers, max(len(paths), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range work {
-				post, err := site.ReadPost(ctx, p)
-				if err != nil {
-					once.Do(func() { firstErr = err; cancel() })
-					continue
-				}
-				fn(post)
-			}
-		}()
-	}
-loop:
-	for _, p := range paths {
-		select {
-		case work <- p:
-		case <-ctx.Done():
-			break loop
-		}
-	}
-	close(work)
-	wg.Wait()
-	if firstErr != nil {
-		return firstErr
-	}
-	return ctx.Err()
+	return site.ReadEach(ctx, paths, c.workers, func(_ int, p *content.Post) { fn(p) })
 }
 
 // CheckSite checks every post of the site and the site's configuration.
