@@ -265,18 +265,8 @@ func nextChunk(text string, i int, k *chunk) (newlines int, ok bool) {
 			}
 		}
 		if end == len(text) || isChunkEnd(text[end]) {
-			k.end, k.cs, k.ce = end, k.start, i
-			if end > i {
-				k.trail = true
-				switch text[i] {
-				case '.', '!', '?', ':':
-					k.sentenceEnd = true
-				}
-			}
-			k.letters = i - k.start
-			k.upper = upper
-			k.firstUpper = asciiLetter[text[k.start]] == 2
-			k.hasAnyLetter = true
+			k.end = end
+			k.setLetters(text, i, upper)
 			return newlines, true
 		}
 	}
@@ -486,19 +476,26 @@ func (k *chunk) analyseLetters(text string) bool {
 		}
 		upper += int(c >> 1)
 	}
-	k.cs, k.ce = k.start, end
-	if end < k.end {
+	k.setLetters(text, end, upper)
+	return true
+}
+
+// setLetters fills in k for a chunk whose core text[k.start:ce] is ASCII
+// letters, upper of them capitals, followed up to k.end by at most one mark
+// of punctuation: what nextChunk's fast path and analyseLetters both find.
+func (k *chunk) setLetters(text string, ce, upper int) {
+	k.cs, k.ce = k.start, ce
+	if ce < k.end {
 		k.trail = true
-		switch text[end] {
+		switch text[ce] {
 		case '.', '!', '?', ':':
 			k.sentenceEnd = true
 		}
 	}
-	k.letters = end - k.start
+	k.letters = ce - k.start
 	k.upper = upper
 	k.firstUpper = asciiLetter[text[k.start]] == 2
 	k.hasAnyLetter = true
-	return true
 }
 
 // allowedRepeats are words that English repeats on purpose ("he had had
