@@ -32,7 +32,7 @@ later).`,
 	examples: []example{
 		{"herald publish --due", "publish what is due in the repository of the current directory"},
 		{"herald publish --due --dry-run", "say what would go out, change nothing"},
-		{"*/5 * * * * herald publish --due --repo /srv/git/blog.git >/dev/null", "a crontab line: every five minutes, cron mails what went wrong (stderr) only"},
+		{"*/5 * * * * herald publish --due --quiet --repo /srv/git/blog.git", "a crontab line: every five minutes; cron mails what went out and what went wrong, nothing when nothing was due"},
 		{"HERALD_GITHUB_TOKEN=... herald publish --due --repos acme/blog", "merge the due pull requests of a GitHub repository"},
 	},
 }
@@ -44,6 +44,7 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 func publishDue(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	o := newOneShot("publish")
 	due := o.fs.Bool("due", false, "publish what is due now (required: the only mode there is)")
+	quiet := o.fs.Bool("quiet", false, "say nothing when nothing is due (for cron, which mails any output); what went out and what was held back are still said")
 	if err := o.parse(args, getenv, stdout, stderr, publishHelp); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -89,7 +90,7 @@ func publishDue(ctx context.Context, args []string, getenv func(string) string, 
 			code, held = max(code, exitFindings), held+1
 		}
 	}
-	if published == 0 && held == 0 && code != exitUsage {
+	if published == 0 && held == 0 && code != exitUsage && !*quiet {
 		repos, err := eng.Dashboard(ctx)
 		if err != nil {
 			return o.fail(stderr, exitFindings, err)

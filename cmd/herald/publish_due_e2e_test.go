@@ -34,11 +34,16 @@ func TestPublishDueSaysWhat(t *testing.T) {
 		stdout  []string
 		stderr  string
 		moved   bool
+		silent  bool // nothing on stdout
 	}{
 		{name: "no strategy: the due draft goes out", config: "version: 1\ntimezone: Europe/Berlin\n", release: time.Now().Add(-time.Hour),
 			args: []string{"publish", "--due"}, stdout: []string{"  publish: Example Project 1.4 is out (main)\n"}, moved: true},
 		{name: "nothing due: when the next post is", config: "version: 1\ntimezone: Europe/Berlin\n", release: soon,
 			args: []string{"publish", "--due"}, stdout: []string{"Nothing due: 3 posts scheduled, the next (" + release + ") in 2 days, "}},
+		{name: "nothing due, quietly (cron)", config: "version: 1\ntimezone: Europe/Berlin\n", release: soon,
+			args: []string{"publish", "--due", "--quiet"}, silent: true},
+		{name: "a due draft goes out, quietly (cron)", config: "version: 1\ntimezone: Europe/Berlin\n", release: time.Now().Add(-time.Hour),
+			args: []string{"publish", "--due", "--quiet"}, stdout: []string{"  publish: Example Project 1.4 is out (main)\n"}, moved: true},
 		{name: "the merge strategy in local mode", config: "version: 1\ntimezone: Europe/Berlin\npublish:\n  strategy: merge\n", release: time.Now().Add(-time.Hour),
 			args: []string{"publish", "--due"}, stdout: []string{"Nothing due: the merge strategy (publish.strategy in .herald.yml) publishes pull requests, and a plain Git repository has none; set it to draft, or remove it, to publish the dated drafts of the default branch.\n"}},
 		{name: "the merge strategy in local mode: schedule", config: "version: 1\ntimezone: Europe/Berlin\npublish:\n  strategy: merge\n", release: time.Now().Add(-time.Hour),
@@ -60,6 +65,7 @@ func TestPublishDueSaysWhat(t *testing.T) {
 			for _, w := range tt.stdout {
 				ok = ok && strings.Contains(r.stdout, w)
 			}
+			ok = ok && (!tt.silent || r.stdout == "")
 			if !ok {
 				t.Errorf("herald %v: exit %d\nstdout:\n%s\nstderr:\n%s\nwant exit %d, stdout with %q, stderr with %q", tt.args, r.code, r.stdout, r.stderr, tt.code, tt.stdout, tt.stderr)
 			}
