@@ -73,16 +73,28 @@ func SayBlockers(words []string) string { return strings.Join(words, "; ") }
 // their words already; others get them in front. An item with nothing in
 // its way has none.
 func ItemReason(it Item) string {
-	words := SayBlockers(it.Blockers)
+	words, rest := SayBlockers(it.Blockers), Explanation(it.Blockers, it.Reason)
 	switch {
 	case words == "":
 		return it.Reason
-	case it.Reason == "":
+	case rest == "":
 		return words
-	case strings.HasPrefix(it.Reason, it.Blockers[0]+":"):
-		return it.Reason
+	case rest != it.Reason:
+		return it.Reason // it begins with its words
 	}
-	return words + ": " + it.Reason
+	return words + ": " + rest
+}
+
+// Explanation is reason without the words of the first of blockers, which
+// the sentences of Plan's blockers begin with: what a surface that shows
+// the words apart (the dashboard) adds after them.
+func Explanation(blockers []string, reason string) string {
+	if len(blockers) > 0 {
+		if rest, ok := strings.CutPrefix(reason, blockers[0]+": "); ok {
+			return rest
+		}
+	}
+	return reason
 }
 
 // Blockers lists what keeps pr from being merged now under c, in the order

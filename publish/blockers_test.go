@@ -132,3 +132,24 @@ func TestItemReason(t *testing.T) {
 		})
 	}
 }
+
+// TestExplanation shows what the dashboard writes under a blocked post's
+// words: the reason, less the words it may begin with.
+func TestExplanation(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		blockers []string
+		reason   string
+		want     string
+	}{
+		{nil, "It fell due long ago.", "It fell due long ago."},
+		{[]string{"not approved"}, "not approved: 0 of 1 required approvals.", "0 of 1 required approvals."},
+		{[]string{"blocked by mojibake", "held"}, "blocked by mojibake: herald found 1 error in the post.", "herald found 1 error in the post."},
+		{[]string{SaidDateUnresolved}, `"2026-03-29 02:30" does not exist in Europe/Berlin`, `"2026-03-29 02:30" does not exist in Europe/Berlin`},
+	}
+	for _, tc := range tests {
+		if got := Explanation(tc.blockers, tc.reason); got != tc.want {
+			t.Errorf("Explanation(%q, %q) = %q, want %q", tc.blockers, tc.reason, got, tc.want)
+		}
+	}
+}

@@ -132,7 +132,7 @@ func newRepoView(r Repo, now time.Time) repoView {
 
 func newPostView(p Post, loc *time.Location, now time.Time) postView {
 	v := postView{Title: orPath(p.Title, p.Path), Path: p.Path, URL: p.URL, Link: linkText(p.PR),
-		State: string(p.State), Class: string(p.State), Blockers: p.Blockers, Said: publish.SayBlockers(p.Blockers), Reason: p.Reason}
+		State: string(p.State), Class: string(p.State), Blockers: p.Blockers, Said: publish.SayBlockers(p.Blockers), Reason: publish.Explanation(p.Blockers, p.Reason)}
 	if p.Expiry {
 		v.Title += " (expiry)"
 	}
@@ -150,13 +150,6 @@ func newPostView(p Post, loc *time.Location, now time.Time) postView {
 	}
 	if p.State == Blocked && len(p.Blockers) == 0 && p.Reason == "" {
 		v.Reason = "herald named no reason"
-	}
-	// A reason says its blockers first, in the same words as Said (one
-	// wording on every surface): the page shows them once.
-	if v.Said != "" {
-		if rest, ok := strings.CutPrefix(v.Reason, v.Said); ok {
-			v.Reason = strings.TrimPrefix(rest, ": ")
-		}
 	}
 	return v
 }
