@@ -25,9 +25,8 @@ func callsPost(title, extra string) string {
 func TestPullRequestReconcileCalls(t *testing.T) {
 	// Every reconcile of a new head reads these once and writes the check
 	// run, the schedule status and the summary comment (its text names the
-	// head).
+	// head). The repository is not read: the pull request names it.
 	always := map[string]int{
-		"repos/get":                         1,
 		"pulls/get":                         1,
 		"issues/list-comments":              1,
 		"repos/get-combined-status-for-ref": 1,

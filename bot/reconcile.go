@@ -58,37 +58,48 @@ type openRepo struct {
 	read   map[int]steadyPR
 }
 
-// open reads the repository's facts, opens and fetches its mirror (the
-// default branch and the heads and bases of the pull requests given), and
-// loads the site at the default branch.
-func (b *Bot) open(ctx context.Context, log *slog.Logger, t Target) (*openRepo, error) {
+// forgeOf returns the forge client of the target, and the repository opened
+// on it for a reconcile, its facts and mirror not read yet (open).
+func (b *Bot) forgeOf(ctx context.Context, log *slog.Logger, t Target) (*openRepo, error) {
 	f, err := b.clients.Forge(ctx, t)
 	if err != nil {
 		return nil, fmt.Errorf("forge client: %w", err)
 	}
-	repo, err := f.Repo(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read repository: %w", err)
-	}
-	e := &openRepo{t: t, log: log, f: f, repo: repo}
+	e := &openRepo{t: t, log: log, f: f}
 	if p, ok := f.(PullRequests); ok {
 		e.prs, e.forgePRs = newReadOnce(p), p
 	}
+	return e, nil
+}
+
+// open reads the repository's facts, unless known holds them (as a pull
+// request read in this reconcile gives them), and opens its mirror.
+func (b *Bot) open(ctx context.Context, e *openRepo, known forge.Repo) error {
+	repo := known
+	if repo.DefaultBranch == "" || repo.CloneURL == "" {
+		var err error
+		if repo, err = e.f.Repo(ctx); err != nil {
+			return fmt.Errorf("read repository: %w", err)
+		}
+	}
+	e.repo = repo
+	t := e.t
+	var err error
 	var creds forge.GitCredentials // none: anonymous
-	if gc, ok := f.(GitCredentialer); ok {
+	if gc, ok := e.f.(GitCredentialer); ok {
 		if creds, err = gc.GitCredentials(ctx); err != nil {
-			return nil, fmt.Errorf("git credentials: %w", err)
+			return fmt.Errorf("git credentials: %w", err)
 		}
 	}
 	remote := b.remoteURL(repo)
 	if remote == "" {
-		return nil, fmt.Errorf("repository %s has no clone URL", t.Repo)
+		return fmt.Errorf("repository %s has no clone URL", t.Repo)
 	}
 	e.mirror, err = b.mirrors.Open(ctx, remote, creds)
 	if err != nil {
-		return nil, fmt.Errorf("open mirror: %w", err)
+		return fmt.Errorf("open mirror: %w", err)
 	}
-	return e, nil
+	return nil
 }
 
 // fetch brings the default branch and the pull requests' refs up to date in
@@ -157,7 +168,7 @@ type reconcileCounts struct {
 }
 
 func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, trigger string, t Target, only int, recheck string, n *reconcileCounts) error {
-	e, err := b.open(ctx, log, t)
+	e, err := b.forgeOf(ctx, log, t)
 	if err != nil {
 		return err
 	}
@@ -177,10 +188,18 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, trigg
 		if err != nil {
 			return fmt.Errorf("read pull request #%d: %w", only, err)
 		}
+		// The pull request names its repository as the repository's
+		// own read would, as fresh: it is not read again.
+		if err := b.open(ctx, e, p.BaseRepo); err != nil {
+			return err
+		}
 		if p.State == forge.PROpen && !p.Merged {
 			open = append(open, p)
 		}
 	default:
+		if err := b.open(ctx, e, forge.Repo{}); err != nil {
+			return err
+		}
 		lister := e.f
 		if e.prs != nil {
 			lister = e.prs // remembers each head

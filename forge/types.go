@@ -74,6 +74,10 @@ type PullRequest struct {
 	HTMLURL string
 	// UpdatedAt is when the pull request last changed.
 	UpdatedAt time.Time
+	// BaseRepo is the repository the pull request merges into, as the
+	// forge gave it with the pull request (GitHub's base.repo); zero when
+	// it gave none.
+	BaseRepo Repo
 }
 
 // HasLabel reports whether the pull request carries the label name.

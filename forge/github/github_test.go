@@ -124,8 +124,13 @@ func TestReadOperations(t *testing.T) {
 		BaseSHA: "2222222222222222222222222222222222222222", State: forge.PROpen, MergeableState: "clean",
 		Labels: []string{"blog"}, Author: "alice", HTMLURL: "https://github.com/acme/blog/pull/1",
 	}
-	if diff := cmp.Diff(want, pr, cmpopts.IgnoreFields(forge.PullRequest{}, "UpdatedAt")); diff != "" {
+	if diff := cmp.Diff(want, pr, cmpopts.IgnoreFields(forge.PullRequest{}, "UpdatedAt", "BaseRepo")); diff != "" {
 		t.Errorf("PR (-want +got):\n%s", diff)
+	}
+	// The pull request names its repository as the repository's own read
+	// does: a reconcile of one pull request need not read both.
+	if diff := cmp.Diff(r, pr.BaseRepo); diff != "" {
+		t.Errorf("PR's base repository (-Repo +PR):\n%s", diff)
 	}
 
 	files, err := e.c.ChangedFiles(ctx, n)

@@ -29,10 +29,19 @@ func (c *Client) Repo(ctx context.Context) (forge.Repo, error) {
 	if err != nil {
 		return forge.Repo{}, err
 	}
+	return repoFrom(r), nil
+}
+
+// repoFrom converts go-github's repository to the neutral type; nil gives
+// the zero Repo.
+func repoFrom(r *gh.Repository) forge.Repo {
+	if r == nil {
+		return forge.Repo{}
+	}
 	return forge.Repo{
 		Owner: r.GetOwner().GetLogin(), Name: r.GetName(), DefaultBranch: r.GetDefaultBranch(),
 		CloneURL: r.GetCloneURL(), HTMLURL: r.GetHTMLURL(), Private: r.GetPrivate(),
-	}, nil
+	}
 }
 
 // PullRequestFrom converts go-github's pull request, as found in webhook
@@ -54,6 +63,7 @@ func PullRequestFrom(p *gh.PullRequest) forge.PullRequest {
 		Author:         p.GetUser().GetLogin(),
 		HTMLURL:        p.GetHTMLURL(),
 		UpdatedAt:      p.GetUpdatedAt().Time,
+		BaseRepo:       repoFrom(p.GetBase().GetRepo()),
 	}
 	for _, l := range p.Labels {
 		out.Labels = append(out.Labels, l.GetName())
