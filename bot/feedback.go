@@ -41,11 +41,13 @@ type (
 		SetStatus(ctx context.Context, sha string, st forge.Status) (bool, error)
 	}
 	// suggester reads a pull request's diff and its review comments, and
-	// writes and removes herald's inline suggestions.
+	// writes and removes herald's inline suggestions. The review is
+	// posted over the pull request and the diff as read in the same pass
+	// (*github.Client's CreateReviewOn), so neither is read again for it.
 	suggester interface {
 		ChangedFiles(ctx context.Context, number int) ([]forge.ChangedFile, error)
 		ReviewComments(ctx context.Context, number int) ([]forge.ReviewComment, error)
-		CreateReview(ctx context.Context, number int, r forge.ReviewRequest) (forge.ReviewResult, error)
+		CreateReviewOn(ctx context.Context, pr forge.PullRequest, files []forge.ChangedFile, r forge.ReviewRequest) (forge.ReviewResult, error)
 		DeleteReviewComment(ctx context.Context, id int64) error
 	}
 	// feedbackWriter is all that checking a pull request writes.
@@ -304,7 +306,7 @@ func (b *Bot) suggest(ctx context.Context, f suggester, log *slog.Logger, p forg
 		if b.dryRun {
 			log.Info("dry run: would post inline suggestions", "count", len(post))
 		} else {
-			res, err := f.CreateReview(ctx, p.Number, forge.ReviewRequest{CommitID: p.HeadSHA, Event: forge.ReviewEventComment, Comments: post})
+			res, err := f.CreateReviewOn(ctx, p, files, forge.ReviewRequest{CommitID: p.HeadSHA, Event: forge.ReviewEventComment, Comments: post})
 			if err != nil {
 				return nil, fmt.Errorf("post suggestions: %w", err)
 			}

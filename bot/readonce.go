@@ -11,10 +11,10 @@ import (
 
 // overReads is what a forge offers to write over what the caller read in
 // the same pass instead of reading it again first (*github.Client does):
-// a review over the pull request and its diff, a comment upsert over the
-// conversation, a status over the commit's statuses.
+// a comment upsert over the conversation, a status over the commit's
+// statuses. (A review goes over the pull request and its diff as read by
+// the one function that posts it, suggest, with CreateReviewOn.)
 type overReads interface {
-	CreateReviewOn(ctx context.Context, pr forge.PullRequest, files []forge.ChangedFile, r forge.ReviewRequest) (forge.ReviewResult, error)
 	UpsertCommentOver(ctx context.Context, number int, existing []forge.Comment, key, body string) ([]forge.Comment, error)
 	SetStatusOver(ctx context.Context, sha string, cur forge.CombinedStatus, st forge.Status) (bool, error)
 	// Login is the account the writes are made as: the comments of
@@ -22,79 +22,35 @@ type overReads interface {
 	Login(ctx context.Context) (string, error)
 }
 
-// readOnce is the pull requests of one reconcile: each pull request's diff,
-// conversation and each head's commit statuses are read from the forge once
-// and kept for the rest of the reconcile, and herald's writes go over what
-// was read (overReads) and keep it up to date. It is owned by the reconcile
-// (openRepo) and dropped with it: what can change on the forge is never
-// kept from one reconcile to the next (the client's ETag cache makes
-// reading it again cheap there).
+// readOnce is the pull requests of one reconcile: each pull request's
+// conversation and each head's commit statuses are read from the forge
+// once and kept for the rest of the reconcile, since several steps read
+// them (the conversation: the tidying of doubled comments, the summary, the
+// commands, the note of a publication; the statuses: the check of a head,
+// herald's status in token mode, the schedule status), and herald's writes
+// go over what was read (overReads) and keep it up to date. It is owned by
+// the reconcile (openRepo) and dropped with it: what can change on the
+// forge is never kept from one reconcile to the next (the client's ETag
+// cache makes reading it again cheap there).
 //
-// The pull request itself is remembered as the reconcile read it (PR,
-// ListOpenPRs) for the review's head, but each PR call still reads it: the
-// publisher reads it again after a refused merge to see what became of it.
-// Review comments are always read: herald reads them again after posting
-// suggestions to see a second replica's copies.
+// The pull request and its diff are not kept: each is read once by the
+// step that needs it, and the publisher reads the pull request again after
+// a refused merge to see what became of it. Review comments are always
+// read: herald reads them again after posting suggestions to see a second
+// replica's copies.
 type readOnce struct {
 	PullRequests
 	over overReads // nil when the forge has no such writes
 
 	mu       sync.Mutex
-	prs      map[int]forge.PullRequest
-	files    map[int][]forge.ChangedFile
 	comments map[int][]forge.Comment
 	statuses map[string]forge.CombinedStatus
 }
 
 func newReadOnce(p PullRequests) *readOnce {
-	r := &readOnce{PullRequests: p, prs: map[int]forge.PullRequest{}, files: map[int][]forge.ChangedFile{},
-		comments: map[int][]forge.Comment{}, statuses: map[string]forge.CombinedStatus{}}
+	r := &readOnce{PullRequests: p, comments: map[int][]forge.Comment{}, statuses: map[string]forge.CombinedStatus{}}
 	r.over, _ = p.(overReads)
 	return r
-}
-
-// ListOpenPRs lists the open pull requests and remembers each one's head.
-func (r *readOnce) ListOpenPRs(ctx context.Context) ([]forge.PullRequest, error) {
-	prs, err := r.PullRequests.ListOpenPRs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, p := range prs {
-		r.prs[p.Number] = p
-	}
-	return prs, nil
-}
-
-// PR reads the pull request and remembers it.
-func (r *readOnce) PR(ctx context.Context, number int) (forge.PullRequest, error) {
-	p, err := r.PullRequests.PR(ctx, number)
-	if err != nil {
-		return p, err
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.prs[number] = p
-	return p, nil
-}
-
-// ChangedFiles returns the pull request's diff, read once.
-func (r *readOnce) ChangedFiles(ctx context.Context, number int) ([]forge.ChangedFile, error) {
-	r.mu.Lock()
-	fs, ok := r.files[number]
-	r.mu.Unlock()
-	if ok {
-		return slices.Clone(fs), nil
-	}
-	fs, err := r.PullRequests.ChangedFiles(ctx, number)
-	if err != nil {
-		return nil, err
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.files[number] = slices.Clone(fs)
-	return fs, nil
 }
 
 // IssueComments returns the pull request's conversation, read once and
@@ -215,17 +171,4 @@ func (r *readOnce) forgetStatuses(sha string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.statuses, sha)
-}
-
-// CreateReview posts the review over the pull request and its diff as
-// read, when both were.
-func (r *readOnce) CreateReview(ctx context.Context, number int, rv forge.ReviewRequest) (forge.ReviewResult, error) {
-	r.mu.Lock()
-	p, readPR := r.prs[number]
-	files, readFiles := r.files[number]
-	r.mu.Unlock()
-	if !readPR || !readFiles || r.over == nil {
-		return r.PullRequests.CreateReview(ctx, number, rv)
-	}
-	return r.over.CreateReviewOn(ctx, p, slices.Clone(files), rv)
 }

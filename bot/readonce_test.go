@@ -12,9 +12,11 @@ import (
 	"github.com/heraldhq/herald/internal/fakegithub"
 )
 
-// TestReadOnce: within one reconcile, what was read is not read again, and
-// herald's writes over it keep it as the forge now holds it; a write over
-// nothing read reads first, as the forge's own methods do.
+// TestReadOnce: within one reconcile, the conversation and the statuses
+// read are not read again, and herald's writes over them keep them as the
+// forge now holds them; a write over nothing read reads first, as the
+// forge's own methods do. A review goes over the pull request and the diff
+// as its caller read them.
 func TestReadOnce(t *testing.T) {
 	const head = "1111111111111111111111111111111111111111"
 	patch := "@@ -0,0 +1,5 @@\n+---\n+title: Hello\n+---\n+\n+the the post"
@@ -83,23 +85,18 @@ func TestReadOnce(t *testing.T) {
 				t.Errorf("statuses as kept = %+v, %v", cs.Statuses, err)
 			}
 		}, map[string]int{"repos/get-combined-status-for-ref": 1, "repos/create-commit-status": 1}},
-		{"a review over the pull request and diff read", func(t *testing.T, r *readOnce, n int) {
-			if _, err := r.PR(ctx, n); err != nil {
+		{"a review over the pull request and diff as read", func(t *testing.T, r *readOnce, n int) {
+			p, err := r.PR(ctx, n)
+			if err != nil {
 				t.Fatal(err)
 			}
-			for range 2 {
-				if _, err := r.ChangedFiles(ctx, n); err != nil {
-					t.Fatal(err)
-				}
+			files, err := r.ChangedFiles(ctx, n)
+			if err != nil {
+				t.Fatal(err)
 			}
-			res, err := r.CreateReview(ctx, n, forge.ReviewRequest{CommitID: head, Comments: []forge.ReviewComment{{Path: "blog/hello.md", Line: 5, Body: "x"}}})
+			res, err := r.CreateReviewOn(ctx, p, files, forge.ReviewRequest{CommitID: head, Comments: []forge.ReviewComment{{Path: "blog/hello.md", Line: 5, Body: "x"}}})
 			if err != nil || len(res.Posted) != 1 {
-				t.Errorf("CreateReview = %+v, %v", res, err)
-			}
-		}, map[string]int{"pulls/get": 1, "pulls/list-files": 1, "pulls/create-review": 1}},
-		{"a review with nothing read", func(t *testing.T, r *readOnce, n int) {
-			if _, err := r.CreateReview(ctx, n, forge.ReviewRequest{CommitID: head, Comments: []forge.ReviewComment{{Path: "blog/hello.md", Line: 5, Body: "x"}}}); err != nil {
-				t.Fatal(err)
+				t.Errorf("CreateReviewOn = %+v, %v", res, err)
 			}
 		}, map[string]int{"pulls/get": 1, "pulls/list-files": 1, "pulls/create-review": 1}},
 	}

@@ -28,8 +28,9 @@ type openRepo struct {
 	// names it itself.
 	baseLog *slog.Logger
 	f       Forge
-	// prs is the forge's pull requests as this reconcile reads them, each
-	// read once (readOnce); nil for a forge without pull requests. forgePRs
+	// prs is the forge's pull requests as this reconcile reads them, their
+	// conversations and statuses read once (readOnce); nil for a forge
+	// without pull requests. forgePRs
 	// is the forge's own, for work that outlives the reconcile.
 	prs      PullRequests
 	forgePRs PullRequests
@@ -200,11 +201,7 @@ func (b *Bot) reconcileLocked(ctx context.Context, base, log *slog.Logger, trigg
 		if err := b.open(ctx, e, forge.Repo{}); err != nil {
 			return err
 		}
-		lister := e.f
-		if e.prs != nil {
-			lister = e.prs // remembers each head
-		}
-		open, err = lister.ListOpenPRs(ctx)
+		open, err = e.f.ListOpenPRs(ctx)
 		if err != nil {
 			return fmt.Errorf("list pull requests: %w", err)
 		}
