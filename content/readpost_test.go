@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
@@ -104,7 +105,9 @@ func TestReadPostBounded(t *testing.T) {
 
 // TestReadEach reads posts on several goroutines: each arrives at its
 // index, a missing one stops the reads with ReadPost's error, and a
-// cancelled context is reported.
+// cancelled context is reported; the same over a file system that reads
+// the files in one pass (gitrepo's trees with the git command), whose
+// posts are those ReadPost reads.
 func TestReadEach(t *testing.T) {
 	t.Parallel()
 	fsys := fstest.MapFS{"docusaurus.config.js": {Data: []byte("export default {}\n")}}
@@ -114,27 +117,74 @@ func TestReadEach(t *testing.T) {
 		fsys[p] = &fstest.MapFile{Data: []byte("---\ntitle: T" + strings.Repeat("x", i+1) + "\n---\nBody.\n")}
 		paths = append(paths, p)
 	}
-	site, err := LoadSite(context.Background(), fsys)
-	if err != nil {
-		t.Fatal(err)
+	fsys["blog/huge.md"] = &fstest.MapFile{Data: bytes.Repeat([]byte("x"), MaxPostSize+1)}
+	paths = append(paths, "blog/huge.md")
+	for _, tt := range []struct {
+		name string
+		fsys fs.FS
+	}{{"one by one", fsys}, {"one pass", &batchFS{MapFS: fsys}}} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			site, err := LoadSite(context.Background(), tt.fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, workers := range []int{0, 1, 4} {
+				got := make([]*Post, len(paths))
+				if err := site.ReadEach(context.Background(), paths, workers, func(i int, p *Post) { got[i] = p }); err != nil {
+					t.Fatalf("workers %d: %v", workers, err)
+				}
+				for i, p := range paths {
+					want, err := site.ReadPost(context.Background(), p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if diff := cmp.Diff(want, got[i], cmpopts.IgnoreUnexported(FrontMatter{}, Lines{}), cmpopts.EquateErrors()); diff != "" {
+						t.Errorf("workers %d: post %d (-ReadPost +ReadEach):\n%s", workers, i, diff)
+					}
+				}
+			}
+			missing := append(append([]string{}, paths[:10]...), "blog/gone.md")
+			err = site.ReadEach(context.Background(), missing, 4, func(int, *Post) {})
+			if err == nil || !strings.HasPrefix(err.Error(), "read ") || !strings.Contains(err.Error(), "blog/gone.md") || !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("a missing post: %v, want read ... blog/gone.md: ... not exist", err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			if err := site.ReadEach(ctx, paths, 4, func(int, *Post) {}); !errors.Is(err, context.Canceled) {
+				t.Errorf("a cancelled context: %v, want context.Canceled", err)
+			}
+			if b, ok := tt.fsys.(*batchFS); ok && b.passes.Load() != 5 {
+				t.Errorf("%d passes over the files, want one per ReadEach (5)", b.passes.Load())
+			}
+		})
 	}
-	for _, workers := range []int{0, 1, 4} {
-		got := make([]string, len(paths))
-		if err := site.ReadEach(context.Background(), paths, workers, func(i int, p *Post) { got[i] = p.Path }); err != nil {
-			t.Fatalf("workers %d: %v", workers, err)
+}
+
+// batchFS reads files in one pass, in order, as gitrepo's trees do with
+// the git command.
+type batchFS struct {
+	fstest.MapFS
+	passes atomic.Int32
+}
+
+func (b *batchFS) ReadFilesMax(ctx context.Context, names []string, max int64, fn func(i int, data []byte, size int64) error) error {
+	b.passes.Add(1)
+	for i, name := range names {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		if diff := cmp.Diff(paths, got); diff != "" {
-			t.Errorf("workers %d: posts not at their index (-want +got):\n%s", workers, diff)
+		data, err := b.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		size := int64(len(data))
+		if size > max {
+			data = nil
+		}
+		if err := fn(i, data, size); err != nil {
+			return err
 		}
 	}
-	missing := append(append([]string{}, paths[:10]...), "blog/gone.md")
-	err = site.ReadEach(context.Background(), missing, 4, func(int, *Post) {})
-	if err == nil || !strings.HasPrefix(err.Error(), "read blog/gone.md: ") || !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("a missing post: %v, want read blog/gone.md: ... not exist", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := site.ReadEach(ctx, paths, 4, func(int, *Post) {}); !errors.Is(err, context.Canceled) {
-		t.Errorf("a cancelled context: %v, want context.Canceled", err)
-	}
+	return nil
 }

@@ -9,10 +9,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/heraldhq/herald/gitrepo"
 	"github.com/heraldhq/herald/internal/gittest"
@@ -229,36 +232,93 @@ func BenchmarkFetchOneCommit(b *testing.B) {
 	b.ReportMetric(float64(total.Requests)/float64(b.N), "requests/op")
 }
 
+// BenchmarkReadAllPosts lists every folder of the site at the tip and reads
+// every post, from a mirror just opened, as the first reconcile after a
+// clone does: with go-git, folder by folder and post by post (ReadDir,
+// ReadFileMax), and with the git command in one pass of each (ReadDirs,
+// ReadFilesMax: git ls-tree and git cat-file --batch). cpu-ms/op counts
+// the git processes too.
 func BenchmarkReadAllPosts(b *testing.B) {
 	_, repo := benchServer(b)
 	ctx := context.Background()
-	m := open(b, newCache(b), repo.URL)
-	tip := resolve(b, m, "main")
-	b.ResetTimer()
-	for range b.N {
-		fsys, err := m.FS(ctx, tip)
-		if err != nil {
-			b.Fatal(err)
-		}
-		posts, size := 0, 0
-		err = fs.WalkDir(fsys, "blog", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(p, "/index.md") {
-				return err
-			}
-			data, err := fs.ReadFile(fsys, p)
-			posts++
-			size += len(data)
-			return err
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if posts < benchPosts {
-			b.Fatalf("read %d posts, want %d", posts, benchPosts)
-		}
-		b.SetBytes(int64(size))
+	dir := b.TempDir()
+	tip := resolve(b, open(b, newCacheIn(b, dir), repo.URL), "main")
+	type tree interface {
+		fs.ReadDirFS
+		ReadFileMax(name string, max int64) ([]byte, int64, error)
+		ReadFilesMax(ctx context.Context, names []string, max int64, fn func(i int, data []byte, size int64) error) error
+		ReadDirs(ctx context.Context, dir string) (map[string][]fs.DirEntry, error)
 	}
-	b.ReportMetric(float64(benchPosts)*float64(b.N)/b.Elapsed().Seconds(), "posts/s")
+	// fresh is the tip's files in a cache of its own, so nothing read
+	// before is in go-git's object cache.
+	fresh := func() tree {
+		c := newCacheIn(b, dir)
+		b.Cleanup(func() { c.Close() })
+		fsys, err := open(b, c, repo.URL).FS(ctx, tip)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return fsys.(tree)
+	}
+	isPost := func(p string) bool { return strings.HasPrefix(p, "blog/") && strings.HasSuffix(p, "/index.md") }
+	read := map[string]func(t tree) (int, error){
+		"go-git": func(t tree) (int, error) {
+			size, posts := 0, 0
+			err := fs.WalkDir(t, ".", func(p string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() || !isPost(p) {
+					return err
+				}
+				data, _, err := t.ReadFileMax(p, 1<<20)
+				size, posts = size+len(data), posts+1
+				return err
+			})
+			if posts < benchPosts {
+				return 0, fmt.Errorf("read %d posts, want %d", posts, benchPosts)
+			}
+			return size, err
+		},
+		"git": func(t tree) (int, error) {
+			dirs, err := t.ReadDirs(ctx, ".")
+			if err != nil {
+				return 0, err
+			}
+			var paths []string
+			for d, des := range dirs {
+				for _, e := range des {
+					if p := path.Join(d, e.Name()); !e.IsDir() && isPost(p) {
+						paths = append(paths, p)
+					}
+				}
+			}
+			if len(paths) < benchPosts {
+				return 0, fmt.Errorf("listed %d posts, want %d", len(paths), benchPosts)
+			}
+			slices.Sort(paths)
+			size := 0
+			err = t.ReadFilesMax(ctx, paths, 1<<20, func(_ int, data []byte, _ int64) error {
+				size += len(data)
+				return nil
+			})
+			return size, err
+		},
+	}
+	for _, name := range []string{"go-git", "git"} {
+		b.Run(name, func(b *testing.B) {
+			var took, cpu time.Duration
+			for b.Loop() {
+				t := fresh()
+				start, cpu0 := time.Now(), cpuTime()
+				size, err := read[name](t)
+				took, cpu = took+time.Since(start), cpu+cpuTime()-cpu0
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.SetBytes(int64(size))
+			}
+			b.ReportMetric(float64(benchPosts)*float64(b.N)/took.Seconds(), "posts/s")
+			b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+		})
+	}
 }
 
 func BenchmarkDiffOnePostPR(b *testing.B) {

@@ -45,6 +45,10 @@ type treeFS struct {
 	st   *mirrorState
 	root *object.Tree
 	when time.Time
+	// listed is every file and link of the tree, by path, once ReadDirs
+	// has listed it from the root: lookups of files need not decode the
+	// folders again. The mirror's lock guards it.
+	listed map[string]object.TreeEntry
 }
 
 var (
@@ -68,6 +72,9 @@ func (t *treeFS) lookup(op, name string) (object.TreeEntry, error) {
 	if name == "." {
 		return object.TreeEntry{Name: ".", Mode: filemode.Dir, Hash: t.root.Hash}, nil
 	}
+	if e, ok := t.listed[name]; ok {
+		return e, nil
+	}
 	e, err := t.root.FindEntry(name)
 	if errors.Is(err, object.ErrEntryNotFound) || errors.Is(err, object.ErrDirectoryNotFound) || errors.Is(err, plumbing.ErrObjectNotFound) {
 		return object.TreeEntry{}, &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
@@ -76,6 +83,22 @@ func (t *treeFS) lookup(op, name string) (object.TreeEntry, error) {
 		return object.TreeEntry{}, &fs.PathError{Op: op, Path: name, Err: err}
 	}
 	return *e, nil
+}
+
+// lookupFile finds name, which must be a file (or a symlink, read as its
+// target text).
+func (t *treeFS) lookupFile(op, name string) (object.TreeEntry, error) {
+	e, err := t.lookup(op, name)
+	if err != nil {
+		return e, err
+	}
+	switch e.Mode {
+	case filemode.Dir:
+		return e, &fs.PathError{Op: op, Path: name, Err: errors.New("is a directory")}
+	case filemode.Submodule:
+		return e, &fs.PathError{Op: op, Path: name, Err: errors.New("is a submodule")}
+	}
+	return e, nil
 }
 
 func (t *treeFS) info(name string, e object.TreeEntry) (*fileInfo, error) {
@@ -115,15 +138,9 @@ func readBlobData(op, name string, b *object.Blob) ([]byte, error) {
 }
 
 func (t *treeFS) readFileLocked(op, name string) ([]byte, error) {
-	e, err := t.lookup(op, name)
+	e, err := t.lookupFile(op, name)
 	if err != nil {
 		return nil, err
-	}
-	switch e.Mode {
-	case filemode.Dir:
-		return nil, &fs.PathError{Op: op, Path: name, Err: errors.New("is a directory")}
-	case filemode.Submodule:
-		return nil, &fs.PathError{Op: op, Path: name, Err: errors.New("is a submodule")}
 	}
 	return t.readBlob(op, name, e.Hash)
 }
@@ -167,15 +184,7 @@ func (t *treeFS) Open(name string) (fs.File, error) {
 // ReadFile; a symlink gives its target text.
 func (t *treeFS) ReadFileMax(name string, max int64) ([]byte, int64, error) {
 	t.st.acquireNoCtx()
-	e, err := t.lookup("readfile", name)
-	if err == nil {
-		switch e.Mode {
-		case filemode.Dir:
-			err = &fs.PathError{Op: "readfile", Path: name, Err: errors.New("is a directory")}
-		case filemode.Submodule:
-			err = &fs.PathError{Op: "readfile", Path: name, Err: errors.New("is a submodule")}
-		}
-	}
+	e, err := t.lookupFile("readfile", name)
 	if err != nil {
 		t.st.release()
 		return nil, 0, err
