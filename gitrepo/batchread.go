@@ -4,13 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os/exec"
 	"path"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -242,18 +243,20 @@ func (t *treeFS) ReadDirs(ctx context.Context, dir string) (map[string][]fs.DirE
 		}
 		out = rest
 		// "<mode> SP <type> SP <object> TAB <path>"
-		meta, p, ok := strings.Cut(string(rec), "\t")
-		fields := strings.Fields(meta)
-		if !ok || len(fields) != 3 {
+		tab := bytes.IndexByte(rec, '\t')
+		sp1 := bytes.IndexByte(rec, ' ')
+		sp2 := bytes.LastIndexByte(rec[:max(tab, 0)], ' ')
+		if tab < 0 || sp1 < 0 || sp2 <= sp1 {
 			return nil, &fs.PathError{Op: "readdir", Path: dir, Err: fmt.Errorf("git ls-tree: entry %q", rec)}
 		}
-		mode, err := filemode.New(fields[0])
+		p := string(rec[tab+1:])
+		mode, err := filemode.New(string(rec[:sp1]))
 		if err != nil {
 			return nil, &fs.PathError{Op: "readdir", Path: dir, Err: fmt.Errorf("git ls-tree: mode of %s: %w", p, err)}
 		}
-		h, err := ParseHash(fields[2])
-		if err != nil {
-			return nil, &fs.PathError{Op: "readdir", Path: dir, Err: fmt.Errorf("git ls-tree: object of %s: %w", p, err)}
+		var h Hash
+		if n, err := hex.Decode(h[:], rec[sp2+1:tab]); err != nil || n != len(h) || tab-sp2-1 != 2*len(h) {
+			return nil, &fs.PathError{Op: "readdir", Path: dir, Err: fmt.Errorf("git ls-tree: object of %s: %q", p, rec[sp2+1:tab])}
 		}
 		if dir != "." {
 			p = dir + "/" + p
@@ -274,8 +277,13 @@ func (t *treeFS) ReadDirs(ctx context.Context, dir string) (map[string][]fs.DirE
 		t.listed = files
 		t.st.release()
 	}
+	// git lists a tree's entries in its own order, where a folder sorts as
+	// if its name ended in a slash: ReadDir's is by name alone.
+	byName := func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) }
 	for _, des := range dirs {
-		sort.Slice(des, func(i, j int) bool { return des[i].Name() < des[j].Name() })
+		if !slices.IsSortedFunc(des, byName) {
+			slices.SortFunc(des, byName)
+		}
 	}
 	return dirs, nil
 }
