@@ -44,7 +44,7 @@ const minBatchRead = 64
 // read the mirror midway, go-git reads the rest.
 func (t *treeFS) ReadFilesMax(ctx context.Context, names []string, max int64, fn func(i int, data []byte, size int64) error) error {
 	git := t.st.cache.git(ctx).path
-	if git == "" || len(names) < minBatchRead {
+	if git == "" || len(names) < minBatchRead || t.st.noBatch.Load() {
 		return errors.ErrUnsupported
 	}
 	t.st.acquireNoCtx()
@@ -68,7 +68,12 @@ func (t *treeFS) ReadFilesMax(ctx context.Context, names []string, max int64, fn
 		return err
 	}
 	// git could not read the mirror (an old repository format, a file it
-	// cannot open): go-git reads the rest, as it would have.
+	// cannot open): go-git reads the rest, as it would have. When it read
+	// nothing, it is not asked again for this mirror, so the line is said
+	// once, not at every reconcile.
+	if done == 0 {
+		t.st.noBatch.Store(true)
+	}
 	t.st.cache.log.Warn("reading files with go-git: git cat-file failed", "mirror", t.st.dir, "read", done, "error", err)
 	for i := done; i < len(names); i++ {
 		if err := ctx.Err(); err != nil {

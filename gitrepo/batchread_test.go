@@ -145,7 +145,7 @@ func TestReadFilesMaxRefuses(t *testing.T) {
 
 // TestReadFilesMaxFallsBack runs a git command that cannot read the mirror
 // (it passes the version check, then fails): the files are read with
-// go-git instead, and the log says why.
+// go-git instead, the log says why once, and git is not asked again.
 func TestReadFilesMaxFallsBack(t *testing.T) {
 	t.Parallel()
 	git := filepath.Join(t.TempDir(), "git")
@@ -165,6 +165,10 @@ func TestReadFilesMaxFallsBack(t *testing.T) {
 	})
 	if err != nil || read != len(names) {
 		t.Fatalf("ReadFilesMax: %v after %d of %d files", err, read, len(names))
+	}
+	// Asked again, it does not try git: the caller reads one by one.
+	if err := r.ReadFilesMax(context.Background(), names, 1<<20, func(int, []byte, int64) error { return nil }); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("a second pass: %v, want errors.ErrUnsupported", err)
 	}
 	l := logs.lines(t, "reading files with go-git: git cat-file failed")
 	if len(l) != 1 || !strings.Contains(fmt.Sprint(l[0]["error"]), "cannot read this repository") {

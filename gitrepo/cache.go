@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-git/go-billy/v5/osfs"
@@ -195,6 +196,9 @@ type mirrorState struct {
 	repo    *git.Repository
 	storage *filesystem.Storage
 	spareState
+	// noBatch is set once git cat-file failed to read the mirror at all:
+	// its files are read with go-git from then on (batchread.go).
+	noBatch atomic.Bool
 }
 
 // Mirror is a handle on the bare mirror of one remote, carrying the
