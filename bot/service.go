@@ -314,6 +314,11 @@ func (s *Service) checkBranch(ctx context.Context) {
 	s.checkMu.Lock()
 	defer s.checkMu.Unlock()
 	commit, posts, findings, err := s.checkTip(ctx)
+	if err != nil && ctx.Err() != nil {
+		// Stopping: not a failure to report; the next start checks the tip.
+		s.log.Info("check of the default branch stopped", "repo", s.cfg.Local, "reason", context.Cause(ctx).Error())
+		return
+	}
 	if err != nil {
 		s.log.Error("check the default branch", "repo", s.cfg.Local, "err", err)
 		return
