@@ -3,6 +3,7 @@ package prose
 import (
 	"cmp"
 	"iter"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -248,6 +249,14 @@ func nextChunk(text string, i int, k *chunk) (newlines int, ok bool) {
 	// of punctuation: read them in one pass and analyse them on the way
 	// (see analyseLetters, which says the same of a chunk found).
 	upper := 0
+	for i+8 <= len(text) {
+		n, up := letterRun8(le64(text[i:]))
+		i += n
+		upper += up
+		if n < 8 {
+			goto letters
+		}
+	}
 	for i < len(text) {
 		c := asciiLetter[text[i]]
 		if c == 0 {
@@ -256,6 +265,7 @@ func nextChunk(text string, i int, k *chunk) (newlines int, ok bool) {
 		upper += int(c >> 1)
 		i++
 	}
+letters:
 	if i > k.start {
 		end := i
 		if end < len(text) {
@@ -292,6 +302,26 @@ func nextChunk(text string, i int, k *chunk) (newlines int, ok bool) {
 	k.end = i
 	k.analyse(text)
 	return newlines, true
+}
+
+// letterRun8 returns how many of the eight bytes of x (little-endian, the
+// first byte lowest) are ASCII letters before the first that is not, and
+// how many of those are capitals: the letters of eight bytes of a chunk in
+// a few operations rather than eight table lookups.
+func letterRun8(x uint64) (n, upper int) {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	l := x | 0x20*ones // a letter in lower case
+	// For a byte below 0x80, adding 0x80-'a' sets its high bit when it is
+	// 'a' or more, and adding 0x80-'z'-1 when it is more than 'z'. A byte
+	// of 0x80 or more is no letter (its high bit in x clears it) and may
+	// carry into the bytes after it only, which are not counted.
+	letter := (l + (0x80-'a')*ones) &^ (l + (0x80-'z'-1)*ones) &^ x & highs
+	n = bits.TrailingZeros64(^letter&highs) / 8
+	caps := letter &^ (x << 2) // a letter whose 0x20 bit is clear
+	if n < 8 {
+		caps &= 1<<(8*n) - 1
+	}
+	return n, bits.OnesCount64(caps)
 }
 
 // isChunkEnd reports whether b, an ASCII space, ends a chunk.
@@ -1152,8 +1182,8 @@ type spellState struct {
 	left     int
 	searched [32]uint64
 	n        int
-	// known holds, by a hash of their spelling, words of five letters or
-	// more of the text (as spans [start, end) of it) that the dictionary or the project's words
+	// known holds, by a hash of their spelling, words of the text (as
+	// spans [start, end) of it) that the dictionary or the project's words
 	// know and that are not known misspellings: spellWord passes them over
 	// without normalising and looking them up again. Prose repeats its
 	// words (a post of 1,500 words has some 500 distinct ones, most of
@@ -1283,6 +1313,12 @@ func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *spellSta
 	if len(w) > 48 {
 		return issues
 	}
+	// A word noted known passed the tests below when it was noted: the
+	// same spelling passes them again. (Fewer than three bytes are fewer
+	// than three letters: never noted.)
+	if len(w) >= 3 && budget.isKnown(text, w) {
+		return issues
+	}
 	letters, upper, firstUpper := 0, 0, false
 	for i := 0; i < len(w); i++ {
 		b := w[i]
@@ -1299,12 +1335,6 @@ func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *spellSta
 	}
 	if letters < 3 || upper > 1 || upper == 1 && !firstUpper {
 		// Short words, acronyms, CamelCase and iOS-style names.
-		return issues
-	}
-	// Short words live in a small table that stays in the processor's
-	// cache: looking them up costs less than the cache of known words.
-	cacheable := len(w) >= shortLen
-	if cacheable && budget.isKnown(text, w) {
 		return issues
 	}
 	// A capitalised word inside a sentence is a name: it is only compared
@@ -1327,11 +1357,11 @@ func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *spellSta
 			Message:     `"` + w + `" is a common misspelling of "` + fix + `"`,
 			Replacement: fix, HasFix: true, listed: true})
 	}
-	if cacheable && ok && en.flags()&flagKnown != 0 && en.flags()&flagMisspelt == 0 {
+	if ok && en.flags()&flagKnown != 0 && en.flags()&flagMisspelt == 0 {
 		budget.noteKnown(text, s, e)
 		return issues
 	}
-	if _, ok := c.words[string(lw)]; ok && cacheable {
+	if _, ok := c.words[string(lw)]; ok {
 		budget.noteKnown(text, s, e)
 		return issues
 	}

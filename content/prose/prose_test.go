@@ -759,3 +759,31 @@ func TestControlCharAnyPosition(t *testing.T) {
 		}
 	}
 }
+
+func TestLetterRun8(t *testing.T) {
+	// Every byte at every place against the byte-by-byte reading.
+	for place := 0; place < 8; place++ {
+		for b := 0; b < 256; b++ {
+			for _, fill := range []byte{'a', 'Z', ' ', 0xC3} {
+				var buf [8]byte
+				for i := range buf {
+					buf[i] = fill
+				}
+				buf[place] = byte(b)
+				wantN, wantUp := 0, 0
+				for _, c := range buf {
+					k := asciiLetter[c]
+					if k == 0 {
+						break
+					}
+					wantN++
+					wantUp += int(k >> 1)
+				}
+				n, up := letterRun8(le64(string(buf[:])))
+				if n != wantN || up != wantUp {
+					t.Fatalf("letterRun8(%q) = %d, %d; want %d, %d", buf, n, up, wantN, wantUp)
+				}
+			}
+		}
+	}
+}
