@@ -37,7 +37,10 @@
 // symlinks reported, never followed). Mirror.ReadFile, Mirror.ListTree,
 // Mirror.Diff (with rename detection, reading only subtrees that differ)
 // and Mirror.MergeBase cover the rest. Missing refs and commits give
-// ErrNotFound, missing paths fs.ErrNotExist.
+// ErrNotFound, missing paths fs.ErrNotExist. With the git command, a tree
+// also lists every folder below one in a single git ls-tree (ReadDirs) and
+// reads many files in a single git cat-file --batch (ReadFilesMax), for
+// the first walk and read of a large site; small reads stay with go-git.
 //
 // # Writing
 //
