@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/heraldhq/herald/content"
@@ -303,6 +305,8 @@ type prReader interface {
 // head, and the state the plan needs.
 // With recheck, the head is checked again even when it was checked.
 func (b *Bot) pullRequest(ctx context.Context, e *openRepo, log *slog.Logger, p forge.PullRequest, cfg publish.Config, recheck bool) (publish.PR, error) {
+	head := b.readHead(ctx, e, p)
+	defer head() // never outlives the pull request's reconcile
 	comments, err := e.prs.IssueComments(ctx, p.Number)
 	if err != nil {
 		return publish.PR{}, fmt.Errorf("comments: %w", err)
@@ -332,7 +336,7 @@ func (b *Bot) pullRequest(ctx context.Context, e *openRepo, log *slog.Logger, p 
 	} else if c, err = b.checkedOn(ctx, e.prs, p, mine[SummaryKey]); err != nil {
 		return publish.PR{}, err
 	}
-	h, err := b.headOf(ctx, e, p)
+	h, err := head()
 	if err != nil {
 		return publish.PR{}, err
 	}
@@ -385,6 +389,38 @@ func (b *Bot) pullRequest(ctx context.Context, e *openRepo, log *slog.Logger, p 
 		}
 	}
 	return st, nil
+}
+
+// readHead starts reading the pull request's head from the mirror (headOf)
+// and returns what waits for it. The read is local work (the Git objects,
+// the site at the head, the changed posts), so it runs while the forge is
+// asked about the pull request (still one request at a time): the
+// reconcile waits for the longer of the two instead of both. A panic of the
+// read is raised again by the wait, in the reconcile's goroutine.
+func (b *Bot) readHead(ctx context.Context, e *openRepo, p forge.PullRequest) func() (*headInfo, error) {
+	type result struct {
+		h     *headInfo
+		err   error
+		panic any
+	}
+	c := make(chan result, 1)
+	go func() {
+		var r result
+		defer func() {
+			if v := recover(); v != nil {
+				r = result{panic: fmt.Sprintf("%v\n%s", v, debug.Stack())}
+			}
+			c <- r
+		}()
+		r.h, r.err = b.headOf(ctx, e, p)
+	}()
+	return sync.OnceValues(func() (*headInfo, error) {
+		r := <-c
+		if r.panic != nil {
+			panic(r.panic)
+		}
+		return r.h, r.err
+	})
 }
 
 // isCommitHash reports whether s is a full commit hash: a pull request's
