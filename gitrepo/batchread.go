@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -58,6 +59,7 @@ func (t *treeFS) ReadFilesMax(ctx context.Context, names []string, max int64, fn
 		hashes[i] = e.Hash
 	}
 	t.st.release()
+	start := time.Now()
 	done := 0 // the files given to fn
 	err := catFiles(ctx, git, t.st.dir, hashes, max, func(i int, data []byte, size int64) error {
 		done++
@@ -65,6 +67,9 @@ func (t *treeFS) ReadFilesMax(ctx context.Context, names []string, max int64, fn
 	})
 	var unusable *catFileError
 	if !errors.As(err, &unusable) {
+		if err == nil {
+			t.st.cache.log.Debug("files read with git cat-file", "mirror", t.st.dir, "files", done, "took", time.Since(start))
+		}
 		return err
 	}
 	// git could not read the mirror (an old repository format, a file it
