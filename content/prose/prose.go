@@ -679,7 +679,13 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 				collapsed = true
 			}
 		} else if mode.spell && word && !k.quoted && !k.nonASCII && (k.hyphen || spellable(k, sentenceStart)) {
-			issues = c.spellChunk(text, k, spellCtx{sentenceStart: sentenceStart, title: mode.title}, &budget, issues)
+			// Most words were met before in the text and noted known:
+			// spellWord would pass them over first thing. (It cuts a
+			// possessive first, and reads a hyphenated word part by
+			// part: those go the long way.)
+			if k.hyphen || text[k.ce-1] == 's' && possessive(text[k.cs:k.ce]) || !budget.isKnown(text, k.cs, k.ce) {
+				issues = c.spellChunk(text, k, spellCtx{sentenceStart: sentenceStart, title: mode.title}, &budget, issues)
+			}
 		}
 		if word && !k.quoted {
 			if collapsed && ntoks > 0 {
@@ -1191,39 +1197,56 @@ type spellState struct {
 	// table of megabytes, most often a cache miss. Both sources are fixed
 	// for the life of a Checker, so the answer cannot change; the
 	// repository vocabulary, which can, is not cached.
-	known [knownSlots][2]int32
+	known [knownSlots]knownSpan
+}
+
+// knownSpan is a word noted known: its span [start, end) of the text, and
+// its first eight bytes (all of them when it is shorter, zero-padded), so
+// that most words are told apart without reading the text again.
+type knownSpan struct {
+	head       uint64
+	start, end int32
 }
 
 // knownSlots is the size of spellState.known: a post's distinct words
-// fit, and the 8 KB are cleared once per text.
+// fit, and the 16 KB are cleared once per text.
 const (
 	knownBits  = 10
 	knownSlots = 1 << knownBits
 )
 
-// knownSlot returns the slot of spellState.known for the word w.
-func knownSlot(w string) int {
-	// The first and last eight bytes (spellWord's words have three
-	// letters or more), read as words rather than byte by byte.
-	var x uint64
-	if len(w) >= 8 {
-		x = le64(w) ^ le64(w[len(w)-8:])>>3
-	} else {
-		x = uint64(w[0]) | uint64(w[1])<<8 | uint64(w[len(w)-1])<<16 | uint64(w[len(w)/2])<<24
+// knownKey returns the head of the word text[s:e] (see knownSpan) and its
+// slot in spellState.known.
+func knownKey(text string, s, e int) (head uint64, slot int) {
+	// The first and last eight bytes, read as words rather than byte by
+	// byte.
+	n := e - s
+	var tail uint64
+	switch {
+	case n >= 8:
+		head, tail = le64(text[s:]), le64(text[e-8:])>>3
+	case s+8 <= len(text):
+		head = le64(text[s:]) & (1<<(8*n) - 1)
+	default:
+		for i := e - 1; i >= s; i-- {
+			head = head<<8 | uint64(text[i])
+		}
 	}
-	x = (x ^ uint64(len(w))<<40) * 0x9E3779B97F4A7C15
-	return int(x >> (64 - knownBits))
+	x := (head ^ tail ^ uint64(n)<<56) * 0x9E3779B97F4A7C15
+	return head, int(x >> (64 - knownBits))
 }
 
-// isKnown reports whether w, a span of text, was noted by noteKnown.
-func (st *spellState) isKnown(text, w string) bool {
-	sp := st.known[knownSlot(w)]
-	return sp[1] > sp[0] && text[sp[0]:sp[1]] == w
+// isKnown reports whether the word text[s:e] was noted by noteKnown.
+func (st *spellState) isKnown(text string, s, e int) bool {
+	head, slot := knownKey(text, s, e)
+	sp := &st.known[slot]
+	return sp.head == head && int(sp.end-sp.start) == e-s && (e-s <= 8 || text[sp.start+8:sp.end] == text[s+8:e])
 }
 
 // noteKnown notes the known word text[s:e].
 func (st *spellState) noteKnown(text string, s, e int) {
-	st.known[knownSlot(text[s:e])] = [2]int32{int32(s), int32(e)}
+	head, slot := knownKey(text, s, e)
+	st.known[slot] = knownSpan{head: head, start: int32(s), end: int32(e)}
 }
 
 // seen reports whether the word of hash h was searched before, and notes
@@ -1300,6 +1323,11 @@ func (c *Checker) projectWord(w []byte) bool {
 	return c.vocab != nil && c.vocab.documents(w) >= c.minDocs
 }
 
+// possessive reports whether w ends in 's or ’s, which spellWord cuts.
+func possessive(w string) bool {
+	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s")
+}
+
 // spellWord checks the word text[s:e] (letters, apostrophes).
 // budget counts down the suggestion searches left for this text.
 func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *spellState, issues []Issue) []Issue {
@@ -1316,7 +1344,7 @@ func (c *Checker) spellWord(text string, s, e int, sc spellCtx, budget *spellSta
 	// A word noted known passed the tests below when it was noted: the
 	// same spelling passes them again. (Fewer than three bytes are fewer
 	// than three letters: never noted.)
-	if len(w) >= 3 && budget.isKnown(text, w) {
+	if len(w) >= 3 && budget.isKnown(text, s, e) {
 		return issues
 	}
 	letters, upper, firstUpper := 0, 0, false
