@@ -532,7 +532,9 @@ func (k *chunk) setLetters(text string, ce, upper int) {
 // enough", "that that is", "bye bye", "really really"): never reported.
 var allowedRepeats = [...]string{"had", "that", "bye", "ha", "no", "knock", "very", "really", "so", "much", "many", "long", "more", "far", "again", "over", "round", "blah", "bla", "go", "ho", "tsk", "chop", "now", "there", "hip", "yeah", "dum", "la", "pom", "tut", "boo", "yes", "hey", "hi", "oh", "wow", "ok", "okay", "yay", "woo", "shh", "hmm", "mm", "uh", "ah", "sure", "here", "well", "hello", "thanks", "please", "quickly", "slowly", "bit", "way", "one", "two", "step", "day", "side", "by", "little", "less", "yada", "tick", "tock", "tom", "bling", "rah", "ding", "dong", "beep", "boop", "cha", "na", "da", "doo", "bang", "choo", "zoom", "clap", "etc", "lots"}
 
-func allowedRepeat(w string) bool { return inFold(allowedRepeats[:], w) }
+var allowedRepeatSet = newFoldSet(allowedRepeats[:])
+
+func allowedRepeat(w string) bool { return allowedRepeatSet.has(w) }
 
 // inFold reports whether list, of ASCII words, holds w ignoring case, as a
 // loop of strings.EqualFold would: a word of another length is passed over
@@ -554,6 +556,54 @@ func inFold(list []string, w string) bool {
 	return false
 }
 
+// foldSet is a list of ASCII words for inFold's question, answered by one
+// map lookup of the word in lower case rather than a loop over the list.
+type foldSet struct {
+	list  []string
+	lower map[string]struct{}
+	max   int // the longest word's length
+}
+
+func newFoldSet(list []string) foldSet {
+	s := foldSet{list: list, lower: make(map[string]struct{}, len(list))}
+	for _, w := range list {
+		s.lower[strings.ToLower(w)] = struct{}{}
+		s.max = max(s.max, len(w))
+	}
+	return s
+}
+
+// has reports inFold(s.list, w).
+func (s *foldSet) has(w string) bool {
+	if len(w) > s.max || len(w) > 24 {
+		// Longer than every word: only a non-ASCII fold (the Kelvin sign
+		// is three bytes for "k") may match.
+		return !isASCII(w) && inFold(s.list, w)
+	}
+	var buf [24]byte
+	for i := 0; i < len(w); i++ {
+		b := w[i]
+		if b >= utf8.RuneSelf {
+			return inFold(s.list, w)
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		buf[i] = b
+	}
+	_, ok := s.lower[string(buf[:len(w)])]
+	return ok
+}
+
+func isASCII(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // certainRepeats are function words that grammatical English never writes
 // twice in a row: "the the", "a a", "to to", "of of". Their repetition is
 // certainly a slip, reported with a fix; any other repeated word may be
@@ -563,7 +613,9 @@ func inFold(list []string, w string) bool {
 // grammatical ("what it is is a tool") and not reported.
 var certainRepeats = [...]string{"the", "a", "an", "to", "of", "for", "with", "from", "at", "into", "onto", "and", "or", "nor", "but", "than", "our", "their", "my", "your", "its", "these", "those", "we", "they", "should", "would", "could", "must", "if", "been", "be", "are", "were", "also", "via", "is", "was"}
 
-func certainRepeat(w string) bool { return inFold(certainRepeats[:], w) }
+var certainRepeatSet = newFoldSet(certainRepeats[:])
+
+func certainRepeat(w string) bool { return certainRepeatSet.has(w) }
 
 // copulaSubjects are the words after which "is is" and "was was" can be
 // grammatical ("what it is is", "all that was was").
@@ -969,7 +1021,9 @@ func dropMisspellings(issues []Issue, first int) []Issue {
 	return out
 }
 
-func copulaSubject(w string) bool { return inFold(copulaSubjects[:], w) }
+var copulaSubjectsSet = newFoldSet(copulaSubjects[:])
+
+func copulaSubject(w string) bool { return copulaSubjectsSet.has(w) }
 
 // repeatedPhrase reports a phrase of minPhraseWords words or more, or a
 // whole sentence, that toks ends with and that is written twice in a row:
@@ -1228,12 +1282,20 @@ func knownKey(text string, s, e int) (head uint64, slot int) {
 	case s+8 <= len(text):
 		head = le64(text[s:]) & (1<<(8*n) - 1)
 	default:
-		for i := e - 1; i >= s; i-- {
-			head = head<<8 | uint64(text[i])
-		}
+		head = shortHead(text[s:e])
 	}
 	x := (head ^ tail ^ uint64(n)<<56) * 0x9E3779B97F4A7C15
 	return head, int(x >> (64 - knownBits))
+}
+
+// shortHead returns the bytes of w, shorter than eight, as a little-endian
+// number (a word at the end of the text, which cannot be read eight bytes
+// at a time); apart from knownKey so that knownKey is inlined.
+func shortHead(w string) (head uint64) {
+	for i := len(w) - 1; i >= 0; i-- {
+		head = head<<8 | uint64(w[i])
+	}
+	return head
 }
 
 // isKnown reports whether the word text[s:e] was noted by noteKnown.
@@ -1305,7 +1367,9 @@ func (c *Checker) spellChunk(text string, k *chunk, sc spellCtx, budget *spellSt
 // prefixes are written with a hyphen before a word ("multi-cluster").
 var prefixes = [...]string{"anti", "auto", "bi", "co", "counter", "cross", "de", "hyper", "inter", "intra", "macro", "meta", "micro", "mid", "mini", "multi", "non", "post", "pre", "pro", "pseudo", "re", "semi", "sub", "super", "tri", "ultra", "un", "uni"}
 
-func isPrefix(w string) bool { return inFold(prefixes[:], w) }
+var prefixesSet = newFoldSet(prefixes[:])
+
+func isPrefix(w string) bool { return prefixesSet.has(w) }
 
 // knownWord reports whether a normalised word is correctly spelled as far as
 // the dictionaries, the project words and the repository vocabulary know.
@@ -1817,6 +1881,8 @@ func looksLikeNote(text string, s, e int) bool {
 // ("TODO list", "TBD items").
 var todoNouns = [...]string{"list", "lists", "app", "apps", "application", "applications", "item", "items", "manager", "tracker", "comment", "comments", "file", "files", "entry", "entries", "task", "tasks", "note", "notes", "marker", "markers", "section"}
 
+var todoNounSet = newFoldSet(todoNouns[:])
+
 // nounAfter reports whether rest starts with a space and one of todoNouns.
 func nounAfter(rest string) bool {
 	if len(rest) < 2 || rest[0] != ' ' {
@@ -1827,7 +1893,7 @@ func nounAfter(rest string) bool {
 	for n < len(rest) && isLetterByte(rest[n]) {
 		n++
 	}
-	return inFold(todoNouns[:], rest[:n])
+	return todoNounSet.has(rest[:n])
 }
 
 func isWordByte(b byte) bool {

@@ -787,3 +787,20 @@ func TestLetterRun8(t *testing.T) {
 		}
 	}
 }
+
+func TestFoldSet(t *testing.T) {
+	lists := [][]string{allowedRepeats[:], certainRepeats[:], copulaSubjects[:], prefixes[:], todoNouns[:]}
+	words := []string{"", "a", "A", "the", "THE", "tHe", "thee", "ok", "OK", "oK", "okay", "\u212aNOCK", "knoc\u212a", "bye", "by", "ByE", "applications", "APPLICATIONS", "applicationsx", "it", "İt", "ſo", "so", "uni", "UNI", "ultra", "héllo", "hello", strings.Repeat("x", 30)}
+	for _, list := range lists {
+		set := newFoldSet(list)
+		cands := append(append([]string(nil), words...), list...)
+		for _, w := range list {
+			cands = append(cands, strings.ToUpper(w), w+"s", w[:len(w)-1])
+		}
+		for _, w := range cands {
+			if got, want := set.has(w), inFold(list, w); got != want {
+				t.Errorf("has(%q) = %t, inFold says %t", w, got, want)
+			}
+		}
+	}
+}
