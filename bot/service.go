@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/heraldhq/herald/content/check"
+	"github.com/heraldhq/herald/content/siteindex"
 	"github.com/heraldhq/herald/publish"
 	"github.com/heraldhq/herald/publish/dashboard"
 	"github.com/heraldhq/herald/publish/feed"
@@ -108,9 +109,14 @@ type Service struct {
 	connected chan struct{}
 	connectMu sync.Mutex
 
-	checkMu  sync.Mutex
-	checked  string        // the commit of Branch last checked
-	checkDue chan struct{} // a reconcile asks the background check to run
+	checkMu sync.Mutex
+	checked string // the commit of Branch last checked
+	// checkedSite and checkedFindings are the site at checked and what
+	// its check found: a new tip with the same tree (an empty rebuild
+	// commit, a merge that changes no file) has the same findings.
+	checkedSite     *siteindex.Site
+	checkedFindings []check.Finding
+	checkDue        chan struct{} // a reconcile asks the background check to run
 
 	pubMu     sync.Mutex
 	published []Publication
@@ -357,11 +363,16 @@ func (s *Service) checkTip(ctx context.Context) (commit string, posts int, findi
 	if err != nil {
 		return "", 0, nil, err
 	}
+	if site == s.checkedSite {
+		// The store gives the same site for the same root tree.
+		s.checked = tip
+		return tip, len(site.Posts), s.checkedFindings, nil
+	}
 	findings, err = check.New(site.Config).CheckSite(ctx, site.Site)
 	if err != nil {
 		return "", 0, nil, err
 	}
-	s.checked = tip
+	s.checked, s.checkedSite, s.checkedFindings = tip, site, findings
 	return tip, len(site.Posts), findings, nil
 }
 
