@@ -91,3 +91,30 @@ func TestPullRequestReconcileCalls(t *testing.T) {
 		})
 	}
 }
+
+// TestFirstReconcileLabelCalls: the first check of a pull request with a
+// post dated ahead adds the scheduled label over the labels read with the
+// pull request, and the plan sees it added: the labels are neither read
+// nor added a second time.
+func TestFirstReconcileLabelCalls(t *testing.T) {
+	w := newWorld(t, benchSiteFiles)
+	head := w.openPR(1, map[string]string{newPath: callsPost("First", "We met met there.\n")})
+	before := len(w.fake.Requests())
+	req := webhook.Request{Repo: fullName, PR: 1, InstallationID: instID, Event: "pull_request", Action: "opened"}
+	if err := w.bot.Reconcile(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, r := range w.fake.Requests()[before:] {
+		got[r.Op]++
+	}
+	want := map[string]int{"issues/list-labels-on-issue": 0, "issues/add-labels": 1}
+	for op, n := range want {
+		if got[op] != n {
+			t.Errorf("%s called %d times, want %d (all calls: %v)", op, got[op], n, got)
+		}
+	}
+	if runs := w.fake.CheckRuns(fullName, head); len(runs) != 1 {
+		t.Errorf("check runs on the head = %d, want 1", len(runs))
+	}
+}

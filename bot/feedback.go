@@ -28,10 +28,11 @@ const maxSuggestions = 50
 // The forge calls of the feedback on a pull request, each declared by the
 // function that makes them.
 type (
-	// summaryWriter writes the summary comment and the scheduled label.
+	// summaryWriter writes the summary comment and the scheduled label,
+	// the label over the pull request's labels as read.
 	summaryWriter interface {
 		UpsertComment(ctx context.Context, number int, key, body string) ([]forge.Comment, error)
-		AddLabels(ctx context.Context, number int, labels ...string) ([]string, error)
+		AddLabelsOver(ctx context.Context, number int, have []string, labels ...string) ([]string, error)
 	}
 	// checkReporter writes herald's check run on a head, or its commit
 	// status in token mode.
@@ -61,15 +62,15 @@ type (
 // checkPR checks the posts a pull request changes at its head and gives the
 // feedback: inline suggestions, the summary comment, the scheduled label and,
 // last, the check run (or commit status) that records the head as checked.
-// It returns the number of error findings.
+// It returns the number of error findings and the labels it added.
 //
 // summary is herald's summary comment as it stands ("" when there is none),
 // and cfg the schedule's configuration: the scheduled label is a merge
 // strategy's, since only that strategy publishes pull requests.
-func (b *Bot) checkPR(ctx context.Context, w feedbackWriter, e *openRepo, log *slog.Logger, p forge.PullRequest, h *headInfo, run *forge.CheckRun, summary string, commented bool, cfg publish.Config) (int, error) {
+func (b *Bot) checkPR(ctx context.Context, w feedbackWriter, e *openRepo, log *slog.Logger, p forge.PullRequest, h *headInfo, run *forge.CheckRun, summary string, commented bool, cfg publish.Config) (int, []string, error) {
 	findings, err := b.findingsOf(ctx, e, h, b.now)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	b.metrics.ObserveCheck("pull_request", findings)
 	e.noteErrors(p.Number, findings)
@@ -77,7 +78,7 @@ func (b *Bot) checkPR(ctx context.Context, w feedbackWriter, e *openRepo, log *s
 
 	suggested, err := b.suggest(ctx, w, log, p, h, findings)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	rep := newReport(p.HeadSHA, h.posts, h.loc, findings, suggested, now)
 	if commented && !strings.Contains(summary, "all clear") {
@@ -85,7 +86,7 @@ func (b *Bot) checkPR(ctx context.Context, w feedbackWriter, e *openRepo, log *s
 	}
 	body, err := render("summary.md.tmpl", rep)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	switch {
 	case len(h.posts) == 0 && len(findings) == 0 && !commented:
@@ -95,25 +96,26 @@ func (b *Bot) checkPR(ctx context.Context, w feedbackWriter, e *openRepo, log *s
 		log.Info("dry run: would upsert the summary comment", "key", SummaryKey, "bytes", len(body))
 	default:
 		if _, err := w.UpsertComment(ctx, p.Number, SummaryKey, body); err != nil {
-			return 0, fmt.Errorf("summary comment: %w", err)
+			return 0, nil, fmt.Errorf("summary comment: %w", err)
 		}
 	}
 
 	merge := cfg.Strategy == "" || cfg.Strategy == publish.StrategyMerge
+	var added []string
 	if merge && scheduledLater(h.posts, now) && !p.HasLabel(publish.LabelScheduled) {
 		if b.dryRun {
 			log.Info("dry run: would add a label", "label", publish.LabelScheduled)
-		} else if _, err := w.AddLabels(ctx, p.Number, publish.LabelScheduled); err != nil {
-			return 0, fmt.Errorf("label: %w", err)
+		} else if added, err = w.AddLabelsOver(ctx, p.Number, p.Labels, publish.LabelScheduled); err != nil {
+			return 0, nil, fmt.Errorf("label: %w", err)
 		}
 	}
 
 	if err := b.report(ctx, w, log, p, rep, findings, run); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	log.Info("pull request checked", "sha", p.HeadSHA, "posts", len(h.posts), "errors", rep.Errors,
 		"warnings", rep.Warnings, "notes", rep.Notices, "suggestions", len(suggested))
-	return rep.Errors, nil
+	return rep.Errors, added, nil
 }
 
 // findingsOf checks the posts a pull request changes at its head, with the

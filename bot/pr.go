@@ -346,10 +346,13 @@ func (b *Bot) pullRequest(ctx context.Context, e *openRepo, log *slog.Logger, p 
 	e.heads[p.Number] = h
 	if c.sha != p.HeadSHA || cmds.wantsCheck() || recheck {
 		summary, commented := mine[SummaryKey]
-		n, err := b.checkPR(ctx, e.prs, e, log, p, h, c.run, summary, commented, cfg)
+		n, added, err := b.checkPR(ctx, e.prs, e, log, p, h, c.run, summary, commented, cfg)
 		if err != nil {
 			return publish.PR{}, fmt.Errorf("check %s: %w", shortSHA(p.HeadSHA), err)
 		}
+		// The plan sees the labels as they now stand: the scheduled
+		// label just added is not added (and read) again.
+		p.Labels = append(slices.Clip(p.Labels), added...)
 		c.sha, c.errors = p.HeadSHA, n
 		quiet = false
 	} else {

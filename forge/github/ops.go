@@ -626,6 +626,14 @@ func (c *Client) AddLabels(ctx context.Context, number int, labels ...string) ([
 	if err != nil {
 		return nil, err
 	}
+	return c.AddLabelsOver(ctx, number, have, labels...)
+}
+
+// AddLabelsOver is AddLabels over the labels the caller read in the same
+// pass (with the pull request), so they are not read again. GitHub adds a
+// label the pull request has already without a second copy, so one added
+// by someone since is no harm.
+func (c *Client) AddLabelsOver(ctx context.Context, number int, have []string, labels ...string) ([]string, error) {
 	var missing []string
 	for _, l := range labels {
 		if !slices.Contains(have, l) && !slices.Contains(missing, l) {
@@ -635,7 +643,7 @@ func (c *Client) AddLabels(ctx context.Context, number int, labels ...string) ([
 	if len(missing) == 0 {
 		return nil, nil
 	}
-	err = c.call(ctx, fmt.Sprintf("add labels %q to %s", missing, c.pr(number)), func(ctx context.Context) (*gh.Response, error) {
+	err := c.call(ctx, fmt.Sprintf("add labels %q to %s", missing, c.pr(number)), func(ctx context.Context) (*gh.Response, error) {
 		// go-github sends a bare array, which the REST description no
 		// longer documents; send the documented object form.
 		req, err := c.gh.NewRequest("POST", fmt.Sprintf("repos/%s/%s/issues/%d/labels", url.PathEscape(c.owner), url.PathEscape(c.repo), number),
