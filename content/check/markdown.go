@@ -166,8 +166,7 @@ func (c *Checker) parse(p *content.Post, s syntax) *doc {
 				// [slorber](https://github.com/slorber): a handle or name,
 				// spelled as the address spells it.
 				textBuf = appendNodeText(textBuf[:0], n, body)
-				if t := textBuf; len(t) > 2 && bytes.IndexByte(t, ' ') < 0 && bytes.IndexByte(t, '\t') < 0 &&
-					strings.Contains(strings.ToLower(dest), strings.ToLower(string(t))) {
+				if t := textBuf; len(t) > 2 && bytes.IndexByte(t, ' ') < 0 && bytes.IndexByte(t, '\t') < 0 && containsLower(dest, t) {
 					d.linkWords = append(d.linkWords, string(t))
 				}
 			} else {
@@ -191,7 +190,8 @@ func (c *Checker) parse(p *content.Post, s syntax) *doc {
 				}
 			}
 			if id == "" {
-				id = slugify(nodeText(h, body))
+				textBuf = appendNodeText(textBuf[:0], h, body)
+				id = slugify(textBuf)
 				if k := ids[id]; k > 0 {
 					ids[id] = k + 1
 					id = fmt.Sprintf("%s-%d", id, k)
@@ -424,10 +424,60 @@ func walk(root ast.Node, fn func(n ast.Node, entering bool) ast.WalkStatus) {
 	}
 }
 
+// containsLower reports whether the lower case of s holds the lower case
+// of sub, as strings.Contains(strings.ToLower(s), strings.ToLower(string(sub)))
+// does, without the copies when both are ASCII and short.
+func containsLower(s string, sub []byte) bool {
+	var ls [256]byte
+	var lsub [64]byte
+	if len(s) > len(ls) || len(sub) > len(lsub) || !isASCII(s) || !isASCII(sub) {
+		return strings.Contains(strings.ToLower(s), strings.ToLower(string(sub)))
+	}
+	for i := 0; i < len(s); i++ {
+		ls[i] = lowerASCII(s[i])
+	}
+	for i, c := range sub {
+		lsub[i] = lowerASCII(c)
+	}
+	return bytes.Contains(ls[:len(s)], lsub[:len(sub)])
+}
+
+func isASCII[S string | []byte](s S) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}
+
 // slugify makes a heading anchor the way Docusaurus and GitHub do.
-func slugify(s string) string {
+func slugify[S string | []byte](s S) string {
+	if isASCII(s) {
+		// The same as below, byte by byte, in one allocation.
+		t := bytes.TrimSpace([]byte(s))
+		var buf [64]byte
+		b := buf[:0]
+		for _, c := range t {
+			c = lowerASCII(c)
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_':
+				b = append(b, c)
+			case c == ' ':
+				b = append(b, '-')
+			}
+		}
+		return string(b)
+	}
 	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+	for _, r := range strings.ToLower(strings.TrimSpace(string(s))) {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_':
 			b.WriteRune(r)
