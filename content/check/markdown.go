@@ -428,11 +428,16 @@ func walk(root ast.Node, fn func(n ast.Node, entering bool) ast.WalkStatus) {
 // of sub, as strings.Contains(strings.ToLower(s), strings.ToLower(string(sub)))
 // does, without the copies when both are ASCII and short.
 func containsLower(s string, sub []byte) bool {
+	ascii, upper := asciiCase(s)
+	asciiSub, upperSub := asciiCase(sub)
+	switch {
+	case !ascii || !asciiSub || len(s) > 256 || len(sub) > 64:
+		return strings.Contains(strings.ToLower(s), strings.ToLower(string(sub)))
+	case !upper && !upperSub:
+		return strings.Contains(s, string(sub))
+	}
 	var ls [256]byte
 	var lsub [64]byte
-	if len(s) > len(ls) || len(sub) > len(lsub) || !isASCII(s) || !isASCII(sub) {
-		return strings.Contains(strings.ToLower(s), strings.ToLower(string(sub)))
-	}
 	for i := 0; i < len(s); i++ {
 		ls[i] = lowerASCII(s[i])
 	}
@@ -440,6 +445,18 @@ func containsLower(s string, sub []byte) bool {
 		lsub[i] = lowerASCII(c)
 	}
 	return bytes.Contains(ls[:len(s)], lsub[:len(sub)])
+}
+
+// asciiCase reports whether s is ASCII, and whether it has a capital.
+func asciiCase[S string | []byte](s S) (ascii, upper bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return false, upper
+		}
+		upper = upper || 'A' <= c && c <= 'Z'
+	}
+	return true, upper
 }
 
 func isASCII[S string | []byte](s S) bool {
