@@ -307,6 +307,13 @@ func mojibakeRun(text string, i int) (end int, fixed string, ok bool) {
 // as Windows-1252 characters starting at text[j], or 0.
 func mojibakeSeq(text string, j int) (n int, hasNBSP bool) {
 	r, size := utf8.DecodeRuneInString(text[j:])
+	if r < 0xC2 || r > 0xF4 {
+		// Windows-1252 writes the lead bytes 0xC2 to 0xF4 as the
+		// characters of the same numbers (Â to ô), and every other
+		// character as a byte that leads no sequence: no need to look it
+		// up.
+		return 0, false
+	}
 	lead, ok := cp1252Byte(r)
 	if !ok {
 		return 0, false

@@ -333,8 +333,18 @@ func isAlnumRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
 	}
+	if isGeneralPunct(r) {
+		return false
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
+
+// isGeneralPunct reports whether r is in Unicode's General Punctuation
+// block (U+2000 to U+206F: curly quotes, dashes, the ellipsis, spaces and
+// invisible marks), none of which is a letter, a digit or a mark: the
+// non-ASCII characters prose has most often, told without a search of
+// the Unicode tables (TestGeneralPunct checks the block).
+func isGeneralPunct(r rune) bool { return r >= 0x2000 && r <= 0x206F }
 
 func isAlnumByte(b byte) bool {
 	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
@@ -465,6 +475,8 @@ func (k *chunk) analyseAny(text string) {
 		prevHyphen = false
 		switch {
 		case r == '’':
+		case isGeneralPunct(r):
+			k.special = true
 		case unicode.IsLetter(r):
 			if unicode.IsUpper(r) {
 				if k.letters == 0 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -801,6 +802,33 @@ func TestFoldSet(t *testing.T) {
 			if got, want := set.has(w), inFold(list, w); got != want {
 				t.Errorf("has(%q) = %t, inFold says %t", w, got, want)
 			}
+		}
+	}
+}
+
+// TestGeneralPunct checks what isGeneralPunct's callers take for granted:
+// the General Punctuation block has no letter, digit or mark.
+func TestGeneralPunct(t *testing.T) {
+	for r := rune(0x2000); r <= 0x206F; r++ {
+		if !isGeneralPunct(r) || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+			t.Errorf("U+%04X: isGeneralPunct %t, letter %t, digit %t, mark %t", r, isGeneralPunct(r), unicode.IsLetter(r), unicode.IsDigit(r), unicode.Is(unicode.Mn, r))
+		}
+	}
+	for _, r := range []rune{0x1FFF, 0x2070, 0x2071} {
+		if isGeneralPunct(r) {
+			t.Errorf("U+%04X is not in the block", r)
+		}
+	}
+}
+
+// TestMojibakeLeads checks mojibakeSeq's shortcut: only the characters
+// U+00C2 to U+00F4 have a Windows-1252 byte that leads a UTF-8 sequence.
+func TestMojibakeLeads(t *testing.T) {
+	for r := rune(0); r <= 0x2FFFF; r++ {
+		b, ok := cp1252Byte(r)
+		lead := ok && b >= 0xC2 && b <= 0xF4
+		if lead != (r >= 0xC2 && r <= 0xF4) {
+			t.Errorf("U+%04X: Windows-1252 byte %#x (%t)", r, b, ok)
 		}
 	}
 }
