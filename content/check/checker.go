@@ -192,7 +192,7 @@ func vocabularyText(body []byte) string {
 		} else {
 			body = nil
 		}
-		t := bytes.TrimLeft(line, " \t>")
+		t := trimIndent(line)
 		if inFence {
 			if bytes.HasPrefix(t, []byte(fence)) {
 				inFence = false

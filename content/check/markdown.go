@@ -926,6 +926,17 @@ func hasScheme(dest string) bool {
 	return false
 }
 
+// trimIndent returns line without its leading spaces, tabs and
+// blockquote markers, as bytes.TrimLeft(line, " \t>") does (without
+// building its set of bytes for every line).
+func trimIndent(line []byte) []byte {
+	i := 0
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t' || line[i] == '>') {
+		i++
+	}
+	return line[i:]
+}
+
 // fences reports code fences that are never closed. goldmark closes them
 // silently at the end of the document, so the lines are scanned directly.
 func (r *run) fences() {
@@ -942,7 +953,7 @@ func (r *run) fences() {
 		}
 		line := body[off:end]
 		// Strip blockquote markers and indentation.
-		t := bytes.TrimLeft(line, " \t>")
+		t := trimIndent(line)
 		if len(t) >= 3 && (t[0] == '`' || t[0] == '~') {
 			k := 0
 			for k < len(t) && t[k] == t[0] {

@@ -228,7 +228,10 @@ func fencedRanges(body []byte) [][2]int {
 		} else {
 			end += off + 1
 		}
-		line := bytes.TrimLeft(body[off:end], " ")
+		line := body[off:end]
+		for len(line) > 0 && line[0] == ' ' {
+			line = line[1:]
+		}
 		switch {
 		case open == "" && (bytes.HasPrefix(line, []byte("```")) || bytes.HasPrefix(line, []byte("~~~"))):
 			open, start = string(line[:3]), off
