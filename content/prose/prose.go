@@ -723,7 +723,10 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 		if word && havePrev && prev.trail && prev.end-prev.ce == 1 && text[prev.ce] == ',' && k.start == prev.end+1 && strings.EqualFold(text[prev.cs:prev.ce], text[k.cs:k.ce]) {
 			stutters++ // "the, the": speech
 		}
-		if word && havePrev && c.repeated(text, prev, k, prevSentenceStart) {
+		// repeated's first tests, inlined: most words follow punctuation
+		// or a word of another length.
+		if word && havePrev && !prev.trail && !k.lead && (prev.ce-prev.cs == k.ce-k.cs || prev.nonASCII || k.nonASCII) &&
+			c.repeated(text, prev, k, prevSentenceStart) {
 			w := text[prev.cs:prev.ce]
 			is := Issue{Rule: RuleRepeatedWord, Start: prev.cs, End: k.ce, Replacement: w}
 			switch {
@@ -747,7 +750,18 @@ func (c *Checker) checkWords(text string, mode wordMode, issues []Issue) []Issue
 			// spellWord would pass them over first thing. (It cuts a
 			// possessive first, and reads a hyphenated word part by
 			// part: those go the long way.)
-			if k.hyphen || text[k.ce-1] == 's' && possessive(text[k.cs:k.ce]) || !budget.isKnown(text, k.cs, k.ce) {
+			known := false
+			if n := k.ce - k.cs; !k.hyphen && !(text[k.ce-1] == 's' && possessive(text[k.cs:k.ce])) {
+				if n <= 8 && k.cs+8 <= len(text) {
+					// isKnown's most frequent case, inlined.
+					head := le64(text[k.cs:]) & (1<<(8*n) - 1)
+					sp := &budget.known[knownHash(head, 0, n)]
+					known = sp.head == head && int(sp.end-sp.start) == n
+				} else {
+					known = budget.isKnown(text, k.cs, k.ce)
+				}
+			}
+			if !known {
 				issues = c.spellChunk(text, k, spellCtx{sentenceStart: sentenceStart, title: mode.title}, &budget, issues)
 			}
 		}
@@ -1296,8 +1310,13 @@ func knownKey(text string, s, e int) (head uint64, slot int) {
 	default:
 		head = shortHead(text[s:e])
 	}
-	x := (head ^ tail ^ uint64(n)<<56) * 0x9E3779B97F4A7C15
-	return head, int(x >> (64 - knownBits))
+	return head, knownHash(head, tail, n)
+}
+
+// knownHash returns the slot of spellState.known for a word of n bytes
+// with the given head and tail (see knownKey).
+func knownHash(head, tail uint64, n int) int {
+	return int((head ^ tail ^ uint64(n)<<56) * 0x9E3779B97F4A7C15 >> (64 - knownBits))
 }
 
 // shortHead returns the bytes of w, shorter than eight, as a little-endian
