@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -85,6 +86,16 @@ type Site struct {
 	// given by WithConfig or absent), before the generator's time zone
 	// went into it: what WithPrevious takes again.
 	decoded *Config
+	// layout is what located the generator, before the configuration's
+	// root applies: what a next load with Listing.SameLayout takes again.
+	layout layout
+}
+
+// layout is how a site's generator was located: the configuration's
+// profile ("" when none), the profile's name, the root, the marker and the
+// ProfileSource.
+type layout struct {
+	config, profile, root, marker, source string
 }
 
 // LoadOption adjusts LoadSite.
@@ -128,7 +139,36 @@ type Listing struct {
 	// and keeps neither Files nor what Posts returns from being shared
 	// (it does not change them).
 	Posts func(sel *PostSelector) []string
+	// SameLayout says that against the site given with WithPrevious no
+	// path was added or removed that could locate the generator
+	// otherwise (LayoutPath), and that neither has symbolic links: the
+	// profile, root and marker are then taken as that site found them,
+	// without looking through every file again. A caller that compares
+	// Git trees knows it at the cost of what changed.
+	SameLayout bool
 }
+
+// LayoutPath reports whether adding or removing the file at p may change
+// which generator a site is, or where its root is: a file named as a
+// marker of some profile, or one in a content folder (Hugo's loose markers
+// count only beside one).
+func LayoutPath(p string) bool {
+	if strings.HasPrefix(p, "content/") || strings.Contains(p, "/content/") {
+		return true
+	}
+	return markerNames()[path.Base(p)]
+}
+
+// markerNames are the file names of every profile's markers.
+var markerNames = sync.OnceValue(func() map[string]bool {
+	names := map[string]bool{}
+	for _, p := range Profiles() {
+		for _, m := range append(append([]string(nil), p.Markers...), p.LooseMarkers...) {
+			names[path.Base(m)] = true
+		}
+	}
+	return names
+})
 
 // WithListing makes LoadSite take the repository's files from l instead of
 // walking fsys: for a caller that keeps the listing of each Git tree and
@@ -201,7 +241,15 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 	}
 
 	// Profile and root.
-	if s.Config.Profile != "" {
+	if prev := o.prev; prev != nil && o.listing != nil && o.listing.SameLayout && len(linked) == 0 &&
+		prev.layout.profile != "" && prev.layout.config == s.Config.Profile {
+		// The paths that locate the generator are those prev looked
+		// through: it found what a look now would. The profile is a new
+		// one, since a site's own settings go into it below.
+		l := prev.layout
+		s.Profile, _ = ProfileByName(l.profile)
+		s.Root, s.Marker, s.ProfileSource = l.root, l.marker, l.source
+	} else if s.Config.Profile != "" {
 		s.Profile, _ = ProfileByName(s.Config.Profile)
 		s.ProfileSource = "config"
 		s.Root = "."
@@ -217,6 +265,9 @@ func LoadSite(ctx context.Context, fsys fs.FS, opts ...LoadOption) (*Site, error
 	} else {
 		s.Profile, _ = ProfileByName("docusaurus")
 		s.Root, s.ProfileSource = ".", "default"
+	}
+	if s.Profile != nil {
+		s.layout = layout{config: s.Config.Profile, profile: s.Profile.Name, root: s.Root, marker: s.Marker, source: s.ProfileSource}
 	}
 	if s.Config.Root != "" {
 		s.Root = s.Config.Root

@@ -8,7 +8,9 @@
 // indexed. Moving to another commit lists only the trees whose id changed,
 // asks the globs only there, copies the file and post lists of the trees
 // commits share, decodes the configuration and registries again only when
-// their blob changed, and moves the index by reading only the posts whose
+// their blob changed, locates the generator again only when a commit adds
+// or removes a path that could move it (content.LayoutPath), and moves the
+// index by reading only the posts whose
 // blob changed, found by comparing the two commits' trees (Changed gives
 // the same comparison to callers). What it keeps is keyed by content, so it
 // is never stale and needs no clock. A file system that does not report
@@ -233,6 +235,20 @@ func (s *Store) Load(ctx context.Context, fsys fs.FS) (*Site, error) {
 		defer s.mu.Unlock()
 		return posts(tree, sel, make([]string, 0, tree.nfiles))
 	}}
+	if prev != nil && prev.tree != nil && len(prev.links) == 0 && len(out.links) == 0 {
+		// Only the trees that differ are compared: what a commit adds,
+		// removes or changes says whether the generator may be located
+		// otherwise, not a look through every file.
+		lst.SameLayout = true
+		moved := func(k *kid) {
+			if content.LayoutPath(k.path) {
+				lst.SameLayout = false
+			}
+		}
+		s.mu.Lock()
+		diffTrees(prev.tree, tree, moved, moved)
+		s.mu.Unlock()
+	}
 	opts := []content.LoadOption{content.WithListing(lst)}
 	if prev != nil {
 		opts = append(opts, content.WithPrevious(prev.Site, func(p string) bool {

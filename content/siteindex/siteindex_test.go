@@ -307,6 +307,55 @@ func TestStoreAgreesWithAWalk(t *testing.T) {
 	}
 }
 
+// TestStoreLocatesTheGenerator: a load that takes the generator's profile
+// and root from the site loaded before (no path that could move them was
+// added or removed) finds what a walk finds, and one after a commit that
+// moves them finds them anew: a marker replaced, a loose marker without
+// and then with a content folder beside it, the profile named in
+// .herald.yml, and back over the same commits.
+func TestStoreLocatesTheGenerator(t *testing.T) {
+	w := newWorld(t)
+	store := siteindex.NewStore()
+	ctx := context.Background()
+	type view struct{ Profile, Root, Marker, Source string }
+	viewOf := func(s *content.Site) view { return view{s.Profile.Name, s.Root, s.Marker, s.ProfileSource} }
+	changes := []gittest.Change{
+		{Files: map[string]string{"blog/2026/new/index.md": fm}},
+		{Files: map[string]string{"hugo.toml": "title = 'x'\n"}, Delete: []string{"docusaurus.config.js"}},
+		{Files: map[string]string{"blog/2026/newer/index.md": fm}},
+		{Files: map[string]string{"config.toml": "title = 'x'\n"}, Delete: []string{"hugo.toml"}},
+		{Files: map[string]string{"content/posts/x.md": fm}},
+		{Files: map[string]string{"content/posts/x.md": fm + "Edited.\n"}},
+		{Files: map[string]string{".herald.yml": "version: 1\nprofile: jekyll\n"}},
+		{Files: map[string]string{"blog/2026/newest/index.md": fm}},
+		{Files: map[string]string{"site/docusaurus.config.js": "module.exports = {};\n"}, Delete: []string{"config.toml", ".herald.yml", "content/posts/x.md"}},
+	}
+	revs := []string{w.repo.Ref("refs/heads/main")}
+	for _, c := range changes {
+		c.Ref = "refs/heads/main"
+		revs = append(revs, w.repo.Apply(c))
+	}
+	seen := map[view]bool{}
+	for i, rev := range append(revs, revs[3], revs[1], revs[5], revs[2], revs[9], revs[0]) {
+		fsys := w.fs(rev)
+		walked, err := content.LoadSite(ctx, fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loaded, err := store.Load(ctx, fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(viewOf(walked), viewOf(loaded.Site)); diff != "" {
+			t.Errorf("load %d, %s (-walked +store):\n%s", i, rev[:7], diff)
+		}
+		seen[viewOf(walked)] = true
+	}
+	if len(seen) < 4 {
+		t.Errorf("the commits located the generator %d ways, want at least 4: %v", len(seen), seen)
+	}
+}
+
 // TestChanged compares the paths Changed finds between commits with those
 // git diff names, links added (they count as changed every time), and
 // says no when the two commits read their posts differently.
