@@ -8,6 +8,7 @@ require (
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/go-git/go-billy/v5 v5.9.2
 	github.com/go-git/go-git/v5 v5.19.3
+	github.com/gohugoio/httpcache v0.9.0
 	github.com/golang-jwt/jwt/v4 v4.5.2
 	github.com/golangci/misspell v0.8.0
 	github.com/google/go-cmp v0.7.0
