@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -645,19 +646,25 @@ func (s *Site) ReadEach(ctx context.Context, paths []string, workers int, fn fun
 			return err
 		}
 	}
+	// A few goroutines that each take the next post, not one goroutine a
+	// post: a post's parse and check run deep (yaml's parser, goldmark),
+	// and a new goroutine grows its stack again for each, which cost about
+	// a fifth of a post's parse.
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(workers, 1))
-	for i, p := range paths {
-		if gctx.Err() != nil {
-			break
-		}
+	var next atomic.Int64
+	for range min(max(workers, 1), len(paths)) {
 		g.Go(func() error {
-			post, err := s.ReadPost(gctx, p)
-			if err != nil {
-				return err
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(paths) || gctx.Err() != nil {
+					return nil
+				}
+				post, err := s.ReadPost(gctx, paths[i])
+				if err != nil {
+					return err
+				}
+				fn(i, post)
 			}
-			fn(i, post)
-			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -667,9 +674,9 @@ func (s *Site) ReadEach(ctx context.Context, paths []string, workers int, fn fun
 }
 
 // readBatch is ReadEach over a file system that reads the files in one
-// pass: the pass runs on the caller's goroutine and hands each file to up
-// to workers goroutines that parse it, so reading and parsing overlap and
-// at most workers files wait in memory.
+// pass: the pass runs on the caller's goroutine and hands each file to
+// workers goroutines that parse it, so reading and parsing overlap and at
+// most twice workers files wait in memory.
 func (s *Site) readBatch(ctx context.Context, b batchReadFS, paths []string, workers int, fn func(i int, post *Post)) error {
 	var names []string
 	var at []int // the index in paths of each of names
@@ -678,25 +685,38 @@ func (s *Site) readBatch(ctx context.Context, b batchReadFS, paths []string, wor
 			names, at = append(names, p), append(at, i)
 		}
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(workers, 1))
-	err := b.ReadFilesMax(gctx, names, MaxPostSize, func(k int, data []byte, size int64) error {
-		i := at[k]
-		g.Go(func() error {
-			if size > MaxPostSize {
-				fn(i, tooLargePost(paths[i], size))
-			} else {
-				fn(i, ParsePost(paths[i], data, s.Profile, s.Location()))
+	// The parsers are a few long-lived goroutines, as in ReadEach; the
+	// channel's room bounds the files read ahead of them.
+	type file struct {
+		i    int
+		data []byte
+		size int64
+	}
+	files := make(chan file, max(workers, 1))
+	var wg sync.WaitGroup
+	for range max(workers, 1) {
+		wg.Go(func() {
+			for f := range files {
+				if f.size > MaxPostSize {
+					fn(f.i, tooLargePost(paths[f.i], f.size))
+				} else {
+					fn(f.i, ParsePost(paths[f.i], f.data, s.Profile, s.Location()))
+				}
 			}
-			return nil
 		})
-		return gctx.Err()
+	}
+	err := b.ReadFilesMax(ctx, names, MaxPostSize, func(k int, data []byte, size int64) error {
+		select {
+		case files <- file{at[k], data, size}:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	})
+	close(files)
+	wg.Wait()
 	if errors.Is(err, errors.ErrUnsupported) {
 		return err // nothing was read
-	}
-	if werr := g.Wait(); err == nil {
-		err = werr
 	}
 	if err != nil {
 		return fmt.Errorf("read %d posts: %w", len(names), err)
