@@ -493,8 +493,13 @@ func slugify[S string | []byte](s S) string {
 		}
 		return string(b)
 	}
+	return slugifyRunes(string(s))
+}
+
+// slugifyRunes is slugify character by character, for any text.
+func slugifyRunes(s string) string {
 	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(string(s))) {
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_':
 			b.WriteRune(r)
