@@ -59,6 +59,22 @@ func newWorld(t *testing.T) *world {
 	return &world{t: t, repo: repo, mirror: m}
 }
 
+// loadBoth loads the site at rev twice: walked afresh, and from store.
+func (w *world) loadBoth(store *siteindex.Store, rev string) (walked *content.Site, loaded *siteindex.Site) {
+	w.t.Helper()
+	ctx := context.Background()
+	fsys := w.fs(rev)
+	walked, err := content.LoadSite(ctx, fsys)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	loaded, err = store.Load(ctx, fsys)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return walked, loaded
+}
+
 // fs returns the tree of rev in the mirror, fetching first.
 func (w *world) fs(rev string) fs.FS {
 	w.t.Helper()
@@ -259,7 +275,6 @@ func TestStorePlainFolder(t *testing.T) {
 func TestStoreAgreesWithAWalk(t *testing.T) {
 	w := newWorld(t)
 	store := siteindex.NewStore()
-	ctx := context.Background()
 	type view struct {
 		Files, Posts, Authors, Tags []string
 		Skipped                     []content.Skipped
@@ -287,15 +302,7 @@ func TestStoreAgreesWithAWalk(t *testing.T) {
 	}
 	// Forward, then back over the same commits (a force-push).
 	for i, rev := range append(revs, revs[2], revs[0], revs[5], revs[3], revs[6]) {
-		fsys := w.fs(rev)
-		walked, err := content.LoadSite(ctx, fsys)
-		if err != nil {
-			t.Fatal(err)
-		}
-		loaded, err := store.Load(ctx, fsys)
-		if err != nil {
-			t.Fatal(err)
-		}
+		walked, loaded := w.loadBoth(store, rev)
 		if diff := cmp.Diff(viewOf(walked), viewOf(loaded.Site)); diff != "" {
 			t.Errorf("load %d, %s (-walked +store):\n%s", i, rev[:7], diff)
 		}
@@ -316,7 +323,6 @@ func TestStoreAgreesWithAWalk(t *testing.T) {
 func TestStoreLocatesTheGenerator(t *testing.T) {
 	w := newWorld(t)
 	store := siteindex.NewStore()
-	ctx := context.Background()
 	type view struct{ Profile, Root, Marker, Source string }
 	viewOf := func(s *content.Site) view { return view{s.Profile.Name, s.Root, s.Marker, s.ProfileSource} }
 	changes := []gittest.Change{
@@ -337,15 +343,7 @@ func TestStoreLocatesTheGenerator(t *testing.T) {
 	}
 	seen := map[view]bool{}
 	for i, rev := range append(revs, revs[3], revs[1], revs[5], revs[2], revs[9], revs[0]) {
-		fsys := w.fs(rev)
-		walked, err := content.LoadSite(ctx, fsys)
-		if err != nil {
-			t.Fatal(err)
-		}
-		loaded, err := store.Load(ctx, fsys)
-		if err != nil {
-			t.Fatal(err)
-		}
+		walked, loaded := w.loadBoth(store, rev)
 		if diff := cmp.Diff(viewOf(walked), viewOf(loaded.Site)); diff != "" {
 			t.Errorf("load %d, %s (-walked +store):\n%s", i, rev[:7], diff)
 		}
