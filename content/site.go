@@ -679,9 +679,11 @@ func (s *Site) ReadEach(ctx context.Context, paths []string, workers int, fn fun
 // most twice workers files wait in memory.
 func (s *Site) readBatch(ctx context.Context, b batchReadFS, paths []string, workers int, fn func(i int, post *Post)) error {
 	var names []string
-	var at []int // the index in paths of each of names
+	var at, skipped []int // the indexes in paths of names, and of the posts the site skipped
 	for i, p := range paths {
-		if s.skippedPost(p) == nil {
+		if s.skippedPost(p) != nil {
+			skipped = append(skipped, i)
+		} else {
 			names, at = append(names, p), append(at, i)
 		}
 	}
@@ -721,10 +723,8 @@ func (s *Site) readBatch(ctx context.Context, b batchReadFS, paths []string, wor
 	if err != nil {
 		return fmt.Errorf("read %d posts: %w", len(names), err)
 	}
-	for i, p := range paths {
-		if post := s.skippedPost(p); post != nil {
-			fn(i, post)
-		}
+	for _, i := range skipped {
+		fn(i, s.skippedPost(paths[i]))
 	}
 	return ctx.Err()
 }
