@@ -14,11 +14,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
-	"golang.org/x/sync/errgroup"
 )
 
 // This file reads many files and folders of a tree in one pass. The first
@@ -95,6 +95,19 @@ func (t *treeFS) ReadFilesMax(ctx context.Context, names []string, max int64, fn
 	return nil
 }
 
+// mirrorGit returns the git command git running args in the mirror at
+// dir, and the end of its standard error.
+func mirrorGit(ctx context.Context, git, dir string, args ...string) (*exec.Cmd, *tailBuffer) {
+	cmd := exec.CommandContext(ctx, git, append([]string{"-C", dir}, args...)...)
+	// The mirror is herald's own: git's check of its owner (safe.directory)
+	// has nothing to guard here, and would refuse a data directory another
+	// user made.
+	cmd.Env = gitEnv([][2]string{{"safe.directory", dir}})
+	stderr := &tailBuffer{max: 4 << 10}
+	cmd.Stderr = stderr
+	return cmd, stderr
+}
+
 // catFileError is git cat-file failing on its own account, not fn's or the
 // context's.
 type catFileError struct{ err error }
@@ -111,13 +124,7 @@ func catFiles(ctx context.Context, git, dir string, hashes []Hash, max int64, fn
 	run, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// --buffer: git writes its answers in large blocks, not one per file.
-	cmd := exec.CommandContext(run, git, "-C", dir, "cat-file", "--batch", "--buffer")
-	// The mirror is herald's own: git's check of its owner (safe.directory)
-	// has nothing to guard here, and would refuse a data directory another
-	// user made.
-	cmd.Env = gitEnv([][2]string{{"safe.directory", dir}})
-	stderr := &tailBuffer{max: 4 << 10}
-	cmd.Stderr = stderr
+	cmd, stderr := mirrorGit(run, git, dir, "cat-file", "--batch", "--buffer")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return &catFileError{err}
@@ -131,24 +138,23 @@ func catFiles(ctx context.Context, git, dir string, hashes []Hash, max int64, fn
 	}
 	// The writer feeds git the ids while the reader below takes its
 	// answers; a pipe's buffer would not hold ten thousand of either.
-	var g errgroup.Group
-	g.Go(func() error {
+	var writer sync.WaitGroup
+	writer.Go(func() {
+		// A failed write is git gone: the reader below says why.
+		defer stdin.Close()
 		w := bufio.NewWriterSize(stdin, 64<<10)
 		for _, h := range hashes {
 			if _, err := w.WriteString(h.String() + "\n"); err != nil {
-				return stdin.Close()
+				return
 			}
 		}
-		if err := w.Flush(); err != nil {
-			return stdin.Close()
-		}
-		return stdin.Close()
+		_ = w.Flush()
 	})
 	readErr := readBatch(bufio.NewReaderSize(stdout, 64<<10), hashes, max, fn)
 	if readErr != nil {
 		cancel() // stop git; what it still writes is not wanted
 	}
-	_ = g.Wait()
+	writer.Wait()
 	waitErr := cmd.Wait()
 	switch {
 	case ctx.Err() != nil && (readErr != nil || waitErr != nil):
@@ -230,10 +236,7 @@ func (t *treeFS) ReadDirs(ctx context.Context, dir string) (map[string][]fs.DirE
 	if e.Mode != filemode.Dir {
 		return nil, &fs.PathError{Op: "readdir", Path: dir, Err: errors.New("not a directory")}
 	}
-	cmd := exec.CommandContext(ctx, git, "-C", t.st.dir, "ls-tree", "-r", "-t", "-z", "--full-tree", e.Hash.String())
-	cmd.Env = gitEnv([][2]string{{"safe.directory", t.st.dir}})
-	stderr := &tailBuffer{max: 4 << 10}
-	cmd.Stderr = stderr
+	cmd, stderr := mirrorGit(ctx, git, t.st.dir, "ls-tree", "-r", "-t", "-z", "--full-tree", e.Hash.String())
 	out, err := cmd.Output()
 	if err != nil {
 		if ctx.Err() != nil {
