@@ -228,10 +228,8 @@ func fencedRanges(body []byte) [][2]int {
 		} else {
 			end += off + 1
 		}
-		line := body[off:end]
-		for len(line) > 0 && line[0] == ' ' {
-			line = line[1:]
-		}
+		// One byte to trim: bytes.TrimLeft's own loop, no set built.
+		line := bytes.TrimLeft(body[off:end], " ")
 		switch {
 		case open == "" && (bytes.HasPrefix(line, []byte("```")) || bytes.HasPrefix(line, []byte("~~~"))):
 			open, start = string(line[:3]), off
