@@ -41,22 +41,8 @@ func TestBranchPostsFollowCommits(t *testing.T) {
 	srv := gittest.NewServer(t)
 	repo := srv.NewRepo("drafts", files)
 	now := &clock{now: time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC)}
-	clients := bot.ClientsFunc(func(context.Context, bot.Target) (bot.Forge, error) {
-		return plainGit{forge.Repo{Owner: "local", Name: "drafts", DefaultBranch: "main", CloneURL: repo.URL}}, nil
-	})
 	var logs bytes.Buffer
-	newBot := func(log *slog.Logger) *bot.Bot {
-		cache, err := gitrepo.NewCache(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cache.Close() })
-		b, err := bot.New(clients, gitMirrors(cache), bot.WithClock(now.Now), bot.WithLogger(log))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
+	newBot := func(log *slog.Logger) *bot.Bot { return localBot(t, repo, "drafts", now, log) }
 	kept := newBot(slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	ctx := context.Background()
 	targets := []bot.Target{{Repo: "local/drafts"}}
@@ -100,6 +86,25 @@ func TestBranchPostsFollowCommits(t *testing.T) {
 			t.Errorf("%s: posts read %v, want %s", st.name, m, st.read)
 		}
 	}
+}
+
+// localBot returns a new bot of the plain Git repository repo, served as
+// local/name, with a mirror cache of its own made with opts.
+func localBot(t *testing.T, repo *gittest.Repo, name string, now *clock, log *slog.Logger, opts ...gitrepo.Option) *bot.Bot {
+	t.Helper()
+	clients := bot.ClientsFunc(func(context.Context, bot.Target) (bot.Forge, error) {
+		return plainGit{forge.Repo{Owner: "local", Name: name, DefaultBranch: "main", CloneURL: repo.URL}}, nil
+	})
+	cache, err := gitrepo.NewCache(t.TempDir(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cache.Close() })
+	b, err := bot.New(clients, gitMirrors(cache), bot.WithClock(now.Now), bot.WithLogger(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // entryView is a schedule entry with its time zone named.

@@ -12,7 +12,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/heraldhq/herald/bot"
-	"github.com/heraldhq/herald/forge"
 	"github.com/heraldhq/herald/gitrepo"
 	"github.com/heraldhq/herald/internal/gittest"
 )
@@ -45,22 +44,11 @@ func TestBranchPostsReadEitherWay(t *testing.T) {
 	srv := gittest.NewServer(t)
 	repo := srv.NewRepo("many", files)
 	now := &clock{now: time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC)}
-	clients := bot.ClientsFunc(func(context.Context, bot.Target) (bot.Forge, error) {
-		return plainGit{forge.Repo{Owner: "local", Name: "many", DefaultBranch: "main", CloneURL: repo.URL}}, nil
-	})
 	var logs bytes.Buffer
 	schedule := func(git string) []entryView {
 		logs.Reset()
-		cache, err := gitrepo.NewCache(t.TempDir(), gitrepo.WithGitCommand(git),
+		b := localBot(t, repo, "many", now, slog.New(slog.DiscardHandler), gitrepo.WithGitCommand(git),
 			gitrepo.WithLogger(slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cache.Close() })
-		b, err := bot.New(clients, gitMirrors(cache), bot.WithClock(now.Now), bot.WithLogger(slog.New(slog.DiscardHandler)))
-		if err != nil {
-			t.Fatal(err)
-		}
 		if err := b.ReconcileAll(context.Background(), []bot.Target{{Repo: "local/many"}}); err != nil {
 			t.Fatal(err)
 		}
